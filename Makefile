@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build the module, the agent and the tests
+# make check      install what is missing, build, run every test (host + VM)
+# make demo       boot the VM and show leaseguard at work
+# make lint       checkpatch and sparse on kmod/
+# make deps       install the Debian packages needed to build and test
+
+KREL ?= $(shell scripts/kernel-release 2>/dev/null)
+KDIR ?= /lib/modules/$(KREL)/build
+BUILD ?= $(CURDIR)/build
+KSRC := $(BUILD)/ksrc
+
+MAKEFLAGS += --no-print-directory
+export KREL
+
+.PHONY: all module agent selftests deps check demo lint clean
+
+all: module agent selftests
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+agent:
+	$(MAKE) -C agent
+
+$(KSRC)/.stamp:
+	scripts/extract-ksrc $(KSRC)
+
+selftests: $(KSRC)/.stamp
+	$(MAKE) -C selftests KSRC=$(KSRC)
+
+deps:
+	scripts/deps
+
+check:
+	@scripts/deps --check 2>/dev/null || scripts/deps
+	@$(MAKE) all
+	@selftests/check
+
+demo:
+	@scripts/deps --check 2>/dev/null || scripts/deps
+	@$(MAKE) all
+	@selftests/vm/run.sh --timeout 300 -- scripts/demo
+
+lint: $(KSRC)/.stamp
+	scripts/lint $(KSRC) $(KDIR)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	$(MAKE) -C agent clean
+	$(MAKE) -C selftests clean
+	rm -rf $(BUILD)

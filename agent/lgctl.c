@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lgctl: show and change the leaseguard state of the network namespace.
+ *
+ *	lgctl [ -j ] [ -p ] [ -s ] [ -V ] OBJECT { COMMAND | help }
+ *
+ * Exit status:
+ *	0  success
+ *	1  the operation failed (the kernel refused it, no such device)
+ *	2  usage error (unknown, missing, duplicate or bad argument)
+ *	3  the leaseguard module is not loaded
+ *
+ * Adding an object: a file with do_OBJECT() and its help text, declared
+ * in lgctl.h, plus a row in lg_objects[].
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/leaseguard.h>
+
+#include "json_print.h"
+#include "lgctl.h"
+
+bool lg_json;
+bool lg_pretty;
+bool lg_show_stats;
+
+static const char lg_main_help[] =
+	"Usage: lgctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
+	"       lgctl help\n"
+	"where  OBJECT := { link | stats }\n"
+	"       OPTIONS := { -j | -p | -s | -V }\n"
+	"       (-j JSON, -p pretty JSON, -s statistics, -V version)\n";
+
+static const char lg_exit_help[] =
+	"Exit status: 0 ok, 1 operation failed, 2 usage error,\n"
+	"             3 leaseguard module not loaded\n";
+
+static int do_help(int argc, char **argv);
+static int do_version(int argc, char **argv);
+
+static const struct lg_cmd_entry lg_objects[] = {
+	{ "link",	do_link,	lg_link_help },
+	{ "stats",	do_stats,	lg_stats_help },
+	{ "help",	do_help,	NULL },
+	{ "version",	do_version,	NULL },
+	{ NULL }
+};
+
+static void lg_usage(FILE *f)
+{
+	const struct lg_cmd_entry *o;
+
+	fputs(lg_main_help, f);
+	for (o = lg_objects; o->name; o++)
+		if (o->help)
+			fprintf(f, "\n%s", o->help);
+	fprintf(f, "\n%s", lg_exit_help);
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	lg_usage(stdout);
+	return LG_EXIT_OK;
+}
+
+static int do_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "%s", "lgctl");
+	print_string(PRINT_ANY, "version", " %s", LGCTL_VERSION);
+	print_uint(PRINT_ANY, "genl_version", " (leaseguard genl version %u)",
+		   LEASEGUARD_GENL_VERSION);
+	print_nl();
+	close_json_object();
+	return LG_EXIT_OK;
+}
+
+int lg_dispatch(const char *what, const struct lg_cmd_entry *cmds,
+		const char *help, int argc, char **argv)
+{
+	const struct lg_cmd_entry *c;
+
+	if (argc < 1)
+		return cmds[0].fn(0, argv);
+	if (help && !strcmp(argv[0], "help")) {
+		fputs(help, stdout);
+		return LG_EXIT_OK;
+	}
+	for (c = cmds; c->name; c++)
+		if (!strcmp(argv[0], c->name))
+			return c->fn(argc - 1, argv + 1);
+	return lg_usage_err("Command \"%s\" is unknown, try \"%s help\".",
+			    argv[0], what);
+}
+
+int lg_usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return LG_EXIT_USAGE;
+}
+
+int lg_arg_value(const char *what, int *argc, char ***argv,
+		 const char **val)
+{
+	const char *key = (*argv)[0];
+
+	if (*val)
+		return lg_usage_err("Argument \"%s\" is given twice, try \"%s help\".",
+				    key, what);
+	if (*argc < 2)
+		return lg_usage_err("Argument \"%s\" needs a value, try \"%s help\".",
+				    key, what);
+	(*argc)--;
+	(*argv)++;
+	*val = (*argv)[0];
+	return 0;
+}
+
+int lg_no_device(const char *ifname)
+{
+	fprintf(stderr, "Cannot find device \"%s\"\n", ifname);
+	return LG_EXIT_FAIL;
+}
+
+int lg_fail(const struct lg_nl *nl, int err)
+{
+	const char *msg = nl ? lg_nl_ext_msg(nl) : NULL;
+
+	if (err == -LG_NL_ENOFAMILY) {
+		fprintf(stderr, "lgctl: the leaseguard module is not loaded "
+			"(try \"modprobe leaseguard\" or "
+			"\"insmod kmod/leaseguard.ko\")\n");
+		return LG_EXIT_NOMODULE;
+	}
+	fprintf(stderr, "lgctl: %s", strerror(-err));
+	if (msg)
+		fprintf(stderr, ": %s", msg);
+	if (err == -EPERM)
+		fprintf(stderr, " (CAP_NET_ADMIN is needed)");
+	else if (err == -EINTR)
+		fprintf(stderr, " (the dump kept changing under us, try again)");
+	fputc('\n', stderr);
+	return LG_EXIT_FAIL;
+}
+
+int lg_open(struct lg_nl *nl)
+{
+	int err = lg_nl_open(nl);
+
+	return err ? lg_fail(nl, err) : LG_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	bool version = false;
+	int ret;
+
+	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+		const char *opt = argv[0];
+
+		if (!strcmp(opt, "-j"))
+			lg_json = true;
+		else if (!strcmp(opt, "-p"))
+			lg_json = lg_pretty = true;
+		else if (!strcmp(opt, "-s"))
+			lg_show_stats = true;
+		else if (!strcmp(opt, "-V"))
+			version = true;
+		else if (!strcmp(opt, "-h") || !strcmp(opt, "--help"))
+			return do_help(0, NULL);
+		else
+			return lg_usage_err("Option \"%s\" is unknown, try \"lgctl help\".",
+					    opt);
+	}
+
+	new_json_obj(lg_json, lg_pretty);
+	if (version) {
+		ret = do_version(0, NULL);
+	} else if (argc < 1) {
+		lg_usage(stderr);
+		ret = LG_EXIT_USAGE;
+	} else {
+		ret = lg_dispatch("lgctl", lg_objects, NULL, argc, argv);
+	}
+	delete_json_obj();
+	return ret;
+}

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lgctl link: the role of an interface (LG_CMD_LINK_GET / LG_CMD_LINK_SET). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/leaseguard.h>
+
+#include "json_print.h"
+#include "lgctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const char lg_link_help[] =
+	"Usage: lgctl link [ show ] [ dev IFNAME ]\n"
+	"       lgctl link set dev IFNAME role ROLE\n"
+	"       lgctl link help\n"
+	"where  ROLE := { access | upstream | none }\n";
+
+static const char *const lg_roles[] = {
+	[LG_ROLE_NONE]		= "none",
+	[LG_ROLE_ACCESS]	= "access",
+	[LG_ROLE_UPSTREAM]	= "upstream",
+};
+
+/* A role from a newer module prints as its number. */
+static const char *lg_role_name(uint32_t role, char *buf, size_t len)
+{
+	if (role < ARRAY_SIZE(lg_roles) && lg_roles[role])
+		return lg_roles[role];
+	snprintf(buf, len, "%u", role);
+	return buf;
+}
+
+static int lg_role_parse(const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lg_roles); i++)
+		if (lg_roles[i] && !strcmp(s, lg_roles[i]))
+			return i;
+	return -EINVAL;
+}
+
+/* Model */
+
+static int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
+{
+	const struct nlattr *tb[LG_LINK_A_MAX + 1];
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	err = lg_nl_parse_nest(nest, tb, LG_LINK_A_MAX);
+	if (err)
+		return err;
+	if (!tb[LG_LINK_A_IFINDEX] ||
+	    mnl_attr_validate(tb[LG_LINK_A_IFINDEX], MNL_TYPE_U32) < 0)
+		return -EBADMSG;
+	l->ifindex = mnl_attr_get_u32(tb[LG_LINK_A_IFINDEX]);
+	if (tb[LG_LINK_A_IFNAME]) {
+		if (mnl_attr_validate(tb[LG_LINK_A_IFNAME],
+				      MNL_TYPE_NUL_STRING) < 0)
+			return -EBADMSG;
+		snprintf(l->ifname, sizeof(l->ifname), "%s",
+			 mnl_attr_get_str(tb[LG_LINK_A_IFNAME]));
+	} else if (!if_indextoname(l->ifindex, l->ifname)) {
+		l->ifname[0] = '\0';
+	}
+	if (tb[LG_LINK_A_ROLE]) {
+		if (mnl_attr_validate(tb[LG_LINK_A_ROLE], MNL_TYPE_U32) < 0)
+			return -EBADMSG;
+		l->role = mnl_attr_get_u32(tb[LG_LINK_A_ROLE]);
+		l->has_role = true;
+	}
+	if (tb[LG_LINK_A_STATS]) {
+		err = lg_counters_parse(tb[LG_LINK_A_STATS], &l->stats);
+		if (err)
+			return err;
+		l->has_stats = true;
+	}
+	return 0;
+}
+
+static int lg_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_A_MAX + 1];
+	struct lg_link_list *list = data;
+	int err;
+
+	if (lg_nl_cmd(nlh) != LG_CMD_LINK_GET)
+		return 0;
+	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	if (err)
+		return err;
+	if (!tb[LG_A_LINK])
+		return -EBADMSG;
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 16;
+		struct lg_link *v = realloc(list->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		list->v = v;
+		list->cap = cap;
+	}
+	err = lg_link_parse(tb[LG_A_LINK], &list->v[list->n]);
+	if (err)
+		return err;
+	list->n++;
+	return 0;
+}
+
+static void lg_link_list_reset(void *data)
+{
+	struct lg_link_list *list = data;
+
+	list->n = 0;
+}
+
+void lg_link_list_free(struct lg_link_list *list)
+{
+	free(list->v);
+	memset(list, 0, sizeof(*list));
+}
+
+int lg_link_dump(struct lg_nl *nl, struct lg_link_list *list)
+{
+	return lg_nl_dump(nl, LG_CMD_LINK_GET, lg_link_cb, lg_link_list_reset,
+			  list);
+}
+
+int lg_link_get(struct lg_nl *nl, uint32_t ifindex, struct lg_link *link)
+{
+	struct lg_link_list list = {};
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int err;
+
+	nlh = lg_nl_msg(nl, LG_CMD_LINK_GET, 0);
+	nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	mnl_attr_nest_end(nlh, nest);
+	err = lg_nl_doit(nl, nlh, lg_link_cb, &list);
+	if (!err && list.n != 1)
+		err = -EBADMSG;
+	if (!err)
+		*link = list.v[0];
+	lg_link_list_free(&list);
+	return err;
+}
+
+static int lg_link_set_role(struct lg_nl *nl, uint32_t ifindex, uint32_t role)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = lg_nl_msg(nl, LG_CMD_LINK_SET, 0);
+	nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	mnl_attr_put_u32(nlh, LG_LINK_A_ROLE, role);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_nl_doit(nl, nlh, NULL, NULL);
+}
+
+/* Printer */
+
+static void print_link(const struct lg_link *l)
+{
+	char buf[8];
+
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "ifindex", "%u:", l->ifindex);
+	print_string(PRINT_ANY, "ifname", " %s", l->ifname);
+	if (l->has_role)
+		print_string(PRINT_ANY, "role", " role %s",
+			     lg_role_name(l->role, buf, sizeof(buf)));
+	if (l->has_stats && (lg_show_stats || is_json_context())) {
+		print_string(PRINT_FP, NULL, "%s", "\n   ");
+		open_json_object("stats");
+		lg_counters_print(&l->stats, lg_link_stats_names,
+				  lg_link_stats_names_n);
+		close_json_object();
+	}
+	print_nl();
+	close_json_object();
+}
+
+/* Commands */
+
+static int link_show(int argc, char **argv)
+{
+	struct lg_link_list list = {};
+	const char *dev = NULL;
+	struct lg_link one;
+	unsigned int ifindex = 0;
+	struct lg_nl nl;
+	size_t i;
+	int ret, err;
+
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "dev")) {
+			ret = lg_arg_value("lgctl link", &argc, &argv, &dev);
+			if (ret)
+				return ret;
+		} else {
+			return lg_usage_err("Argument \"%s\" is unknown, try \"lgctl link help\".",
+					    argv[0]);
+		}
+	}
+	if (dev) {
+		ifindex = if_nametoindex(dev);
+		if (!ifindex)
+			return lg_no_device(dev);
+	}
+
+	ret = lg_open(&nl);
+	if (ret)
+		return ret;
+	if (dev) {
+		err = lg_link_get(&nl, ifindex, &one);
+		if (err == -ENOENT) {
+			/* exists, but leaseguard leaves it alone */
+			memset(&one, 0, sizeof(one));
+			one.ifindex = ifindex;
+			snprintf(one.ifname, sizeof(one.ifname), "%s", dev);
+			one.has_role = true;
+			one.role = LG_ROLE_NONE;
+			err = 0;
+		}
+	} else {
+		err = lg_link_dump(&nl, &list);
+	}
+	if (err) {
+		ret = lg_fail(&nl, err);
+		goto out;
+	}
+
+	open_json_array(NULL);
+	if (dev)
+		print_link(&one);
+	for (i = 0; i < list.n; i++)
+		print_link(&list.v[i]);
+	close_json_array();
+	ret = LG_EXIT_OK;
+out:
+	lg_link_list_free(&list);
+	lg_nl_close(&nl);
+	return ret;
+}
+
+static int link_set(int argc, char **argv)
+{
+	const char *dev = NULL, *role = NULL;
+	unsigned int ifindex;
+	struct lg_nl nl;
+	int ret, err, r;
+
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "dev"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &dev);
+		else if (!strcmp(argv[0], "role"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &role);
+		else
+			ret = lg_usage_err("Argument \"%s\" is unknown, try \"lgctl link help\".",
+					   argv[0]);
+		if (ret)
+			return ret;
+	}
+	if (!dev)
+		return lg_usage_err("Argument \"dev\" is required, try \"lgctl link help\".");
+	if (!role)
+		return lg_usage_err("Nothing to set, try \"lgctl link help\".");
+	r = lg_role_parse(role);
+	if (r < 0)
+		return lg_usage_err("Argument \"%s\" is wrong: role is access, upstream or none.",
+				    role);
+	ifindex = if_nametoindex(dev);
+	if (!ifindex)
+		return lg_no_device(dev);
+
+	ret = lg_open(&nl);
+	if (ret)
+		return ret;
+	err = lg_link_set_role(&nl, ifindex, r);
+	ret = err ? lg_fail(&nl, err) : LG_EXIT_OK;
+	lg_nl_close(&nl);
+	return ret;
+}
+
+static const struct lg_cmd_entry lg_link_cmds[] = {
+	{ "show",	link_show,	NULL },
+	{ "set",	link_set,	NULL },
+	{ NULL }
+};
+
+int do_link(int argc, char **argv)
+{
+	/* "[ show ]" is optional before arguments too */
+	if (argc > 0 && !strcmp(argv[0], "dev"))
+		return link_show(argc, argv);
+	return lg_dispatch("lgctl link", lg_link_cmds, lg_link_help, argc,
+			   argv);
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The netlink backend of lgctl: a generic netlink socket bound to the
+ * "leaseguard" family, over libmnl.
+ *
+ * Every function returns 0 or a negative errno and never prints. After a
+ * failed request, lg_nl_ext_msg() gives the kernel's extended ACK message
+ * (or NULL) and lg_nl_ext_offs() the offset of the attribute at fault in
+ * the request (or -1).
+ */
+#ifndef LG_NL_H
+#define LG_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/genetlink.h>
+#include <libmnl/libmnl.h>
+
+/* lg_nl_open(): the family is not registered (module not loaded). */
+#define LG_NL_ENOFAMILY		ENOPKG
+
+/* A dump interrupted (NLM_F_DUMP_INTR) this many times gives -EINTR. */
+#define LG_NL_DUMP_TRIES	4
+
+#define LG_NL_MAX_GROUPS	8
+#define LG_NL_EXT_MSG_LEN	256
+
+struct lg_nl_group {
+	char name[GENL_NAMSIZ];
+	uint32_t id;
+};
+
+struct lg_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family_id;
+	uint32_t family_version;
+	struct lg_nl_group groups[LG_NL_MAX_GROUPS];
+	unsigned int n_groups;
+	char *sbuf;			/* the request being built */
+	char *rbuf;			/* replies */
+	char ext_msg[LG_NL_EXT_MSG_LEN];
+	int64_t ext_offs;
+};
+
+/*
+ * Called for each reply (or, with lg_nl_listen(), each notification) of
+ * the family; returns 0 or a negative errno, which ends the exchange.
+ */
+typedef int (*lg_nl_cb_t)(const struct nlmsghdr *nlh, void *data);
+
+int lg_nl_open(struct lg_nl *nl);
+void lg_nl_close(struct lg_nl *nl);
+
+/* Start a request; the caller adds attributes with mnl_attr_put_*(). */
+struct nlmsghdr *lg_nl_msg(struct lg_nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Send a request built by lg_nl_msg() without NLM_F_DUMP and collect the
+ * reply and the ACK: cb (may be NULL) sees every reply message.
+ */
+int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+	       void *data);
+
+/*
+ * Dump cmd (no attributes). When the kernel marks the dump inconsistent,
+ * reset(data) is called and the dump is done again; after
+ * LG_NL_DUMP_TRIES attempts this gives -EINTR.
+ */
+int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
+	       void (*reset)(void *data), void *data);
+
+/* Multicast: join a group of the family by name, then receive events. */
+int lg_nl_join(struct lg_nl *nl, const char *group);
+int lg_nl_listen(struct lg_nl *nl, lg_nl_cb_t cb, void *data);
+
+const char *lg_nl_ext_msg(const struct lg_nl *nl);
+int64_t lg_nl_ext_offs(const struct lg_nl *nl);
+
+/* The genl command of a message of the family. */
+uint8_t lg_nl_cmd(const struct nlmsghdr *nlh);
+
+/*
+ * Fill tb[0..max] with the attributes of a message of the family, or of a
+ * nest; attributes above max (from a newer module) are ignored.
+ */
+int lg_nl_parse_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		    unsigned int max);
+int lg_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max);
+
+#endif /* LG_NL_H */

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lgctl stats: the counters of the namespace and of each link. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/leaseguard.h>
+
+#include "json_print.h"
+#include "lgctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const char lg_stats_help[] =
+	"Usage: lgctl stats [ show ] [ dev IFNAME ]\n"
+	"       lgctl stats help\n";
+
+/* Indexed by attribute id; a hole or an id past the end is "stat_N". */
+const struct lg_counter_name lg_stats_names[] = {
+	[LG_STATS_A_LINKS_GONE]		= { "links_gone", "links gone" },
+};
+const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
+
+const struct lg_counter_name lg_link_stats_names[] = {
+	[LG_LINK_STATS_A_RX_PACKETS]	= { "rx_packets", "rx packets" },
+	[LG_LINK_STATS_A_RX_BYTES]	= { "rx_bytes", "bytes" },
+};
+const unsigned int lg_link_stats_names_n = ARRAY_SIZE(lg_link_stats_names);
+
+/*
+ * Every u64 (or u32) in the nest is a counter, known or not; anything
+ * else (the PAD attribute, or whatever a newer module adds) is skipped.
+ */
+int lg_counters_parse(const struct nlattr *nest, struct lg_counters *c)
+{
+	const struct nlattr *a;
+
+	memset(c, 0, sizeof(*c));
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned int type = mnl_attr_get_type(a);
+
+		if (type >= LG_COUNTERS_MAX)
+			continue;
+		switch (mnl_attr_get_payload_len(a)) {
+		case sizeof(uint64_t):
+			c->val[type] = mnl_attr_get_u64(a);
+			break;
+		case sizeof(uint32_t):
+			c->val[type] = mnl_attr_get_u32(a);
+			break;
+		default:
+			continue;
+		}
+		c->present |= 1ULL << type;
+	}
+	return 0;
+}
+
+/* " label value" per counter in text; "key":value in JSON. */
+void lg_counters_print(const struct lg_counters *c,
+		       const struct lg_counter_name *names, unsigned int n)
+{
+	unsigned int id;
+
+	for (id = 0; id < LG_COUNTERS_MAX; id++) {
+		const char *key, *label;
+		char buf[16];
+
+		if (!(c->present & (1ULL << id)))
+			continue;
+		if (id < n && names[id].key) {
+			key = names[id].key;
+			label = names[id].label;
+		} else {
+			snprintf(buf, sizeof(buf), "stat_%u", id);
+			key = label = buf;
+		}
+		print_string(PRINT_FP, NULL, " %s", label);
+		print_u64(PRINT_ANY, key, " %" PRIu64, c->val[id]);
+	}
+}
+
+static int lg_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_A_MAX + 1];
+	int err;
+
+	if (lg_nl_cmd(nlh) != LG_CMD_STATS_GET)
+		return 0;
+	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	if (err)
+		return err;
+	if (!tb[LG_A_STATS])
+		return -EBADMSG;
+	return lg_counters_parse(tb[LG_A_STATS], data);
+}
+
+static int lg_stats_get(struct lg_nl *nl, struct lg_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	return lg_nl_doit(nl, lg_nl_msg(nl, LG_CMD_STATS_GET, 0), lg_stats_cb,
+			  c);
+}
+
+static void print_link_stats(const struct lg_link *l)
+{
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "ifindex", "%u:", l->ifindex);
+	print_string(PRINT_ANY, "ifname", " %s", l->ifname);
+	lg_counters_print(&l->stats, lg_link_stats_names,
+			  lg_link_stats_names_n);
+	print_nl();
+	close_json_object();
+}
+
+static int stats_show(int argc, char **argv)
+{
+	struct lg_link_list list = {};
+	struct lg_counters ns;
+	const char *dev = NULL;
+	unsigned int ifindex = 0;
+	struct lg_link one;
+	struct lg_nl nl;
+	size_t i;
+	int ret, err;
+
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "dev")) {
+			ret = lg_arg_value("lgctl stats", &argc, &argv, &dev);
+			if (ret)
+				return ret;
+		} else {
+			return lg_usage_err("Argument \"%s\" is unknown, try \"lgctl stats help\".",
+					    argv[0]);
+		}
+	}
+	if (dev) {
+		ifindex = if_nametoindex(dev);
+		if (!ifindex)
+			return lg_no_device(dev);
+	}
+
+	ret = lg_open(&nl);
+	if (ret)
+		return ret;
+	if (dev) {
+		err = lg_link_get(&nl, ifindex, &one);
+	} else {
+		err = lg_stats_get(&nl, &ns);
+		if (!err)
+			err = lg_link_dump(&nl, &list);
+	}
+	if (err) {
+		ret = lg_fail(&nl, err);
+		goto out;
+	}
+
+	open_json_object(NULL);
+	if (!dev) {
+		print_string(PRINT_FP, NULL, "%s", "namespace:");
+		lg_counters_print(&ns, lg_stats_names, lg_stats_names_n);
+		print_nl();
+	}
+	open_json_array("links");
+	if (dev)
+		print_link_stats(&one);
+	for (i = 0; i < list.n; i++)
+		print_link_stats(&list.v[i]);
+	close_json_array();
+	close_json_object();
+	ret = LG_EXIT_OK;
+out:
+	lg_link_list_free(&list);
+	lg_nl_close(&nl);
+	return ret;
+}
+
+static const struct lg_cmd_entry lg_stats_cmds[] = {
+	{ "show",	stats_show,	NULL },
+	{ NULL }
+};
+
+int do_stats(int argc, char **argv)
+{
+	/* "[ show ]" is optional before arguments too */
+	if (argc > 0 && !strcmp(argv[0], "dev"))
+		return stats_show(argc, argv);
+	return lg_dispatch("lgctl stats", lg_stats_cmds, lg_stats_help, argc,
+			   argv);
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks: where packets of configured interfaces meet leaseguard.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv6.h>
+
+#include "leaseguard.h"
+
+static void lg_link_count_rx(struct lg_link *link, unsigned int len)
+{
+	struct lg_counters *c = get_cpu_ptr(link->counters);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_inc(&c->c[LG_LINK_STATS_A_RX_PACKETS]);
+	u64_stats_add(&c->c[LG_LINK_STATS_A_RX_BYTES], len);
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	put_cpu_ptr(link->counters);
+}
+
+static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct lg_link *link;
+
+	link = lg_link_lookup_rcu(lg_net(state->net), state->in->ifindex);
+	if (!link)
+		return NF_ACCEPT;
+
+	lg_link_count_rx(link, skb->len);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops lg_nf_ops[] = {
+	{
+		.hook		= lg_ipv6_rx,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		/*
+		 * Before defragmentation: every fragment is seen (and, with
+		 * source validation, dropped before reassembly costs
+		 * anything).
+		 */
+		.priority	= NF_IP6_PRI_RAW_BEFORE_DEFRAG,
+	},
+};
+
+int lg_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, lg_nf_ops, ARRAY_SIZE(lg_nf_ops));
+}
+
+void lg_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, lg_nf_ops, ARRAY_SIZE(lg_nf_ops));
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LG_LEASEGUARD_H
+#define _LG_LEASEGUARD_H
+
+#include <linux/netdevice.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/leaseguard.h>
+
+#include "counters.h"
+
+/* An interface that has a leaseguard configuration (role other than none). */
+struct lg_link {
+	int ifindex;
+	u8 role;			/* enum lg_role; read locklessly */
+	struct lg_counters __percpu *counters;	/* LG_LINK_STATS_A_* */
+	struct rcu_head rcu;
+};
+
+/* Per network namespace state. */
+struct lg_net {
+	struct net *net;
+	/*
+	 * ifindex -> struct lg_link. Readers use RCU (the packet hooks, dumps);
+	 * writers hold RTNL, which also orders them against the netdevice
+	 * notifier that drops the configuration of a vanishing device.
+	 */
+	struct xarray links;
+	u32 links_gen;			/* bumped on every change; dump seq */
+	struct lg_counters __percpu *counters;	/* LG_STATS_A_* */
+};
+
+extern unsigned int lg_net_id;
+
+static inline struct lg_net *lg_net(const struct net *net)
+{
+	return net_generic(net, lg_net_id);
+}
+
+/* link.c */
+struct lg_link_cfg {
+	bool has_role;
+	u8 role;
+};
+
+struct lg_link *lg_link_lookup_rcu(struct lg_net *ln, int ifindex);
+int lg_link_set(struct lg_net *ln, struct net_device *dev,
+		const struct lg_link_cfg *cfg, struct netlink_ext_ack *extack);
+void lg_links_flush(struct lg_net *ln);
+int lg_link_notifier_register(void);
+void lg_link_notifier_unregister(void);
+
+/* hook.c */
+int lg_hooks_register(struct net *net);
+void lg_hooks_unregister(struct net *net);
+
+/* netlink.c */
+int lg_genl_register(void);
+void lg_genl_unregister(void);
+void lg_nl_notify_link(struct lg_net *ln, const struct lg_link *link,
+		       const struct net_device *dev, u8 cmd);
+
+#endif /* _LG_LEASEGUARD_H */

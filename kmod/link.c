@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-interface configuration: which interfaces are access or upstream.
+ */
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "leaseguard.h"
+
+struct lg_link *lg_link_lookup_rcu(struct lg_net *ln, int ifindex)
+{
+	return xa_load(&ln->links, ifindex);
+}
+
+static void lg_link_free(struct lg_link *link)
+{
+	lg_counters_free(link->counters);
+	kfree(link);
+}
+
+static void lg_link_free_rcu(struct rcu_head *rcu)
+{
+	lg_link_free(container_of(rcu, struct lg_link, rcu));
+}
+
+static void lg_links_changed(struct lg_net *ln)
+{
+	WRITE_ONCE(ln->links_gen, ln->links_gen + 1);
+}
+
+static void lg_link_remove(struct lg_net *ln, struct lg_link *link)
+{
+	xa_erase(&ln->links, link->ifindex);
+	lg_links_changed(ln);
+	call_rcu(&link->rcu, lg_link_free_rcu);
+}
+
+static struct lg_link *lg_link_create(struct lg_net *ln,
+				      const struct net_device *dev, u8 role)
+{
+	struct lg_link *link;
+	int err;
+
+	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	if (!link)
+		return ERR_PTR(-ENOMEM);
+	link->counters = lg_counters_alloc(__LG_LINK_STATS_A_MAX, GFP_KERNEL);
+	if (!link->counters) {
+		err = -ENOMEM;
+		goto err_free_link;
+	}
+	link->ifindex = dev->ifindex;
+	link->role = role;
+
+	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL);
+	if (err)
+		goto err_free_counters;
+	return link;
+
+err_free_counters:
+	lg_counters_free(link->counters);
+err_free_link:
+	kfree(link);
+	return ERR_PTR(err);
+}
+
+/* Applies @cfg to @dev; absent fields keep their value. Caller holds RTNL. */
+int lg_link_set(struct lg_net *ln, struct net_device *dev,
+		const struct lg_link_cfg *cfg, struct netlink_ext_ack *extack)
+{
+	struct lg_link *link;
+	u8 role;
+
+	ASSERT_RTNL();
+
+	if (dev->flags & IFF_LOOPBACK) {
+		NL_SET_ERR_MSG_MOD(extack, "a loopback interface cannot have a role");
+		return -EOPNOTSUPP;
+	}
+
+	link = xa_load(&ln->links, dev->ifindex);
+	role = cfg->has_role ? cfg->role : link ? link->role : LG_ROLE_NONE;
+
+	if (role == LG_ROLE_NONE) {
+		if (link) {
+			lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_DEL_NTF);
+			lg_link_remove(ln, link);
+		}
+		return 0;
+	}
+
+	if (!link) {
+		link = lg_link_create(ln, dev, role);
+		if (IS_ERR(link))
+			return PTR_ERR(link);
+	} else if (link->role != role) {
+		WRITE_ONCE(link->role, role);
+	} else {
+		return 0;
+	}
+	lg_links_changed(ln);
+	lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_NTF);
+	return 0;
+}
+
+/*
+ * Frees every configuration of a namespace that is going away (or of every
+ * namespace at module unload): the hooks, the notifier and the netlink
+ * family can no longer reach them, so no RTNL is needed.
+ */
+void lg_links_flush(struct lg_net *ln)
+{
+	struct lg_link *link;
+	unsigned long index;
+
+	xa_for_each(&ln->links, index, link) {
+		xa_erase(&ln->links, index);
+		call_rcu(&link->rcu, lg_link_free_rcu);
+	}
+	xa_destroy(&ln->links);
+}
+
+/*
+ * A device that is unregistered, or moved to another namespace (which
+ * unregisters it here first), takes its configuration with it: the same
+ * ifindex may later name another device.
+ */
+static int lg_netdev_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct lg_net *ln;
+	struct lg_link *link;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+
+	ln = lg_net(dev_net(dev));
+	link = xa_load(&ln->links, dev->ifindex);
+	if (!link)
+		return NOTIFY_DONE;
+
+	lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_DEL_NTF);
+	lg_link_remove(ln, link);
+	lg_counter_inc(ln->counters, LG_STATS_A_LINKS_GONE);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lg_netdev_notifier = {
+	.notifier_call = lg_netdev_event,
+};
+
+int lg_link_notifier_register(void)
+{
+	return register_netdevice_notifier(&lg_netdev_notifier);
+}
+
+void lg_link_notifier_unregister(void)
+{
+	unregister_netdevice_notifier(&lg_netdev_notifier);
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leaseguard: DHCPv6 lease snooping, source-address validation and
+ * IGMP/MLD proxy state for an IPv6 access router.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "leaseguard.h"
+
+unsigned int lg_net_id __read_mostly;
+
+static int __net_init lg_net_init(struct net *net)
+{
+	struct lg_net *ln = lg_net(net);
+	int err;
+
+	ln->net = net;
+	xa_init(&ln->links);
+	ln->links_gen = 1;	/* 0 would disable the dump consistency check */
+	ln->counters = lg_counters_alloc(__LG_STATS_A_MAX, GFP_KERNEL);
+	if (!ln->counters)
+		return -ENOMEM;
+
+	err = lg_hooks_register(net);
+	if (err)
+		goto err_free_counters;
+	return 0;
+
+err_free_counters:
+	lg_counters_free(ln->counters);
+	return err;
+}
+
+static void __net_exit lg_net_exit(struct net *net)
+{
+	struct lg_net *ln = lg_net(net);
+
+	/* Unregistering the hooks waits for the packets inside them. */
+	lg_hooks_unregister(net);
+	lg_links_flush(ln);
+	lg_counters_free(ln->counters);
+}
+
+static struct pernet_operations lg_net_ops = {
+	.init	= lg_net_init,
+	.exit	= lg_net_exit,
+	.id	= &lg_net_id,
+	.size	= sizeof(struct lg_net),
+};
+
+static int __init lg_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&lg_net_ops);
+	if (err)
+		return err;
+
+	err = lg_link_notifier_register();
+	if (err)
+		goto err_unregister_pernet;
+
+	err = lg_genl_register();
+	if (err)
+		goto err_unregister_notifier;
+
+	pr_info("loaded\n");
+	return 0;
+
+err_unregister_notifier:
+	lg_link_notifier_unregister();
+err_unregister_pernet:
+	unregister_pernet_subsys(&lg_net_ops);
+	return err;
+}
+
+static void __exit lg_exit(void)
+{
+	lg_genl_unregister();
+	lg_link_notifier_unregister();
+	unregister_pernet_subsys(&lg_net_ops);
+	/* The links' RCU callbacks live in this module's text. */
+	rcu_barrier();
+	pr_info("unloaded\n");
+}
+
+module_init(lg_init);
+module_exit(lg_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("DHCPv6 snooping and source validation for IPv6 access routers");
+MODULE_AUTHOR("The leaseguard developers");
+MODULE_ALIAS_GENL_FAMILY(LEASEGUARD_GENL_NAME);

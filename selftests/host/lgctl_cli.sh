@@ -1,0 +1,244 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lgctl's command line on the host, where the leaseguard module is NOT
+# loaded: usage errors, device lookup, the not-loaded hint, and the JSON
+# writer (through json_print_test.c and jq).
+#
+#   lgctl ──netlink──> genl controller: no "leaseguard" family
+#
+# Exit codes under test: 0 ok, 1 operation failed, 2 usage, 3 no module.
+# Needs: a built agent/lgctl (LGCTL overrides), cc, jq; valgrind optional.
+#
+# Conditions are single-quoted and eval'd by check(), after the command ran.
+# shellcheck disable=SC2016,SC2034
+
+set -e -u -o pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+AGENT=$HERE/../../agent
+LGCTL=${LGCTL:-$AGENT/lgctl}
+PLAN=30
+HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
+
+if [ -d /sys/module/leaseguard ]; then
+	echo "# SKIP: leaseguard is loaded here; these tests need it absent"
+	exit 4
+fi
+for tool in jq "${CC:-cc}"; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "# SKIP: $tool is not installed"
+		exit 4
+	fi
+done
+
+TMP=$(mktemp -d)
+cleanup() { rm -rf "$TMP"; }
+trap cleanup EXIT
+
+n=0
+passed=0
+failed=0
+
+echo "1..$PLAN"
+
+ok() {
+	n=$((n + 1))
+	passed=$((passed + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	for line in "$@"; do
+		echo "#   $line"
+	done
+}
+
+# check DESC COND...: one test, passing when the command COND succeeds
+check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc" "rc=$rc" "stdout: $(cat "$TMP/out")" \
+			"stderr: $(cat "$TMP/err")"
+	fi
+}
+
+# run ARGS...: lgctl ARGS, stdout in $TMP/out, stderr in $TMP/err, $rc
+run() {
+	echo "# \$ lgctl $*"
+	set +e
+	"$LGCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	set -e
+}
+
+# expect RC STDOUT STDERR: exactly this exit code and output
+expect() {
+	[ "$rc" = "$1" ] &&
+		[ "$(cat "$TMP/out")" = "$2" ] &&
+		[ "$(cat "$TMP/err")" = "$3" ]
+}
+
+# fits LINES COLS FILE
+fits() {
+	awk -v l="$1" -v c="$2" \
+		'length > c { bad = 1 } END { exit bad || NR > l || NR == 0 }' "$3"
+}
+
+# valid_json_or_empty FILE
+valid_json_or_empty() {
+	[ ! -s "$1" ] || jq -e . "$1" >/dev/null
+}
+
+if [ ! -x "$LGCTL" ]; then
+	echo "Bail out! $LGCTL is not built (make -C agent)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# --- usage ---------------------------------------------------------------
+run help
+check "help exits 0, prints to stdout only" \
+	eval '[ "$rc" = 0 ] && [ ! -s "$TMP/err" ] && grep -q "^Usage: lgctl " "$TMP/out"'
+check "help fits 24 lines of 80 columns" fits 24 80 "$TMP/out"
+
+run
+check "no object: usage on stderr, exit 2" \
+	eval '[ "$rc" = 2 ] && [ ! -s "$TMP/out" ] && grep -q "^Usage: lgctl " "$TMP/err"'
+
+run bogus
+check "unknown object" expect 2 "" 'Command "bogus" is unknown, try "lgctl help".'
+
+run -x link
+check "unknown option" expect 2 "" 'Option "-x" is unknown, try "lgctl help".'
+
+run link bogus
+check "unknown link command" \
+	expect 2 "" 'Command "bogus" is unknown, try "lgctl link help".'
+
+run link help
+check "link help" eval '[ "$rc" = 0 ] && [ "$(head -n1 "$TMP/out")" = "Usage: lgctl link [ show ] [ dev IFNAME ]" ]'
+
+run link set dev lo role
+check "link set: role without a value" \
+	expect 2 "" 'Argument "role" needs a value, try "lgctl link help".'
+
+run link set dev lo role wizard
+check "link set: bad role names the word" \
+	expect 2 "" 'Argument "wizard" is wrong: role is access, upstream or none.'
+
+run link set role access
+check "link set: dev is required" \
+	expect 2 "" 'Argument "dev" is required, try "lgctl link help".'
+
+run link set dev lo
+check "link set: nothing to set" \
+	expect 2 "" 'Nothing to set, try "lgctl link help".'
+
+run link show dev lo dev lo
+check "link show: dev twice" \
+	expect 2 "" 'Argument "dev" is given twice, try "lgctl link help".'
+
+run link show bogus
+check "link show: unknown argument" \
+	expect 2 "" 'Argument "bogus" is unknown, try "lgctl link help".'
+
+run stats bogus
+check "unknown stats command" \
+	expect 2 "" 'Command "bogus" is unknown, try "lgctl stats help".'
+
+# --- devices -------------------------------------------------------------
+run link set dev nosuchdev0 role access
+check "link set: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run link show dev nosuchdev0
+check "link show: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run stats dev nosuchdev0
+check "stats: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+# --- no module -----------------------------------------------------------
+run link show
+check "link show: module not loaded" expect 3 "" "$HINT"
+
+run link dev lo
+check "link dev lo (show implied): module not loaded" expect 3 "" "$HINT"
+
+run -j link show
+check "-j link show: exit 3, stdout empty or valid JSON" \
+	eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ] && valid_json_or_empty "$TMP/out"'
+
+run -j stats
+check "-j stats: exit 3, stdout empty or valid JSON" \
+	eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ] && valid_json_or_empty "$TMP/out"'
+
+# --- version, JSON -------------------------------------------------------
+run -j -V
+cp "$TMP/out" "$TMP/version.json"
+check "-j -V is one JSON object" \
+	eval '[ "$rc" = 0 ] && jq -e ".name == \"lgctl\" and (.genl_version | type) == \"number\"" "$TMP/out" >/dev/null'
+
+run -p -V
+check "-p -V is the same JSON, pretty" \
+	eval '[ "$rc" = 0 ] && [ "$(wc -l <"$TMP/out")" -gt 1 ] && [ "$(jq -c . "$TMP/out")" = "$(cat "$TMP/version.json")" ]'
+
+run -V
+check "-V in text" expect 0 \
+	"lgctl $(jq -r .version "$TMP/version.json") (leaseguard genl version $(jq -r .genl_version "$TMP/version.json"))" ""
+
+# --- the JSON writer -----------------------------------------------------
+echo "# \$ cc json_print_test.c ../../agent/json_print.c"
+set +e
+"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -I"$AGENT" \
+	-o "$TMP/json_print_test" "$HERE/json_print_test.c" \
+	"$AGENT/json_print.c" 2>"$TMP/err"
+rc=$?
+set -e
+: >"$TMP/out"
+check "json_print_test builds" [ "$rc" = 0 ]
+
+"$TMP/json_print_test" json >"$TMP/jt.json" 2>&1 || true
+"$TMP/json_print_test" pretty >"$TMP/jt.pretty" 2>&1 || true
+"$TMP/json_print_test" text >"$TMP/jt.text" 2>&1 || true
+want_json='{"quote":"a\"b","backslash":"a\\b","control":"\b\f\n\r\t\u0001\u001f\u007f","utf8":"é€𝄞|\ufffd|\ufffd\ufffd|\ufffd\ufffd\ufffd|\ufffd\ufffd","empty":"","null":null,"key\"\n":"v","u64":18446744073709551615,"int":-1,"bool":true,"array":[1,2,{}],"nested":{"empty":[]}}'
+want_text="quote a\"b backslash a\\b empty '' u64 18446744073709551615 int -1 bool true
+1 2text only"
+cp "$TMP/jt.json" "$TMP/out"
+check "JSON writer: exact escaping, invalid UTF-8 as U+FFFD" \
+	eval '[ "$(cat "$TMP/jt.json")" = "$want_json" ]'
+check "JSON writer: jq reads the strings back" \
+	eval 'jq -e ".quote == \"a\\\"b\" and .backslash == \"a\\\\b\" and .control == \"\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\" and .null == null and .[\"key\\\"\\n\"] == \"v\"" "$TMP/jt.json" >/dev/null'
+cp "$TMP/jt.pretty" "$TMP/out"
+check "JSON writer: pretty is the same value" \
+	eval '[ "$(jq -cS . "$TMP/jt.pretty")" = "$(jq -cS . "$TMP/jt.json")" ]'
+cp "$TMP/jt.text" "$TMP/out"
+check "JSON writer: text mode uses the formats" \
+	eval '[ "$(cat "$TMP/jt.text")" = "$want_text" ]'
+
+# --- leaks ---------------------------------------------------------------
+if command -v valgrind >/dev/null; then
+	echo "# \$ valgrind lgctl link show"
+	set +e
+	valgrind -q --leak-check=full --error-exitcode=99 "$LGCTL" link show \
+		>"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	set -e
+	check "valgrind: lgctl link show is clean" \
+		eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ]'
+else
+	n=$((n + 1)); passed=$((passed + 1))
+	echo "ok $n - valgrind: lgctl link show is clean # SKIP no valgrind"
+fi
+
+if [ "$n" != "$PLAN" ]; then
+	not_ok "ran as many tests as planned ($n, planned $PLAN)"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# leaseguard end to end: an access router between a subscriber and a server.
+#
+#   netns sub                  netns rtr (leaseguard)              netns srv
+#  +------------------+     +-----------------------------+     +------------------+
+#  | eth0             |-----| acc0 (access)  up0 (upstream)|-----| eth0             |
+#  | 2001:db8:1::2/64 |     | 2001:db8:1::1  2001:db8:f::1 |     | 2001:db8:f::2/64 |
+#  +------------------+     +-----------------------------+     +------------------+
+#
+# The router forwards; leaseguard knows which side is which and counts what
+# arrives. Neighbours are static and DAD and router solicitation are off, so
+# that the only packets on the wire are the ones this story sends.
+
+set -e
+source "$(dirname "$0")/lib.sh"
+
+[[ $(id -u) -eq 0 ]] || skip_all "needs root"
+[[ -e $LG_ROOT/kmod/leaseguard.ko ]] || skip_all "kmod/leaseguard.ko is not built"
+
+cleanup() {
+	set +e
+	for ns in sub rtr srv other; do
+		ip netns del $ns 2>/dev/null
+	done
+	rmmod leaseguard 2>/dev/null
+}
+trap cleanup EXIT
+
+lg() { nsx rtr "$LGCTL" "$@"; }
+rx_of() { ip netns exec "$1" "$LGCTL" -j link show dev "$2" | jq -r '.[0].stats.rx_packets'; }
+
+echo "# The module loads and registers its netlink family."
+n insmod "$LG_ROOT/kmod/leaseguard.ko"
+check "the leaseguard family answers" sh -c "'$LGCTL' stats >/dev/null"
+
+echo "# Three hosts, two links."
+for ns in sub rtr srv; do
+	n ip netns add $ns
+	nsx $ns sysctl -qw net.ipv6.conf.default.router_solicitations=0
+	nsx $ns sysctl -qw net.ipv6.conf.default.accept_dad=0
+	nsx $ns ip link set lo up
+done
+n ip -n rtr link add acc0 index 10 address 02:00:00:00:01:01 type veth \
+	peer name eth0 netns sub address 02:00:00:00:01:02
+n ip -n rtr link add up0 index 11 address 02:00:00:00:0f:01 type veth \
+	peer name eth0 netns srv address 02:00:00:00:0f:02
+nsx rtr sysctl -qw net.ipv6.conf.all.forwarding=1
+nsx rtr ip addr add 2001:db8:1::1/64 dev acc0 nodad
+nsx rtr ip addr add 2001:db8:f::1/64 dev up0 nodad
+nsx sub ip addr add 2001:db8:1::2/64 dev eth0 nodad
+nsx srv ip addr add 2001:db8:f::2/64 dev eth0 nodad
+nsx rtr ip neigh add 2001:db8:1::2 lladdr 02:00:00:00:01:02 dev acc0 nud permanent
+nsx rtr ip neigh add 2001:db8:f::2 lladdr 02:00:00:00:0f:02 dev up0 nud permanent
+nsx sub ip neigh add 2001:db8:1::1 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
+nsx srv ip neigh add 2001:db8:f::1 lladdr 02:00:00:00:0f:01 dev eth0 nud permanent
+for l in "rtr acc0" "rtr up0" "sub eth0" "srv eth0"; do
+	set -- $l
+	nsx $1 ip link set $2 up
+done
+nsx sub ip route add default via 2001:db8:1::1
+nsx srv ip route add 2001:db8:1::/64 via 2001:db8:f::1
+
+echo "# The router learns which interface is which."
+lg link set dev acc0 role access
+lg link set dev up0 role upstream
+check_eq "link show lists both interfaces" \
+	"10: acc0 role access
+11: up0 role upstream" "$(lg link show)"
+check_eq "link show dev picks one" "11: up0 role upstream" \
+	"$(lg link show dev up0)"
+check_eq "JSON names and roles" '["acc0","access"] ["up0","upstream"]' \
+	"$(lg -j link show | jq -c '.[] | [.ifname, .role]' | paste -sd ' ')"
+check "pretty JSON parses" sh -c "ip netns exec rtr '$LGCTL' -j -p link show | jq -e 'length == 2' >/dev/null"
+
+echo "# What a subscriber sends is counted on the access side, the answers upstream."
+nsx sub ping -6 -c 1 -W 5 2001:db8:f::2 >/dev/null
+sleep 2		# let the interfaces' own MLD reports pass
+acc_before=$(rx_of rtr acc0)
+up_before=$(rx_of rtr up0)
+nsx sub ping -6 -c 5 -i 0.2 -W 5 2001:db8:f::2 >/dev/null
+check_eq "5 echo requests counted on acc0" 5 $(( $(rx_of rtr acc0) - acc_before ))
+check_eq "5 echo replies counted on up0" 5 $(( $(rx_of rtr up0) - up_before ))
+check "stats show the per-link counters" sh -c \
+	"ip netns exec rtr '$LGCTL' -j stats | jq -e '.links | length == 2' >/dev/null"
+
+echo "# Each namespace has its own configuration."
+check_eq "srv has none" "" "$(nsx srv "$LGCTL" link show)"
+
+echo "# Only an administrator may change it; anybody may read it."
+check_fails "unprivileged set is refused" 1 \
+	nsx rtr setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$LGCTL" link set dev acc0 role none
+check_eq "unprivileged show works" "11: up0 role upstream" \
+	"$(nsx rtr setpriv --reuid=65534 --regid=65534 --clear-groups "$LGCTL" link show dev up0)"
+
+echo "# Bad words get a reason and a meaningful exit code."
+check_fails "unknown role is a usage error" 2 lg link set dev acc0 role wizard
+check_fails "unknown device is an error" 1 lg link set dev nosuch0 role access
+check_eq "config unchanged after the errors" "10: acc0 role access" \
+	"$(lg link show dev acc0)"
+
+echo "# An interface that goes away takes its configuration with it."
+n ip -n rtr link del acc0
+check_eq "only up0 is left" "11: up0 role upstream" "$(lg link show)"
+check_eq "links_gone counts it" 1 "$(lg -j stats | jq .links_gone)"
+
+echo "# A namespace that goes away with configuration in it is freed."
+n ip netns add other
+nsx other ip link add d0 type dummy
+nsx other "$LGCTL" link set dev d0 role access
+n ip netns del other
+
+echo "# The module unloads with configuration present (up0)."
+n rmmod leaseguard
+check "module is gone" sh -c '! grep -qw leaseguard /proc/modules'
+check_fails "lgctl says the module is not loaded" 3 lg link show
+
+if [[ -w /sys/kernel/debug/kmemleak ]]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	check_eq "kmemleak finds nothing" "" "$(cat /sys/kernel/debug/kmemleak)"
+else
+	echo "# kmemleak is not in this kernel; the VM runner still fails on any splat"
+fi
+
+tap_done
