@@ -3,15 +3,11 @@
 #
 # leaseguard end to end: an access router between a subscriber and a server.
 #
-#   netns sub                  netns rtr (leaseguard)              netns srv
-#  +------------------+     +-----------------------------+     +------------------+
-#  | eth0             |-----| acc0 (access)  up0 (upstream)|-----| eth0             |
-#  | 2001:db8:1::2/64 |     | 2001:db8:1::1  2001:db8:f::1 |     | 2001:db8:f::2/64 |
-#  +------------------+     +-----------------------------+     +------------------+
+#   sub (eth0) ---- (acc0, access) rtr (up0, upstream) ---- (eth0) srv
 #
 # The router forwards; leaseguard knows which side is which and counts what
-# arrives. Neighbours are static and DAD and router solicitation are off, so
-# that the only packets on the wire are the ones this story sends.
+# arrives. The topology comes from lib.sh (topology_up), which keeps the
+# wire quiet, so that packets can be counted exactly.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -21,9 +17,8 @@ source "$(dirname "$0")/lib.sh"
 
 cleanup() {
 	set +e
-	for ns in sub rtr srv other; do
-		ip netns del $ns 2>/dev/null
-	done
+	topology_down
+	ip netns del other 2>/dev/null
 	rmmod leaseguard 2>/dev/null
 }
 trap cleanup EXIT
@@ -36,31 +31,7 @@ n insmod "$LG_ROOT/kmod/leaseguard.ko"
 check "the leaseguard family answers" sh -c "'$LGCTL' stats >/dev/null"
 
 echo "# Three hosts, two links."
-for ns in sub rtr srv; do
-	n ip netns add $ns
-	nsx $ns sysctl -qw net.ipv6.conf.default.router_solicitations=0
-	nsx $ns sysctl -qw net.ipv6.conf.default.accept_dad=0
-	nsx $ns ip link set lo up
-done
-n ip -n rtr link add acc0 index 10 address 02:00:00:00:01:01 type veth \
-	peer name eth0 netns sub address 02:00:00:00:01:02
-n ip -n rtr link add up0 index 11 address 02:00:00:00:0f:01 type veth \
-	peer name eth0 netns srv address 02:00:00:00:0f:02
-nsx rtr sysctl -qw net.ipv6.conf.all.forwarding=1
-nsx rtr ip addr add 2001:db8:1::1/64 dev acc0 nodad
-nsx rtr ip addr add 2001:db8:f::1/64 dev up0 nodad
-nsx sub ip addr add 2001:db8:1::2/64 dev eth0 nodad
-nsx srv ip addr add 2001:db8:f::2/64 dev eth0 nodad
-nsx rtr ip neigh add 2001:db8:1::2 lladdr 02:00:00:00:01:02 dev acc0 nud permanent
-nsx rtr ip neigh add 2001:db8:f::2 lladdr 02:00:00:00:0f:02 dev up0 nud permanent
-nsx sub ip neigh add 2001:db8:1::1 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
-nsx srv ip neigh add 2001:db8:f::1 lladdr 02:00:00:00:0f:01 dev eth0 nud permanent
-for l in "rtr acc0" "rtr up0" "sub eth0" "srv eth0"; do
-	set -- $l
-	nsx $1 ip link set $2 up
-done
-nsx sub ip route add default via 2001:db8:1::1
-nsx srv ip route add 2001:db8:1::/64 via 2001:db8:f::1
+topology_up
 
 echo "# The router learns which interface is which."
 lg link set dev acc0 role access

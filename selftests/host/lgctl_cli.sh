@@ -99,7 +99,7 @@ valid_json_or_empty() {
 
 if [ ! -x "$LGCTL" ]; then
 	echo "Bail out! $LGCTL is not built (make -C agent)"
-	echo "0 passed, 1 failed"
+	echo "# 0 passed, 1 failed"
 	exit 1
 fi
 
@@ -240,5 +240,5 @@ fi
 if [ "$n" != "$PLAN" ]; then
 	not_ok "ran as many tests as planned ($n, planned $PLAN)"
 fi
-echo "$passed passed, $failed failed"
+echo "# $passed passed, $failed failed"
 [ "$failed" = 0 ]
