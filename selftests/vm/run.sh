@@ -67,21 +67,10 @@ for n in "$timeout" "$mem" "$smp"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $n"
 done
 
-find_kernel() {
-	local dir rel
+# The newest Debian 6.1 kernel with headers and an image (or $KREL).
+[[ -n $krel ]] || krel=$("$here/../../scripts/kernel-release") ||
+	die "no Debian 6.1 kernel installed (make deps)"
 
-	# Newest 6.1 release that has both modules and a bootable image.
-	for dir in $(printf '%s\n' /lib/modules/6.1*-amd64 | sort -rV); do
-		rel=${dir#/lib/modules/}
-		if [[ -e /boot/vmlinuz-$rel ]]; then
-			echo "$rel"
-			return
-		fi
-	done
-	die "no /lib/modules/6.1*-amd64 with a /boot/vmlinuz; apt-get install linux-image-amd64"
-}
-
-[[ -n $krel ]] || krel=$(find_kernel)
 kernel=/boot/vmlinuz-$krel
 [[ -r $kernel ]] || die "cannot read $kernel (it is root-only on Debian)"
 [[ -d /lib/modules/$krel ]] || die "no /lib/modules/$krel"
