@@ -4,6 +4,7 @@
 # make check      install what is missing, build, run every test (host + VM)
 # make demo       boot the VM and show leaseguard at work
 # make lint       checkpatch and sparse on kmod/
+# make fuzz       fuzz the wire-format parsers for FUZZ_SECONDS (600)
 # make deps       install the Debian packages needed to build and test
 
 KREL ?= $(shell scripts/kernel-release 2>/dev/null)
@@ -14,7 +15,7 @@ KSRC := $(BUILD)/ksrc
 MAKEFLAGS += --no-print-directory
 export KREL
 
-.PHONY: all module agent selftests deps check demo lint clean
+.PHONY: all module agent selftests deps check demo lint fuzz clean
 
 all: module agent selftests
 
@@ -29,6 +30,7 @@ $(KSRC)/.stamp:
 
 selftests: $(KSRC)/.stamp
 	$(MAKE) -C selftests KSRC=$(KSRC)
+	$(MAKE) -C selftests/unit KSRC=$(KSRC)
 
 deps:
 	scripts/deps
@@ -43,6 +45,9 @@ demo:
 	@$(MAKE) all
 	@selftests/vm/run.sh --timeout 300 -- scripts/demo
 
+fuzz: selftests
+	$(MAKE) -C selftests/unit fuzz
+
 lint: $(KSRC)/.stamp
 	scripts/lint $(KSRC) $(KDIR)
 
@@ -50,4 +55,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	$(MAKE) -C agent clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C selftests/unit clean
 	rm -rf $(BUILD)

@@ -10,12 +10,14 @@
  *	2  usage error (unknown, missing, duplicate or bad argument)
  *	3  the leaseguard module is not loaded
  *
- * Adding an object: a file with do_OBJECT() and its help text, declared
- * in lgctl.h, plus a row in lg_objects[].
+ * Adding an object: a file with do_OBJECT() and its help text (for
+ * "lgctl OBJECT help"), declared in lgctl.h, plus a row in lg_objects[]
+ * with a one-line description (for "lgctl help").
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/leaseguard.h>
 
@@ -29,8 +31,7 @@ bool lg_show_stats;
 static const char lg_main_help[] =
 	"Usage: lgctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 	"       lgctl help\n"
-	"where  OBJECT := { link | stats }\n"
-	"       OPTIONS := { -j | -p | -s | -V }\n"
+	"where  OPTIONS := { -j | -p | -s | -V }\n"
 	"       (-j JSON, -p pretty JSON, -s statistics, -V version)\n";
 
 static const char lg_exit_help[] =
@@ -40,12 +41,20 @@ static const char lg_exit_help[] =
 static int do_help(int argc, char **argv);
 static int do_version(int argc, char **argv);
 
+/*
+ * The whole grammar does not fit a screen: the main help lists what each
+ * object is for (the help column here) and "lgctl OBJECT help" gives the
+ * object's grammar.
+ */
 static const struct lg_cmd_entry lg_objects[] = {
-	{ "link",	do_link,	lg_link_help },
-	{ "stats",	do_stats,	lg_stats_help },
+	{ "link",	do_link,	"the role and limits of interfaces" },
+	{ "stats",	do_stats,	"counters of the namespace and interfaces" },
+	{ "binding",	do_binding,	"DHCPv6 leases learned on access interfaces" },
+	{ "config",	do_config,	"namespace-wide settings" },
+	{ "monitor",	do_monitor,	"watch changes of bindings and configuration" },
 	{ "help",	do_help,	NULL },
 	{ "version",	do_version,	NULL },
-	{ NULL }
+	{}
 };
 
 static void lg_usage(FILE *f)
@@ -53,9 +62,10 @@ static void lg_usage(FILE *f)
 	const struct lg_cmd_entry *o;
 
 	fputs(lg_main_help, f);
+	fputs("\nObjects (\"lgctl OBJECT help\" gives their commands):\n", f);
 	for (o = lg_objects; o->name; o++)
 		if (o->help)
-			fprintf(f, "\n%s", o->help);
+			fprintf(f, "  %-10s %s\n", o->name, o->help);
 	fprintf(f, "\n%s", lg_exit_help);
 }
 
@@ -124,6 +134,46 @@ int lg_arg_value(const char *what, int *argc, char ***argv,
 	(*argc)--;
 	(*argv)++;
 	*val = (*argv)[0];
+	return 0;
+}
+
+int lg_parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	/* strtoull() takes "-1" and leading blanks: digits only */
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	*v = n;
+	return 0;
+}
+
+int lg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v)
+{
+	uint64_t n;
+	int err;
+
+	err = lg_parse_u64(s, &n);
+	if (err)
+		return err;
+	if (n < min || n > max)
+		return -ERANGE;
+	*v = n;
+	return 0;
+}
+
+int lg_arg_max_bindings(const char *s, uint32_t *v)
+{
+	if (lg_parse_u32(s, 1, LG_MAX_BINDINGS_LIMIT, v))
+		return lg_usage_err("Argument \"%s\" is wrong: max-bindings is 1 to %u.",
+				    s, LG_MAX_BINDINGS_LIMIT);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #define LGCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <net/if.h>
 
@@ -22,7 +23,10 @@ extern bool lg_json;
 extern bool lg_pretty;
 extern bool lg_show_stats;
 
-/* A word of the command line, what runs it, its usage (NULL: hidden). */
+/*
+ * A word of the command line, what runs it, and its usage or, for an
+ * object, what it is for (NULL: hidden).
+ */
 struct lg_cmd_entry {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -47,6 +51,11 @@ int lg_open(struct lg_nl *nl);
 /* Command line helpers: "dev IFNAME" and friends. */
 int lg_arg_value(const char *what, int *argc, char ***argv,
 		 const char **val);
+/* A decimal number in min..max: 0, -EINVAL (not a number) or -ERANGE. */
+int lg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v);
+int lg_parse_u64(const char *s, uint64_t *v);
+/* "max-bindings N": 0, or the usage error's exit code. */
+int lg_arg_max_bindings(const char *s, uint32_t *v);
 
 /* Counters: a nest of u64 attributes, kept by attribute id. */
 #define LG_COUNTERS_MAX	64
@@ -76,6 +85,10 @@ struct lg_link {
 	char ifname[IF_NAMESIZE];
 	bool has_role;
 	uint32_t role;
+	bool has_max_bindings;
+	uint32_t max_bindings;
+	bool has_bindings;
+	uint32_t bindings;
 	bool has_stats;
 	struct lg_counters stats;
 };
@@ -88,11 +101,99 @@ struct lg_link_list {
 int lg_link_get(struct lg_nl *nl, uint32_t ifindex, struct lg_link *link);
 int lg_link_dump(struct lg_nl *nl, struct lg_link_list *list);
 void lg_link_list_free(struct lg_link_list *list);
+/* LG_CMD_LINK_SET of the has_* fields of link that are set. */
+int lg_link_set(struct lg_nl *nl, const struct lg_link *link);
+int lg_link_parse(const struct nlattr *nest, struct lg_link *l);
+void print_link(const char *key, const struct lg_link *l);
+
+/* Octet strings (DUIDs, MACs, Interface-Ids) as "00:01:0a" */
+#define LG_DUID_MIN	3
+#define LG_DUID_MAX	130
+
+/* Hex, with or without colons, into buf: the length, or -EINVAL. */
+int lg_hex_parse(const char *s, uint8_t *buf, size_t size);
+/* Lowercase hex with colons; out needs 3 * len (or 1) bytes. */
+char *lg_hex_format(const uint8_t *p, size_t len, char *out);
+
+/* Bindings: the model of LG_A_BINDING. */
+struct lg_lease {
+	uint8_t addr[16];
+	bool has_plen, has_preferred, has_valid, has_expires;
+	uint32_t plen;
+	uint32_t preferred;
+	uint32_t valid;
+	uint64_t expires;		/* CLOCK_REALTIME seconds */
+};
+
+struct lg_binding {
+	uint64_t id;
+	uint32_t ifindex;		/* 0: absent */
+	char ifname[IF_NAMESIZE];
+	size_t client_duid_len;		/* 0: absent */
+	uint8_t client_duid[LG_DUID_MAX];
+	bool has_ia_type, has_iaid, has_state, has_del_reason;
+	uint32_t ia_type;
+	uint32_t iaid;
+	uint32_t state;
+	uint32_t del_reason;
+	bool has_client_lladdr, has_client_mac, has_server_addr;
+	uint8_t client_lladdr[16];
+	uint8_t client_mac[6];
+	uint8_t server_addr[16];
+	size_t server_duid_len;		/* 0: absent */
+	uint8_t server_duid[LG_DUID_MAX];
+	size_t interface_id_len;	/* 0: absent */
+	uint8_t *interface_id;
+	bool has_created, has_updated;
+	uint64_t created, updated;	/* CLOCK_REALTIME seconds */
+	struct lg_lease *leases;
+	size_t n_leases;
+};
+
+struct lg_binding_list {
+	struct lg_binding *v;
+	size_t n, cap;
+};
+
+/* A dump filter, or the selectors of a GET or DEL; 0 lengths are absent. */
+struct lg_binding_sel {
+	uint64_t id;
+	bool has_id;
+	uint32_t ifindex;		/* 0: absent */
+	size_t duid_len;
+	uint8_t duid[LG_DUID_MAX];
+	bool has_addr;
+	uint8_t addr[16];
+	bool all;
+};
+
+int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b);
+void lg_binding_free(struct lg_binding *b);
+void lg_binding_list_free(struct lg_binding_list *list);
+/* Dump with the filter's ifindex and duid (sel may be NULL). */
+int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
+		    struct lg_binding_list *list);
+/* By the selector's id, or its addr (and ifindex); -ENOENT: none. */
+int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
+		   struct lg_binding *b);
+int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel);
+/*
+ * The binding as JSON object key (NULL in an array); text: a block like
+ * "ip addr" or, oneline, one line for "lgctl monitor" that the caller ends.
+ */
+void print_binding(const char *key, const struct lg_binding *b, bool oneline);
+const char *lg_del_reason_name(uint32_t reason, char *buf, size_t len);
 
 /* Objects */
 extern const char lg_link_help[];
 extern const char lg_stats_help[];
+extern const char lg_binding_help[];
+extern const char lg_config_help[];
+extern const char lg_monitor_help[];
 int do_link(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int do_binding(int argc, char **argv);
+int do_config(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #endif /* LGCTL_H */

@@ -13,9 +13,10 @@
 
 const char lg_link_help[] =
 	"Usage: lgctl link [ show ] [ dev IFNAME ]\n"
-	"       lgctl link set dev IFNAME role ROLE\n"
+	"       lgctl link set dev IFNAME [ role ROLE ] [ max-bindings N ]\n"
 	"       lgctl link help\n"
-	"where  ROLE := { access | upstream | none }\n";
+	"where  ROLE := { access | upstream | none }\n"
+	"       N := 1..16777216, bindings on the interface\n";
 
 static const char *const lg_roles[] = {
 	[LG_ROLE_NONE]		= "none",
@@ -44,7 +45,18 @@ static int lg_role_parse(const char *s)
 
 /* Model */
 
-static int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
+static int lg_link_u32(const struct nlattr *a, bool *has, uint32_t *v)
+{
+	if (!a)
+		return 0;
+	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return -EBADMSG;
+	*v = mnl_attr_get_u32(a);
+	*has = true;
+	return 0;
+}
+
+int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
 {
 	const struct nlattr *tb[LG_LINK_A_MAX + 1];
 	int err;
@@ -66,12 +78,15 @@ static int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
 	} else if (!if_indextoname(l->ifindex, l->ifname)) {
 		l->ifname[0] = '\0';
 	}
-	if (tb[LG_LINK_A_ROLE]) {
-		if (mnl_attr_validate(tb[LG_LINK_A_ROLE], MNL_TYPE_U32) < 0)
-			return -EBADMSG;
-		l->role = mnl_attr_get_u32(tb[LG_LINK_A_ROLE]);
-		l->has_role = true;
-	}
+	err = lg_link_u32(tb[LG_LINK_A_ROLE], &l->has_role, &l->role);
+	if (!err)
+		err = lg_link_u32(tb[LG_LINK_A_MAX_BINDINGS],
+				  &l->has_max_bindings, &l->max_bindings);
+	if (!err)
+		err = lg_link_u32(tb[LG_LINK_A_BINDINGS], &l->has_bindings,
+				  &l->bindings);
+	if (err)
+		return err;
 	if (tb[LG_LINK_A_STATS]) {
 		err = lg_counters_parse(tb[LG_LINK_A_STATS], &l->stats);
 		if (err)
@@ -149,31 +164,39 @@ int lg_link_get(struct lg_nl *nl, uint32_t ifindex, struct lg_link *link)
 	return err;
 }
 
-static int lg_link_set_role(struct lg_nl *nl, uint32_t ifindex, uint32_t role)
+int lg_link_set(struct lg_nl *nl, const struct lg_link *l)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
 	nlh = lg_nl_msg(nl, LG_CMD_LINK_SET, 0);
 	nest = mnl_attr_nest_start(nlh, LG_A_LINK);
-	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
-	mnl_attr_put_u32(nlh, LG_LINK_A_ROLE, role);
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, l->ifindex);
+	if (l->has_role)
+		mnl_attr_put_u32(nlh, LG_LINK_A_ROLE, l->role);
+	if (l->has_max_bindings)
+		mnl_attr_put_u32(nlh, LG_LINK_A_MAX_BINDINGS, l->max_bindings);
 	mnl_attr_nest_end(nlh, nest);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
 }
 
 /* Printer */
 
-static void print_link(const struct lg_link *l)
+void print_link(const char *key, const struct lg_link *l)
 {
-	char buf[8];
+	char buf[16];
 
-	open_json_object(NULL);
+	open_json_object(key);
 	print_uint(PRINT_ANY, "ifindex", "%u:", l->ifindex);
 	print_string(PRINT_ANY, "ifname", " %s", l->ifname);
 	if (l->has_role)
 		print_string(PRINT_ANY, "role", " role %s",
 			     lg_role_name(l->role, buf, sizeof(buf)));
+	if (l->has_bindings)
+		print_uint(PRINT_ANY, "bindings", " bindings %u", l->bindings);
+	if (l->has_max_bindings)
+		print_uint(PRINT_ANY, "max_bindings", " max-bindings %u",
+			   l->max_bindings);
 	if (l->has_stats && (lg_show_stats || is_json_context())) {
 		print_string(PRINT_FP, NULL, "%s", "\n   ");
 		open_json_object("stats");
@@ -237,9 +260,9 @@ static int link_show(int argc, char **argv)
 
 	open_json_array(NULL);
 	if (dev)
-		print_link(&one);
+		print_link(NULL, &one);
 	for (i = 0; i < list.n; i++)
-		print_link(&list.v[i]);
+		print_link(NULL, &list.v[i]);
 	close_json_array();
 	ret = LG_EXIT_OK;
 out:
@@ -250,8 +273,8 @@ out:
 
 static int link_set(int argc, char **argv)
 {
-	const char *dev = NULL, *role = NULL;
-	unsigned int ifindex;
+	const char *dev = NULL, *role = NULL, *max = NULL;
+	struct lg_link l = {};
 	struct lg_nl nl;
 	int ret, err, r;
 
@@ -260,6 +283,8 @@ static int link_set(int argc, char **argv)
 			ret = lg_arg_value("lgctl link", &argc, &argv, &dev);
 		else if (!strcmp(argv[0], "role"))
 			ret = lg_arg_value("lgctl link", &argc, &argv, &role);
+		else if (!strcmp(argv[0], "max-bindings"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &max);
 		else
 			ret = lg_usage_err("Argument \"%s\" is unknown, try \"lgctl link help\".",
 					   argv[0]);
@@ -268,20 +293,30 @@ static int link_set(int argc, char **argv)
 	}
 	if (!dev)
 		return lg_usage_err("Argument \"dev\" is required, try \"lgctl link help\".");
-	if (!role)
+	if (!role && !max)
 		return lg_usage_err("Nothing to set, try \"lgctl link help\".");
-	r = lg_role_parse(role);
-	if (r < 0)
-		return lg_usage_err("Argument \"%s\" is wrong: role is access, upstream or none.",
-				    role);
-	ifindex = if_nametoindex(dev);
-	if (!ifindex)
+	if (role) {
+		r = lg_role_parse(role);
+		if (r < 0)
+			return lg_usage_err("Argument \"%s\" is wrong: role is access, upstream or none.",
+					    role);
+		l.has_role = true;
+		l.role = r;
+	}
+	if (max) {
+		ret = lg_arg_max_bindings(max, &l.max_bindings);
+		if (ret)
+			return ret;
+		l.has_max_bindings = true;
+	}
+	l.ifindex = if_nametoindex(dev);
+	if (!l.ifindex)
 		return lg_no_device(dev);
 
 	ret = lg_open(&nl);
 	if (ret)
 		return ret;
-	err = lg_link_set_role(&nl, ifindex, r);
+	err = lg_link_set(&nl, &l);
 	ret = err ? lg_fail(&nl, err) : LG_EXIT_OK;
 	lg_nl_close(&nl);
 	return ret;
@@ -290,7 +325,7 @@ static int link_set(int argc, char **argv)
 static const struct lg_cmd_entry lg_link_cmds[] = {
 	{ "show",	link_show,	NULL },
 	{ "set",	link_set,	NULL },
-	{ NULL }
+	{}
 };
 
 int do_link(int argc, char **argv)

@@ -226,18 +226,20 @@ int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
 			  NULL);
 }
 
-int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
-	       void (*reset)(void *data), void *data)
+int lg_nl_dump_req(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+		   void (*reset)(void *data), void *data)
 {
 	int tries, err;
 
 	for (tries = 0; tries < LG_NL_DUMP_TRIES; tries++) {
-		struct nlmsghdr *nlh;
 		bool intr = false;
 
-		if (tries && reset)
-			reset(data);
-		nlh = lg_nl_msg(nl, cmd, NLM_F_DUMP);
+		/* the request stays in sbuf: send it again, as a new one */
+		if (tries) {
+			nlh->nlmsg_seq = ++nl->seq;
+			if (reset)
+				reset(data);
+		}
 		err = lg_nl_send(nl, nlh);
 		if (err)
 			return err;
@@ -247,6 +249,13 @@ int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
 			return err;
 	}
 	return -EINTR;
+}
+
+int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
+	       void (*reset)(void *data), void *data)
+{
+	return lg_nl_dump_req(nl, lg_nl_msg(nl, cmd, NLM_F_DUMP), cb, reset,
+			      data);
 }
 
 static int lg_nl_family_cb(const struct nlmsghdr *nlh, void *data)
@@ -373,28 +382,27 @@ int lg_nl_join(struct lg_nl *nl, const char *group)
 	return -ENOENT;
 }
 
-/*
- * Pass each notification of the family to cb until cb returns non-zero:
- * a negative errno is returned, a positive value stops with 0. -ENOBUFS
- * means events were lost (the socket overran).
- */
-int lg_nl_listen(struct lg_nl *nl, lg_nl_cb_t cb, void *data)
+int lg_nl_fd(const struct lg_nl *nl)
 {
-	for (;;) {
-		const struct nlmsghdr *nlh = (const void *)nl->rbuf;
-		ssize_t ret;
-		int len, err;
+	return mnl_socket_get_fd(nl->sock);
+}
 
-		ret = mnl_socket_recvfrom(nl->sock, nl->rbuf, LG_NL_RBUF_SIZE);
-		if (ret < 0)
-			return -errno;
-		len = ret;
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type != nl->family_id)
-				continue;
-			err = cb(nlh, data);
-			if (err)
-				return err < 0 ? err : 0;
-		}
+int lg_nl_read_events(struct lg_nl *nl, lg_nl_cb_t cb, void *data)
+{
+	const struct nlmsghdr *nlh = (const void *)nl->rbuf;
+	ssize_t ret;
+	int len, err;
+
+	ret = mnl_socket_recvfrom(nl->sock, nl->rbuf, LG_NL_RBUF_SIZE);
+	if (ret < 0)
+		return -errno;
+	len = ret;
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type != nl->family_id)
+			continue;
+		err = cb(nlh, data);
+		if (err)
+			return err;
 	}
+	return 0;
 }

@@ -45,7 +45,7 @@ struct lg_nl {
 };
 
 /*
- * Called for each reply (or, with lg_nl_listen(), each notification) of
+ * Called for each reply (or, with lg_nl_read_events(), each notification) of
  * the family; returns 0 or a negative errno, which ends the exchange.
  */
 typedef int (*lg_nl_cb_t)(const struct nlmsghdr *nlh, void *data);
@@ -64,6 +64,15 @@ int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
 	       void *data);
 
 /*
+ * Dump: send nlh, built by lg_nl_msg(nl, cmd, NLM_F_DUMP) with its filter
+ * attributes, and pass each reply to cb. When the kernel marks the dump
+ * inconsistent, reset(data) is called and the dump is done again; after
+ * LG_NL_DUMP_TRIES attempts this gives -EINTR.
+ */
+int lg_nl_dump_req(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+		   void (*reset)(void *data), void *data);
+
+/*
  * Dump cmd (no attributes). When the kernel marks the dump inconsistent,
  * reset(data) is called and the dump is done again; after
  * LG_NL_DUMP_TRIES attempts this gives -EINTR.
@@ -71,9 +80,17 @@ int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
 int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
 	       void (*reset)(void *data), void *data);
 
-/* Multicast: join a group of the family by name, then receive events. */
+/*
+ * Multicast: join a group of the family by name (-ENOENT: the module has
+ * no such group), then read events when lg_nl_fd() is readable.
+ * lg_nl_read_events() reads one datagram and passes each notification of
+ * the family in it to cb; it stops at cb's first non-zero return, which it
+ * returns. -ENOBUFS means events were lost (the socket overran); the
+ * socket stays usable.
+ */
 int lg_nl_join(struct lg_nl *nl, const char *group);
-int lg_nl_listen(struct lg_nl *nl, lg_nl_cb_t cb, void *data);
+int lg_nl_fd(const struct lg_nl *nl);
+int lg_nl_read_events(struct lg_nl *nl, lg_nl_cb_t cb, void *data);
 
 const char *lg_nl_ext_msg(const struct lg_nl *nl);
 int64_t lg_nl_ext_offs(const struct lg_nl *nl);

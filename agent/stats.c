@@ -18,12 +18,41 @@ const char lg_stats_help[] =
 /* Indexed by attribute id; a hole or an id past the end is "stat_N". */
 const struct lg_counter_name lg_stats_names[] = {
 	[LG_STATS_A_LINKS_GONE]		= { "links_gone", "links gone" },
+	[LG_STATS_A_BINDINGS]		= { "bindings", "bindings" },
+	[LG_STATS_A_BINDINGS_CREATED]	= { "bindings_created", "bindings created" },
+	[LG_STATS_A_BINDINGS_DELETED]	= { "bindings_deleted", "bindings deleted" },
+	[LG_STATS_A_BINDINGS_LIMITED]	= { "bindings_limited", "bindings limited" },
+	[LG_STATS_A_LEASES_EXPIRED]	= { "leases_expired", "leases expired" },
+	[LG_STATS_A_DHCP6_UNMATCHED]	= { "dhcp6_unmatched", "dhcp6 unmatched" },
+	[LG_STATS_A_DHCP6_TOO_BIG]	= { "dhcp6_too_big", "dhcp6 too big" },
+	[LG_STATS_A_DHCP6_NOMEM]	= { "dhcp6_nomem", "dhcp6 nomem" },
+	[LG_STATS_A_DHCP6_MALFORMED_SHORT] =
+		{ "dhcp6_malformed_short", "dhcp6 malformed short" },
+	[LG_STATS_A_DHCP6_MALFORMED_OPT_OVERRUN] =
+		{ "dhcp6_malformed_opt_overrun", "dhcp6 malformed opt-overrun" },
+	[LG_STATS_A_DHCP6_MALFORMED_OPT_LEN] =
+		{ "dhcp6_malformed_opt_len", "dhcp6 malformed opt-len" },
+	[LG_STATS_A_DHCP6_MALFORMED_DUID] =
+		{ "dhcp6_malformed_duid", "dhcp6 malformed duid" },
+	[LG_STATS_A_DHCP6_MALFORMED_PREFIX_LEN] =
+		{ "dhcp6_malformed_prefix_len", "dhcp6 malformed prefix-len" },
+	[LG_STATS_A_DHCP6_MALFORMED_DUPLICATE] =
+		{ "dhcp6_malformed_duplicate", "dhcp6 malformed duplicate" },
+	[LG_STATS_A_DHCP6_MALFORMED_HOPS] =
+		{ "dhcp6_malformed_hops", "dhcp6 malformed hops" },
+	[LG_STATS_A_DHCP6_MALFORMED_NO_RELAY_MSG] =
+		{ "dhcp6_malformed_no_relay_msg", "dhcp6 malformed no-relay-msg" },
+	[LG_STATS_A_DHCP6_MALFORMED_TYPE] =
+		{ "dhcp6_malformed_type", "dhcp6 malformed type" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
 const struct lg_counter_name lg_link_stats_names[] = {
 	[LG_LINK_STATS_A_RX_PACKETS]	= { "rx_packets", "rx packets" },
 	[LG_LINK_STATS_A_RX_BYTES]	= { "rx_bytes", "bytes" },
+	[LG_LINK_STATS_A_DHCP6_SNOOPED]	= { "dhcp6_snooped", "dhcp6 snooped" },
+	[LG_LINK_STATS_A_BINDINGS_LIMITED] =
+		{ "bindings_limited", "bindings limited" },
 };
 const unsigned int lg_link_stats_names_n = ARRAY_SIZE(lg_link_stats_names);
 
@@ -177,7 +206,7 @@ out:
 
 static const struct lg_cmd_entry lg_stats_cmds[] = {
 	{ "show",	stats_show,	NULL },
-	{ NULL }
+	{}
 };
 
 int do_stats(int argc, char **argv)

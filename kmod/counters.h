@@ -40,4 +40,17 @@ static inline void lg_counter_inc(struct lg_counters __percpu *pc,
 	lg_counter_add(pc, id, 1);
 }
 
+/* For gauges: the per-cpu values may go negative, their sum does not. */
+static inline void lg_counter_dec(struct lg_counters __percpu *pc,
+				  unsigned int id)
+{
+	struct lg_counters *c = get_cpu_ptr(pc);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_sub(&c->c[id], 1);
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	put_cpu_ptr(pc);
+}
+
 #endif /* _LG_COUNTERS_H */

@@ -4,6 +4,7 @@
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/ipv6.h>
 
 #include "leaseguard.h"
 
@@ -19,16 +20,43 @@ static void lg_link_count_rx(struct lg_link *link, unsigned int len)
 	put_cpu_ptr(link->counters);
 }
 
+/* Might this be DHCPv6? Only UDP, maybe behind extension headers. */
+static bool lg_maybe_udp(const struct sk_buff *skb)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+
+	return nexthdr == IPPROTO_UDP || ipv6_ext_hdr(nexthdr);
+}
+
 static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
+	struct lg_net *ln = lg_net(state->net);
 	struct lg_link *link;
 
-	link = lg_link_lookup_rcu(lg_net(state->net), state->in->ifindex);
+	link = lg_link_lookup_rcu(ln, state->in->ifindex);
 	if (!link)
 		return NF_ACCEPT;
 
 	lg_link_count_rx(link, skb->len);
+	if (lg_maybe_udp(skb))
+		lg_snoop_rx(ln, link, skb);
+	return NF_ACCEPT;
+}
+
+/* What leaves through an access interface: the servers' answers. */
+static unsigned int lg_ipv6_tx(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct lg_net *ln = lg_net(state->net);
+	struct lg_link *link;
+
+	link = lg_link_lookup_rcu(ln, state->out->ifindex);
+	if (!link || READ_ONCE(link->role) != LG_ROLE_ACCESS)
+		return NF_ACCEPT;
+
+	if (lg_maybe_udp(skb))
+		lg_snoop_tx(ln, link, skb);
 	return NF_ACCEPT;
 }
 
@@ -43,6 +71,13 @@ static const struct nf_hook_ops lg_nf_ops[] = {
 		 * anything).
 		 */
 		.priority	= NF_IP6_PRI_RAW_BEFORE_DEFRAG,
+	},
+	{
+		.hook		= lg_ipv6_tx,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_POST_ROUTING,
+		/* Last: what really leaves, after every other rule. */
+		.priority	= NF_IP6_PRI_LAST,
 	},
 };
 

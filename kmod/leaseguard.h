@@ -8,12 +8,18 @@
 #include <net/netns/generic.h>
 #include <linux/leaseguard.h>
 
+#include "binding.h"
 #include "counters.h"
 
 /* An interface that has a leaseguard configuration (role other than none). */
 struct lg_link {
 	int ifindex;
 	u8 role;			/* enum lg_role; read locklessly */
+	u32 max_bindings;		/* LG_LINK_A_MAX_BINDINGS */
+	u32 n_bindings;			/* under bindings.lock */
+	/* Prefix lengths of the leases here: a lookup probes only these. */
+	u32 plen_refs[129];		/* under bindings.lock */
+	DECLARE_BITMAP(plens, 129);	/* read locklessly */
 	struct lg_counters __percpu *counters;	/* LG_LINK_STATS_A_* */
 	struct rcu_head rcu;
 };
@@ -29,6 +35,7 @@ struct lg_net {
 	struct xarray links;
 	u32 links_gen;			/* bumped on every change; dump seq */
 	struct lg_counters __percpu *counters;	/* LG_STATS_A_* */
+	struct lg_bindings bindings;
 };
 
 extern unsigned int lg_net_id;
@@ -42,14 +49,24 @@ static inline struct lg_net *lg_net(const struct net *net)
 struct lg_link_cfg {
 	bool has_role;
 	u8 role;
+	u32 max_bindings;		/* 0: keep */
 };
 
 struct lg_link *lg_link_lookup_rcu(struct lg_net *ln, int ifindex);
+const char *lg_ifname_rcu(struct lg_net *ln, int ifindex);
+void lg_link_plen_get(struct lg_link *link, u8 plen);
+void lg_link_plen_put(struct lg_link *link, u8 plen);
 int lg_link_set(struct lg_net *ln, struct net_device *dev,
 		const struct lg_link_cfg *cfg, struct netlink_ext_ack *extack);
 void lg_links_flush(struct lg_net *ln);
 int lg_link_notifier_register(void);
 void lg_link_notifier_unregister(void);
+
+/* snoop.c */
+int lg_snoop_init(void);
+void lg_snoop_exit(void);
+void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb);
+void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb);
 
 /* hook.c */
 int lg_hooks_register(struct net *net);
@@ -60,5 +77,7 @@ int lg_genl_register(void);
 void lg_genl_unregister(void);
 void lg_nl_notify_link(struct lg_net *ln, const struct lg_link *link,
 		       const struct net_device *dev, u8 cmd);
+void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
+			  u8 cmd, u8 reason);
 
 #endif /* _LG_LEASEGUARD_H */

@@ -13,6 +13,27 @@ struct lg_link *lg_link_lookup_rcu(struct lg_net *ln, int ifindex)
 	return xa_load(&ln->links, ifindex);
 }
 
+/* For log messages. */
+const char *lg_ifname_rcu(struct lg_net *ln, int ifindex)
+{
+	struct net_device *dev = dev_get_by_index_rcu(ln->net, ifindex);
+
+	return dev ? dev->name : "(gone)";
+}
+
+/* Caller holds bindings.lock. */
+void lg_link_plen_get(struct lg_link *link, u8 plen)
+{
+	if (!link->plen_refs[plen]++)
+		set_bit(plen, link->plens);
+}
+
+void lg_link_plen_put(struct lg_link *link, u8 plen)
+{
+	if (!--link->plen_refs[plen])
+		clear_bit(plen, link->plens);
+}
+
 static void lg_link_free(struct lg_link *link)
 {
 	lg_counters_free(link->counters);
@@ -52,6 +73,7 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	}
 	link->ifindex = dev->ifindex;
 	link->role = role;
+	link->max_bindings = LG_LINK_MAX_BINDINGS_DEFAULT;
 
 	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL);
 	if (err)
@@ -70,6 +92,7 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 		const struct lg_link_cfg *cfg, struct netlink_ext_ack *extack)
 {
 	struct lg_link *link;
+	bool changed = false;
 	u8 role;
 
 	ASSERT_RTNL();
@@ -86,6 +109,8 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 		if (link) {
 			lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_DEL_NTF);
 			lg_link_remove(ln, link);
+			lg_bindings_flush_link(ln, dev->ifindex,
+					       LG_BINDING_DEL_INTERFACE);
 		}
 		return 0;
 	}
@@ -94,11 +119,21 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 		link = lg_link_create(ln, dev, role);
 		if (IS_ERR(link))
 			return PTR_ERR(link);
+		changed = true;
 	} else if (link->role != role) {
+		/* Readers see the new role before its bindings go. */
 		WRITE_ONCE(link->role, role);
-	} else {
-		return 0;
+		if (role != LG_ROLE_ACCESS)
+			lg_bindings_flush_link(ln, dev->ifindex,
+					       LG_BINDING_DEL_INTERFACE);
+		changed = true;
 	}
+	if (cfg->max_bindings && cfg->max_bindings != link->max_bindings) {
+		WRITE_ONCE(link->max_bindings, cfg->max_bindings);
+		changed = true;
+	}
+	if (!changed)
+		return 0;
 	lg_links_changed(ln);
 	lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_NTF);
 	return 0;
@@ -142,7 +177,9 @@ static int lg_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 
 	lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_DEL_NTF);
+	/* Unpublished first: no binding can be created for it after this. */
 	lg_link_remove(ln, link);
+	lg_bindings_flush_link(ln, dev->ifindex, LG_BINDING_DEL_INTERFACE);
 	lg_counter_inc(ln->counters, LG_STATS_A_LINKS_GONE);
 	return NOTIFY_DONE;
 }

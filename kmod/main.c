@@ -22,11 +22,17 @@ static int __net_init lg_net_init(struct net *net)
 	if (!ln->counters)
 		return -ENOMEM;
 
-	err = lg_hooks_register(net);
+	err = lg_bindings_init(ln);
 	if (err)
 		goto err_free_counters;
+
+	err = lg_hooks_register(net);
+	if (err)
+		goto err_destroy_bindings;
 	return 0;
 
+err_destroy_bindings:
+	lg_bindings_destroy(ln);
 err_free_counters:
 	lg_counters_free(ln->counters);
 	return err;
@@ -38,6 +44,7 @@ static void __net_exit lg_net_exit(struct net *net)
 
 	/* Unregistering the hooks waits for the packets inside them. */
 	lg_hooks_unregister(net);
+	lg_bindings_destroy(ln);
 	lg_links_flush(ln);
 	lg_counters_free(ln->counters);
 }
@@ -53,9 +60,13 @@ static int __init lg_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&lg_net_ops);
+	err = lg_snoop_init();
 	if (err)
 		return err;
+
+	err = register_pernet_subsys(&lg_net_ops);
+	if (err)
+		goto err_snoop_exit;
 
 	err = lg_link_notifier_register();
 	if (err)
@@ -72,6 +83,8 @@ err_unregister_notifier:
 	lg_link_notifier_unregister();
 err_unregister_pernet:
 	unregister_pernet_subsys(&lg_net_ops);
+err_snoop_exit:
+	lg_snoop_exit();
 	return err;
 }
 
@@ -80,7 +93,8 @@ static void __exit lg_exit(void)
 	lg_genl_unregister();
 	lg_link_notifier_unregister();
 	unregister_pernet_subsys(&lg_net_ops);
-	/* The links' RCU callbacks live in this module's text. */
+	lg_snoop_exit();
+	/* The RCU callbacks that free links and bindings live in this module. */
 	rcu_barrier();
 	pr_info("unloaded\n");
 }

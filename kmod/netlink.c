@@ -12,10 +12,12 @@ static struct genl_family lg_genl_family;
 
 enum lg_mcgrp {
 	LG_MCGRP_CONFIG,
+	LG_MCGRP_BINDINGS,
 };
 
 static const struct genl_multicast_group lg_mcgrps[] = {
 	[LG_MCGRP_CONFIG] = { .name = LEASEGUARD_MCGRP_CONFIG },
+	[LG_MCGRP_BINDINGS] = { .name = LEASEGUARD_MCGRP_BINDINGS },
 };
 
 /*
@@ -26,9 +28,41 @@ static const struct nla_policy lg_link_get_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+static struct netlink_range_validation lg_max_bindings_range __ro_after_init = {
+	.min = 1,
+	.max = LG_MAX_BINDINGS_LIMIT,
+};
+
 static const struct nla_policy lg_link_set_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[LG_LINK_A_ROLE]	= NLA_POLICY_MAX(NLA_U32, LG_ROLE_MAX),
+	[LG_LINK_A_MAX_BINDINGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &lg_max_bindings_range),
+};
+
+static const struct nla_policy lg_config_policy[LG_CONFIG_A_MAX + 1] = {
+	[LG_CONFIG_A_MAX_BINDINGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &lg_max_bindings_range),
+};
+
+/* Get (by ID or address) and the dump's filter (interface, DUID). */
+static const struct nla_policy lg_binding_get_policy[LG_BINDING_A_MAX + 1] = {
+	[LG_BINDING_A_ID]	= { .type = NLA_U64 },
+	[LG_BINDING_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_BINDING_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[LG_BINDING_A_CLIENT_DUID] = NLA_POLICY_RANGE(NLA_BINARY,
+						      DHCP6_DUID_MIN,
+						      DHCP6_DUID_MAX),
+};
+
+static const struct nla_policy lg_binding_del_policy[LG_BINDING_A_MAX + 1] = {
+	[LG_BINDING_A_ID]	= { .type = NLA_U64 },
+	[LG_BINDING_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_BINDING_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[LG_BINDING_A_CLIENT_DUID] = NLA_POLICY_RANGE(NLA_BINARY,
+						      DHCP6_DUID_MIN,
+						      DHCP6_DUID_MAX),
+	[LG_BINDING_A_ALL]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy lg_cmd_link_get_policy[LG_A_MAX + 1] = {
@@ -39,8 +73,20 @@ static const struct nla_policy lg_cmd_link_set_policy[LG_A_MAX + 1] = {
 	[LG_A_LINK]		= NLA_POLICY_NESTED(lg_link_set_policy),
 };
 
-/* LG_CMD_STATS_GET takes no attributes: every one is unsupported. */
-static const struct nla_policy lg_cmd_stats_get_policy[LG_A_MAX + 1] = {};
+static const struct nla_policy lg_cmd_config_set_policy[LG_A_MAX + 1] = {
+	[LG_A_CONFIG]		= NLA_POLICY_NESTED(lg_config_policy),
+};
+
+static const struct nla_policy lg_cmd_binding_get_policy[LG_A_MAX + 1] = {
+	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_get_policy),
+};
+
+static const struct nla_policy lg_cmd_binding_del_policy[LG_A_MAX + 1] = {
+	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_del_policy),
+};
+
+/* STATS_GET and CONFIG_GET take no attributes: every one is unsupported. */
+static const struct nla_policy lg_cmd_no_attrs_policy[LG_A_MAX + 1] = {};
 
 static int lg_nl_link_fill(struct sk_buff *skb, const struct lg_link *link,
 			   const struct net_device *dev, u32 portid, u32 seq,
@@ -64,6 +110,10 @@ static int lg_nl_link_fill(struct sk_buff *skb, const struct lg_link *link,
 		goto err_cancel;
 	if (cmd != LG_CMD_LINK_DEL_NTF) {
 		if (nla_put_u32(skb, LG_LINK_A_ROLE, READ_ONCE(link->role)) ||
+		    nla_put_u32(skb, LG_LINK_A_MAX_BINDINGS,
+				READ_ONCE(link->max_bindings)) ||
+		    nla_put_u32(skb, LG_LINK_A_BINDINGS,
+				READ_ONCE(link->n_bindings)) ||
 		    lg_counters_put(skb, LG_LINK_A_STATS, link->counters,
 				    __LG_LINK_STATS_A_MAX, LG_LINK_STATS_A_PAD))
 			goto err_cancel;
@@ -209,6 +259,8 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.has_role = true;
 		cfg.role = nla_get_u32(tb[LG_LINK_A_ROLE]);
 	}
+	if (tb[LG_LINK_A_MAX_BINDINGS])
+		cfg.max_bindings = nla_get_u32(tb[LG_LINK_A_MAX_BINDINGS]);
 
 	rtnl_lock();
 	dev = __dev_get_by_index(ln->net, nla_get_u32(tb[LG_LINK_A_IFINDEX]));
@@ -247,6 +299,302 @@ err_free:
 	return -EMSGSIZE;
 }
 
+static int lg_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &lg_genl_family, 0,
+				LG_CMD_CONFIG_GET);
+	if (!hdr)
+		goto err_free;
+	nest = nla_nest_start(msg, LG_A_CONFIG);
+	if (!nest || nla_put_u32(msg, LG_CONFIG_A_MAX_BINDINGS,
+				 READ_ONCE(ln->bindings.max)))
+		goto err_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int lg_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct nlattr *tb[LG_CONFIG_A_MAX + 1];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, LG_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, LG_CONFIG_A_MAX, info->attrs[LG_A_CONFIG],
+			       lg_config_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[LG_CONFIG_A_MAX_BINDINGS])
+		WRITE_ONCE(ln->bindings.max,
+			   nla_get_u32(tb[LG_CONFIG_A_MAX_BINDINGS]));
+	return 0;
+}
+
+static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
+			     const struct lg_binding *b, u8 reason)
+{
+	const struct lg_binding_meta *m = &b->m;
+	struct net_device *dev;
+	struct nlattr *nest, *lnest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, LG_A_BINDING);
+	if (!nest)
+		return -EMSGSIZE;
+	dev = dev_get_by_index_rcu(ln->net, m->ifindex);
+	if (nla_put_u64_64bit(skb, LG_BINDING_A_ID, m->id, LG_BINDING_A_PAD) ||
+	    nla_put_u32(skb, LG_BINDING_A_IFINDEX, m->ifindex) ||
+	    (dev && nla_put_string(skb, LG_BINDING_A_IFNAME, dev->name)) ||
+	    nla_put(skb, LG_BINDING_A_CLIENT_DUID, m->duid_len,
+		    lg_binding_duid(b)) ||
+	    nla_put_u32(skb, LG_BINDING_A_IA_TYPE, m->ia_type) ||
+	    nla_put_u32(skb, LG_BINDING_A_IAID, m->iaid) ||
+	    nla_put_u32(skb, LG_BINDING_A_STATE, m->state) ||
+	    nla_put_in6_addr(skb, LG_BINDING_A_CLIENT_LLADDR,
+			     &m->client_lladdr) ||
+	    (m->has_mac && nla_put(skb, LG_BINDING_A_CLIENT_MAC, ETH_ALEN,
+				   m->mac)) ||
+	    (m->server_duid_len &&
+	     nla_put(skb, LG_BINDING_A_SERVER_DUID, m->server_duid_len,
+		     lg_binding_server_duid(b))) ||
+	    nla_put_in6_addr(skb, LG_BINDING_A_SERVER_ADDR, &m->server_addr) ||
+	    (m->ifid_len && nla_put(skb, LG_BINDING_A_INTERFACE_ID,
+				    m->ifid_len, lg_binding_ifid(b))) ||
+	    nla_put_u64_64bit(skb, LG_BINDING_A_CREATED, m->created,
+			      LG_BINDING_A_PAD) ||
+	    nla_put_u64_64bit(skb, LG_BINDING_A_UPDATED, m->updated,
+			      LG_BINDING_A_PAD) ||
+	    (reason && nla_put_u32(skb, LG_BINDING_A_DEL_REASON, reason)))
+		goto err_cancel;
+
+	for (i = 0; i < m->n_leases; i++) {
+		const struct lg_lease *l = &b->leases[i];
+
+		if (!l->indexed)
+			continue;
+		lnest = nla_nest_start(skb, LG_BINDING_A_LEASE);
+		if (!lnest ||
+		    nla_put_in6_addr(skb, LG_LEASE_A_ADDR, &l->key.prefix) ||
+		    nla_put_u32(skb, LG_LEASE_A_PLEN, l->key.plen) ||
+		    nla_put_u32(skb, LG_LEASE_A_PREFERRED, l->preferred) ||
+		    nla_put_u32(skb, LG_LEASE_A_VALID, l->valid) ||
+		    (l->expires != LG_FOREVER &&
+		     nla_put_u64_64bit(skb, LG_LEASE_A_EXPIRES,
+				       lg_expiry_to_real(l->expires),
+				       LG_LEASE_A_PAD)))
+			goto err_cancel;
+		nla_nest_end(skb, lnest);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int lg_nl_binding_fill(struct sk_buff *skb, struct lg_net *ln,
+			      const struct lg_binding *b, u32 portid, u32 seq,
+			      int flags, u8 cmd, u8 reason,
+			      struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &lg_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (lg_nl_binding_put(skb, ln, b, reason)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* From the binding table's writers: BHs are off, so no sleeping here. */
+void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
+			  u8 cmd, u8 reason)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_BINDINGS))
+		return;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	rcu_read_lock();
+	if (lg_nl_binding_fill(skb, ln, b, 0, 0, 0, cmd, reason, NULL)) {
+		rcu_read_unlock();
+		nlmsg_free(skb);
+		return;
+	}
+	rcu_read_unlock();
+	genlmsg_multicast_netns(&lg_genl_family, ln->net, skb, 0,
+				LG_MCGRP_BINDINGS, GFP_ATOMIC);
+}
+
+static int lg_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct nlattr *tb[LG_BINDING_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	const struct lg_binding *b;
+	struct sk_buff *msg;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
+		return -EINVAL;
+	err = nla_parse_nested(tb, LG_BINDING_A_MAX, info->attrs[LG_A_BINDING],
+			       lg_binding_get_policy, extack);
+	if (err)
+		return err;
+	if (tb[LG_BINDING_A_CLIENT_DUID]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_CLIENT_DUID],
+				    "a DUID selects several bindings: dump with it");
+		return -EINVAL;
+	}
+	if (!tb[LG_BINDING_A_ID] == !tb[LG_BINDING_A_ADDR]) {
+		NL_SET_ERR_MSG_MOD(extack, "give a binding ID or an address");
+		return -EINVAL;
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	if (tb[LG_BINDING_A_ID])
+		b = xa_load(&ln->bindings.by_id,
+			    nla_get_u64(tb[LG_BINDING_A_ID]));
+	else
+		b = lg_binding_lookup_addr_rcu(ln,
+			tb[LG_BINDING_A_IFINDEX] ?
+			nla_get_u32(tb[LG_BINDING_A_IFINDEX]) : 0,
+			nla_data(tb[LG_BINDING_A_ADDR]));
+	if (!b) {
+		NL_SET_ERR_MSG_MOD(extack, "no such binding");
+		err = -ENOENT;
+	} else {
+		err = lg_nl_binding_fill(msg, ln, b, info->snd_portid,
+					 info->snd_seq, 0, LG_CMD_BINDING_GET,
+					 0, NULL);
+	}
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: the binding ID to resume from. */
+static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct lg_net *ln = lg_net(sock_net(skb->sk));
+	struct nlattr *tb[LG_BINDING_A_MAX + 1] = {};
+	struct lg_binding_filter f = {};
+	struct lg_binding *b;
+	unsigned long index;
+	int err = 0;
+
+	if (info->attrs[LG_A_BINDING]) {
+		err = nla_parse_nested(tb, LG_BINDING_A_MAX,
+				       info->attrs[LG_A_BINDING],
+				       lg_binding_get_policy, cb->extack);
+		if (err)
+			return err;
+	}
+	if (tb[LG_BINDING_A_IFINDEX])
+		f.ifindex = nla_get_u32(tb[LG_BINDING_A_IFINDEX]);
+	if (tb[LG_BINDING_A_CLIENT_DUID]) {
+		f.duid = nla_data(tb[LG_BINDING_A_CLIENT_DUID]);
+		f.duid_len = nla_len(tb[LG_BINDING_A_CLIENT_DUID]);
+	}
+
+	rcu_read_lock();
+	cb->seq = READ_ONCE(ln->bindings.gen);
+	xa_for_each_start(&ln->bindings.by_id, index, b, cb->args[0]) {
+		if (lg_binding_match(ln, b, &f)) {
+			err = lg_nl_binding_fill(skb, ln, b,
+						 NETLINK_CB(cb->skb).portid,
+						 cb->nlh->nlmsg_seq, NLM_F_MULTI,
+						 LG_CMD_BINDING_GET, 0, cb);
+			if (err)
+				break;
+		}
+		cb->args[0] = index + 1;
+	}
+	rcu_read_unlock();
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int lg_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct nlattr *tb[LG_BINDING_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct lg_binding_filter f = {};
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
+		return -EINVAL;
+	err = nla_parse_nested(tb, LG_BINDING_A_MAX, info->attrs[LG_A_BINDING],
+			       lg_binding_del_policy, extack);
+	if (err)
+		return err;
+
+	f.all = nla_get_flag(tb[LG_BINDING_A_ALL]);
+	if (tb[LG_BINDING_A_ID]) {
+		f.has_id = true;
+		f.id = nla_get_u64(tb[LG_BINDING_A_ID]);
+	}
+	if (tb[LG_BINDING_A_IFINDEX])
+		f.ifindex = nla_get_u32(tb[LG_BINDING_A_IFINDEX]);
+	if (tb[LG_BINDING_A_CLIENT_DUID]) {
+		f.duid = nla_data(tb[LG_BINDING_A_CLIENT_DUID]);
+		f.duid_len = nla_len(tb[LG_BINDING_A_CLIENT_DUID]);
+	}
+	if (tb[LG_BINDING_A_ADDR])
+		f.addr = nla_data(tb[LG_BINDING_A_ADDR]);
+
+	if (f.all && (f.has_id || f.ifindex || f.duid || f.addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_ALL],
+				    "\"all\" goes alone");
+		return -EINVAL;
+	}
+	if (!f.all && !f.has_id && !f.ifindex && !f.duid && !f.addr) {
+		NL_SET_ERR_MSG_MOD(extack, "say which bindings to delete");
+		return -EINVAL;
+	}
+
+	if (!lg_bindings_delete(ln, &f, LG_BINDING_DEL_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(extack, "no binding matched");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 static const struct genl_ops lg_genl_ops[] = {
 	{
 		.cmd		= LG_CMD_LINK_GET,
@@ -265,8 +613,35 @@ static const struct genl_ops lg_genl_ops[] = {
 	{
 		.cmd		= LG_CMD_STATS_GET,
 		.doit		= lg_nl_stats_get_doit,
-		.policy		= lg_cmd_stats_get_policy,
+		.policy		= lg_cmd_no_attrs_policy,
 		.maxattr	= LG_A_MAX,
+	},
+	{
+		.cmd		= LG_CMD_CONFIG_GET,
+		.doit		= lg_nl_config_get_doit,
+		.policy		= lg_cmd_no_attrs_policy,
+		.maxattr	= LG_A_MAX,
+	},
+	{
+		.cmd		= LG_CMD_CONFIG_SET,
+		.doit		= lg_nl_config_set_doit,
+		.policy		= lg_cmd_config_set_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= LG_CMD_BINDING_GET,
+		.doit		= lg_nl_binding_get_doit,
+		.dumpit		= lg_nl_binding_get_dumpit,
+		.policy		= lg_cmd_binding_get_policy,
+		.maxattr	= LG_A_MAX,
+	},
+	{
+		.cmd		= LG_CMD_BINDING_DEL,
+		.doit		= lg_nl_binding_del_doit,
+		.policy		= lg_cmd_binding_del_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -278,7 +653,6 @@ static struct genl_family lg_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= lg_genl_ops,
 	.n_ops		= ARRAY_SIZE(lg_genl_ops),
-	.resv_start_op	= LG_CMD_STATS_GET + 1,
 	.mcgrps		= lg_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(lg_mcgrps),
 };

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl}
-PLAN=30
+PLAN=64
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -154,6 +154,92 @@ run stats bogus
 check "unknown stats command" \
 	expect 2 "" 'Command "bogus" is unknown, try "lgctl stats help".'
 
+for obj in link stats binding config monitor; do
+	run "$obj" help
+	cp "$TMP/out" "$TMP/help.$obj"
+done
+check "every OBJECT help: exit 0, its grammar, fits 24 lines of 80 columns" \
+	eval 'for obj in link stats binding config monitor; do
+		grep -q "^Usage: lgctl $obj" "$TMP/help.$obj" &&
+		fits 24 80 "$TMP/help.$obj" || exit 1; done'
+
+run link set dev lo max-bindings 0
+check "link set: max-bindings 0" \
+	expect 2 "" 'Argument "0" is wrong: max-bindings is 1 to 16777216.'
+
+run link set dev lo max-bindings 16777217
+check "link set: max-bindings above the limit" \
+	expect 2 "" 'Argument "16777217" is wrong: max-bindings is 1 to 16777216.'
+
+run config set max-bindings -1
+check "config set: max-bindings not a number" \
+	expect 2 "" 'Argument "-1" is wrong: max-bindings is 1 to 16777216.'
+
+run config set
+check "config set: nothing to set" \
+	expect 2 "" 'Nothing to set, try "lgctl config help".'
+
+run config bogus
+check "unknown config command" \
+	expect 2 "" 'Command "bogus" is unknown, try "lgctl config help".'
+
+run binding bogus
+check "unknown binding command" \
+	expect 2 "" 'Command "bogus" is unknown, try "lgctl binding help".'
+
+run binding show duid 00:01:zz:03
+check "binding show: DUID not hex" \
+	expect 2 "" 'Argument "00:01:zz:03" is wrong: a DUID is hex octets, like 00:01:00:01:2b:3c:4d:5e.'
+
+run binding show duid 000100012
+check "binding show: DUID of an odd number of digits" \
+	expect 2 "" 'Argument "000100012" is wrong: a DUID is hex octets, like 00:01:00:01:2b:3c:4d:5e.'
+
+run binding del duid 00:01:02:
+check "binding del: DUID with a trailing colon" \
+	expect 2 "" 'Argument "00:01:02:" is wrong: a DUID is hex octets, like 00:01:00:01:2b:3c:4d:5e.'
+
+long_duid=$(printf '%0262d' 0)
+run binding get duid "$long_duid"
+check "binding get: DUID of 131 octets" \
+	expect 2 "" "Argument \"$long_duid\" is wrong: a DUID is 3 to 130 octets."
+
+run binding show duid 00:01
+check "binding show: DUID of 2 octets" \
+	expect 2 "" 'Argument "00:01" is wrong: a DUID is 3 to 130 octets.'
+
+run binding get
+check "binding get: nothing to get" \
+	expect 2 "" 'Argument ADDR, "id" or "duid" is required, try "lgctl binding help".'
+
+run binding get id 1 duid 000102
+check "binding get: two keys" \
+	expect 2 "" 'Arguments ADDR, "id" and "duid" do not go together, try "lgctl binding help".'
+
+run binding get id 1x
+check "binding get: id not a number" \
+	expect 2 "" 'Argument "1x" is wrong: id is a number.'
+
+run binding get 192.0.2.1
+check "binding get: not an IPv6 address" \
+	expect 2 "" 'Argument "192.0.2.1" is unknown, try "lgctl binding help".'
+
+run binding del
+check "binding del: nothing selected" \
+	expect 2 "" 'Argument "id", "dev", "duid", "addr" or "all" is required, try "lgctl binding help".'
+
+run binding del all dev x
+check "binding del: all with another selector" \
+	expect 2 "" 'Argument "all" goes alone, try "lgctl binding help".'
+
+run binding del addr 2001:db8::/64
+check "binding del: addr is an address, not a prefix" \
+	expect 2 "" 'Argument "2001:db8::/64" is wrong: not an IPv6 address.'
+
+run monitor bogus
+check "monitor: unknown group" \
+	expect 2 "" 'Argument "bogus" is unknown, try "lgctl monitor help".'
+
 # --- devices -------------------------------------------------------------
 run link set dev nosuchdev0 role access
 check "link set: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
@@ -163,6 +249,9 @@ check "link show: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
 
 run stats dev nosuchdev0
 check "stats: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run binding del dev nosuchdev0 duid 00:01:00:01:2b:3c:4d:5e
+check "binding del: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
 
 # --- no module -----------------------------------------------------------
 run link show
@@ -178,6 +267,37 @@ check "-j link show: exit 3, stdout empty or valid JSON" \
 run -j stats
 check "-j stats: exit 3, stdout empty or valid JSON" \
 	eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ] && valid_json_or_empty "$TMP/out"'
+
+run binding show
+check "binding show: module not loaded" expect 3 "" "$HINT"
+
+run binding duid 000100012b3c4d5e
+check "binding duid (show implied), DUID without colons: module not loaded" \
+	expect 3 "" "$HINT"
+
+run -j binding get id 1
+check "-j binding get: exit 3, stdout empty or valid JSON" \
+	eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ] && valid_json_or_empty "$TMP/out"'
+
+run binding del all
+check "binding del all: module not loaded" expect 3 "" "$HINT"
+
+run config show
+check "config show: module not loaded" expect 3 "" "$HINT"
+
+run config set max-bindings 16777216
+check "config set: the limit itself is taken, module not loaded" \
+	expect 3 "" "$HINT"
+
+run link set dev lo max-bindings 1
+check "link set: max-bindings alone is enough, module not loaded" \
+	expect 3 "" "$HINT"
+
+run monitor
+check "monitor: module not loaded, nothing printed" expect 3 "" "$HINT"
+
+run -j monitor bindings config
+check "-j monitor bindings config: module not loaded" expect 3 "" "$HINT"
 
 # --- version, JSON -------------------------------------------------------
 run -j -V
@@ -232,9 +352,26 @@ if command -v valgrind >/dev/null; then
 	set -e
 	check "valgrind: lgctl link show is clean" \
 		eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ]'
+	# "RC ARGS": the error paths that run here
+	for t in "3 binding show dev lo duid 000102" "3 monitor" \
+		 "3 config show" "2 binding del all dev x"; do
+		want=${t%% *}
+		args=${t#* }
+		echo "# \$ valgrind lgctl $args"
+		set +e
+		# shellcheck disable=SC2086
+		valgrind -q --leak-check=full --error-exitcode=99 "$LGCTL" \
+			$args >"$TMP/out" 2>"$TMP/err"
+		rc=$?
+		set -e
+		check "valgrind: lgctl $args is clean" eval '[ "$rc" = "$want" ]'
+	done
 else
-	n=$((n + 1)); passed=$((passed + 1))
-	echo "ok $n - valgrind: lgctl link show is clean # SKIP no valgrind"
+	for args in "link show" "binding show dev lo duid 000102" "monitor" \
+		    "config show" "binding del all dev x"; do
+		n=$((n + 1)); passed=$((passed + 1))
+		echo "ok $n - valgrind: lgctl $args is clean # SKIP no valgrind"
+	done
 fi
 
 if [ "$n" != "$PLAN" ]; then

@@ -42,6 +42,8 @@
  *       LG_LINK_A_IFINDEX: NLA_U32
  *       LG_LINK_A_IFNAME:  NLA_NUL_STRING
  *       LG_LINK_A_ROLE:    NLA_U32, enum lg_role
+ *       LG_LINK_A_MAX_BINDINGS: NLA_U32
+ *       LG_LINK_A_BINDINGS: NLA_U32, bindings now on the interface
  *       LG_LINK_A_STATS:   NLA_NESTED, the interface's counters:
  *         LG_LINK_STATS_A_*: NLA_U64 each (enum lg_link_stats_attrs)
  *   Errors: -ENODEV when the interface does not exist, -ENOENT when it
@@ -60,8 +62,14 @@
  *     LG_A_LINK: NLA_NESTED, required
  *       LG_LINK_A_IFINDEX: NLA_U32, required, > 0
  *       LG_LINK_A_ROLE:    NLA_U32, enum lg_role, <= LG_ROLE_MAX
+ *       LG_LINK_A_MAX_BINDINGS: NLA_U32, 1..LG_MAX_BINDINGS_LIMIT: at most
+ *                          this many bindings on the interface (default
+ *                          LG_LINK_MAX_BINDINGS_DEFAULT)
  *   Reply: the ACK only. Role none on an interface that has no
  *   configuration succeeds and changes nothing.
+ *   An interface that stops being an access interface loses its bindings
+ *   (LG_BINDING_DEL_INTERFACE). Lowering the limit keeps the bindings
+ *   already there; only new ones are refused.
  *   Errors: -ENODEV no such interface; -EOPNOTSUPP the interface is a
  *   loopback device; -ERANGE a value out of its range; -EINVAL an
  *   attribute missing, malformed or not taken by the command.
@@ -75,6 +83,103 @@
  *   Reply:
  *     LG_A_STATS: NLA_NESTED
  *       LG_STATS_A_*: NLA_U64 each (enum lg_stats_attrs)
+ *
+ * LG_CMD_CONFIG_GET
+ *   Read the namespace-wide configuration.
+ *   Request: no attributes. Reply:
+ *     LG_A_CONFIG: NLA_NESTED
+ *       LG_CONFIG_A_MAX_BINDINGS: NLA_U32
+ *
+ * LG_CMD_CONFIG_SET (GENL_UNS_ADMIN_PERM)
+ *   Change the namespace-wide configuration; absent attributes keep their
+ *   value. Request:
+ *     LG_A_CONFIG: NLA_NESTED, required
+ *       LG_CONFIG_A_MAX_BINDINGS: NLA_U32, 1..LG_MAX_BINDINGS_LIMIT: at most
+ *                          this many bindings in the namespace (default
+ *                          LG_MAX_BINDINGS_DEFAULT)
+ *
+ * Bindings
+ * --------
+ * leaseguard learns what a DHCPv6 server leased to each subscriber by
+ * snooping the exchange on access interfaces (see Documentation/). A
+ * binding is one IA of one client on one access interface: the key is
+ * (access interface, client DUID, IA type, IAID). It holds the IA's
+ * leases: IA_NA addresses (prefix length 128) and IA_PD prefixes, each with
+ * its lifetimes. A lease ends at its valid lifetime; a binding with no
+ * lease left is deleted. Every binding has an ID, unique in its namespace
+ * and never reused while the module is loaded.
+ *
+ * Binding attributes (LG_A_BINDING: NLA_NESTED) in replies and
+ * notifications:
+ *   LG_BINDING_A_ID:           NLA_U64
+ *   LG_BINDING_A_IFINDEX:      NLA_U32, the access interface
+ *   LG_BINDING_A_IFNAME:       NLA_NUL_STRING
+ *   LG_BINDING_A_CLIENT_DUID:  NLA_BINARY, 3..130 octets
+ *   LG_BINDING_A_IA_TYPE:      NLA_U32, enum lg_ia_type
+ *   LG_BINDING_A_IAID:         NLA_U32
+ *   LG_BINDING_A_STATE:        NLA_U32, enum lg_binding_state
+ *   LG_BINDING_A_CLIENT_LLADDR: NLA_BINARY, 16 octets: the IPv6 source
+ *                              address of the client's request
+ *   LG_BINDING_A_CLIENT_MAC:   NLA_BINARY, 6 octets: the Ethernet source
+ *                              of the client's request (absent if unknown)
+ *   LG_BINDING_A_SERVER_DUID:  NLA_BINARY, 3..130 octets
+ *   LG_BINDING_A_SERVER_ADDR:  NLA_BINARY, 16 octets: where the server's
+ *                              answer came from, as the relay saw it (the
+ *                              source of the RELAY-REPL; for a server on
+ *                              this machine, the source of its REPLY)
+ *   LG_BINDING_A_INTERFACE_ID: NLA_BINARY: the Interface-Id option of the
+ *                              RELAY-REPL (absent if there was none)
+ *   LG_BINDING_A_CREATED:      NLA_U64, CLOCK_REALTIME seconds
+ *   LG_BINDING_A_UPDATED:      NLA_U64, CLOCK_REALTIME seconds of the last
+ *                              REPLY that granted or refreshed a lease
+ *   LG_BINDING_A_LEASE:        NLA_NESTED, once per lease:
+ *     LG_LEASE_A_ADDR:         NLA_BINARY, 16 octets (prefix: host bits 0)
+ *     LG_LEASE_A_PLEN:         NLA_U32, 128 for IA_NA
+ *     LG_LEASE_A_PREFERRED:    NLA_U32, seconds, as granted
+ *     LG_LEASE_A_VALID:        NLA_U32, seconds, as granted
+ *     LG_LEASE_A_EXPIRES:      NLA_U64, CLOCK_REALTIME seconds when the
+ *                              valid lifetime ends (0xffffffff granted:
+ *                              never, and this is absent)
+ *   LG_BINDING_A_DEL_REASON:   NLA_U32, enum lg_binding_del_reason, in
+ *                              LG_CMD_BINDING_DEL_NTF only
+ *
+ * LG_CMD_BINDING_GET
+ *   Request (doit): one binding, by ID or by an address it leases.
+ *     LG_A_BINDING: NLA_NESTED, required, one of:
+ *       LG_BINDING_A_ID:      NLA_U64
+ *       LG_BINDING_A_ADDR:    NLA_BINARY, 16 octets: the binding whose
+ *                             address is this, or whose prefix holds it
+ *       (LG_BINDING_A_IFINDEX: NLA_U32, optional with ADDR: only there)
+ *   Reply: one LG_CMD_BINDING_GET message with LG_A_BINDING.
+ *   Errors: -ENOENT no such binding.
+ *
+ *   Dump (NLM_F_DUMP): every binding in ID order, or only those that match
+ *   the optional filter:
+ *     LG_A_BINDING: NLA_NESTED
+ *       LG_BINDING_A_IFINDEX:     NLA_U32
+ *       LG_BINDING_A_CLIENT_DUID: NLA_BINARY, 3..130 octets
+ *   A dump during which bindings were created or deleted ends with
+ *   NLM_F_DUMP_INTR. Either way each binding that existed for the whole
+ *   dump is in it exactly once; lifetime refreshes do not interrupt dumps.
+ *
+ * LG_CMD_BINDING_DEL (GENL_UNS_ADMIN_PERM)
+ *   Delete bindings here, on this router only (nothing is sent to the
+ *   server): the bindings that match every selector given.
+ *     LG_A_BINDING: NLA_NESTED, required, at least one of:
+ *       LG_BINDING_A_ID:          NLA_U64
+ *       LG_BINDING_A_IFINDEX:     NLA_U32
+ *       LG_BINDING_A_CLIENT_DUID: NLA_BINARY, 3..130 octets
+ *       LG_BINDING_A_ADDR:        NLA_BINARY, 16 octets
+ *       LG_BINDING_A_ALL:         NLA_FLAG, every binding (alone)
+ *   Each deleted binding sends LG_CMD_BINDING_DEL_NTF with reason
+ *   LG_BINDING_DEL_ADMIN. Errors: -ENOENT when nothing matched.
+ *
+ * LG_CMD_BINDING_NEW_NTF, LG_CMD_BINDING_UPD_NTF, LG_CMD_BINDING_DEL_NTF
+ *   (multicast group LEASEGUARD_MCGRP_BINDINGS)
+ *   A binding was created; changed (a lease added, refreshed or removed,
+ *   or the server's identity changed); or deleted. Each carries the whole
+ *   binding as in the LG_CMD_BINDING_GET reply, as it is after the change
+ *   (for DEL, as it was, plus LG_BINDING_A_DEL_REASON).
  *
  * LG_CMD_LINK_NTF (multicast group LEASEGUARD_MCGRP_CONFIG)
  *   An interface's configuration was created or changed; attributes as in
@@ -94,6 +199,11 @@
 #define LEASEGUARD_GENL_VERSION		1
 
 #define LEASEGUARD_MCGRP_CONFIG		"config"
+#define LEASEGUARD_MCGRP_BINDINGS	"bindings"
+
+#define LG_MAX_BINDINGS_DEFAULT		262144	/* per namespace */
+#define LG_LINK_MAX_BINDINGS_DEFAULT	65536	/* per access interface */
+#define LG_MAX_BINDINGS_LIMIT		16777216
 
 enum lg_cmd {
 	LG_CMD_UNSPEC,
@@ -102,6 +212,13 @@ enum lg_cmd {
 	LG_CMD_STATS_GET,
 	LG_CMD_LINK_NTF,
 	LG_CMD_LINK_DEL_NTF,
+	LG_CMD_CONFIG_GET,
+	LG_CMD_CONFIG_SET,
+	LG_CMD_BINDING_GET,
+	LG_CMD_BINDING_DEL,
+	LG_CMD_BINDING_NEW_NTF,
+	LG_CMD_BINDING_UPD_NTF,
+	LG_CMD_BINDING_DEL_NTF,
 
 	__LG_CMD_MAX
 };
@@ -113,6 +230,8 @@ enum lg_attrs {
 	LG_A_UNSPEC,
 	LG_A_LINK,		/* nest, enum lg_link_attrs */
 	LG_A_STATS,		/* nest, enum lg_stats_attrs */
+	LG_A_CONFIG,		/* nest, enum lg_config_attrs */
+	LG_A_BINDING,		/* nest, enum lg_binding_attrs */
 
 	__LG_A_MAX
 };
@@ -142,6 +261,8 @@ enum lg_link_attrs {
 	LG_LINK_A_IFNAME,	/* string, replies only */
 	LG_LINK_A_ROLE,		/* u32, enum lg_role */
 	LG_LINK_A_STATS,	/* nest, enum lg_link_stats_attrs; replies only */
+	LG_LINK_A_MAX_BINDINGS,	/* u32 */
+	LG_LINK_A_BINDINGS,	/* u32, replies only */
 
 	__LG_LINK_A_MAX
 };
@@ -153,12 +274,18 @@ enum lg_link_attrs {
  * @LG_LINK_STATS_A_RX_PACKETS, @LG_LINK_STATS_A_RX_BYTES: IPv6 packets
  *	(and their bytes, from the IPv6 header on) that arrived on the
  *	interface and were seen by leaseguard's receive hook.
+ * @LG_LINK_STATS_A_DHCP6_SNOOPED: DHCPv6 messages parsed on the interface
+ *	(client messages in, server messages out).
+ * @LG_LINK_STATS_A_BINDINGS_LIMITED: leases not learned because the
+ *	interface had LG_LINK_A_MAX_BINDINGS bindings.
  */
 enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_UNSPEC,
 	LG_LINK_STATS_A_PAD,
 	LG_LINK_STATS_A_RX_PACKETS,	/* u64 */
 	LG_LINK_STATS_A_RX_BYTES,	/* u64 */
+	LG_LINK_STATS_A_DHCP6_SNOOPED,	/* u64 */
+	LG_LINK_STATS_A_BINDINGS_LIMITED, /* u64 */
 
 	__LG_LINK_STATS_A_MAX
 };
@@ -170,15 +297,144 @@ enum lg_link_stats_attrs {
  * Per-interface counters are in each LG_LINK_A_STATS.
  * @LG_STATS_A_LINKS_GONE: configurations dropped because their interface
  *	was unregistered or left the namespace.
+ * @LG_STATS_A_BINDINGS: bindings now (a gauge, not a counter).
+ * @LG_STATS_A_BINDINGS_CREATED, @LG_STATS_A_BINDINGS_DELETED: since load.
+ * @LG_STATS_A_BINDINGS_LIMITED: leases not learned because the namespace
+ *	had LG_CONFIG_A_MAX_BINDINGS bindings.
+ * @LG_STATS_A_LEASES_EXPIRED: leases that reached their valid lifetime.
+ * @LG_STATS_A_DHCP6_UNMATCHED: server replies that matched no client
+ *	request seen on an access interface (by transaction-id and DUID).
+ * @LG_STATS_A_DHCP6_TOO_BIG: DHCPv6 messages too large to snoop.
+ * @LG_STATS_A_DHCP6_NOMEM: leases not learned for want of memory.
+ * @LG_STATS_A_DHCP6_MALFORMED_*: DHCPv6 messages dropped from snooping
+ *	(never from the wire) as malformed, by reason: shorter than their
+ *	header; an option running past its container; an option of the wrong
+ *	length; a bad DUID; a prefix longer than 128; an option that may
+ *	appear once appearing twice; relays nested too deep; a relay message
+ *	without its Relay Message option; a relay message carrying the wrong
+ *	kind of message.
  */
 enum lg_stats_attrs {
 	LG_STATS_A_UNSPEC,
 	LG_STATS_A_PAD,
 	LG_STATS_A_LINKS_GONE,		/* u64 */
+	LG_STATS_A_BINDINGS,		/* u64 */
+	LG_STATS_A_BINDINGS_CREATED,	/* u64 */
+	LG_STATS_A_BINDINGS_DELETED,	/* u64 */
+	LG_STATS_A_BINDINGS_LIMITED,	/* u64 */
+	LG_STATS_A_LEASES_EXPIRED,	/* u64 */
+	LG_STATS_A_DHCP6_UNMATCHED,	/* u64 */
+	LG_STATS_A_DHCP6_TOO_BIG,	/* u64 */
+	LG_STATS_A_DHCP6_NOMEM,		/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_SHORT,	/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_OPT_OVERRUN,	/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_OPT_LEN,	/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_DUID,	/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_PREFIX_LEN,	/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_DUPLICATE,	/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_HOPS,	/* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_NO_RELAY_MSG, /* u64 */
+	LG_STATS_A_DHCP6_MALFORMED_TYPE,	/* u64 */
 
 	__LG_STATS_A_MAX
 };
 
 #define LG_STATS_A_MAX (__LG_STATS_A_MAX - 1)
+
+enum lg_config_attrs {
+	LG_CONFIG_A_UNSPEC,
+	LG_CONFIG_A_MAX_BINDINGS,	/* u32 */
+
+	__LG_CONFIG_A_MAX
+};
+
+#define LG_CONFIG_A_MAX (__LG_CONFIG_A_MAX - 1)
+
+/* The IA a binding is for. */
+enum lg_ia_type {
+	LG_IA_NA = 1,		/* non-temporary addresses */
+	LG_IA_PD,		/* delegated prefixes */
+
+	__LG_IA_MAX
+};
+
+#define LG_IA_MAX (__LG_IA_MAX - 1)
+
+/*
+ * @LG_BINDING_BOUND: the server granted the leases.
+ * @LG_BINDING_RELEASING: a release was asked for (see leaseguardd) and the
+ *	server has not answered yet; the leases still apply.
+ */
+enum lg_binding_state {
+	LG_BINDING_BOUND = 1,
+	LG_BINDING_RELEASING,
+
+	__LG_BINDING_STATE_MAX
+};
+
+/*
+ * Why a binding went away.
+ * @LG_BINDING_DEL_EXPIRED: every lease reached its valid lifetime.
+ * @LG_BINDING_DEL_CLIENT_RELEASE: the server confirmed the client's RELEASE.
+ * @LG_BINDING_DEL_CLIENT_DECLINE: the server confirmed the client's DECLINE.
+ * @LG_BINDING_DEL_ADMIN: LG_CMD_BINDING_DEL.
+ * @LG_BINDING_DEL_INTERFACE: the access interface went away or stopped
+ *	being an access interface.
+ * @LG_BINDING_DEL_SERVER: the server gave every lease a valid lifetime of 0.
+ * @LG_BINDING_DEL_SUPERSEDED: the server leased its last address or prefix
+ *	to another client on the same interface.
+ */
+enum lg_binding_del_reason {
+	LG_BINDING_DEL_EXPIRED = 1,
+	LG_BINDING_DEL_CLIENT_RELEASE,
+	LG_BINDING_DEL_CLIENT_DECLINE,
+	LG_BINDING_DEL_ADMIN,
+	LG_BINDING_DEL_INTERFACE,
+	LG_BINDING_DEL_SERVER,
+	LG_BINDING_DEL_SUPERSEDED,
+
+	__LG_BINDING_DEL_MAX
+};
+
+enum lg_binding_attrs {
+	LG_BINDING_A_UNSPEC,
+	LG_BINDING_A_PAD,
+	LG_BINDING_A_ID,		/* u64 */
+	LG_BINDING_A_IFINDEX,		/* u32 */
+	LG_BINDING_A_IFNAME,		/* string, replies only */
+	LG_BINDING_A_CLIENT_DUID,	/* binary */
+	LG_BINDING_A_IA_TYPE,		/* u32, enum lg_ia_type */
+	LG_BINDING_A_IAID,		/* u32 */
+	LG_BINDING_A_STATE,		/* u32, enum lg_binding_state */
+	LG_BINDING_A_CLIENT_LLADDR,	/* binary, 16 */
+	LG_BINDING_A_CLIENT_MAC,	/* binary, 6 */
+	LG_BINDING_A_SERVER_DUID,	/* binary */
+	LG_BINDING_A_SERVER_ADDR,	/* binary, 16 */
+	LG_BINDING_A_INTERFACE_ID,	/* binary */
+	LG_BINDING_A_CREATED,		/* u64 */
+	LG_BINDING_A_UPDATED,		/* u64 */
+	LG_BINDING_A_LEASE,		/* nest, enum lg_lease_attrs; multi */
+	LG_BINDING_A_DEL_REASON,	/* u32, enum lg_binding_del_reason */
+	LG_BINDING_A_ADDR,		/* binary, 16; requests only */
+	LG_BINDING_A_ALL,		/* flag; requests only */
+
+	__LG_BINDING_A_MAX
+};
+
+#define LG_BINDING_A_MAX (__LG_BINDING_A_MAX - 1)
+
+enum lg_lease_attrs {
+	LG_LEASE_A_UNSPEC,
+	LG_LEASE_A_PAD,
+	LG_LEASE_A_ADDR,		/* binary, 16 */
+	LG_LEASE_A_PLEN,		/* u32 */
+	LG_LEASE_A_PREFERRED,		/* u32 */
+	LG_LEASE_A_VALID,		/* u32 */
+	LG_LEASE_A_EXPIRES,		/* u64 */
+
+	__LG_LEASE_A_MAX
+};
+
+#define LG_LEASE_A_MAX (__LG_LEASE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_LEASEGUARD_H */

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/* lgctl config: namespace-wide settings (LG_CMD_CONFIG_GET / _SET). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/leaseguard.h>
+
+#include "json_print.h"
+#include "lgctl.h"
+
+const char lg_config_help[] =
+	"Usage: lgctl config [ show ]\n"
+	"       lgctl config set max-bindings N\n"
+	"       lgctl config help\n"
+	"where  N := 1..16777216, bindings in the namespace\n";
+
+/* Model: the has_* fields say what the kernel sent, or what to set. */
+struct lg_config {
+	bool has_max_bindings;
+	uint32_t max_bindings;
+};
+
+static int lg_config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_A_MAX + 1];
+	const struct nlattr *ctb[LG_CONFIG_A_MAX + 1];
+	struct lg_config *c = data;
+	int err;
+
+	if (lg_nl_cmd(nlh) != LG_CMD_CONFIG_GET)
+		return 0;
+	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	if (err)
+		return err;
+	if (!tb[LG_A_CONFIG])
+		return -EBADMSG;
+	err = lg_nl_parse_nest(tb[LG_A_CONFIG], ctb, LG_CONFIG_A_MAX);
+	if (err)
+		return err;
+	if (ctb[LG_CONFIG_A_MAX_BINDINGS]) {
+		if (mnl_attr_validate(ctb[LG_CONFIG_A_MAX_BINDINGS],
+				      MNL_TYPE_U32) < 0)
+			return -EBADMSG;
+		c->max_bindings = mnl_attr_get_u32(ctb[LG_CONFIG_A_MAX_BINDINGS]);
+		c->has_max_bindings = true;
+	}
+	return 0;
+}
+
+static int lg_config_get(struct lg_nl *nl, struct lg_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	return lg_nl_doit(nl, lg_nl_msg(nl, LG_CMD_CONFIG_GET, 0),
+			  lg_config_cb, c);
+}
+
+static int lg_config_set(struct lg_nl *nl, const struct lg_config *c)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = lg_nl_msg(nl, LG_CMD_CONFIG_SET, 0);
+	nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
+	if (c->has_max_bindings)
+		mnl_attr_put_u32(nlh, LG_CONFIG_A_MAX_BINDINGS,
+				 c->max_bindings);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_nl_doit(nl, nlh, NULL, NULL);
+}
+
+static void print_config(const struct lg_config *c)
+{
+	open_json_object(NULL);
+	if (c->has_max_bindings) {
+		print_uint(PRINT_ANY, "max_bindings", "max-bindings %u",
+			   c->max_bindings);
+		print_nl();
+	}
+	close_json_object();
+}
+
+static int config_show(int argc, char **argv)
+{
+	struct lg_config c;
+	struct lg_nl nl;
+	int ret, err;
+
+	if (argc > 0)
+		return lg_usage_err("Argument \"%s\" is unknown, try \"lgctl config help\".",
+				    argv[0]);
+	ret = lg_open(&nl);
+	if (ret)
+		return ret;
+	err = lg_config_get(&nl, &c);
+	if (err) {
+		ret = lg_fail(&nl, err);
+	} else {
+		print_config(&c);
+		ret = LG_EXIT_OK;
+	}
+	lg_nl_close(&nl);
+	return ret;
+}
+
+static int config_set(int argc, char **argv)
+{
+	struct lg_config c = {};
+	const char *max = NULL;
+	struct lg_nl nl;
+	int ret, err;
+
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "max-bindings"))
+			ret = lg_arg_value("lgctl config", &argc, &argv, &max);
+		else
+			ret = lg_usage_err("Argument \"%s\" is unknown, try \"lgctl config help\".",
+					   argv[0]);
+		if (ret)
+			return ret;
+	}
+	if (!max)
+		return lg_usage_err("Nothing to set, try \"lgctl config help\".");
+	ret = lg_arg_max_bindings(max, &c.max_bindings);
+	if (ret)
+		return ret;
+	c.has_max_bindings = true;
+
+	ret = lg_open(&nl);
+	if (ret)
+		return ret;
+	err = lg_config_set(&nl, &c);
+	ret = err ? lg_fail(&nl, err) : LG_EXIT_OK;
+	lg_nl_close(&nl);
+	return ret;
+}
+
+static const struct lg_cmd_entry lg_config_cmds[] = {
+	{ "show",	config_show,	NULL },
+	{ "set",	config_set,	NULL },
+	{}
+};
+
+int do_config(int argc, char **argv)
+{
+	return lg_dispatch("lgctl config", lg_config_cmds, lg_config_help,
+			   argc, argv);
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lgctl monitor: print the family's notifications as they come, one line
+ * (or one JSON object) per event, like "ip monitor".
+ */
+#define _GNU_SOURCE		/* ppoll() */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/leaseguard.h>
+
+#include "json_print.h"
+#include "lgctl.h"
+
+/* Room for bursts (a whole interface's bindings going at once). */
+#define LG_MONITOR_RCVBUF	(1 << 20)
+
+const char lg_monitor_help[] =
+	"Usage: lgctl monitor [ GROUP... ]\n"
+	"       lgctl monitor help\n"
+	"where  GROUP := { all | bindings | config }, all by default\n"
+	"Events: new, upd, del (bindings); link, link-del (config)\n";
+
+static volatile sig_atomic_t lg_monitor_stop;
+
+static void lg_monitor_signal(int sig)
+{
+	(void)sig;
+	lg_monitor_stop = 1;
+}
+
+static int monitor_binding(const struct nlattr *nest, const char *event)
+{
+	struct lg_binding b;
+	char num[16];
+	const char *reason = NULL;
+	int err;
+
+	err = lg_binding_parse(nest, &b);
+	if (err)
+		return err;
+	if (b.has_del_reason)
+		reason = lg_del_reason_name(b.del_reason, num, sizeof(num));
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "event", "%s ", event);
+	if (reason)
+		print_string(PRINT_JSON, "reason", NULL, reason);
+	print_binding("binding", &b, true);
+	if (reason)
+		print_string(PRINT_FP, NULL, " reason %s", reason);
+	print_nl();
+	close_json_object();
+	lg_binding_free(&b);
+	return 0;
+}
+
+static int monitor_link(const struct nlattr *nest, const char *text,
+			const char *json)
+{
+	struct lg_link l;
+	int err;
+
+	err = lg_link_parse(nest, &l);
+	if (err)
+		return err;
+	open_json_object(NULL);
+	print_string(PRINT_FP, NULL, "%s ", text);
+	print_string(PRINT_JSON, "event", NULL, json);
+	print_link("link", &l);		/* ends the text line */
+	close_json_object();
+	return 0;
+}
+
+static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_A_MAX + 1];
+	uint8_t cmd = lg_nl_cmd(nlh);
+	int err;
+
+	(void)data;
+	switch (cmd) {
+	case LG_CMD_BINDING_NEW_NTF:
+	case LG_CMD_BINDING_UPD_NTF:
+	case LG_CMD_BINDING_DEL_NTF:
+	case LG_CMD_LINK_NTF:
+	case LG_CMD_LINK_DEL_NTF:
+		break;
+	default:
+		return 0;	/* an event of a newer module */
+	}
+	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	if (err)
+		return err;
+	switch (cmd) {
+	case LG_CMD_BINDING_NEW_NTF:
+	case LG_CMD_BINDING_UPD_NTF:
+	case LG_CMD_BINDING_DEL_NTF:
+		if (!tb[LG_A_BINDING])
+			return -EBADMSG;
+		err = monitor_binding(tb[LG_A_BINDING],
+				      cmd == LG_CMD_BINDING_NEW_NTF ? "new" :
+				      cmd == LG_CMD_BINDING_UPD_NTF ? "upd" :
+				      "del");
+		break;
+	case LG_CMD_LINK_NTF:
+	case LG_CMD_LINK_DEL_NTF:
+		if (!tb[LG_A_LINK])
+			return -EBADMSG;
+		err = cmd == LG_CMD_LINK_NTF ?
+		      monitor_link(tb[LG_A_LINK], "link", "link") :
+		      monitor_link(tb[LG_A_LINK], "link-del", "link_del");
+		break;
+	}
+	/* readers of a pipe or a file see each event as it happens */
+	fflush(stdout);
+	return err;
+}
+
+/*
+ * SIGINT and SIGTERM are blocked but while waiting in ppoll(), so a
+ * signal cannot slip in between the check of the flag and the wait.
+ */
+static int monitor_loop(struct lg_nl *nl)
+{
+	struct sigaction sa = { .sa_handler = lg_monitor_signal };
+	struct pollfd pfd = { .fd = lg_nl_fd(nl), .events = POLLIN };
+	sigset_t block, wait;
+	int err = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &wait);
+	sigdelset(&wait, SIGINT);
+	sigdelset(&wait, SIGTERM);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	while (!lg_monitor_stop) {
+		if (ppoll(&pfd, 1, NULL, &wait) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		err = lg_nl_read_events(nl, monitor_cb, NULL);
+		if (err == -ENOBUFS) {
+			fflush(stdout);
+			fprintf(stderr, "lgctl: events lost (overrun)\n");
+			err = 0;
+		} else if (err == -EINTR || err == -EAGAIN) {
+			err = 0;
+		} else if (err) {
+			break;
+		}
+	}
+	return err;
+}
+
+int do_monitor(int argc, char **argv)
+{
+	bool bindings = false, config = false;
+	int rcvbuf = LG_MONITOR_RCVBUF;
+	struct lg_nl nl;
+	int ret, err;
+
+	if (argc > 0 && !strcmp(argv[0], "help")) {
+		fputs(lg_monitor_help, stdout);
+		return LG_EXIT_OK;
+	}
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "all"))
+			bindings = config = true;
+		else if (!strcmp(argv[0], LEASEGUARD_MCGRP_BINDINGS))
+			bindings = true;
+		else if (!strcmp(argv[0], LEASEGUARD_MCGRP_CONFIG))
+			config = true;
+		else
+			return lg_usage_err("Argument \"%s\" is unknown, try \"lgctl monitor help\".",
+					    argv[0]);
+	}
+	if (!bindings && !config)
+		bindings = config = true;
+
+	ret = lg_open(&nl);
+	if (ret)
+		return ret;
+	/* best effort: the default buffer still works, only overruns sooner */
+	setsockopt(lg_nl_fd(&nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		   sizeof(rcvbuf));
+	err = 0;
+	if (bindings)
+		err = lg_nl_join(&nl, LEASEGUARD_MCGRP_BINDINGS);
+	if (!err && config)
+		err = lg_nl_join(&nl, LEASEGUARD_MCGRP_CONFIG);
+	if (err == -ENOENT) {
+		fprintf(stderr, "lgctl: the leaseguard module has no \"%s\" events\n",
+			bindings ? LEASEGUARD_MCGRP_BINDINGS :
+				   LEASEGUARD_MCGRP_CONFIG);
+		ret = LG_EXIT_FAIL;
+		goto out;
+	}
+	if (!err) {
+		/* one compact object per line, whatever -p says */
+		new_json_obj(lg_json, false);
+		err = monitor_loop(&nl);
+	}
+	ret = err ? lg_fail(&nl, err) : LG_EXIT_OK;
+out:
+	lg_nl_close(&nl);
+	return ret;
+}

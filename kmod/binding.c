@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The binding table: what the DHCPv6 servers leased to the subscribers.
+ *
+ * Bindings are copy-on-write: a writer (under lg_bindings.lock, BH off)
+ * builds a new binding from a draft and swaps it into the three indexes;
+ * RCU readers (source validation, netlink) always see a whole binding.
+ *
+ *   by_duid  rhltable: client DUID -> its bindings (every IA, interface)
+ *   leases   rhashtable: (ifindex, plen, prefix) -> lease -> binding
+ *   by_id    xarray: binding ID -> binding, in creation order (dumps)
+ *
+ * Leases expire on a wheel of LG_WHEEL_SIZE one-second buckets, turned by
+ * a delayed work while there are bindings: no per-packet scanning.
+ */
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/ipv6.h>
+
+#include "leaseguard.h"
+
+struct lg_duid_key {
+	const u8 *duid;
+	u8 len;
+};
+
+static u32 lg_duid_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct lg_duid_key *key = data;
+
+	return jhash(key->duid, key->len, seed);
+}
+
+static u32 lg_duid_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct lg_binding *b = data;
+
+	return jhash(lg_binding_duid(b), b->m.duid_len, seed);
+}
+
+static int lg_duid_obj_cmpfn(struct rhashtable_compare_arg *arg,
+			     const void *obj)
+{
+	const struct lg_duid_key *key = arg->key;
+	const struct lg_binding *b = obj;
+
+	return b->m.duid_len != key->len ||
+	       memcmp(lg_binding_duid(b), key->duid, key->len);
+}
+
+static const struct rhashtable_params lg_duid_params = {
+	.head_offset		= offsetof(struct lg_binding, node),
+	.hashfn			= lg_duid_hashfn,
+	.obj_hashfn		= lg_duid_obj_hashfn,
+	.obj_cmpfn		= lg_duid_obj_cmpfn,
+	.automatic_shrinking	= true,
+};
+
+static const struct rhashtable_params lg_lease_params = {
+	.head_offset		= offsetof(struct lg_lease, node),
+	.key_offset		= offsetof(struct lg_lease, key),
+	.key_len		= sizeof(struct lg_lease_key),
+	.automatic_shrinking	= true,
+};
+
+/* A binding being built: what lg_binding_commit() publishes. */
+struct lg_draft {
+	struct lg_binding_meta m;
+	struct lg_lease leases[LG_BINDING_MAX_LEASES];
+	const u8 *duid, *server_duid, *ifid;
+};
+
+/* lg_binding_apply()'s draft: it runs in softirq, under bindings.lock. */
+static DEFINE_PER_CPU(struct lg_draft, lg_apply_draft);
+
+static time64_t lg_now(void)
+{
+	return ktime_get_boottime_seconds();
+}
+
+time64_t lg_expiry_to_real(time64_t expires)
+{
+	return ktime_get_real_seconds() + (expires - lg_now());
+}
+
+static struct lg_net *lg_bindings_net(struct lg_bindings *bs)
+{
+	return container_of(bs, struct lg_net, bindings);
+}
+
+static void lg_draft_from(struct lg_draft *d, const struct lg_binding *b)
+{
+	d->m = b->m;
+	memcpy(d->leases, b->leases, b->m.n_leases * sizeof(d->leases[0]));
+	d->duid = lg_binding_duid(b);
+	d->server_duid = lg_binding_server_duid(b);
+	d->ifid = lg_binding_ifid(b);
+}
+
+static void lg_draft_drop_lease(struct lg_draft *d, unsigned int i)
+{
+	d->m.n_leases--;
+	memmove(&d->leases[i], &d->leases[i + 1],
+		(d->m.n_leases - i) * sizeof(d->leases[0]));
+}
+
+static void lg_draft_set_expiry(struct lg_draft *d)
+{
+	unsigned int i;
+
+	d->m.next_expiry = LG_FOREVER;
+	for (i = 0; i < d->m.n_leases; i++)
+		d->m.next_expiry = min(d->m.next_expiry, d->leases[i].expires);
+}
+
+static struct lg_binding *lg_binding_build(const struct lg_draft *d)
+{
+	struct lg_binding *b;
+	u8 *bytes;
+
+	b = kmalloc(struct_size(b, leases, d->m.n_leases) + d->m.duid_len +
+		    d->m.server_duid_len + d->m.ifid_len, GFP_ATOMIC);
+	if (!b)
+		return NULL;
+	b->m = d->m;
+	INIT_HLIST_NODE(&b->wheel);
+	memcpy(b->leases, d->leases, d->m.n_leases * sizeof(b->leases[0]));
+	bytes = (u8 *)lg_binding_duid(b);
+	memcpy(bytes, d->duid, d->m.duid_len);
+	memcpy(bytes + d->m.duid_len, d->server_duid, d->m.server_duid_len);
+	memcpy(bytes + d->m.duid_len + d->m.server_duid_len, d->ifid,
+	       d->m.ifid_len);
+	return b;
+}
+
+static void lg_binding_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct lg_binding, rcu));
+}
+
+static struct lg_lease *lg_binding_find_lease(struct lg_binding *b,
+					      const struct lg_lease_key *key)
+{
+	unsigned int i;
+
+	for (i = 0; b && i < b->m.n_leases; i++)
+		if (b->leases[i].indexed &&
+		    !memcmp(&b->leases[i].key, key, sizeof(*key)))
+			return &b->leases[i];
+	return NULL;
+}
+
+/* The access interface of a binding, if it still is one. */
+static struct lg_link *lg_binding_link(struct lg_net *ln, int ifindex)
+{
+	struct lg_link *link = lg_link_lookup_rcu(ln, ifindex);
+
+	return link && READ_ONCE(link->role) == LG_ROLE_ACCESS ? link : NULL;
+}
+
+static void lg_lease_unindex(struct lg_net *ln, struct lg_lease *lease)
+{
+	struct lg_link *link = lg_link_lookup_rcu(ln, lease->key.ifindex);
+
+	rhashtable_remove_fast(&ln->bindings.leases, &lease->node,
+			       lg_lease_params);
+	if (link)
+		lg_link_plen_put(link, lease->key.plen);
+}
+
+static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
+			      const struct lg_draft *d, u8 reason);
+
+/* Another binding on the interface held @key: the server's latest word wins. */
+static void lg_lease_supersede(struct lg_net *ln, struct lg_lease *lease)
+{
+	struct lg_binding *other = lease->binding;
+	struct lg_draft *d;
+	unsigned int i;
+
+	d = kmalloc(sizeof(*d), GFP_ATOMIC);
+	if (!d) {
+		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_NOMEM);
+		return;
+	}
+	lg_draft_from(d, other);
+	for (i = 0; i < d->m.n_leases; i++)
+		if (!memcmp(&d->leases[i].key, &lease->key, sizeof(lease->key)))
+			lg_draft_drop_lease(d, i--);
+	lg_draft_set_expiry(d);
+	lg_binding_commit(ln, other, d->m.n_leases ? d : NULL,
+			  LG_BINDING_DEL_SUPERSEDED);
+	kfree(d);
+}
+
+/* Puts @new's leases in the lease index, taking over @old's. */
+static void lg_binding_index_leases(struct lg_net *ln, struct lg_binding *old,
+				    struct lg_binding *new)
+{
+	struct lg_link *link = lg_link_lookup_rcu(ln, new->m.ifindex);
+	struct lg_bindings *bs = &ln->bindings;
+	unsigned int i;
+
+	for (i = 0; i < new->m.n_leases; i++) {
+		struct lg_lease *lease = &new->leases[i], *prev, *held;
+		int err;
+
+		lease->binding = new;
+		lease->indexed = true;
+		prev = lg_binding_find_lease(old, &lease->key);
+		if (prev) {
+			/* Readers see the old or the new lease, never none. */
+			rhashtable_replace_fast(&bs->leases, &prev->node,
+						&lease->node, lg_lease_params);
+			continue;
+		}
+		held = rhashtable_lookup_fast(&bs->leases, &lease->key,
+					      lg_lease_params);
+		if (held)
+			lg_lease_supersede(ln, held);
+		err = rhashtable_lookup_insert_fast(&bs->leases, &lease->node,
+						    lg_lease_params);
+		if (err) {
+			lease->indexed = false;
+			lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_NOMEM);
+			continue;
+		}
+		if (link)
+			lg_link_plen_get(link, lease->key.plen);
+	}
+	/* What @new did not take over goes. */
+	for (i = 0; old && i < old->m.n_leases; i++)
+		if (old->leases[i].indexed &&
+		    !lg_binding_find_lease(new, &old->leases[i].key))
+			lg_lease_unindex(ln, &old->leases[i]);
+}
+
+static void lg_binding_wheel_add(struct lg_bindings *bs, struct lg_binding *b)
+{
+	if (b->m.next_expiry == LG_FOREVER)
+		return;
+	hlist_add_head(&b->wheel,
+		       &bs->wheel[b->m.next_expiry % LG_WHEEL_SIZE]);
+	if (!delayed_work_pending(&bs->expiry_work))
+		schedule_delayed_work(&bs->expiry_work, HZ);
+}
+
+static void lg_binding_delete(struct lg_net *ln, struct lg_binding *b,
+			      u8 reason)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_link *link = lg_link_lookup_rcu(ln, b->m.ifindex);
+	unsigned int i;
+
+	for (i = 0; i < b->m.n_leases; i++)
+		if (b->leases[i].indexed)
+			lg_lease_unindex(ln, &b->leases[i]);
+	rhltable_remove(&bs->by_duid, &b->node, lg_duid_params);
+	xa_erase(&bs->by_id, b->m.id);
+	if (!hlist_unhashed(&b->wheel))
+		hlist_del(&b->wheel);
+	bs->count--;
+	bs->gen++;
+	if (link)
+		link->n_bindings--;
+	lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_DELETED);
+	lg_counter_dec(ln->counters, LG_STATS_A_BINDINGS);
+	lg_nl_notify_binding(ln, b, LG_CMD_BINDING_DEL_NTF, reason);
+	call_rcu(&b->rcu, lg_binding_free_rcu);
+}
+
+/*
+ * Publishes draft @d in place of @old (either may be NULL: create or
+ * delete). Caller holds bs->lock and the RCU read lock.
+ */
+static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
+			      const struct lg_draft *d, u8 reason)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_link *link = NULL;
+	struct lg_duid_key key;
+	struct lg_binding *new;
+	int err;
+
+	if (!d) {
+		lg_binding_delete(ln, old, reason);
+		return;
+	}
+
+	new = lg_binding_build(d);
+	if (!new)
+		goto err_nomem;
+
+	if (old) {
+		/* The slot exists: replacing it allocates nothing. */
+		xa_store(&bs->by_id, new->m.id, new, GFP_ATOMIC);
+	} else {
+		link = lg_binding_link(ln, new->m.ifindex);
+		if (!link)
+			goto err_free;
+		new->m.id = ++bs->next_id;
+		err = xa_insert(&bs->by_id, new->m.id, new, GFP_ATOMIC);
+		if (err)
+			goto err_free;
+	}
+	/*
+	 * The list table takes duplicates: insert before removing @old. With
+	 * a key that obj_cmpfn can read, so that the bindings of one DUID
+	 * share one list.
+	 */
+	key.duid = lg_binding_duid(new);
+	key.len = new->m.duid_len;
+	err = rhltable_insert_key(&bs->by_duid, &key, &new->node,
+				  lg_duid_params);
+	if (err)
+		goto err_restore_id;
+	if (old)
+		rhltable_remove(&bs->by_duid, &old->node, lg_duid_params);
+
+	lg_binding_index_leases(ln, old, new);
+
+	if (old && !hlist_unhashed(&old->wheel))
+		hlist_del(&old->wheel);
+	lg_binding_wheel_add(bs, new);
+
+	if (old) {
+		lg_nl_notify_binding(ln, new, LG_CMD_BINDING_UPD_NTF, 0);
+		call_rcu(&old->rcu, lg_binding_free_rcu);
+	} else {
+		bs->count++;
+		bs->gen++;
+		link->n_bindings++;
+		lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_CREATED);
+		lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS);
+		lg_nl_notify_binding(ln, new, LG_CMD_BINDING_NEW_NTF, 0);
+	}
+	return;
+
+err_restore_id:
+	if (old)
+		xa_store(&bs->by_id, old->m.id, old, GFP_ATOMIC);
+	else
+		xa_erase(&bs->by_id, new->m.id);
+err_free:
+	kfree(new);
+	if (!link && !old)
+		return;		/* not an access interface (any more) */
+err_nomem:
+	lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_NOMEM);
+}
+
+static struct lg_binding *lg_binding_find(struct lg_net *ln, int ifindex,
+					  const u8 *duid, u8 duid_len,
+					  u8 ia_type, u32 iaid)
+{
+	struct lg_duid_key key = { .duid = duid, .len = duid_len };
+	struct rhlist_head *list, *pos;
+	struct lg_binding *b;
+
+	list = rhltable_lookup(&ln->bindings.by_duid, &key, lg_duid_params);
+	rhl_for_each_entry_rcu(b, pos, list, node)
+		if (b->m.ifindex == ifindex && b->m.ia_type == ia_type &&
+		    b->m.iaid == iaid)
+			return b;
+	return NULL;
+}
+
+static void lg_lease_key_init(struct lg_lease_key *key, int ifindex,
+			      const u8 *addr, u8 plen)
+{
+	memset(key, 0, sizeof(*key));
+	ipv6_addr_prefix(&key->prefix, (const struct in6_addr *)addr, plen);
+	key->ifindex = ifindex;
+	key->plen = plen;
+}
+
+/* Applies one leased or refreshed lease of a REPLY to draft @d. */
+static void lg_draft_apply_lease(struct lg_draft *d, int ifindex,
+				 const struct dhcp6_lease *l, time64_t now)
+{
+	struct lg_lease_key key;
+	struct lg_lease *lease;
+	unsigned int i;
+
+	if (l->has_status && l->status != DHCP6_STATUS_SUCCESS)
+		return;
+	lg_lease_key_init(&key, ifindex, l->addr, l->plen);
+	for (i = 0; i < d->m.n_leases; i++)
+		if (!memcmp(&d->leases[i].key, &key, sizeof(key)))
+			break;
+	if (!l->valid) {
+		if (i < d->m.n_leases)
+			lg_draft_drop_lease(d, i);
+		return;
+	}
+	if (i == d->m.n_leases) {
+		if (i == LG_BINDING_MAX_LEASES)
+			return;
+		d->m.n_leases++;
+	}
+	lease = &d->leases[i];
+	memset(lease, 0, sizeof(*lease));
+	lease->key = key;
+	lease->preferred = l->preferred;
+	lease->valid = l->valid;
+	lease->expires = l->valid == U32_MAX ? LG_FOREVER : now + l->valid;
+}
+
+/* A REPLY granted, refreshed or ended the leases of one IA. */
+void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
+{
+	const struct lg_pending *req = u->req;
+	const struct dhcp6_msg *msg = u->msg;
+	const struct dhcp6_ia *ia = u->ia;
+	struct lg_bindings *bs = &ln->bindings;
+	u8 ia_type = ia->type == DHCP6_OPT_IA_NA ? LG_IA_NA : LG_IA_PD;
+	time64_t now = lg_now();
+	struct lg_binding *old;
+	struct lg_link *link;
+	struct lg_draft *d;
+	unsigned int i;
+
+	lockdep_assert_held(&bs->lock);
+	d = this_cpu_ptr(&lg_apply_draft);
+
+	old = lg_binding_find(ln, u->ifindex, msg->client_id.data,
+			      msg->client_id.len, ia_type, ia->iaid);
+	if (old) {
+		lg_draft_from(d, old);
+	} else {
+		memset(d, 0, sizeof(*d));
+		d->m.created = ktime_get_real_seconds();
+		d->m.ifindex = u->ifindex;
+		d->m.ia_type = ia_type;
+		d->m.iaid = ia->iaid;
+		d->m.state = LG_BINDING_BOUND;
+		d->m.duid_len = msg->client_id.len;
+		d->duid = msg->client_id.data;
+	}
+	d->m.updated = ktime_get_real_seconds();
+	d->m.client_lladdr = req->lladdr;
+	d->m.has_mac = req->has_mac;
+	memcpy(d->m.mac, req->mac, ETH_ALEN);
+	d->m.server_addr = req->has_server ? req->server_addr : *u->reply_saddr;
+	d->m.server_duid_len = msg->server_id.len;
+	d->server_duid = msg->server_id.data;
+	d->m.ifid_len = req->ifid_len;
+	d->ifid = req->ifid;
+
+	for (i = 0; i < ia->n_leases; i++)
+		lg_draft_apply_lease(d, u->ifindex, &ia->leases[i], now);
+	lg_draft_set_expiry(d);
+
+	if (!d->m.n_leases) {
+		if (old)
+			lg_binding_commit(ln, old, NULL, LG_BINDING_DEL_SERVER);
+		return;
+	}
+	if (!old) {
+		link = lg_binding_link(ln, u->ifindex);
+		if (!link)
+			return;
+		if (bs->count >= READ_ONCE(bs->max)) {
+			lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_LIMITED);
+			net_info_ratelimited("%s: namespace binding limit %u reached\n",
+					     lg_ifname_rcu(ln, u->ifindex), bs->max);
+			return;
+		}
+		if (link->n_bindings >= READ_ONCE(link->max_bindings)) {
+			lg_counter_inc(link->counters,
+				       LG_LINK_STATS_A_BINDINGS_LIMITED);
+			net_info_ratelimited("%s: interface binding limit %u reached\n",
+					     lg_ifname_rcu(ln, u->ifindex),
+					     link->max_bindings);
+			return;
+		}
+	}
+	lg_binding_commit(ln, old, d, 0);
+}
+
+/* The server confirmed a RELEASE or DECLINE of one IA. */
+void lg_binding_release(struct lg_net *ln, int ifindex,
+			const struct dhcp6_bytes *duid, u8 ia_type, u32 iaid,
+			u8 reason)
+{
+	struct lg_binding *b;
+
+	lockdep_assert_held(&ln->bindings.lock);
+	b = lg_binding_find(ln, ifindex, duid->data, duid->len, ia_type, iaid);
+	if (b)
+		lg_binding_commit(ln, b, NULL, reason);
+}
+
+/* Removes the leases of @b that have expired by @now. */
+static void lg_binding_expire(struct lg_net *ln, struct lg_binding *b,
+			      time64_t now)
+{
+	struct lg_draft *d;
+	unsigned int i, n;
+
+	d = kmalloc(sizeof(*d), GFP_ATOMIC);
+	if (!d)
+		return;		/* tried again at the next turn */
+	lg_draft_from(d, b);
+	n = d->m.n_leases;
+	for (i = 0; i < d->m.n_leases; i++)
+		if (d->leases[i].expires <= now)
+			lg_draft_drop_lease(d, i--);
+	lg_counter_add(ln->counters, LG_STATS_A_LEASES_EXPIRED,
+		       n - d->m.n_leases);
+	lg_draft_set_expiry(d);
+	lg_binding_commit(ln, b, d->m.n_leases ? d : NULL,
+			  LG_BINDING_DEL_EXPIRED);
+	kfree(d);
+}
+
+static void lg_expiry_work(struct work_struct *work)
+{
+	struct lg_bindings *bs = container_of(to_delayed_work(work),
+					      struct lg_bindings, expiry_work);
+	struct lg_net *ln = lg_bindings_net(bs);
+	time64_t now = lg_now(), sec;
+	struct lg_binding *b;
+	struct hlist_node *tmp;
+
+	spin_lock_bh(&bs->lock);
+	rcu_read_lock();
+	sec = max(bs->wheel_done + 1, now - LG_WHEEL_SIZE + 1);
+	for (; sec <= now; sec++)
+		hlist_for_each_entry_safe(b, tmp, &bs->wheel[sec % LG_WHEEL_SIZE],
+					  wheel)
+			if (b->m.next_expiry <= now)
+				lg_binding_expire(ln, b, now);
+	bs->wheel_done = now;
+	rcu_read_unlock();
+	if (bs->count)
+		schedule_delayed_work(&bs->expiry_work, HZ);
+	spin_unlock_bh(&bs->lock);
+}
+
+bool lg_binding_match(struct lg_net *ln, const struct lg_binding *b,
+		      const struct lg_binding_filter *f)
+{
+	unsigned int i;
+
+	if (f->all)
+		return true;
+	if (f->has_id && b->m.id != f->id)
+		return false;
+	if (f->ifindex && b->m.ifindex != f->ifindex)
+		return false;
+	if (f->duid && (b->m.duid_len != f->duid_len ||
+			memcmp(lg_binding_duid(b), f->duid, f->duid_len)))
+		return false;
+	if (!f->addr)
+		return true;
+	for (i = 0; i < b->m.n_leases; i++)
+		if (ipv6_prefix_equal(&b->leases[i].key.prefix, f->addr,
+				      b->leases[i].key.plen))
+			return true;
+	return false;
+}
+
+/*
+ * Deletes what @f matches, in batches so that BHs are not held off for
+ * long. Process context. Returns the number deleted.
+ */
+int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
+		       u8 reason)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	unsigned long index = 0;
+	struct lg_binding *b;
+	int deleted = 0, batch;
+
+	do {
+		batch = 0;
+		spin_lock_bh(&bs->lock);
+		rcu_read_lock();
+		xa_for_each_start(&bs->by_id, index, b, index) {
+			if (++batch > 1024)
+				break;
+			if (lg_binding_match(ln, b, f)) {
+				lg_binding_commit(ln, b, NULL, reason);
+				deleted++;
+			}
+		}
+		rcu_read_unlock();
+		spin_unlock_bh(&bs->lock);
+		cond_resched();
+	} while (batch > 1024);
+	return deleted;
+}
+
+void lg_bindings_flush_link(struct lg_net *ln, int ifindex, u8 reason)
+{
+	struct lg_binding_filter f = { .ifindex = ifindex };
+
+	lg_bindings_delete(ln, &f, reason);
+}
+
+/* The binding that leases @addr (on @ifindex, or any access interface). */
+const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
+						    int ifindex,
+						    const struct in6_addr *addr)
+{
+	struct lg_lease_key key;
+	struct lg_lease *lease;
+	unsigned long index;
+	struct lg_link *link;
+	int plen;
+
+	xa_for_each(&ln->links, index, link) {
+		if (ifindex && link->ifindex != ifindex)
+			continue;
+		for (plen = 128; plen >= 0; plen--) {
+			if (!test_bit(plen, link->plens))
+				continue;
+			lg_lease_key_init(&key, link->ifindex, addr->s6_addr,
+					  plen);
+			lease = rhashtable_lookup(&ln->bindings.leases, &key,
+						  lg_lease_params);
+			if (lease)
+				return lease->binding;
+		}
+	}
+	return NULL;
+}
+
+int lg_bindings_init(struct lg_net *ln)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	int err;
+
+	spin_lock_init(&bs->lock);
+	xa_init_flags(&bs->by_id, XA_FLAGS_LOCK_BH);
+	bs->max = LG_MAX_BINDINGS_DEFAULT;
+	bs->wheel_done = lg_now();
+	INIT_DELAYED_WORK(&bs->expiry_work, lg_expiry_work);
+
+	err = rhltable_init(&bs->by_duid, &lg_duid_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&bs->leases, &lg_lease_params);
+	if (err)
+		goto err_destroy_duid;
+	bs->pending = kvcalloc(LG_PENDING_SLOTS, sizeof(*bs->pending),
+			       GFP_KERNEL);
+	if (!bs->pending) {
+		err = -ENOMEM;
+		goto err_destroy_leases;
+	}
+	return 0;
+
+err_destroy_leases:
+	rhashtable_destroy(&bs->leases);
+err_destroy_duid:
+	rhltable_destroy(&bs->by_duid);
+	return err;
+}
+
+/* The namespace is going: no hook, notifier or netlink reader is left. */
+void lg_bindings_destroy(struct lg_net *ln)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_binding *b;
+	unsigned long index;
+
+	cancel_delayed_work_sync(&bs->expiry_work);
+	rhashtable_destroy(&bs->leases);
+	rhltable_destroy(&bs->by_duid);
+	xa_for_each(&bs->by_id, index, b)
+		kfree_rcu(b, rcu);
+	xa_destroy(&bs->by_id);
+	kvfree(bs->pending);
+}

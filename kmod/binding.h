@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LG_BINDING_H
+#define _LG_BINDING_H
+
+#include <linux/in6.h>
+#include <linux/if_ether.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "dhcp6_parse.h"
+
+struct lg_net;
+struct lg_link;
+struct sk_buff;
+
+#define LG_FOREVER		S64_MAX		/* expiry of an infinite lease */
+#define LG_WHEEL_SIZE		256		/* expiry buckets, one a second */
+
+/* Leases are found by (interface, prefix length, prefix). */
+struct lg_lease_key {
+	struct in6_addr prefix;		/* host bits zero */
+	int ifindex;
+	u8 plen;
+	u8 pad[3];			/* zero: the key is hashed whole */
+};
+
+#define LG_BINDING_MAX_LEASES	DHCP6_MAX_LEASES
+
+struct lg_lease {
+	struct rhash_head node;		/* lg_bindings.leases */
+	struct lg_lease_key key;
+	u32 preferred;			/* seconds, as granted */
+	u32 valid;
+	time64_t expires;		/* boottime seconds, or LG_FOREVER */
+	struct lg_binding *binding;
+	bool indexed;			/* in lg_bindings.leases (else no memory) */
+};
+
+/* Everything a binding holds but its links into the tables. */
+struct lg_binding_meta {
+	u64 id;
+	time64_t created, updated;	/* realtime seconds */
+	time64_t next_expiry;		/* earliest lease expiry (boottime) */
+	int ifindex;
+	u32 iaid;
+	u8 ia_type;			/* enum lg_ia_type */
+	u8 state;			/* enum lg_binding_state */
+	u8 n_leases;
+	u8 duid_len, server_duid_len, ifid_len;
+	bool has_mac;
+	u8 mac[ETH_ALEN];
+	struct in6_addr client_lladdr;
+	struct in6_addr server_addr;
+};
+
+/*
+ * One IA of one client on one access interface. Immutable once published:
+ * a change builds a new binding and swaps it in (lg_binding_commit), so
+ * RCU readers always see a whole binding.
+ */
+struct lg_binding {
+	struct rhlist_head node;	/* lg_bindings.by_duid */
+	struct hlist_node wheel;	/* lg_bindings.wheel, if it expires */
+	struct rcu_head rcu;
+	struct lg_binding_meta m;
+	struct lg_lease leases[];	/* then the DUIDs and interface-id */
+};
+
+static inline const u8 *lg_binding_duid(const struct lg_binding *b)
+{
+	return (const u8 *)&b->leases[b->m.n_leases];
+}
+
+static inline const u8 *lg_binding_server_duid(const struct lg_binding *b)
+{
+	return lg_binding_duid(b) + b->m.duid_len;
+}
+
+static inline const u8 *lg_binding_ifid(const struct lg_binding *b)
+{
+	return lg_binding_server_duid(b) + b->m.server_duid_len;
+}
+
+/* A client request seen on an access interface, awaiting its REPLY. */
+struct lg_pending {
+	u64 duid_hash;			/* 0: free slot */
+	u32 xid;
+	u8 type;			/* client message type */
+	u8 n_ias;			/* RELEASE/DECLINE: the IAs in it */
+	bool has_mac, has_server;
+	int ifindex;
+	unsigned long when;		/* jiffies */
+	struct in6_addr lladdr;
+	struct in6_addr server_addr;	/* from the RELAY-REPL, if seen */
+	u8 mac[ETH_ALEN];
+	u8 ifid_len;
+	u8 ifid[32];			/* the RELAY-REPL's Interface-Id */
+	struct {
+		u8 type;
+		u32 iaid;
+	} ias[4];
+};
+
+#define LG_PENDING_SLOTS	256
+#define LG_PENDING_TTL		(30 * HZ)
+
+/* The bindings of one namespace. */
+struct lg_bindings {
+	spinlock_t lock;		/* writers; taken with BH off */
+	struct rhltable by_duid;
+	struct rhashtable leases;
+	struct xarray by_id;		/* id -> binding: dumps, get by id */
+	u64 next_id;
+	u32 gen;			/* bumped on create/delete: dump seq */
+	u32 count;
+	u32 max;			/* LG_CONFIG_A_MAX_BINDINGS */
+	struct hlist_head wheel[LG_WHEEL_SIZE];
+	time64_t wheel_done;		/* last second the wheel processed */
+	struct delayed_work expiry_work;
+	struct lg_pending *pending;	/* LG_PENDING_SLOTS, under lock */
+};
+
+/* What a REPLY says about one IA, ready to apply. */
+struct lg_binding_update {
+	int ifindex;
+	const struct dhcp6_msg *msg;	/* the REPLY */
+	const struct dhcp6_ia *ia;
+	const struct lg_pending *req;	/* the request it answers */
+	const struct in6_addr *reply_saddr;
+};
+
+int lg_bindings_init(struct lg_net *ln);
+void lg_bindings_destroy(struct lg_net *ln);
+
+void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u);
+void lg_binding_release(struct lg_net *ln, int ifindex,
+			const struct dhcp6_bytes *duid, u8 ia_type, u32 iaid,
+			u8 reason);
+void lg_bindings_flush_link(struct lg_net *ln, int ifindex, u8 reason);
+
+/* Deletes the bindings that match; returns how many, or -errno. */
+struct lg_binding_filter {
+	bool all;
+	bool has_id;
+	u64 id;
+	int ifindex;			/* 0: any */
+	const u8 *duid;			/* NULL: any */
+	u8 duid_len;
+	const struct in6_addr *addr;	/* NULL: any */
+};
+
+int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
+		       u8 reason);
+bool lg_binding_match(struct lg_net *ln, const struct lg_binding *b,
+		      const struct lg_binding_filter *f);
+const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
+						    int ifindex,
+						    const struct in6_addr *addr);
+
+/* For replies: CLOCK_REALTIME seconds of a boottime expiry. */
+time64_t lg_expiry_to_real(time64_t expires);
+
+#endif /* _LG_BINDING_H */

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DHCPv6 snooping: what the server leased, learned from the exchange.
+ *
+ * A client request arriving on an access interface is remembered in a
+ * small pending table, keyed by (transaction-id, client DUID), with what
+ * only the request shows: the client's link-local address and MAC. A
+ * RELAY-REPL arriving on an upstream interface adds the server's address
+ * and the Interface-Id. The REPLY leaving through the access interface
+ * towards the client is where leases are learned: it comes from the relay
+ * (or server) on this machine, never from a subscriber. So any relay that
+ * sends through the kernel's IPv6 stack works (ISC dhcrelay, others), and
+ * so does a server on this machine, whose REPLY is its own.
+ *
+ * Snooping never drops, delays or changes a packet.
+ */
+#include <linux/if_arp.h>
+#include <linux/ipv6.h>
+#include <linux/jhash.h>
+#include <linux/percpu.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+
+#include "leaseguard.h"
+
+#define DHCP6_CLIENT_PORT	546
+#define DHCP6_SERVER_PORT	547
+#define LG_SNOOP_MAX		2048	/* longer messages are not snooped */
+
+struct lg_snoop_scratch {
+	struct dhcp6_packet pkt;
+	u8 buf[LG_SNOOP_MAX];
+};
+
+static struct lg_snoop_scratch __percpu *lg_scratch;
+
+/* The malformed counter of each parser error. */
+static const u8 lg_malformed_stat[__DHCP6_ERR_MAX] = {
+	[DHCP6_ERR_SHORT]	 = LG_STATS_A_DHCP6_MALFORMED_SHORT,
+	[DHCP6_ERR_OPT_OVERRUN]	 = LG_STATS_A_DHCP6_MALFORMED_OPT_OVERRUN,
+	[DHCP6_ERR_OPT_LEN]	 = LG_STATS_A_DHCP6_MALFORMED_OPT_LEN,
+	[DHCP6_ERR_DUID]	 = LG_STATS_A_DHCP6_MALFORMED_DUID,
+	[DHCP6_ERR_PREFIX_LEN]	 = LG_STATS_A_DHCP6_MALFORMED_PREFIX_LEN,
+	[DHCP6_ERR_DUPLICATE]	 = LG_STATS_A_DHCP6_MALFORMED_DUPLICATE,
+	[DHCP6_ERR_HOPS]	 = LG_STATS_A_DHCP6_MALFORMED_HOPS,
+	[DHCP6_ERR_NO_RELAY_MSG] = LG_STATS_A_DHCP6_MALFORMED_NO_RELAY_MSG,
+	[DHCP6_ERR_TYPE]	 = LG_STATS_A_DHCP6_MALFORMED_TYPE,
+};
+
+static u64 lg_duid_hash(const struct dhcp6_bytes *duid)
+{
+	return ((u64)jhash(duid->data, duid->len, 0x6c67) << 32 |
+		jhash(duid->data, duid->len, 0x6475)) | 1;
+}
+
+static struct lg_pending *lg_pending_slot(struct lg_bindings *bs, u32 xid,
+					  u64 duid_hash)
+{
+	u32 h = jhash_3words(xid, (u32)duid_hash, duid_hash >> 32, 0);
+
+	return &bs->pending[h % LG_PENDING_SLOTS];
+}
+
+/* The pending request a server message answers, if it is still fresh. */
+static struct lg_pending *lg_pending_find(struct lg_bindings *bs,
+					  const struct dhcp6_msg *m)
+{
+	u64 hash = lg_duid_hash(&m->client_id);
+	struct lg_pending *p = lg_pending_slot(bs, m->xid, hash);
+
+	if (p->duid_hash != hash || p->xid != m->xid ||
+	    time_after(jiffies, p->when + LG_PENDING_TTL))
+		return NULL;
+	return p;
+}
+
+static bool lg_is_client_request(u8 type)
+{
+	switch (type) {
+	case DHCP6_SOLICIT:
+	case DHCP6_REQUEST:
+	case DHCP6_RENEW:
+	case DHCP6_REBIND:
+	case DHCP6_RELEASE:
+	case DHCP6_DECLINE:
+		return true;
+	}
+	return false;
+}
+
+/* A client message arrived on an access interface. */
+static void lg_snoop_request(struct lg_net *ln, struct lg_link *link,
+			     struct sk_buff *skb, const struct dhcp6_packet *pkt)
+{
+	const struct dhcp6_msg *m = &pkt->msg;
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_pending *p;
+	unsigned int i;
+	u64 hash;
+
+	if (!lg_is_client_request(m->type) || !m->client_id.len)
+		return;
+	hash = lg_duid_hash(&m->client_id);
+
+	spin_lock_bh(&bs->lock);
+	p = lg_pending_slot(bs, m->xid, hash);
+	memset(p, 0, sizeof(*p));
+	p->duid_hash = hash;
+	p->xid = m->xid;
+	p->type = m->type;
+	p->ifindex = link->ifindex;
+	p->when = jiffies;
+	if (pkt->n_relays) {
+		/* A relay below us (e.g. an LDRA) saw the client. */
+		const struct dhcp6_relay *r = &pkt->relays[pkt->n_relays - 1];
+
+		memcpy(&p->lladdr, r->peer_addr, sizeof(p->lladdr));
+		if (r->lladdr_type == 1 && r->lladdr.len == ETH_ALEN) {
+			memcpy(p->mac, r->lladdr.data, ETH_ALEN);
+			p->has_mac = true;
+		}
+	} else {
+		p->lladdr = ipv6_hdr(skb)->saddr;
+		if (skb->dev->type == ARPHRD_ETHER && skb_mac_header_was_set(skb) &&
+		    skb_mac_header_len(skb) >= ETH_HLEN) {
+			memcpy(p->mac, eth_hdr(skb)->h_source, ETH_ALEN);
+			p->has_mac = true;
+		}
+	}
+	for (i = 0; i < m->n_ias && i < ARRAY_SIZE(p->ias); i++) {
+		p->ias[i].type = m->ias[i].type == DHCP6_OPT_IA_NA ?
+				 LG_IA_NA : LG_IA_PD;
+		p->ias[i].iaid = m->ias[i].iaid;
+	}
+	p->n_ias = i;
+	spin_unlock_bh(&bs->lock);
+}
+
+/* A RELAY-REPL arrived upstream: note who answered, and through what. */
+static void lg_snoop_relay_reply(struct lg_net *ln, struct sk_buff *skb,
+				 const struct dhcp6_packet *pkt)
+{
+	const struct dhcp6_relay *ours = &pkt->relays[0];
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_pending *p;
+
+	if (ours->type != DHCP6_RELAY_REPL || !pkt->msg.client_id.len)
+		return;
+
+	spin_lock_bh(&bs->lock);
+	p = lg_pending_find(bs, &pkt->msg);
+	if (p) {
+		p->server_addr = ipv6_hdr(skb)->saddr;
+		p->has_server = true;
+		if (ours->interface_id.len <= sizeof(p->ifid)) {
+			p->ifid_len = ours->interface_id.len;
+			memcpy(p->ifid, ours->interface_id.data, p->ifid_len);
+		}
+	}
+	spin_unlock_bh(&bs->lock);
+}
+
+static const struct dhcp6_ia *lg_reply_ia(const struct dhcp6_msg *m, u8 type,
+					  u32 iaid)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_ias; i++)
+		if (m->ias[i].iaid == iaid &&
+		    (m->ias[i].type == DHCP6_OPT_IA_NA) == (type == LG_IA_NA))
+			return &m->ias[i];
+	return NULL;
+}
+
+/* The server's REPLY leaves through an access interface: learn from it. */
+static void lg_snoop_reply(struct lg_net *ln, struct lg_link *link,
+			   struct sk_buff *skb, const struct dhcp6_msg *m)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_binding_update u = {
+		.ifindex = link->ifindex,
+		.msg = m,
+		.reply_saddr = &ipv6_hdr(skb)->saddr,
+	};
+	const struct lg_pending *p;
+	unsigned int i;
+
+	if (m->type != DHCP6_REPLY || !m->client_id.len || !m->server_id.len)
+		return;
+	/* A failed exchange changes nothing. */
+	if (m->has_status && m->status != DHCP6_STATUS_SUCCESS)
+		return;
+
+	spin_lock_bh(&bs->lock);
+	rcu_read_lock();
+	p = lg_pending_find(bs, m);
+	if (!p || p->ifindex != link->ifindex) {
+		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_UNMATCHED);
+		goto out;
+	}
+	u.req = p;
+	switch (p->type) {
+	case DHCP6_SOLICIT:
+		if (!m->rapid_commit)
+			break;
+		fallthrough;
+	case DHCP6_REQUEST:
+	case DHCP6_RENEW:
+	case DHCP6_REBIND:
+		for (i = 0; i < m->n_ias; i++) {
+			u.ia = &m->ias[i];
+			if (u.ia->type != DHCP6_OPT_IA_NA &&
+			    u.ia->type != DHCP6_OPT_IA_PD)
+				continue;
+			if (u.ia->has_status &&
+			    u.ia->status != DHCP6_STATUS_SUCCESS)
+				continue;
+			lg_binding_apply(ln, &u);
+		}
+		break;
+	case DHCP6_RELEASE:
+	case DHCP6_DECLINE:
+		/* The REPLY lists only the IAs it could not release. */
+		for (i = 0; i < p->n_ias; i++) {
+			const struct dhcp6_ia *ia;
+
+			ia = lg_reply_ia(m, p->ias[i].type, p->ias[i].iaid);
+			if (ia && ia->has_status &&
+			    ia->status != DHCP6_STATUS_SUCCESS)
+				continue;
+			lg_binding_release(ln, link->ifindex, &m->client_id,
+					   p->ias[i].type, p->ias[i].iaid,
+					   p->type == DHCP6_RELEASE ?
+					   LG_BINDING_DEL_CLIENT_RELEASE :
+					   LG_BINDING_DEL_CLIENT_DECLINE);
+		}
+		break;
+	}
+out:
+	rcu_read_unlock();
+	spin_unlock_bh(&bs->lock);
+}
+
+/*
+ * Returns the DHCPv6 message of @skb, parsed into this CPU's scratch, or
+ * NULL if it is none (or malformed: counted). @rx: arriving, so the
+ * server port is the destination; else leaving, from the server port.
+ */
+static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
+						 struct sk_buff *skb, bool rx)
+{
+	struct lg_snoop_scratch *s = this_cpu_ptr(lg_scratch);
+	unsigned int off, len;
+	struct udphdr _uh;
+	const struct udphdr *uh;
+	const u8 *data;
+	enum dhcp6_err err;
+	int thoff = 0, flags = 0;
+
+	if (ipv6_hdr(skb)->nexthdr == IPPROTO_UDP) {
+		thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+	} else if (ipv6_find_hdr(skb, &thoff, IPPROTO_UDP, NULL, &flags) !=
+		   IPPROTO_UDP || (flags & IP6_FH_F_FRAG)) {
+		return NULL;	/* not UDP, or a fragment: not snooped */
+	}
+
+	uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+	if (!uh)
+		return NULL;
+	if (rx ? uh->dest != htons(DHCP6_SERVER_PORT) :
+		 uh->source != htons(DHCP6_SERVER_PORT))
+		return NULL;
+
+	off = thoff + sizeof(_uh);
+	if (ntohs(uh->len) < sizeof(_uh) || off > skb->len)
+		return NULL;
+	len = min_t(unsigned int, ntohs(uh->len) - sizeof(_uh), skb->len - off);
+	if (len > LG_SNOOP_MAX) {
+		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_TOO_BIG);
+		return NULL;
+	}
+	data = skb_header_pointer(skb, off, len, s->buf);
+	if (!data)
+		return NULL;
+
+	err = dhcp6_parse(data, len, &s->pkt);
+	if (err) {
+		lg_counter_inc(ln->counters, lg_malformed_stat[err]);
+		return NULL;
+	}
+	return &s->pkt;
+}
+
+/* From the receive hook: a packet arrived on a configured interface. */
+void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
+{
+	const struct dhcp6_packet *pkt;
+	u8 role = READ_ONCE(link->role);
+
+	/* The scratch is per CPU: no softirq may run on it meanwhile. */
+	local_bh_disable();
+	pkt = lg_snoop_parse(ln, skb, true);
+	if (!pkt)
+		goto out;
+	lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
+	if (role == LG_ROLE_ACCESS)
+		lg_snoop_request(ln, link, skb, pkt);
+	else if (pkt->n_relays)
+		lg_snoop_relay_reply(ln, skb, pkt);
+out:
+	local_bh_enable();
+}
+
+/* From the transmit hook: a packet leaves through an access interface. */
+void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
+{
+	const struct dhcp6_packet *pkt;
+
+	local_bh_disable();
+	pkt = lg_snoop_parse(ln, skb, false);
+	if (pkt) {
+		lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
+		lg_snoop_reply(ln, link, skb, &pkt->msg);
+	}
+	local_bh_enable();
+}
+
+int __init lg_snoop_init(void)
+{
+	lg_scratch = alloc_percpu(struct lg_snoop_scratch);
+	return lg_scratch ? 0 : -ENOMEM;
+}
+
+void lg_snoop_exit(void)
+{
+	free_percpu(lg_scratch);
+}
