@@ -457,6 +457,7 @@ static int lg_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	const struct lg_binding *b;
 	struct sk_buff *msg;
+	int ifindex = 0;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
@@ -478,15 +479,15 @@ static int lg_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	if (tb[LG_BINDING_A_IFINDEX])
+		ifindex = nla_get_u32(tb[LG_BINDING_A_IFINDEX]);
 	rcu_read_lock();
 	if (tb[LG_BINDING_A_ID])
 		b = xa_load(&ln->bindings.by_id,
 			    nla_get_u64(tb[LG_BINDING_A_ID]));
 	else
-		b = lg_binding_lookup_addr_rcu(ln,
-			tb[LG_BINDING_A_IFINDEX] ?
-			nla_get_u32(tb[LG_BINDING_A_IFINDEX]) : 0,
-			nla_data(tb[LG_BINDING_A_ADDR]));
+		b = lg_binding_lookup_addr_rcu(ln, ifindex,
+					       nla_data(tb[LG_BINDING_A_ADDR]));
 	if (!b) {
 		NL_SET_ERR_MSG_MOD(extack, "no such binding");
 		err = -ENOENT;
@@ -588,7 +589,8 @@ static int lg_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	if (!lg_bindings_delete(ln, &f, LG_BINDING_DEL_ADMIN)) {
+	/* "all" of nothing is done; a selector that matches nothing is not. */
+	if (!lg_bindings_delete(ln, &f, LG_BINDING_DEL_ADMIN) && !f.all) {
 		NL_SET_ERR_MSG_MOD(extack, "no binding matched");
 		return -ENOENT;
 	}

@@ -74,6 +74,11 @@ static struct lg_pending *lg_pending_find(struct lg_bindings *bs,
 	return p;
 }
 
+static u8 lg_ia_type(u16 option)
+{
+	return option == DHCP6_OPT_IA_NA ? LG_IA_NA : LG_IA_PD;
+}
+
 static bool lg_is_client_request(u8 type)
 {
 	switch (type) {
@@ -128,8 +133,7 @@ static void lg_snoop_request(struct lg_net *ln, struct lg_link *link,
 		}
 	}
 	for (i = 0; i < m->n_ias && i < ARRAY_SIZE(p->ias); i++) {
-		p->ias[i].type = m->ias[i].type == DHCP6_OPT_IA_NA ?
-				 LG_IA_NA : LG_IA_PD;
+		p->ias[i].type = lg_ia_type(m->ias[i].type);
 		p->ias[i].iaid = m->ias[i].iaid;
 	}
 	p->n_ias = i;
@@ -166,8 +170,7 @@ static const struct dhcp6_ia *lg_reply_ia(const struct dhcp6_msg *m, u8 type,
 	unsigned int i;
 
 	for (i = 0; i < m->n_ias; i++)
-		if (m->ias[i].iaid == iaid &&
-		    (m->ias[i].type == DHCP6_OPT_IA_NA) == (type == LG_IA_NA))
+		if (m->ias[i].iaid == iaid && lg_ia_type(m->ias[i].type) == type)
 			return &m->ias[i];
 	return NULL;
 }

@@ -69,31 +69,33 @@ tap_done() {
 topology_up() {
 	local ns l
 
+	# "ip -n" switches namespace inside ip; "ip netns exec" costs a fork
+	# and a remount of /sys, which is slow under TCG.
 	for ns in sub rtr srv; do
 		n ip netns add $ns
-		nsx $ns sysctl -qw net.ipv6.conf.default.router_solicitations=0
-		nsx $ns sysctl -qw net.ipv6.conf.default.accept_dad=0
-		nsx $ns ip link set lo up
+		nsx $ns sysctl -qw net.ipv6.conf.default.router_solicitations=0 \
+			net.ipv6.conf.default.accept_dad=0
+		n ip -n $ns link set lo up
 	done
 	n ip -n rtr link add acc0 index 10 address 02:00:00:00:01:01 type veth \
 		peer name eth0 netns sub address 02:00:00:00:01:02
 	n ip -n rtr link add up0 index 11 address 02:00:00:00:0f:01 type veth \
 		peer name eth0 netns srv address 02:00:00:00:0f:02
 	nsx rtr sysctl -qw net.ipv6.conf.all.forwarding=1
-	nsx rtr ip addr add 2001:db8:1::1/64 dev acc0 nodad
-	nsx rtr ip addr add 2001:db8:f::1/64 dev up0 nodad
-	nsx sub ip addr add 2001:db8:1::2/64 dev eth0 nodad
-	nsx srv ip addr add 2001:db8:f::2/64 dev eth0 nodad
-	nsx rtr ip neigh add 2001:db8:1::2 lladdr 02:00:00:00:01:02 dev acc0 nud permanent
-	nsx rtr ip neigh add 2001:db8:f::2 lladdr 02:00:00:00:0f:02 dev up0 nud permanent
-	nsx sub ip neigh add 2001:db8:1::1 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
-	nsx srv ip neigh add 2001:db8:f::1 lladdr 02:00:00:00:0f:01 dev eth0 nud permanent
+	n ip -n rtr addr add 2001:db8:1::1/64 dev acc0 nodad
+	n ip -n rtr addr add 2001:db8:f::1/64 dev up0 nodad
+	n ip -n sub addr add 2001:db8:1::2/64 dev eth0 nodad
+	n ip -n srv addr add 2001:db8:f::2/64 dev eth0 nodad
+	n ip -n rtr neigh add 2001:db8:1::2 lladdr 02:00:00:00:01:02 dev acc0 nud permanent
+	n ip -n rtr neigh add 2001:db8:f::2 lladdr 02:00:00:00:0f:02 dev up0 nud permanent
+	n ip -n sub neigh add 2001:db8:1::1 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
+	n ip -n srv neigh add 2001:db8:f::1 lladdr 02:00:00:00:0f:01 dev eth0 nud permanent
 	for l in "rtr acc0" "rtr up0" "sub eth0" "srv eth0"; do
 		# shellcheck disable=SC2086
-		nsx ${l% *} ip link set ${l#* } up
+		n ip -n ${l% *} link set ${l#* } up
 	done
-	nsx sub ip route add default via 2001:db8:1::1
-	nsx srv ip route add 2001:db8:1::/64 via 2001:db8:f::1
+	n ip -n sub route add default via 2001:db8:1::1
+	n ip -n srv route add 2001:db8:1::/64 via 2001:db8:f::1
 }
 
 topology_down() {

@@ -43,7 +43,9 @@
  *       LG_LINK_A_IFNAME:  NLA_NUL_STRING
  *       LG_LINK_A_ROLE:    NLA_U32, enum lg_role
  *       LG_LINK_A_MAX_BINDINGS: NLA_U32
- *       LG_LINK_A_BINDINGS: NLA_U32, bindings now on the interface
+ *       LG_LINK_A_BINDINGS: NLA_U32, bindings on the interface when the
+ *                          message was built (a snapshot: a change of the
+ *                          count alone sends no notification)
  *       LG_LINK_A_STATS:   NLA_NESTED, the interface's counters:
  *         LG_LINK_STATS_A_*: NLA_U64 each (enum lg_link_stats_attrs)
  *   Errors: -ENODEV when the interface does not exist, -ENOENT when it
@@ -97,6 +99,9 @@
  *       LG_CONFIG_A_MAX_BINDINGS: NLA_U32, 1..LG_MAX_BINDINGS_LIMIT: at most
  *                          this many bindings in the namespace (default
  *                          LG_MAX_BINDINGS_DEFAULT)
+ *   Lowering the limit keeps the bindings already there. No notification
+ *   is sent. Errors: -ERANGE a value out of range; -EINVAL LG_A_CONFIG
+ *   missing or an attribute it does not take.
  *
  * Bindings
  * --------
@@ -149,6 +154,9 @@
  *       LG_BINDING_A_ID:      NLA_U64
  *       LG_BINDING_A_ADDR:    NLA_BINARY, 16 octets: the binding whose
  *                             address is this, or whose prefix holds it
+ *                             (the longest prefix wins; without IFINDEX,
+ *                             the access interfaces are tried in ifindex
+ *                             order and the first that has one wins)
  *       (LG_BINDING_A_IFINDEX: NLA_U32, optional with ADDR: only there)
  *   Reply: one LG_CMD_BINDING_GET message with LG_A_BINDING.
  *   Errors: -ENOENT no such binding.
@@ -172,7 +180,15 @@
  *       LG_BINDING_A_ADDR:        NLA_BINARY, 16 octets
  *       LG_BINDING_A_ALL:         NLA_FLAG, every binding (alone)
  *   Each deleted binding sends LG_CMD_BINDING_DEL_NTF with reason
- *   LG_BINDING_DEL_ADMIN. Errors: -ENOENT when nothing matched.
+ *   LG_BINDING_DEL_ADMIN. Errors: -ENOENT when the selectors matched
+ *   nothing (ALL on an empty table succeeds).
+ *
+ * In replies and notifications, ID, IFINDEX, CLIENT_DUID, IA_TYPE, IAID,
+ * STATE, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
+ * present, and every LEASE has ADDR, PLEN, PREFERRED and VALID; IFNAME,
+ * CLIENT_MAC, SERVER_DUID, INTERFACE_ID and EXPIRES only when known. A
+ * binding has at least one LEASE, unless memory ran out while its leases
+ * were indexed (counted in LG_STATS_A_DHCP6_NOMEM).
  *
  * LG_CMD_BINDING_NEW_NTF, LG_CMD_BINDING_UPD_NTF, LG_CMD_BINDING_DEL_NTF
  *   (multicast group LEASEGUARD_MCGRP_BINDINGS)
@@ -372,6 +388,8 @@ enum lg_binding_state {
 	__LG_BINDING_STATE_MAX
 };
 
+#define LG_BINDING_STATE_MAX (__LG_BINDING_STATE_MAX - 1)
+
 /*
  * Why a binding went away.
  * @LG_BINDING_DEL_EXPIRED: every lease reached its valid lifetime.
@@ -395,6 +413,8 @@ enum lg_binding_del_reason {
 
 	__LG_BINDING_DEL_MAX
 };
+
+#define LG_BINDING_DEL_MAX (__LG_BINDING_DEL_MAX - 1)
 
 enum lg_binding_attrs {
 	LG_BINDING_A_UNSPEC,
