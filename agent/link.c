@@ -184,6 +184,7 @@ int lg_link_set(struct lg_nl *nl, const struct lg_link *l)
 
 void print_link(const char *key, const struct lg_link *l)
 {
+	enum output_type kind;
 	char buf[16];
 
 	open_json_object(key);
@@ -192,10 +193,12 @@ void print_link(const char *key, const struct lg_link *l)
 	if (l->has_role)
 		print_string(PRINT_ANY, "role", " role %s",
 			     lg_role_name(l->role, buf, sizeof(buf)));
+	/* Only access interfaces hold bindings: elsewhere, JSON only. */
+	kind = l->has_role && l->role == LG_ROLE_ACCESS ? PRINT_ANY : PRINT_JSON;
 	if (l->has_bindings)
-		print_uint(PRINT_ANY, "bindings", " bindings %u", l->bindings);
+		print_uint(kind, "bindings", " bindings %u", l->bindings);
 	if (l->has_max_bindings)
-		print_uint(PRINT_ANY, "max_bindings", " max-bindings %u",
+		print_uint(kind, "max_bindings", " max-bindings %u",
 			   l->max_bindings);
 	if (l->has_stats && (lg_show_stats || is_json_context())) {
 		print_string(PRINT_FP, NULL, "%s", "\n   ");

@@ -254,7 +254,7 @@ static int udp_socket(FIXTURE_DATA(b) *self, int which, const char *dev,
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(port) };
-	struct timeval tv = { .tv_sec = 2 };
+	struct timeval tv = { .tv_sec = 10 };
 	int fd, one = 1;
 
 	enter(self, which);
@@ -604,22 +604,22 @@ TEST_F(b, notifications_tell_new_update_delete)
 	roles(self);
 	request(self, REQUEST, &A);
 	reply(self, &A, 3600, 7200);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->got.b[0].cmd);
 	EXPECT_EQ(LG_IA_NA, self->got.b[0].ia_type);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->got.b[0].cmd);
 	EXPECT_EQ(LG_IA_PD, self->got.b[0].ia_type);
 
 	request(self, RENEW, &A);
 	reply(self, &A, 4000, 8000);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->got.b[0].cmd);
 	EXPECT_EQ(4000, self->got.b[0].leases[0].valid);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->got.b[0].cmd);
 
 	request(self, RELEASE, &A);
@@ -627,12 +627,12 @@ TEST_F(b, notifications_tell_new_update_delete)
 	ids(&self->m, &A, true);
 	d6b_status(&self->m, 0);
 	relay_send(self);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_CMD_BINDING_DEL_NTF, self->got.b[0].cmd);
 	EXPECT_EQ(LG_BINDING_DEL_CLIENT_RELEASE, self->got.b[0].reason);
 	EXPECT_EQ(1, self->got.b[0].n_leases);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	EXPECT_EQ(LG_CMD_BINDING_DEL_NTF, self->got.b[0].cmd);
 	ntf(self, 200);
 	EXPECT_EQ(0, self->got.n);
@@ -757,14 +757,14 @@ TEST_F(b, decline_confirmed_removes_the_binding)
 	roles(self);
 	request(self, REQUEST, &A);
 	reply(self, &A, 3600, 7200);
-	ntf(self, 1000);
-	ntf(self, 1000);
+	ntf(self, 5000);
+	ntf(self, 5000);
 	request(self, DECLINE, &A);
 	d6b_msg(&self->m, REPLY, self->xid);
 	ids(&self->m, &A, true);
 	d6b_status(&self->m, 0);
 	relay_send(self);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_BINDING_DEL_CLIENT_DECLINE, self->got.b[0].reason);
 	ASSERT_EQ(0, dump(self, NULL));
@@ -805,14 +805,14 @@ TEST_F_TIMEOUT(b, short_lease_expires, 60)
 	roles(self);
 	request(self, REQUEST, &A);
 	reply(self, &A, 2, 3);
-	ntf(self, 1000);
-	ntf(self, 1000);
-	ntf(self, 4000);
+	ntf(self, 5000);
+	ntf(self, 5000);
+	ntf(self, 8000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_CMD_BINDING_DEL_NTF, self->got.b[0].cmd);
 	EXPECT_EQ(LG_BINDING_DEL_EXPIRED, self->got.b[0].reason);
 	EXPECT_EQ(LG_IA_NA, self->got.b[0].ia_type);
-	ntf(self, 4000);
+	ntf(self, 8000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_BINDING_DEL_EXPIRED, self->got.b[0].reason);
 	EXPECT_EQ(2, stat(self, LG_STATS_A_LEASES_EXPIRED));
@@ -904,8 +904,8 @@ TEST_F(b, admin_delete_by_duid_interface_or_all)
 	roles(self);
 	request(self, REQUEST, &A);
 	reply(self, &A, 3600, 7200);
-	ntf(self, 1000);
-	ntf(self, 1000);
+	ntf(self, 5000);
+	ntf(self, 5000);
 
 	EXPECT_EQ(-EINVAL, binding_del(self, 0, NULL, 0));
 	EXPECT_STREQ("leaseguard: say which bindings to delete", self->ack.msg);
@@ -913,7 +913,7 @@ TEST_F(b, admin_delete_by_duid_interface_or_all)
 				       duid_b, sizeof(duid_b)));
 	ASSERT_EQ(0, binding_del(self, LG_BINDING_A_CLIENT_DUID, duid_a,
 				 sizeof(duid_a)));
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_BINDING_DEL_ADMIN, self->got.b[0].reason);
 	ASSERT_EQ(0, dump(self, NULL));
@@ -938,13 +938,13 @@ TEST_F(b, losing_the_access_role_or_the_device_flushes)
 	roles(self);
 	request(self, REQUEST, &A);
 	reply(self, &A, 3600, 7200);
-	ntf(self, 1000);
-	ntf(self, 1000);
+	ntf(self, 5000);
+	ntf(self, 5000);
 	ASSERT_EQ(0, link_set(self, self->acc0, LG_ROLE_UPSTREAM, 0));
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(1, self->got.n);
 	EXPECT_EQ(LG_BINDING_DEL_INTERFACE, self->got.b[0].reason);
-	ntf(self, 1000);
+	ntf(self, 5000);
 	ASSERT_EQ(0, dump(self, NULL));
 	EXPECT_EQ(0, self->got.n);
 

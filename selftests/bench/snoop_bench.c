@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DHCPv6 snooping benchmark: how fast leaseguard learns bindings, what a
+ * binding costs in kernel memory, and how long a dump of all of them
+ * takes. It prints figures; it never passes or fails on them.
+ *
+ *   netns C (client)             netns R (leaseguard)
+ *   eth0 fe80::ff:fe00:102  --   acc0 (access) fe80::ff:fe00:101
+ *   UDP 546                      "relay": UDP 547
+ *
+ * For each binding i: a REQUEST from a distinct DUID (client socket ->
+ * relay socket, seen by the receive hook on acc0), then the REPLY granting
+ * one IA_NA address (relay socket -> out of acc0, seen by the transmit
+ * hook: that is where the binding is made). Requests go in batches with
+ * sendmmsg(); the relay receives the whole batch (so every request has
+ * been snooped) before it sends the batch's replies.
+ *
+ * The module remembers requests in a direct-mapped table of
+ * LG_PENDING_SLOTS (256) slots, keyed by jhash(xid, DUID hash): two
+ * requests of one batch in one slot lose the first one's match. By default
+ * the transaction IDs are chosen (with the module's own hash) so that the
+ * requests of one batch use distinct slots; -r picks them without looking,
+ * as real clients do, and shows what that costs.
+ *
+ * Usage: snoop_bench [-b BATCH] [-r] [-k] N
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lgnl.h"
+#include "dhcp6_build.h"
+
+enum { SOLICIT = 1, REQUEST = 3, REPLY = 7 };
+enum { OPT_CLIENTID = 1, OPT_SERVERID = 2, OPT_IA_NA = 3 };
+
+#define MAX_BATCH	256
+#define PENDING_SLOTS	256	/* kmod/binding.h LG_PENDING_SLOTS */
+#define MSG_MAX		256
+
+static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
+				       2, 0, 0, 0, 0xf, 2 };
+
+static char ns_r[32], ns_c[32];
+static int nsfd_r = -1, nsfd_c = -1;
+static struct lg_sock nl;
+static struct lg_ack ack;
+static unsigned long n_total;
+static bool keep;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "snoop_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The module's hashes (linux/jhash.h, kmod/snoop.c), to steer xids. */
+static inline uint32_t rol32(uint32_t w, unsigned int s)
+{
+	return (w << s) | (w >> (32 - s));
+}
+
+#define JHASH_INITVAL	0xdeadbeef
+#define jmix(a, b, c) {				\
+	a -= c;  a ^= rol32(c, 4);  c += b;	\
+	b -= a;  b ^= rol32(a, 6);  a += c;	\
+	c -= b;  c ^= rol32(b, 8);  b += a;	\
+	a -= c;  a ^= rol32(c, 16); c += b;	\
+	b -= a;  b ^= rol32(a, 19); a += c;	\
+	c -= b;  c ^= rol32(b, 4);  b += a;	\
+}
+#define jfinal(a, b, c) {			\
+	c ^= b; c -= rol32(b, 14);		\
+	a ^= c; a -= rol32(c, 11);		\
+	b ^= a; b -= rol32(a, 25);		\
+	c ^= b; c -= rol32(b, 16);		\
+	a ^= c; a -= rol32(c, 4);		\
+	b ^= a; b -= rol32(a, 14);		\
+	c ^= b; c -= rol32(b, 24);		\
+}
+
+static uint32_t jhash(const uint8_t *k, uint32_t length, uint32_t initval)
+{
+	uint32_t a, b, c;
+
+	a = b = c = JHASH_INITVAL + length + initval;
+	while (length > 12) {
+		uint32_t w[3];
+
+		memcpy(w, k, 12);	/* little-endian host, as the kernel */
+		a += w[0];
+		b += w[1];
+		c += w[2];
+		jmix(a, b, c);
+		length -= 12;
+		k += 12;
+	}
+	switch (length) {
+	case 12: c += (uint32_t)k[11] << 24;	/* fallthrough */
+	case 11: c += (uint32_t)k[10] << 16;	/* fallthrough */
+	case 10: c += (uint32_t)k[9] << 8;	/* fallthrough */
+	case 9:  c += k[8];			/* fallthrough */
+	case 8:  b += (uint32_t)k[7] << 24;	/* fallthrough */
+	case 7:  b += (uint32_t)k[6] << 16;	/* fallthrough */
+	case 6:  b += (uint32_t)k[5] << 8;	/* fallthrough */
+	case 5:  b += k[4];			/* fallthrough */
+	case 4:  a += (uint32_t)k[3] << 24;	/* fallthrough */
+	case 3:  a += (uint32_t)k[2] << 16;	/* fallthrough */
+	case 2:  a += (uint32_t)k[1] << 8;	/* fallthrough */
+	case 1:  a += k[0];
+		jfinal(a, b, c);
+		break;
+	case 0:
+		break;
+	}
+	return c;
+}
+
+static uint32_t jhash_3words(uint32_t a, uint32_t b, uint32_t c,
+			     uint32_t initval)
+{
+	initval += JHASH_INITVAL + (3 << 2);
+	a += initval;
+	b += initval;
+	c += initval;
+	jfinal(a, b, c);
+	return c;
+}
+
+static unsigned int pending_slot(uint32_t xid, const uint8_t *duid, int len)
+{
+	uint64_t h = ((uint64_t)jhash(duid, len, 0x6c67) << 32 |
+		      jhash(duid, len, 0x6475)) | 1;
+
+	return jhash_3words(xid, (uint32_t)h, h >> 32, 0) % PENDING_SLOTS;
+}
+
+/* Namespaces */
+
+static void sysctl_w(const char *name, const char *value)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		die(path);
+	close(fd);
+}
+
+static void enter(int fd)
+{
+	if (setns(fd, CLONE_NEWNET))
+		die("setns");
+}
+
+static void cleanup(void)
+{
+	char cmd[256];
+
+	if (keep)
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true",
+		 ns_r, ns_c);
+	if (system(cmd))
+		fprintf(stderr, "# cleanup failed\n");
+}
+
+static void setup_namespaces(void)
+{
+	char cmd[2048];
+
+	snprintf(ns_r, sizeof(ns_r), "lgbr%d", getpid());
+	snprintf(ns_c, sizeof(ns_c), "lgbc%d", getpid());
+	cleanup();
+	atexit(cleanup);
+	snprintf(cmd, sizeof(cmd), "ip netns add %s && ip netns add %s",
+		 ns_r, ns_c);
+	run(cmd);
+	snprintf(cmd, sizeof(cmd), "/run/netns/%s", ns_r);
+	nsfd_r = open(cmd, O_RDONLY);
+	snprintf(cmd, sizeof(cmd), "/run/netns/%s", ns_c);
+	nsfd_c = open(cmd, O_RDONLY);
+	if (nsfd_r < 0 || nsfd_c < 0)
+		die("open netns");
+	enter(nsfd_c);
+	sysctl_w("net/ipv6/conf/default/accept_dad", "0");
+	sysctl_w("net/ipv6/conf/default/router_solicitations", "0");
+	enter(nsfd_r);
+	sysctl_w("net/ipv6/conf/default/accept_dad", "0");
+	sysctl_w("net/ipv6/conf/default/router_solicitations", "0");
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; ip -n %1$s link set lo up; ip -n %2$s link set lo up;"
+		 " ip -n %1$s link add acc0 address 02:00:00:00:01:01 type veth"
+		 "   peer name eth0 netns %2$s address 02:00:00:00:01:02;"
+		 " ip -n %1$s link set acc0 up; ip -n %2$s link set eth0 up;"
+		 " for i in $(seq 100); do"
+		 "   ip -n %1$s -6 addr show dev acc0 scope link | grep -q fe80 &&"
+		 "   ip -n %2$s -6 addr show dev eth0 scope link | grep -q fe80 &&"
+		 "   break; sleep 0.1; done;"
+		 /* No neighbour discovery in the measurement. */
+		 " ip -n %1$s neigh replace fe80::ff:fe00:102"
+		 "   lladdr 02:00:00:00:01:02 dev acc0 nud permanent;"
+		 " ip -n %2$s neigh replace fe80::ff:fe00:101"
+		 "   lladdr 02:00:00:00:01:01 dev eth0 nud permanent",
+		 ns_r, ns_c);
+	run(cmd);
+}
+
+/* A UDP socket in netns @nsfd on @port, connected to @peer%@dev:@dport. */
+static int udp_socket(int nsfd, const char *dev, int port, const char *peer,
+		      int dport)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(port) };
+	struct timeval tv = { .tv_sec = 2 };
+	int fd, one = 1, rcvbuf = 16 << 20;
+
+	enter(nsfd);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &rcvbuf, sizeof(rcvbuf));
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, strlen(dev)))
+		die("SO_BINDTODEVICE");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("bind");
+	sa.sin6_port = htons(dport);
+	inet_pton(AF_INET6, peer, &sa.sin6_addr);
+	sa.sin6_scope_id = if_nametoindex(dev);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("connect");
+	enter(nsfd_r);
+	return fd;
+}
+
+/* Netlink */
+
+static void nl_set(uint8_t cmd, uint16_t top, uint16_t attr, uint32_t v,
+		   uint32_t ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&nl, buf, cmd, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, top);
+
+	if (ifindex)
+		mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	if (top == LG_A_LINK)
+		mnl_attr_put_u32(nlh, LG_LINK_A_ROLE, LG_ROLE_ACCESS);
+	mnl_attr_put_u32(nlh, attr, v);
+	mnl_attr_nest_end(nlh, nest);
+	if (lg_talk(&nl, nlh, NULL, NULL, &ack)) {
+		fprintf(stderr, "snoop_bench: netlink cmd %u: %s (%s)\n", cmd,
+			strerror(-ack.err), ack.msg);
+		exit(1);
+	}
+}
+
+static uint64_t stats[LG_STATS_A_MAX + 1];
+
+static int stats_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *c;
+
+	(void)data;
+	if (mnl_attr_get_type(attr) != LG_A_STATS)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(c, attr)
+		if (mnl_attr_get_type(c) <= LG_STATS_A_MAX &&
+		    mnl_attr_get_payload_len(c) == 8)
+			stats[mnl_attr_get_type(c)] = mnl_attr_get_u64(c);
+	return MNL_CB_OK;
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, stats_attr_cb, data);
+}
+
+static void read_stats(uint64_t *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	memset(stats, 0, sizeof(stats));
+	if (lg_talk(&nl, lg_msg(&nl, buf, LG_CMD_STATS_GET, 0), stats_cb, NULL,
+		    &ack))
+		die("stats get");
+	memcpy(out, stats, sizeof(stats));
+}
+
+/* A full dump of the bindings: messages, bytes, interrupted or not. */
+static int dump_all(unsigned long *msgs, unsigned long *bytes, bool *intr)
+{
+	static char buf[256 << 10];
+	struct nlmsghdr *nlh = lg_msg(&nl, buf, LG_CMD_BINDING_GET, NLM_F_DUMP);
+	uint32_t seq = nlh->nlmsg_seq;
+	int rcvbuf = 4 << 20;
+
+	setsockopt(mnl_socket_get_fd(nl.nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		   &rcvbuf, sizeof(rcvbuf));
+	*msgs = *bytes = 0;
+	*intr = false;
+	if (mnl_socket_sendto(nl.nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		const struct nlmsghdr *m;
+		int len = mnl_socket_recvfrom(nl.nl, buf, sizeof(buf));
+
+		if (len < 0)
+			return -errno;
+		*bytes += len;
+		for (m = (void *)buf; mnl_nlmsg_ok(m, len);
+		     m = mnl_nlmsg_next(m, &len)) {
+			if (m->nlmsg_seq != seq)
+				continue;
+			if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = true;
+			if (m->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e =
+					mnl_nlmsg_get_payload(m);
+
+				return e->error;
+			}
+			(*msgs)++;
+		}
+	}
+}
+
+/* /proc/meminfo and /proc/slabinfo */
+
+struct meminfo {
+	long free_kb, avail_kb, slab_kb, sunreclaim_kb, vmalloc_kb, percpu_kb;
+};
+
+static void read_meminfo(struct meminfo *mi)
+{
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "r");
+	long v;
+
+	memset(mi, 0, sizeof(*mi));
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemFree: %ld", &v) == 1)
+			mi->free_kb = v;
+		else if (sscanf(line, "MemAvailable: %ld", &v) == 1)
+			mi->avail_kb = v;
+		else if (sscanf(line, "Slab: %ld", &v) == 1)
+			mi->slab_kb = v;
+		else if (sscanf(line, "SUnreclaim: %ld", &v) == 1)
+			mi->sunreclaim_kb = v;
+		else if (sscanf(line, "VmallocUsed: %ld", &v) == 1)
+			mi->vmalloc_kb = v;
+		else if (sscanf(line, "Percpu: %ld", &v) == 1)
+			mi->percpu_kb = v;
+	}
+	fclose(f);
+}
+
+#define MAX_CACHES	512
+
+struct slab {
+	char name[64];
+	long active, objsize, bytes;	/* bytes: num_slabs * pages */
+};
+
+struct slabinfo {
+	int n;
+	struct slab s[MAX_CACHES];
+};
+
+static bool read_slabinfo(struct slabinfo *si)
+{
+	long pagesz = sysconf(_SC_PAGESIZE);
+	char line[512];
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	si->n = 0;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f) && si->n < MAX_CACHES) {
+		struct slab *s = &si->s[si->n];
+		long num, perslab, pages, aslabs, nslabs;
+
+		if (sscanf(line,
+			   "%63s %ld %ld %ld %ld %ld : tunables %*d %*d %*d : slabdata %ld %ld",
+			   s->name, &s->active, &num, &s->objsize, &perslab,
+			   &pages, &aslabs, &nslabs) != 8)
+			continue;
+		s->bytes = nslabs * pages * pagesz;
+		si->n++;
+	}
+	fclose(f);
+	return si->n > 0;
+}
+
+static const struct slab *find_slab(const struct slabinfo *si,
+				    const char *name)
+{
+	int i;
+
+	for (i = 0; i < si->n; i++)
+		if (!strcmp(si->s[i].name, name))
+			return &si->s[i];
+	return NULL;
+}
+
+/* Waits (at most ~20 s) until MemFree stops moving: RCU frees, rehashes. */
+static void settle(void)
+{
+	struct meminfo a, b;
+	int i;
+
+	read_meminfo(&a);
+	for (i = 0; i < 20; i++) {
+		sleep(1);
+		read_meminfo(&b);
+		if (labs(b.free_kb - a.free_kb) < 256 &&
+		    labs(b.slab_kb - a.slab_kb) < 64)
+			return;
+		a = b;
+	}
+}
+
+/* Messages */
+
+struct batch {
+	uint8_t req[MAX_BATCH][MSG_MAX], rep[MAX_BATCH][MSG_MAX];
+	uint8_t rbuf[MAX_BATCH][MSG_MAX];
+	struct iovec req_iov[MAX_BATCH], rep_iov[MAX_BATCH], r_iov[MAX_BATCH];
+	struct mmsghdr req_m[MAX_BATCH], rep_m[MAX_BATCH], r_m[MAX_BATCH];
+};
+
+static struct batch bt;
+
+static void make_duid(uint8_t duid[14], unsigned long i)
+{
+	/* DUID-LLT, link-layer address 02:00:ii:ii:ii:ii */
+	static const uint8_t base[14] = { 0, 1, 0, 1, 0x2b, 0x3c, 0x4d, 0x5e,
+					  2, 0, 0, 0, 0, 0 };
+
+	memcpy(duid, base, 14);
+	duid[10] = i >> 24;
+	duid[11] = i >> 16;
+	duid[12] = i >> 8;
+	duid[13] = i;
+}
+
+static size_t build(uint8_t *out, struct d6b *m)
+{
+	memcpy(out, m->buf, m->len);
+	return m->len;
+}
+
+static int send_all(int fd, struct mmsghdr *m, int n)
+{
+	int sent = 0, r;
+
+	while (sent < n) {
+		r = sendmmsg(fd, m + sent, n - sent, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		sent += r;
+	}
+	return sent;
+}
+
+/* Receives @n datagrams on @fd; returns how many came before a timeout. */
+static int recv_n(int fd, int n)
+{
+	int got = 0, r;
+
+	while (got < n) {
+		r = recvmmsg(fd, bt.r_m, n - got < MAX_BATCH ? n - got : MAX_BATCH,
+			     MSG_WAITFORONE, NULL);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		got += r;
+	}
+	return got;
+}
+
+static void drain(int fd)
+{
+	while (recvmmsg(fd, bt.r_m, MAX_BATCH, MSG_DONTWAIT, NULL) > 0)
+		;
+}
+
+static double run_lgctl(const char *lgctl)
+{
+	char cmd[PATH_MAX + 64];
+	double t0;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s -j binding show >/dev/null", lgctl);
+	t0 = now_s();
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "# %s: status %d\n", cmd, st);
+		return -1;
+	}
+	return now_s() - t0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"Usage: snoop_bench [-b BATCH] [-r] [-k] [-L LGCTL] N\n"
+		"  N         bindings to create (one IA_NA each)\n"
+		"  -b BATCH  requests per batch, 1..%d (default 128)\n"
+		"  -r        random transaction IDs, as real clients: requests\n"
+		"            of a batch may share a pending slot and lose matches\n"
+		"  -k        keep the namespaces and bindings (no delete)\n"
+		"  -L LGCTL  lgctl to time (default: agent/lgctl next to us)\n",
+		MAX_BATCH);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t st0[LG_STATS_A_MAX + 1], st1[LG_STATS_A_MAX + 1];
+	unsigned long n, i, msgs, bytes, req_lost = 0, steer_tries = 0;
+	char lgctl[PATH_MAX] = "", exe[PATH_MAX];
+	struct meminfo m0, m1, m2;
+	static struct slabinfo s0, s1;
+	double t0, t_create, t_dump, t_lgctl, t_del;
+	int batch = 128, opt, cl_fd, relay_fd, have_slab, err;
+	uint32_t acc0;
+	bool steer = true, intr;
+	struct in6_addr na;
+	const char *e;
+
+	while ((opt = getopt(argc, argv, "b:rkL:h")) != -1) {
+		switch (opt) {
+		case 'b':
+			batch = atoi(optarg);
+			if (batch < 1 || batch > MAX_BATCH)
+				usage();
+			break;
+		case 'r':
+			steer = false;
+			break;
+		case 'k':
+			keep = true;
+			break;
+		case 'L':
+			snprintf(lgctl, sizeof(lgctl), "%s", optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc - 1)
+		usage();
+	n = strtoul(argv[optind], NULL, 0);
+	if (!n || n > LG_MAX_BINDINGS_LIMIT || n > 0xffffffffUL)
+		usage();
+	n_total = n;
+	e = getenv("LGCTL");
+	if (!*lgctl && e)
+		snprintf(lgctl, sizeof(lgctl), "%s", e);
+	if (!*lgctl) {
+		ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+		if (l < 0)
+			die("/proc/self/exe");
+		exe[l] = 0;
+		snprintf(lgctl, sizeof(lgctl), "%s/../../agent/lgctl",
+			 dirname(exe));
+	}
+	srandom(getpid());
+
+	setup_namespaces();
+	enter(nsfd_r);
+	acc0 = if_nametoindex("acc0");
+	cl_fd = udp_socket(nsfd_c, "eth0", 546, "fe80::ff:fe00:101", 547);
+	relay_fd = udp_socket(nsfd_r, "acc0", 547, "fe80::ff:fe00:102", 546);
+	if (lg_open(&nl)) {
+		fprintf(stderr, "snoop_bench: no leaseguard family: is leaseguard.ko loaded?\n");
+		return 1;
+	}
+	/* Room for N: the namespace limit, then acc0 as access with its own. */
+	nl_set(LG_CMD_CONFIG_SET, LG_A_CONFIG, LG_CONFIG_A_MAX_BINDINGS,
+	       n > LG_MAX_BINDINGS_DEFAULT ? n : LG_MAX_BINDINGS_DEFAULT, 0);
+	nl_set(LG_CMD_LINK_SET, LG_A_LINK, LG_LINK_A_MAX_BINDINGS,
+	       n > LG_LINK_MAX_BINDINGS_DEFAULT ? n : LG_LINK_MAX_BINDINGS_DEFAULT,
+	       acc0);
+
+	for (i = 0; i < MAX_BATCH; i++) {
+		bt.req_iov[i].iov_base = bt.req[i];
+		bt.rep_iov[i].iov_base = bt.rep[i];
+		bt.r_iov[i].iov_base = bt.rbuf[i];
+		bt.r_iov[i].iov_len = MSG_MAX;
+		bt.req_m[i].msg_hdr.msg_iov = &bt.req_iov[i];
+		bt.req_m[i].msg_hdr.msg_iovlen = 1;
+		bt.rep_m[i].msg_hdr.msg_iov = &bt.rep_iov[i];
+		bt.rep_m[i].msg_hdr.msg_iovlen = 1;
+		bt.r_m[i].msg_hdr.msg_iov = &bt.r_iov[i];
+		bt.r_m[i].msg_hdr.msg_iovlen = 1;
+	}
+	inet_pton(AF_INET6, "2001:db8:1::", &na);
+
+	/* lgctl comes over 9p in the VM: the first exec is not the dump. */
+	if (run_lgctl(lgctl) < 0)
+		fprintf(stderr, "# %s does not work: lgctl_dump_s=-1\n", lgctl);
+	settle();
+	read_stats(st0);
+	read_meminfo(&m0);
+	have_slab = read_slabinfo(&s0);
+
+	fprintf(stderr, "# snoop_bench: n=%lu batch=%d steer=%d\n", n, batch,
+		steer);
+	t0 = now_s();
+	for (i = 0; i < n;) {
+		uint8_t used[PENDING_SLOTS] = { 0 };
+		int k, b = n - i < (unsigned long)batch ? (int)(n - i) : batch;
+		struct d6b m;
+
+		for (k = 0; k < b; k++) {
+			unsigned long id = i + k;
+			uint8_t duid[14];
+			struct in6_addr a = na;
+			uint32_t xid = steer ? (id * 7919) & 0xffffff :
+				       random() & 0xffffff;
+
+			make_duid(duid, id);
+			if (steer) {
+				unsigned int s;
+
+				while (used[s = pending_slot(xid, duid, 14)]) {
+					xid = (xid + 1) & 0xffffff;
+					steer_tries++;
+				}
+				used[s] = 1;
+			}
+			d6b_msg(&m, REQUEST, xid);
+			d6b_put(&m, OPT_CLIENTID, duid, 14);
+			d6b_put(&m, OPT_SERVERID, server_duid, sizeof(server_duid));
+			d6b_ia(&m, OPT_IA_NA, 1, 0, 0);
+			d6b_end(&m);
+			bt.req_iov[k].iov_len = build(bt.req[k], &m);
+
+			a.s6_addr[12] = id >> 24;
+			a.s6_addr[13] = id >> 16;
+			a.s6_addr[14] = id >> 8;
+			a.s6_addr[15] = id;
+			d6b_msg(&m, REPLY, xid);
+			d6b_put(&m, OPT_CLIENTID, duid, 14);
+			d6b_put(&m, OPT_SERVERID, server_duid, sizeof(server_duid));
+			d6b_ia(&m, OPT_IA_NA, 1, 43200, 69120);
+			d6b_iaaddr(&m, &a, 54000, 86400);
+			d6b_end(&m);
+			bt.rep_iov[k].iov_len = build(bt.rep[k], &m);
+		}
+		if (send_all(cl_fd, bt.req_m, b) < 0)
+			die("client sendmmsg");
+		/* Once the relay has them, the access hook has seen them. */
+		req_lost += b - recv_n(relay_fd, b);
+		if (send_all(relay_fd, bt.rep_m, b) < 0)
+			die("relay sendmmsg");
+		drain(cl_fd);
+		i += b;
+		if (n >= 100000 && i % (n / 10) < (unsigned long)b)
+			fprintf(stderr, "# %lu/%lu after %.1f s\n", i, n,
+				now_s() - t0);
+	}
+	t_create = now_s() - t0;
+	drain(cl_fd);
+
+	read_stats(st1);
+	settle();
+	read_meminfo(&m1);
+	have_slab = have_slab && read_slabinfo(&s1);
+
+	t0 = now_s();
+	err = dump_all(&msgs, &bytes, &intr);
+	t_dump = now_s() - t0;
+	if (err)
+		fprintf(stderr, "# dump: %s\n", strerror(-err));
+	t_lgctl = run_lgctl(lgctl);
+
+	{
+		uint64_t made = st1[LG_STATS_A_BINDINGS_CREATED] -
+				st0[LG_STATS_A_BINDINGS_CREATED];
+		uint64_t created = made;
+		long dfree = m0.free_kb - m1.free_kb;
+
+		printf("bench snoop n=%lu batch=%d steer=%d created=%" PRIu64
+		       " shortfall=%" PRId64 " bindings_now=%" PRIu64
+		       " requests_lost=%lu unmatched=%" PRIu64
+		       " limited=%" PRIu64 " nomem=%" PRIu64
+		       " create_s=%.3f create_per_s=%.0f\n",
+		       n, batch, steer, created, (int64_t)(n - created),
+		       st1[LG_STATS_A_BINDINGS], req_lost,
+		       st1[LG_STATS_A_DHCP6_UNMATCHED] -
+		       st0[LG_STATS_A_DHCP6_UNMATCHED],
+		       st1[LG_STATS_A_BINDINGS_LIMITED] -
+		       st0[LG_STATS_A_BINDINGS_LIMITED],
+		       st1[LG_STATS_A_DHCP6_NOMEM] - st0[LG_STATS_A_DHCP6_NOMEM],
+		       t_create, created / t_create);
+		if (!created)
+			created = 1;
+		printf("bench snoop n=%lu mem method=memfree_delta"
+		       " bytes_per_binding=%.0f slab_per_binding=%.0f"
+		       " sunreclaim_per_binding=%.0f vmalloc_per_binding=%.0f"
+		       " percpu_delta_kb=%ld memfree_delta_kb=%ld\n",
+		       n, dfree * 1024.0 / created,
+		       (m1.slab_kb - m0.slab_kb) * 1024.0 / created,
+		       (m1.sunreclaim_kb - m0.sunreclaim_kb) * 1024.0 / created,
+		       (m1.vmalloc_kb - m0.vmalloc_kb) * 1024.0 / created,
+		       m1.percpu_kb - m0.percpu_kb, dfree);
+		if (have_slab) {
+			int k, shown = 0;
+
+			/* The caches that grew by more than 1 byte a binding. */
+			for (k = 0; k < s1.n; k++) {
+				const struct slab *a = &s1.s[k];
+				const struct slab *b = find_slab(&s0, a->name);
+				long dobj = a->active - (b ? b->active : 0);
+				long dbytes = a->bytes - (b ? b->bytes : 0);
+
+				if (dbytes < (long)created && dobj < (long)created / 64)
+					continue;
+				printf("bench snoop n=%lu slab cache=%s objsize=%ld"
+				       " objs_delta=%ld objs_per_binding=%.3f"
+				       " bytes_delta=%ld bytes_per_binding=%.1f\n",
+				       n, a->name, a->objsize, dobj,
+				       (double)dobj / created, dbytes,
+				       (double)dbytes / created);
+				shown++;
+			}
+			if (!shown)
+				printf("bench snoop n=%lu slab none_grew\n", n);
+		} else {
+			printf("bench snoop n=%lu slab unreadable\n", n);
+		}
+		printf("bench snoop n=%lu dump bindings=%lu bytes=%lu intr=%d"
+		       " err=%d dump_s=%.3f dump_per_s=%.0f\n",
+		       n, msgs, bytes, intr, err, t_dump,
+		       t_dump > 0 ? msgs / t_dump : 0);
+		printf("bench snoop n=%lu lgctl cmd=\"lgctl -j binding show\""
+		       " lgctl_dump_s=%.3f\n", n, t_lgctl);
+
+		if (!keep) {
+			char buf[MNL_SOCKET_BUFFER_SIZE];
+			struct nlmsghdr *nlh;
+			struct nlattr *nest;
+
+			nlh = lg_msg(&nl, buf, LG_CMD_BINDING_DEL, 0);
+			nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+			mnl_attr_put(nlh, LG_BINDING_A_ALL, 0, NULL);
+			mnl_attr_nest_end(nlh, nest);
+			t0 = now_s();
+			err = lg_talk(&nl, nlh, NULL, NULL, &ack);
+			t_del = now_s() - t0;
+			read_stats(st0);
+			settle();
+			read_meminfo(&m2);
+			printf("bench snoop n=%lu delete all err=%d del_s=%.3f"
+			       " bindings_left=%" PRIu64
+			       " memfree_not_returned_kb=%ld\n",
+			       n, err, t_del, st0[LG_STATS_A_BINDINGS],
+			       m0.free_kb - m2.free_kb);
+		}
+		printf("bench snoop n=%lu create_per_s=%.0f bytes_per_binding=%.0f"
+		       " dump_s=%.3f lgctl_dump_s=%.3f shortfall=%" PRId64 "\n",
+		       n, made / t_create, dfree * 1024.0 / created, t_dump,
+		       t_lgctl, (int64_t)(n - made));
+	}
+	lg_close(&nl);
+	return 0;
+}
