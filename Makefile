@@ -5,6 +5,7 @@
 # make demo       boot the VM and show leaseguard at work
 # make lint       checkpatch and sparse on kmod/
 # make fuzz       fuzz the wire-format parsers for FUZZ_SECONDS (600)
+# make bench      benchmarks in the VM; prints figures, never fails on them
 # make deps       install the Debian packages needed to build and test
 
 KREL ?= $(shell scripts/kernel-release 2>/dev/null)
@@ -15,7 +16,7 @@ KSRC := $(BUILD)/ksrc
 MAKEFLAGS += --no-print-directory
 export KREL
 
-.PHONY: all module agent selftests deps check demo lint fuzz clean
+.PHONY: all module agent selftests deps check demo lint fuzz bench clean
 
 all: module agent selftests
 
@@ -47,6 +48,10 @@ demo:
 
 fuzz: selftests
 	$(MAKE) -C selftests/unit fuzz
+
+bench: all
+	$(MAKE) -C selftests/bench
+	selftests/bench/run.sh
 
 lint: $(KSRC)/.stamp
 	scripts/lint $(KSRC) $(KDIR)

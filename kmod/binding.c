@@ -522,21 +522,34 @@ static void lg_expiry_work(struct work_struct *work)
 					      struct lg_bindings, expiry_work);
 	struct lg_net *ln = lg_bindings_net(bs);
 	time64_t now = lg_now(), sec;
+	unsigned int budget = 4096;
 	struct lg_binding *b;
 	struct hlist_node *tmp;
 
 	spin_lock_bh(&bs->lock);
 	rcu_read_lock();
 	sec = max(bs->wheel_done + 1, now - LG_WHEEL_SIZE + 1);
-	for (; sec <= now; sec++)
+	for (; sec <= now; sec++) {
 		hlist_for_each_entry_safe(b, tmp, &bs->wheel[sec % LG_WHEEL_SIZE],
-					  wheel)
-			if (b->m.next_expiry <= now)
-				lg_binding_expire(ln, b, now);
-	bs->wheel_done = now;
+					  wheel) {
+			if (b->m.next_expiry > now)
+				continue;
+			/* Mass expiry: let BHs run, come back at once. */
+			if (!budget--)
+				goto again;
+			lg_binding_expire(ln, b, now);
+		}
+		bs->wheel_done = sec;
+	}
 	rcu_read_unlock();
 	if (bs->count)
 		schedule_delayed_work(&bs->expiry_work, HZ);
+	spin_unlock_bh(&bs->lock);
+	return;
+
+again:
+	rcu_read_unlock();
+	schedule_delayed_work(&bs->expiry_work, 0);
 	spin_unlock_bh(&bs->lock);
 }
 
@@ -646,19 +659,28 @@ int lg_bindings_init(struct lg_net *ln)
 	err = rhashtable_init(&bs->leases, &lg_lease_params);
 	if (err)
 		goto err_destroy_duid;
-	bs->pending = kvcalloc(LG_PENDING_SLOTS, sizeof(*bs->pending),
-			       GFP_KERNEL);
-	if (!bs->pending) {
-		err = -ENOMEM;
-		goto err_destroy_leases;
-	}
 	return 0;
 
-err_destroy_leases:
-	rhashtable_destroy(&bs->leases);
 err_destroy_duid:
 	rhltable_destroy(&bs->by_duid);
 	return err;
+}
+
+/* Snooping needs the pending table: made with the first access interface. */
+int lg_bindings_prepare_access(struct lg_net *ln)
+{
+	struct lg_pending *pending;
+
+	ASSERT_RTNL();
+	if (ln->bindings.pending)
+		return 0;
+	pending = kvcalloc(LG_PENDING_SETS * LG_PENDING_WAYS,
+			   sizeof(*pending), GFP_KERNEL);
+	if (!pending)
+		return -ENOMEM;
+	/* Snooping reads it without RTNL: publish it whole. */
+	smp_store_release(&ln->bindings.pending, pending);
+	return 0;
 }
 
 /* The namespace is going: no hook, notifier or netlink reader is left. */
@@ -671,8 +693,10 @@ void lg_bindings_destroy(struct lg_net *ln)
 	cancel_delayed_work_sync(&bs->expiry_work);
 	rhashtable_destroy(&bs->leases);
 	rhltable_destroy(&bs->by_duid);
-	xa_for_each(&bs->by_id, index, b)
+	xa_for_each(&bs->by_id, index, b) {
 		kfree_rcu(b, rcu);
+		cond_resched();
+	}
 	xa_destroy(&bs->by_id);
 	kvfree(bs->pending);
 }

@@ -102,7 +102,13 @@ struct lg_pending {
 	} ias[4];
 };
 
-#define LG_PENDING_SLOTS	256
+/*
+ * 4-way set-associative: a burst of exchanges that hash to one set evicts
+ * the stalest, not the newest. 1024 entries, ~140 KiB, allocated when the
+ * namespace gets its first access interface.
+ */
+#define LG_PENDING_WAYS		4
+#define LG_PENDING_SETS		256
 #define LG_PENDING_TTL		(30 * HZ)
 
 /* The bindings of one namespace. */
@@ -118,7 +124,7 @@ struct lg_bindings {
 	struct hlist_head wheel[LG_WHEEL_SIZE];
 	time64_t wheel_done;		/* last second the wheel processed */
 	struct delayed_work expiry_work;
-	struct lg_pending *pending;	/* LG_PENDING_SLOTS, under lock */
+	struct lg_pending *pending;	/* SETS * WAYS; entries under lock */
 };
 
 /* What a REPLY says about one IA, ready to apply. */
@@ -131,6 +137,7 @@ struct lg_binding_update {
 };
 
 int lg_bindings_init(struct lg_net *ln);
+int lg_bindings_prepare_access(struct lg_net *ln);
 void lg_bindings_destroy(struct lg_net *ln);
 
 void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u);

@@ -115,6 +115,15 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 		return 0;
 	}
 
+	if (role == LG_ROLE_ACCESS) {
+		int err = lg_bindings_prepare_access(ln);
+
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for snooping");
+			return err;
+		}
+	}
+
 	if (!link) {
 		link = lg_link_create(ln, dev, role);
 		if (IS_ERR(link))

@@ -53,25 +53,57 @@ static u64 lg_duid_hash(const struct dhcp6_bytes *duid)
 		jhash(duid->data, duid->len, 0x6475)) | 1;
 }
 
-static struct lg_pending *lg_pending_slot(struct lg_bindings *bs, u32 xid,
-					  u64 duid_hash)
+static struct lg_pending *lg_pending_set(struct lg_pending *table, u32 xid,
+					 u64 duid_hash)
 {
 	u32 h = jhash_3words(xid, (u32)duid_hash, duid_hash >> 32, 0);
 
-	return &bs->pending[h % LG_PENDING_SLOTS];
+	return &table[(h % LG_PENDING_SETS) * LG_PENDING_WAYS];
+}
+
+static bool lg_pending_fresh(const struct lg_pending *p)
+{
+	return p->duid_hash && time_before(jiffies, p->when + LG_PENDING_TTL);
 }
 
 /* The pending request a server message answers, if it is still fresh. */
 static struct lg_pending *lg_pending_find(struct lg_bindings *bs,
 					  const struct dhcp6_msg *m)
 {
+	struct lg_pending *table, *set;
 	u64 hash = lg_duid_hash(&m->client_id);
-	struct lg_pending *p = lg_pending_slot(bs, m->xid, hash);
+	unsigned int i;
 
-	if (p->duid_hash != hash || p->xid != m->xid ||
-	    time_after(jiffies, p->when + LG_PENDING_TTL))
+	/* Pairs with the release in lg_bindings_prepare_access(). */
+	table = smp_load_acquire(&bs->pending);
+	if (!table)
 		return NULL;
-	return p;
+	set = lg_pending_set(table, m->xid, hash);
+	for (i = 0; i < LG_PENDING_WAYS; i++)
+		if (set[i].duid_hash == hash && set[i].xid == m->xid &&
+		    lg_pending_fresh(&set[i]))
+			return &set[i];
+	return NULL;
+}
+
+/* Where to note a request: its own old entry, a free one, or the stalest. */
+static struct lg_pending *lg_pending_slot(struct lg_pending *table, u32 xid,
+					  u64 duid_hash)
+{
+	struct lg_pending *set = lg_pending_set(table, xid, duid_hash);
+	struct lg_pending *victim = &set[0];
+	unsigned int i;
+
+	for (i = 0; i < LG_PENDING_WAYS; i++) {
+		if (set[i].duid_hash == duid_hash && set[i].xid == xid)
+			return &set[i];
+		if (!lg_pending_fresh(&set[i]))
+			victim = &set[i];
+		else if (lg_pending_fresh(victim) &&
+			 time_before(set[i].when, victim->when))
+			victim = &set[i];
+	}
+	return victim;
 }
 
 static u8 lg_ia_type(u16 option)
@@ -99,16 +131,18 @@ static void lg_snoop_request(struct lg_net *ln, struct lg_link *link,
 {
 	const struct dhcp6_msg *m = &pkt->msg;
 	struct lg_bindings *bs = &ln->bindings;
-	struct lg_pending *p;
+	struct lg_pending *table, *p;
 	unsigned int i;
 	u64 hash;
 
-	if (!lg_is_client_request(m->type) || !m->client_id.len)
+	/* Pairs with the release in lg_bindings_prepare_access(). */
+	table = smp_load_acquire(&bs->pending);
+	if (!table || !lg_is_client_request(m->type) || !m->client_id.len)
 		return;
 	hash = lg_duid_hash(&m->client_id);
 
 	spin_lock_bh(&bs->lock);
-	p = lg_pending_slot(bs, m->xid, hash);
+	p = lg_pending_slot(table, m->xid, hash);
 	memset(p, 0, sizeof(*p));
 	p->duid_hash = hash;
 	p->xid = m->xid;

@@ -49,26 +49,39 @@ kea_lines() {
 		'$7 == "default" && $6 > now { print $1, $2, $3, $4, $5 }'
 }
 
-# The bindings in the same form: one line per lease.
+# The bindings of the snapshot ($B, see snap) in the same form: one line
+# per lease.
 binding_lines() {
-	bindings | jq -r '.[] | . as $b | .leases[] |
+	jq -r '.[] | . as $b | .leases[] |
 		"\(if $b.ia_type == "ia_na" then "NA" elif $b.ia_type == "ia_pd"
-		   then "PD" else $b.ia_type end) \(.addr)/\(.plen) \($b.iaid) \($b.client_duid) \(.valid)"' |
-		LC_ALL=C sort
+		   then "PD" else $b.ia_type end) \(.addr)/\(.plen) \($b.iaid) \($b.client_duid) \(.valid)"' \
+		<<<"$B" | LC_ALL=C sort
 }
 
-# One field of the binding of NS's client of IA type ia_na|ia_pd.
+# snap: takes a snapshot of the bindings into $B (ip netns exec is slow
+# under TCG: query the snapshot, not the router, for each field).
+B=
+snap() { B=$(bindings); }
+
+# bfield DUID ia_na|ia_pd JQ: JQ of that client's binding of that IA type
+# in the snapshot.
 bfield() {
-	bindings | jq -r --arg d "$(client_duid "$1" eth0)" --arg t "$2" \
+	jq -r --arg d "$1" --arg t "$2" \
 		"[.[] | select(.client_duid == \$d and .ia_type == \$t)] |
-		 if length == 1 then .[0] | $3 else \"\(length) bindings\" end"
+		 if length == 1 then .[0] | $3 else \"\(length) bindings\" end" <<<"$B"
 }
+
+# Shows the time since the start with each step of the story.
+step() { echo "# [${SECONDS}s] $*"; }
 
 # The monitor's events, as jq sees them: mon JQ_FILTER.
 MON=
 mon() { jq -r "$@" "$MON"; }
 mon_count() { jq -s "[.[] | select($1)] | length" "$MON"; }
 mon_has() { (($(mon_count "$1") >= ${2:-1})); }
+# mon_seen N STRING: the monitor wrote at least N lines with STRING (grep:
+# cheaper than jq for polling under TCG).
+mon_seen() { (($(grep -cF -- "$2" "$MON") >= $1)); }
 
 # The monitor has joined the bindings group: one of its netlink sockets has
 # a group set (Groups, as seen from its namespace).
@@ -89,7 +102,7 @@ lladdr_of() {
 		jq -r '.[0].addr_info[] | select(.scope == "link") | .local'
 }
 
-echo "# The module, and the router with three access links."
+step "The module, and the router with three access links."
 n insmod "$LG_ROOT/kmod/leaseguard.ko"
 topology_up
 topology_add_subscriber sub2 acc1 2
@@ -98,87 +111,96 @@ lg link set dev acc0 role access
 lg link set dev acc1 role access
 lg link set dev acc2 role access
 lg link set dev up0 role upstream
-check_eq "roles" "10: acc0 role access
-11: up0 role upstream
-12: acc1 role access
-13: acc2 role access" "$(lg link show)"
+check_eq "roles" "10 acc0 access
+11 up0 upstream
+12 acc1 access
+13 acc2 access" "$(lg -j link show | jq -r '.[] | "\(.ifindex) \(.ifname) \(.role)"')"
 
-echo "# The monitor listens before the first client asks."
+step "The monitor listens before the first client asks."
 dhcp_tmpdir >/dev/null
 MON=$LG_DHCP_DIR/monitor.json
 _dhcp_bg monitor rtr "$MON" "$LGCTL" -j monitor bindings
 wait_for _monitor_up || _dhcp_fail "lgctl monitor did not subscribe" "$MON"
 
-echo "# Kea (valid ${VALID}s, T1 ${T1}s) and the relay on the three access links."
+step "Kea (valid ${VALID}s, T1 ${T1}s) and the relay on the three access links."
 kea_start $VALID $T1
 relay_start acc0 acc1 acc2
 check_eq "no binding yet" "[]" "$(bindings | jq -c .)"
 
 # ---------------------------------------------------------------------------
-echo "# 1. A subscriber gets an address and a prefix: the bindings are Kea's leases."
+step "1. A subscriber gets an address and a prefix: the bindings are Kea's leases."
 client_start sub eth0
 duid=$(client_duid sub eth0)
 check_eq "the subscriber's DUID-LL" "00:03:00:01:02:00:00:00:01:02" "$duid"
 check_eq "Kea leased an address and a prefix" \
 	"NA 2001:db8:1::1000/128 258 $duid $VALID
 PD 2001:db8:100::/56 258 $duid $VALID" "$(kea_lines)"
+snap
 check_eq "binding show equals Kea's leases" "$(kea_lines)" "$(binding_lines)"
-check_eq "one binding per IA" "2" "$(bindings | jq length)"
+check_eq "one binding per IA" "2" "$(jq length <<<"$B")"
+check_eq "the subscriber's link-local, as ip shows it" "fe80::ff:fe00:102" \
+	"$(lladdr_of sub)"
+# What the relay's Interface-Id is: dhcrelay -I puts the access
+# interface's ifindex (4 octets, host order) there.
 for t in ia_na ia_pd; do
-	check_eq "$t: on acc0" "10 acc0" "$(bfield sub $t '"\(.ifindex) \(.ifname)"')"
-	check_eq "$t: bound" "bound" "$(bfield sub $t .state)"
-	check_eq "$t: one lease" "1" "$(bfield sub $t '.leases | length')"
-	check_eq "$t: client MAC is the subscriber's" "02:00:00:00:01:02" \
-		"$(bfield sub $t .client_mac)"
-	check_eq "$t: client link-local is the subscriber's" "fe80::ff:fe00:102" \
-		"$(bfield sub $t .client_lladdr)"
-	check_eq "$t: the subscriber's link-local, as ip shows it" \
-		"$(lladdr_of sub)" "$(bfield sub $t .client_lladdr)"
-	check_eq "$t: server address is Kea's (from the RELAY-REPL)" "2001:db8:f::2" \
-		"$(bfield sub $t .server_addr)"
-	check_eq "$t: server DUID is Kea's server-id" "00:03:00:01:02:00:00:00:0f:02" \
-		"$(bfield sub $t .server_duid)"
-	check_eq "$t: the relay's Interface-Id, 4 octets" "4" \
-		"$(bfield sub $t '.interface_id // "" | split(":") | length')"
-	check_eq "$t: preferred = valid = Kea's" "$VALID $VALID" \
-		"$(bfield sub $t '"\(.leases[0].preferred) \(.leases[0].valid)"')"
+	check_eq "$t: where, from whom, through which relay and server" \
+		"ifindex 10
+ifname acc0
+state bound
+leases 1
+client_mac 02:00:00:00:01:02
+client_lladdr fe80::ff:fe00:102
+server_addr 2001:db8:f::2
+server_duid 00:03:00:01:02:00:00:00:0f:02
+interface_id_octets 4
+preferred $VALID
+valid $VALID" "$(bfield "$duid" $t '"ifindex \(.ifindex)
+ifname \(.ifname)
+state \(.state)
+leases \(.leases | length)
+client_mac \(.client_mac)
+client_lladdr \(.client_lladdr)
+server_addr \(.server_addr)
+server_duid \(.server_duid)
+interface_id_octets \(.interface_id // "" | split(":") | length)
+preferred \(.leases[0].preferred)
+valid \(.leases[0].valid)"')"
 done
+echo "# interface-id: $(bfield "$duid" ia_na .interface_id)"
+read -r na_id na_exp < <(bfield "$duid" ia_na '"\(.id) \(.leases[0].expires)"')
+read -r pd_id pd_exp < <(bfield "$duid" ia_pd '"\(.id) \(.leases[0].expires)"')
 kea_na_exp=$(kea_leases | awk '$1 == "NA" { print $6 }')
-b_na_exp=$(bfield sub ia_na '.leases[0].expires')
-check "the address expires when Kea's lease does (±2 s: $b_na_exp vs $kea_na_exp)" \
-	test $((b_na_exp - kea_na_exp)) -ge -2 -a $((b_na_exp - kea_na_exp)) -le 2
-na_id=$(bfield sub ia_na .id)
-pd_id=$(bfield sub ia_pd .id)
-pd_exp=$(bfield sub ia_pd '.leases[0].expires')
+check "the address expires when Kea's lease does (±2 s: $na_exp vs $kea_na_exp)" \
+	test $((na_exp - kea_na_exp)) -ge -2 -a $((na_exp - kea_na_exp)) -le 2
 check "the two bindings have different IDs ($na_id, $pd_id)" test "$na_id" != "$pd_id"
-wait_for -t 10 mon_has '.event == "new"' 2 || true
+wait_for -t 10 mon_seen 2 '"event":"new"' || true
 check_eq "the monitor saw both created" "new $na_id ia_na
 new $pd_id ia_pd" "$(mon -s '.[] | select(.event == "new") | "\(.event) \(.binding.id) \(.binding.ia_type)"' | sort -k2n)"
 
 # ---------------------------------------------------------------------------
-echo "# 2. At T1 the subscriber renews: the same bindings expire later."
+step "2. At T1 the subscriber renews: the same bindings expire later."
 client_renew sub eth0
-check_eq "same binding IDs after the renewal" "$na_id $pd_id" \
-	"$(bfield sub ia_na .id) $(bfield sub ia_pd .id)"
-na_exp2=$(bfield sub ia_na '.leases[0].expires')
-pd_exp2=$(bfield sub ia_pd '.leases[0].expires')
-check "the address expires later ($b_na_exp -> $na_exp2)" test "$na_exp2" -gt "$b_na_exp"
-check "the prefix expires later ($pd_exp -> $pd_exp2)" test "$pd_exp2" -gt "$pd_exp"
-check "updated moved past created" \
-	test "$(bfield sub ia_na .updated)" -gt "$(bfield sub ia_na .created)"
+snap
 check_eq "binding show still equals Kea's leases" "$(kea_lines)" "$(binding_lines)"
-wait_for -t 10 mon_has ".event == \"upd\" and .binding.id == $pd_id" || true
+read -r na_id2 na_exp2 na_upd na_cre < <(bfield "$duid" ia_na \
+	'"\(.id) \(.leases[0].expires) \(.updated) \(.created)"')
+read -r pd_id2 pd_exp2 < <(bfield "$duid" ia_pd '"\(.id) \(.leases[0].expires)"')
+check_eq "same binding IDs after the renewal" "$na_id $pd_id" "$na_id2 $pd_id2"
+check "the address expires later ($na_exp -> $na_exp2)" test "$na_exp2" -gt "$na_exp"
+check "the prefix expires later ($pd_exp -> $pd_exp2)" test "$pd_exp2" -gt "$pd_exp"
+check "updated moved past created ($na_cre -> $na_upd)" test "$na_upd" -gt "$na_cre"
+wait_for -t 10 mon_seen 2 '"event":"upd"' || true
 for id in $na_id $pd_id; do
 	check "the monitor saw binding $id updated, expiring later" mon_has \
-		".event == \"upd\" and .binding.id == $id and .binding.leases[0].expires > $b_na_exp"
+		".event == \"upd\" and .binding.id == $id and .binding.leases[0].expires > $na_exp"
 done
 
 # ---------------------------------------------------------------------------
-echo "# 3. The subscriber releases both: the bindings go with Kea's leases."
+step "3. The subscriber releases both: the bindings go with Kea's leases."
 client_release sub eth0
 check_eq "Kea has no lease left" "" "$(kea_lines)"
 check_eq "no binding left" "[]" "$(bindings | jq -c .)"
-wait_for -t 10 mon_has '.event == "del"' 2 || true
+wait_for -t 10 mon_seen 2 '"event":"del"' || true
 check_eq "the monitor saw both deleted by the client's release" \
 	"del $na_id ia_na client-release
 del $pd_id ia_pd client-release" \
@@ -187,18 +209,19 @@ check_eq "stats: 2 created, 2 deleted, 0 now" "2 2 0" \
 	"$(lg -j stats | jq -r '"\(.bindings_created) \(.bindings_deleted) \(.bindings)"')"
 
 # ---------------------------------------------------------------------------
-echo "# 4. A subscriber that goes away silently loses its bindings at expiry."
+step "4. A subscriber that goes away silently loses its bindings at expiry."
 expired_before=$(lg -j stats | jq .leases_expired)
 client_start sub eth0
+snap
 check_eq "binding show equals Kea's leases again" "$(kea_lines)" "$(binding_lines)"
-na_id4=$(bfield sub ia_na .id)
-pd_id4=$(bfield sub ia_pd .id)
+na_id4=$(bfield "$duid" ia_na .id)
+pd_id4=$(bfield "$duid" ia_pd .id)
 check "new bindings, new IDs ($na_id4, $pd_id4 after $na_id, $pd_id)" \
 	test "$na_id4" -gt "$pd_id" -a "$pd_id4" -gt "$pd_id" -a "$na_id4" != "$pd_id4"
 client_stop sub eth0
 check_eq "the bindings stay until they expire" "2" "$(bindings | jq length)"
 echo "# (waiting up to $((VALID + 10))s for the valid lifetime to end)" >&2
-wait_for -t $((VALID + 10)) mon_has '.event == "del" and .reason == "expired"' 2 || true
+wait_for -t $((VALID + 10)) mon_seen 2 '"reason":"expired"' || true
 check_eq "the monitor saw both expire" "del $na_id4 ia_na expired
 del $pd_id4 ia_pd expired" \
 	"$(mon -s '.[] | select(.event == "del" and .reason == "expired") | "\(.event) \(.binding.id) \(.binding.ia_type) \(.reason)"' | sort -k2n)"
@@ -207,36 +230,37 @@ check_eq "stats: leases_expired counts both leases" "$((expired_before + 2))" \
 	"$(lg -j stats | jq .leases_expired)"
 
 # ---------------------------------------------------------------------------
-echo "# 5. Three subscribers on three access links are kept apart."
+step "5. Three subscribers on three access links are kept apart."
 client_start sub eth0
 client_start sub2 eth0
 client_start sub3 eth0
+duid2=$(client_duid sub2 eth0)
+duid3=$(client_duid sub3 eth0)
 check_eq "Kea leased each from its own link's pools" \
-	"NA 2001:db8:1::1000/128 258 $(client_duid sub eth0) $VALID
-NA 2001:db8:2::1000/128 514 $(client_duid sub2 eth0) $VALID
-NA 2001:db8:3::1000/128 770 $(client_duid sub3 eth0) $VALID
-PD 2001:db8:100::/56 258 $(client_duid sub eth0) $VALID
-PD 2001:db8:200::/56 514 $(client_duid sub2 eth0) $VALID
-PD 2001:db8:300::/56 770 $(client_duid sub3 eth0) $VALID" "$(kea_lines)"
+	"NA 2001:db8:1::1000/128 258 $duid $VALID
+NA 2001:db8:2::1000/128 514 $duid2 $VALID
+NA 2001:db8:3::1000/128 770 $duid3 $VALID
+PD 2001:db8:100::/56 258 $duid $VALID
+PD 2001:db8:200::/56 514 $duid2 $VALID
+PD 2001:db8:300::/56 770 $duid3 $VALID" "$(kea_lines)"
+snap
 check_eq "binding show equals Kea's leases" "$(kea_lines)" "$(binding_lines)"
-for s in "sub 10 acc0 1" "sub2 12 acc1 2" "sub3 13 acc2 3"; do
-	read -r ns ifx ifn i <<<"$s"
-	check_eq "$ns: both bindings on $ifn ($ifx)" "ia_na $ifx $ifn
-ia_pd $ifx $ifn" "$(bindings | jq -r --arg d "$(client_duid "$ns" eth0)" \
-		'.[] | select(.client_duid == $d) | "\(.ia_type) \(.ifindex) \(.ifname)"' | sort)"
-	check_eq "$ns: binding show dev $ifn lists only its client" \
-		"$(client_duid "$ns" eth0) $(client_duid "$ns" eth0)" \
+for s in "sub $duid 10 acc0 1" "sub2 $duid2 12 acc1 2" "sub3 $duid3 13 acc2 3"; do
+	read -r ns d ifx ifn i <<<"$s"
+	check_eq "$ns: both bindings on $ifn, from its MAC and link-local" \
+		"ia_na $ifx $ifn $(printf '02:00:00:00:%02x:02' "$i") $(lladdr_of "$ns")
+ia_pd $ifx $ifn $(printf '02:00:00:00:%02x:02' "$i") $(lladdr_of "$ns")" \
+		"$(jq -r --arg d "$d" '.[] | select(.client_duid == $d) |
+			"\(.ia_type) \(.ifindex) \(.ifname) \(.client_mac) \(.client_lladdr)"' <<<"$B" | sort)"
+	check_eq "$ns: binding show dev $ifn lists only its client" "$d $d" \
 		"$(ip netns exec rtr "$LGCTL" -j binding show dev "$ifn" | jq -r '.[].client_duid' | paste -sd ' ')"
-	check_eq "$ns: client MAC and link-local" \
-		"$(printf '02:00:00:00:%02x:02' "$i") $(lladdr_of "$ns")" \
-		"$(bfield "$ns" ia_na '"\(.client_mac) \(.client_lladdr)"')"
 done
 check_eq "link show counts each link's bindings" "acc0 2 acc1 2 acc2 2" \
 	"$(lg -j link show | jq -r '.[] | select(.role == "access") | "\(.ifname) \(.bindings)"' | paste -sd ' ')"
 
 # ---------------------------------------------------------------------------
-echo "# 6. The monitor saw every change."
-wait_for -t 10 mon_has '.event == "new"' 10 || true
+step "6. The monitor saw every change."
+wait_for -t 10 mon_seen 10 '"event":"new"' || true
 check_eq "new: one per binding created (2 + 2 + 6)" 10 "$(mon_count '.event == "new"')"
 check_eq "new: ten distinct IDs" 10 \
 	"$(mon -s '[.[] | select(.event == "new") | .binding.id] | unique | length')"
@@ -248,7 +272,7 @@ check_eq "every upd is of a binding the monitor saw created" "[]" \
 	"$(mon -sc '([.[] | select(.event == "new") | .binding.id]) as $n |
 		[.[] | select(.event == "upd") | .binding.id | select(. as $i | $n | index($i) | not)] | unique')"
 
-echo "# The clients stop; the module unloads with bindings present."
+step "The clients stop; the module unloads with bindings present."
 dhcp_cleanup
 n rmmod leaseguard
 check "module is gone" sh -c '! grep -qw leaseguard /proc/modules'

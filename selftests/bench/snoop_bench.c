@@ -15,14 +15,11 @@
  * sendmmsg(); the relay receives the whole batch (so every request has
  * been snooped) before it sends the batch's replies.
  *
- * The module remembers requests in a direct-mapped table of
- * LG_PENDING_SLOTS (256) slots, keyed by jhash(xid, DUID hash): two
- * requests of one batch in one slot lose the first one's match. By default
- * the transaction IDs are chosen (with the module's own hash) so that the
- * requests of one batch use distinct slots; -r picks them without looking,
- * as real clients do, and shows what that costs.
+ * Transaction IDs are random, as real clients' are: the module's table of
+ * pending requests (kmod/binding.h, 4-way set-associative) must match
+ * every REPLY of a batch to its request; a shortfall shows if it does not.
  *
- * Usage: snoop_bench [-b BATCH] [-r] [-k] N
+ * Usage: snoop_bench [-b BATCH] [-k] N
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -45,7 +42,6 @@ enum { SOLICIT = 1, REQUEST = 3, REPLY = 7 };
 enum { OPT_CLIENTID = 1, OPT_SERVERID = 2, OPT_IA_NA = 3 };
 
 #define MAX_BATCH	256
-#define PENDING_SLOTS	256	/* kmod/binding.h LG_PENDING_SLOTS */
 #define MSG_MAX		256
 
 static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
@@ -70,87 +66,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The module's hashes (linux/jhash.h, kmod/snoop.c), to steer xids. */
-static inline uint32_t rol32(uint32_t w, unsigned int s)
-{
-	return (w << s) | (w >> (32 - s));
-}
-
-#define JHASH_INITVAL	0xdeadbeef
-#define jmix(a, b, c) {				\
-	a -= c;  a ^= rol32(c, 4);  c += b;	\
-	b -= a;  b ^= rol32(a, 6);  a += c;	\
-	c -= b;  c ^= rol32(b, 8);  b += a;	\
-	a -= c;  a ^= rol32(c, 16); c += b;	\
-	b -= a;  b ^= rol32(a, 19); a += c;	\
-	c -= b;  c ^= rol32(b, 4);  b += a;	\
-}
-#define jfinal(a, b, c) {			\
-	c ^= b; c -= rol32(b, 14);		\
-	a ^= c; a -= rol32(c, 11);		\
-	b ^= a; b -= rol32(a, 25);		\
-	c ^= b; c -= rol32(b, 16);		\
-	a ^= c; a -= rol32(c, 4);		\
-	b ^= a; b -= rol32(a, 14);		\
-	c ^= b; c -= rol32(b, 24);		\
-}
-
-static uint32_t jhash(const uint8_t *k, uint32_t length, uint32_t initval)
-{
-	uint32_t a, b, c;
-
-	a = b = c = JHASH_INITVAL + length + initval;
-	while (length > 12) {
-		uint32_t w[3];
-
-		memcpy(w, k, 12);	/* little-endian host, as the kernel */
-		a += w[0];
-		b += w[1];
-		c += w[2];
-		jmix(a, b, c);
-		length -= 12;
-		k += 12;
-	}
-	switch (length) {
-	case 12: c += (uint32_t)k[11] << 24;	/* fallthrough */
-	case 11: c += (uint32_t)k[10] << 16;	/* fallthrough */
-	case 10: c += (uint32_t)k[9] << 8;	/* fallthrough */
-	case 9:  c += k[8];			/* fallthrough */
-	case 8:  b += (uint32_t)k[7] << 24;	/* fallthrough */
-	case 7:  b += (uint32_t)k[6] << 16;	/* fallthrough */
-	case 6:  b += (uint32_t)k[5] << 8;	/* fallthrough */
-	case 5:  b += k[4];			/* fallthrough */
-	case 4:  a += (uint32_t)k[3] << 24;	/* fallthrough */
-	case 3:  a += (uint32_t)k[2] << 16;	/* fallthrough */
-	case 2:  a += (uint32_t)k[1] << 8;	/* fallthrough */
-	case 1:  a += k[0];
-		jfinal(a, b, c);
-		break;
-	case 0:
-		break;
-	}
-	return c;
-}
-
-static uint32_t jhash_3words(uint32_t a, uint32_t b, uint32_t c,
-			     uint32_t initval)
-{
-	initval += JHASH_INITVAL + (3 << 2);
-	a += initval;
-	b += initval;
-	c += initval;
-	jfinal(a, b, c);
-	return c;
-}
-
-static unsigned int pending_slot(uint32_t xid, const uint8_t *duid, int len)
-{
-	uint64_t h = ((uint64_t)jhash(duid, len, 0x6c67) << 32 |
-		      jhash(duid, len, 0x6475)) | 1;
-
-	return jhash_3words(xid, (uint32_t)h, h >> 32, 0) % PENDING_SLOTS;
 }
 
 /* Namespaces */
@@ -539,11 +454,9 @@ static double run_lgctl(const char *lgctl)
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: snoop_bench [-b BATCH] [-r] [-k] [-L LGCTL] N\n"
+		"Usage: snoop_bench [-b BATCH] [-k] [-L LGCTL] N\n"
 		"  N         bindings to create (one IA_NA each)\n"
 		"  -b BATCH  requests per batch, 1..%d (default 128)\n"
-		"  -r        random transaction IDs, as real clients: requests\n"
-		"            of a batch may share a pending slot and lose matches\n"
 		"  -k        keep the namespaces and bindings (no delete)\n"
 		"  -L LGCTL  lgctl to time (default: agent/lgctl next to us)\n",
 		MAX_BATCH);
@@ -553,26 +466,23 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	uint64_t st0[LG_STATS_A_MAX + 1], st1[LG_STATS_A_MAX + 1];
-	unsigned long n, i, msgs, bytes, req_lost = 0, steer_tries = 0;
+	unsigned long n, i, msgs, bytes, req_lost = 0;
 	char lgctl[PATH_MAX] = "", exe[PATH_MAX];
 	struct meminfo m0, m1, m2;
 	static struct slabinfo s0, s1;
 	double t0, t_create, t_dump, t_lgctl, t_del;
 	int batch = 128, opt, cl_fd, relay_fd, have_slab, err;
 	uint32_t acc0;
-	bool steer = true, intr;
+	bool intr;
 	struct in6_addr na;
 	const char *e;
 
-	while ((opt = getopt(argc, argv, "b:rkL:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:kL:h")) != -1) {
 		switch (opt) {
 		case 'b':
 			batch = atoi(optarg);
 			if (batch < 1 || batch > MAX_BATCH)
 				usage();
-			break;
-		case 'r':
-			steer = false;
 			break;
 		case 'k':
 			keep = true;
@@ -642,11 +552,9 @@ int main(int argc, char **argv)
 	read_meminfo(&m0);
 	have_slab = read_slabinfo(&s0);
 
-	fprintf(stderr, "# snoop_bench: n=%lu batch=%d steer=%d\n", n, batch,
-		steer);
+	fprintf(stderr, "# snoop_bench: n=%lu batch=%d\n", n, batch);
 	t0 = now_s();
 	for (i = 0; i < n;) {
-		uint8_t used[PENDING_SLOTS] = { 0 };
 		int k, b = n - i < (unsigned long)batch ? (int)(n - i) : batch;
 		struct d6b m;
 
@@ -654,19 +562,9 @@ int main(int argc, char **argv)
 			unsigned long id = i + k;
 			uint8_t duid[14];
 			struct in6_addr a = na;
-			uint32_t xid = steer ? (id * 7919) & 0xffffff :
-				       random() & 0xffffff;
+			uint32_t xid = random() & 0xffffff;
 
 			make_duid(duid, id);
-			if (steer) {
-				unsigned int s;
-
-				while (used[s = pending_slot(xid, duid, 14)]) {
-					xid = (xid + 1) & 0xffffff;
-					steer_tries++;
-				}
-				used[s] = 1;
-			}
 			d6b_msg(&m, REQUEST, xid);
 			d6b_put(&m, OPT_CLIENTID, duid, 14);
 			d6b_put(&m, OPT_SERVERID, server_duid, sizeof(server_duid));
@@ -719,12 +617,12 @@ int main(int argc, char **argv)
 		uint64_t created = made;
 		long dfree = m0.free_kb - m1.free_kb;
 
-		printf("bench snoop n=%lu batch=%d steer=%d created=%" PRIu64
+		printf("bench snoop n=%lu batch=%d created=%" PRIu64
 		       " shortfall=%" PRId64 " bindings_now=%" PRIu64
 		       " requests_lost=%lu unmatched=%" PRIu64
 		       " limited=%" PRIu64 " nomem=%" PRIu64
 		       " create_s=%.3f create_per_s=%.0f\n",
-		       n, batch, steer, created, (int64_t)(n - created),
+		       n, batch, created, (int64_t)(n - created),
 		       st1[LG_STATS_A_BINDINGS], req_lost,
 		       st1[LG_STATS_A_DHCP6_UNMATCHED] -
 		       st0[LG_STATS_A_DHCP6_UNMATCHED],
