@@ -377,13 +377,13 @@ static void lg_binding_put_sel(struct nlmsghdr *nlh,
 	mnl_attr_nest_end(nlh, nest);
 }
 
-int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
-		    struct lg_binding_list *list)
+/* A dump request with the filter the kernel takes: interface, DUID. */
+static struct nlmsghdr *lg_binding_dump_msg(struct lg_nl *nl,
+					    const struct lg_binding_sel *sel)
 {
 	struct nlmsghdr *nlh;
 
 	nlh = lg_nl_msg(nl, LG_CMD_BINDING_GET, NLM_F_DUMP);
-	/* the dump filter takes only these two */
 	if (sel && (sel->ifindex || sel->duid_len)) {
 		struct lg_binding_sel f = {
 			.ifindex = sel->ifindex,
@@ -393,8 +393,14 @@ int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
 		memcpy(f.duid, sel->duid, sel->duid_len);
 		lg_binding_put_sel(nlh, &f);
 	}
-	return lg_nl_dump_req(nl, nlh, lg_binding_cb, lg_binding_list_reset,
-			      list);
+	return nlh;
+}
+
+int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
+		    struct lg_binding_list *list)
+{
+	return lg_nl_dump_req(nl, lg_binding_dump_msg(nl, sel), lg_binding_cb,
+			      lg_binding_list_reset, list);
 }
 
 int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
@@ -719,12 +725,26 @@ static void print_bindings(const struct lg_binding_list *list)
 	close_json_array();
 }
 
+/* Prints each binding as it comes: a million need not be held in memory. */
+static int lg_binding_print_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct lg_binding_list one = {};
+	int err;
+
+	(void)data;
+	err = lg_binding_cb(nlh, &one);
+	if (!err && one.n)
+		print_binding(NULL, &one.v[0], false);
+	lg_binding_list_free(&one);
+	return err;
+}
+
 static int binding_show(int argc, char **argv)
 {
-	struct lg_binding_list list = {};
 	struct lg_binding_sel sel;
 	struct binding_args a;
 	struct lg_nl nl;
+	bool intr;
 	int ret, err;
 
 	ret = binding_args_parse(argc, argv, SEL_DEV | SEL_DUID, &a);
@@ -734,14 +754,17 @@ static int binding_show(int argc, char **argv)
 		ret = lg_open(&nl);
 	if (ret)
 		return ret;
-	err = lg_binding_dump(&nl, &sel, &list);
+	open_json_array(NULL);
+	err = lg_nl_dump_once(&nl, lg_binding_dump_msg(&nl, &sel),
+			      lg_binding_print_cb, NULL, &intr);
+	close_json_array();
 	if (err) {
 		ret = lg_fail(&nl, err);
 	} else {
-		print_bindings(&list);
+		if (intr)
+			fprintf(stderr, "Dump was interrupted and may be inconsistent.\n");
 		ret = LG_EXIT_OK;
 	}
-	lg_binding_list_free(&list);
 	lg_nl_close(&nl);
 	return ret;
 }

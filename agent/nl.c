@@ -251,6 +251,16 @@ int lg_nl_dump_req(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
 	return -EINTR;
 }
 
+int lg_nl_dump_once(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+		    void *data, bool *intr)
+{
+	int err = lg_nl_send(nl, nlh);
+
+	*intr = false;
+	return err ?: lg_nl_recv(nl, nlh->nlmsg_seq, nl->family_id, cb, data,
+				 intr);
+}
+
 int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
 	       void (*reset)(void *data), void *data)
 {

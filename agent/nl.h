@@ -81,6 +81,14 @@ int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
 	       void (*reset)(void *data), void *data);
 
 /*
+ * A dump done once, each reply to cb as it comes: for output that should
+ * not wait for (or be held in memory until) the end. *intr says whether
+ * the kernel marked it inconsistent.
+ */
+int lg_nl_dump_once(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+		    void *data, bool *intr);
+
+/*
  * Multicast: join a group of the family by name (-ENOENT: the module has
  * no such group), then read events when lg_nl_fd() is readable.
  * lg_nl_read_events() reads one datagram and passes each notification of

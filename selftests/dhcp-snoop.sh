@@ -140,8 +140,6 @@ check_eq "binding show equals Kea's leases" "$(kea_lines)" "$(binding_lines)"
 check_eq "one binding per IA" "2" "$(jq length <<<"$B")"
 check_eq "the subscriber's link-local, as ip shows it" "fe80::ff:fe00:102" \
 	"$(lladdr_of sub)"
-# What the relay's Interface-Id is: dhcrelay -I puts the access
-# interface's ifindex (4 octets, host order) there.
 for t in ia_na ia_pd; do
 	check_eq "$t: where, from whom, through which relay and server" \
 		"ifindex 10
@@ -166,9 +164,10 @@ interface_id_octets \(.interface_id // "" | split(":") | length)
 preferred \(.leases[0].preferred)
 valid \(.leases[0].valid)"')"
 done
-echo "# interface-id: $(bfield "$duid" ia_na .interface_id)"
-read -r na_id na_exp < <(bfield "$duid" ia_na '"\(.id) \(.leases[0].expires)"')
-read -r pd_id pd_exp < <(bfield "$duid" ia_pd '"\(.id) \(.leases[0].expires)"')
+check_eq "both bindings have the same Interface-Id" \
+	"$(bfield "$duid" ia_na .interface_id)" "$(bfield "$duid" ia_pd .interface_id)"
+read -r na_id na_exp <<<"$(bfield "$duid" ia_na '"\(.id) \(.leases[0].expires)"')"
+read -r pd_id pd_exp <<<"$(bfield "$duid" ia_pd '"\(.id) \(.leases[0].expires)"')"
 kea_na_exp=$(kea_leases | awk '$1 == "NA" { print $6 }')
 check "the address expires when Kea's lease does (±2 s: $na_exp vs $kea_na_exp)" \
 	test $((na_exp - kea_na_exp)) -ge -2 -a $((na_exp - kea_na_exp)) -le 2
@@ -182,9 +181,9 @@ step "2. At T1 the subscriber renews: the same bindings expire later."
 client_renew sub eth0
 snap
 check_eq "binding show still equals Kea's leases" "$(kea_lines)" "$(binding_lines)"
-read -r na_id2 na_exp2 na_upd na_cre < <(bfield "$duid" ia_na \
-	'"\(.id) \(.leases[0].expires) \(.updated) \(.created)"')
-read -r pd_id2 pd_exp2 < <(bfield "$duid" ia_pd '"\(.id) \(.leases[0].expires)"')
+read -r na_id2 na_exp2 na_upd na_cre <<<"$(bfield "$duid" ia_na \
+	'"\(.id) \(.leases[0].expires) \(.updated) \(.created)"')"
+read -r pd_id2 pd_exp2 <<<"$(bfield "$duid" ia_pd '"\(.id) \(.leases[0].expires)"')"
 check_eq "same binding IDs after the renewal" "$na_id $pd_id" "$na_id2 $pd_id2"
 check "the address expires later ($na_exp -> $na_exp2)" test "$na_exp2" -gt "$na_exp"
 check "the prefix expires later ($pd_exp -> $pd_exp2)" test "$pd_exp2" -gt "$pd_exp"
@@ -255,6 +254,10 @@ ia_pd $ifx $ifn $(printf '02:00:00:00:%02x:02' "$i") $(lladdr_of "$ns")" \
 	check_eq "$ns: binding show dev $ifn lists only its client" "$d $d" \
 		"$(ip netns exec rtr "$LGCTL" -j binding show dev "$ifn" | jq -r '.[].client_duid' | paste -sd ' ')"
 done
+check_eq "three access links, three Interface-Ids, each on both of its bindings" \
+	"3 6" "$(jq -r '[.[] | .interface_id] | "\(unique | length) \(length)"' <<<"$B")"
+check_eq "each client's bindings share their Interface-Id" "3" \
+	"$(jq -r '[.[] | [.client_duid, .interface_id]] | unique | length' <<<"$B")"
 check_eq "link show counts each link's bindings" "acc0 2 acc1 2 acc2 2" \
 	"$(lg -j link show | jq -r '.[] | select(.role == "access") | "\(.ifname) \(.bindings)"' | paste -sd ' ')"
 
