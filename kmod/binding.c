@@ -75,14 +75,14 @@ struct lg_draft {
 /* lg_binding_apply()'s draft: it runs in softirq, under bindings.lock. */
 static DEFINE_PER_CPU(struct lg_draft, lg_apply_draft);
 
-static time64_t lg_now(void)
+u32 lg_now(void)
 {
 	return ktime_get_boottime_seconds();
 }
 
-time64_t lg_expiry_to_real(time64_t expires)
+time64_t lg_time_to_real(u32 boottime)
 {
-	return ktime_get_real_seconds() + (expires - lg_now());
+	return ktime_get_real_seconds() + ((s64)boottime - lg_now());
 }
 
 static struct lg_net *lg_bindings_net(struct lg_bindings *bs)
@@ -104,15 +104,6 @@ static void lg_draft_drop_lease(struct lg_draft *d, unsigned int i)
 	d->m.n_leases--;
 	memmove(&d->leases[i], &d->leases[i + 1],
 		(d->m.n_leases - i) * sizeof(d->leases[0]));
-}
-
-static void lg_draft_set_expiry(struct lg_draft *d)
-{
-	unsigned int i;
-
-	d->m.next_expiry = LG_FOREVER;
-	for (i = 0; i < d->m.n_leases; i++)
-		d->m.next_expiry = min(d->m.next_expiry, d->leases[i].expires);
 }
 
 static struct lg_binding *lg_binding_build(const struct lg_draft *d)
@@ -176,7 +167,7 @@ static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 /* Another binding on the interface held @key: the server's latest word wins. */
 static void lg_lease_supersede(struct lg_net *ln, struct lg_lease *lease)
 {
-	struct lg_binding *other = lease->binding;
+	struct lg_binding *other = lg_lease_binding(lease);
 	struct lg_draft *d;
 	unsigned int i;
 
@@ -189,7 +180,6 @@ static void lg_lease_supersede(struct lg_net *ln, struct lg_lease *lease)
 	for (i = 0; i < d->m.n_leases; i++)
 		if (!memcmp(&d->leases[i].key, &lease->key, sizeof(lease->key)))
 			lg_draft_drop_lease(d, i--);
-	lg_draft_set_expiry(d);
 	lg_binding_commit(ln, other, d->m.n_leases ? d : NULL,
 			  LG_BINDING_DEL_SUPERSEDED);
 	kfree(d);
@@ -207,7 +197,7 @@ static void lg_binding_index_leases(struct lg_net *ln, struct lg_binding *old,
 		struct lg_lease *lease = &new->leases[i], *prev, *held;
 		int err;
 
-		lease->binding = new;
+		lease->idx = i;
 		lease->indexed = true;
 		prev = lg_binding_find_lease(old, &lease->key);
 		if (prev) {
@@ -239,10 +229,11 @@ static void lg_binding_index_leases(struct lg_net *ln, struct lg_binding *old,
 
 static void lg_binding_wheel_add(struct lg_bindings *bs, struct lg_binding *b)
 {
-	if (b->m.next_expiry == LG_FOREVER)
+	u32 next = lg_binding_next_expiry(b);
+
+	if (next == LG_FOREVER)
 		return;
-	hlist_add_head(&b->wheel,
-		       &bs->wheel[b->m.next_expiry % LG_WHEEL_SIZE]);
+	hlist_add_head(&b->wheel, &bs->wheel[next % LG_WHEEL_SIZE]);
 	if (!delayed_work_pending(&bs->expiry_work))
 		schedule_delayed_work(&bs->expiry_work, HZ);
 }
@@ -378,7 +369,7 @@ static void lg_lease_key_init(struct lg_lease_key *key, int ifindex,
 
 /* Applies one leased or refreshed lease of a REPLY to draft @d. */
 static void lg_draft_apply_lease(struct lg_draft *d, int ifindex,
-				 const struct dhcp6_lease *l, time64_t now)
+				 const struct dhcp6_lease *l, u32 now)
 {
 	struct lg_lease_key key;
 	struct lg_lease *lease;
@@ -405,7 +396,9 @@ static void lg_draft_apply_lease(struct lg_draft *d, int ifindex,
 	lease->key = key;
 	lease->preferred = l->preferred;
 	lease->valid = l->valid;
-	lease->expires = l->valid == U32_MAX ? LG_FOREVER : now + l->valid;
+	/* Far beyond 136 years of uptime is as good as forever. */
+	lease->expires = l->valid >= LG_FOREVER - now ? LG_FOREVER :
+			 now + l->valid;
 }
 
 /* A REPLY granted, refreshed or ended the leases of one IA. */
@@ -416,7 +409,7 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 	const struct dhcp6_ia *ia = u->ia;
 	struct lg_bindings *bs = &ln->bindings;
 	u8 ia_type = ia->type == DHCP6_OPT_IA_NA ? LG_IA_NA : LG_IA_PD;
-	time64_t now = lg_now();
+	u32 now = lg_now();
 	struct lg_binding *old;
 	struct lg_link *link;
 	struct lg_draft *d;
@@ -431,7 +424,7 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 		lg_draft_from(d, old);
 	} else {
 		memset(d, 0, sizeof(*d));
-		d->m.created = ktime_get_real_seconds();
+		d->m.created = now;
 		d->m.ifindex = u->ifindex;
 		d->m.ia_type = ia_type;
 		d->m.iaid = ia->iaid;
@@ -439,7 +432,7 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 		d->m.duid_len = msg->client_id.len;
 		d->duid = msg->client_id.data;
 	}
-	d->m.updated = ktime_get_real_seconds();
+	d->m.updated = now;
 	d->m.client_lladdr = req->lladdr;
 	d->m.has_mac = req->has_mac;
 	memcpy(d->m.mac, req->mac, ETH_ALEN);
@@ -451,7 +444,6 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 
 	for (i = 0; i < ia->n_leases; i++)
 		lg_draft_apply_lease(d, u->ifindex, &ia->leases[i], now);
-	lg_draft_set_expiry(d);
 
 	if (!d->m.n_leases) {
 		if (old)
@@ -495,7 +487,7 @@ void lg_binding_release(struct lg_net *ln, int ifindex,
 
 /* Removes the leases of @b that have expired by @now. */
 static void lg_binding_expire(struct lg_net *ln, struct lg_binding *b,
-			      time64_t now)
+			      u32 now)
 {
 	struct lg_draft *d;
 	unsigned int i, n;
@@ -510,7 +502,6 @@ static void lg_binding_expire(struct lg_net *ln, struct lg_binding *b,
 			lg_draft_drop_lease(d, i--);
 	lg_counter_add(ln->counters, LG_STATS_A_LEASES_EXPIRED,
 		       n - d->m.n_leases);
-	lg_draft_set_expiry(d);
 	lg_binding_commit(ln, b, d->m.n_leases ? d : NULL,
 			  LG_BINDING_DEL_EXPIRED);
 	kfree(d);
@@ -521,18 +512,21 @@ static void lg_expiry_work(struct work_struct *work)
 	struct lg_bindings *bs = container_of(to_delayed_work(work),
 					      struct lg_bindings, expiry_work);
 	struct lg_net *ln = lg_bindings_net(bs);
-	time64_t now = lg_now(), sec;
+	u32 now = lg_now(), sec;
 	unsigned int budget = 4096;
 	struct lg_binding *b;
 	struct hlist_node *tmp;
 
 	spin_lock_bh(&bs->lock);
 	rcu_read_lock();
-	sec = max(bs->wheel_done + 1, now - LG_WHEEL_SIZE + 1);
+	/* Behind by more than a turn: each bucket once is enough. */
+	sec = bs->wheel_done + 1;
+	if (now >= sec && now - sec >= LG_WHEEL_SIZE)
+		sec = now - LG_WHEEL_SIZE + 1;
 	for (; sec <= now; sec++) {
 		hlist_for_each_entry_safe(b, tmp, &bs->wheel[sec % LG_WHEEL_SIZE],
 					  wheel) {
-			if (b->m.next_expiry > now)
+			if (lg_binding_next_expiry(b) > now)
 				continue;
 			/* Mass expiry: let BHs run, come back at once. */
 			if (!budget--)
@@ -636,7 +630,7 @@ const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 			lease = rhashtable_lookup(&ln->bindings.leases, &key,
 						  lg_lease_params);
 			if (lease)
-				return lease->binding;
+				return lg_lease_binding(lease);
 		}
 	}
 	return NULL;
@@ -646,6 +640,10 @@ int lg_bindings_init(struct lg_net *ln)
 {
 	struct lg_bindings *bs = &ln->bindings;
 	int err;
+
+	/* One lease, two DUID-LLTs and dhcrelay's Interface-Id: kmalloc-192. */
+	BUILD_BUG_ON(sizeof(struct lg_binding) + sizeof(struct lg_lease) +
+		     2 * 14 + 4 > 192);
 
 	spin_lock_init(&bs->lock);
 	xa_init_flags(&bs->by_id, XA_FLAGS_LOCK_BH);

@@ -14,7 +14,11 @@ struct lg_net;
 struct lg_link;
 struct sk_buff;
 
-#define LG_FOREVER		S64_MAX		/* expiry of an infinite lease */
+/*
+ * Times in a binding are u32 seconds of CLOCK_BOOTTIME (good for 136
+ * years of uptime), converted for netlink: a binding fits kmalloc-192.
+ */
+#define LG_FOREVER		U32_MAX		/* expiry of an infinite lease */
 #define LG_WHEEL_SIZE		256		/* expiry buckets, one a second */
 
 /* Leases are found by (interface, prefix length, prefix). */
@@ -32,16 +36,15 @@ struct lg_lease {
 	struct lg_lease_key key;
 	u32 preferred;			/* seconds, as granted */
 	u32 valid;
-	time64_t expires;		/* boottime seconds, or LG_FOREVER */
-	struct lg_binding *binding;
+	u32 expires;			/* boottime seconds, or LG_FOREVER */
+	u8 idx;				/* in its binding's leases[] */
 	bool indexed;			/* in lg_bindings.leases (else no memory) */
 };
 
 /* Everything a binding holds but its links into the tables. */
 struct lg_binding_meta {
 	u64 id;
-	time64_t created, updated;	/* realtime seconds */
-	time64_t next_expiry;		/* earliest lease expiry (boottime) */
+	u32 created, updated;		/* boottime seconds */
 	int ifindex;
 	u32 iaid;
 	u8 ia_type;			/* enum lg_ia_type */
@@ -61,11 +64,30 @@ struct lg_binding_meta {
  */
 struct lg_binding {
 	struct rhlist_head node;	/* lg_bindings.by_duid */
-	struct hlist_node wheel;	/* lg_bindings.wheel, if it expires */
-	struct rcu_head rcu;
+	/* Off the wheel before it is freed: the two never overlap. */
+	union {
+		struct hlist_node wheel;	/* lg_bindings.wheel */
+		struct rcu_head rcu;
+	};
 	struct lg_binding_meta m;
 	struct lg_lease leases[];	/* then the DUIDs and interface-id */
 };
+
+static inline struct lg_binding *lg_lease_binding(const struct lg_lease *l)
+{
+	return container_of(l - l->idx, struct lg_binding, leases[0]);
+}
+
+/* The earliest end of a lease of @b, or LG_FOREVER. */
+static inline u32 lg_binding_next_expiry(const struct lg_binding *b)
+{
+	u32 next = LG_FOREVER;
+	unsigned int i;
+
+	for (i = 0; i < b->m.n_leases; i++)
+		next = min(next, b->leases[i].expires);
+	return next;
+}
 
 static inline const u8 *lg_binding_duid(const struct lg_binding *b)
 {
@@ -103,11 +125,11 @@ struct lg_pending {
 };
 
 /*
- * 4-way set-associative: a burst of exchanges that hash to one set evicts
- * the stalest, not the newest. 1024 entries, ~140 KiB, allocated when the
+ * 8-way set-associative: a burst of exchanges that hash to one set evicts
+ * the stalest, not the newest. 2048 entries, ~280 KiB, allocated when the
  * namespace gets its first access interface.
  */
-#define LG_PENDING_WAYS		4
+#define LG_PENDING_WAYS		8
 #define LG_PENDING_SETS		256
 #define LG_PENDING_TTL		(30 * HZ)
 
@@ -122,7 +144,7 @@ struct lg_bindings {
 	u32 count;
 	u32 max;			/* LG_CONFIG_A_MAX_BINDINGS */
 	struct hlist_head wheel[LG_WHEEL_SIZE];
-	time64_t wheel_done;		/* last second the wheel processed */
+	u32 wheel_done;			/* last second the wheel processed */
 	struct delayed_work expiry_work;
 	struct lg_pending *pending;	/* SETS * WAYS; entries under lock */
 };
@@ -166,6 +188,7 @@ const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 						    const struct in6_addr *addr);
 
 /* For replies: CLOCK_REALTIME seconds of a boottime expiry. */
-time64_t lg_expiry_to_real(time64_t expires);
+u32 lg_now(void);
+time64_t lg_time_to_real(u32 boottime);
 
 #endif /* _LG_BINDING_H */

@@ -374,10 +374,10 @@ static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
 	    nla_put_in6_addr(skb, LG_BINDING_A_SERVER_ADDR, &m->server_addr) ||
 	    (m->ifid_len && nla_put(skb, LG_BINDING_A_INTERFACE_ID,
 				    m->ifid_len, lg_binding_ifid(b))) ||
-	    nla_put_u64_64bit(skb, LG_BINDING_A_CREATED, m->created,
-			      LG_BINDING_A_PAD) ||
-	    nla_put_u64_64bit(skb, LG_BINDING_A_UPDATED, m->updated,
-			      LG_BINDING_A_PAD) ||
+	    nla_put_u64_64bit(skb, LG_BINDING_A_CREATED,
+			      lg_time_to_real(m->created), LG_BINDING_A_PAD) ||
+	    nla_put_u64_64bit(skb, LG_BINDING_A_UPDATED,
+			      lg_time_to_real(m->updated), LG_BINDING_A_PAD) ||
 	    (reason && nla_put_u32(skb, LG_BINDING_A_DEL_REASON, reason)))
 		goto err_cancel;
 
@@ -394,7 +394,7 @@ static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
 		    nla_put_u32(skb, LG_LEASE_A_VALID, l->valid) ||
 		    (l->expires != LG_FOREVER &&
 		     nla_put_u64_64bit(skb, LG_LEASE_A_EXPIRES,
-				       lg_expiry_to_real(l->expires),
+				       lg_time_to_real(l->expires),
 				       LG_LEASE_A_PAD)))
 			goto err_cancel;
 		nla_nest_end(skb, lnest);

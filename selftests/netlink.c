@@ -205,7 +205,7 @@ TEST_F(lg, dump_lists_configured_links_in_order)
 }
 
 /* More links than fit in one dump skb: the dump must resume exactly. */
-TEST_F(lg, dump_resumes_across_messages)
+TEST_F_TIMEOUT(lg, dump_resumes_across_messages, 120)
 {
 	const int n = 400;
 	char cmd[128], name[IFNAMSIZ];
