@@ -77,7 +77,8 @@ extern const unsigned int lg_link_stats_names_n;
 
 int lg_counters_parse(const struct nlattr *nest, struct lg_counters *c);
 void lg_counters_print(const struct lg_counters *c,
-		       const struct lg_counter_name *names, unsigned int n);
+		       const struct lg_counter_name *names, unsigned int n,
+		       const char *sep);
 
 /* Links: the model of LG_A_LINK. */
 struct lg_link {

@@ -204,7 +204,7 @@ void print_link(const char *key, const struct lg_link *l)
 		print_string(PRINT_FP, NULL, "%s", "\n   ");
 		open_json_object("stats");
 		lg_counters_print(&l->stats, lg_link_stats_names,
-				  lg_link_stats_names_n);
+				  lg_link_stats_names_n, " ");
 		close_json_object();
 	}
 	print_nl();

@@ -86,8 +86,10 @@ int lg_counters_parse(const struct nlattr *nest, struct lg_counters *c)
 }
 
 /* " label value" per counter in text; "key":value in JSON. */
+/* In text, each counter follows @sep: " " on one line, "\n    " a line each. */
 void lg_counters_print(const struct lg_counters *c,
-		       const struct lg_counter_name *names, unsigned int n)
+		       const struct lg_counter_name *names, unsigned int n,
+		       const char *sep)
 {
 	unsigned int id;
 
@@ -104,7 +106,8 @@ void lg_counters_print(const struct lg_counters *c,
 			snprintf(buf, sizeof(buf), "stat_%u", id);
 			key = label = buf;
 		}
-		print_string(PRINT_FP, NULL, " %s", label);
+		print_string(PRINT_FP, NULL, "%s", sep);
+		print_string(PRINT_FP, NULL, "%s", label);
 		print_u64(PRINT_ANY, key, " %" PRIu64, c->val[id]);
 	}
 }
@@ -137,7 +140,7 @@ static void print_link_stats(const struct lg_link *l)
 	print_uint(PRINT_ANY, "ifindex", "%u:", l->ifindex);
 	print_string(PRINT_ANY, "ifname", " %s", l->ifname);
 	lg_counters_print(&l->stats, lg_link_stats_names,
-			  lg_link_stats_names_n);
+			  lg_link_stats_names_n, " ");
 	print_nl();
 	close_json_object();
 }
@@ -187,7 +190,8 @@ static int stats_show(int argc, char **argv)
 	open_json_object(NULL);
 	if (!dev) {
 		print_string(PRINT_FP, NULL, "%s", "namespace:");
-		lg_counters_print(&ns, lg_stats_names, lg_stats_names_n);
+		lg_counters_print(&ns, lg_stats_names, lg_stats_names_n,
+				  "\n    ");
 		print_nl();
 	}
 	open_json_array("links");
