@@ -279,39 +279,52 @@ out:
 }
 
 /*
- * Returns the DHCPv6 message of @skb, parsed into this CPU's scratch, or
- * NULL if it is none (or malformed: counted). @rx: arriving, so the
- * server port is the destination; else leaving, from the server port.
+ * Finds the UDP payload of a DHCPv6 message in @skb: arriving (@rx), to
+ * the server port; leaving, from it. Cheap, and no scratch: every UDP
+ * packet of a configured interface comes through here.
  */
-static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
-						 struct sk_buff *skb, bool rx)
+static bool lg_dhcp6_locate(struct sk_buff *skb, bool rx, unsigned int *off,
+			    unsigned int *len)
 {
-	struct lg_snoop_scratch *s = this_cpu_ptr(lg_scratch);
-	unsigned int off, len;
-	struct udphdr _uh;
 	const struct udphdr *uh;
-	const u8 *data;
-	enum dhcp6_err err;
+	struct udphdr _uh;
 	int thoff = 0, flags = 0;
 
 	if (ipv6_hdr(skb)->nexthdr == IPPROTO_UDP) {
 		thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
 	} else if (ipv6_find_hdr(skb, &thoff, IPPROTO_UDP, NULL, &flags) !=
 		   IPPROTO_UDP || (flags & IP6_FH_F_FRAG)) {
-		return NULL;	/* not UDP, or a fragment: not snooped */
+		return false;	/* not UDP, or a fragment: not snooped */
 	}
 
 	uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
 	if (!uh)
-		return NULL;
+		return false;
 	if (rx ? uh->dest != htons(DHCP6_SERVER_PORT) :
 		 uh->source != htons(DHCP6_SERVER_PORT))
-		return NULL;
+		return false;
 
-	off = thoff + sizeof(_uh);
-	if (ntohs(uh->len) < sizeof(_uh) || off > skb->len)
-		return NULL;
-	len = min_t(unsigned int, ntohs(uh->len) - sizeof(_uh), skb->len - off);
+	*off = thoff + sizeof(_uh);
+	if (ntohs(uh->len) < sizeof(_uh) || *off > skb->len)
+		return false;
+	*len = min_t(unsigned int, ntohs(uh->len) - sizeof(_uh),
+		     skb->len - *off);
+	return true;
+}
+
+/*
+ * Parses the DHCPv6 message at [@off, @off + @len) of @skb into this CPU's
+ * scratch; NULL if it is too long or malformed (counted). BHs are off.
+ */
+static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
+						 struct sk_buff *skb,
+						 unsigned int off,
+						 unsigned int len)
+{
+	struct lg_snoop_scratch *s = this_cpu_ptr(lg_scratch);
+	enum dhcp6_err err;
+	const u8 *data;
+
 	if (len > LG_SNOOP_MAX) {
 		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_TOO_BIG);
 		return NULL;
@@ -333,10 +346,14 @@ void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 {
 	const struct dhcp6_packet *pkt;
 	u8 role = READ_ONCE(link->role);
+	unsigned int off, len;
+
+	if (!lg_dhcp6_locate(skb, true, &off, &len))
+		return;
 
 	/* The scratch is per CPU: no softirq may run on it meanwhile. */
 	local_bh_disable();
-	pkt = lg_snoop_parse(ln, skb, true);
+	pkt = lg_snoop_parse(ln, skb, off, len);
 	if (!pkt)
 		goto out;
 	lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
@@ -352,9 +369,13 @@ out:
 void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 {
 	const struct dhcp6_packet *pkt;
+	unsigned int off, len;
+
+	if (!lg_dhcp6_locate(skb, false, &off, &len))
+		return;
 
 	local_bh_disable();
-	pkt = lg_snoop_parse(ln, skb, false);
+	pkt = lg_snoop_parse(ln, skb, off, len);
 	if (pkt) {
 		lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
 		lg_snoop_reply(ln, link, skb, &pkt->msg);
