@@ -216,12 +216,19 @@ _dhcp_fail() {
 }
 
 # kea_config VALID RENEW REBIND: prints kea-dhcp6's configuration.
+# Kea serves the relay from srv by default; for a server on the router
+# itself, set LG_KEA_NS=rtr, LG_KEA_INTERFACES='"acc0"' (Kea's JSON list)
+# and LG_KEA_SUBNET_IFACE=acc0 (clients there are not relayed).
 kea_config() {
-	local valid=$1 renew=$2 rebind=$3 dir=$LG_DHCP_DIR i sep=""
+	local valid=$1 renew=$2 rebind=$3 dir=$LG_DHCP_DIR i sep="" ifkey=""
+	local ifaces=${LG_KEA_INTERFACES:-\"eth0/$LG_DHCP_SERVER\"}
+
+	[[ -z ${LG_KEA_SUBNET_IFACE:-} ]] ||
+		ifkey=" \"interface\": \"$LG_KEA_SUBNET_IFACE\","
 	cat <<EOC
 {
 "Dhcp6": {
-    "interfaces-config": { "interfaces": [ "eth0/$LG_DHCP_SERVER" ] },
+    "interfaces-config": { "interfaces": [ $ifaces ] },
     "server-id": { "type": "LL", "htype": 1, "identifier": "020000000f02",
                    "persist": false },
     "data-directory": "$dir",
@@ -240,7 +247,7 @@ kea_config() {
 EOC
 	for i in $LG_DHCP_LINKS; do
 		cat <<EOC
-	$sep{ "id": $((16#$i)), "subnet": "2001:db8:$i::/64",
+	$sep{ "id": $((16#$i)), "subnet": "2001:db8:$i::/64",$ifkey
 	  "pools": [ { "pool": "2001:db8:$i::1000-2001:db8:$i::1fff" } ],
 	  "pd-pools": [ { "prefix": "2001:db8:${i}00::", "prefix-len": 40,
 	                  "delegated-len": 56 } ] }
@@ -258,7 +265,8 @@ EOC
 EOC
 }
 
-# kea_start [VALID [RENEW [REBIND]]]: starts kea-dhcp6 in srv. Lifetimes in
+# kea_start [VALID [RENEW [REBIND]]]: starts kea-dhcp6 in srv (or in
+# $LG_KEA_NS, see kea_config). Lifetimes in
 # seconds: valid (= preferred) 3600 by default, T1 = VALID/2, T2 = 4*VALID/5.
 # Waits until Kea says it started; fails with its log otherwise.
 kea_start() {
@@ -269,7 +277,7 @@ kea_start() {
 	dir=$LG_DHCP_DIR
 	kea_config "$valid" "$renew" "$rebind" >"$dir/kea-dhcp6.conf"
 	: >"$dir/kea.log"
-	_dhcp_bg kea srv "$dir/kea.out" env KEA_PIDFILE_DIR="$dir" \
+	_dhcp_bg kea "${LG_KEA_NS:-srv}" "$dir/kea.out" env KEA_PIDFILE_DIR="$dir" \
 		KEA_LOCKFILE_DIR="$dir" kea-dhcp6 -c "$dir/kea-dhcp6.conf"
 	wait_for _kea_up || {
 		cat "$dir/kea.out" >>"$dir/kea.log"
