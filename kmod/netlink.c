@@ -214,6 +214,18 @@ err_free:
 	return err;
 }
 
+/*
+ * What a dumpit returns after filling @skb: a full skb ends this round and
+ * the next resumes at the cursor; an entry too big for an empty skb, or
+ * another error, ends the dump.
+ */
+static int lg_nl_dump_ret(struct sk_buff *skb, int err)
+{
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
 /* cb->args[0]: the ifindex to resume from. */
 static int lg_nl_link_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
@@ -237,11 +249,7 @@ static int lg_nl_link_get_dumpit(struct sk_buff *skb,
 		cb->args[0] = index + 1;
 	}
 	rcu_read_unlock();
-
-	/* A full skb ends this round; the next one resumes at the cursor. */
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return lg_nl_dump_ret(skb, err);
 }
 
 static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -544,10 +552,7 @@ static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 		cb->args[0] = index + 1;
 	}
 	rcu_read_unlock();
-
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return lg_nl_dump_ret(skb, err);
 }
 
 static int lg_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)

@@ -228,7 +228,11 @@ static void read_stats(uint64_t *out)
 	memcpy(out, stats, sizeof(stats));
 }
 
-/* A full dump of the bindings: messages, bytes, interrupted or not. */
+/*
+ * A full dump of the bindings: messages, bytes, interrupted or not. Not
+ * lg_talk(): reading with a large buffer lets the kernel fill larger dump
+ * skbs, which is what the dump figure should measure.
+ */
 static int dump_all(unsigned long *msgs, unsigned long *bytes, bool *intr)
 {
 	static char buf[256 << 10];
