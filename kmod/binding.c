@@ -582,6 +582,20 @@ int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
 	struct lg_binding *b;
 	int deleted = 0, batch;
 
+	/* An ID names one binding: no need to look at the others. */
+	if (f->has_id) {
+		spin_lock_bh(&bs->lock);
+		rcu_read_lock();
+		b = xa_load(&bs->by_id, f->id);
+		if (b && lg_binding_match(ln, b, f)) {
+			lg_binding_commit(ln, b, NULL, reason);
+			deleted = 1;
+		}
+		rcu_read_unlock();
+		spin_unlock_bh(&bs->lock);
+		return deleted;
+	}
+
 	do {
 		batch = 0;
 		spin_lock_bh(&bs->lock);

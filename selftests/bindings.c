@@ -938,6 +938,26 @@ TEST_F_TIMEOUT(b, admin_delete_by_duid_interface_or_all, 120)
 	EXPECT_EQ(0, self->got.n);
 }
 
+TEST_F_TIMEOUT(b, admin_delete_by_id_takes_only_that_one, 120)
+{
+	uint64_t id, unknown = 1000000;
+
+	roles(self);
+	request(self, REQUEST, &A);
+	reply(self, &A, 3600, 7200);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	id = self->got.b[0].id;
+
+	EXPECT_EQ(-ENOENT, binding_del(self, LG_BINDING_A_ID, &unknown, 8));
+	EXPECT_STREQ("leaseguard: no binding matched", self->ack.msg);
+	ASSERT_EQ(0, binding_del(self, LG_BINDING_A_ID, &id, 8));
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_NE(id, self->got.b[0].id);
+	EXPECT_EQ(LG_IA_PD, self->got.b[0].ia_type);
+}
+
 TEST_F_TIMEOUT(b, losing_the_access_role_or_the_device_flushes, 120)
 {
 	roles(self);
