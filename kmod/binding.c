@@ -13,6 +13,7 @@
  * Leases expire on a wheel of LG_WHEEL_SIZE one-second buckets, turned by
  * a delayed work while there are bindings: no per-packet scanning.
  */
+#include <linux/etherdevice.h>
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -358,8 +359,8 @@ static struct lg_binding *lg_binding_find(struct lg_net *ln, int ifindex,
 	return NULL;
 }
 
-static void lg_lease_key_init(struct lg_lease_key *key, int ifindex,
-			      const u8 *addr, u8 plen)
+void lg_lease_key_init(struct lg_lease_key *key, int ifindex,
+		       const u8 *addr, u8 plen)
 {
 	memset(key, 0, sizeof(*key));
 	ipv6_addr_prefix(&key->prefix, (const struct in6_addr *)addr, plen);
@@ -648,6 +649,38 @@ const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Source validation: does a binding on @link lease @addr? One hash probe
+ * per prefix length in use on the link, whatever the number of bindings.
+ * With @mac (the MAC anchor), the binding must also be that client's.
+ */
+enum lg_savi_result lg_binding_validate_rcu(struct lg_net *ln,
+					    const struct lg_link *link,
+					    const struct in6_addr *addr,
+					    const u8 *mac, bool anchor_mac)
+{
+	enum lg_savi_result res = LG_SAVI_NO_BINDING;
+	const struct lg_binding *b;
+	struct lg_lease_key key;
+	struct lg_lease *lease;
+	unsigned int plen;
+
+	for_each_set_bit(plen, link->plens, LG_PLENS) {
+		lg_lease_key_init(&key, link->ifindex, addr->s6_addr, plen);
+		lease = rhashtable_lookup(&ln->bindings.leases, &key,
+					  lg_lease_params);
+		if (!lease)
+			continue;
+		if (!anchor_mac)
+			return LG_SAVI_VALID;
+		b = lg_lease_binding(lease);
+		if (mac && b->m.has_mac && ether_addr_equal(b->m.mac, mac))
+			return LG_SAVI_VALID;
+		res = LG_SAVI_MAC_MISMATCH;
+	}
+	return res;
 }
 
 int lg_bindings_init(struct lg_net *ln)

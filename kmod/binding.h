@@ -20,6 +20,7 @@ struct sk_buff;
  */
 #define LG_FOREVER		U32_MAX		/* expiry of an infinite lease */
 #define LG_WHEEL_SIZE		256		/* expiry buckets, one a second */
+#define LG_PLENS		129		/* prefix lengths 0..128 */
 
 /* Leases are found by (interface, prefix length, prefix). */
 struct lg_lease_key {
@@ -183,6 +184,19 @@ int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
 		       u8 reason);
 bool lg_binding_match(struct lg_net *ln, const struct lg_binding *b,
 		      const struct lg_binding_filter *f);
+void lg_lease_key_init(struct lg_lease_key *key, int ifindex,
+		       const u8 *addr, u8 plen);
+
+enum lg_savi_result {
+	LG_SAVI_VALID,
+	LG_SAVI_NO_BINDING,
+	LG_SAVI_MAC_MISMATCH,
+};
+
+enum lg_savi_result lg_binding_validate_rcu(struct lg_net *ln,
+					    const struct lg_link *link,
+					    const struct in6_addr *addr,
+					    const u8 *mac, bool anchor_mac);
 const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 						    int ifindex,
 						    const struct in6_addr *addr);

@@ -27,7 +27,10 @@ typedef unsigned short u16;
 typedef unsigned int u32;
 #endif
 
-/* Message types (RFC 8415 section 7.3). */
+#define DHCP6_CLIENT_PORT	546
+#define DHCP6_SERVER_PORT	547
+
+/* Message types (RFC 8415 section 7.3 and the IANA registry). */
 enum dhcp6_msg_type {
 	DHCP6_SOLICIT = 1,
 	DHCP6_ADVERTISE = 2,
@@ -46,6 +49,8 @@ enum dhcp6_msg_type {
 	DHCP6_LEASEQUERY_REPLY = 15,
 	DHCP6_LEASEQUERY_DONE = 16,
 	DHCP6_LEASEQUERY_DATA = 17,
+	DHCP6_DHCPV4_RESPONSE = 21,	/* RFC 7341 */
+	DHCP6_ADDR_REG_REPLY = 37,	/* RFC 9686 */
 };
 
 /* Option codes. */

@@ -39,8 +39,11 @@ static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	lg_link_count_rx(link, skb->len);
+	if (READ_ONCE(link->role) == LG_ROLE_ACCESS &&
+	    lg_savi_rx(ln, link, skb) == NF_DROP)
+		return NF_DROP;
 	if (lg_maybe_udp(skb))
-		lg_snoop_rx(ln, link, skb);
+		return lg_snoop_rx(ln, link, skb);
 	return NF_ACCEPT;
 }
 
@@ -66,9 +69,9 @@ static const struct nf_hook_ops lg_nf_ops[] = {
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_PRE_ROUTING,
 		/*
-		 * Before defragmentation: every fragment is seen (and, with
-		 * source validation, dropped before reassembly costs
-		 * anything).
+		 * Before defragmentation: every fragment is seen, and source
+		 * validation drops before reassembly or conntrack cost
+		 * anything.
 		 */
 		.priority	= NF_IP6_PRI_RAW_BEFORE_DEFRAG,
 	},

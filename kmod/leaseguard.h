@@ -18,8 +18,19 @@ struct lg_link {
 	u32 max_bindings;		/* LG_LINK_A_MAX_BINDINGS */
 	u32 n_bindings;			/* under bindings.lock */
 	/* Prefix lengths of the leases here: a lookup probes only these. */
-	u32 plen_refs[129];		/* under bindings.lock */
-	DECLARE_BITMAP(plens, 129);	/* read locklessly */
+	u32 plen_refs[LG_PLENS];	/* under bindings.lock */
+	DECLARE_BITMAP(plens, LG_PLENS);	/* read locklessly */
+
+	/* Source validation (savi.c); the policy fields are read locklessly. */
+	u8 savi_mode;			/* enum lg_savi_mode */
+	u8 savi_anchor;			/* enum lg_savi_anchor */
+	bool dhcp6_shield;
+	bool release_trusted;
+	u32 n_static;			/* under RTNL */
+	struct list_head statics;	/* lg_savi_entry.list; RTNL, RCU */
+	u16 static_plen_refs[LG_PLENS];	/* under RTNL */
+	DECLARE_BITMAP(static_plens, LG_PLENS);
+
 	struct lg_counters __percpu *counters;	/* LG_LINK_STATS_A_* */
 	struct rcu_head rcu;
 };
@@ -36,6 +47,9 @@ struct lg_net {
 	u32 links_gen;			/* bumped on every change; dump seq */
 	struct lg_counters __percpu *counters;	/* LG_STATS_A_* */
 	struct lg_bindings bindings;
+	struct rhashtable savi_statics;	/* lg_savi_entry by lg_lease_key */
+	u8 release_request_type;	/* LG_CONFIG_A_RELEASE_*_TYPE */
+	u8 release_reply_type;
 };
 
 extern unsigned int lg_net_id;
@@ -50,6 +64,10 @@ struct lg_link_cfg {
 	bool has_role;
 	u8 role;
 	u32 max_bindings;		/* 0: keep */
+	s8 savi_mode;			/* -1: keep, for all four */
+	s8 savi_anchor;
+	s8 dhcp6_shield;
+	s8 release_trusted;
 };
 
 struct lg_link *lg_link_lookup_rcu(struct lg_net *ln, int ifindex);
@@ -62,10 +80,32 @@ void lg_links_flush(struct lg_net *ln);
 int lg_link_notifier_register(void);
 void lg_link_notifier_unregister(void);
 
+/* savi.c */
+struct lg_savi_entry {
+	struct rhash_head node;		/* lg_net.savi_statics */
+	struct list_head list;		/* lg_link.statics */
+	struct lg_lease_key key;
+	struct rcu_head rcu;
+};
+
+int lg_savi_init(struct lg_net *ln);
+void lg_savi_destroy(struct lg_net *ln);
+unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
+			struct sk_buff *skb);
+int lg_savi_add(struct lg_net *ln, struct lg_link *link,
+		const struct in6_addr *prefix, u8 plen,
+		struct netlink_ext_ack *extack);
+int lg_savi_del(struct lg_net *ln, struct lg_link *link,
+		const struct in6_addr *prefix, u8 plen,
+		struct netlink_ext_ack *extack);
+void lg_savi_flush_link(struct lg_net *ln, struct lg_link *link);
+bool lg_release_type(const struct lg_net *ln, u8 type);
+
 /* snoop.c */
 int lg_snoop_init(void);
 void lg_snoop_exit(void);
-void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb);
+unsigned int lg_snoop_rx(struct lg_net *ln, struct lg_link *link,
+			 struct sk_buff *skb);
 void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb);
 
 /* hook.c */

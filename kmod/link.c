@@ -2,6 +2,7 @@
 /*
  * Per-interface configuration: which interfaces are access or upstream.
  */
+#include <linux/if_arp.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -52,6 +53,7 @@ static void lg_links_changed(struct lg_net *ln)
 
 static void lg_link_remove(struct lg_net *ln, struct lg_link *link)
 {
+	lg_savi_flush_link(ln, link);
 	xa_erase(&ln->links, link->ifindex);
 	lg_links_changed(ln);
 	call_rcu(&link->rcu, lg_link_free_rcu);
@@ -74,6 +76,8 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	link->ifindex = dev->ifindex;
 	link->role = role;
 	link->max_bindings = LG_LINK_MAX_BINDINGS_DEFAULT;
+	link->dhcp6_shield = true;	/* RFC 7610: on unless turned off */
+	INIT_LIST_HEAD(&link->statics);
 
 	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL);
 	if (err)
@@ -85,6 +89,23 @@ err_free_counters:
 err_free_link:
 	kfree(link);
 	return ERR_PTR(err);
+}
+
+/* A policy field of @cfg: -1 keeps the value. True if it changed. */
+static bool lg_link_set_u8(u8 *field, s8 value)
+{
+	if (value < 0 || *field == value)
+		return false;
+	WRITE_ONCE(*field, value);
+	return true;
+}
+
+static bool lg_link_set_bool(bool *field, s8 value)
+{
+	if (value < 0 || *field == !!value)
+		return false;
+	WRITE_ONCE(*field, !!value);
+	return true;
 }
 
 /* Applies @cfg to @dev; absent fields keep their value. Caller holds RTNL. */
@@ -99,6 +120,10 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 
 	if (dev->flags & IFF_LOOPBACK) {
 		NL_SET_ERR_MSG_MOD(extack, "a loopback interface cannot have a role");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->savi_anchor == LG_SAVI_ANCHOR_MAC && dev->type != ARPHRD_ETHER) {
+		NL_SET_ERR_MSG_MOD(extack, "a MAC anchor needs an Ethernet interface");
 		return -EOPNOTSUPP;
 	}
 
@@ -132,15 +157,22 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 	} else if (link->role != role) {
 		/* Readers see the new role before its bindings go. */
 		WRITE_ONCE(link->role, role);
-		if (role != LG_ROLE_ACCESS)
+		if (role != LG_ROLE_ACCESS) {
+			lg_savi_flush_link(ln, link);
 			lg_bindings_flush_link(ln, dev->ifindex,
 					       LG_BINDING_DEL_INTERFACE);
+		}
 		changed = true;
 	}
 	if (cfg->max_bindings && cfg->max_bindings != link->max_bindings) {
 		WRITE_ONCE(link->max_bindings, cfg->max_bindings);
 		changed = true;
 	}
+	changed |= lg_link_set_u8(&link->savi_mode, cfg->savi_mode);
+	changed |= lg_link_set_u8(&link->savi_anchor, cfg->savi_anchor);
+	changed |= lg_link_set_bool(&link->dhcp6_shield, cfg->dhcp6_shield);
+	changed |= lg_link_set_bool(&link->release_trusted,
+				    cfg->release_trusted);
 	if (!changed)
 		return 0;
 	lg_links_changed(ln);

@@ -26,11 +26,17 @@ static int __net_init lg_net_init(struct net *net)
 	if (err)
 		goto err_free_counters;
 
-	err = lg_hooks_register(net);
+	err = lg_savi_init(ln);
 	if (err)
 		goto err_destroy_bindings;
+
+	err = lg_hooks_register(net);
+	if (err)
+		goto err_destroy_savi;
 	return 0;
 
+err_destroy_savi:
+	lg_savi_destroy(ln);
 err_destroy_bindings:
 	lg_bindings_destroy(ln);
 err_free_counters:
@@ -46,6 +52,7 @@ static void __net_exit lg_net_exit(struct net *net)
 	lg_hooks_unregister(net);
 	lg_bindings_destroy(ln);
 	lg_links_flush(ln);
+	lg_savi_destroy(ln);
 	lg_counters_free(ln->counters);
 }
 

@@ -38,11 +38,29 @@ static const struct nla_policy lg_link_set_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_ROLE]	= NLA_POLICY_MAX(NLA_U32, LG_ROLE_MAX),
 	[LG_LINK_A_MAX_BINDINGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &lg_max_bindings_range),
+	[LG_LINK_A_SAVI_MODE]	= NLA_POLICY_MAX(NLA_U32, LG_SAVI_MODE_MAX),
+	[LG_LINK_A_SAVI_ANCHOR]	= NLA_POLICY_MAX(NLA_U32, LG_SAVI_ANCHOR_MAX),
+	[LG_LINK_A_DHCP6_SHIELD] = NLA_POLICY_MAX(NLA_U8, 1),
+	[LG_LINK_A_RELEASE_TRUSTED] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy lg_config_policy[LG_CONFIG_A_MAX + 1] = {
 	[LG_CONFIG_A_MAX_BINDINGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &lg_max_bindings_range),
+	/* 1..37 are IANA's (RFC 8415 and its extensions). */
+	[LG_CONFIG_A_RELEASE_REQUEST_TYPE] = NLA_POLICY_RANGE(NLA_U32, 38, 255),
+	[LG_CONFIG_A_RELEASE_REPLY_TYPE] = NLA_POLICY_RANGE(NLA_U32, 38, 255),
+};
+
+/* A static SAVI entry; the dump's filter takes the interface only. */
+static const struct nla_policy lg_savi_policy[LG_SAVI_A_MAX + 1] = {
+	[LG_SAVI_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[LG_SAVI_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_SAVI_A_PLEN]	= NLA_POLICY_MAX(NLA_U32, 128),
+};
+
+static const struct nla_policy lg_savi_dump_policy[LG_SAVI_A_MAX + 1] = {
+	[LG_SAVI_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 /* Get (by ID or address) and the dump's filter (interface, DUID). */
@@ -85,6 +103,14 @@ static const struct nla_policy lg_cmd_binding_del_policy[LG_A_MAX + 1] = {
 	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_del_policy),
 };
 
+static const struct nla_policy lg_cmd_savi_policy[LG_A_MAX + 1] = {
+	[LG_A_SAVI]		= NLA_POLICY_NESTED(lg_savi_policy),
+};
+
+static const struct nla_policy lg_cmd_savi_dump_policy[LG_A_MAX + 1] = {
+	[LG_A_SAVI]		= NLA_POLICY_NESTED(lg_savi_dump_policy),
+};
+
 /* STATS_GET and CONFIG_GET take no attributes: every one is unsupported. */
 static const struct nla_policy lg_cmd_no_attrs_policy[LG_A_MAX + 1] = {};
 
@@ -114,6 +140,16 @@ static int lg_nl_link_fill(struct sk_buff *skb, const struct lg_link *link,
 				READ_ONCE(link->max_bindings)) ||
 		    nla_put_u32(skb, LG_LINK_A_BINDINGS,
 				READ_ONCE(link->n_bindings)) ||
+		    nla_put_u32(skb, LG_LINK_A_SAVI_MODE,
+				READ_ONCE(link->savi_mode)) ||
+		    nla_put_u32(skb, LG_LINK_A_SAVI_ANCHOR,
+				READ_ONCE(link->savi_anchor)) ||
+		    nla_put_u8(skb, LG_LINK_A_DHCP6_SHIELD,
+			       READ_ONCE(link->dhcp6_shield)) ||
+		    nla_put_u8(skb, LG_LINK_A_RELEASE_TRUSTED,
+			       READ_ONCE(link->release_trusted)) ||
+		    nla_put_u32(skb, LG_LINK_A_SAVI_ENTRIES,
+				READ_ONCE(link->n_static)) ||
 		    lg_counters_put(skb, LG_LINK_A_STATS, link->counters,
 				    __LG_LINK_STATS_A_MAX, LG_LINK_STATS_A_PAD))
 			goto err_cancel;
@@ -256,13 +292,26 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lg_net *ln = lg_net(genl_info_net(info));
 	struct nlattr *tb[LG_LINK_A_MAX + 1];
-	struct lg_link_cfg cfg = {};
+	struct lg_link_cfg cfg = {
+		.savi_mode = -1,
+		.savi_anchor = -1,
+		.dhcp6_shield = -1,
+		.release_trusted = -1,
+	};
 	struct net_device *dev;
 	int err;
 
 	err = lg_nl_parse_link(info, lg_link_set_policy, tb);
 	if (err)
 		return err;
+	if (tb[LG_LINK_A_SAVI_MODE])
+		cfg.savi_mode = nla_get_u32(tb[LG_LINK_A_SAVI_MODE]);
+	if (tb[LG_LINK_A_SAVI_ANCHOR])
+		cfg.savi_anchor = nla_get_u32(tb[LG_LINK_A_SAVI_ANCHOR]);
+	if (tb[LG_LINK_A_DHCP6_SHIELD])
+		cfg.dhcp6_shield = nla_get_u8(tb[LG_LINK_A_DHCP6_SHIELD]);
+	if (tb[LG_LINK_A_RELEASE_TRUSTED])
+		cfg.release_trusted = nla_get_u8(tb[LG_LINK_A_RELEASE_TRUSTED]);
 	if (tb[LG_LINK_A_ROLE]) {
 		cfg.has_role = true;
 		cfg.role = nla_get_u32(tb[LG_LINK_A_ROLE]);
@@ -323,7 +372,11 @@ static int lg_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	nest = nla_nest_start(msg, LG_A_CONFIG);
 	if (!nest || nla_put_u32(msg, LG_CONFIG_A_MAX_BINDINGS,
-				 READ_ONCE(ln->bindings.max)))
+				 READ_ONCE(ln->bindings.max)) ||
+	    nla_put_u32(msg, LG_CONFIG_A_RELEASE_REQUEST_TYPE,
+			READ_ONCE(ln->release_request_type)) ||
+	    nla_put_u32(msg, LG_CONFIG_A_RELEASE_REPLY_TYPE,
+			READ_ONCE(ln->release_reply_type)))
 		goto err_free;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -338,6 +391,7 @@ static int lg_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lg_net *ln = lg_net(genl_info_net(info));
 	struct nlattr *tb[LG_CONFIG_A_MAX + 1];
+	u8 request, reply;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, LG_A_CONFIG))
@@ -346,9 +400,27 @@ static int lg_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			       lg_config_policy, info->extack);
 	if (err)
 		return err;
+
+	/* Serialized by RTNL: two setters must not interleave the check. */
+	rtnl_lock();
+	request = tb[LG_CONFIG_A_RELEASE_REQUEST_TYPE] ?
+		  nla_get_u32(tb[LG_CONFIG_A_RELEASE_REQUEST_TYPE]) :
+		  ln->release_request_type;
+	reply = tb[LG_CONFIG_A_RELEASE_REPLY_TYPE] ?
+		nla_get_u32(tb[LG_CONFIG_A_RELEASE_REPLY_TYPE]) :
+		ln->release_reply_type;
+	if (request == reply) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "RELEASE-REQUEST and its reply need two types");
+		rtnl_unlock();
+		return -EINVAL;
+	}
+	WRITE_ONCE(ln->release_request_type, request);
+	WRITE_ONCE(ln->release_reply_type, reply);
 	if (tb[LG_CONFIG_A_MAX_BINDINGS])
 		WRITE_ONCE(ln->bindings.max,
 			   nla_get_u32(tb[LG_CONFIG_A_MAX_BINDINGS]));
+	rtnl_unlock();
 	return 0;
 }
 
@@ -602,6 +674,165 @@ static int lg_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int lg_nl_savi_fill(struct sk_buff *skb, struct lg_net *ln,
+			   const struct lg_savi_entry *e, u32 portid, u32 seq,
+			   struct netlink_callback *cb)
+{
+	struct net_device *dev;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &lg_genl_family, NLM_F_MULTI,
+			  LG_CMD_SAVI_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+
+	dev = dev_get_by_index_rcu(ln->net, e->key.ifindex);
+	nest = nla_nest_start(skb, LG_A_SAVI);
+	if (!nest ||
+	    nla_put_u32(skb, LG_SAVI_A_IFINDEX, e->key.ifindex) ||
+	    (dev && nla_put_string(skb, LG_SAVI_A_IFNAME, dev->name)) ||
+	    nla_put_in6_addr(skb, LG_SAVI_A_ADDR, &e->key.prefix) ||
+	    nla_put_u32(skb, LG_SAVI_A_PLEN, e->key.plen)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: ifindex to resume from; [1]: entries of it already sent. */
+static int lg_nl_savi_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct lg_net *ln = lg_net(sock_net(skb->sk));
+	struct nlattr *tb[LG_SAVI_A_MAX + 1] = {};
+	struct lg_savi_entry *e;
+	unsigned long index;
+	struct lg_link *link;
+	long skip;
+	int err = 0;
+
+	if (info->attrs[LG_A_SAVI]) {
+		err = nla_parse_nested(tb, LG_SAVI_A_MAX,
+				       info->attrs[LG_A_SAVI],
+				       lg_savi_dump_policy, cb->extack);
+		if (err)
+			return err;
+	}
+
+	rcu_read_lock();
+	cb->seq = READ_ONCE(ln->links_gen);
+	xa_for_each_start(&ln->links, index, link, cb->args[0]) {
+		if (tb[LG_SAVI_A_IFINDEX] &&
+		    index != nla_get_u32(tb[LG_SAVI_A_IFINDEX]))
+			continue;
+		if (index != cb->args[0]) {
+			cb->args[0] = index;
+			cb->args[1] = 0;
+		}
+		skip = cb->args[1];
+		list_for_each_entry_rcu(e, &link->statics, list) {
+			if (skip-- > 0)
+				continue;
+			err = lg_nl_savi_fill(skb, ln, e,
+					      NETLINK_CB(cb->skb).portid,
+					      cb->nlh->nlmsg_seq, cb);
+			if (err)
+				goto out;
+			cb->args[1]++;
+		}
+	}
+	cb->args[0] = ULONG_MAX;
+out:
+	rcu_read_unlock();
+	return lg_nl_dump_ret(skb, err);
+}
+
+/* Parses LG_A_SAVI of an add or del; returns the access link, RTNL held. */
+static struct lg_link *lg_nl_savi_parse(struct genl_info *info,
+					struct nlattr **tb)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct net_device *dev;
+	struct lg_link *link;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, LG_A_SAVI))
+		return ERR_PTR(-EINVAL);
+	err = nla_parse_nested(tb, LG_SAVI_A_MAX, info->attrs[LG_A_SAVI],
+			       lg_savi_policy, info->extack);
+	if (err)
+		return ERR_PTR(err);
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[LG_A_SAVI], tb,
+			      LG_SAVI_A_IFINDEX) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[LG_A_SAVI], tb,
+			      LG_SAVI_A_ADDR) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[LG_A_SAVI], tb,
+			      LG_SAVI_A_PLEN)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "an entry needs interface, address and length");
+		return ERR_PTR(-EINVAL);
+	}
+
+	dev = __dev_get_by_index(ln->net, nla_get_u32(tb[LG_SAVI_A_IFINDEX]));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[LG_SAVI_A_IFINDEX],
+				    "no such interface");
+		return ERR_PTR(-ENODEV);
+	}
+	link = xa_load(&ln->links, dev->ifindex);
+	if (!link || link->role != LG_ROLE_ACCESS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[LG_SAVI_A_IFINDEX],
+				    "not an access interface");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return link;
+}
+
+static int lg_nl_savi_change(struct genl_info *info, bool add)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct nlattr *tb[LG_SAVI_A_MAX + 1];
+	const struct in6_addr *prefix;
+	struct lg_link *link;
+	u8 plen;
+	int err;
+
+	rtnl_lock();
+	link = lg_nl_savi_parse(info, tb);
+	if (IS_ERR(link)) {
+		err = PTR_ERR(link);
+		goto out;
+	}
+	prefix = nla_data(tb[LG_SAVI_A_ADDR]);
+	plen = nla_get_u32(tb[LG_SAVI_A_PLEN]);
+	err = add ? lg_savi_add(ln, link, prefix, plen, info->extack) :
+		    lg_savi_del(ln, link, prefix, plen, info->extack);
+	if (!err) {
+		WRITE_ONCE(ln->links_gen, ln->links_gen + 1);
+		lg_nl_notify_link(ln, link,
+				  __dev_get_by_index(ln->net, link->ifindex),
+				  LG_CMD_LINK_NTF);
+	}
+out:
+	rtnl_unlock();
+	return err;
+}
+
+static int lg_nl_savi_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return lg_nl_savi_change(info, true);
+}
+
+static int lg_nl_savi_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return lg_nl_savi_change(info, false);
+}
+
 static const struct genl_ops lg_genl_ops[] = {
 	{
 		.cmd		= LG_CMD_LINK_GET,
@@ -647,6 +878,26 @@ static const struct genl_ops lg_genl_ops[] = {
 		.cmd		= LG_CMD_BINDING_DEL,
 		.doit		= lg_nl_binding_del_doit,
 		.policy		= lg_cmd_binding_del_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= LG_CMD_SAVI_GET,
+		.dumpit		= lg_nl_savi_get_dumpit,
+		.policy		= lg_cmd_savi_dump_policy,
+		.maxattr	= LG_A_MAX,
+	},
+	{
+		.cmd		= LG_CMD_SAVI_ADD,
+		.doit		= lg_nl_savi_add_doit,
+		.policy		= lg_cmd_savi_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= LG_CMD_SAVI_DEL,
+		.doit		= lg_nl_savi_del_doit,
+		.policy		= lg_cmd_savi_policy,
 		.maxattr	= LG_A_MAX,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},

@@ -23,8 +23,6 @@
 
 #include "leaseguard.h"
 
-#define DHCP6_CLIENT_PORT	546
-#define DHCP6_SERVER_PORT	547
 #define LG_SNOOP_MAX		2048	/* longer messages are not snooped */
 
 struct lg_snoop_scratch {
@@ -341,15 +339,31 @@ static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
 	return &s->pkt;
 }
 
-/* From the receive hook: a packet arrived on a configured interface. */
-void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
+/*
+ * DHCPv6-Shield, for what only parsing shows: a RELEASE-REQUEST (or its
+ * reply) wrapped in a RELAY-FORW by a relay below us.
+ */
+static bool lg_relayed_release(struct lg_net *ln, const struct lg_link *link,
+			       const struct dhcp6_packet *pkt)
+{
+	return pkt->n_relays && READ_ONCE(link->dhcp6_shield) &&
+	       !READ_ONCE(link->release_trusted) &&
+	       lg_release_type(ln, pkt->msg.type);
+}
+
+/*
+ * From the receive hook: a packet arrived on a configured interface.
+ * Returns NF_DROP only for what DHCPv6-Shield drops.
+ */
+unsigned int lg_snoop_rx(struct lg_net *ln, struct lg_link *link,
+			 struct sk_buff *skb)
 {
 	const struct dhcp6_packet *pkt;
 	u8 role = READ_ONCE(link->role);
-	unsigned int off, len;
+	unsigned int off, len, verdict = NF_ACCEPT;
 
 	if (!lg_dhcp6_locate(skb, true, &off, &len))
-		return;
+		return NF_ACCEPT;
 
 	/* The scratch is per CPU: no softirq may run on it meanwhile. */
 	local_bh_disable();
@@ -357,12 +371,31 @@ void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 	if (!pkt)
 		goto out;
 	lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
-	if (role == LG_ROLE_ACCESS)
+	if (role == LG_ROLE_ACCESS) {
+		if (lg_relayed_release(ln, link, pkt)) {
+			lg_counter_inc(link->counters,
+				       LG_LINK_STATS_A_SHIELD_DROP_RELEASE);
+			verdict = NF_DROP;
+			goto out;
+		}
 		lg_snoop_request(ln, link, skb, pkt);
-	else if (pkt->n_relays)
+	} else if (pkt->n_relays) {
 		lg_snoop_relay_reply(ln, skb, pkt);
+	}
 out:
 	local_bh_enable();
+	return verdict;
+}
+
+/* Did @skb come in from a subscriber (and is now forwarded)? */
+static bool lg_from_access(struct lg_net *ln, const struct sk_buff *skb)
+{
+	struct lg_link *in;
+
+	if (!skb->skb_iif)
+		return false;	/* made on this machine */
+	in = lg_link_lookup_rcu(ln, skb->skb_iif);
+	return in && READ_ONCE(in->role) == LG_ROLE_ACCESS;
 }
 
 /* From the transmit hook: a packet leaves through an access interface. */
@@ -373,6 +406,14 @@ void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 
 	if (!lg_dhcp6_locate(skb, false, &off, &len))
 		return;
+	/*
+	 * A server message that a subscriber sent to another one (with
+	 * DHCPv6-Shield off) must not teach us a lease.
+	 */
+	if (lg_from_access(ln, skb)) {
+		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_REPLY_FROM_ACCESS);
+		return;
+	}
 
 	local_bh_disable();
 	pkt = lg_snoop_parse(ln, skb, off, len);

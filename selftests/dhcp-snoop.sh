@@ -15,8 +15,9 @@
 # show` lists exactly Kea's leases; a renewal moves the expiry of the same
 # bindings; a RELEASE removes them; a client that goes away silently loses
 # them at the end of the valid lifetime; three subscribers on three access
-# interfaces are kept apart; and `lgctl monitor` saw every one of these
-# changes.
+# interfaces are kept apart; `lgctl monitor` saw every one of these
+# changes; and in enforce mode a subscriber's packets pass only from what
+# it was leased, until it releases it.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -278,6 +279,34 @@ check_eq "no other event" 0 "$(mon_count '.event != "new" and .event != "upd" an
 check_eq "every upd is of a binding the monitor saw created" "[]" \
 	"$(mon -sc '([.[] | select(.event == "new") | .binding.id]) as $n |
 		[.[] | select(.event == "upd") | .binding.id | select(. as $i | $n | index($i) | not)] | unique')"
+
+# ---------------------------------------------------------------------------
+step "7. Source validation: a subscriber may send only from what it was leased."
+for l in acc0 acc1 acc2; do lg link set dev $l savi enforce; done
+# The delegated prefix, used behind the subscriber (the agent's routes, by hand).
+n ip -n sub addr add 2001:db8:100::1/128 dev lo
+n ip -n rtr route add 2001:db8:100::/56 via fe80::ff:fe00:102 dev acc0
+n ip -n srv route add 2001:db8:100::/40 via 2001:db8:f::1
+ping_from() { nsx sub ping -6 -c 1 -W 5 -I "$1" 2001:db8:f::2 >/dev/null 2>&1; }
+drops() { lg -j link show dev acc0 | jq ".[0].stats.$1"; }
+check "the leased address reaches the server" ping_from 2001:db8:1::1000
+check "an address of the delegated prefix reaches the server" ping_from 2001:db8:100::1
+d0=$(drops savi_drop_source)
+check_fails "the subscriber's unleased static address is dropped" 1 ping_from 2001:db8:1::2
+n ip -n sub addr add 2001:db8:2::1000/128 dev lo
+check_fails "sub2's leased address, sent from sub, is dropped" 1 ping_from 2001:db8:2::1000
+check "both drops were counted" test "$(drops savi_drop_source)" -ge $((d0 + 2))
+lg link set dev acc0 savi monitor
+m0=$(drops savi_monitored)
+check "monitor mode lets the unleased address through" ping_from 2001:db8:1::2
+check "and counts it" test "$(drops savi_monitored)" -gt "$m0"
+lg link set dev acc0 savi enforce
+client_release sub eth0
+n ip -n sub addr add 2001:db8:1::1000/128 dev lo	# dhclient removed it
+check_fails "after the release the address is dropped again" 1 ping_from 2001:db8:1::1000
+check_fails "and so is the prefix" 1 ping_from 2001:db8:100::1
+check "sub2 still reaches the server from its lease" \
+	nsx sub2 ping -6 -c 1 -W 5 -I 2001:db8:2::1000 2001:db8:f::2
 
 step "The clients stop; the module unloads with bindings present."
 dhcp_cleanup

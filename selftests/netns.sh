@@ -37,7 +37,7 @@ echo "# The router learns which interface is which."
 lg link set dev acc0 role access
 lg link set dev up0 role upstream
 check_eq "link show lists both interfaces" \
-	"10: acc0 role access bindings 0 max-bindings 65536
+	"10: acc0 role access bindings 0 max-bindings 65536 savi off anchor none shield on trust-release off entries 0
 11: up0 role upstream" "$(lg link show)"
 check_eq "link show dev picks one" "11: up0 role upstream" \
 	"$(lg link show dev up0)"
@@ -70,7 +70,7 @@ echo "# Bad words get a reason and a meaningful exit code."
 check_fails "unknown role is a usage error" 2 lg link set dev acc0 role wizard
 check_fails "unknown device is an error" 1 lg link set dev nosuch0 role access
 check_eq "config unchanged after the errors" \
-	"10: acc0 role access bindings 0 max-bindings 65536" \
+	"10: acc0 role access bindings 0 max-bindings 65536 savi off anchor none shield on trust-release off entries 0" \
 	"$(lg link show dev acc0)"
 
 echo "# An interface that goes away takes its configuration with it."

@@ -46,6 +46,11 @@
  *       LG_LINK_A_BINDINGS: NLA_U32, bindings on the interface when the
  *                          message was built (a snapshot: a change of the
  *                          count alone sends no notification)
+ *       LG_LINK_A_SAVI_MODE: NLA_U32, enum lg_savi_mode
+ *       LG_LINK_A_SAVI_ANCHOR: NLA_U32, enum lg_savi_anchor
+ *       LG_LINK_A_DHCP6_SHIELD: NLA_U8, 0 or 1
+ *       LG_LINK_A_RELEASE_TRUSTED: NLA_U8, 0 or 1
+ *       LG_LINK_A_SAVI_ENTRIES: NLA_U32, static entries on the interface
  *       LG_LINK_A_STATS:   NLA_NESTED, the interface's counters:
  *         LG_LINK_STATS_A_*: NLA_U64 each (enum lg_link_stats_attrs)
  *   Errors: -ENODEV when the interface does not exist, -ENOENT when it
@@ -67,7 +72,13 @@
  *       LG_LINK_A_MAX_BINDINGS: NLA_U32, 1..LG_MAX_BINDINGS_LIMIT: at most
  *                          this many bindings on the interface (default
  *                          LG_LINK_MAX_BINDINGS_DEFAULT)
- *   Reply: the ACK only. Role none on an interface that has no
+ *       LG_LINK_A_SAVI_MODE: NLA_U32, enum lg_savi_mode (default off)
+ *       LG_LINK_A_SAVI_ANCHOR: NLA_U32, enum lg_savi_anchor (default none)
+ *       LG_LINK_A_DHCP6_SHIELD: NLA_U8, 0 or 1 (default 1)
+ *       LG_LINK_A_RELEASE_TRUSTED: NLA_U8, 0 or 1 (default 0)
+ *   The last four apply to access interfaces only (see "Source-address
+ *   validation" below); any role keeps them, so that a role change does
+ *   not lose them. Reply: the ACK only. Role none on an interface that has no
  *   configuration succeeds and changes nothing.
  *   An interface that stops being an access interface loses its bindings
  *   (LG_BINDING_DEL_INTERFACE). Lowering the limit keeps the bindings
@@ -91,6 +102,8 @@
  *   Request: no attributes. Reply:
  *     LG_A_CONFIG: NLA_NESTED
  *       LG_CONFIG_A_MAX_BINDINGS: NLA_U32
+ *       LG_CONFIG_A_RELEASE_REQUEST_TYPE: NLA_U32
+ *       LG_CONFIG_A_RELEASE_REPLY_TYPE: NLA_U32
  *
  * LG_CMD_CONFIG_SET (GENL_UNS_ADMIN_PERM)
  *   Change the namespace-wide configuration; absent attributes keep their
@@ -99,9 +112,17 @@
  *       LG_CONFIG_A_MAX_BINDINGS: NLA_U32, 1..LG_MAX_BINDINGS_LIMIT: at most
  *                          this many bindings in the namespace (default
  *                          LG_MAX_BINDINGS_DEFAULT)
- *   Lowering the limit keeps the bindings already there. No notification
- *   is sent. Errors: -ERANGE a value out of range; -EINVAL LG_A_CONFIG
- *   missing or an attribute it does not take.
+ *       LG_CONFIG_A_RELEASE_REQUEST_TYPE: NLA_U32, 38..255: the DHCPv6
+ *                          message type of RELEASE-REQUEST (default
+ *                          LG_RELEASE_REQUEST_TYPE_DEFAULT)
+ *       LG_CONFIG_A_RELEASE_REPLY_TYPE: NLA_U32, 38..255: the type of
+ *                          RELEASE-REQUEST-REPLY (default
+ *                          LG_RELEASE_REPLY_TYPE_DEFAULT)
+ *   The two types must differ; 1..37 are assigned by IANA (RFC 8415 and
+ *   its extensions). Lowering the limit keeps the bindings
+ *   already there. No notification is sent. Errors: -ERANGE a value out
+ *   of range; -EINVAL LG_A_CONFIG missing, an attribute it does not take,
+ *   or the two types equal.
  *
  * Bindings
  * --------
@@ -197,6 +218,60 @@
  *   binding as in the LG_CMD_BINDING_GET reply, as it is after the change
  *   (for DEL, as it was, plus LG_BINDING_A_DEL_REASON).
  *
+ * Source-address validation
+ * -------------------------
+ * On an access interface whose LG_LINK_A_SAVI_MODE is not off, every IPv6
+ * packet that arrives is checked before anything else sees it (before
+ * defragmentation, conntrack and routing). Its source address is valid
+ * when it is:
+ *   - link-local (fe80::/10);
+ *   - the unspecified address ::, in a Neighbor Solicitation (Duplicate
+ *     Address Detection) or an MLD report or done, only;
+ *   - an IA_NA address of a binding on this interface;
+ *   - inside an IA_PD prefix of a binding on this interface;
+ *   - inside a static entry of this interface (LG_CMD_SAVI_ADD).
+ * With LG_SAVI_ANCHOR_MAC, a source that a binding validates must also
+ * come from the binding's client MAC (the Ethernet source); a binding
+ * whose MAC is unknown validates nothing. Static entries have no anchor.
+ * In LG_SAVI_MONITOR mode an invalid packet passes and is counted (and
+ * logged, rate-limited); in LG_SAVI_ENFORCE mode it is dropped, counted
+ * and logged.
+ *
+ * DHCPv6-Shield (RFC 7610), on access interfaces with LG_LINK_A_DHCP6_SHIELD,
+ * in any SAVI mode, drops what only a server or relay may send: UDP to
+ * the client port 546; to port 547, ADVERTISE, REPLY, RECONFIGURE,
+ * RELAY-REPL, LEASEQUERY-REPLY/-DONE/-DATA, DHCPV4-RESPONSE and
+ * ADDR-REG-REPLY. It walks the whole extension-header chain and drops a
+ * first fragment that does not hold the complete upper-layer header
+ * (RFC 7112) and a packet that ends inside its header chain. Unless
+ * LG_LINK_A_RELEASE_TRUSTED is set, it also drops RELEASE-REQUEST and
+ * RELEASE-REQUEST-REPLY (draft-gandhewar-dhc-v6-relay-initiated-release
+ * section 4.1.2), also when a RELAY-FORW carries them.
+ *
+ * Static entry attributes (LG_A_SAVI: NLA_NESTED):
+ *   LG_SAVI_A_IFINDEX: NLA_U32, the access interface
+ *   LG_SAVI_A_IFNAME:  NLA_NUL_STRING, replies only
+ *   LG_SAVI_A_ADDR:    NLA_BINARY, 16 octets, host bits zero
+ *   LG_SAVI_A_PLEN:    NLA_U32, 0..128
+ *
+ * LG_CMD_SAVI_GET
+ *   Dump (NLM_F_DUMP): every static entry, by interface; optional filter:
+ *     LG_A_SAVI: NLA_NESTED
+ *       LG_SAVI_A_IFINDEX: NLA_U32
+ *
+ * LG_CMD_SAVI_ADD (GENL_UNS_ADMIN_PERM)
+ *   Add a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN, required.
+ *   Errors: -ENODEV no such interface; -EOPNOTSUPP not an access
+ *   interface; -EINVAL host bits set; -EEXIST the entry exists; -ENOSPC
+ *   the interface has LG_SAVI_MAX_ENTRIES entries.
+ *
+ * LG_CMD_SAVI_DEL (GENL_UNS_ADMIN_PERM)
+ *   Delete a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN.
+ *   Errors: -ENOENT no such entry.
+ *
+ * Static entries go with the interface's access role. Adding or deleting
+ * one sends LG_CMD_LINK_NTF (LG_LINK_A_SAVI_ENTRIES changed).
+ *
  * LG_CMD_LINK_NTF (multicast group LEASEGUARD_MCGRP_CONFIG)
  *   An interface's configuration was created or changed; attributes as in
  *   the LG_CMD_LINK_GET reply.
@@ -220,6 +295,15 @@
 #define LG_MAX_BINDINGS_DEFAULT		262144	/* per namespace */
 #define LG_LINK_MAX_BINDINGS_DEFAULT	65536	/* per access interface */
 #define LG_MAX_BINDINGS_LIMIT		16777216
+#define LG_SAVI_MAX_ENTRIES		4096	/* static entries per interface */
+
+/*
+ * RELEASE-REQUEST and RELEASE-REQUEST-REPLY have no IANA numbers yet. The
+ * defaults are from the unassigned range, far from 38 and 39 (which IANA
+ * hands out next), so that a future assignment cannot collide with them.
+ */
+#define LG_RELEASE_REQUEST_TYPE_DEFAULT	240
+#define LG_RELEASE_REPLY_TYPE_DEFAULT	241
 
 enum lg_cmd {
 	LG_CMD_UNSPEC,
@@ -235,6 +319,9 @@ enum lg_cmd {
 	LG_CMD_BINDING_NEW_NTF,
 	LG_CMD_BINDING_UPD_NTF,
 	LG_CMD_BINDING_DEL_NTF,
+	LG_CMD_SAVI_GET,
+	LG_CMD_SAVI_ADD,
+	LG_CMD_SAVI_DEL,
 
 	__LG_CMD_MAX
 };
@@ -248,6 +335,7 @@ enum lg_attrs {
 	LG_A_STATS,		/* nest, enum lg_stats_attrs */
 	LG_A_CONFIG,		/* nest, enum lg_config_attrs */
 	LG_A_BINDING,		/* nest, enum lg_binding_attrs */
+	LG_A_SAVI,		/* nest, enum lg_savi_attrs */
 
 	__LG_A_MAX
 };
@@ -279,11 +367,47 @@ enum lg_link_attrs {
 	LG_LINK_A_STATS,	/* nest, enum lg_link_stats_attrs; replies only */
 	LG_LINK_A_MAX_BINDINGS,	/* u32 */
 	LG_LINK_A_BINDINGS,	/* u32, replies only */
+	LG_LINK_A_SAVI_MODE,	/* u32, enum lg_savi_mode */
+	LG_LINK_A_SAVI_ANCHOR,	/* u32, enum lg_savi_anchor */
+	LG_LINK_A_DHCP6_SHIELD,	/* u8 */
+	LG_LINK_A_RELEASE_TRUSTED, /* u8 */
+	LG_LINK_A_SAVI_ENTRIES,	/* u32, replies only */
 
 	__LG_LINK_A_MAX
 };
 
 #define LG_LINK_A_MAX (__LG_LINK_A_MAX - 1)
+
+/*
+ * Source-address validation on an access interface.
+ * @LG_SAVI_OFF: no check.
+ * @LG_SAVI_MONITOR: check, count and log invalid sources; drop nothing.
+ * @LG_SAVI_ENFORCE: drop packets from invalid sources.
+ */
+enum lg_savi_mode {
+	LG_SAVI_OFF,
+	LG_SAVI_MONITOR,
+	LG_SAVI_ENFORCE,
+
+	__LG_SAVI_MODE_MAX
+};
+
+#define LG_SAVI_MODE_MAX (__LG_SAVI_MODE_MAX - 1)
+
+/*
+ * What a binding's address is anchored to, besides the interface.
+ * @LG_SAVI_ANCHOR_NONE: the interface only (one subscriber per interface).
+ * @LG_SAVI_ANCHOR_MAC: also the client's MAC (subscribers sharing one
+ *	interface, e.g. an N:1 VLAN).
+ */
+enum lg_savi_anchor {
+	LG_SAVI_ANCHOR_NONE,
+	LG_SAVI_ANCHOR_MAC,
+
+	__LG_SAVI_ANCHOR_MAX
+};
+
+#define LG_SAVI_ANCHOR_MAX (__LG_SAVI_ANCHOR_MAX - 1)
 
 /*
  * Per-interface counters, since the interface was configured.
@@ -294,6 +418,22 @@ enum lg_link_attrs {
  *	(client messages in, server messages out).
  * @LG_LINK_STATS_A_BINDINGS_LIMITED: leases not learned because the
  *	interface had LG_LINK_A_MAX_BINDINGS bindings.
+ * @LG_LINK_STATS_A_SAVI_PASSED: packets whose source was checked and valid.
+ * @LG_LINK_STATS_A_SAVI_DROP_SOURCE: dropped: the source is not link-local
+ *	and no binding or static entry of this interface holds it.
+ * @LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED: dropped: source :: but neither
+ *	Duplicate Address Detection nor an MLD report.
+ * @LG_LINK_STATS_A_SAVI_DROP_MAC: dropped: a binding holds the source but
+ *	the Ethernet source is not its client's (LG_SAVI_ANCHOR_MAC).
+ * @LG_LINK_STATS_A_SAVI_MONITORED: invalid sources passed in monitor mode
+ *	(they are not counted in the DROP counters).
+ * @LG_LINK_STATS_A_SHIELD_DROP_SERVER: dropped: a DHCPv6 server or relay
+ *	message from a subscriber (RFC 7610).
+ * @LG_LINK_STATS_A_SHIELD_DROP_RELEASE: dropped: RELEASE-REQUEST or
+ *	RELEASE-REQUEST-REPLY from a subscriber.
+ * @LG_LINK_STATS_A_SHIELD_DROP_HIDDEN: dropped: the header chain hides or
+ *	cuts the upper-layer header (a first fragment without it, RFC 7112;
+ *	a packet ending inside its header chain).
  */
 enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_UNSPEC,
@@ -302,6 +442,14 @@ enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_RX_BYTES,	/* u64 */
 	LG_LINK_STATS_A_DHCP6_SNOOPED,	/* u64 */
 	LG_LINK_STATS_A_BINDINGS_LIMITED, /* u64 */
+	LG_LINK_STATS_A_SAVI_PASSED,	/* u64 */
+	LG_LINK_STATS_A_SAVI_DROP_SOURCE, /* u64 */
+	LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED, /* u64 */
+	LG_LINK_STATS_A_SAVI_DROP_MAC,	/* u64 */
+	LG_LINK_STATS_A_SAVI_MONITORED,	/* u64 */
+	LG_LINK_STATS_A_SHIELD_DROP_SERVER, /* u64 */
+	LG_LINK_STATS_A_SHIELD_DROP_RELEASE, /* u64 */
+	LG_LINK_STATS_A_SHIELD_DROP_HIDDEN, /* u64 */
 
 	__LG_LINK_STATS_A_MAX
 };
@@ -329,6 +477,9 @@ enum lg_link_stats_attrs {
  *	appear once appearing twice; relays nested too deep; a relay message
  *	without its Relay Message option; a relay message carrying the wrong
  *	kind of message.
+ * @LG_STATS_A_DHCP6_REPLY_FROM_ACCESS: server messages not learned from
+ *	because they had arrived on an access interface (a subscriber posing
+ *	as a server; DHCPv6-Shield off).
  */
 enum lg_stats_attrs {
 	LG_STATS_A_UNSPEC,
@@ -351,6 +502,7 @@ enum lg_stats_attrs {
 	LG_STATS_A_DHCP6_MALFORMED_HOPS,	/* u64 */
 	LG_STATS_A_DHCP6_MALFORMED_NO_RELAY_MSG, /* u64 */
 	LG_STATS_A_DHCP6_MALFORMED_TYPE,	/* u64 */
+	LG_STATS_A_DHCP6_REPLY_FROM_ACCESS,	/* u64 */
 
 	__LG_STATS_A_MAX
 };
@@ -360,6 +512,8 @@ enum lg_stats_attrs {
 enum lg_config_attrs {
 	LG_CONFIG_A_UNSPEC,
 	LG_CONFIG_A_MAX_BINDINGS,	/* u32 */
+	LG_CONFIG_A_RELEASE_REQUEST_TYPE, /* u32 */
+	LG_CONFIG_A_RELEASE_REPLY_TYPE,	/* u32 */
 
 	__LG_CONFIG_A_MAX
 };
@@ -456,5 +610,17 @@ enum lg_lease_attrs {
 };
 
 #define LG_LEASE_A_MAX (__LG_LEASE_A_MAX - 1)
+
+enum lg_savi_attrs {
+	LG_SAVI_A_UNSPEC,
+	LG_SAVI_A_IFINDEX,		/* u32 */
+	LG_SAVI_A_IFNAME,		/* string, replies only */
+	LG_SAVI_A_ADDR,			/* binary, 16 */
+	LG_SAVI_A_PLEN,			/* u32 */
+
+	__LG_SAVI_A_MAX
+};
+
+#define LG_SAVI_A_MAX (__LG_SAVI_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_LEASEGUARD_H */

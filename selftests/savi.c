@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Source-address validation and DHCPv6-Shield, one rule a test, in the
+ * topology of dhcp6_topology.h with forwarding on in R: the client (C)
+ * writes whole Ethernet frames on its eth0 (any source address, any MAC,
+ * any header chain); what R forwards reaches a UDP sink in S.
+ */
+#include "dhcp6_topology.h"
+
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <sys/socket.h>
+
+#define SINK_PORT	9999
+#define RR_TYPE		LG_RELEASE_REQUEST_TYPE_DEFAULT
+#define RRR_TYPE	LG_RELEASE_REPLY_TYPE_DEFAULT
+
+static const uint8_t cl_mac[6] = { 2, 0, 0, 0, 1, 2 };
+static const uint8_t rtr_mac[6] = { 2, 0, 0, 0, 1, 1 };
+static const uint8_t other_mac[6] = { 2, 0, 0, 0, 1, 0x99 };
+
+/* A frame being built: Ethernet, IPv6, then headers appended in order. */
+struct frame {
+	uint8_t b[2048];
+	int len;
+	int nexthdr_at;		/* where the last Next Header field is */
+};
+
+static void frame_ip6(struct frame *f, const uint8_t *smac, const char *src,
+		      const char *dst)
+{
+	struct in6_addr s = A6(src), d = A6(dst);
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->b, rtr_mac, 6);
+	memcpy(f->b + 6, smac, 6);
+	f->b[12] = 0x86;
+	f->b[13] = 0xdd;
+	f->b[14] = 0x60;
+	f->b[21] = 64;			/* hop limit */
+	memcpy(f->b + 22, &s, 16);
+	memcpy(f->b + 38, &d, 16);
+	f->nexthdr_at = 20;
+	f->len = 54;
+}
+
+static uint8_t *frame_add(struct frame *f, uint8_t type, int len)
+{
+	uint8_t *h = f->b + f->len;
+
+	f->b[f->nexthdr_at] = type;
+	memset(h, 0, len);
+	f->len += len;
+	return h;
+}
+
+/* An extension header of (@len8 + 1) * 8 bytes, padded with PadN. */
+static void frame_ext(struct frame *f, uint8_t type, int len8)
+{
+	uint8_t *h = frame_add(f, type, (len8 + 1) * 8);
+
+	h[1] = len8;
+	h[2] = 1;			/* PadN over the rest */
+	h[3] = (len8 + 1) * 8 - 4;
+	f->nexthdr_at = h - f->b;
+}
+
+static void frame_frag(struct frame *f, uint16_t offset8, bool more)
+{
+	uint8_t *h = frame_add(f, IPPROTO_FRAGMENT, 8);
+
+	h[2] = offset8 >> 5;
+	h[3] = (offset8 << 3) | more;
+	h[7] = 0x42;			/* identification */
+	f->nexthdr_at = h - f->b;
+}
+
+static uint16_t csum_add(uint32_t sum, const uint8_t *p, int len)
+{
+	int i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* A UDP datagram with a valid checksum (for an unfragmented packet). */
+static void frame_udp(struct frame *f, uint16_t sport, uint16_t dport,
+		      const void *data, int len)
+{
+	uint8_t *h = frame_add(f, IPPROTO_UDP, 8 + len);
+	uint8_t pseudo[40] = {};
+	uint32_t sum;
+
+	h[0] = sport >> 8;
+	h[1] = sport;
+	h[2] = dport >> 8;
+	h[3] = dport;
+	h[4] = (8 + len) >> 8;
+	h[5] = 8 + len;
+	memcpy(h + 8, data, len);
+	memcpy(pseudo, f->b + 22, 32);
+	pseudo[34] = (8 + len) >> 8;
+	pseudo[35] = 8 + len;
+	pseudo[39] = IPPROTO_UDP;
+	sum = csum_add(0, pseudo, 40);
+	sum = csum_add(sum, h, 8 + len);
+	sum = ~sum & 0xffff;
+	if (!sum)
+		sum = 0xffff;
+	h[6] = sum >> 8;
+	h[7] = sum;
+	f->nexthdr_at = -1;
+}
+
+static void frame_icmp6(struct frame *f, uint8_t type)
+{
+	uint8_t *h = frame_add(f, IPPROTO_ICMPV6, 24);
+
+	h[0] = type;
+	f->nexthdr_at = -1;
+}
+
+/* Writes @f on C's @dev, payload length filled in. */
+static void frame_send(FIXTURE_DATA(b) *self, const char *dev,
+		       struct frame *f)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_halen = 6 };
+	int fd, plen = f->len - 54;
+
+	if (f->nexthdr_at >= 0)
+		f->b[f->nexthdr_at] = IPPROTO_NONE;
+	f->b[18] = plen >> 8;
+	f->b[19] = plen;
+	enter(self, C);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	sll.sll_ifindex = if_nametoindex(dev);
+	memcpy(sll.sll_addr, rtr_mac, 6);
+	if (fd < 0 || sendto(fd, f->b, f->len, 0, (struct sockaddr *)&sll,
+			     sizeof(sll)) != f->len)
+		die("packet sendto");
+	close(fd);
+	enter(self, R);
+}
+
+/* A UDP datagram from @src on C's eth0 to the sink in S. */
+static void send_from(FIXTURE_DATA(b) *self, const uint8_t *mac,
+		      const char *src)
+{
+	struct frame f;
+
+	frame_ip6(&f, mac, src, "2001:db8:f::2");
+	frame_udp(&f, 4000, SINK_PORT, "probe", 5);
+	frame_send(self, "eth0", &f);
+}
+
+static int sink_fd = -1;
+
+/* Did the sink get a datagram within @ms? */
+static bool sink_got(int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000,
+			      .tv_usec = ms % 1000 * 1000 };
+	char buf[64];
+
+	setsockopt(sink_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return recv(sink_fd, buf, sizeof(buf), 0) > 0;
+}
+
+/* Waits (up to 5 s) for counter @id of acc0 to reach @want. */
+static uint64_t link_stat_wait(FIXTURE_DATA(b) *self, int id, uint64_t want)
+{
+	uint64_t v;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		v = link_stat(self, id);
+		if (v >= want)
+			return v;
+		usleep(100000);
+	}
+	return v;
+}
+
+static bool no_bindings_within(FIXTURE_DATA(b) *self, int seconds)
+{
+	int i;
+
+	for (i = 0; i < seconds * 10; i++) {
+		if (!dump(self, NULL) && !self->got.n)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+/* The client sends self->m to the relay port, which may never get it. */
+static void client_send_nowait(FIXTURE_DATA(b) *self)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(547),
+				   .sin6_addr = self->rtr_ll };
+
+	enter(self, C);
+	to.sin6_scope_id = if_nametoindex("eth0");
+	enter(self, R);
+	if (sendto(self->cl_fd, self->m.buf, self->m.len, 0,
+		   (struct sockaddr *)&to, sizeof(to)) < 0)
+		die("client sendto");
+}
+
+static int savi_set(FIXTURE_DATA(b) *self, uint32_t ifindex, int mode,
+		    int anchor, int shield, int trusted)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_LINK_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	if (mode >= 0)
+		mnl_attr_put_u32(nlh, LG_LINK_A_SAVI_MODE, mode);
+	if (anchor >= 0)
+		mnl_attr_put_u32(nlh, LG_LINK_A_SAVI_ANCHOR, anchor);
+	if (shield >= 0)
+		mnl_attr_put_u8(nlh, LG_LINK_A_DHCP6_SHIELD, shield);
+	if (trusted >= 0)
+		mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_TRUSTED, trusted);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+static int savi_entry(FIXTURE_DATA(b) *self, uint8_t cmd, uint32_t ifindex,
+		      const char *prefix, uint32_t plen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, cmd, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_SAVI);
+	struct in6_addr a = A6(prefix);
+
+	mnl_attr_put_u32(nlh, LG_SAVI_A_IFINDEX, ifindex);
+	mnl_attr_put(nlh, LG_SAVI_A_ADDR, 16, &a);
+	mnl_attr_put_u32(nlh, LG_SAVI_A_PLEN, plen);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	++*(int *)data;
+	return MNL_CB_OK;
+}
+
+static int savi_count(FIXTURE_DATA(b) *self)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int n = 0;
+
+	lg_talk(&self->s, lg_msg(&self->s, buf, LG_CMD_SAVI_GET, NLM_F_DUMP),
+		count_cb, &n, &self->ack);
+	return n;
+}
+
+/*
+ * Forwarding on, the sink in S, the roles, and the client leased
+ * 2001:db8:1::1000 and 2001:db8:100::/56 on acc0; enforce mode.
+ */
+static void bound(FIXTURE_DATA(b) *self)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(SINK_PORT) };
+
+	sysctl("net/ipv6/conf/all/forwarding", "1");
+	enter(self, S);
+	sink_fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (bind(sink_fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("sink bind");
+	enter(self, R);
+	roles(self);
+	request(self, REQUEST, &A);
+	reply(self, &A, 3600, 7200);
+	if (savi_set(self, self->acc0, LG_SAVI_ENFORCE, -1, -1, -1))
+		die(self->ack.msg);
+	/* R resolves S's address once, so that no test waits on ND. */
+	send_from(self, cl_mac, "2001:db8:1::1000");
+	if (!sink_got(5000))
+		die("bound address does not reach the sink");
+}
+
+/* A second access interface, acc1, with the client's eth1 behind it. */
+static void second_access(FIXTURE_DATA(b) *self)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; ip -n %1$s link add acc1 address 02:00:00:00:02:01"
+		 " type veth peer name eth1 netns %2$s address 02:00:00:00:02:02;"
+		 " ip -n %1$s addr add 2001:db8:2::1/64 dev acc1 nodad;"
+		 " ip -n %2$s addr add 2001:db8:2::2/64 dev eth1 nodad;"
+		 " ip -n %1$s link set acc1 up; ip -n %2$s link set eth1 up;"
+		 " for i in $(seq 100); do"
+		 "   ip -n %1$s -6 addr show dev acc1 scope link | grep -q fe80 &&"
+		 "   ip -n %2$s -6 addr show dev eth1 scope link | grep -q fe80 &&"
+		 "   break; sleep 0.1; done",
+		 self->ns[R], self->ns[C]);
+	run(cmd);
+	self->acc1 = if_nametoindex("acc1");
+	if (link_set(self, self->acc1, LG_ROLE_ACCESS, 0) ||
+	    savi_set(self, self->acc1, LG_SAVI_ENFORCE, -1, -1, -1))
+		die(self->ack.msg);
+}
+
+TEST_F_TIMEOUT(b, bound_address_and_delegated_prefix_pass, 120)
+{
+	uint64_t passed;
+
+	bound(self);
+	passed = link_stat(self, LG_LINK_STATS_A_SAVI_PASSED);
+	send_from(self, cl_mac, "2001:db8:1::1000");
+	EXPECT_TRUE(sink_got(5000));
+	send_from(self, cl_mac, "2001:db8:100:ab::1");
+	EXPECT_TRUE(sink_got(5000));
+	EXPECT_LE(passed + 2, link_stat(self, LG_LINK_STATS_A_SAVI_PASSED));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE));
+}
+
+TEST_F_TIMEOUT(b, spoofed_source_is_dropped, 120)
+{
+	bound(self);
+	send_from(self, cl_mac, "2001:db8:99::1");
+	/* Next to the bound /128 and outside the /56. */
+	send_from(self, cl_mac, "2001:db8:1::1001");
+	send_from(self, cl_mac, "2001:db8:101::1");
+	EXPECT_EQ(3, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 3));
+	EXPECT_FALSE(sink_got(500));
+}
+
+TEST_F_TIMEOUT(b, another_interface_binding_is_dropped, 120)
+{
+	struct frame f;
+
+	bound(self);
+	second_access(self);
+	frame_ip6(&f, (const uint8_t *)"\x02\x00\x00\x00\x02\x02",
+		  "2001:db8:1::1000", "2001:db8:f::2");
+	frame_udp(&f, 4000, SINK_PORT, "probe", 5);
+	frame_send(self, "eth1", &f);
+	EXPECT_FALSE(sink_got(1000));
+	/* And from the same interface it still passes. */
+	send_from(self, cl_mac, "2001:db8:1::1000");
+	EXPECT_TRUE(sink_got(5000));
+}
+
+TEST_F_TIMEOUT(b, mac_anchor_drops_another_mac, 120)
+{
+	bound(self);
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, LG_SAVI_ANCHOR_MAC, -1, -1));
+	send_from(self, other_mac, "2001:db8:1::1000");
+	send_from(self, other_mac, "2001:db8:100::5");
+	EXPECT_EQ(2, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_MAC, 2));
+	EXPECT_FALSE(sink_got(500));
+	send_from(self, cl_mac, "2001:db8:100::5");
+	EXPECT_TRUE(sink_got(5000));
+	/* Without the anchor, the MAC does not matter. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, LG_SAVI_ANCHOR_NONE, -1, -1));
+	send_from(self, other_mac, "2001:db8:1::1000");
+	EXPECT_TRUE(sink_got(5000));
+}
+
+TEST_F_TIMEOUT(b, released_address_is_dropped_again, 120)
+{
+	bound(self);
+	request(self, RELEASE, &A);
+	d6b_msg(&self->m, REPLY, self->xid);
+	ids(&self->m, &A, true);
+	relay_send(self);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(0, self->got.n);
+	send_from(self, cl_mac, "2001:db8:1::1000");
+	send_from(self, cl_mac, "2001:db8:100::1");
+	EXPECT_EQ(2, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 2));
+	EXPECT_FALSE(sink_got(500));
+}
+
+TEST_F_TIMEOUT(b, expired_address_is_dropped_again, 120)
+{
+	bound(self);
+	request(self, RENEW, &A);
+	reply(self, &A, 2, 2);
+	ASSERT_TRUE(no_bindings_within(self, 15));
+	send_from(self, cl_mac, "2001:db8:1::1000");
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 1));
+	EXPECT_FALSE(sink_got(500));
+}
+
+TEST_F_TIMEOUT(b, monitor_mode_passes_and_counts, 120)
+{
+	bound(self);
+	ASSERT_EQ(0, savi_set(self, self->acc0, LG_SAVI_MONITOR, -1, -1, -1));
+	send_from(self, cl_mac, "2001:db8:99::1");
+	EXPECT_TRUE(sink_got(5000));
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SAVI_MONITORED, 1));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE));
+	/* Off: not even counted. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, LG_SAVI_OFF, -1, -1, -1));
+	send_from(self, cl_mac, "2001:db8:99::1");
+	EXPECT_TRUE(sink_got(5000));
+	EXPECT_EQ(1, link_stat(self, LG_LINK_STATS_A_SAVI_MONITORED));
+}
+
+TEST_F_TIMEOUT(b, link_local_and_dad_pass_other_unspecified_do_not, 120)
+{
+	struct frame f;
+
+	bound(self);
+	/* DAD: a Neighbor Solicitation from :: to a solicited-node group. */
+	frame_ip6(&f, cl_mac, "::", "ff02::1:ff00:1000");
+	f.b[21] = 255;
+	frame_icmp6(&f, 135);
+	frame_send(self, "eth0", &f);
+	/* An MLDv2 report from ::, behind Hop-by-Hop (Router Alert). */
+	frame_ip6(&f, cl_mac, "::", "ff02::16");
+	f.b[21] = 1;
+	frame_ext(&f, IPPROTO_HOPOPTS, 0);
+	frame_icmp6(&f, 143);
+	frame_send(self, "eth0", &f);
+	/* UDP from ::, to the sink: no. */
+	frame_ip6(&f, cl_mac, "::", "2001:db8:f::2");
+	frame_udp(&f, 4000, SINK_PORT, "probe", 5);
+	frame_send(self, "eth0", &f);
+	/* A Neighbor Solicitation from :: to a unicast address: no. */
+	frame_ip6(&f, cl_mac, "::", "2001:db8:f::1");
+	frame_icmp6(&f, 135);
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(2, link_stat_wait(self,
+				    LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED, 2));
+	EXPECT_FALSE(sink_got(500));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE));
+}
+
+TEST_F_TIMEOUT(b, static_entry_passes_until_deleted, 120)
+{
+	bound(self);
+	ASSERT_EQ(0, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				"2001:db8:77::", 64));
+	ASSERT_EQ(0, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				"2001:db8:78::5", 128));
+	EXPECT_EQ(2, savi_count(self));
+	send_from(self, cl_mac, "2001:db8:77::abcd");
+	EXPECT_TRUE(sink_got(5000));
+	send_from(self, cl_mac, "2001:db8:78::5");
+	EXPECT_TRUE(sink_got(5000));
+	/* Static entries have no MAC anchor. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, LG_SAVI_ANCHOR_MAC, -1, -1));
+	send_from(self, other_mac, "2001:db8:77::abcd");
+	EXPECT_TRUE(sink_got(5000));
+	ASSERT_EQ(0, savi_entry(self, LG_CMD_SAVI_DEL, self->acc0,
+				"2001:db8:77::", 64));
+	send_from(self, cl_mac, "2001:db8:77::abcd");
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 1));
+	EXPECT_FALSE(sink_got(500));
+	EXPECT_EQ(1, savi_count(self));
+}
+
+TEST_F_TIMEOUT(b, static_entry_errors_and_flush, 120)
+{
+	char cmd[256];
+
+	roles(self);
+	EXPECT_EQ(-EOPNOTSUPP, savi_entry(self, LG_CMD_SAVI_ADD, self->up0,
+					  "2001:db8:77::", 64));
+	EXPECT_STREQ("not an access interface", self->ack.msg);
+	EXPECT_EQ(-EINVAL, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				      "2001:db8:77::1", 64));
+	EXPECT_STREQ("leaseguard: host bits set in the prefix", self->ack.msg);
+	EXPECT_EQ(-ERANGE, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				      "2001:db8:77::", 129));
+	ASSERT_EQ(0, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				"2001:db8:77::", 64));
+	EXPECT_EQ(-EEXIST, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				      "2001:db8:77::", 64));
+	EXPECT_EQ(-ENOENT, savi_entry(self, LG_CMD_SAVI_DEL, self->acc0,
+				      "2001:db8:77::", 65));
+	EXPECT_EQ(-ENODEV, savi_entry(self, LG_CMD_SAVI_ADD, 99999,
+				      "2001:db8:77::", 64));
+	EXPECT_EQ(1, savi_count(self));
+	/* Losing the access role drops them. */
+	ASSERT_EQ(0, link_set(self, self->acc0, LG_ROLE_UPSTREAM, 0));
+	EXPECT_EQ(0, savi_count(self));
+	/* A MAC anchor needs Ethernet. */
+	snprintf(cmd, sizeof(cmd), "ip -n %s link add sit9 type sit"
+		 " remote 192.0.2.1 local 192.0.2.2",
+		 self->ns[R]);
+	run(cmd);
+	EXPECT_EQ(-EOPNOTSUPP, savi_set(self, if_nametoindex("sit9"), -1,
+					LG_SAVI_ANCHOR_MAC, -1, -1));
+	EXPECT_EQ(-ERANGE, savi_set(self, self->acc0, 3, -1, -1, -1));
+}
+
+/* UDP from a subscriber's link-local to R's relay port, type @type. */
+static void to_relay(FIXTURE_DATA(b) *self, uint16_t dport, uint8_t type)
+{
+	struct frame f;
+	uint8_t msg[4] = { type, 0, 1, 2 };
+
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	frame_udp(&f, 546, dport, msg, sizeof(msg));
+	frame_send(self, "eth0", &f);
+}
+
+static bool relay_got(FIXTURE_DATA(b) *self, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000,
+			      .tv_usec = ms % 1000 * 1000 };
+	char buf[64];
+
+	setsockopt(self->relay_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return recv(self->relay_fd, buf, sizeof(buf), 0) > 0;
+}
+
+TEST_F_TIMEOUT(b, shield_drops_server_messages_from_subscribers, 120)
+{
+	static const uint8_t server_types[] = { ADVERTISE, REPLY, 10,
+						RELAY_REPL, 15, 16, 17, 21,
+						37 };
+	unsigned int i;
+
+	bound(self);
+	for (i = 0; i < sizeof(server_types); i++)
+		to_relay(self, 547, server_types[i]);
+	EXPECT_EQ(sizeof(server_types),
+		  link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_SERVER,
+				 sizeof(server_types)));
+	EXPECT_FALSE(relay_got(self, 500));
+	/* Anything to the client port. */
+	to_relay(self, 546, REPLY);
+	EXPECT_EQ(sizeof(server_types) + 1,
+		  link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_SERVER,
+				 sizeof(server_types) + 1));
+	/* A client message passes. */
+	to_relay(self, 547, SOLICIT);
+	EXPECT_TRUE(relay_got(self, 5000));
+	/* With the shield off, the relay gets what the subscriber sent. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, -1, 0, -1));
+	to_relay(self, 547, REPLY);
+	EXPECT_TRUE(relay_got(self, 5000));
+}
+
+TEST_F_TIMEOUT(b, rogue_reply_is_never_learned, 120)
+{
+	struct in6_addr na = A6("2001:db8:1::2000");
+	struct frame f;
+
+	bound(self);
+	second_access(self);
+	/*
+	 * With the shield off, a subscriber on acc0 answers its own
+	 * pending REQUEST with a REPLY routed to acc1 (e.g. to a
+	 * subscriber there): it leaves through an access interface but
+	 * came in from one, so it teaches nothing.
+	 */
+	ASSERT_EQ(0, savi_set(self, self->acc0, LG_SAVI_OFF, -1, 0, -1));
+	request(self, REQUEST, &B);
+	d6b_msg(&self->m, REPLY, self->xid);
+	ids(&self->m, &B, true);
+	d6b_ia(&self->m, OPT_IA_NA, 1, 1800, 2880);
+	d6b_iaaddr(&self->m, &na, 1800, 3600);
+	d6b_end(&self->m);
+	frame_ip6(&f, cl_mac, "2001:db8:1::1000", "2001:db8:2::2");
+	frame_udp(&f, 547, 546, self->m.buf, self->m.len);
+	frame_send(self, "eth0", &f);
+	usleep(500000);
+	EXPECT_LE(1, stat(self, LG_STATS_A_DHCP6_REPLY_FROM_ACCESS));
+	ASSERT_EQ(0, dump(self, &B));
+	EXPECT_EQ(0, self->got.n);
+	/* With the shield on, it does not even get through. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, -1, 1, -1));
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_SERVER, 1));
+	ASSERT_EQ(0, dump(self, &B));
+	EXPECT_EQ(0, self->got.n);
+}
+
+TEST_F_TIMEOUT(b, release_request_from_subscribers_is_dropped, 120)
+{
+	struct in6_addr link = A6("::");
+
+	bound(self);
+	to_relay(self, 547, RR_TYPE);
+	to_relay(self, 547, RRR_TYPE);
+	EXPECT_EQ(2, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_RELEASE,
+				    2));
+	EXPECT_FALSE(relay_got(self, 500));
+
+	/* Wrapped by a relay below us. */
+	d6b_msg(&self->m, RELAY_FORW, 0);
+	self->m.len = 0;
+	d6b_relay(&self->m, RELAY_FORW, 0, &link, &self->cl_ll);
+	d6b_open(&self->m, OPT_RELAY_MSG);
+	d6b_u8(&self->m, RR_TYPE);
+	d6b_u8(&self->m, 0);
+	d6b_u16(&self->m, 7);
+	ids(&self->m, &A, true);
+	d6b_end(&self->m);
+	client_send_nowait(self);
+	EXPECT_EQ(3, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_RELEASE,
+				    3));
+	EXPECT_FALSE(relay_got(self, 500));
+
+	/* The configured type is the one dropped. */
+	{
+		char buf[MNL_SOCKET_BUFFER_SIZE];
+		struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_CONFIG_SET,
+					      0);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
+
+		mnl_attr_put_u32(nlh, LG_CONFIG_A_RELEASE_REQUEST_TYPE, 200);
+		mnl_attr_nest_end(nlh, nest);
+		ASSERT_EQ(0, lg_talk(&self->s, nlh, NULL, NULL, &self->ack));
+	}
+	to_relay(self, 547, RR_TYPE);
+	EXPECT_TRUE(relay_got(self, 5000));
+	to_relay(self, 547, 200);
+	EXPECT_EQ(4, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_RELEASE,
+				    4));
+
+	/* A trusted interface lets them through. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, -1, -1, 1));
+	to_relay(self, 547, 200);
+	EXPECT_TRUE(relay_got(self, 5000));
+}
+
+TEST_F_TIMEOUT(b, header_chain_evasion_is_dropped, 120)
+{
+	static const uint8_t reply_msg[4] = { REPLY, 0, 0, 1 };
+	struct frame f;
+	uint64_t hidden;
+
+	bound(self);
+	/* A REPLY behind Destination Options and Routing: still seen. */
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	frame_ext(&f, IPPROTO_DSTOPTS, 1);
+	frame_ext(&f, IPPROTO_DSTOPTS, 0);
+	frame_udp(&f, 547, 546, reply_msg, sizeof(reply_msg));
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_SERVER, 1));
+
+	/*
+	 * RFC 7112: a first fragment whose header chain ends before the
+	 * UDP header (Destination Options pushed it into fragment two).
+	 */
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	frame_frag(&f, 0, true);
+	frame_ext(&f, IPPROTO_DSTOPTS, 3);
+	f.b[f.nexthdr_at] = IPPROTO_UDP;
+	f.nexthdr_at = -1;
+	frame_send(self, "eth0", &f);
+	hidden = link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_HIDDEN, 1);
+	EXPECT_EQ(1, hidden);
+
+	/* A first fragment with the whole UDP header but no message byte. */
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	frame_frag(&f, 0, true);
+	frame_udp(&f, 546, 547, "", 0);
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(2, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_HIDDEN,
+				    2));
+
+	/* A packet ending inside its own header chain. */
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	frame_ext(&f, IPPROTO_DSTOPTS, 2);
+	f.b[f.nexthdr_at] = IPPROTO_UDP;
+	f.nexthdr_at = -1;
+	f.len -= 16;
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(3, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_HIDDEN,
+				    3));
+
+	/* A later fragment passes the shield: its first one was judged. */
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	frame_frag(&f, 8, false);
+	f.b[f.nexthdr_at] = IPPROTO_UDP;
+	f.nexthdr_at = -1;
+	memset(f.b + f.len, 0xab, 16);
+	f.len += 16;
+	frame_send(self, "eth0", &f);
+	usleep(300000);
+	EXPECT_EQ(3, link_stat(self, LG_LINK_STATS_A_SHIELD_DROP_HIDDEN));
+	EXPECT_EQ(1, link_stat(self, LG_LINK_STATS_A_SHIELD_DROP_SERVER));
+
+	/* And a later fragment from a spoofed source is SAVI's to drop. */
+	frame_ip6(&f, cl_mac, "2001:db8:99::1", "2001:db8:f::2");
+	frame_frag(&f, 8, false);
+	f.b[f.nexthdr_at] = IPPROTO_UDP;
+	f.nexthdr_at = -1;
+	f.len += 16;
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 1));
+}
+
+TEST_HARNESS_MAIN
