@@ -47,9 +47,10 @@ static int do_version(int argc, char **argv);
  * object's grammar.
  */
 static const struct lg_cmd_entry lg_objects[] = {
-	{ "link",	do_link,	"the role and limits of interfaces" },
+	{ "link",	do_link,	"the role, limits, savi and shield of interfaces" },
 	{ "stats",	do_stats,	"counters of the namespace and interfaces" },
 	{ "binding",	do_binding,	"DHCPv6 leases learned on access interfaces" },
+	{ "savi",	do_savi,	"static prefixes for source-address validation" },
 	{ "config",	do_config,	"namespace-wide settings" },
 	{ "monitor",	do_monitor,	"watch changes of bindings and configuration" },
 	{ "help",	do_help,	NULL },

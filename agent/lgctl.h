@@ -90,6 +90,16 @@ struct lg_link {
 	uint32_t max_bindings;
 	bool has_bindings;
 	uint32_t bindings;
+	bool has_savi_mode;
+	uint32_t savi_mode;
+	bool has_savi_anchor;
+	uint32_t savi_anchor;
+	bool has_shield;
+	bool shield;
+	bool has_release_trusted;
+	bool release_trusted;
+	bool has_savi_entries;
+	uint32_t savi_entries;
 	bool has_stats;
 	struct lg_counters stats;
 };
@@ -191,10 +201,12 @@ extern const char lg_stats_help[];
 extern const char lg_binding_help[];
 extern const char lg_config_help[];
 extern const char lg_monitor_help[];
+extern const char lg_savi_help[];
 int do_link(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_binding(int argc, char **argv);
 int do_config(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_savi(int argc, char **argv);
 
 #endif /* LGCTL_H */

@@ -14,9 +14,16 @@
 const char lg_link_help[] =
 	"Usage: lgctl link [ show ] [ dev IFNAME ]\n"
 	"       lgctl link set dev IFNAME [ role ROLE ] [ max-bindings N ]\n"
+	"               [ savi MODE ] [ anchor { none | mac } ]\n"
+	"               [ shield { on | off } ] [ trust-release { on | off } ]\n"
 	"       lgctl link help\n"
 	"where  ROLE := { access | upstream | none }\n"
-	"       N := 1..16777216, bindings on the interface\n";
+	"       N := 1..16777216, bindings on the interface\n"
+	"       MODE := { off | monitor | enforce }, source-address validation\n"
+	"On access interfaces: \"anchor mac\" ties a binding's sources to its\n"
+	"client's MAC; \"shield\" drops DHCPv6 server messages from subscribers\n"
+	"(RFC 7610), and RELEASE-REQUEST unless \"trust-release on\".\n"
+	"Static sources: \"lgctl savi help\".\n";
 
 static const char *const lg_roles[] = {
 	[LG_ROLE_NONE]		= "none",
@@ -24,22 +31,43 @@ static const char *const lg_roles[] = {
 	[LG_ROLE_UPSTREAM]	= "upstream",
 };
 
-/* A role from a newer module prints as its number. */
-static const char *lg_role_name(uint32_t role, char *buf, size_t len)
+static const char *const lg_savi_modes[] = {
+	[LG_SAVI_OFF]		= "off",
+	[LG_SAVI_MONITOR]	= "monitor",
+	[LG_SAVI_ENFORCE]	= "enforce",
+};
+
+static const char *const lg_savi_anchors[] = {
+	[LG_SAVI_ANCHOR_NONE]	= "none",
+	[LG_SAVI_ANCHOR_MAC]	= "mac",
+};
+
+/* A value from a newer module prints as its number. */
+static const char *lg_name(const char *const *names, size_t n, uint32_t v,
+			   char *buf, size_t len)
 {
-	if (role < ARRAY_SIZE(lg_roles) && lg_roles[role])
-		return lg_roles[role];
-	snprintf(buf, len, "%u", role);
+	if (v < n && names[v])
+		return names[v];
+	snprintf(buf, len, "%u", v);
 	return buf;
 }
 
-static int lg_role_parse(const char *s)
+static int lg_name_parse(const char *const *names, size_t n, const char *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(lg_roles); i++)
-		if (lg_roles[i] && !strcmp(s, lg_roles[i]))
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
 			return i;
+	return -EINVAL;
+}
+
+static int lg_on_off_parse(const char *s)
+{
+	if (!strcmp(s, "on"))
+		return 1;
+	if (!strcmp(s, "off"))
+		return 0;
 	return -EINVAL;
 }
 
@@ -52,6 +80,17 @@ static int lg_link_u32(const struct nlattr *a, bool *has, uint32_t *v)
 	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 		return -EBADMSG;
 	*v = mnl_attr_get_u32(a);
+	*has = true;
+	return 0;
+}
+
+static int lg_link_bool(const struct nlattr *a, bool *has, bool *v)
+{
+	if (!a)
+		return 0;
+	if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+		return -EBADMSG;
+	*v = mnl_attr_get_u8(a);
 	*has = true;
 	return 0;
 }
@@ -85,6 +124,22 @@ int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
 	if (!err)
 		err = lg_link_u32(tb[LG_LINK_A_BINDINGS], &l->has_bindings,
 				  &l->bindings);
+	if (!err)
+		err = lg_link_u32(tb[LG_LINK_A_SAVI_MODE], &l->has_savi_mode,
+				  &l->savi_mode);
+	if (!err)
+		err = lg_link_u32(tb[LG_LINK_A_SAVI_ANCHOR],
+				  &l->has_savi_anchor, &l->savi_anchor);
+	if (!err)
+		err = lg_link_bool(tb[LG_LINK_A_DHCP6_SHIELD], &l->has_shield,
+				   &l->shield);
+	if (!err)
+		err = lg_link_bool(tb[LG_LINK_A_RELEASE_TRUSTED],
+				   &l->has_release_trusted,
+				   &l->release_trusted);
+	if (!err)
+		err = lg_link_u32(tb[LG_LINK_A_SAVI_ENTRIES],
+				  &l->has_savi_entries, &l->savi_entries);
 	if (err)
 		return err;
 	if (tb[LG_LINK_A_STATS]) {
@@ -176,11 +231,29 @@ int lg_link_set(struct lg_nl *nl, const struct lg_link *l)
 		mnl_attr_put_u32(nlh, LG_LINK_A_ROLE, l->role);
 	if (l->has_max_bindings)
 		mnl_attr_put_u32(nlh, LG_LINK_A_MAX_BINDINGS, l->max_bindings);
+	if (l->has_savi_mode)
+		mnl_attr_put_u32(nlh, LG_LINK_A_SAVI_MODE, l->savi_mode);
+	if (l->has_savi_anchor)
+		mnl_attr_put_u32(nlh, LG_LINK_A_SAVI_ANCHOR, l->savi_anchor);
+	if (l->has_shield)
+		mnl_attr_put_u8(nlh, LG_LINK_A_DHCP6_SHIELD, l->shield);
+	if (l->has_release_trusted)
+		mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_TRUSTED,
+				l->release_trusted);
 	mnl_attr_nest_end(nlh, nest);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
 }
 
 /* Printer */
+
+/* JSON true or false; in text, fmt gets "on" or "off". */
+static void print_on_off(enum output_type kind, const char *key,
+			 const char *fmt, bool v)
+{
+	print_bool(PRINT_JSON, key, NULL, v);
+	if (kind == PRINT_ANY)
+		print_string(PRINT_FP, NULL, fmt, v ? "on" : "off");
+}
 
 void print_link(const char *key, const struct lg_link *l)
 {
@@ -192,14 +265,35 @@ void print_link(const char *key, const struct lg_link *l)
 	print_string(PRINT_ANY, "ifname", " %s", l->ifname);
 	if (l->has_role)
 		print_string(PRINT_ANY, "role", " role %s",
-			     lg_role_name(l->role, buf, sizeof(buf)));
-	/* Only access interfaces hold bindings: elsewhere, JSON only. */
+			     lg_name(lg_roles, ARRAY_SIZE(lg_roles), l->role,
+				     buf, sizeof(buf)));
+	/*
+	 * Bindings and source validation are for access interfaces only:
+	 * elsewhere, JSON only.
+	 */
 	kind = l->has_role && l->role == LG_ROLE_ACCESS ? PRINT_ANY : PRINT_JSON;
 	if (l->has_bindings)
 		print_uint(kind, "bindings", " bindings %u", l->bindings);
 	if (l->has_max_bindings)
 		print_uint(kind, "max_bindings", " max-bindings %u",
 			   l->max_bindings);
+	if (l->has_savi_mode)
+		print_string(kind, "savi", " savi %s",
+			     lg_name(lg_savi_modes, ARRAY_SIZE(lg_savi_modes),
+				     l->savi_mode, buf, sizeof(buf)));
+	if (l->has_savi_anchor)
+		print_string(kind, "anchor", " anchor %s",
+			     lg_name(lg_savi_anchors,
+				     ARRAY_SIZE(lg_savi_anchors),
+				     l->savi_anchor, buf, sizeof(buf)));
+	if (l->has_shield)
+		print_on_off(kind, "shield", " shield %s", l->shield);
+	if (l->has_release_trusted)
+		print_on_off(kind, "trust_release", " trust-release %s",
+			     l->release_trusted);
+	if (l->has_savi_entries)
+		print_uint(kind, "savi_entries", " entries %u",
+			   l->savi_entries);
 	if (l->has_stats && (lg_show_stats || is_json_context())) {
 		print_string(PRINT_FP, NULL, "%s", "\n   ");
 		open_json_object("stats");
@@ -276,7 +370,8 @@ out:
 
 static int link_set(int argc, char **argv)
 {
-	const char *dev = NULL, *role = NULL, *max = NULL;
+	const char *dev = NULL, *role = NULL, *max = NULL, *savi = NULL;
+	const char *anchor = NULL, *shield = NULL, *trust = NULL;
 	struct lg_link l = {};
 	struct lg_nl nl;
 	int ret, err, r;
@@ -288,6 +383,14 @@ static int link_set(int argc, char **argv)
 			ret = lg_arg_value("lgctl link", &argc, &argv, &role);
 		else if (!strcmp(argv[0], "max-bindings"))
 			ret = lg_arg_value("lgctl link", &argc, &argv, &max);
+		else if (!strcmp(argv[0], "savi"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &savi);
+		else if (!strcmp(argv[0], "anchor"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &anchor);
+		else if (!strcmp(argv[0], "shield"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &shield);
+		else if (!strcmp(argv[0], "trust-release"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &trust);
 		else
 			ret = lg_usage_err("Argument \"%s\" is unknown, try \"lgctl link help\".",
 					   argv[0]);
@@ -296,10 +399,10 @@ static int link_set(int argc, char **argv)
 	}
 	if (!dev)
 		return lg_usage_err("Argument \"dev\" is required, try \"lgctl link help\".");
-	if (!role && !max)
+	if (!role && !max && !savi && !anchor && !shield && !trust)
 		return lg_usage_err("Nothing to set, try \"lgctl link help\".");
 	if (role) {
-		r = lg_role_parse(role);
+		r = lg_name_parse(lg_roles, ARRAY_SIZE(lg_roles), role);
 		if (r < 0)
 			return lg_usage_err("Argument \"%s\" is wrong: role is access, upstream or none.",
 					    role);
@@ -311,6 +414,39 @@ static int link_set(int argc, char **argv)
 		if (ret)
 			return ret;
 		l.has_max_bindings = true;
+	}
+	if (savi) {
+		r = lg_name_parse(lg_savi_modes, ARRAY_SIZE(lg_savi_modes), savi);
+		if (r < 0)
+			return lg_usage_err("Argument \"%s\" is wrong: savi is off, monitor or enforce.",
+					    savi);
+		l.has_savi_mode = true;
+		l.savi_mode = r;
+	}
+	if (anchor) {
+		r = lg_name_parse(lg_savi_anchors, ARRAY_SIZE(lg_savi_anchors),
+				  anchor);
+		if (r < 0)
+			return lg_usage_err("Argument \"%s\" is wrong: anchor is none or mac.",
+					    anchor);
+		l.has_savi_anchor = true;
+		l.savi_anchor = r;
+	}
+	if (shield) {
+		r = lg_on_off_parse(shield);
+		if (r < 0)
+			return lg_usage_err("Argument \"%s\" is wrong: shield is on or off.",
+					    shield);
+		l.has_shield = true;
+		l.shield = r;
+	}
+	if (trust) {
+		r = lg_on_off_parse(trust);
+		if (r < 0)
+			return lg_usage_err("Argument \"%s\" is wrong: trust-release is on or off.",
+					    trust);
+		l.has_release_trusted = true;
+		l.release_trusted = r;
 	}
 	l.ifindex = if_nametoindex(dev);
 	if (!l.ifindex)

@@ -44,6 +44,8 @@ const struct lg_counter_name lg_stats_names[] = {
 		{ "dhcp6_malformed_no_relay_msg", "dhcp6 malformed no-relay-msg" },
 	[LG_STATS_A_DHCP6_MALFORMED_TYPE] =
 		{ "dhcp6_malformed_type", "dhcp6 malformed type" },
+	[LG_STATS_A_DHCP6_REPLY_FROM_ACCESS] =
+		{ "dhcp6_reply_from_access", "dhcp6 reply from access" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
@@ -53,6 +55,20 @@ const struct lg_counter_name lg_link_stats_names[] = {
 	[LG_LINK_STATS_A_DHCP6_SNOOPED]	= { "dhcp6_snooped", "dhcp6 snooped" },
 	[LG_LINK_STATS_A_BINDINGS_LIMITED] =
 		{ "bindings_limited", "bindings limited" },
+	[LG_LINK_STATS_A_SAVI_PASSED]	= { "savi_passed", "savi passed" },
+	[LG_LINK_STATS_A_SAVI_DROP_SOURCE] =
+		{ "savi_drop_source", "savi drop source" },
+	[LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED] =
+		{ "savi_drop_unspecified", "savi drop unspecified" },
+	[LG_LINK_STATS_A_SAVI_DROP_MAC]	= { "savi_drop_mac", "savi drop mac" },
+	[LG_LINK_STATS_A_SAVI_MONITORED] =
+		{ "savi_monitored", "savi monitored" },
+	[LG_LINK_STATS_A_SHIELD_DROP_SERVER] =
+		{ "shield_drop_server", "shield drop server" },
+	[LG_LINK_STATS_A_SHIELD_DROP_RELEASE] =
+		{ "shield_drop_release", "shield drop release" },
+	[LG_LINK_STATS_A_SHIELD_DROP_HIDDEN] =
+		{ "shield_drop_hidden", "shield drop hidden" },
 };
 const unsigned int lg_link_stats_names_n = ARRAY_SIZE(lg_link_stats_names);
 

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl}
-PLAN=64
+PLAN=105
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -97,6 +97,27 @@ valid_json_or_empty() {
 	[ ! -s "$1" ] || jq -e . "$1" >/dev/null
 }
 
+# has_all FILE STRING...: FILE holds every STRING
+has_all() {
+	local file=$1 s
+	shift
+	for s in "$@"; do
+		grep -qF -- "$s" "$file" || return 1
+	done
+}
+
+# each_exits RC STDERR ARGS...: "lgctl ARGS" for each ARGS (split on
+# blanks) gives exactly exit code RC, no output and STDERR
+each_exits() {
+	local want=$1 err=$2 args
+	shift 2
+	for args in "$@"; do
+		# shellcheck disable=SC2086
+		run $args
+		expect "$want" "" "$err" || return 1
+	done
+}
+
 if [ ! -x "$LGCTL" ]; then
 	echo "Bail out! $LGCTL is not built (make -C agent)"
 	echo "# 0 passed, 1 failed"
@@ -108,6 +129,7 @@ run help
 check "help exits 0, prints to stdout only" \
 	eval '[ "$rc" = 0 ] && [ ! -s "$TMP/err" ] && grep -q "^Usage: lgctl " "$TMP/out"'
 check "help fits 24 lines of 80 columns" fits 24 80 "$TMP/out"
+check "help names the savi object" grep -q "^  savi " "$TMP/out"
 
 run
 check "no object: usage on stderr, exit 2" \
@@ -154,14 +176,14 @@ run stats bogus
 check "unknown stats command" \
 	expect 2 "" 'Command "bogus" is unknown, try "lgctl stats help".'
 
-for obj in link stats binding config monitor; do
+for obj in link stats binding config monitor savi; do
 	run "$obj" help
 	cp "$TMP/out" "$TMP/help.$obj"
 done
 check "every OBJECT help: exit 0, its grammar, fits 24 lines of 80 columns" \
-	eval 'for obj in link stats binding config monitor; do
+	eval '(for obj in link stats binding config monitor savi; do
 		grep -q "^Usage: lgctl $obj" "$TMP/help.$obj" &&
-		fits 24 80 "$TMP/help.$obj" || exit 1; done'
+		fits 24 80 "$TMP/help.$obj" || exit 1; done)'
 
 run link set dev lo max-bindings 0
 check "link set: max-bindings 0" \
@@ -240,6 +262,109 @@ run monitor bogus
 check "monitor: unknown group" \
 	expect 2 "" 'Argument "bogus" is unknown, try "lgctl monitor help".'
 
+# --- source-address validation, release types: usage --------------------
+check "link help names savi, anchor, shield and trust-release" \
+	has_all "$TMP/help.link" "savi MODE" "anchor {" "shield {" \
+	"trust-release {" "off | monitor | enforce"
+check "savi help: add, del and PREFIX" \
+	eval 'grep -qF "lgctl savi { add | del } dev IFNAME PREFIX" "$TMP/help.savi" &&
+		grep -q "^where  PREFIX := ADDR\[/LEN\]" "$TMP/help.savi"'
+check "config help names the release types" \
+	eval 'grep -q "release-request-type T" "$TMP/help.config" &&
+		grep -q "release-reply-type T" "$TMP/help.config"'
+
+run link set dev lo savi strict
+check "link set: bad savi mode names the word" \
+	expect 2 "" 'Argument "strict" is wrong: savi is off, monitor or enforce.'
+
+run link set dev lo anchor ip
+check "link set: bad anchor" \
+	expect 2 "" 'Argument "ip" is wrong: anchor is none or mac.'
+
+run link set dev lo shield yes
+check "link set: shield is on or off" \
+	expect 2 "" 'Argument "yes" is wrong: shield is on or off.'
+
+run link set dev lo trust-release 1
+check "link set: trust-release is on or off" \
+	expect 2 "" 'Argument "1" is wrong: trust-release is on or off.'
+
+run link set dev lo savi
+check "link set: savi without a value" \
+	expect 2 "" 'Argument "savi" needs a value, try "lgctl link help".'
+
+run link set dev lo savi off savi enforce
+check "link set: savi twice" \
+	expect 2 "" 'Argument "savi" is given twice, try "lgctl link help".'
+
+run link set dev nosuchdev0 savi strict
+check "link set: a bad savi mode is found before the device is looked up" \
+	expect 2 "" 'Argument "strict" is wrong: savi is off, monitor or enforce.'
+
+run savi bogus
+check "unknown savi command" \
+	expect 2 "" 'Command "bogus" is unknown, try "lgctl savi help".'
+
+run savi add 2001:db8::/32
+check "savi add: dev is required" \
+	expect 2 "" 'Argument "dev" is required, try "lgctl savi help".'
+
+run savi del dev lo
+check "savi del: PREFIX is required" \
+	expect 2 "" 'Argument PREFIX is required, try "lgctl savi help".'
+
+run savi add dev lo 2001:db8::zz/64
+check "savi add: not an IPv6 prefix" \
+	expect 2 "" 'Argument "2001:db8::zz/64" is wrong: not an IPv6 prefix.'
+
+run savi add dev lo 192.0.2.0/24
+check "savi add: an IPv4 prefix" \
+	expect 2 "" 'Argument "192.0.2.0/24" is wrong: not an IPv6 prefix.'
+
+run savi add dev lo 2001:db8::/129
+check "savi add: /129" \
+	expect 2 "" 'Argument "2001:db8::/129" is wrong: the prefix length is 0 to 128.'
+
+run savi del dev lo 2001:db8::/
+check "savi del: an empty prefix length" \
+	expect 2 "" 'Argument "2001:db8::/" is wrong: the prefix length is 0 to 128.'
+
+run savi add dev lo 2001:db8::1/64
+check "savi add: host bits set, the prefix meant is named" \
+	expect 2 "" 'Argument "2001:db8::1/64" is wrong: host bits are set, the prefix is 2001:db8::/64.'
+
+run savi del dev lo 2001:db8::1/127
+check "savi del: the last host bit of a /127" \
+	expect 2 "" 'Argument "2001:db8::1/127" is wrong: host bits are set, the prefix is 2001:db8::/127.'
+
+run savi add dev nosuchdev0 2001:db8::1/64
+check "savi add: a bad prefix is found before the device is looked up" \
+	expect 2 "" 'Argument "2001:db8::1/64" is wrong: host bits are set, the prefix is 2001:db8::/64.'
+
+run savi add dev lo 2001:db8::/32 2001:db9::/32
+check "savi add: one PREFIX only" \
+	expect 2 "" 'Argument "2001:db9::/32" is unknown, try "lgctl savi help".'
+
+run savi show 2001:db8::/32
+check "savi show: takes no PREFIX" \
+	expect 2 "" 'Argument "2001:db8::/32" is unknown, try "lgctl savi help".'
+
+run config set release-request-type 37
+check "config set: release-request-type 37 is IANA's" \
+	expect 2 "" 'Argument "37" is wrong: release-request-type is 38 to 255.'
+
+run config set release-reply-type 256
+check "config set: release-reply-type 256" \
+	expect 2 "" 'Argument "256" is wrong: release-reply-type is 38 to 255.'
+
+run config set release-request-type 0x26
+check "config set: release-request-type not a decimal number" \
+	expect 2 "" 'Argument "0x26" is wrong: release-request-type is 38 to 255.'
+
+run config set release-request-type 240 release-reply-type 240
+check "config set: equal release types" \
+	expect 2 "" 'Argument "240" is wrong: the two release types must differ.'
+
 # --- devices -------------------------------------------------------------
 run link set dev nosuchdev0 role access
 check "link set: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
@@ -252,6 +377,12 @@ check "stats: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
 
 run binding del dev nosuchdev0 duid 00:01:00:01:2b:3c:4d:5e
 check "binding del: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run savi add dev nosuchdev0 2001:db8::/48
+check "savi add: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run savi show dev nosuchdev0
+check "savi show: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
 
 # --- no module -----------------------------------------------------------
 run link show
@@ -298,6 +429,44 @@ check "monitor: module not loaded, nothing printed" expect 3 "" "$HINT"
 
 run -j monitor bindings config
 check "-j monitor bindings config: module not loaded" expect 3 "" "$HINT"
+
+run link set dev lo savi enforce anchor mac shield on trust-release off
+check "link set: every savi word at once, module not loaded" \
+	expect 3 "" "$HINT"
+
+check "link set: each savi word alone is enough, module not loaded" \
+	each_exits 3 "$HINT" "link set dev lo savi off" \
+	"link set dev lo savi monitor" "link set dev lo anchor none" \
+	"link set dev lo shield off" "link set dev lo trust-release on"
+
+run savi show
+check "savi show: module not loaded" expect 3 "" "$HINT"
+
+run savi dev lo
+check "savi dev lo (show implied): module not loaded" expect 3 "" "$HINT"
+
+run -j savi
+check "-j savi: exit 3, stdout empty or valid JSON" \
+	eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ] && valid_json_or_empty "$TMP/out"'
+
+run savi add dev lo 2001:db8::2/127
+check "savi add: a /127 without host bits is taken, module not loaded" \
+	expect 3 "" "$HINT"
+
+run savi del dev lo 2001:db8::1
+check "savi del: an address alone is a /128, module not loaded" \
+	expect 3 "" "$HINT"
+
+run savi add dev lo ::/0
+check "savi add: ::/0 is taken, module not loaded" expect 3 "" "$HINT"
+
+run config set release-request-type 38 release-reply-type 255
+check "config set: release types 38 and 255 are taken, module not loaded" \
+	expect 3 "" "$HINT"
+
+run config set release-reply-type 241
+check "config set: one release type alone, module not loaded" \
+	expect 3 "" "$HINT"
 
 # --- version, JSON -------------------------------------------------------
 run -j -V
@@ -354,7 +523,8 @@ if command -v valgrind >/dev/null; then
 		eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ]'
 	# "RC ARGS": the error paths that run here
 	for t in "3 binding show dev lo duid 000102" "3 monitor" \
-		 "3 config show" "2 binding del all dev x"; do
+		 "3 config show" "2 binding del all dev x" \
+		 "3 savi show dev lo" "2 savi add dev lo 2001:db8::1/64"; do
 		want=${t%% *}
 		args=${t#* }
 		echo "# \$ valgrind lgctl $args"
@@ -368,7 +538,8 @@ if command -v valgrind >/dev/null; then
 	done
 else
 	for args in "link show" "binding show dev lo duid 000102" "monitor" \
-		    "config show" "binding del all dev x"; do
+		    "config show" "binding del all dev x" "savi show dev lo" \
+		    "savi add dev lo 2001:db8::1/64"; do
 		n=$((n + 1)); passed=$((passed + 1))
 		echo "ok $n - valgrind: lgctl $args is clean # SKIP no valgrind"
 	done
