@@ -108,6 +108,14 @@ static bool lg_link_set_bool(bool *field, s8 value)
 	return true;
 }
 
+/* Does @cfg set anything but the role? */
+static bool lg_link_cfg_sets(const struct lg_link_cfg *cfg)
+{
+	return cfg->max_bindings || cfg->savi_mode >= 0 ||
+	       cfg->savi_anchor >= 0 || cfg->dhcp6_shield >= 0 ||
+	       cfg->release_trusted >= 0;
+}
+
 /* Applies @cfg to @dev; absent fields keep their value. Caller holds RTNL. */
 int lg_link_set(struct lg_net *ln, struct net_device *dev,
 		const struct lg_link_cfg *cfg, struct netlink_ext_ack *extack)
@@ -130,6 +138,10 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 	link = xa_load(&ln->links, dev->ifindex);
 	role = cfg->has_role ? cfg->role : link ? link->role : LG_ROLE_NONE;
 
+	if (role == LG_ROLE_NONE && !link && lg_link_cfg_sets(cfg)) {
+		NL_SET_ERR_MSG_MOD(extack, "the interface has no role: give it one first");
+		return -ENOENT;
+	}
 	if (role == LG_ROLE_NONE) {
 		if (link) {
 			lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_DEL_NTF);

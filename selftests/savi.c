@@ -502,6 +502,46 @@ TEST_F_TIMEOUT(b, static_entry_errors_and_flush, 120)
 	EXPECT_EQ(-ERANGE, savi_set(self, self->acc0, 3, -1, -1, -1));
 }
 
+static int release_types(FIXTURE_DATA(b) *self, int request, int reply)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_CONFIG_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
+
+	if (request >= 0)
+		mnl_attr_put_u32(nlh, LG_CONFIG_A_RELEASE_REQUEST_TYPE, request);
+	if (reply >= 0)
+		mnl_attr_put_u32(nlh, LG_CONFIG_A_RELEASE_REPLY_TYPE, reply);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+TEST_F_TIMEOUT(b, release_types_and_link_policies_are_checked, 120)
+{
+	EXPECT_EQ(-ERANGE, release_types(self, 37, -1));
+	EXPECT_EQ(-ERANGE, release_types(self, -1, 256));
+	EXPECT_EQ(-EINVAL, release_types(self, RRR_TYPE, -1));
+	EXPECT_STREQ("leaseguard: RELEASE-REQUEST and its reply need two types",
+		     self->ack.msg);
+	EXPECT_EQ(0, release_types(self, 38, 39));
+	EXPECT_EQ(0, release_types(self, 39, 38));
+	EXPECT_EQ(-ERANGE, savi_set(self, self->acc0, -1, 2, -1, -1));
+	EXPECT_EQ(-ERANGE, savi_set(self, self->acc0, -1, -1, 2, -1));
+	EXPECT_EQ(-ERANGE, savi_set(self, self->acc0, -1, -1, -1, 2));
+	sysctl("net/ipv6/conf/all/forwarding", "1");
+	/* Policies need a role first, and are kept across role changes. */
+	EXPECT_EQ(-ENOENT, savi_set(self, self->acc0, LG_SAVI_ENFORCE, -1, -1,
+				    -1));
+	EXPECT_STREQ("leaseguard: the interface has no role: give it one first",
+		     self->ack.msg);
+	roles(self);
+	ASSERT_EQ(0, savi_set(self, self->acc0, LG_SAVI_ENFORCE, -1, -1, -1));
+	ASSERT_EQ(0, link_set(self, self->acc0, LG_ROLE_UPSTREAM, 0));
+	ASSERT_EQ(0, link_set(self, self->acc0, LG_ROLE_ACCESS, 0));
+	send_from(self, cl_mac, "2001:db8:99::1");
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 1));
+}
+
 /* UDP from a subscriber's link-local to R's relay port, type @type. */
 static void to_relay(FIXTURE_DATA(b) *self, uint16_t dport, uint8_t type)
 {

@@ -84,8 +84,10 @@
  *   (LG_BINDING_DEL_INTERFACE). Lowering the limit keeps the bindings
  *   already there; only new ones are refused.
  *   Errors: -ENODEV no such interface; -EOPNOTSUPP the interface is a
- *   loopback device; -ERANGE a value out of its range; -EINVAL an
- *   attribute missing, malformed or not taken by the command.
+ *   loopback device, or a MAC anchor on a device that is not Ethernet;
+ *   -ENOENT the interface has no role and the request sets something
+ *   else without giving it one; -ERANGE a value out of its range;
+ *   -EINVAL an attribute missing, malformed or not taken by the command.
  *   Sends LG_CMD_LINK_NTF, or LG_CMD_LINK_DEL_NTF when the role became
  *   none, if anything changed.
  *
