@@ -188,6 +188,10 @@ int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
 int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
 		   struct lg_binding *b);
 int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel);
+/* A dump request with the filter of sel; each reply appends to a list. */
+struct nlmsghdr *lg_binding_dump_msg(struct lg_nl *nl,
+				     const struct lg_binding_sel *sel);
+int lg_binding_cb(const struct nlmsghdr *nlh, void *data);
 /*
  * The binding as JSON object key (NULL in an array); text: a block like
  * "ip addr" or, oneline, one line for "lgctl monitor" that the caller ends.

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bindings over netlink: parse, dump, get and delete. Shared by lgctl and
+ * leaseguardd; printing stays in binding.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/leaseguard.h>
+
+#include "lgctl.h"
+
+/* Octet strings */
+
+static int lg_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * "00:01:0a" (two digits between colons) or "00010a"; -ERANGE when there
+ * are more than size octets, -EINVAL when it is not hex octets.
+ */
+int lg_hex_parse(const char *s, uint8_t *buf, size_t size)
+{
+	bool colons = strchr(s, ':');
+	size_t n = 0;
+
+	while (*s) {
+		int hi = lg_hex_digit(s[0]);
+		int lo = hi < 0 ? -1 : lg_hex_digit(s[1]);
+
+		if (lo < 0)
+			return -EINVAL;
+		if (n == size)
+			return -ERANGE;
+		buf[n++] = hi << 4 | lo;
+		s += 2;
+		if (colons && *s && (*s++ != ':' || !*s))
+			return -EINVAL;
+	}
+	return n;
+}
+
+char *lg_hex_format(const uint8_t *p, size_t len, char *out)
+{
+	char *o = out;
+	size_t i;
+
+	*o = '\0';
+	for (i = 0; i < len; i++)
+		o += sprintf(o, i ? ":%02x" : "%02x", p[i]);
+	return out;
+}
+
+/* Model */
+
+static int lg_attr_u32(const struct nlattr *a, bool *has, uint32_t *v)
+{
+	if (!a)
+		return 0;
+	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return -EBADMSG;
+	*v = mnl_attr_get_u32(a);
+	*has = true;
+	return 0;
+}
+
+static int lg_attr_u64(const struct nlattr *a, bool *has, uint64_t *v)
+{
+	if (!a)
+		return 0;
+	if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return -EBADMSG;
+	*v = mnl_attr_get_u64(a);
+	*has = true;
+	return 0;
+}
+
+/* An attribute of exactly len octets. */
+static int lg_attr_bin(const struct nlattr *a, bool *has, void *v,
+		       size_t len)
+{
+	if (!a)
+		return 0;
+	if (mnl_attr_get_payload_len(a) != len)
+		return -EBADMSG;
+	memcpy(v, mnl_attr_get_payload(a), len);
+	*has = true;
+	return 0;
+}
+
+static int lg_attr_duid(const struct nlattr *a, uint8_t *duid, size_t *len)
+{
+	size_t n;
+
+	if (!a)
+		return 0;
+	n = mnl_attr_get_payload_len(a);
+	if (n < 1 || n > LG_DUID_MAX)
+		return -EBADMSG;
+	memcpy(duid, mnl_attr_get_payload(a), n);
+	*len = n;
+	return 0;
+}
+
+static int lg_lease_parse(const struct nlattr *nest, struct lg_lease *l)
+{
+	const struct nlattr *tb[LG_LEASE_A_MAX + 1];
+	bool has_addr = false;
+	int err;
+
+	err = lg_nl_parse_nest(nest, tb, LG_LEASE_A_MAX);
+	if (!err)
+		err = lg_attr_bin(tb[LG_LEASE_A_ADDR], &has_addr, l->addr,
+				  sizeof(l->addr));
+	if (!err && !has_addr)
+		err = -EBADMSG;
+	if (!err)
+		err = lg_attr_u32(tb[LG_LEASE_A_PLEN], &l->has_plen, &l->plen);
+	if (!err)
+		err = lg_attr_u32(tb[LG_LEASE_A_PREFERRED], &l->has_preferred,
+				  &l->preferred);
+	if (!err)
+		err = lg_attr_u32(tb[LG_LEASE_A_VALID], &l->has_valid,
+				  &l->valid);
+	if (!err)
+		err = lg_attr_u64(tb[LG_LEASE_A_EXPIRES], &l->has_expires,
+				  &l->expires);
+	return err;
+}
+
+/* The leases: every LG_BINDING_A_LEASE of the nest, in order. */
+static int lg_binding_parse_leases(const struct nlattr *nest,
+				   struct lg_binding *b)
+{
+	const struct nlattr *a;
+	size_t n = 0;
+	int err;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == LG_BINDING_A_LEASE)
+			n++;
+	if (!n)
+		return 0;
+	b->leases = calloc(n, sizeof(*b->leases));
+	if (!b->leases)
+		return -ENOMEM;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) != LG_BINDING_A_LEASE)
+			continue;
+		err = lg_lease_parse(a, &b->leases[b->n_leases]);
+		if (err)
+			return err;
+		b->n_leases++;
+	}
+	return 0;
+}
+
+void lg_binding_free(struct lg_binding *b)
+{
+	free(b->leases);
+	free(b->interface_id);
+	b->leases = NULL;
+	b->interface_id = NULL;
+	b->n_leases = b->interface_id_len = 0;
+}
+
+int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b)
+{
+	const struct nlattr *tb[LG_BINDING_A_MAX + 1];
+	const struct nlattr *a;
+	bool has_id = false, has_ifindex = false;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	err = lg_nl_parse_nest(nest, tb, LG_BINDING_A_MAX);
+	if (err)
+		return err;
+	err = lg_attr_u64(tb[LG_BINDING_A_ID], &has_id, &b->id);
+	if (!err && !has_id)
+		err = -EBADMSG;
+	if (!err)
+		err = lg_attr_u32(tb[LG_BINDING_A_IFINDEX], &has_ifindex,
+				  &b->ifindex);
+	if (!err)
+		err = lg_attr_duid(tb[LG_BINDING_A_CLIENT_DUID],
+				   b->client_duid, &b->client_duid_len);
+	if (!err)
+		err = lg_attr_u32(tb[LG_BINDING_A_IA_TYPE], &b->has_ia_type,
+				  &b->ia_type);
+	if (!err)
+		err = lg_attr_u32(tb[LG_BINDING_A_IAID], &b->has_iaid,
+				  &b->iaid);
+	if (!err)
+		err = lg_attr_u32(tb[LG_BINDING_A_STATE], &b->has_state,
+				  &b->state);
+	if (!err)
+		err = lg_attr_bin(tb[LG_BINDING_A_CLIENT_LLADDR],
+				  &b->has_client_lladdr, b->client_lladdr,
+				  sizeof(b->client_lladdr));
+	if (!err)
+		err = lg_attr_bin(tb[LG_BINDING_A_CLIENT_MAC],
+				  &b->has_client_mac, b->client_mac,
+				  sizeof(b->client_mac));
+	if (!err)
+		err = lg_attr_duid(tb[LG_BINDING_A_SERVER_DUID],
+				   b->server_duid, &b->server_duid_len);
+	if (!err)
+		err = lg_attr_bin(tb[LG_BINDING_A_SERVER_ADDR],
+				  &b->has_server_addr, b->server_addr,
+				  sizeof(b->server_addr));
+	if (!err)
+		err = lg_attr_u64(tb[LG_BINDING_A_CREATED], &b->has_created,
+				  &b->created);
+	if (!err)
+		err = lg_attr_u64(tb[LG_BINDING_A_UPDATED], &b->has_updated,
+				  &b->updated);
+	if (!err)
+		err = lg_attr_u32(tb[LG_BINDING_A_DEL_REASON],
+				  &b->has_del_reason, &b->del_reason);
+	if (err)
+		return err;
+
+	a = tb[LG_BINDING_A_IFNAME];
+	if (a) {
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			return -EBADMSG;
+		snprintf(b->ifname, sizeof(b->ifname), "%s",
+			 mnl_attr_get_str(a));
+	} else if (!b->ifindex || !if_indextoname(b->ifindex, b->ifname)) {
+		b->ifname[0] = '\0';
+	}
+
+	a = tb[LG_BINDING_A_INTERFACE_ID];
+	if (a && mnl_attr_get_payload_len(a)) {
+		b->interface_id_len = mnl_attr_get_payload_len(a);
+		b->interface_id = malloc(b->interface_id_len);
+		if (!b->interface_id) {
+			b->interface_id_len = 0;
+			return -ENOMEM;
+		}
+		memcpy(b->interface_id, mnl_attr_get_payload(a),
+		       b->interface_id_len);
+	}
+
+	err = lg_binding_parse_leases(nest, b);
+	if (err)
+		lg_binding_free(b);
+	return err;
+}
+
+int lg_binding_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_A_MAX + 1];
+	struct lg_binding_list *list = data;
+	int err;
+
+	if (lg_nl_cmd(nlh) != LG_CMD_BINDING_GET)
+		return 0;
+	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	if (err)
+		return err;
+	if (!tb[LG_A_BINDING])
+		return -EBADMSG;
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 16;
+		struct lg_binding *v = realloc(list->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		list->v = v;
+		list->cap = cap;
+	}
+	err = lg_binding_parse(tb[LG_A_BINDING], &list->v[list->n]);
+	if (err)
+		return err;
+	list->n++;
+	return 0;
+}
+
+static void lg_binding_list_reset(void *data)
+{
+	struct lg_binding_list *list = data;
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		lg_binding_free(&list->v[i]);
+	list->n = 0;
+}
+
+void lg_binding_list_free(struct lg_binding_list *list)
+{
+	lg_binding_list_reset(list);
+	free(list->v);
+	memset(list, 0, sizeof(*list));
+}
+
+/* LG_A_BINDING with the selectors that are set. */
+static void lg_binding_put_sel(struct nlmsghdr *nlh,
+			       const struct lg_binding_sel *sel)
+{
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	if (sel->has_id)
+		mnl_attr_put_u64(nlh, LG_BINDING_A_ID, sel->id);
+	if (sel->ifindex)
+		mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, sel->ifindex);
+	if (sel->duid_len)
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, sel->duid_len,
+			     sel->duid);
+	if (sel->has_addr)
+		mnl_attr_put(nlh, LG_BINDING_A_ADDR, sizeof(sel->addr),
+			     sel->addr);
+	if (sel->all)
+		mnl_attr_put(nlh, LG_BINDING_A_ALL, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* A dump request with the filter the kernel takes: interface, DUID. */
+struct nlmsghdr *lg_binding_dump_msg(struct lg_nl *nl,
+				     const struct lg_binding_sel *sel)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = lg_nl_msg(nl, LG_CMD_BINDING_GET, NLM_F_DUMP);
+	if (sel && (sel->ifindex || sel->duid_len)) {
+		struct lg_binding_sel f = {
+			.ifindex = sel->ifindex,
+			.duid_len = sel->duid_len,
+		};
+
+		memcpy(f.duid, sel->duid, sel->duid_len);
+		lg_binding_put_sel(nlh, &f);
+	}
+	return nlh;
+}
+
+int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
+		    struct lg_binding_list *list)
+{
+	return lg_nl_dump_req(nl, lg_binding_dump_msg(nl, sel), lg_binding_cb,
+			      lg_binding_list_reset, list);
+}
+
+int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
+		   struct lg_binding *b)
+{
+	struct lg_binding_list list = {};
+	struct lg_binding_sel s = {};
+	struct nlmsghdr *nlh;
+	int err;
+
+	/* one of ID or ADDR; IFINDEX only with ADDR */
+	if (sel->has_id) {
+		s.has_id = true;
+		s.id = sel->id;
+	} else if (sel->has_addr) {
+		s.has_addr = true;
+		memcpy(s.addr, sel->addr, sizeof(s.addr));
+		s.ifindex = sel->ifindex;
+	} else {
+		return -EINVAL;
+	}
+	nlh = lg_nl_msg(nl, LG_CMD_BINDING_GET, 0);
+	lg_binding_put_sel(nlh, &s);
+	err = lg_nl_doit(nl, nlh, lg_binding_cb, &list);
+	if (!err && list.n != 1)
+		err = -EBADMSG;
+	if (!err) {
+		*b = list.v[0];
+		list.n = 0;	/* b owns its leases now */
+	}
+	lg_binding_list_free(&list);
+	return err;
+}
+
+int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = lg_nl_msg(nl, LG_CMD_BINDING_DEL, 0);
+	lg_binding_put_sel(nlh, sel);
+	return lg_nl_doit(nl, nlh, NULL, NULL);
+}
