@@ -4,7 +4,7 @@
 # make check      install what is missing, build, run every test (host + VM)
 # make demo       boot the VM and show leaseguard at work
 # make lint       checkpatch and sparse on kmod/
-# make fuzz       fuzz the wire-format parsers for FUZZ_SECONDS (600)
+# make fuzz       fuzz the wire-format parsers, FUZZ_SECONDS (600) each
 # make bench      benchmarks in the VM; prints figures, never fails on them
 # make deps       install the Debian packages needed to build and test
 
