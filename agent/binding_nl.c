@@ -258,31 +258,19 @@ int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b)
 
 int lg_binding_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[LG_A_MAX + 1];
 	struct lg_binding_list *list = data;
+	const struct nlattr *obj;
 	int err;
 
-	if (lg_nl_cmd(nlh) != LG_CMD_BINDING_GET)
-		return 0;
-	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	err = lg_nl_reply_obj(nlh, LG_CMD_BINDING_GET, LG_A_BINDING, &obj);
 	if (err)
-		return err;
-	if (!tb[LG_A_BINDING])
-		return -EBADMSG;
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? 2 * list->cap : 16;
-		struct lg_binding *v = realloc(list->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		list->v = v;
-		list->cap = cap;
-	}
-	err = lg_binding_parse(tb[LG_A_BINDING], &list->v[list->n]);
-	if (err)
-		return err;
-	list->n++;
-	return 0;
+		return err < 0 ? err : 0;
+	err = lg_grow(&list->v, &list->cap, list->n, sizeof(*list->v));
+	if (!err)
+		err = lg_binding_parse(obj, &list->v[list->n]);
+	if (!err)
+		list->n++;
+	return err;
 }
 
 static void lg_binding_list_reset(void *data)

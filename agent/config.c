@@ -44,19 +44,14 @@ static int lg_config_u32(const struct nlattr *a, bool *has, uint32_t *v)
 
 static int lg_config_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[LG_A_MAX + 1];
-	const struct nlattr *ctb[LG_CONFIG_A_MAX + 1];
+	const struct nlattr *ctb[LG_CONFIG_A_MAX + 1], *obj;
 	struct lg_config *c = data;
 	int err;
 
-	if (lg_nl_cmd(nlh) != LG_CMD_CONFIG_GET)
-		return 0;
-	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	err = lg_nl_reply_obj(nlh, LG_CMD_CONFIG_GET, LG_A_CONFIG, &obj);
 	if (err)
-		return err;
-	if (!tb[LG_A_CONFIG])
-		return -EBADMSG;
-	err = lg_nl_parse_nest(tb[LG_A_CONFIG], ctb, LG_CONFIG_A_MAX);
+		return err < 0 ? err : 0;
+	err = lg_nl_parse_nest(obj, ctb, LG_CONFIG_A_MAX);
 	if (!err)
 		err = lg_config_u32(ctb[LG_CONFIG_A_MAX_BINDINGS],
 				    &c->has_max_bindings, &c->max_bindings);

@@ -138,6 +138,29 @@ int lg_arg_value(const char *what, int *argc, char ***argv,
 	return 0;
 }
 
+int lg_args_dev(const char *what, int argc, char **argv, const char **dev,
+		unsigned int *ifindex)
+{
+	int ret;
+
+	*dev = NULL;
+	*ifindex = 0;
+	for (; argc > 0; argc--, argv++) {
+		if (strcmp(argv[0], "dev"))
+			return lg_usage_err("Argument \"%s\" is unknown, try \"%s help\".",
+					    argv[0], what);
+		ret = lg_arg_value(what, &argc, &argv, dev);
+		if (ret)
+			return ret;
+	}
+	if (*dev) {
+		*ifindex = if_nametoindex(*dev);
+		if (!*ifindex)
+			return lg_no_device(*dev);
+	}
+	return 0;
+}
+
 int lg_parse_u64(const char *s, uint64_t *v)
 {
 	unsigned long long n;

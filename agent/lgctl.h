@@ -6,11 +6,33 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <errno.h>
 #include <net/if.h>
 
 #include "nl.h"
 
 #define LGCTL_VERSION	"0.1"
+
+/*
+ * Room for one more element in a growing array (*v, n used, *cap
+ * allocated): 0 or -ENOMEM, *v unchanged then.
+ */
+static inline int lg_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	void **p = v, *nv;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? 2 * *cap : 16;
+	nv = realloc(*p, ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	*p = nv;
+	*cap = ncap;
+	return 0;
+}
 
 /* Exit codes */
 #define LG_EXIT_OK		0
@@ -51,6 +73,12 @@ int lg_open(struct lg_nl *nl);
 /* Command line helpers: "dev IFNAME" and friends. */
 int lg_arg_value(const char *what, int *argc, char ***argv,
 		 const char **val);
+/*
+ * "[ dev IFNAME ]" and nothing else, as "show" takes it: *ifindex is 0
+ * without dev. Returns 0 or the exit code of the error it printed.
+ */
+int lg_args_dev(const char *what, int argc, char **argv, const char **dev,
+		unsigned int *ifindex);
 /* A decimal number in min..max: 0, -EINVAL (not a number) or -ERANGE. */
 int lg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v);
 int lg_parse_u64(const char *s, uint64_t *v);

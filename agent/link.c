@@ -153,31 +153,19 @@ int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
 
 static int lg_link_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[LG_A_MAX + 1];
 	struct lg_link_list *list = data;
+	const struct nlattr *obj;
 	int err;
 
-	if (lg_nl_cmd(nlh) != LG_CMD_LINK_GET)
-		return 0;
-	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	err = lg_nl_reply_obj(nlh, LG_CMD_LINK_GET, LG_A_LINK, &obj);
 	if (err)
-		return err;
-	if (!tb[LG_A_LINK])
-		return -EBADMSG;
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? 2 * list->cap : 16;
-		struct lg_link *v = realloc(list->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		list->v = v;
-		list->cap = cap;
-	}
-	err = lg_link_parse(tb[LG_A_LINK], &list->v[list->n]);
-	if (err)
-		return err;
-	list->n++;
-	return 0;
+		return err < 0 ? err : 0;
+	err = lg_grow(&list->v, &list->cap, list->n, sizeof(*list->v));
+	if (!err)
+		err = lg_link_parse(obj, &list->v[list->n]);
+	if (!err)
+		list->n++;
+	return err;
 }
 
 static void lg_link_list_reset(void *data)
@@ -317,21 +305,9 @@ static int link_show(int argc, char **argv)
 	size_t i;
 	int ret, err;
 
-	for (; argc > 0; argc--, argv++) {
-		if (!strcmp(argv[0], "dev")) {
-			ret = lg_arg_value("lgctl link", &argc, &argv, &dev);
-			if (ret)
-				return ret;
-		} else {
-			return lg_usage_err("Argument \"%s\" is unknown, try \"lgctl link help\".",
-					    argv[0]);
-		}
-	}
-	if (dev) {
-		ifindex = if_nametoindex(dev);
-		if (!ifindex)
-			return lg_no_device(dev);
-	}
+	ret = lg_args_dev("lgctl link", argc, argv, &dev, &ifindex);
+	if (ret)
+		return ret;
 
 	ret = lg_open(&nl);
 	if (ret)

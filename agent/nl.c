@@ -69,6 +69,20 @@ uint8_t lg_nl_cmd(const struct nlmsghdr *nlh)
 	return genl->cmd;
 }
 
+int lg_nl_reply_obj(const struct nlmsghdr *nlh, uint8_t cmd,
+		    unsigned int attr, const struct nlattr **obj)
+{
+	const struct nlattr *tb[LG_A_MAX + 1];
+
+	if (lg_nl_cmd(nlh) != cmd)
+		return 1;
+	if (attr > LG_A_MAX || lg_nl_parse_msg(nlh, tb, LG_A_MAX) ||
+	    !tb[attr])
+		return -EBADMSG;
+	*obj = tb[attr];
+	return 0;
+}
+
 const char *lg_nl_ext_msg(const struct lg_nl *nl)
 {
 	return nl->ext_msg[0] ? nl->ext_msg : NULL;

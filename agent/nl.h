@@ -103,6 +103,13 @@ int lg_nl_read_events(struct lg_nl *nl, lg_nl_cb_t cb, void *data);
 const char *lg_nl_ext_msg(const struct lg_nl *nl);
 int64_t lg_nl_ext_offs(const struct lg_nl *nl);
 
+/*
+ * The object of a reply to cmd, nest attribute attr: 0 with *obj, 1 when
+ * nlh answers another command (to be skipped), or -EBADMSG.
+ */
+int lg_nl_reply_obj(const struct nlmsghdr *nlh, uint8_t cmd,
+		    unsigned int attr, const struct nlattr **obj);
+
 /* The genl command of a message of the family. */
 uint8_t lg_nl_cmd(const struct nlmsghdr *nlh);
 

@@ -130,17 +130,13 @@ void lg_counters_print(const struct lg_counters *c,
 
 static int lg_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[LG_A_MAX + 1];
+	const struct nlattr *obj;
 	int err;
 
-	if (lg_nl_cmd(nlh) != LG_CMD_STATS_GET)
-		return 0;
-	err = lg_nl_parse_msg(nlh, tb, LG_A_MAX);
+	err = lg_nl_reply_obj(nlh, LG_CMD_STATS_GET, LG_A_STATS, &obj);
 	if (err)
-		return err;
-	if (!tb[LG_A_STATS])
-		return -EBADMSG;
-	return lg_counters_parse(tb[LG_A_STATS], data);
+		return err < 0 ? err : 0;
+	return lg_counters_parse(obj, data);
 }
 
 static int lg_stats_get(struct lg_nl *nl, struct lg_counters *c)
@@ -172,21 +168,9 @@ static int stats_show(int argc, char **argv)
 	size_t i;
 	int ret, err;
 
-	for (; argc > 0; argc--, argv++) {
-		if (!strcmp(argv[0], "dev")) {
-			ret = lg_arg_value("lgctl stats", &argc, &argv, &dev);
-			if (ret)
-				return ret;
-		} else {
-			return lg_usage_err("Argument \"%s\" is unknown, try \"lgctl stats help\".",
-					    argv[0]);
-		}
-	}
-	if (dev) {
-		ifindex = if_nametoindex(dev);
-		if (!ifindex)
-			return lg_no_device(dev);
-	}
+	ret = lg_args_dev("lgctl stats", argc, argv, &dev, &ifindex);
+	if (ret)
+		return ret;
 
 	ret = lg_open(&nl);
 	if (ret)
