@@ -623,12 +623,23 @@ void lg_bindings_flush_link(struct lg_net *ln, int ifindex, u8 reason)
 	lg_bindings_delete(ln, &f, reason);
 }
 
+/* The lease of @link that holds @addr at prefix length @plen, or NULL. */
+static struct lg_lease *lg_link_lease_rcu(struct lg_net *ln,
+					  const struct lg_link *link,
+					  const struct in6_addr *addr,
+					  unsigned int plen)
+{
+	struct lg_lease_key key;
+
+	lg_lease_key_init(&key, link->ifindex, addr->s6_addr, plen);
+	return rhashtable_lookup(&ln->bindings.leases, &key, lg_lease_params);
+}
+
 /* The binding that leases @addr (on @ifindex, or any access interface). */
 const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 						    int ifindex,
 						    const struct in6_addr *addr)
 {
-	struct lg_lease_key key;
 	struct lg_lease *lease;
 	unsigned long index;
 	struct lg_link *link;
@@ -637,13 +648,11 @@ const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 	xa_for_each(&ln->links, index, link) {
 		if (ifindex && link->ifindex != ifindex)
 			continue;
-		for (plen = 128; plen >= 0; plen--) {
+		/* Longest first: the most specific lease answers. */
+		for (plen = LG_PLENS - 1; plen >= 0; plen--) {
 			if (!test_bit(plen, link->plens))
 				continue;
-			lg_lease_key_init(&key, link->ifindex, addr->s6_addr,
-					  plen);
-			lease = rhashtable_lookup(&ln->bindings.leases, &key,
-						  lg_lease_params);
+			lease = lg_link_lease_rcu(ln, link, addr, plen);
 			if (lease)
 				return lg_lease_binding(lease);
 		}
@@ -663,14 +672,11 @@ enum lg_savi_result lg_binding_validate_rcu(struct lg_net *ln,
 {
 	enum lg_savi_result res = LG_SAVI_NO_BINDING;
 	const struct lg_binding *b;
-	struct lg_lease_key key;
 	struct lg_lease *lease;
 	unsigned int plen;
 
 	for_each_set_bit(plen, link->plens, LG_PLENS) {
-		lg_lease_key_init(&key, link->ifindex, addr->s6_addr, plen);
-		lease = rhashtable_lookup(&ln->bindings.leases, &key,
-					  lg_lease_params);
+		lease = lg_link_lease_rcu(ln, link, addr, plen);
 		if (!lease)
 			continue;
 		if (!anchor_mac)

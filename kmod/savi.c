@@ -215,15 +215,16 @@ unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
 			struct sk_buff *skb)
 {
 	u8 mode = READ_ONCE(link->savi_mode);
+	bool shield = READ_ONCE(link->dhcp6_shield);
 	enum ip6_chain_res res;
 	struct ip6_chain c;
 	unsigned int drop;
 
-	if (mode == LG_SAVI_OFF && !READ_ONCE(link->dhcp6_shield))
+	if (mode == LG_SAVI_OFF && !shield)
 		return NF_ACCEPT;
 
 	res = lg_walk_chain(skb, &c);
-	if (READ_ONCE(link->dhcp6_shield)) {
+	if (shield) {
 		drop = lg_shield(ln, link, skb, res, &c);
 		if (drop) {
 			lg_counter_inc(link->counters, drop);
