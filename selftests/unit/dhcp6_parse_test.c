@@ -19,13 +19,14 @@
 #include "kselftest_harness.h"
 
 #include "dhcp6_parse.h"
+#define LG_UNIT_BUILDER
+#include "unit.h"
 
 #ifndef VECTORS_DIR
 #define VECTORS_DIR "vectors"
 #endif
 
 #ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 /* Option codes leaseguard skips. */
@@ -153,81 +154,6 @@ static const uint8_t relay_forw[] = {
 
 /* ---- A builder for the rest -------------------------------------------- */
 
-struct builder {
-	uint8_t data[8192];
-	size_t len;
-	size_t open[16];	/* offsets of options still open */
-	int depth;
-};
-
-static void put(struct builder *b, const void *p, size_t n)
-{
-	if (b->len + n > sizeof(b->data))
-		abort();
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-static void put8(struct builder *b, uint8_t v)
-{
-	put(b, &v, 1);
-}
-
-static void put16(struct builder *b, uint16_t v)
-{
-	put8(b, v >> 8);
-	put8(b, v);
-}
-
-static void put32(struct builder *b, uint32_t v)
-{
-	put16(b, v >> 16);
-	put16(b, v);
-}
-
-/* Opens an option; its length is filled in by end(). */
-static void begin(struct builder *b, uint16_t code)
-{
-	if (b->depth == ARRAY_SIZE(b->open))
-		abort();
-	put16(b, code);
-	b->open[b->depth++] = b->len;
-	put16(b, 0);
-}
-
-static void end(struct builder *b)
-{
-	size_t at = b->open[--b->depth];
-	size_t len = b->len - at - 2;
-
-	b->data[at] = len >> 8;
-	b->data[at + 1] = len;
-}
-
-static void opt(struct builder *b, uint16_t code, const void *data,
-		uint16_t len)
-{
-	put16(b, code);
-	put16(b, len);
-	put(b, data, len);
-}
-
-/* An option of len octets of filler. */
-static void opt_fill(struct builder *b, uint16_t code, uint16_t len)
-{
-	put16(b, code);
-	put16(b, len);
-	while (len--)
-		put8(b, 0x5a);
-}
-
-static void msg(struct builder *b, uint8_t type, uint32_t xid)
-{
-	put8(b, type);
-	put8(b, xid >> 16);
-	put16(b, xid);
-}
-
 /* A relay header; link-address 2001:db8::<hops>, peer fe80::<hops>. */
 static void relay(struct builder *b, uint8_t type, uint8_t hops)
 {
@@ -315,23 +241,6 @@ FIXTURE_TEARDOWN(dhcp6)
 	free(self->copy);
 }
 
-static void write_seed(const char *test, int n, const uint8_t *buf,
-		       size_t len)
-{
-	const char *dir = getenv("DHCP6_CORPUS_DIR");
-	char path[4096];
-	FILE *f;
-
-	if (!dir)
-		return;
-	snprintf(path, sizeof(path), "%s/%s-%d", dir, test, n);
-	f = fopen(path, "w");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		perror(path);
-		exit(1);
-	}
-}
-
 /* Parses a heap copy of exactly len octets, kept until the next parse. */
 static enum dhcp6_err parse_copy(FIXTURE_DATA(dhcp6) *self,
 				 const uint8_t *buf, size_t len)
@@ -348,7 +257,7 @@ static enum dhcp6_err parse_seed(struct __test_metadata *_metadata,
 				 FIXTURE_DATA(dhcp6) *self,
 				 const uint8_t *buf, size_t len)
 {
-	write_seed(_metadata->name, self->seeds++, buf, len);
+	write_seed("DHCP6_CORPUS_DIR", 0, _metadata->name, self->seeds++, buf, len);
 	return parse_copy(self, buf, len);
 }
 

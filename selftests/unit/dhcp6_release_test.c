@@ -20,9 +20,10 @@
 #include "kselftest_harness.h"
 
 #include "dhcp6_release.h"
+#define LG_UNIT_BUILDER
+#include "unit.h"
 
 #ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 /* The draft assigns no message types: any two do for the codec. */
@@ -205,81 +206,6 @@ static void reply_msg(struct dr_msg *m, struct dr_client *c)
 
 /* ---- A builder for malformed messages ---------------------------------- */
 
-struct builder {
-	uint8_t data[8192];
-	size_t len;
-	size_t open[16];	/* offsets of options still open */
-	int depth;
-};
-
-static void put(struct builder *b, const void *p, size_t n)
-{
-	if (b->len + n > sizeof(b->data))
-		abort();
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-static void put8(struct builder *b, uint8_t v)
-{
-	put(b, &v, 1);
-}
-
-static void put16(struct builder *b, uint16_t v)
-{
-	put8(b, v >> 8);
-	put8(b, v);
-}
-
-static void put32(struct builder *b, uint32_t v)
-{
-	put16(b, v >> 16);
-	put16(b, v);
-}
-
-/* Opens an option; its length is filled in by end(). */
-static void begin(struct builder *b, uint16_t code)
-{
-	if (b->depth == ARRAY_SIZE(b->open))
-		abort();
-	put16(b, code);
-	b->open[b->depth++] = b->len;
-	put16(b, 0);
-}
-
-static void end(struct builder *b)
-{
-	size_t at = b->open[--b->depth];
-	size_t len = b->len - at - 2;
-
-	b->data[at] = len >> 8;
-	b->data[at + 1] = len;
-}
-
-static void opt(struct builder *b, uint16_t code, const void *data,
-		uint16_t len)
-{
-	put16(b, code);
-	put16(b, len);
-	put(b, data, len);
-}
-
-/* An option of len octets of filler. */
-static void opt_fill(struct builder *b, uint16_t code, uint16_t len)
-{
-	put16(b, code);
-	put16(b, len);
-	while (len--)
-		put8(b, 0x5a);
-}
-
-static void hdr(struct builder *b, uint8_t type, uint32_t xid)
-{
-	put8(b, type);
-	put8(b, xid >> 16);
-	put16(b, xid);
-}
-
 /* Opens a Client Data with the first client's CLIENTID. */
 static void client(struct builder *b)
 {
@@ -358,23 +284,6 @@ FIXTURE_TEARDOWN(dr)
  */
 #define SEED_MAX	8192
 
-static void write_seed(const char *test, int n, const uint8_t *buf,
-		       size_t len)
-{
-	const char *dir = getenv("DHCP6_RELEASE_CORPUS_DIR");
-	char path[4096];
-	FILE *f;
-
-	if (!dir || len > SEED_MAX)
-		return;
-	snprintf(path, sizeof(path), "%s/%s-%d", dir, test, n);
-	f = fopen(path, "w");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		perror(path);
-		exit(1);
-	}
-}
-
 /* Parses a heap copy of exactly len octets, kept until the next parse. */
 static enum dr_err parse_copy(FIXTURE_DATA(dr) *self, const uint8_t *buf,
 			      size_t len)
@@ -391,7 +300,7 @@ static enum dr_err parse_seed(struct __test_metadata *_metadata,
 			      FIXTURE_DATA(dr) *self, const uint8_t *buf,
 			      size_t len)
 {
-	write_seed(_metadata->name, self->seeds++, buf, len);
+	write_seed("DHCP6_RELEASE_CORPUS_DIR", SEED_MAX, _metadata->name, self->seeds++, buf, len);
 	return parse_copy(self, buf, len);
 }
 
@@ -733,7 +642,7 @@ TEST_F(dr, interface_id_repeated_by_sender)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	opt(b, DR_OPT_INTERFACE_ID, "eth1", 4);
 	client(b);
 	opt(b, DR_OPT_INTERFACE_ID, "eth1", 4);
@@ -833,7 +742,7 @@ TEST_F(dr, status_text_in_client_and_ia_ignored)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RRR, 1);
+	msg(b, RRR, 1);
 	client(b);
 	begin(b, DR_OPT_STATUS_CODE);
 	put16(b, DR_STATUS_NOT_ALLOWED);
@@ -860,7 +769,7 @@ TEST_F(dr, unknown_options_skipped_everywhere)
 	const struct dr_client *c = self->clients;
 	struct dr_msg m;
 
-	hdr(b, RR, 0x123456);
+	msg(b, RR, 0x123456);
 	opt_fill(b, OPT_ELAPSED, 2);
 	opt(b, DR_OPT_SERVERID, server_duid, sizeof(server_duid));
 	opt_fill(b, 0xffff, 0);
@@ -907,7 +816,7 @@ TEST_F(dr, same_iaid_in_ia_na_and_ia_pd)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_NA, 7);
 	end(b);
@@ -923,7 +832,7 @@ TEST_F(dr, limits_exactly)
 	struct builder *b = &self->b;
 	int i, k;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	for (i = 0; i < DR_MAX_CLIENT_IAS; i++) {
 		ia(b, DR_OPT_IA_PD, i);
@@ -952,7 +861,7 @@ TEST_F(dr, duid_3_and_130)
 	uint8_t d[DR_DUID_MAX];
 
 	memset(d, 0xd, sizeof(d));
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	opt(b, DR_OPT_SERVERID, d, DR_DUID_MIN);
 	opt(b, DR_OPT_RELAY_ID, d, DR_DUID_MAX);
 	begin(b, DR_OPT_CLIENT_DATA);
@@ -1229,7 +1138,7 @@ TEST_F(dr, err_partial_option_header)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	put8(b, 0);
 	EXPECT_PARSE_B(DR_ERR_OPT_OVERRUN);
 	put16(b, 0);
@@ -1240,7 +1149,7 @@ TEST_F(dr, err_overrun_top_level)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	opt(b, DR_OPT_SERVERID, server_duid, sizeof(server_duid));
 	b->data[7]++;		/* one more than there is */
 	EXPECT_PARSE_B(DR_ERR_OPT_OVERRUN);
@@ -1250,7 +1159,7 @@ TEST_F(dr, err_overrun_in_client_data)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	put16(b, DR_OPT_INTERFACE_ID);	/* claims 2 octets, has 1 */
 	put16(b, 2);
@@ -1263,7 +1172,7 @@ TEST_F(dr, err_garbage_in_client_data)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	put(b, "\xff\xff\xff", 3);	/* not an option */
 	end(b);
@@ -1274,7 +1183,7 @@ TEST_F(dr, err_overrun_in_ia)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_NA, 1);
 	iaaddr(b, 1);
@@ -1289,7 +1198,7 @@ TEST_F(dr, err_overrun_in_iaaddr)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_NA, 1);
 	iaaddr(b, 1);
@@ -1305,7 +1214,7 @@ TEST_F(dr, err_garbage_in_iaprefix)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_PD, 1);
 	iaprefix(b, 56);
@@ -1326,7 +1235,7 @@ TEST_F(dr, err_ia_11)
 
 	for (i = 0; i < ARRAY_SIZE(codes); i++) {
 		b->len = 0;
-		hdr(b, RR, 1);
+		msg(b, RR, 1);
 		client(b);
 		opt_fill(b, codes[i], 11);
 		end(b);
@@ -1338,7 +1247,7 @@ TEST_F(dr, err_iaaddr_23)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_NA, 1);
 	opt_fill(b, DR_OPT_IAADDR, 23);
@@ -1351,7 +1260,7 @@ TEST_F(dr, err_iaprefix_24)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_PD, 1);
 	opt_fill(b, DR_OPT_IAPREFIX, 24);
@@ -1364,19 +1273,19 @@ TEST_F(dr, err_status_1_each_level)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RRR, 1);
+	msg(b, RRR, 1);
 	opt_fill(b, DR_OPT_STATUS_CODE, 1);
 	EXPECT_PARSE_B(DR_ERR_OPT_LEN);
 
 	b->len = 0;
-	hdr(b, RRR, 1);
+	msg(b, RRR, 1);
 	client(b);
 	opt_fill(b, DR_OPT_STATUS_CODE, 1);
 	end(b);
 	EXPECT_PARSE_B(DR_ERR_OPT_LEN);
 
 	b->len = 0;
-	hdr(b, RRR, 1);
+	msg(b, RRR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_PD, 1);
 	opt_fill(b, DR_OPT_STATUS_CODE, 1);
@@ -1389,12 +1298,12 @@ TEST_F(dr, err_interface_id_0)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	opt_fill(b, DR_OPT_INTERFACE_ID, 0);
 	EXPECT_PARSE_B(DR_ERR_OPT_LEN);
 
 	b->len = 0;
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	opt_fill(b, DR_OPT_INTERFACE_ID, 0);
 	end(b);
@@ -1413,7 +1322,7 @@ TEST_F(dr, err_duid_lengths)
 	for (i = 0; i < ARRAY_SIZE(codes); i++) {
 		for (j = 0; j < ARRAY_SIZE(lens); j++) {
 			b->len = 0;
-			hdr(b, RR, 1);
+			msg(b, RR, 1);
 			if (codes[i] == DR_OPT_CLIENTID)
 				begin(b, DR_OPT_CLIENT_DATA);
 			opt_fill(b, codes[i], lens[j]);
@@ -1434,7 +1343,7 @@ TEST_F(dr, err_prefix_len)
 
 	for (plen = 129; plen < 256; plen += 126) {
 		b->len = 0;
-		hdr(b, RR, 1);
+		msg(b, RR, 1);
 		client(b);
 		ia(b, DR_OPT_IA_PD, 1);
 		iaprefix(b, plen);
@@ -1454,7 +1363,7 @@ TEST_F(dr, err_duplicate_top_level)
 
 	for (i = 0; i < 4; i++) {
 		b->len = 0;
-		hdr(b, RR, 1);
+		msg(b, RR, 1);
 		switch (i) {
 		case 0:
 			opt(b, DR_OPT_SERVERID, server_duid, 14);
@@ -1486,7 +1395,7 @@ TEST_F(dr, err_duplicate_in_client_data)
 
 	for (i = 0; i < 5; i++) {
 		b->len = 0;
-		hdr(b, RR, 1);
+		msg(b, RR, 1);
 		client(b);
 		switch (i) {
 		case 0:
@@ -1530,7 +1439,7 @@ TEST_F(dr, err_duplicate_status_in_ia)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RRR, 1);
+	msg(b, RRR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_NA, 1);
 	status(b, 3);
@@ -1545,7 +1454,7 @@ TEST_F(dr, same_client_twice)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	end(b);
 	client(b);
@@ -1561,7 +1470,7 @@ TEST_F(dr, err_too_many_clients)
 	struct builder *b = &self->b;
 	int i;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	for (i = 0; i < 3; i++) {
 		client(b);
 		end(b);
@@ -1585,7 +1494,7 @@ TEST_F(dr, err_too_many_ias)
 	struct builder *b = &self->b;
 	int i;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	for (i = 0; i <= DR_MAX_CLIENT_IAS; i++) {
 		ia(b, DR_OPT_IA_NA, i);
@@ -1600,7 +1509,7 @@ TEST_F(dr, err_too_many_leases)
 	struct builder *b = &self->b;
 	int i;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	client(b);
 	ia(b, DR_OPT_IA_NA, 1);
 	for (i = 0; i <= DR_MAX_IA_LEASES; i++) {
@@ -1618,12 +1527,12 @@ TEST_F(dr, err_no_client_id)
 {
 	struct builder *b = &self->b;
 
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	opt_fill(b, DR_OPT_CLIENT_DATA, 0);
 	EXPECT_PARSE_B(DR_ERR_NO_CLIENT_ID);
 
 	b->len = 0;
-	hdr(b, RR, 1);
+	msg(b, RR, 1);
 	begin(b, DR_OPT_CLIENT_DATA);
 	status(b, 0);
 	opt(b, DR_OPT_INTERFACE_ID, "eth1", 4);
@@ -1643,7 +1552,7 @@ TEST_F(dr, err_unsupported)
 
 	for (i = 0; i < 6; i++) {
 		b->len = 0;
-		hdr(b, RR, 1);
+		msg(b, RR, 1);
 		client(b);
 		switch (i) {
 		case 0:		/* IA_TA */

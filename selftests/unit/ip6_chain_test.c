@@ -19,6 +19,7 @@
 #include "kselftest_harness.h"
 
 #include "ip6_chain.h"
+#include "unit.h"
 
 /* Next Header values */
 #define HOPOPTS		0
@@ -129,23 +130,6 @@ FIXTURE_TEARDOWN(chain)
 {
 }
 
-static void write_seed(const char *test, int n, const uint8_t *buf,
-		       size_t len)
-{
-	const char *dir = getenv("IP6_CHAIN_CORPUS_DIR");
-	char path[4096];
-	FILE *f;
-
-	if (!dir)
-		return;
-	snprintf(path, sizeof(path), "%s/%s-%d", dir, test, n);
-	f = fopen(path, "w");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		perror(path);
-		exit(1);
-	}
-}
-
 /* Walks a heap copy of the builder's first buf_len octets. */
 static enum ip6_chain_res walk_copy(const struct builder *b, uint32_t buf_len,
 				    uint32_t pkt_len, struct ip6_chain *c)
@@ -222,7 +206,7 @@ static enum ip6_chain_res walk(struct __test_metadata *_metadata,
 
 	res = walk_copy(&self->b, buf_len, pkt_len, &self->c);
 	if (buf_len == pkt_len) {
-		write_seed(_metadata->name, self->seeds++, self->b.data,
+		write_seed("IP6_CHAIN_CORPUS_DIR", 0, _metadata->name, self->seeds++, self->b.data,
 			   buf_len);
 		check_prefixes(_metadata, &self->b, pkt_len, res, &self->c);
 	}
