@@ -199,21 +199,6 @@ static bool no_bindings_within(FIXTURE_DATA(b) *self, int seconds)
 	return false;
 }
 
-/* The client sends self->m to the relay port, which may never get it. */
-static void client_send_nowait(FIXTURE_DATA(b) *self)
-{
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
-				   .sin6_port = htons(547),
-				   .sin6_addr = self->rtr_ll };
-
-	enter(self, C);
-	to.sin6_scope_id = if_nametoindex("eth0");
-	enter(self, R);
-	if (sendto(self->cl_fd, self->m.buf, self->m.len, 0,
-		   (struct sockaddr *)&to, sizeof(to)) < 0)
-		die("client sendto");
-}
-
 static int savi_set(FIXTURE_DATA(b) *self, uint32_t ifindex, int mode,
 		    int anchor, int shield, int trusted)
 {
