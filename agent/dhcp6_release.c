@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "dhcp6_release.h"
+#include "dhcp6_opt.h"
 
 #define MSG_HDR_LEN	4	/* msg-type, transaction-id */
-#define OPT_HDR_LEN	4	/* option-code, option-len */
 #define OPT_LEN_MAX	0xffff
 #define IA_LEN		12	/* IAID, T1, T2 */
 #define IAADDR_LEN	24	/* address, preferred, valid */
@@ -29,62 +29,10 @@
 #define RELAY_REPL	13
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* ---- Parsing ------------------------------------------------------------ */
 
-/* The options of one container, and the one opt_next() last returned. */
-struct opt_cursor {
-	const uint8_t *pos;
-	size_t left;
-	enum dr_err err;
-	uint16_t code;
-	uint16_t len;
-	const uint8_t *data;
-};
-
-static void opt_init(struct opt_cursor *c, const uint8_t *buf, size_t len)
-{
-	c->pos = buf;
-	c->left = len;
-	c->err = DR_OK;
-}
-
-/*
- * Steps to the next option. Returns false at the end of the container or
- * on an option that does not fit in it, and then c->err says which.
- */
-static bool opt_next(struct opt_cursor *c)
-{
-	if (!c->left)
-		return false;
-	if (c->left < OPT_HDR_LEN) {
-		c->err = DR_ERR_OPT_OVERRUN;
-		return false;
-	}
-	c->code = get16(c->pos);
-	c->len = get16(c->pos + 2);
-	if (c->len > c->left - OPT_HDR_LEN) {
-		c->err = DR_ERR_OPT_OVERRUN;
-		return false;
-	}
-	c->data = c->pos + OPT_HDR_LEN;
-	c->pos += OPT_HDR_LEN + c->len;
-	c->left -= OPT_HDR_LEN + c->len;
-	return true;
-}
-
 /* CLIENTID, SERVERID, RELAY_ID: once per container, 3..130 octets. */
-static enum dr_err parse_duid(const struct opt_cursor *c, struct dr_bytes *b)
+static enum dr_err parse_duid(const struct dhcp6_opt_cursor *c, struct dr_bytes *b)
 {
 	if (b->len)
 		return DR_ERR_DUPLICATE;
@@ -96,7 +44,7 @@ static enum dr_err parse_duid(const struct opt_cursor *c, struct dr_bytes *b)
 }
 
 /* INTERFACE_ID: once per container, not empty (empty reads as absent). */
-static enum dr_err parse_ifid(const struct opt_cursor *c, struct dr_bytes *b)
+static enum dr_err parse_ifid(const struct dhcp6_opt_cursor *c, struct dr_bytes *b)
 {
 	if (b->len)
 		return DR_ERR_DUPLICATE;
@@ -108,7 +56,7 @@ static enum dr_err parse_ifid(const struct opt_cursor *c, struct dr_bytes *b)
 }
 
 /* STATUS_CODE: once per container; its text kept only if text != NULL. */
-static enum dr_err parse_status(const struct opt_cursor *c, bool *has_status,
+static enum dr_err parse_status(const struct dhcp6_opt_cursor *c, bool *has_status,
 				uint16_t *status, struct dr_bytes *text)
 {
 	if (*has_status)
@@ -116,7 +64,7 @@ static enum dr_err parse_status(const struct opt_cursor *c, bool *has_status,
 	if (c->len < STATUS_LEN)
 		return DR_ERR_OPT_LEN;
 	*has_status = true;
-	*status = get16(c->data);
+	*status = dhcp6_get16(c->data);
 	if (text) {
 		text->data = c->data + STATUS_LEN;
 		text->len = c->len - STATUS_LEN;
@@ -132,10 +80,10 @@ static bool is_lease_code(uint16_t code)
 }
 
 /* An IAADDR in an IA_NA or an IAPREFIX in an IA_PD. */
-static enum dr_err parse_lease(const struct opt_cursor *opt, struct dr_ia *ia)
+static enum dr_err parse_lease(const struct dhcp6_opt_cursor *opt, struct dr_ia *ia)
 {
 	struct dr_lease *lease;
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	size_t fixed;
 
 	if (ia->n_leases == DR_MAX_IA_LEASES)
@@ -158,20 +106,21 @@ static enum dr_err parse_lease(const struct opt_cursor *opt, struct dr_ia *ia)
 	}
 
 	/* Nothing inside is used, but garbage there is still garbage. */
-	opt_init(&c, opt->data + fixed, opt->len - fixed);
-	while (opt_next(&c))
+	dhcp6_opt_init(&c, opt->data + fixed, opt->len - fixed);
+	while (dhcp6_opt_next(&c))
 		;
-	if (!c.err)
-		ia->n_leases++;
-	return c.err;
+	if (c.overrun)
+		return DR_ERR_OPT_OVERRUN;
+	ia->n_leases++;
+	return DR_OK;
 }
 
-static enum dr_err parse_ia(const struct opt_cursor *opt,
+static enum dr_err parse_ia(const struct dhcp6_opt_cursor *opt,
 			    struct dr_client *cl)
 {
 	uint16_t lease_code = opt->code == DR_OPT_IA_NA ?
 			      DR_OPT_IAADDR : DR_OPT_IAPREFIX;
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	enum dr_err err;
 	struct dr_ia *ia;
 	uint32_t iaid;
@@ -179,7 +128,7 @@ static enum dr_err parse_ia(const struct opt_cursor *opt,
 
 	if (opt->len < IA_LEN)
 		return DR_ERR_OPT_LEN;
-	iaid = get32(opt->data);
+	iaid = dhcp6_get32(opt->data);
 	for (i = 0; i < cl->n_ias; i++)
 		if (cl->ias[i].type == opt->code && cl->ias[i].iaid == iaid)
 			return DR_ERR_DUPLICATE;
@@ -190,8 +139,8 @@ static enum dr_err parse_ia(const struct opt_cursor *opt,
 	memset(ia, 0, sizeof(*ia));
 	ia->type = opt->code;
 	ia->iaid = iaid;
-	opt_init(&c, opt->data + IA_LEN, opt->len - IA_LEN);
-	while (opt_next(&c)) {
+	dhcp6_opt_init(&c, opt->data + IA_LEN, opt->len - IA_LEN);
+	while (dhcp6_opt_next(&c)) {
 		if (c.code == DR_OPT_STATUS_CODE)
 			err = parse_status(&c, &ia->has_status, &ia->status,
 					   NULL);
@@ -204,16 +153,17 @@ static enum dr_err parse_ia(const struct opt_cursor *opt,
 		if (err)
 			return err;
 	}
-	if (!c.err)
-		cl->n_ias++;
-	return c.err;
+	if (c.overrun)
+		return DR_ERR_OPT_OVERRUN;
+	cl->n_ias++;
+	return DR_OK;
 }
 
-static enum dr_err parse_client(const struct opt_cursor *opt,
+static enum dr_err parse_client(const struct dhcp6_opt_cursor *opt,
 				struct dr_msg *m)
 {
 	struct dr_client *cl;
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	enum dr_err err;
 
 	if (m->n_clients == m->max_clients)
@@ -221,8 +171,8 @@ static enum dr_err parse_client(const struct opt_cursor *opt,
 	cl = &m->clients[m->n_clients];
 	memset(cl, 0, sizeof(*cl));
 
-	opt_init(&c, opt->data, opt->len);
-	while (opt_next(&c)) {
+	dhcp6_opt_init(&c, opt->data, opt->len);
+	while (dhcp6_opt_next(&c)) {
 		switch (c.code) {
 		case DR_OPT_CLIENTID:
 			err = parse_duid(&c, &cl->duid);
@@ -248,8 +198,8 @@ static enum dr_err parse_client(const struct opt_cursor *opt,
 		if (err)
 			return err;
 	}
-	if (c.err)
-		return c.err;
+	if (c.overrun)
+		return DR_ERR_OPT_OVERRUN;
 	if (!cl->duid.len)
 		return DR_ERR_NO_CLIENT_ID;
 	m->n_clients++;
@@ -260,7 +210,7 @@ enum dr_err dr_parse(const uint8_t *buf, size_t len, struct dr_msg *m)
 {
 	struct dr_client *clients = m->clients;
 	uint16_t max_clients = m->max_clients;
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	enum dr_err err;
 
 	memset(m, 0, sizeof(*m));
@@ -273,8 +223,8 @@ enum dr_err dr_parse(const uint8_t *buf, size_t len, struct dr_msg *m)
 	if (m->type == RELAY_FORW || m->type == RELAY_REPL)
 		return DR_ERR_TYPE;
 
-	opt_init(&c, buf + MSG_HDR_LEN, len - MSG_HDR_LEN);
-	while (opt_next(&c)) {
+	dhcp6_opt_init(&c, buf + MSG_HDR_LEN, len - MSG_HDR_LEN);
+	while (dhcp6_opt_next(&c)) {
 		switch (c.code) {
 		case DR_OPT_SERVERID:
 			err = parse_duid(&c, &m->server_id);
@@ -298,7 +248,7 @@ enum dr_err dr_parse(const uint8_t *buf, size_t len, struct dr_msg *m)
 		if (err)
 			return err;
 	}
-	return c.err;
+	return c.overrun ? DR_ERR_OPT_OVERRUN : DR_OK;
 }
 
 /* ---- Status names ------------------------------------------------------- */
@@ -341,7 +291,7 @@ static size_t duid_size(const struct dr_bytes *duid)
 {
 	if (duid->len < DR_DUID_MIN || duid->len > DR_DUID_MAX)
 		return 0;
-	return OPT_HDR_LEN + duid->len;
+	return DHCP6_OPT_HDR_LEN + duid->len;
 }
 
 /* An optional DUID's option: 0 if absent, SIZE_MAX if out of range. */
@@ -357,14 +307,14 @@ static size_t opt_duid_size(const struct dr_bytes *duid)
 
 static size_t lease_size(uint16_t ia_type)
 {
-	return OPT_HDR_LEN + (ia_type == DR_OPT_IA_NA ? IAADDR_LEN :
+	return DHCP6_OPT_HDR_LEN + (ia_type == DR_OPT_IA_NA ? IAADDR_LEN :
 			      IAPREFIX_LEN);
 }
 
 /* A Client Data's or an IA's status: no text. */
 static size_t status_size(bool has_status)
 {
-	return has_status ? OPT_HDR_LEN + STATUS_LEN : 0;
+	return has_status ? DHCP6_OPT_HDR_LEN + STATUS_LEN : 0;
 }
 
 /* The top-level status's text: m->status_text, else the status's name. */
@@ -394,7 +344,7 @@ static size_t ia_size(const struct dr_ia *ia)
 			return 0;
 	}
 	/* at most 4 + 12 + 6 + 8 * 29: no overflow of a 16-bit length */
-	return OPT_HDR_LEN + IA_LEN + status_size(ia->has_status) +
+	return DHCP6_OPT_HDR_LEN + IA_LEN + status_size(ia->has_status) +
 	       ia->n_leases * lease_size(ia->type);
 }
 
@@ -415,7 +365,7 @@ static size_t client_size(const struct dr_msg *m, const struct dr_client *c)
 		return 0;
 	body += status_size(c->has_status);
 	if (own_ifid(m, c))
-		body += OPT_HDR_LEN + c->ifid.len;
+		body += DHCP6_OPT_HDR_LEN + c->ifid.len;
 	for (i = 0; i < c->n_ias; i++) {
 		for (j = 0; j < i; j++)
 			if (c->ias[j].type == c->ias[i].type &&
@@ -428,7 +378,7 @@ static size_t client_size(const struct dr_msg *m, const struct dr_client *c)
 	}
 	if (body > OPT_LEN_MAX)
 		return 0;
-	return OPT_HDR_LEN + body;
+	return DHCP6_OPT_HDR_LEN + body;
 }
 
 /* The header and the top-level options, or 0 if they cannot be encoded. */
@@ -445,10 +395,10 @@ static size_t head_size(const struct dr_msg *m)
 	if (m->has_status) {
 		if (m->status_text.len > OPT_LEN_MAX - STATUS_LEN)
 			return 0;
-		n += OPT_HDR_LEN + STATUS_LEN + top_status_text(m).len;
+		n += DHCP6_OPT_HDR_LEN + STATUS_LEN + top_status_text(m).len;
 	}
 	if (m->ifid.len)
-		n += OPT_HDR_LEN + m->ifid.len;
+		n += DHCP6_OPT_HDR_LEN + m->ifid.len;
 	return n;
 }
 

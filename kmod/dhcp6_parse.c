@@ -16,66 +16,15 @@
 #endif
 
 #include "dhcp6_parse.h"
+#include "dhcp6_opt.h"
 
 #define DHCP6_MSG_HDR_LEN	4	/* msg-type, transaction-id */
 #define DHCP6_RELAY_HDR_LEN	34	/* msg-type, hop-count, link, peer */
-#define DHCP6_OPT_HDR_LEN	4	/* option-code, option-len */
 #define DHCP6_IA_LEN		12	/* IAID, T1, T2 */
 #define DHCP6_IAADDR_LEN	24	/* address, preferred, valid */
 #define DHCP6_IAPREFIX_LEN	25	/* preferred, valid, plen, prefix */
 #define DHCP6_STATUS_LEN	2	/* status-code, then a message */
 #define DHCP6_LLADDR_MIN	3	/* hardware type, then an address */
-
-static u16 get16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-static u32 get32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-/* The options of one container, and the one opt_next() last returned. */
-struct opt_cursor {
-	const u8 *pos;
-	size_t left;
-	enum dhcp6_err err;
-	u16 code;
-	u16 len;
-	const u8 *data;
-};
-
-static void opt_init(struct opt_cursor *c, const u8 *buf, size_t len)
-{
-	c->pos = buf;
-	c->left = len;
-	c->err = DHCP6_OK;
-}
-
-/*
- * Steps to the next option. Returns false at the end of the container or
- * on an option that does not fit in it, and then c->err says which.
- */
-static bool opt_next(struct opt_cursor *c)
-{
-	if (!c->left)
-		return false;
-	if (c->left < DHCP6_OPT_HDR_LEN) {
-		c->err = DHCP6_ERR_OPT_OVERRUN;
-		return false;
-	}
-	c->code = get16(c->pos);
-	c->len = get16(c->pos + 2);
-	if (c->len > c->left - DHCP6_OPT_HDR_LEN) {
-		c->err = DHCP6_ERR_OPT_OVERRUN;
-		return false;
-	}
-	c->data = c->pos + DHCP6_OPT_HDR_LEN;
-	c->pos += DHCP6_OPT_HDR_LEN + c->len;
-	c->left -= DHCP6_OPT_HDR_LEN + c->len;
-	return true;
-}
 
 static void set_bytes(struct dhcp6_bytes *b, const u8 *data, u16 len)
 {
@@ -84,7 +33,7 @@ static void set_bytes(struct dhcp6_bytes *b, const u8 *data, u16 len)
 }
 
 /* CLIENTID, SERVERID, RELAY_ID: once per container, 3..130 octets. */
-static enum dhcp6_err parse_duid(const struct opt_cursor *c,
+static enum dhcp6_err parse_duid(const struct dhcp6_opt_cursor *c,
 				 struct dhcp6_bytes *duid)
 {
 	if (duid->len)
@@ -96,7 +45,7 @@ static enum dhcp6_err parse_duid(const struct opt_cursor *c,
 }
 
 /* A STATUS_CODE: once per container; the message text is not kept. */
-static enum dhcp6_err parse_status(const struct opt_cursor *c,
+static enum dhcp6_err parse_status(const struct dhcp6_opt_cursor *c,
 				   bool *has_status, u16 *status)
 {
 	if (*has_status)
@@ -104,15 +53,15 @@ static enum dhcp6_err parse_status(const struct opt_cursor *c,
 	if (c->len < DHCP6_STATUS_LEN)
 		return DHCP6_ERR_OPT_LEN;
 	*has_status = true;
-	*status = get16(c->data);
+	*status = dhcp6_get16(c->data);
 	return DHCP6_OK;
 }
 
 /* An IAADDR (in an IA_NA) or an IAPREFIX (in an IA_PD), into *lease. */
-static enum dhcp6_err parse_lease(const struct opt_cursor *opt,
+static enum dhcp6_err parse_lease(const struct dhcp6_opt_cursor *opt,
 				  struct dhcp6_lease *lease)
 {
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	enum dhcp6_err err;
 	size_t fixed;
 
@@ -122,14 +71,14 @@ static enum dhcp6_err parse_lease(const struct opt_cursor *opt,
 			return DHCP6_ERR_OPT_LEN;
 		memcpy(lease->addr, opt->data, sizeof(lease->addr));
 		lease->plen = 128;
-		lease->preferred = get32(opt->data + 16);
-		lease->valid = get32(opt->data + 20);
+		lease->preferred = dhcp6_get32(opt->data + 16);
+		lease->valid = dhcp6_get32(opt->data + 20);
 		fixed = DHCP6_IAADDR_LEN;
 	} else {
 		if (opt->len < DHCP6_IAPREFIX_LEN)
 			return DHCP6_ERR_OPT_LEN;
-		lease->preferred = get32(opt->data);
-		lease->valid = get32(opt->data + 4);
+		lease->preferred = dhcp6_get32(opt->data);
+		lease->valid = dhcp6_get32(opt->data + 4);
 		lease->plen = opt->data[8];
 		if (lease->plen > 128)
 			return DHCP6_ERR_PREFIX_LEN;
@@ -137,15 +86,15 @@ static enum dhcp6_err parse_lease(const struct opt_cursor *opt,
 		fixed = DHCP6_IAPREFIX_LEN;
 	}
 
-	opt_init(&c, opt->data + fixed, opt->len - fixed);
-	while (opt_next(&c)) {
+	dhcp6_opt_init(&c, opt->data + fixed, opt->len - fixed);
+	while (dhcp6_opt_next(&c)) {
 		if (c.code != DHCP6_OPT_STATUS_CODE)
 			continue;
 		err = parse_status(&c, &lease->has_status, &lease->status);
 		if (err)
 			return err;
 	}
-	return c.err;
+	return c.overrun ? DHCP6_ERR_OPT_OVERRUN : DHCP6_OK;
 }
 
 /* Where the next lease of an IA goes: spare if it is not kept. */
@@ -165,19 +114,19 @@ static struct dhcp6_lease *lease_slot(struct dhcp6_ia *ia,
  * An IA_NA or IA_PD. It is stored in *ia when there is room (ia != NULL),
  * and validated all the same when there is not.
  */
-static enum dhcp6_err parse_ia_body(const struct opt_cursor *opt,
+static enum dhcp6_err parse_ia_body(const struct dhcp6_opt_cursor *opt,
 				    struct dhcp6_ia *ia)
 {
 	u16 lease_code = opt->code == DHCP6_OPT_IA_NA ?
 			 DHCP6_OPT_IAADDR : DHCP6_OPT_IAPREFIX;
 	struct dhcp6_lease spare, *lease;
 	bool has_status = false;
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	enum dhcp6_err err;
 	u16 status = 0;
 
-	opt_init(&c, opt->data + DHCP6_IA_LEN, opt->len - DHCP6_IA_LEN);
-	while (opt_next(&c)) {
+	dhcp6_opt_init(&c, opt->data + DHCP6_IA_LEN, opt->len - DHCP6_IA_LEN);
+	while (dhcp6_opt_next(&c)) {
 		if (c.code == DHCP6_OPT_STATUS_CODE) {
 			err = parse_status(&c, &has_status, &status);
 		} else if (c.code == lease_code) {
@@ -195,10 +144,10 @@ static enum dhcp6_err parse_ia_body(const struct opt_cursor *opt,
 		ia->has_status = has_status;
 		ia->status = status;
 	}
-	return c.err;
+	return c.overrun ? DHCP6_ERR_OPT_OVERRUN : DHCP6_OK;
 }
 
-static enum dhcp6_err parse_ia(const struct opt_cursor *opt,
+static enum dhcp6_err parse_ia(const struct dhcp6_opt_cursor *opt,
 			       struct dhcp6_msg *msg)
 {
 	struct dhcp6_ia *ia = NULL;
@@ -208,7 +157,7 @@ static enum dhcp6_err parse_ia(const struct opt_cursor *opt,
 
 	if (opt->len < DHCP6_IA_LEN)
 		return DHCP6_ERR_OPT_LEN;
-	iaid = get32(opt->data);
+	iaid = dhcp6_get32(opt->data);
 
 	/* Only the IAs kept can be compared: enough for any real client. */
 	for (i = 0; i < msg->n_ias; i++)
@@ -220,8 +169,8 @@ static enum dhcp6_err parse_ia(const struct opt_cursor *opt,
 		memset(ia, 0, sizeof(*ia));
 		ia->type = opt->code;
 		ia->iaid = iaid;
-		ia->t1 = get32(opt->data + 4);
-		ia->t2 = get32(opt->data + 8);
+		ia->t1 = dhcp6_get32(opt->data + 4);
+		ia->t2 = dhcp6_get32(opt->data + 8);
 	} else {
 		msg->ias_truncated = true;
 	}
@@ -236,7 +185,7 @@ static enum dhcp6_err parse_ia(const struct opt_cursor *opt,
 static enum dhcp6_err parse_msg(const u8 *buf, size_t len,
 				struct dhcp6_msg *msg)
 {
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	enum dhcp6_err err;
 
 	if (len < DHCP6_MSG_HDR_LEN)
@@ -244,8 +193,8 @@ static enum dhcp6_err parse_msg(const u8 *buf, size_t len,
 	msg->type = buf[0];
 	msg->xid = (u32)buf[1] << 16 | (u32)buf[2] << 8 | buf[3];
 
-	opt_init(&c, buf + DHCP6_MSG_HDR_LEN, len - DHCP6_MSG_HDR_LEN);
-	while (opt_next(&c)) {
+	dhcp6_opt_init(&c, buf + DHCP6_MSG_HDR_LEN, len - DHCP6_MSG_HDR_LEN);
+	while (dhcp6_opt_next(&c)) {
 		switch (c.code) {
 		case DHCP6_OPT_CLIENTID:
 			err = parse_duid(&c, &msg->client_id);
@@ -274,11 +223,11 @@ static enum dhcp6_err parse_msg(const u8 *buf, size_t len,
 		if (err)
 			return err;
 	}
-	return c.err;
+	return c.overrun ? DHCP6_ERR_OPT_OVERRUN : DHCP6_OK;
 }
 
 /* A variable-length relay option other than a DUID: once, not empty. */
-static enum dhcp6_err parse_relay_bytes(const struct opt_cursor *c,
+static enum dhcp6_err parse_relay_bytes(const struct dhcp6_opt_cursor *c,
 					struct dhcp6_bytes *b, u16 min)
 {
 	if (b->len)
@@ -298,7 +247,7 @@ static enum dhcp6_err parse_relay(const u8 *buf, size_t len,
 				  struct dhcp6_bytes *inner)
 {
 	struct dhcp6_bytes lladdr = { 0 };
-	struct opt_cursor c;
+	struct dhcp6_opt_cursor c;
 	enum dhcp6_err err;
 
 	if (len < DHCP6_RELAY_HDR_LEN)
@@ -309,8 +258,8 @@ static enum dhcp6_err parse_relay(const u8 *buf, size_t len,
 	memcpy(relay->peer_addr, buf + 18, sizeof(relay->peer_addr));
 	set_bytes(inner, NULL, 0);
 
-	opt_init(&c, buf + DHCP6_RELAY_HDR_LEN, len - DHCP6_RELAY_HDR_LEN);
-	while (opt_next(&c)) {
+	dhcp6_opt_init(&c, buf + DHCP6_RELAY_HDR_LEN, len - DHCP6_RELAY_HDR_LEN);
+	while (dhcp6_opt_next(&c)) {
 		switch (c.code) {
 		case DHCP6_OPT_RELAY_MSG:
 			err = parse_relay_bytes(&c, inner, 1);
@@ -330,10 +279,10 @@ static enum dhcp6_err parse_relay(const u8 *buf, size_t len,
 		if (err)
 			return err;
 	}
-	if (c.err)
-		return c.err;
+	if (c.overrun)
+		return DHCP6_ERR_OPT_OVERRUN;
 	if (lladdr.len) {
-		relay->lladdr_type = get16(lladdr.data);
+		relay->lladdr_type = dhcp6_get16(lladdr.data);
 		set_bytes(&relay->lladdr, lladdr.data + 2, lladdr.len - 2);
 	}
 	if (!inner->len)
