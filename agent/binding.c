@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lgctl binding: the DHCPv6 leases learned on access interfaces
- * (LG_CMD_BINDING_GET / LG_CMD_BINDING_DEL).
+ * (LG_CMD_BINDING_GET / LG_CMD_BINDING_DEL / LG_CMD_BINDING_RELEASE).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,9 +23,12 @@ const char lg_binding_help[] =
 	"Usage: lgctl binding [ show ] [ dev IFNAME ] [ duid DUID ]\n"
 	"       lgctl binding get { ADDR [ dev IFNAME ] | id ID | duid DUID }\n"
 	"       lgctl binding del { SELECTOR... | all }\n"
+	"       lgctl binding release { SELECTOR... | all }\n"
 	"       lgctl binding help\n"
 	"where  SELECTOR := { id ID | dev IFNAME | duid DUID | addr ADDR }\n"
-	"       DUID := hex octets: 00:01:00:01:2b:3c:4d:5e or 000100012b3c4d5e\n";
+	"       DUID := hex octets: 00:01:00:01:2b:3c:4d:5e or 000100012b3c4d5e\n"
+	"\"del\" forgets bindings here only; \"release\" marks them releasing,\n"
+	"and leaseguardd asks the server to release them (RELEASE-REQUEST).\n";
 
 static const char *const lg_ia_types[] = {
 	[LG_IA_NA]	= "ia_na",
@@ -45,6 +48,15 @@ static const char *const lg_del_reasons[] = {
 	[LG_BINDING_DEL_INTERFACE]	= "interface-gone",
 	[LG_BINDING_DEL_SERVER]		= "server",
 	[LG_BINDING_DEL_SUPERSEDED]	= "superseded",
+	[LG_BINDING_DEL_RELAY_RELEASE]	= "relay-release",
+};
+
+static const char *const lg_release_reasons[] = {
+	[LG_RELEASE_ADMIN]		= "admin",
+	[LG_RELEASE_LINK_DOWN]		= "link-down",
+	[LG_RELEASE_UNREACHABLE]	= "unreachable",
+	[LG_RELEASE_REPLACED]		= "replaced",
+	[LG_RELEASE_MOVED]		= "moved",
 };
 
 /* A value from a newer module prints as its number. */
@@ -60,6 +72,12 @@ static const char *lg_enum_name(const char *const *names, size_t n,
 const char *lg_del_reason_name(uint32_t reason, char *buf, size_t len)
 {
 	return lg_enum_name(lg_del_reasons, ARRAY_SIZE(lg_del_reasons),
+			    reason, buf, len);
+}
+
+const char *lg_release_reason_name(uint32_t reason, char *buf, size_t len)
+{
+	return lg_enum_name(lg_release_reasons, ARRAY_SIZE(lg_release_reasons),
 			    reason, buf, len);
 }
 
@@ -177,6 +195,10 @@ void print_binding(const char *key, const struct lg_binding *b, bool oneline)
 		print_string(oneline && b->state == LG_BINDING_BOUND ?
 			     PRINT_JSON : PRINT_ANY, "state", " %s", s);
 	}
+	if (b->has_release_reason)
+		print_string(PRINT_ANY, "release_reason", " (%s)",
+			     lg_release_reason_name(b->release_reason, num,
+						    sizeof(num)));
 	if (!is_json_context()) {
 		if (oneline) {
 			print_leases_brief(b);
@@ -448,7 +470,10 @@ out:
 	return ret;
 }
 
-static int binding_del(int argc, char **argv)
+/* "del" and "release": the selectors, or "all" alone. */
+static int binding_change(int argc, char **argv,
+			  int (*change)(struct lg_nl *nl,
+					const struct lg_binding_sel *sel))
 {
 	struct lg_binding_sel sel;
 	struct binding_args a;
@@ -469,16 +494,27 @@ static int binding_del(int argc, char **argv)
 		ret = lg_open(&nl);
 	if (ret)
 		return ret;
-	err = lg_binding_del(&nl, &sel);
+	err = change(&nl, &sel);
 	ret = err ? lg_fail(&nl, err) : LG_EXIT_OK;
 	lg_nl_close(&nl);
 	return ret;
+}
+
+static int binding_del(int argc, char **argv)
+{
+	return binding_change(argc, argv, lg_binding_del);
+}
+
+static int binding_release(int argc, char **argv)
+{
+	return binding_change(argc, argv, lg_binding_release);
 }
 
 static const struct lg_cmd_entry lg_binding_cmds[] = {
 	{ "show",	binding_show,	NULL },
 	{ "get",	binding_get,	NULL },
 	{ "del",	binding_del,	NULL },
+	{ "release",	binding_release, NULL },
 	{}
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bindings over netlink: parse, dump, get and delete. Shared by lgctl and
- * leaseguardd; printing stays in binding.c.
+ * Bindings over netlink: parse, dump, get, delete and release. Shared by
+ * lgctl and leaseguardd; printing stays in binding.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -225,6 +225,9 @@ int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b)
 	if (!err)
 		err = lg_attr_u32(tb[LG_BINDING_A_DEL_REASON],
 				  &b->has_del_reason, &b->del_reason);
+	if (!err)
+		err = lg_attr_u32(tb[LG_BINDING_A_RELEASE_REASON],
+				  &b->has_release_reason, &b->release_reason);
 	if (err)
 		return err;
 
@@ -290,8 +293,11 @@ void lg_binding_list_free(struct lg_binding_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-/* LG_A_BINDING with the selectors that are set. */
-static void lg_binding_put_sel(struct nlmsghdr *nlh,
+/*
+ * LG_A_BINDING with the selectors that are set; for cmd DEL or RELEASE,
+ * with the reason (and cancel) too.
+ */
+static void lg_binding_put_sel(struct nlmsghdr *nlh, uint8_t cmd,
 			       const struct lg_binding_sel *sel)
 {
 	struct nlattr *nest;
@@ -309,6 +315,12 @@ static void lg_binding_put_sel(struct nlmsghdr *nlh,
 			     sel->addr);
 	if (sel->all)
 		mnl_attr_put(nlh, LG_BINDING_A_ALL, 0, NULL);
+	if (cmd == LG_CMD_BINDING_DEL && sel->reason)
+		mnl_attr_put_u32(nlh, LG_BINDING_A_DEL_REASON, sel->reason);
+	if (cmd == LG_CMD_BINDING_RELEASE && sel->reason)
+		mnl_attr_put_u32(nlh, LG_BINDING_A_RELEASE_REASON, sel->reason);
+	if (cmd == LG_CMD_BINDING_RELEASE && sel->cancel)
+		mnl_attr_put(nlh, LG_BINDING_A_RELEASE_CANCEL, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -326,7 +338,7 @@ struct nlmsghdr *lg_binding_dump_msg(struct lg_nl *nl,
 		};
 
 		memcpy(f.duid, sel->duid, sel->duid_len);
-		lg_binding_put_sel(nlh, &f);
+		lg_binding_put_sel(nlh, LG_CMD_BINDING_GET, &f);
 	}
 	return nlh;
 }
@@ -358,7 +370,7 @@ int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
 		return -EINVAL;
 	}
 	nlh = lg_nl_msg(nl, LG_CMD_BINDING_GET, 0);
-	lg_binding_put_sel(nlh, &s);
+	lg_binding_put_sel(nlh, LG_CMD_BINDING_GET, &s);
 	err = lg_nl_doit(nl, nlh, lg_binding_cb, &list);
 	if (!err && list.n != 1)
 		err = -EBADMSG;
@@ -375,6 +387,74 @@ int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel)
 	struct nlmsghdr *nlh;
 
 	nlh = lg_nl_msg(nl, LG_CMD_BINDING_DEL, 0);
-	lg_binding_put_sel(nlh, sel);
+	lg_binding_put_sel(nlh, LG_CMD_BINDING_DEL, sel);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
+}
+
+int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = lg_nl_msg(nl, LG_CMD_BINDING_RELEASE, 0);
+	lg_binding_put_sel(nlh, LG_CMD_BINDING_RELEASE, sel);
+	return lg_nl_doit(nl, nlh, NULL, NULL);
+}
+
+/* A batch of one command over binding IDs. */
+struct lg_binding_batch {
+	const uint64_t *ids;
+	uint8_t cmd;
+	uint32_t reason;
+	bool cancel;
+	size_t acked, failed;
+	int err;			/* the first but -ENOENT */
+};
+
+static void lg_binding_batch_put(struct nlmsghdr *nlh, size_t i, void *data)
+{
+	const struct lg_binding_batch *b = data;
+	struct lg_binding_sel sel = {
+		.id = b->ids[i],
+		.has_id = true,
+		.reason = b->reason,
+		.cancel = b->cancel,
+	};
+
+	lg_binding_put_sel(nlh, b->cmd, &sel);
+}
+
+static void lg_binding_batch_ack(size_t i, int err, void *data)
+{
+	struct lg_binding_batch *b = data;
+
+	(void)i;
+	b->acked++;
+	if (!err)
+		return;
+	b->failed++;
+	if (err != -ENOENT && !b->err)
+		b->err = err;
+}
+
+int lg_binding_batch(struct lg_nl *nl, uint8_t cmd, const uint64_t *ids,
+		     size_t n, uint32_t reason, bool cancel, size_t *n_failed)
+{
+	struct lg_binding_batch b = {
+		.ids = ids,
+		.cmd = cmd,
+		.reason = reason,
+		.cancel = cancel,
+	};
+	int err;
+
+	if (cmd != LG_CMD_BINDING_DEL && cmd != LG_CMD_BINDING_RELEASE) {
+		if (n_failed)
+			*n_failed = n;
+		return -EINVAL;
+	}
+	err = lg_nl_batch(nl, cmd, n, lg_binding_batch_put,
+			  lg_binding_batch_ack, &b);
+	if (n_failed)
+		*n_failed = b.failed + (n - b.acked);
+	return err ?: b.err;
 }

@@ -51,6 +51,7 @@ static const struct lg_cmd_entry lg_objects[] = {
 	{ "stats",	do_stats,	"counters of the namespace and interfaces" },
 	{ "binding",	do_binding,	"DHCPv6 leases learned on access interfaces" },
 	{ "savi",	do_savi,	"static prefixes for source-address validation" },
+	{ "release",	do_release,	"relay-initiated releases leaseguardd has in flight" },
 	{ "config",	do_config,	"namespace-wide settings" },
 	{ "monitor",	do_monitor,	"watch changes of bindings and configuration" },
 	{ "help",	do_help,	NULL },

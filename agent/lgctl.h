@@ -126,6 +126,8 @@ struct lg_link {
 	bool shield;
 	bool has_release_trusted;
 	bool release_trusted;
+	bool has_release_forward;
+	bool release_forward;
 	bool has_savi_entries;
 	uint32_t savi_entries;
 	bool has_stats;
@@ -175,6 +177,8 @@ struct lg_binding {
 	uint32_t iaid;
 	uint32_t state;
 	uint32_t del_reason;
+	bool has_release_reason;	/* LG_BINDING_RELEASING only */
+	uint32_t release_reason;	/* enum lg_release_reason */
 	bool has_client_lladdr, has_client_mac, has_server_addr;
 	uint8_t client_lladdr[16];
 	uint8_t client_mac[6];
@@ -194,7 +198,10 @@ struct lg_binding_list {
 	size_t n, cap;
 };
 
-/* A dump filter, or the selectors of a GET or DEL; 0 lengths are absent. */
+/*
+ * A dump filter, or the selectors of a GET, DEL or RELEASE; 0 lengths are
+ * absent.
+ */
 struct lg_binding_sel {
 	uint64_t id;
 	bool has_id;
@@ -204,6 +211,12 @@ struct lg_binding_sel {
 	bool has_addr;
 	uint8_t addr[16];
 	bool all;
+	/*
+	 * DEL: enum lg_binding_del_reason; RELEASE: enum lg_release_reason.
+	 * 0: not sent (the kernel's default).
+	 */
+	uint32_t reason;
+	bool cancel;			/* RELEASE: bound again */
 };
 
 int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b);
@@ -215,7 +228,21 @@ int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
 /* By the selector's id, or its addr (and ifindex); -ENOENT: none. */
 int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
 		   struct lg_binding *b);
+/* The selectors of sel, and its reason (if not 0). */
 int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel);
+/* The selectors of sel, its reason (if not 0) and cancel. */
+int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel);
+/*
+ * cmd (LG_CMD_BINDING_DEL or LG_CMD_BINDING_RELEASE) of each of the n
+ * bindings ids[], with reason (if not 0) and, to release, cancel: one
+ * request per ID, batched (lg_nl_batch(): nl should have joined no
+ * group). *n_failed (may be NULL): the requests that did not succeed,
+ * -ENOENT (the binding is gone) included, and those whose ACK a socket
+ * error left unread. Returns 0, the -errno of the socket, or else the
+ * first error of a request other than -ENOENT.
+ */
+int lg_binding_batch(struct lg_nl *nl, uint8_t cmd, const uint64_t *ids,
+		     size_t n, uint32_t reason, bool cancel, size_t *n_failed);
 /* A dump request with the filter of sel; each reply appends to a list. */
 struct nlmsghdr *lg_binding_dump_msg(struct lg_nl *nl,
 				     const struct lg_binding_sel *sel);
@@ -226,6 +253,7 @@ int lg_binding_cb(const struct nlmsghdr *nlh, void *data);
  */
 void print_binding(const char *key, const struct lg_binding *b, bool oneline);
 const char *lg_del_reason_name(uint32_t reason, char *buf, size_t len);
+const char *lg_release_reason_name(uint32_t reason, char *buf, size_t len);
 
 /* Objects */
 extern const char lg_link_help[];
@@ -234,11 +262,13 @@ extern const char lg_binding_help[];
 extern const char lg_config_help[];
 extern const char lg_monitor_help[];
 extern const char lg_savi_help[];
+extern const char lg_release_help[];
 int do_link(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_binding(int argc, char **argv);
 int do_config(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_savi(int argc, char **argv);
+int do_release(int argc, char **argv);
 
 #endif /* LGCTL_H */

@@ -16,6 +16,7 @@ const char lg_link_help[] =
 	"       lgctl link set dev IFNAME [ role ROLE ] [ max-bindings N ]\n"
 	"               [ savi MODE ] [ anchor { none | mac } ]\n"
 	"               [ shield { on | off } ] [ trust-release { on | off } ]\n"
+	"               [ release-forward { on | off } ]\n"
 	"       lgctl link help\n"
 	"where  ROLE := { access | upstream | none }\n"
 	"       N := 1..16777216, bindings on the interface\n"
@@ -23,6 +24,8 @@ const char lg_link_help[] =
 	"On access interfaces: \"anchor mac\" ties a binding's sources to its\n"
 	"client's MAC; \"shield\" drops DHCPv6 server messages from subscribers\n"
 	"(RFC 7610), and RELEASE-REQUEST unless \"trust-release on\".\n"
+	"On any interface, \"release-forward off\" lets no RELEASE-REQUEST\n"
+	"(or its reply) be relayed or forwarded across it.\n"
 	"Static sources: \"lgctl savi help\".\n";
 
 static const char *const lg_roles[] = {
@@ -138,6 +141,10 @@ int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
 				   &l->has_release_trusted,
 				   &l->release_trusted);
 	if (!err)
+		err = lg_link_bool(tb[LG_LINK_A_RELEASE_FORWARD],
+				   &l->has_release_forward,
+				   &l->release_forward);
+	if (!err)
 		err = lg_link_u32(tb[LG_LINK_A_SAVI_ENTRIES],
 				  &l->has_savi_entries, &l->savi_entries);
 	if (err)
@@ -228,6 +235,9 @@ int lg_link_set(struct lg_nl *nl, const struct lg_link *l)
 	if (l->has_release_trusted)
 		mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_TRUSTED,
 				l->release_trusted);
+	if (l->has_release_forward)
+		mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_FORWARD,
+				l->release_forward);
 	mnl_attr_nest_end(nlh, nest);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
 }
@@ -282,6 +292,11 @@ void print_link(const char *key, const struct lg_link *l)
 	if (l->has_savi_entries)
 		print_uint(kind, "savi_entries", " entries %u",
 			   l->savi_entries);
+	/* Any role; in text only when off, which is unusual. */
+	if (l->has_release_forward)
+		print_on_off(l->release_forward ? PRINT_JSON : PRINT_ANY,
+			     "release_forward", " release-forward %s",
+			     l->release_forward);
 	if (l->has_stats && (lg_show_stats || is_json_context())) {
 		print_string(PRINT_FP, NULL, "%s", "\n   ");
 		open_json_object("stats");
@@ -348,6 +363,7 @@ static int link_set(int argc, char **argv)
 {
 	const char *dev = NULL, *role = NULL, *max = NULL, *savi = NULL;
 	const char *anchor = NULL, *shield = NULL, *trust = NULL;
+	const char *forward = NULL;
 	struct lg_link l = {};
 	struct lg_nl nl;
 	int ret, err, r;
@@ -367,6 +383,8 @@ static int link_set(int argc, char **argv)
 			ret = lg_arg_value("lgctl link", &argc, &argv, &shield);
 		else if (!strcmp(argv[0], "trust-release"))
 			ret = lg_arg_value("lgctl link", &argc, &argv, &trust);
+		else if (!strcmp(argv[0], "release-forward"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &forward);
 		else
 			ret = lg_usage_err("Argument \"%s\" is unknown, try \"lgctl link help\".",
 					   argv[0]);
@@ -375,7 +393,7 @@ static int link_set(int argc, char **argv)
 	}
 	if (!dev)
 		return lg_usage_err("Argument \"dev\" is required, try \"lgctl link help\".");
-	if (!role && !max && !savi && !anchor && !shield && !trust)
+	if (!role && !max && !savi && !anchor && !shield && !trust && !forward)
 		return lg_usage_err("Nothing to set, try \"lgctl link help\".");
 	if (role) {
 		r = lg_name_parse(lg_roles, ARRAY_SIZE(lg_roles), role);
@@ -423,6 +441,14 @@ static int link_set(int argc, char **argv)
 					    trust);
 		l.has_release_trusted = true;
 		l.release_trusted = r;
+	}
+	if (forward) {
+		r = lg_on_off_parse(forward);
+		if (r < 0)
+			return lg_usage_err("Argument \"%s\" is wrong: release-forward is on or off.",
+					    forward);
+		l.has_release_forward = true;
+		l.release_forward = r;
 	}
 	l.ifindex = if_nametoindex(dev);
 	if (!l.ifindex)

@@ -7,10 +7,12 @@
  * a request always reads up to its NLMSG_DONE or NLMSG_ERROR.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
 #include <linux/leaseguard.h>
@@ -20,6 +22,16 @@
 /* Dumps come in skbs of up to 32 KiB, more with large pages. */
 #define LG_NL_RBUF_SIZE		65536
 #define LG_NL_SBUF_SIZE		MNL_SOCKET_BUFFER_SIZE
+
+/*
+ * A batch: requests sent with one sendmsg(), then their ACKs read. Each
+ * ACK is an skb of its own in the receive buffer (truesize ~768 bytes
+ * with NETLINK_CAP_ACK); one that does not fit is lost (ENOBUFS), so a
+ * batch holds no more requests than the buffer has room for ACKs.
+ */
+#define LG_NL_BATCH_SIZE	65536
+#define LG_NL_BATCH_RCVBUF	(2 << 20)	/* asked for; doubled */
+#define LG_NL_ACK_TRUESIZE	1024
 
 struct lg_nl_tb {
 	const struct nlattr **tb;
@@ -202,15 +214,15 @@ static int lg_nl_recv(struct lg_nl *nl, uint32_t seq, uint16_t type,
 	}
 }
 
-static struct nlmsghdr *lg_nl_put(struct lg_nl *nl, uint16_t type,
-				  uint8_t cmd, uint8_t version, uint16_t flags)
+/* A request header at buf, which must be zeroed (for the padding). */
+static struct nlmsghdr *lg_nl_put_at(struct lg_nl *nl, void *buf,
+				     uint16_t type, uint8_t cmd,
+				     uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
 
-	/* libmnl does not zero the padding after attributes */
-	memset(nl->sbuf, 0, LG_NL_SBUF_SIZE);
-	nlh = mnl_nlmsg_put_header(nl->sbuf);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = ++nl->seq;
@@ -218,6 +230,14 @@ static struct nlmsghdr *lg_nl_put(struct lg_nl *nl, uint16_t type,
 	genl->cmd = cmd;
 	genl->version = version;
 	return nlh;
+}
+
+static struct nlmsghdr *lg_nl_put(struct lg_nl *nl, uint16_t type,
+				  uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	/* libmnl does not zero the padding after attributes */
+	memset(nl->sbuf, 0, LG_NL_SBUF_SIZE);
+	return lg_nl_put_at(nl, nl->sbuf, type, cmd, version, flags);
 }
 
 struct nlmsghdr *lg_nl_msg(struct lg_nl *nl, uint8_t cmd, uint16_t flags)
@@ -280,6 +300,95 @@ int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
 {
 	return lg_nl_dump_req(nl, lg_nl_msg(nl, cmd, NLM_F_DUMP), cb, reset,
 			      data);
+}
+
+/*
+ * How many ACKs the receive buffer takes: first made large enough for a
+ * whole batch where privileges allow (SO_RCVBUFFORCE), else as it is.
+ */
+static size_t lg_nl_batch_max(struct lg_nl *nl)
+{
+	int fd = mnl_socket_get_fd(nl->sock), want = LG_NL_BATCH_RCVBUF;
+	int rcvbuf = 0;
+	socklen_t len = sizeof(rcvbuf);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0 &&
+	    rcvbuf < 2 * want)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want));
+	len = sizeof(rcvbuf);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) < 0 ||
+	    rcvbuf < 2 * LG_NL_ACK_TRUESIZE)
+		return 1;
+	/* Half: the buffer may hold something else already. */
+	return rcvbuf / 2 / LG_NL_ACK_TRUESIZE;
+}
+
+/* The ACKs of the k requests from seq on, the first being request i0. */
+static int lg_nl_batch_acks(struct lg_nl *nl, uint32_t seq, size_t k,
+			    size_t i0, lg_nl_ack_t ack, void *data)
+{
+	size_t acked = 0;
+
+	while (acked < k) {
+		const struct nlmsghdr *nlh = (const void *)nl->rbuf;
+		ssize_t ret;
+		int len;
+
+		ret = mnl_socket_recvfrom(nl->sock, nl->rbuf, LG_NL_RBUF_SIZE);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0)
+			return -errno;
+		len = ret;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			uint32_t j = nlh->nlmsg_seq - seq;
+
+			if (nlh->nlmsg_pid != nl->portid || j >= k ||
+			    nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			ack(i0 + j, lg_nl_parse_error(nl, nlh), data);
+			acked++;
+		}
+	}
+	return 0;
+}
+
+int lg_nl_batch(struct lg_nl *nl, uint8_t cmd, size_t n, lg_nl_put_t put,
+		lg_nl_ack_t ack, void *data)
+{
+	size_t i = 0, max;
+	char *buf;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	max = lg_nl_batch_max(nl);
+	buf = malloc(LG_NL_BATCH_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	while (!err && i < n) {
+		uint32_t seq = nl->seq + 1;
+		size_t off = 0, i0 = i;
+
+		memset(buf, 0, LG_NL_BATCH_SIZE);
+		while (i < n && i - i0 < max &&
+		       LG_NL_BATCH_SIZE - off >= LG_NL_BATCH_REQ_MAX) {
+			struct nlmsghdr *nlh;
+
+			nlh = lg_nl_put_at(nl, buf + off, nl->family_id, cmd,
+					   LEASEGUARD_GENL_VERSION, NLM_F_ACK);
+			put(nlh, i++, data);
+			off += MNL_ALIGN(nlh->nlmsg_len);
+		}
+		nl->ext_msg[0] = '\0';
+		nl->ext_offs = -1;
+		if (mnl_socket_sendto(nl->sock, buf, off) < 0)
+			err = -errno;
+		else
+			err = lg_nl_batch_acks(nl, seq, i - i0, i0, ack, data);
+	}
+	free(buf);
+	return err;
 }
 
 static int lg_nl_family_cb(const struct nlmsghdr *nlh, void *data)

@@ -12,6 +12,7 @@
 #define LG_NL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/genetlink.h>
 #include <libmnl/libmnl.h>
@@ -87,6 +88,24 @@ int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
  */
 int lg_nl_dump_once(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
 		    void *data, bool *intr);
+
+/*
+ * Batch: n requests of command cmd, put(nlh, i, data) adding the
+ * attributes of the i-th (at most LG_NL_BATCH_REQ_MAX bytes in all), sent
+ * as many at a time as fit 64 KiB and the receive buffer has room for the
+ * ACKs of (it is enlarged first where privileges allow). Every ACK is
+ * read: ack(i, err, data) gets 0 or the i-th request's -errno. Returns 0,
+ * or the -errno of the socket, which ends the batch (ACKs not read yet
+ * are lost, and skipped by later requests). The socket should have
+ * joined no group, so that events do not crowd the ACKs out.
+ */
+#define LG_NL_BATCH_REQ_MAX	256
+
+typedef void (*lg_nl_put_t)(struct nlmsghdr *nlh, size_t i, void *data);
+typedef void (*lg_nl_ack_t)(size_t i, int err, void *data);
+
+int lg_nl_batch(struct lg_nl *nl, uint8_t cmd, size_t n, lg_nl_put_t put,
+		lg_nl_ack_t ack, void *data);
 
 /*
  * Multicast: join a group of the family by name (-ENOENT: the module has

@@ -69,6 +69,8 @@ const struct lg_counter_name lg_link_stats_names[] = {
 		{ "shield_drop_release", "shield drop release" },
 	[LG_LINK_STATS_A_SHIELD_DROP_HIDDEN] =
 		{ "shield_drop_hidden", "shield drop hidden" },
+	[LG_LINK_STATS_A_RELEASE_FWD_DROP] =
+		{ "release_fwd_drop", "release fwd drop" },
 };
 const unsigned int lg_link_stats_names_n = ARRAY_SIZE(lg_link_stats_names);
 

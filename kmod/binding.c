@@ -265,10 +265,11 @@ static void lg_binding_delete(struct lg_net *ln, struct lg_binding *b,
 
 /*
  * Publishes draft @d in place of @old (either may be NULL: create or
- * delete). Caller holds bs->lock and the RCU read lock.
+ * delete). Caller holds bs->lock and the RCU read lock. On error (-ENODEV:
+ * not an access interface any more) @old stays as it was.
  */
-static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
-			      const struct lg_draft *d, u8 reason)
+static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
+			       const struct lg_draft *d, u8 reason)
 {
 	struct lg_bindings *bs = &ln->bindings;
 	struct lg_link *link = NULL;
@@ -278,20 +279,22 @@ static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 
 	if (!d) {
 		lg_binding_delete(ln, old, reason);
-		return;
+		return 0;
 	}
 
 	new = lg_binding_build(d);
 	if (!new)
-		goto err_nomem;
+		return -ENOMEM;
 
 	if (old) {
 		/* The slot exists: replacing it allocates nothing. */
 		xa_store(&bs->by_id, new->m.id, new, GFP_ATOMIC);
 	} else {
 		link = lg_binding_link(ln, new->m.ifindex);
-		if (!link)
+		if (!link) {
+			err = -ENODEV;
 			goto err_free;
+		}
 		new->m.id = ++bs->next_id;
 		err = xa_insert(&bs->by_id, new->m.id, new, GFP_ATOMIC);
 		if (err)
@@ -328,7 +331,7 @@ static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 		lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS);
 		lg_nl_notify_binding(ln, new, LG_CMD_BINDING_NEW_NTF, 0);
 	}
-	return;
+	return 0;
 
 err_restore_id:
 	if (old)
@@ -337,10 +340,16 @@ err_restore_id:
 		xa_erase(&bs->by_id, new->m.id);
 err_free:
 	kfree(new);
-	if (!link && !old)
-		return;		/* not an access interface (any more) */
-err_nomem:
-	lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_NOMEM);
+	return err;
+}
+
+static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
+			      const struct lg_draft *d, u8 reason)
+{
+	int err = __lg_binding_commit(ln, old, d, reason);
+
+	if (err && err != -ENODEV)
+		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_NOMEM);
 }
 
 static struct lg_binding *lg_binding_find(struct lg_net *ln, int ifindex,
@@ -422,6 +431,7 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 	old = lg_binding_find(ln, u->ifindex, msg->client_id.data,
 			      msg->client_id.len, ia_type, ia->iaid);
 	if (old) {
+		/* A RELEASING binding stays so: the state is not the server's. */
 		lg_draft_from(d, old);
 	} else {
 		memset(d, 0, sizeof(*d));
@@ -571,17 +581,22 @@ bool lg_binding_match(struct lg_net *ln, const struct lg_binding *b,
 	return false;
 }
 
+typedef int (*lg_binding_fn)(struct lg_net *ln, struct lg_binding *b,
+			     void *arg);
+
 /*
- * Deletes what @f matches, in batches so that BHs are not held off for
- * long. Process context. Returns the number deleted.
+ * Calls @fn on each binding that @f matches, under the lock, in batches so
+ * that BHs are not held off for long. Process context. Returns how many
+ * matched, or the first error of @fn, which ends the walk.
  */
-int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
-		       u8 reason)
+static int lg_bindings_walk(struct lg_net *ln,
+			    const struct lg_binding_filter *f,
+			    lg_binding_fn fn, void *arg)
 {
 	struct lg_bindings *bs = &ln->bindings;
 	unsigned long index = 0;
 	struct lg_binding *b;
-	int deleted = 0, batch;
+	int matched = 0, batch, err = 0;
 
 	/* An ID names one binding: no need to look at the others. */
 	if (f->has_id) {
@@ -589,12 +604,12 @@ int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
 		rcu_read_lock();
 		b = xa_load(&bs->by_id, f->id);
 		if (b && lg_binding_match(ln, b, f)) {
-			lg_binding_commit(ln, b, NULL, reason);
-			deleted = 1;
+			err = fn(ln, b, arg);
+			matched = 1;
 		}
 		rcu_read_unlock();
 		spin_unlock_bh(&bs->lock);
-		return deleted;
+		return err ?: matched;
 	}
 
 	do {
@@ -604,16 +619,73 @@ int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
 		xa_for_each_start(&bs->by_id, index, b, index) {
 			if (++batch > 1024)
 				break;
-			if (lg_binding_match(ln, b, f)) {
-				lg_binding_commit(ln, b, NULL, reason);
-				deleted++;
-			}
+			if (!lg_binding_match(ln, b, f))
+				continue;
+			err = fn(ln, b, arg);
+			if (err)
+				break;
+			matched++;
 		}
 		rcu_read_unlock();
 		spin_unlock_bh(&bs->lock);
 		cond_resched();
-	} while (batch > 1024);
-	return deleted;
+	} while (!err && batch > 1024);
+	return err ?: matched;
+}
+
+static int lg_binding_delete_fn(struct lg_net *ln, struct lg_binding *b,
+				void *arg)
+{
+	lg_binding_commit(ln, b, NULL, *(const u8 *)arg);
+	return 0;
+}
+
+int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
+		       u8 reason)
+{
+	return lg_bindings_walk(ln, f, lg_binding_delete_fn, &reason);
+}
+
+struct lg_release_arg {
+	struct lg_draft *d;
+	u8 state;			/* what the bindings become */
+	u8 reason;
+};
+
+static int lg_binding_release_fn(struct lg_net *ln, struct lg_binding *b,
+				 void *arg)
+{
+	const struct lg_release_arg *r = arg;
+
+	/* Releasing already: the first reason stays, nobody is told again. */
+	if (b->m.state == r->state)
+		return 0;
+	lg_draft_from(r->d, b);
+	r->d->m.state = r->state;
+	r->d->m.release_reason = r->state == LG_BINDING_RELEASING ? r->reason : 0;
+	return __lg_binding_commit(ln, b, r->d, 0);
+}
+
+/*
+ * Only marks: leaseguardd, which hears the notification, talks to the
+ * server. The leases and their expiry stay as they are.
+ */
+int lg_bindings_mark_release(struct lg_net *ln,
+			     const struct lg_binding_filter *f,
+			     u8 reason, bool cancel)
+{
+	struct lg_release_arg r = {
+		.state = cancel ? LG_BINDING_BOUND : LG_BINDING_RELEASING,
+		.reason = reason,
+	};
+	int ret;
+
+	r.d = kmalloc(sizeof(*r.d), GFP_KERNEL);
+	if (!r.d)
+		return -ENOMEM;
+	ret = lg_bindings_walk(ln, f, lg_binding_release_fn, &r);
+	kfree(r.d);
+	return ret;
 }
 
 void lg_bindings_flush_link(struct lg_net *ln, int ifindex, u8 reason)

@@ -50,6 +50,7 @@ struct lg_binding_meta {
 	u32 iaid;
 	u8 ia_type;			/* enum lg_ia_type */
 	u8 state;			/* enum lg_binding_state */
+	u8 release_reason;		/* enum lg_release_reason, if RELEASING */
 	u8 n_leases;
 	u8 duid_len, server_duid_len, ifid_len;
 	bool has_mac;
@@ -169,7 +170,7 @@ void lg_binding_release(struct lg_net *ln, int ifindex,
 			u8 reason);
 void lg_bindings_flush_link(struct lg_net *ln, int ifindex, u8 reason);
 
-/* Deletes the bindings that match; returns how many, or -errno. */
+/* Which bindings a delete or a release is for. */
 struct lg_binding_filter {
 	bool all;
 	bool has_id;
@@ -180,8 +181,13 @@ struct lg_binding_filter {
 	const struct in6_addr *addr;	/* NULL: any */
 };
 
+/* Deletes what @f matches; returns how many. */
 int lg_bindings_delete(struct lg_net *ln, const struct lg_binding_filter *f,
 		       u8 reason);
+/* Marks what @f matches releasing, or bound again; how many, or -errno. */
+int lg_bindings_mark_release(struct lg_net *ln,
+			     const struct lg_binding_filter *f,
+			     u8 reason, bool cancel);
 bool lg_binding_match(struct lg_net *ln, const struct lg_binding *b,
 		      const struct lg_binding_filter *f);
 void lg_lease_key_init(struct lg_lease_key *key, int ifindex,

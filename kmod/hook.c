@@ -32,6 +32,7 @@ static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
 	struct lg_net *ln = lg_net(state->net);
+	unsigned int verdict;
 	struct lg_link *link;
 
 	link = lg_link_lookup_rcu(ln, state->in->ifindex);
@@ -42,12 +43,16 @@ static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
 	if (READ_ONCE(link->role) == LG_ROLE_ACCESS &&
 	    lg_savi_rx(ln, link, skb) == NF_DROP)
 		return NF_DROP;
-	if (lg_maybe_udp(skb))
-		return lg_snoop_rx(ln, link, skb);
-	return NF_ACCEPT;
+	if (!lg_maybe_udp(skb))
+		return NF_ACCEPT;
+	/* Snooping first: its DHCPv6-Shield counts a subscriber's releases. */
+	verdict = lg_snoop_rx(ln, link, skb);
+	if (verdict == NF_ACCEPT && !READ_ONCE(link->release_forward))
+		verdict = lg_relfwd_relayed(ln, link, skb);
+	return verdict;
 }
 
-/* What leaves through an access interface: the servers' answers. */
+/* What leaves: the servers' answers through access interfaces, and relays. */
 static unsigned int lg_ipv6_tx(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
@@ -55,12 +60,29 @@ static unsigned int lg_ipv6_tx(void *priv, struct sk_buff *skb,
 	struct lg_link *link;
 
 	link = lg_link_lookup_rcu(ln, state->out->ifindex);
-	if (!link || READ_ONCE(link->role) != LG_ROLE_ACCESS)
+	if (!link || !lg_maybe_udp(skb))
 		return NF_ACCEPT;
 
-	if (lg_maybe_udp(skb))
+	if (!READ_ONCE(link->release_forward) &&
+	    lg_relfwd_relayed(ln, link, skb) == NF_DROP)
+		return NF_DROP;
+	if (READ_ONCE(link->role) == LG_ROLE_ACCESS)
 		lg_snoop_tx(ln, link, skb);
 	return NF_ACCEPT;
+}
+
+/* What the router forwards: only the intermediate-relay policy looks. */
+static unsigned int lg_ipv6_forward(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct lg_net *ln = lg_net(state->net);
+
+	if (!READ_ONCE(ln->n_release_refusing) || !lg_maybe_udp(skb))
+		return NF_ACCEPT;
+	return lg_relfwd_forward(ln,
+				 lg_link_lookup_rcu(ln, state->in->ifindex),
+				 lg_link_lookup_rcu(ln, state->out->ifindex),
+				 skb);
 }
 
 static const struct nf_hook_ops lg_nf_ops[] = {
@@ -74,6 +96,13 @@ static const struct nf_hook_ops lg_nf_ops[] = {
 		 * anything.
 		 */
 		.priority	= NF_IP6_PRI_RAW_BEFORE_DEFRAG,
+	},
+	{
+		.hook		= lg_ipv6_forward,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_FORWARD,
+		/* First: a refused release goes whatever the rules say. */
+		.priority	= NF_IP6_PRI_FIRST,
 	},
 	{
 		.hook		= lg_ipv6_tx,

@@ -10,6 +10,7 @@
 
 #include "binding.h"
 #include "counters.h"
+#include "ip6_chain.h"
 
 /* An interface that has a leaseguard configuration (role other than none). */
 struct lg_link {
@@ -26,6 +27,8 @@ struct lg_link {
 	u8 savi_anchor;			/* enum lg_savi_anchor */
 	bool dhcp6_shield;
 	bool release_trusted;
+	/* Intermediate relay (relfwd.c), any role; read locklessly. */
+	bool release_forward;
 	u32 n_static;			/* under RTNL */
 	struct list_head statics;	/* lg_savi_entry.list; RTNL, RCU */
 	u16 static_plen_refs[LG_PLENS];	/* under RTNL */
@@ -50,6 +53,11 @@ struct lg_net {
 	struct rhashtable savi_statics;	/* lg_savi_entry by lg_lease_key */
 	u8 release_request_type;	/* LG_CONFIG_A_RELEASE_*_TYPE */
 	u8 release_reply_type;
+	/*
+	 * Links whose release_forward is off; written under RTNL. While it
+	 * is 0, forwarded packets cost the forward hook one read.
+	 */
+	u32 n_release_refusing;
 };
 
 extern unsigned int lg_net_id;
@@ -64,10 +72,11 @@ struct lg_link_cfg {
 	bool has_role;
 	u8 role;
 	u32 max_bindings;		/* 0: keep */
-	s8 savi_mode;			/* -1: keep, for all four */
+	s8 savi_mode;			/* -1: keep, for all five */
 	s8 savi_anchor;
 	s8 dhcp6_shield;
 	s8 release_trusted;
+	s8 release_forward;
 };
 
 struct lg_link *lg_link_lookup_rcu(struct lg_net *ln, int ifindex);
@@ -100,6 +109,13 @@ int lg_savi_del(struct lg_net *ln, struct lg_link *link,
 		struct netlink_ext_ack *extack);
 void lg_savi_flush_link(struct lg_net *ln, struct lg_link *link);
 bool lg_release_type(const struct lg_net *ln, u8 type);
+enum ip6_chain_res lg_ip6_chain(struct sk_buff *skb, struct ip6_chain *c);
+
+/* relfwd.c */
+unsigned int lg_relfwd_relayed(struct lg_net *ln, struct lg_link *link,
+			       struct sk_buff *skb);
+unsigned int lg_relfwd_forward(struct lg_net *ln, struct lg_link *in,
+			       struct lg_link *out, struct sk_buff *skb);
 
 /* snoop.c */
 int lg_snoop_init(void);

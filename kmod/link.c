@@ -53,6 +53,8 @@ static void lg_links_changed(struct lg_net *ln)
 
 static void lg_link_remove(struct lg_net *ln, struct lg_link *link)
 {
+	if (!link->release_forward)
+		WRITE_ONCE(ln->n_release_refusing, ln->n_release_refusing - 1);
 	lg_savi_flush_link(ln, link);
 	xa_erase(&ln->links, link->ifindex);
 	lg_links_changed(ln);
@@ -77,6 +79,7 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	link->role = role;
 	link->max_bindings = LG_LINK_MAX_BINDINGS_DEFAULT;
 	link->dhcp6_shield = true;	/* RFC 7610: on unless turned off */
+	link->release_forward = true;
 	INIT_LIST_HEAD(&link->statics);
 
 	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL);
@@ -113,7 +116,7 @@ static bool lg_link_cfg_sets(const struct lg_link_cfg *cfg)
 {
 	return cfg->max_bindings || cfg->savi_mode >= 0 ||
 	       cfg->savi_anchor >= 0 || cfg->dhcp6_shield >= 0 ||
-	       cfg->release_trusted >= 0;
+	       cfg->release_trusted >= 0 || cfg->release_forward >= 0;
 }
 
 /* Applies @cfg to @dev; absent fields keep their value. Caller holds RTNL. */
@@ -185,6 +188,13 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 	changed |= lg_link_set_bool(&link->dhcp6_shield, cfg->dhcp6_shield);
 	changed |= lg_link_set_bool(&link->release_trusted,
 				    cfg->release_trusted);
+	if (lg_link_set_bool(&link->release_forward, cfg->release_forward)) {
+		u32 n = ln->n_release_refusing;
+
+		WRITE_ONCE(ln->n_release_refusing,
+			   link->release_forward ? n - 1 : n + 1);
+		changed = true;
+	}
 	if (!changed)
 		return 0;
 	lg_links_changed(ln);

@@ -42,6 +42,7 @@ static const struct nla_policy lg_link_set_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_SAVI_ANCHOR]	= NLA_POLICY_MAX(NLA_U32, LG_SAVI_ANCHOR_MAX),
 	[LG_LINK_A_DHCP6_SHIELD] = NLA_POLICY_MAX(NLA_U8, 1),
 	[LG_LINK_A_RELEASE_TRUSTED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[LG_LINK_A_RELEASE_FORWARD] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy lg_config_policy[LG_CONFIG_A_MAX + 1] = {
@@ -81,6 +82,21 @@ static const struct nla_policy lg_binding_del_policy[LG_BINDING_A_MAX + 1] = {
 						      DHCP6_DUID_MIN,
 						      DHCP6_DUID_MAX),
 	[LG_BINDING_A_ALL]	= { .type = NLA_FLAG },
+	/* Two values of the enum, not a range: checked by the handler. */
+	[LG_BINDING_A_DEL_REASON] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy lg_binding_release_policy[LG_BINDING_A_MAX + 1] = {
+	[LG_BINDING_A_ID]	= { .type = NLA_U64 },
+	[LG_BINDING_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_BINDING_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[LG_BINDING_A_CLIENT_DUID] = NLA_POLICY_RANGE(NLA_BINARY,
+						      DHCP6_DUID_MIN,
+						      DHCP6_DUID_MAX),
+	[LG_BINDING_A_ALL]	= { .type = NLA_FLAG },
+	[LG_BINDING_A_RELEASE_REASON] = NLA_POLICY_RANGE(NLA_U32, 1,
+							 LG_RELEASE_MAX),
+	[LG_BINDING_A_RELEASE_CANCEL] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy lg_cmd_link_get_policy[LG_A_MAX + 1] = {
@@ -101,6 +117,10 @@ static const struct nla_policy lg_cmd_binding_get_policy[LG_A_MAX + 1] = {
 
 static const struct nla_policy lg_cmd_binding_del_policy[LG_A_MAX + 1] = {
 	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_del_policy),
+};
+
+static const struct nla_policy lg_cmd_binding_release_policy[LG_A_MAX + 1] = {
+	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_release_policy),
 };
 
 static const struct nla_policy lg_cmd_savi_policy[LG_A_MAX + 1] = {
@@ -148,6 +168,8 @@ static int lg_nl_link_fill(struct sk_buff *skb, const struct lg_link *link,
 			       READ_ONCE(link->dhcp6_shield)) ||
 		    nla_put_u8(skb, LG_LINK_A_RELEASE_TRUSTED,
 			       READ_ONCE(link->release_trusted)) ||
+		    nla_put_u8(skb, LG_LINK_A_RELEASE_FORWARD,
+			       READ_ONCE(link->release_forward)) ||
 		    nla_put_u32(skb, LG_LINK_A_SAVI_ENTRIES,
 				READ_ONCE(link->n_static)) ||
 		    lg_counters_put(skb, LG_LINK_A_STATS, link->counters,
@@ -297,6 +319,7 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		.savi_anchor = -1,
 		.dhcp6_shield = -1,
 		.release_trusted = -1,
+		.release_forward = -1,
 	};
 	struct net_device *dev;
 	int err;
@@ -312,6 +335,8 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.dhcp6_shield = nla_get_u8(tb[LG_LINK_A_DHCP6_SHIELD]);
 	if (tb[LG_LINK_A_RELEASE_TRUSTED])
 		cfg.release_trusted = nla_get_u8(tb[LG_LINK_A_RELEASE_TRUSTED]);
+	if (tb[LG_LINK_A_RELEASE_FORWARD])
+		cfg.release_forward = nla_get_u8(tb[LG_LINK_A_RELEASE_FORWARD]);
 	if (tb[LG_LINK_A_ROLE]) {
 		cfg.has_role = true;
 		cfg.role = nla_get_u32(tb[LG_LINK_A_ROLE]);
@@ -444,6 +469,9 @@ static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
 	    nla_put_u32(skb, LG_BINDING_A_IA_TYPE, m->ia_type) ||
 	    nla_put_u32(skb, LG_BINDING_A_IAID, m->iaid) ||
 	    nla_put_u32(skb, LG_BINDING_A_STATE, m->state) ||
+	    (m->state == LG_BINDING_RELEASING &&
+	     nla_put_u32(skb, LG_BINDING_A_RELEASE_REASON,
+			 m->release_reason)) ||
 	    nla_put_in6_addr(skb, LG_BINDING_A_CLIENT_LLADDR,
 			     &m->client_lladdr) ||
 	    (m->has_mac && nla_put(skb, LG_BINDING_A_CLIENT_MAC, ETH_ALEN,
@@ -627,12 +655,51 @@ static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 	return lg_nl_dump_ret(skb, err);
 }
 
+/*
+ * The selectors of a delete or a release, into @f: at least one, and
+ * "all" alone. @tb was parsed with the command's policy.
+ */
+static int lg_nl_binding_filter(struct nlattr **tb, bool release,
+				struct lg_binding_filter *f,
+				struct netlink_ext_ack *extack)
+{
+	memset(f, 0, sizeof(*f));
+	f->all = nla_get_flag(tb[LG_BINDING_A_ALL]);
+	if (tb[LG_BINDING_A_ID]) {
+		f->has_id = true;
+		f->id = nla_get_u64(tb[LG_BINDING_A_ID]);
+	}
+	if (tb[LG_BINDING_A_IFINDEX])
+		f->ifindex = nla_get_u32(tb[LG_BINDING_A_IFINDEX]);
+	if (tb[LG_BINDING_A_CLIENT_DUID]) {
+		f->duid = nla_data(tb[LG_BINDING_A_CLIENT_DUID]);
+		f->duid_len = nla_len(tb[LG_BINDING_A_CLIENT_DUID]);
+	}
+	if (tb[LG_BINDING_A_ADDR])
+		f->addr = nla_data(tb[LG_BINDING_A_ADDR]);
+
+	if (f->all && (f->has_id || f->ifindex || f->duid || f->addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_ALL],
+				    "\"all\" goes alone");
+		return -EINVAL;
+	}
+	if (!f->all && !f->has_id && !f->ifindex && !f->duid && !f->addr) {
+		if (release)
+			NL_SET_ERR_MSG_MOD(extack, "say which bindings to release");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "say which bindings to delete");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int lg_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lg_net *ln = lg_net(genl_info_net(info));
 	struct nlattr *tb[LG_BINDING_A_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
-	struct lg_binding_filter f = {};
+	u32 reason = LG_BINDING_DEL_ADMIN;
+	struct lg_binding_filter f;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
@@ -641,33 +708,61 @@ static int lg_nl_binding_del_doit(struct sk_buff *skb, struct genl_info *info)
 			       lg_binding_del_policy, extack);
 	if (err)
 		return err;
-
-	f.all = nla_get_flag(tb[LG_BINDING_A_ALL]);
-	if (tb[LG_BINDING_A_ID]) {
-		f.has_id = true;
-		f.id = nla_get_u64(tb[LG_BINDING_A_ID]);
-	}
-	if (tb[LG_BINDING_A_IFINDEX])
-		f.ifindex = nla_get_u32(tb[LG_BINDING_A_IFINDEX]);
-	if (tb[LG_BINDING_A_CLIENT_DUID]) {
-		f.duid = nla_data(tb[LG_BINDING_A_CLIENT_DUID]);
-		f.duid_len = nla_len(tb[LG_BINDING_A_CLIENT_DUID]);
-	}
-	if (tb[LG_BINDING_A_ADDR])
-		f.addr = nla_data(tb[LG_BINDING_A_ADDR]);
-
-	if (f.all && (f.has_id || f.ifindex || f.duid || f.addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_ALL],
-				    "\"all\" goes alone");
-		return -EINVAL;
-	}
-	if (!f.all && !f.has_id && !f.ifindex && !f.duid && !f.addr) {
-		NL_SET_ERR_MSG_MOD(extack, "say which bindings to delete");
-		return -EINVAL;
+	err = lg_nl_binding_filter(tb, false, &f, extack);
+	if (err)
+		return err;
+	if (tb[LG_BINDING_A_DEL_REASON])
+		reason = nla_get_u32(tb[LG_BINDING_A_DEL_REASON]);
+	if (reason != LG_BINDING_DEL_ADMIN &&
+	    reason != LG_BINDING_DEL_RELAY_RELEASE) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_DEL_REASON],
+				    "the reason of a deletion is admin or relay-release");
+		return -ERANGE;
 	}
 
 	/* "all" of nothing is done; a selector that matches nothing is not. */
-	if (!lg_bindings_delete(ln, &f, LG_BINDING_DEL_ADMIN) && !f.all) {
+	if (!lg_bindings_delete(ln, &f, reason) && !f.all) {
+		NL_SET_ERR_MSG_MOD(extack, "no binding matched");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int lg_nl_binding_release_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct nlattr *tb[LG_BINDING_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	u32 reason = LG_RELEASE_ADMIN;
+	struct lg_binding_filter f;
+	bool cancel;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, LG_BINDING_A_MAX, info->attrs[LG_A_BINDING],
+			       lg_binding_release_policy, extack);
+	if (ret)
+		return ret;
+	ret = lg_nl_binding_filter(tb, true, &f, extack);
+	if (ret)
+		return ret;
+	cancel = nla_get_flag(tb[LG_BINDING_A_RELEASE_CANCEL]);
+	if (cancel && tb[LG_BINDING_A_RELEASE_REASON]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_RELEASE_REASON],
+				    "a cancel has no reason");
+		return -EINVAL;
+	}
+	if (tb[LG_BINDING_A_RELEASE_REASON])
+		reason = nla_get_u32(tb[LG_BINDING_A_RELEASE_REASON]);
+
+	ret = lg_bindings_mark_release(ln, &f, reason, cancel);
+	if (ret < 0) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the change");
+		return ret;
+	}
+	if (!ret && !f.all) {
 		NL_SET_ERR_MSG_MOD(extack, "no binding matched");
 		return -ENOENT;
 	}
@@ -878,6 +973,13 @@ static const struct genl_ops lg_genl_ops[] = {
 		.cmd		= LG_CMD_BINDING_DEL,
 		.doit		= lg_nl_binding_del_doit,
 		.policy		= lg_cmd_binding_del_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= LG_CMD_BINDING_RELEASE,
+		.doit		= lg_nl_binding_release_doit,
+		.policy		= lg_cmd_binding_release_policy,
 		.maxattr	= LG_A_MAX,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},

@@ -18,7 +18,6 @@
 #include <net/ndisc.h>
 
 #include "leaseguard.h"
-#include "ip6_chain.h"
 
 static const struct rhashtable_params lg_savi_params = {
 	.head_offset		= offsetof(struct lg_savi_entry, node),
@@ -94,8 +93,7 @@ static void lg_savi_log(struct lg_net *ln, const struct lg_link *link,
  * Walks the whole header chain, pulling it into the linear area when it
  * is not there yet: nothing may hide behind a page boundary either.
  */
-static enum ip6_chain_res lg_walk_chain(struct sk_buff *skb,
-					struct ip6_chain *c)
+enum ip6_chain_res lg_ip6_chain(struct sk_buff *skb, struct ip6_chain *c)
 {
 	unsigned int nhoff = skb_network_offset(skb);
 	enum ip6_chain_res res;
@@ -223,7 +221,7 @@ unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
 	if (mode == LG_SAVI_OFF && !shield)
 		return NF_ACCEPT;
 
-	res = lg_walk_chain(skb, &c);
+	res = lg_ip6_chain(skb, &c);
 	if (shield) {
 		drop = lg_shield(ln, link, skb, res, &c);
 		if (drop) {

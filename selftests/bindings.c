@@ -569,4 +569,358 @@ TEST_F_TIMEOUT(b, dump_of_many_resumes_and_flags_changes, 180)
 	EXPECT_EQ(299, self->got.n);
 }
 
+/* One attribute of LG_A_BINDING in a request. */
+struct battr {
+	int type;
+	int len;
+	const void *p;
+};
+
+/* @cmd with the attributes @a[0..@n) in LG_A_BINDING. */
+static int binding_cmd(FIXTURE_DATA(b) *self, uint8_t cmd,
+		       const struct battr *a, int n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, cmd, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	int i;
+
+	for (i = 0; i < n; i++)
+		mnl_attr_put(nlh, a[i].type, a[i].len, a[i].p);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+/* LG_CMD_BINDING_RELEASE by one selector; @reason 0: none given. */
+static int release(FIXTURE_DATA(b) *self, int attr, const void *p, int len,
+		   uint32_t reason)
+{
+	struct battr a[2] = { { attr, len, p } };
+	int n = 1;
+
+	if (reason)
+		a[n++] = (struct battr){ LG_BINDING_A_RELEASE_REASON, 4,
+					 &reason };
+	return binding_cmd(self, LG_CMD_BINDING_RELEASE, a, n);
+}
+
+/* Cancels the release of what one selector matches. */
+static int cancel(FIXTURE_DATA(b) *self, int attr, const void *p, int len)
+{
+	struct battr a[2] = {
+		{ attr, len, p },
+		{ LG_BINDING_A_RELEASE_CANCEL, 0, NULL },
+	};
+
+	return binding_cmd(self, LG_CMD_BINDING_RELEASE, a, 2);
+}
+
+/* The client is bound (IA_NA and IA_PD), their NEW_NTFs read; the IDs. */
+static void bound_pair(FIXTURE_DATA(b) *self, uint64_t *na, uint64_t *pd)
+{
+	roles(self);
+	request(self, REQUEST, &A);
+	reply(self, &A, 3600, 7200);
+	ntf(self, 5000);
+	ntf(self, 5000);
+	if (dump(self, NULL) || self->got.n != 2)
+		die("the client is not bound");
+	*na = self->got.b[0].id;
+	*pd = self->got.b[1].id;
+}
+
+/* The next notification is UPD_NTF for @id with @state and @reason. */
+static bool upd_is(FIXTURE_DATA(b) *self, uint64_t id, uint32_t state,
+		   uint32_t reason)
+{
+	ntf(self, 5000);
+	return self->got.n == 1 &&
+	       self->got.b[0].cmd == LG_CMD_BINDING_UPD_NTF &&
+	       self->got.b[0].id == id && self->got.b[0].state == state &&
+	       self->got.b[0].release_reason == reason &&
+	       self->got.b[0].n_leases == 1;
+}
+
+TEST_F_TIMEOUT(b, release_by_id_marks_releasing_and_notifies, 120)
+{
+	uint64_t na, pd;
+
+	bound_pair(self, &na, &pd);
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8,
+			     LG_RELEASE_UNREACHABLE));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING,
+			   LG_RELEASE_UNREACHABLE));
+	ntf(self, 200);
+	EXPECT_EQ(0, self->got.n);
+
+	/* Dumps say it too; the other IA is untouched and has no reason. */
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->got.b[0].state);
+	EXPECT_EQ(LG_RELEASE_UNREACHABLE, self->got.b[0].release_reason);
+	EXPECT_EQ(1, self->got.b[0].n_leases);
+	EXPECT_EQ(LG_BINDING_BOUND, self->got.b[1].state);
+	EXPECT_EQ(0, self->got.b[1].release_reason);
+	/* The leases still apply: found by address, counted as before. */
+	ASSERT_EQ(0, get_addr(self, "2001:db8:1::1000"));
+	EXPECT_EQ(LG_BINDING_RELEASING, self->got.b[0].state);
+	EXPECT_EQ(2, stat(self, LG_STATS_A_BINDINGS));
+}
+
+TEST_F_TIMEOUT(b, release_by_addr_dev_duid_and_all, 120)
+{
+	struct in6_addr in_pd = A6("2001:db8:100:ab::1");
+	uint32_t ifindex;
+	uint64_t na, pd;
+
+	bound_pair(self, &na, &pd);
+	/* An address inside the delegated prefix; the default reason. */
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ADDR, &in_pd, 16, 0));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_RELEASING, LG_RELEASE_ADMIN));
+	ASSERT_EQ(0, cancel(self, LG_BINDING_A_ID, &pd, 8));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_BOUND, 0));
+
+	ifindex = self->acc0;
+	ASSERT_EQ(0, release(self, LG_BINDING_A_IFINDEX, &ifindex, 4,
+			     LG_RELEASE_LINK_DOWN));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING,
+			   LG_RELEASE_LINK_DOWN));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_RELEASING,
+			   LG_RELEASE_LINK_DOWN));
+	ASSERT_EQ(0, cancel(self, LG_BINDING_A_CLIENT_DUID, duid_a,
+			    sizeof(duid_a)));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_BOUND, 0));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_BOUND, 0));
+
+	ASSERT_EQ(0, release(self, LG_BINDING_A_CLIENT_DUID, duid_a,
+			     sizeof(duid_a), LG_RELEASE_REPLACED));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING,
+			   LG_RELEASE_REPLACED));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_RELEASING,
+			   LG_RELEASE_REPLACED));
+	ASSERT_EQ(0, cancel(self, LG_BINDING_A_ALL, NULL, 0));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_BOUND, 0));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_BOUND, 0));
+
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ALL, NULL, 0,
+			     LG_RELEASE_MOVED));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING, LG_RELEASE_MOVED));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_RELEASING, LG_RELEASE_MOVED));
+	ntf(self, 200);
+	EXPECT_EQ(0, self->got.n);
+}
+
+TEST_F_TIMEOUT(b, second_release_keeps_the_first_reason_silently, 120)
+{
+	uint64_t na, pd;
+
+	bound_pair(self, &na, &pd);
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8,
+			     LG_RELEASE_LINK_DOWN));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING,
+			   LG_RELEASE_LINK_DOWN));
+	/* Matched, so no error; nothing changes, nobody is told. */
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8,
+			     LG_RELEASE_MOVED));
+	ntf(self, 300);
+	EXPECT_EQ(0, self->got.n);
+	/* Of the two that "all" matches, only the bound one changes. */
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ALL, NULL, 0,
+			     LG_RELEASE_ADMIN));
+	EXPECT_TRUE(upd_is(self, pd, LG_BINDING_RELEASING, LG_RELEASE_ADMIN));
+	ntf(self, 300);
+	EXPECT_EQ(0, self->got.n);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(LG_RELEASE_LINK_DOWN, self->got.b[0].release_reason);
+	EXPECT_EQ(LG_RELEASE_ADMIN, self->got.b[1].release_reason);
+}
+
+TEST_F_TIMEOUT(b, cancel_makes_it_bound_again, 120)
+{
+	uint64_t na, pd;
+
+	bound_pair(self, &na, &pd);
+	/* Cancelling what is bound matches, and changes nothing. */
+	ASSERT_EQ(0, cancel(self, LG_BINDING_A_ID, &na, 8));
+	ntf(self, 300);
+	EXPECT_EQ(0, self->got.n);
+
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8, 0));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING, LG_RELEASE_ADMIN));
+	ASSERT_EQ(0, cancel(self, LG_BINDING_A_ID, &na, 8));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_BOUND, 0));
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(LG_BINDING_BOUND, self->got.b[0].state);
+	EXPECT_EQ(0, self->got.b[0].release_reason);
+	EXPECT_EQ(na, self->got.b[0].id);
+	/* A new release takes its new reason. */
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8,
+			     LG_RELEASE_MOVED));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING, LG_RELEASE_MOVED));
+}
+
+TEST_F_TIMEOUT(b, server_reply_keeps_a_releasing_binding_releasing, 120)
+{
+	uint64_t na, pd;
+
+	bound_pair(self, &na, &pd);
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8,
+			     LG_RELEASE_UNREACHABLE));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING,
+			   LG_RELEASE_UNREACHABLE));
+
+	request(self, RENEW, &A);
+	reply(self, &A, 4000, 8000);
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(na, self->got.b[0].id);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->got.b[0].state);
+	EXPECT_EQ(LG_RELEASE_UNREACHABLE, self->got.b[0].release_reason);
+	EXPECT_EQ(4000, self->got.b[0].leases[0].valid);
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(pd, self->got.b[0].id);
+	EXPECT_EQ(LG_BINDING_BOUND, self->got.b[0].state);
+	EXPECT_EQ(0, self->got.b[0].release_reason);
+
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->got.b[0].state);
+	EXPECT_EQ(LG_RELEASE_UNREACHABLE, self->got.b[0].release_reason);
+	EXPECT_EQ(4000, self->got.b[0].leases[0].valid);
+}
+
+TEST_F_TIMEOUT(b, delete_with_the_relay_release_reason, 120)
+{
+	uint32_t reason = LG_BINDING_DEL_RELAY_RELEASE;
+	uint64_t na, pd;
+	struct battr a[2] = {
+		{ LG_BINDING_A_ID, 8, &na },
+		{ LG_BINDING_A_DEL_REASON, 4, &reason },
+	};
+
+	bound_pair(self, &na, &pd);
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8, 0));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING, LG_RELEASE_ADMIN));
+	ASSERT_EQ(0, binding_cmd(self, LG_CMD_BINDING_DEL, a, 2));
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_DEL_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(na, self->got.b[0].id);
+	EXPECT_EQ(LG_BINDING_DEL_RELAY_RELEASE, self->got.b[0].reason);
+	/* As it was: releasing, and why. */
+	EXPECT_EQ(LG_BINDING_RELEASING, self->got.b[0].state);
+	EXPECT_EQ(LG_RELEASE_ADMIN, self->got.b[0].release_reason);
+
+	/* ADMIN given explicitly is the default. */
+	reason = LG_BINDING_DEL_ADMIN;
+	a[0].p = &pd;
+	ASSERT_EQ(0, binding_cmd(self, LG_CMD_BINDING_DEL, a, 2));
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_BINDING_DEL_ADMIN, self->got.b[0].reason);
+	EXPECT_EQ(0, self->got.b[0].release_reason);
+	ASSERT_EQ(0, dump(self, NULL));
+	EXPECT_EQ(0, self->got.n);
+}
+
+TEST_F_TIMEOUT(b, release_and_delete_reject_bad_requests, 120)
+{
+	uint32_t zero = 0, too_big = LG_RELEASE_MAX + 1;
+	uint32_t expired = LG_BINDING_DEL_EXPIRED;
+	uint32_t del_max = LG_BINDING_DEL_MAX + 1;
+	uint32_t reason = LG_RELEASE_ADMIN;
+	uint64_t na, pd, unknown = 1000000;
+	uint32_t ifindex;
+
+	/* "all" of an empty table succeeds; other selectors of nothing not. */
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ALL, NULL, 0, 0));
+	ASSERT_EQ(0, cancel(self, LG_BINDING_A_ALL, NULL, 0));
+	bound_pair(self, &na, &pd);
+	EXPECT_EQ(-ENOENT, release(self, LG_BINDING_A_ID, &unknown, 8, 0));
+	EXPECT_STREQ("leaseguard: no binding matched", self->ack.msg);
+	EXPECT_EQ(-ENOENT, release(self, LG_BINDING_A_CLIENT_DUID, duid_b,
+				   sizeof(duid_b), 0));
+	EXPECT_EQ(-ENOENT, cancel(self, LG_BINDING_A_ID, &unknown, 8));
+	ifindex = self->up0;
+	EXPECT_EQ(-ENOENT, release(self, LG_BINDING_A_IFINDEX, &ifindex, 4,
+				   0));
+
+	/* The reason is 1..LG_RELEASE_MAX. */
+	{
+		struct battr a[2] = {
+			{ LG_BINDING_A_ID, 8, &na },
+			{ LG_BINDING_A_RELEASE_REASON, 4, &zero },
+		};
+
+		EXPECT_EQ(-ERANGE, binding_cmd(self, LG_CMD_BINDING_RELEASE,
+					       a, 2));
+		EXPECT_NE(0, self->ack.offs);
+		a[1].p = &too_big;
+		EXPECT_EQ(-ERANGE, binding_cmd(self, LG_CMD_BINDING_RELEASE,
+					       a, 2));
+	}
+	/* A deletion's reason is admin or relay-release only. */
+	{
+		struct battr a[2] = {
+			{ LG_BINDING_A_ID, 8, &pd },
+			{ LG_BINDING_A_DEL_REASON, 4, &expired },
+		};
+
+		EXPECT_EQ(-ERANGE, binding_cmd(self, LG_CMD_BINDING_DEL, a, 2));
+		EXPECT_STREQ("the reason of a deletion is admin or relay-release",
+			     self->ack.msg);
+		EXPECT_NE(0, self->ack.offs);
+		a[1].p = &del_max;
+		EXPECT_EQ(-ERANGE, binding_cmd(self, LG_CMD_BINDING_DEL, a, 2));
+	}
+	/* No selector; "all" with another; cancel with a reason. */
+	{
+		struct battr a[3] = {
+			{ LG_BINDING_A_RELEASE_REASON, 4, &reason },
+			{ LG_BINDING_A_ALL, 0, NULL },
+			{ LG_BINDING_A_ID, 8, &na },
+		};
+
+		EXPECT_EQ(-EINVAL, binding_cmd(self, LG_CMD_BINDING_RELEASE,
+					       a, 1));
+		EXPECT_STREQ("leaseguard: say which bindings to release",
+			     self->ack.msg);
+		EXPECT_EQ(-EINVAL, binding_cmd(self, LG_CMD_BINDING_RELEASE,
+					       NULL, 0));
+		EXPECT_EQ(-EINVAL, binding_cmd(self, LG_CMD_BINDING_RELEASE,
+					       a, 3));
+		EXPECT_STREQ("\"all\" goes alone", self->ack.msg);
+		a[1] = (struct battr){ LG_BINDING_A_RELEASE_CANCEL, 0, NULL };
+		EXPECT_EQ(-EINVAL, binding_cmd(self, LG_CMD_BINDING_RELEASE,
+					       a, 3));
+		EXPECT_STREQ("a cancel has no reason",
+			     self->ack.msg);
+	}
+	/* What the command does not take. */
+	{
+		uint32_t del = LG_BINDING_DEL_RELAY_RELEASE;
+		struct battr a[2] = {
+			{ LG_BINDING_A_ID, 8, &na },
+			{ LG_BINDING_A_DEL_REASON, 4, &del },
+		};
+
+		EXPECT_EQ(-EINVAL, binding_cmd(self, LG_CMD_BINDING_RELEASE,
+					       a, 2));
+		a[1] = (struct battr){ LG_BINDING_A_RELEASE_REASON, 4,
+				       &reason };
+		EXPECT_EQ(-EINVAL, binding_cmd(self, LG_CMD_BINDING_DEL, a, 2));
+	}
+	/* Nothing of this changed anything. */
+	ntf(self, 300);
+	EXPECT_EQ(0, self->got.n);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(LG_BINDING_BOUND, self->got.b[0].state);
+	EXPECT_EQ(LG_BINDING_BOUND, self->got.b[1].state);
+}
+
 TEST_HARNESS_MAIN

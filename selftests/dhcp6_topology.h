@@ -58,6 +58,7 @@ struct bnd {
 	uint8_t cmd;
 	uint64_t id;
 	uint32_t ifindex, ia_type, iaid, state, reason;
+	uint32_t release_reason;	/* 0: absent */
 	uint8_t duid[130], sduid[130], ifid[64], mac[6];
 	int duid_len, sduid_len, ifid_len;
 	bool has_mac;
@@ -153,6 +154,9 @@ static int binding_cb(const struct nlattr *attr, void *data)
 		break;
 	case LG_BINDING_A_DEL_REASON:
 		b->reason = mnl_attr_get_u32(attr);
+		break;
+	case LG_BINDING_A_RELEASE_REASON:
+		b->release_reason = mnl_attr_get_u32(attr);
 		break;
 	case LG_BINDING_A_LEASE:
 		if (b->n_leases < 8) {
@@ -414,19 +418,25 @@ static uint64_t stat(FIXTURE_DATA(b) *self, int id)
 	return stat_value;
 }
 
-/* A counter of acc0. */
-static uint64_t link_stat(FIXTURE_DATA(b) *self, int id)
+/* A counter of an interface. */
+static uint64_t if_stat(FIXTURE_DATA(b) *self, uint32_t ifindex, int id)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_LINK_GET, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
 
-	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, self->acc0);
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
 	mnl_attr_nest_end(nlh, nest);
 	stat_value = ~0ULL;
 	stat_id = -id;
 	lg_talk(&self->s, nlh, stat_cb, NULL, &self->ack);
 	return stat_value;
+}
+
+/* A counter of acc0. */
+static uint64_t link_stat(FIXTURE_DATA(b) *self, int id)
+{
+	return if_stat(self, self->acc0, id);
 }
 
 /* Receives the next notification into self->got (n is 0 if none came). */

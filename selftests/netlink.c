@@ -31,6 +31,8 @@ struct lg_reply {
 	uint8_t role[1024];		/* LG_LINK_A_ROLE, or 0xff */
 	char ifname[1024][IFNAMSIZ];
 	uint64_t rx_packets[1024];
+	uint8_t release_forward[1024];	/* LG_LINK_A_RELEASE_FORWARD, or 0xff */
+	uint64_t release_fwd_drop[1024]; /* ~0: absent */
 	uint64_t links_gone;		/* from LG_CMD_STATS_GET */
 };
 
@@ -49,12 +51,19 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 	case LG_LINK_A_ROLE:
 		r->role[i] = mnl_attr_get_u32(attr);
 		break;
+	case LG_LINK_A_RELEASE_FORWARD:
+		r->release_forward[i] = mnl_attr_get_u8(attr);
+		break;
 	case LG_LINK_A_STATS: {
 		const struct nlattr *c;
 
-		mnl_attr_for_each_nested(c, attr)
+		mnl_attr_for_each_nested(c, attr) {
 			if (mnl_attr_get_type(c) == LG_LINK_STATS_A_RX_PACKETS)
 				r->rx_packets[i] = mnl_attr_get_u64(c);
+			if (mnl_attr_get_type(c) ==
+			    LG_LINK_STATS_A_RELEASE_FWD_DROP)
+				r->release_fwd_drop[i] = mnl_attr_get_u64(c);
+		}
 		break;
 	}
 	}
@@ -84,6 +93,8 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	r->cmd[r->nmsgs] = genl->cmd;
 	r->role[r->nmsgs] = 0xff;
+	r->release_forward[r->nmsgs] = 0xff;
+	r->release_fwd_drop[r->nmsgs] = ~0ULL;
 	mnl_attr_parse(nlh, GENL_HDRLEN, top_attr_cb, r);
 	r->nmsgs++;
 	return MNL_CB_OK;
@@ -402,6 +413,17 @@ static int unpriv_set(void *data)
 		return 1;
 	if (lg_link_get(&s, a->ifindex, r) != 0 || r->role[0] != LG_ROLE_ACCESS)
 		return 2;
+	{
+		char buf[MNL_SOCKET_BUFFER_SIZE];
+		struct nlmsghdr *nlh = lg_msg(&s, buf, LG_CMD_BINDING_RELEASE,
+					      0);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+
+		mnl_attr_put(nlh, LG_BINDING_A_ALL, 0, NULL);
+		mnl_attr_nest_end(nlh, nest);
+		if (lg_talk_r(&s, nlh, r) != -EPERM)
+			return 3;
+	}
 	return 0;
 }
 
@@ -415,6 +437,71 @@ TEST_F(lg, unprivileged_caller_cannot_mutate)
 	EXPECT_EQ(0, as_nobody(unpriv_set, &a));
 	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy0, &self->r));
 	EXPECT_EQ(LG_ROLE_ACCESS, self->r.role[0]);
+}
+
+static int lg_release_forward(struct lg_sock *s, uint32_t ifindex, int on,
+			      struct lg_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, LG_CMD_LINK_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_FORWARD, on);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk_r(s, nlh, r);
+}
+
+TEST_F(lg, release_forward_is_set_and_read_on_any_role)
+{
+	struct lg_sock mon;
+
+	ASSERT_EQ(0, lg_open(&mon));
+	ASSERT_EQ(0, lg_join(&mon, mon.mcgrp_config));
+
+	/* On by default, with its counter, on an upstream interface too. */
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy1, LG_ROLE_UPSTREAM,
+				 &self->r));
+	ASSERT_EQ(0, lg_recv_ntf(&mon, &self->r));
+	EXPECT_EQ(1, self->r.release_forward[0]);
+	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy1, &self->r));
+	EXPECT_EQ(1, self->r.release_forward[0]);
+	EXPECT_EQ(0, self->r.release_fwd_drop[0]);
+
+	ASSERT_EQ(0, lg_release_forward(&self->s, self->dummy1, 0, &self->r));
+	ASSERT_EQ(0, lg_recv_ntf(&mon, &self->r));
+	EXPECT_EQ(LG_CMD_LINK_NTF, self->r.cmd[0]);
+	EXPECT_EQ(0, self->r.release_forward[0]);
+	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy1, &self->r));
+	EXPECT_EQ(0, self->r.release_forward[0]);
+	/* No change, no notification. */
+	ASSERT_EQ(0, lg_release_forward(&self->s, self->dummy1, 0, &self->r));
+	EXPECT_EQ(-EAGAIN, lg_recv_ntf(&mon, &self->r));
+
+	/* Kept across a role change, and in the dump. */
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy1, LG_ROLE_ACCESS,
+				 &self->r));
+	ASSERT_EQ(0, lg_recv_ntf(&mon, &self->r));
+	EXPECT_EQ(0, self->r.release_forward[0]);
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS,
+				 &self->r));
+	ASSERT_EQ(0, lg_link_dump(&self->s, &self->r));
+	ASSERT_EQ(2, self->r.nmsgs);
+	EXPECT_EQ(1, self->r.release_forward[0]);
+	EXPECT_EQ(0, self->r.release_forward[1]);
+	ASSERT_EQ(0, lg_release_forward(&self->s, self->dummy1, 1, &self->r));
+	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy1, &self->r));
+	EXPECT_EQ(1, self->r.release_forward[0]);
+
+	EXPECT_EQ(-ERANGE, lg_release_forward(&self->s, self->dummy1, 2,
+					      &self->r));
+	EXPECT_NE(0, self->r.ack.offs);
+	/* Like every setting, it needs a role first. */
+	run("ip link add lgtest2 type dummy");
+	EXPECT_EQ(-ENOENT, lg_release_forward(&self->s,
+					      if_nametoindex("lgtest2"), 0,
+					      &self->r));
+	lg_close(&mon);
 }
 
 TEST_F(lg, stats_get_replies_with_counters)

@@ -728,4 +728,310 @@ TEST_F_TIMEOUT(b, header_chain_evasion_is_dropped, 120)
 	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 1));
 }
 
+/* --- Intermediate relays: release_forward ----------------------------- */
+
+static int release_forward(FIXTURE_DATA(b) *self, uint32_t ifindex, int on)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_LINK_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_FORWARD, on);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+/* Did S's server socket (port 547) get a datagram within @ms? */
+static bool server_got(FIXTURE_DATA(b) *self, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000,
+			      .tv_usec = ms % 1000 * 1000 };
+	char buf[512];
+
+	setsockopt(self->srv_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return recv(self->srv_fd, buf, sizeof(buf), 0) > 0;
+}
+
+/* Waits (up to 5 s) for counter @id of @ifindex to reach @want. */
+static uint64_t if_stat_wait(FIXTURE_DATA(b) *self, uint32_t ifindex, int id,
+			     uint64_t want)
+{
+	uint64_t v;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		v = if_stat(self, ifindex, id);
+		if (v >= want)
+			return v;
+		usleep(100000);
+	}
+	return v;
+}
+
+/*
+ * self->m: a message of @type with the client's DUID, inside @depth
+ * RELAY-FORW layers (0: bare), each wrapped around the one before.
+ */
+static void relayed_msg(FIXTURE_DATA(b) *self, uint8_t type, int depth)
+{
+	struct in6_addr link = A6("2001:db8:1::1");
+	uint8_t hdr[38];
+	int i;
+
+	d6b_msg(&self->m, type, 7);
+	ids(&self->m, &A, true);
+	for (i = 0; i < depth; i++) {
+		hdr[0] = RELAY_FORW;
+		hdr[1] = i;			/* hop-count */
+		memcpy(hdr + 2, &link, 16);
+		memcpy(hdr + 18, &self->cl_ll, 16);
+		hdr[34] = 0;
+		hdr[35] = OPT_RELAY_MSG;
+		hdr[36] = self->m.len >> 8;
+		hdr[37] = self->m.len;
+		memmove(self->m.buf + sizeof(hdr), self->m.buf, self->m.len);
+		memcpy(self->m.buf, hdr, sizeof(hdr));
+		self->m.len += sizeof(hdr);
+	}
+}
+
+/* The subscriber sends self->m to the server in S: R forwards it. */
+static void forward_to_server(FIXTURE_DATA(b) *self)
+{
+	struct frame f;
+
+	frame_ip6(&f, cl_mac, "2001:db8:1::1000", "2001:db8:f::2");
+	frame_udp(&f, 547, 547, self->m.buf, self->m.len);
+	frame_send(self, "eth0", &f);
+}
+
+/*
+ * R's own socket (its relay agent, or leaseguardd) sends self->m to S:
+ * 0, or -EPERM when a hook on the way out dropped it.
+ */
+static int router_to_server(FIXTURE_DATA(b) *self)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(547),
+				   .sin6_addr = A6("2001:db8:f::2") };
+
+	if (sendto(self->relay_fd, self->m.buf, self->m.len, 0,
+		   (struct sockaddr *)&to, sizeof(to)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* S sends self->m to R's upstream address, port 547. */
+static void server_to_router(FIXTURE_DATA(b) *self)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(547),
+				   .sin6_addr = A6("2001:db8:f::1") };
+
+	if (sendto(self->srv_fd, self->m.buf, self->m.len, 0,
+		   (struct sockaddr *)&to, sizeof(to)) < 0)
+		die("server sendto");
+}
+
+/* Forwarding, the client bound on acc0, and its release messages trusted. */
+static void relfwd_setup(FIXTURE_DATA(b) *self)
+{
+	bound(self);
+	if (savi_set(self, self->acc0, -1, -1, -1, 1))
+		die(self->ack.msg);
+}
+
+TEST_F_TIMEOUT(b, release_forward_on_by_default_forwards_releases, 120)
+{
+	relfwd_setup(self);
+	relayed_msg(self, RR_TYPE, 0);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+	relayed_msg(self, RRR_TYPE, 2);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+	relayed_msg(self, RR_TYPE, 1);
+	ASSERT_EQ(0, router_to_server(self));
+	EXPECT_TRUE(server_got(self, 5000));
+	EXPECT_EQ(0, if_stat(self, self->up0, LG_LINK_STATS_A_RELEASE_FWD_DROP));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_RELEASE_FWD_DROP));
+}
+
+TEST_F_TIMEOUT(b, release_forward_off_upstream_drops_relayed_releases, 120)
+{
+	relfwd_setup(self);
+	ASSERT_EQ(0, release_forward(self, self->up0, 0));
+
+	/* Forwarded: bare, in a RELAY-FORW, two RELAY-FORWs deep. */
+	relayed_msg(self, RR_TYPE, 0);
+	forward_to_server(self);
+	relayed_msg(self, RR_TYPE, 1);
+	forward_to_server(self);
+	relayed_msg(self, RRR_TYPE, 2);
+	forward_to_server(self);
+	EXPECT_EQ(3, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 3));
+	EXPECT_FALSE(server_got(self, 500));
+
+	/* Relayed by this router: out of up0 (the sender hears of it)... */
+	relayed_msg(self, RR_TYPE, 1);
+	EXPECT_EQ(-EPERM, router_to_server(self));
+	EXPECT_EQ(4, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 4));
+	EXPECT_FALSE(server_got(self, 500));
+	/* ...and into it. */
+	relayed_msg(self, RRR_TYPE, 1);
+	self->m.buf[0] = RELAY_REPL;
+	server_to_router(self);
+	EXPECT_EQ(5, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 5));
+	EXPECT_FALSE(relay_got(self, 500));
+
+	/* The router's own bare exchange with the server is not relayed. */
+	relayed_msg(self, RR_TYPE, 0);
+	ASSERT_EQ(0, router_to_server(self));
+	EXPECT_TRUE(server_got(self, 5000));
+	relayed_msg(self, RRR_TYPE, 0);
+	server_to_router(self);
+	EXPECT_TRUE(relay_got(self, 5000));
+
+	/* Other DHCPv6 messages cross, bare or relayed. */
+	relayed_msg(self, REQUEST, 0);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+	relayed_msg(self, RENEW, 3);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+	relayed_msg(self, REQUEST, 1);
+	ASSERT_EQ(0, router_to_server(self));
+	EXPECT_TRUE(server_got(self, 5000));
+	EXPECT_EQ(5, if_stat(self, self->up0, LG_LINK_STATS_A_RELEASE_FWD_DROP));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_RELEASE_FWD_DROP));
+
+	/* On again: they pass. */
+	ASSERT_EQ(0, release_forward(self, self->up0, 1));
+	relayed_msg(self, RR_TYPE, 1);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+	relayed_msg(self, RR_TYPE, 0);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+}
+
+TEST_F_TIMEOUT(b, release_forward_off_access_drops_and_counts_there, 120)
+{
+	relfwd_setup(self);
+	ASSERT_EQ(0, release_forward(self, self->acc0, 0));
+
+	/* Forwarded in by acc0, bare and relayed. */
+	relayed_msg(self, RR_TYPE, 0);
+	forward_to_server(self);
+	relayed_msg(self, RRR_TYPE, 1);
+	forward_to_server(self);
+	EXPECT_EQ(2, link_stat_wait(self, LG_LINK_STATS_A_RELEASE_FWD_DROP,
+				    2));
+	EXPECT_FALSE(server_got(self, 500));
+
+	/* To the relay agent here, relayed: dropped as it arrives. */
+	relayed_msg(self, RR_TYPE, 1);
+	client_send_nowait(self);
+	EXPECT_EQ(3, link_stat_wait(self, LG_LINK_STATS_A_RELEASE_FWD_DROP,
+				    3));
+	EXPECT_FALSE(relay_got(self, 500));
+
+	/* Bare, to the router itself: not relayed, it arrives. */
+	to_relay(self, 547, RR_TYPE);
+	EXPECT_TRUE(relay_got(self, 5000));
+	to_relay(self, 547, RRR_TYPE);
+	EXPECT_TRUE(relay_got(self, 5000));
+
+	/* Both ways refusing: the way in counts it. */
+	ASSERT_EQ(0, release_forward(self, self->up0, 0));
+	relayed_msg(self, RR_TYPE, 0);
+	forward_to_server(self);
+	EXPECT_EQ(4, link_stat_wait(self, LG_LINK_STATS_A_RELEASE_FWD_DROP,
+				    4));
+	EXPECT_EQ(0, if_stat(self, self->up0, LG_LINK_STATS_A_RELEASE_FWD_DROP));
+	EXPECT_FALSE(server_got(self, 500));
+
+	/* A subscriber's other traffic is not touched. */
+	relayed_msg(self, REQUEST, 1);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+	send_from(self, cl_mac, "2001:db8:1::1000");
+	EXPECT_TRUE(sink_got(5000));
+}
+
+TEST_F_TIMEOUT(b, release_forward_off_sees_through_depth_and_fragments, 120)
+{
+	struct frame f;
+	int i;
+
+	relfwd_setup(self);
+	ASSERT_EQ(0, release_forward(self, self->up0, 0));
+
+	/* 32 RELAY-FORWs deep is still looked into; 33 is too deep. */
+	relayed_msg(self, RR_TYPE, 32);
+	forward_to_server(self);
+	EXPECT_EQ(1, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 1));
+	relayed_msg(self, REQUEST, 32);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+	relayed_msg(self, REQUEST, 33);
+	forward_to_server(self);
+	EXPECT_EQ(2, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 2));
+	EXPECT_FALSE(server_got(self, 500));
+
+	/* Behind extension headers: still found. */
+	relayed_msg(self, RR_TYPE, 1);
+	frame_ip6(&f, cl_mac, "2001:db8:1::1000", "2001:db8:f::2");
+	frame_ext(&f, IPPROTO_DSTOPTS, 1);
+	frame_udp(&f, 547, 547, self->m.buf, self->m.len);
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(3, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 3));
+
+	/*
+	 * A first fragment that ends inside the relay layers: what it
+	 * carries is in the next fragment.
+	 */
+	relayed_msg(self, RR_TYPE, 2);
+	frame_ip6(&f, cl_mac, "2001:db8:1::1000", "2001:db8:f::2");
+	frame_frag(&f, 0, true);
+	frame_udp(&f, 547, 547, self->m.buf, self->m.len);
+	f.len -= self->m.len - 40;	/* the first 40 bytes of it */
+	f.len -= (f.len - 62) % 8;	/* fragment data: 8-octet units */
+	frame_send(self, "eth0", &f);
+	EXPECT_EQ(4, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 4));
+
+	/* Nor do the counters of the others move. */
+	for (i = LG_LINK_STATS_A_SHIELD_DROP_SERVER;
+	     i <= LG_LINK_STATS_A_SHIELD_DROP_HIDDEN; i++)
+		EXPECT_EQ(0, link_stat(self, i));
+}
+
+TEST_F_TIMEOUT(b, release_forward_is_kept_with_the_role_and_checked, 120)
+{
+	roles(self);
+	EXPECT_EQ(-ERANGE, release_forward(self, self->up0, 2));
+	ASSERT_EQ(0, release_forward(self, self->up0, 0));
+	ASSERT_EQ(0, link_set(self, self->up0, LG_ROLE_ACCESS, 0));
+	ASSERT_EQ(0, link_set(self, self->up0, LG_ROLE_UPSTREAM, 0));
+	relfwd_setup(self);
+	relayed_msg(self, RR_TYPE, 0);
+	forward_to_server(self);
+	EXPECT_EQ(1, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 1));
+	EXPECT_FALSE(server_got(self, 500));
+	/* A role of none takes the setting with it. */
+	ASSERT_EQ(0, link_set(self, self->up0, LG_ROLE_NONE, 0));
+	relayed_msg(self, RR_TYPE, 0);
+	forward_to_server(self);
+	EXPECT_TRUE(server_got(self, 5000));
+}
+
 TEST_HARNESS_MAIN

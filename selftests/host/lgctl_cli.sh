@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl}
-PLAN=105
+PLAN=123
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -365,6 +365,64 @@ run config set release-request-type 240 release-reply-type 240
 check "config set: equal release types" \
 	expect 2 "" 'Argument "240" is wrong: the two release types must differ.'
 
+# --- relay-initiated release, release-forward: usage ---------------------
+check "binding help names release" \
+	grep -qF "lgctl binding release { SELECTOR... | all }" "$TMP/help.binding"
+check "link help names release-forward" \
+	has_all "$TMP/help.link" "release-forward { on | off }"
+
+run binding release
+check "binding release: nothing selected" \
+	expect 2 "" 'Argument "id", "dev", "duid", "addr" or "all" is required, try "lgctl binding help".'
+
+run binding release all dev x
+check "binding release: all with another selector" \
+	expect 2 "" 'Argument "all" goes alone, try "lgctl binding help".'
+
+run binding release all all
+check "binding release: all twice" \
+	expect 2 "" 'Argument "all" is given twice, try "lgctl binding help".'
+
+run binding release id 1 id 2
+check "binding release: id twice" \
+	expect 2 "" 'Argument "id" is given twice, try "lgctl binding help".'
+
+run binding release id
+check "binding release: id without a value" \
+	expect 2 "" 'Argument "id" needs a value, try "lgctl binding help".'
+
+run binding release id -1
+check "binding release: id not a number" \
+	expect 2 "" 'Argument "-1" is wrong: id is a number.'
+
+run binding release duid 00:01
+check "binding release: DUID of 2 octets" \
+	expect 2 "" 'Argument "00:01" is wrong: a DUID is 3 to 130 octets.'
+
+run binding release addr 2001:db8::zz
+check "binding release: addr not an IPv6 address" \
+	expect 2 "" 'Argument "2001:db8::zz" is wrong: not an IPv6 address.'
+
+run binding release 2001:db8::1
+check "binding release: a bare ADDR is not a selector" \
+	expect 2 "" 'Argument "2001:db8::1" is unknown, try "lgctl binding help".'
+
+run binding release dev nosuchdev0 id x
+check "binding release: a bad id is found before the device is looked up" \
+	expect 2 "" 'Argument "x" is wrong: id is a number.'
+
+run link set dev lo release-forward yes
+check "link set: release-forward is on or off" \
+	expect 2 "" 'Argument "yes" is wrong: release-forward is on or off.'
+
+run link set dev lo release-forward
+check "link set: release-forward without a value" \
+	expect 2 "" 'Argument "release-forward" needs a value, try "lgctl link help".'
+
+run link set dev lo release-forward on release-forward off
+check "link set: release-forward twice" \
+	expect 2 "" 'Argument "release-forward" is given twice, try "lgctl link help".'
+
 # --- devices -------------------------------------------------------------
 run link set dev nosuchdev0 role access
 check "link set: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
@@ -380,6 +438,9 @@ check "binding del: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"
 
 run savi add dev nosuchdev0 2001:db8::/48
 check "savi add: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run binding release dev nosuchdev0
+check "binding release: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
 
 run savi show dev nosuchdev0
 check "savi show: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
@@ -412,6 +473,16 @@ check "-j binding get: exit 3, stdout empty or valid JSON" \
 
 run binding del all
 check "binding del all: module not loaded" expect 3 "" "$HINT"
+
+check "binding release: each selector, and all, module not loaded" \
+	each_exits 3 "$HINT" "binding release all" "binding release id 7" \
+	"binding release dev lo" "binding release duid 000102" \
+	"binding release addr 2001:db8::1" \
+	"binding release id 7 dev lo duid 000102 addr 2001:db8::1"
+
+run link set dev lo release-forward off
+check "link set: release-forward alone is enough, module not loaded" \
+	expect 3 "" "$HINT"
 
 run config show
 check "config show: module not loaded" expect 3 "" "$HINT"

@@ -50,6 +50,7 @@
  *       LG_LINK_A_SAVI_ANCHOR: NLA_U32, enum lg_savi_anchor
  *       LG_LINK_A_DHCP6_SHIELD: NLA_U8, 0 or 1
  *       LG_LINK_A_RELEASE_TRUSTED: NLA_U8, 0 or 1
+ *       LG_LINK_A_RELEASE_FORWARD: NLA_U8, 0 or 1
  *       LG_LINK_A_SAVI_ENTRIES: NLA_U32, static entries on the interface
  *       LG_LINK_A_STATS:   NLA_NESTED, the interface's counters:
  *         LG_LINK_STATS_A_*: NLA_U64 each (enum lg_link_stats_attrs)
@@ -76,9 +77,12 @@
  *       LG_LINK_A_SAVI_ANCHOR: NLA_U32, enum lg_savi_anchor (default none)
  *       LG_LINK_A_DHCP6_SHIELD: NLA_U8, 0 or 1 (default 1)
  *       LG_LINK_A_RELEASE_TRUSTED: NLA_U8, 0 or 1 (default 0)
- *   The last four apply to access interfaces only (see "Source-address
- *   validation" below); any role keeps them, so that a role change does
- *   not lose them. Reply: the ACK only. Role none on an interface that has no
+ *       LG_LINK_A_RELEASE_FORWARD: NLA_U8, 0 or 1 (default 1)
+ *   SAVI_MODE, SAVI_ANCHOR, DHCP6_SHIELD and RELEASE_TRUSTED apply to
+ *   access interfaces only (see "Source-address validation" below); any
+ *   role keeps them, so that a role change does not lose them.
+ *   RELEASE_FORWARD applies to any role (see "Intermediate relays"
+ *   below). Reply: the ACK only. Role none on an interface that has no
  *   configuration succeeds and changes nothing.
  *   An interface that stops being an access interface loses its bindings
  *   (LG_BINDING_DEL_INTERFACE). Lowering the limit keeps the bindings
@@ -170,6 +174,9 @@
  *                              never, and this is absent)
  *   LG_BINDING_A_DEL_REASON:   NLA_U32, enum lg_binding_del_reason, in
  *                              LG_CMD_BINDING_DEL_NTF only
+ *   LG_BINDING_A_RELEASE_REASON: NLA_U32, enum lg_release_reason: why
+ *                              the binding is LG_BINDING_RELEASING (only
+ *                              in that state)
  *
  * LG_CMD_BINDING_GET
  *   Request (doit): one binding, by ID or by an address it leases.
@@ -202,9 +209,41 @@
  *       LG_BINDING_A_CLIENT_DUID: NLA_BINARY, 3..130 octets
  *       LG_BINDING_A_ADDR:        NLA_BINARY, 16 octets
  *       LG_BINDING_A_ALL:         NLA_FLAG, every binding (alone)
- *   Each deleted binding sends LG_CMD_BINDING_DEL_NTF with reason
- *   LG_BINDING_DEL_ADMIN. Errors: -ENOENT when the selectors matched
- *   nothing (ALL on an empty table succeeds).
+ *       LG_BINDING_A_DEL_REASON:  NLA_U32, optional: LG_BINDING_DEL_ADMIN
+ *                                 (the default) or
+ *                                 LG_BINDING_DEL_RELAY_RELEASE (what
+ *                                 leaseguardd says when the server
+ *                                 confirmed its RELEASE-REQUEST)
+ *   Each deleted binding sends LG_CMD_BINDING_DEL_NTF with that reason.
+ *   Errors: -ENOENT when the selectors matched nothing (ALL on an empty
+ *   table succeeds); -ERANGE another reason.
+ *
+ * LG_CMD_BINDING_RELEASE (GENL_UNS_ADMIN_PERM)
+ *   Ask for a relay-initiated release (draft-gandhewar-dhc-v6-relay-
+ *   initiated-release) of the bindings that match every selector given:
+ *   the kernel only marks them LG_BINDING_RELEASING and notifies;
+ *   leaseguardd, which listens, sends the RELEASE-REQUEST to the server
+ *   and deletes the bindings (LG_BINDING_DEL_RELAY_RELEASE) when the
+ *   server confirms, or cancels the release when it refuses or does not
+ *   answer. Until then the leases apply as before: a releasing binding
+ *   is refreshed by the server's REPLY messages like a bound one and
+ *   still validates its addresses.
+ *     LG_A_BINDING: NLA_NESTED, required:
+ *       LG_BINDING_A_ID, IFINDEX, CLIENT_DUID, ADDR, ALL: selectors as
+ *                                 in LG_CMD_BINDING_DEL, at least one
+ *       LG_BINDING_A_RELEASE_REASON: NLA_U32, enum lg_release_reason,
+ *                                 optional, default LG_RELEASE_ADMIN
+ *       LG_BINDING_A_RELEASE_CANCEL: NLA_FLAG: the release is over
+ *                                 without one, the binding is
+ *                                 LG_BINDING_BOUND again (no REASON
+ *                                 with it)
+ *   Each binding whose state changes sends LG_CMD_BINDING_UPD_NTF; one
+ *   that is releasing already keeps its first reason and sends nothing,
+ *   and so does a bound one that a CANCEL matches.
+ *   Errors: -ENOENT when the selectors matched nothing (ALL on an empty
+ *   table succeeds); -EINVAL no selector, ALL with another, or CANCEL
+ *   with a REASON; -ERANGE a reason out of range; -ENOMEM (the bindings
+ *   changed before it stay changed).
  *
  * In replies and notifications, ID, IFINDEX, CLIENT_DUID, IA_TYPE, IAID,
  * STATE, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
@@ -216,7 +255,8 @@
  * LG_CMD_BINDING_NEW_NTF, LG_CMD_BINDING_UPD_NTF, LG_CMD_BINDING_DEL_NTF
  *   (multicast group LEASEGUARD_MCGRP_BINDINGS)
  *   A binding was created; changed (a lease added, refreshed or removed,
- *   or the server's identity changed); or deleted. Each carries the whole
+ *   the server's identity changed, or LG_CMD_BINDING_RELEASE changed its
+ *   state); or deleted. Each carries the whole
  *   binding as in the LG_CMD_BINDING_GET reply, as it is after the change
  *   (for DEL, as it was, plus LG_BINDING_A_DEL_REASON).
  *
@@ -249,6 +289,22 @@
  * LG_LINK_A_RELEASE_TRUSTED is set, it also drops RELEASE-REQUEST and
  * RELEASE-REQUEST-REPLY (draft-gandhewar-dhc-v6-relay-initiated-release
  * section 4.1.2), also when a RELAY-FORW carries them.
+ *
+ * Intermediate relays (draft section 4.2): an interface of any role
+ * whose LG_LINK_A_RELEASE_FORWARD is 0 does not let RELEASE-REQUEST or
+ * RELEASE-REQUEST-REPLY be relayed across it. Dropped are, arriving on it
+ * or leaving by it:
+ *   - those inside a RELAY-FORW or RELAY-REPL, at any nesting depth (a
+ *     relay agent on this router relays them);
+ *   - those the router forwards as IPv6 packets, bare or inside.
+ * The bare messages this router itself sends or receives (leaseguardd's
+ * own exchange with the server) are not relayed and not affected. Only
+ * UDP to port 547 is looked into. What cannot be seen into is dropped
+ * too, in the same places: relay messages nested deeper than 32 (RFC
+ * 3315's HOP_COUNT_LIMIT), a first fragment that cuts the relay layers
+ * or leaves out the UDP header (RFC 7112). Each drop is counted in
+ * LG_LINK_STATS_A_RELEASE_FWD_DROP of the interface that refused (the
+ * one the packet arrived on, if both did).
  *
  * Static entry attributes (LG_A_SAVI: NLA_NESTED):
  *   LG_SAVI_A_IFINDEX: NLA_U32, the access interface
@@ -324,6 +380,7 @@ enum lg_cmd {
 	LG_CMD_SAVI_GET,
 	LG_CMD_SAVI_ADD,
 	LG_CMD_SAVI_DEL,
+	LG_CMD_BINDING_RELEASE,
 
 	__LG_CMD_MAX
 };
@@ -374,6 +431,7 @@ enum lg_link_attrs {
 	LG_LINK_A_DHCP6_SHIELD,	/* u8 */
 	LG_LINK_A_RELEASE_TRUSTED, /* u8 */
 	LG_LINK_A_SAVI_ENTRIES,	/* u32, replies only */
+	LG_LINK_A_RELEASE_FORWARD, /* u8 */
 
 	__LG_LINK_A_MAX
 };
@@ -436,6 +494,9 @@ enum lg_savi_anchor {
  * @LG_LINK_STATS_A_SHIELD_DROP_HIDDEN: dropped: the header chain hides or
  *	cuts the upper-layer header (a first fragment without it, RFC 7112;
  *	a packet ending inside its header chain).
+ * @LG_LINK_STATS_A_RELEASE_FWD_DROP: forwarded RELEASE-REQUEST or
+ *	RELEASE-REQUEST-REPLY dropped: in or out by this interface, whose
+ *	LG_LINK_A_RELEASE_FORWARD is 0 (counted on the interface that refused).
  */
 enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_UNSPEC,
@@ -452,6 +513,7 @@ enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_SHIELD_DROP_SERVER, /* u64 */
 	LG_LINK_STATS_A_SHIELD_DROP_RELEASE, /* u64 */
 	LG_LINK_STATS_A_SHIELD_DROP_HIDDEN, /* u64 */
+	LG_LINK_STATS_A_RELEASE_FWD_DROP, /* u64 */
 
 	__LG_LINK_STATS_A_MAX
 };
@@ -557,6 +619,8 @@ enum lg_binding_state {
  * @LG_BINDING_DEL_SERVER: the server gave every lease a valid lifetime of 0.
  * @LG_BINDING_DEL_SUPERSEDED: the server leased its last address or prefix
  *	to another client on the same interface.
+ * @LG_BINDING_DEL_RELAY_RELEASE: the server confirmed the relay's
+ *	RELEASE-REQUEST (Success or NoBinding): leaseguardd deleted it.
  */
 enum lg_binding_del_reason {
 	LG_BINDING_DEL_EXPIRED = 1,
@@ -566,11 +630,34 @@ enum lg_binding_del_reason {
 	LG_BINDING_DEL_INTERFACE,
 	LG_BINDING_DEL_SERVER,
 	LG_BINDING_DEL_SUPERSEDED,
+	LG_BINDING_DEL_RELAY_RELEASE,
 
 	__LG_BINDING_DEL_MAX
 };
 
 #define LG_BINDING_DEL_MAX (__LG_BINDING_DEL_MAX - 1)
+
+/*
+ * Why a relay-initiated release was asked for (the draft's triggers, 1.2).
+ * @LG_RELEASE_ADMIN: LG_CMD_BINDING_RELEASE from an administrator.
+ * @LG_RELEASE_LINK_DOWN: the access interface stayed down too long.
+ * @LG_RELEASE_UNREACHABLE: the client's link-local stopped answering
+ *	neighbor solicitations for too long.
+ * @LG_RELEASE_REPLACED: another client was bound on a single-subscriber
+ *	interface.
+ * @LG_RELEASE_MOVED: the client was bound on another interface.
+ */
+enum lg_release_reason {
+	LG_RELEASE_ADMIN = 1,
+	LG_RELEASE_LINK_DOWN,
+	LG_RELEASE_UNREACHABLE,
+	LG_RELEASE_REPLACED,
+	LG_RELEASE_MOVED,
+
+	__LG_RELEASE_MAX
+};
+
+#define LG_RELEASE_MAX (__LG_RELEASE_MAX - 1)
 
 enum lg_binding_attrs {
 	LG_BINDING_A_UNSPEC,
@@ -593,6 +680,8 @@ enum lg_binding_attrs {
 	LG_BINDING_A_DEL_REASON,	/* u32, enum lg_binding_del_reason */
 	LG_BINDING_A_ADDR,		/* binary, 16; requests only */
 	LG_BINDING_A_ALL,		/* flag; requests only */
+	LG_BINDING_A_RELEASE_REASON,	/* u32, enum lg_release_reason */
+	LG_BINDING_A_RELEASE_CANCEL,	/* flag; requests only */
 
 	__LG_BINDING_A_MAX
 };

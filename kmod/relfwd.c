@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Intermediate relays (draft-gandhewar-dhc-v6-relay-initiated-release
+ * section 4.2): an interface whose release_forward is off lets no
+ * RELEASE-REQUEST or RELEASE-REQUEST-REPLY be relayed across it.
+ *
+ * A relay agent on this router carries them inside RELAY-FORW and
+ * RELAY-REPL, which go to the server port: those are dropped where they
+ * arrive (PRE_ROUTING) or leave (POST_ROUTING) by such an interface. What
+ * the router forwards, bare or inside, is dropped in the forward hook. The
+ * bare ones this router sends or receives itself (leaseguardd's exchange
+ * with the server) are not relayed and pass.
+ *
+ * Only UDP to port 547 is looked into, and only where it crosses such an
+ * interface: the hooks check the interface (or, to forward, a count per
+ * namespace) before they call in here.
+ */
+#include <linux/netfilter.h>
+#include <linux/udp.h>
+
+#include "leaseguard.h"
+#include "dhcp6_opt.h"
+
+/* RFC 3315's HOP_COUNT_LIMIT (RFC 8415 lowered it to 8). */
+#define LG_RELAY_DEPTH_MAX	32
+#define LG_RELAY_HDR_LEN	34	/* msg-type, hop-count, link, peer */
+
+enum lg_relfwd_kind {
+	LG_RELFWD_OTHER,	/* no release message in it */
+	LG_RELFWD_BARE,		/* a release message, not relayed */
+	LG_RELFWD_RELAYED,	/* one inside relay messages */
+	LG_RELFWD_UNKNOWN,	/* what it carries is out of sight */
+};
+
+/*
+ * Walks the relay layers of the DHCPv6 message @buf[0..@len) down to the
+ * message inside. @cut: the datagram goes on past @len (this is a first
+ * fragment), so a layer that runs off the end may hold anything.
+ */
+static enum lg_relfwd_kind lg_relfwd_walk(const struct lg_net *ln,
+					  const u8 *buf, size_t len, bool cut)
+{
+	enum lg_relfwd_kind unseen = cut ? LG_RELFWD_UNKNOWN : LG_RELFWD_OTHER;
+	struct dhcp6_opt_cursor c;
+	unsigned int depth;
+	bool found;
+
+	for (depth = 0; ; depth++) {
+		if (!len)
+			return unseen;
+		if (buf[0] != DHCP6_RELAY_FORW && buf[0] != DHCP6_RELAY_REPL)
+			break;
+		/* Deeper than any relay goes: no telling what it is for. */
+		if (depth == LG_RELAY_DEPTH_MAX)
+			return LG_RELFWD_UNKNOWN;
+		if (len < LG_RELAY_HDR_LEN)
+			return unseen;
+		dhcp6_opt_init(&c, buf + LG_RELAY_HDR_LEN,
+			       len - LG_RELAY_HDR_LEN);
+		found = false;
+		while (!found && dhcp6_opt_next(&c))
+			found = c.code == DHCP6_OPT_RELAY_MSG;
+		if (!found)
+			return unseen;
+		/* The Relay Message is whole: nothing of it is cut. */
+		buf = c.data;
+		len = c.len;
+		unseen = LG_RELFWD_OTHER;
+	}
+	if (!lg_release_type(ln, buf[0]))
+		return LG_RELFWD_OTHER;
+	return depth ? LG_RELFWD_RELAYED : LG_RELFWD_BARE;
+}
+
+static enum lg_relfwd_kind lg_relfwd_classify(struct lg_net *ln,
+					      struct sk_buff *skb)
+{
+	const struct udphdr *uh;
+	enum ip6_chain_res res;
+	unsigned int off, len;
+	struct ip6_chain c;
+	u16 ulen;
+
+	res = lg_ip6_chain(skb, &c);
+	/* RFC 7112: a first fragment without its UDP header hides the port. */
+	if (res == IP6_CHAIN_INCOMPLETE && c.fragment &&
+	    (!c.l4_off || c.l4_proto == IPPROTO_UDP))
+		return LG_RELFWD_UNKNOWN;
+	if (res != IP6_CHAIN_OK || c.l4_proto != IPPROTO_UDP)
+		return LG_RELFWD_OTHER;
+
+	/* The walk made the UDP header linear. */
+	uh = (const struct udphdr *)(skb_network_header(skb) + c.l4_off);
+	if (uh->dest != htons(DHCP6_SERVER_PORT))
+		return LG_RELFWD_OTHER;
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh))
+		return LG_RELFWD_OTHER;
+	ulen -= sizeof(*uh);
+	off = skb_network_offset(skb) + c.l4_off + sizeof(*uh);
+	len = min_t(unsigned int, ulen, skb->len - off);
+	if (!pskb_may_pull(skb, off + len))
+		return LG_RELFWD_UNKNOWN;
+	return lg_relfwd_walk(ln, skb->data + off, len,
+			      c.fragment && len < ulen);
+}
+
+static unsigned int lg_relfwd_drop(struct lg_link *link)
+{
+	lg_counter_inc(link->counters, LG_LINK_STATS_A_RELEASE_FWD_DROP);
+	return NF_DROP;
+}
+
+/*
+ * A packet arrives on, or leaves by, @link, whose release_forward is off:
+ * a relay agent of this router relays what it carries inside relay
+ * messages.
+ */
+unsigned int lg_relfwd_relayed(struct lg_net *ln, struct lg_link *link,
+			       struct sk_buff *skb)
+{
+	switch (lg_relfwd_classify(ln, skb)) {
+	case LG_RELFWD_RELAYED:
+	case LG_RELFWD_UNKNOWN:
+		return lg_relfwd_drop(link);
+	default:
+		return NF_ACCEPT;
+	}
+}
+
+/* The router forwards a packet from @in to @out (either may be NULL). */
+unsigned int lg_relfwd_forward(struct lg_net *ln, struct lg_link *in,
+			       struct lg_link *out, struct sk_buff *skb)
+{
+	struct lg_link *refusing;
+
+	/* The way in is counted first: it is where the packet was refused. */
+	if (in && !READ_ONCE(in->release_forward))
+		refusing = in;
+	else if (out && !READ_ONCE(out->release_forward))
+		refusing = out;
+	else
+		return NF_ACCEPT;
+
+	if (lg_relfwd_classify(ln, skb) == LG_RELFWD_OTHER)
+		return NF_ACCEPT;
+	return lg_relfwd_drop(refusing);
+}
