@@ -10,17 +10,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 
 #include "lgd.h"
 
+static const char *const lgd_trigger_names[] = {
+	[LG_RELEASE_ADMIN]	= "admin",
+	[LG_RELEASE_LINK_DOWN]	= "link-down",
+	[LG_RELEASE_UNREACHABLE] = "unreachable",
+	[LG_RELEASE_REPLACED]	= "replaced",
+	[LG_RELEASE_MOVED]	= "moved",
+};
+
+const char *lgd_trigger_name(uint32_t reason)
+{
+	if (reason < sizeof(lgd_trigger_names) / sizeof(*lgd_trigger_names) &&
+	    lgd_trigger_names[reason])
+		return lgd_trigger_names[reason];
+	return "unknown";
+}
+
 void lgd_conf_defaults(struct lgd_conf *c)
 {
-	*c = (struct lgd_conf) {
-		.log_level	= LOG_INFO,
-		.routes		= true,
-		.route_table	= LGD_RT_TABLE_DEFAULT,
-		.route_metric	= LGD_RT_METRIC_DEFAULT,
-		.route_protocol	= LGD_RT_PROTOCOL_DEFAULT,
+	memset(c, 0, sizeof(*c));
+	c->log_level = LOG_INFO;
+	c->routes = true;
+	c->route_table = LGD_RT_TABLE_DEFAULT;
+	c->route_metric = LGD_RT_METRIC_DEFAULT;
+	c->route_protocol = LGD_RT_PROTOCOL_DEFAULT;
+	strcpy(c->control_socket, LGD_CONTROL_DEFAULT);
+	c->if_default = (struct lgd_if_conf) {
+		.name = "*",
+		.triggers = LGD_TRIGGERS_DEFAULT,
+		.link_down_hold = LGD_LINK_DOWN_HOLD_DEFAULT,
+		.unreachable_hold = LGD_UNREACHABLE_HOLD_DEFAULT,
 	};
 }
 
@@ -50,6 +73,130 @@ static int lgd_bool(const char *s, bool *v)
 		return 0;
 	}
 	return -1;
+}
+
+static int lgd_hex(const char *s, uint8_t *buf, size_t size, uint16_t *len)
+{
+	size_t n = 0;
+	int hi = -1, d;
+
+	for (; *s; s++) {
+		if (*s == ':' && hi < 0)
+			continue;
+		d = *s >= '0' && *s <= '9' ? *s - '0' :
+		    *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 :
+		    *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		if (hi < 0) {
+			hi = d;
+			continue;
+		}
+		if (n == size)
+			return -1;
+		buf[n++] = hi << 4 | d;
+		hi = -1;
+	}
+	if (hi >= 0)
+		return -1;
+	*len = n;
+	return 0;
+}
+
+static int lgd_triggers(const char *val, uint32_t *out)
+{
+	char buf[128], *tok, *save;
+	uint32_t r, v = 0;
+
+	if (strlen(val) >= sizeof(buf))
+		return -1;
+	strcpy(buf, val);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "none"))
+			continue;
+		if (!strcmp(tok, "all")) {
+			for (r = 1; r <= LG_RELEASE_MAX; r++)
+				v |= LGD_TRIGGER(r);
+			continue;
+		}
+		for (r = 1; r <= LG_RELEASE_MAX; r++)
+			if (!strcmp(tok, lgd_trigger_names[r]))
+				break;
+		if (r > LG_RELEASE_MAX)
+			return -1;
+		v |= LGD_TRIGGER(r);
+	}
+	*out = v;
+	return 0;
+}
+
+static struct lgd_if_conf *lgd_if_slot(struct lgd_conf *c, const char *name)
+{
+	unsigned int i;
+
+	if (!strcmp(name, "*"))
+		return &c->if_default;
+	for (i = 0; i < c->n_ifs; i++)
+		if (!strcmp(c->ifs[i].name, name))
+			return &c->ifs[i];
+	if (c->n_ifs == LGD_MAX_IF_CONF)
+		return NULL;
+	/* A named interface starts from what "*" said so far. */
+	c->ifs[c->n_ifs] = c->if_default;
+	strcpy(c->ifs[c->n_ifs].name, name);
+	return &c->ifs[c->n_ifs++];
+}
+
+const struct lgd_if_conf *lgd_conf_if(const struct lgd_conf *c,
+				      const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; name && i < c->n_ifs; i++)
+		if (!strcmp(c->ifs[i].name, name))
+			return &c->ifs[i];
+	return &c->if_default;
+}
+
+const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
+			    const char *key, const char *val)
+{
+	struct lgd_if_conf *ic;
+	uint32_t v;
+
+	if (!*name || strlen(name) >= sizeof(ic->name) || strchr(name, '/'))
+		return "not an interface name";
+	ic = lgd_if_slot(c, name);
+	if (!ic)
+		return "too many interfaces";
+	if (!strcmp(key, "release")) {
+		if (lgd_triggers(val, &v))
+			return "release is none, all, or a comma list of admin, link-down, unreachable, replaced, moved";
+		ic->triggers = v;
+	} else if (!strcmp(key, "link-down-hold")) {
+		if (lgd_u32(val, 0, 86400, &v))
+			return "link-down-hold is 0 to 86400 seconds";
+		ic->link_down_hold = v;
+	} else if (!strcmp(key, "unreachable-hold")) {
+		if (lgd_u32(val, 0, 86400, &v))
+			return "unreachable-hold is 0 to 86400 seconds";
+		ic->unreachable_hold = v;
+	} else if (!strcmp(key, "single-subscriber")) {
+		if (lgd_bool(val, &ic->single_subscriber))
+			return "single-subscriber is yes or no";
+	} else if (!strcmp(key, "release-server")) {
+		if (!strcmp(val, "learned")) {
+			ic->has_server = false;
+		} else if (inet_pton(AF_INET6, val, ic->server) != 1) {
+			return "release-server is \"learned\" or an IPv6 address";
+		} else {
+			ic->has_server = true;
+		}
+	} else {
+		return "unknown interface key";
+	}
+	return NULL;
 }
 
 /* Applies one "key value"; returns NULL or what is wrong. */
@@ -85,18 +232,106 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 		if (lgd_u32(val, 5, 255, &v))
 			return "route-protocol is 5 to 255";
 		c->route_protocol = v;
+	} else if (!strcmp(key, "relay-id")) {
+		if (!strcmp(val, "auto"))
+			c->relay_id_len = 0;
+		else if (lgd_hex(val, c->relay_id, sizeof(c->relay_id),
+				 &c->relay_id_len) || c->relay_id_len < 3)
+			return "relay-id is \"auto\" or a DUID in hex, 3 to 130 octets";
+	} else if (!strcmp(key, "release-source")) {
+		if (!strcmp(val, "auto"))
+			c->has_release_source = false;
+		else if (inet_pton(AF_INET6, val, c->release_source) != 1)
+			return "release-source is \"auto\" or an IPv6 address";
+		else
+			c->has_release_source = true;
+	} else if (!strcmp(key, "release-clear-on-timeout")) {
+		if (lgd_bool(val, &c->release_clear_on_timeout))
+			return "release-clear-on-timeout is yes or no";
+	} else if (!strcmp(key, "control-socket")) {
+		if (*val != '/' || strlen(val) >= sizeof(c->control_socket))
+			return "control-socket is an absolute path of at most 107 characters";
+		strcpy(c->control_socket, val);
 	} else {
 		return "unknown key";
 	}
 	return NULL;
 }
 
+/*
+ * DUID-UUID (RFC 6355): type 4 and the 16 octets of /etc/machine-id,
+ * which is stable across reboots and unique per installation.
+ */
+int lgd_conf_relay_id(struct lgd_conf *c)
+{
+	char line[64];
+	uint16_t len;
+	FILE *f;
+
+	if (c->relay_id_len)
+		return 0;
+	f = fopen("/etc/machine-id", "r");
+	if (!f || !fgets(line, sizeof(line), f)) {
+		if (f)
+			fclose(f);
+		lgd_err("relay-id: /etc/machine-id is unreadable; set relay-id");
+		return -1;
+	}
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	c->relay_id[0] = 0;
+	c->relay_id[1] = 4;
+	if (lgd_hex(line, c->relay_id + 2, 16, &len) || len != 16) {
+		lgd_err("relay-id: /etc/machine-id is not 32 hex digits; set relay-id");
+		return -1;
+	}
+	c->relay_id_len = 18;
+	return 0;
+}
+
+/* One line of the file, or of -o: NULL, or what is wrong. */
+const char *lgd_conf_line(struct lgd_conf *c, char *line, const char **key)
+{
+	char *tok[5];
+	int n = 0;
+
+	*key = NULL;
+	for (tok[n] = strtok(line, " \t\r\n"); tok[n] && n < 4;
+	     tok[++n] = strtok(NULL, " \t\r\n"))
+		;
+	if (!n)
+		return NULL;
+	*key = tok[0];
+	if (!strcmp(tok[0], "interface")) {
+		if (n < 4)
+			return "interface NAME KEY VALUE: missing a word";
+		if (n > 4)
+			return "interface NAME KEY VALUE: one value only";
+		return lgd_conf_set_if(c, tok[1], tok[2], tok[3]);
+	}
+	if (n < 2)
+		return "missing value";
+	if (n > 2)
+		return "one value only";
+	return lgd_conf_set(c, tok[0], tok[1]);
+}
+
+static char *lgd_conf_trim(char *s)
+{
+	char *end;
+
+	s += strspn(s, " \t");
+	end = s + strlen(s);
+	while (end > s && strchr(" \t\r", end[-1]))
+		*--end = '\0';
+	return s;
+}
+
 int lgd_conf_load(struct lgd_conf *c, const char *path, bool must_exist)
 {
-	char line[1024], *p, *key, *val, *extra;
-	struct lgd_conf next = *c;
+	char line[1024], copy[1024], *p;
 	unsigned int lineno = 0;
-	const char *why;
+	const char *why, *key;
 	FILE *f;
 
 	f = fopen(path, "r");
@@ -116,24 +351,12 @@ int lgd_conf_load(struct lgd_conf *c, const char *path, bool must_exist)
 		p = strchr(line, '#');
 		if (p)
 			*p = '\0';
-		key = strtok(line, " \t\r\n");
-		if (!key)
-			continue;
-		val = strtok(NULL, " \t\r\n");
-		extra = strtok(NULL, " \t\r\n");
-		if (!val) {
-			lgd_err("%s:%u: %s: missing value", path, lineno, key);
-			goto err;
-		}
-		if (extra) {
-			lgd_err("%s:%u: %s: one value only, \"%s\" is extra",
-				path, lineno, key, extra);
-			goto err;
-		}
-		why = lgd_conf_set(&next, key, val);
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(copy, sizeof(copy), "%s", line);
+		why = lgd_conf_line(c, line, &key);
 		if (why) {
-			lgd_err("%s:%u: %s \"%s\": %s", path, lineno, key, val,
-				why);
+			lgd_err("%s:%u: \"%s\": %s", path, lineno,
+				lgd_conf_trim(copy), why);
 			goto err;
 		}
 	}
@@ -142,7 +365,6 @@ int lgd_conf_load(struct lgd_conf *c, const char *path, bool must_exist)
 		goto err;
 	}
 	fclose(f);
-	*c = next;
 	return 0;
 
 err:

@@ -197,9 +197,10 @@ enum dr_err {
  * - More than max_clients Client Data, DR_MAX_CLIENT_IAS IAs in one or
  *   DR_MAX_IA_LEASES leases in an IA is DR_ERR_TOO_MANY: nothing is
  *   dropped quietly.
- * - An IA_TA, or an IAADDR/IAPREFIX anywhere but in an IA_NA/IA_PD
- *   respectively, is DR_ERR_UNSUPPORTED: skipped, it would turn a release
- *   of some leases into one of all of them.
+ * - In a Client Data, an IA_TA, or an IAADDR/IAPREFIX anywhere but in an
+ *   IA_NA/IA_PD respectively, is DR_ERR_UNSUPPORTED: skipped, it would
+ *   turn a release of some leases into one of all of them. At the top
+ *   level, where they name no client, they are skipped like any option.
  * - Other options are skipped, at every level.
  */
 enum dr_err dr_parse(const uint8_t *buf, size_t len, struct dr_msg *m);

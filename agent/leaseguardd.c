@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <search.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <linux/leaseguard.h>
@@ -29,13 +31,6 @@
 /* Leases in one binding: the kernel keeps 4 (DHCP6_MAX_LEASES); room to grow. */
 #define LGD_MAX_LEASES	16
 
-/* The routes installed for one binding, by binding ID. */
-struct lgd_entry {
-	uint64_t id;
-	size_t n;
-	struct lgd_route *v;
-};
-
 struct lgd {
 	struct lgd_conf conf;
 	const char *conf_path;
@@ -44,34 +39,87 @@ struct lgd {
 	int n_overrides;
 	struct lg_nl events, req;
 	struct lgd_routes *routes;
-	void *entries;			/* tsearch() tree of struct lgd_entry */
-	size_t n_entries;
+	void *bindings;			/* tsearch() by ID */
+	size_t n_bindings;
+	void *clients;			/* tsearch() by DUID */
+	struct lgd_release *release;
+	struct lgd_watch *watch;
+	struct lgd_control *control;
 };
 
-static int lgd_entry_cmp(const void *a, const void *b)
+const struct lgd_conf *lgd_conf(struct lgd *d)
 {
-	const struct lgd_entry *x = a, *y = b;
+	return &d->conf;
+}
+
+struct lg_nl *lgd_nl(struct lgd *d)
+{
+	return &d->req;
+}
+
+static int lgd_binding_cmp(const void *a, const void *b)
+{
+	const struct lgd_binding *x = a, *y = b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static void lgd_entry_free(void *p)
+static int lgd_client_cmp(const void *a, const void *b)
 {
-	struct lgd_entry *e = p;
+	const struct lgd_client *x = a, *y = b;
 
-	free(e->v);
-	free(e);
+	if (x->duid_len != y->duid_len)
+		return x->duid_len < y->duid_len ? -1 : 1;
+	return memcmp(x->duid, y->duid, x->duid_len);
 }
 
-static void lgd_entries_clear(struct lgd *d)
+struct lgd_binding *lgd_binding_find(struct lgd *d, uint64_t id)
 {
-	tdestroy(d->entries, lgd_entry_free);
-	d->entries = NULL;
-	d->n_entries = 0;
+	struct lgd_binding key = { .id = id }, **slot;
+
+	slot = tfind(&key, &d->bindings, lgd_binding_cmp);
+	return slot ? *slot : NULL;
+}
+
+static struct lgd *lgd_self;	/* for lgd_ifname() */
+
+const char *lgd_ifname(uint32_t ifindex, char *buf)
+{
+	const char *name = lgd_watch_ifname(lgd_self ? lgd_self->watch : NULL,
+					    ifindex);
+
+	if (name)
+		return strcpy(buf, name);
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+const struct lgd_if_conf *lgd_binding_if(struct lgd *d,
+					 const struct lgd_binding *b)
+{
+	char buf[IF_NAMESIZE];
+
+	return lgd_conf_if(&d->conf, lgd_ifname(b->ifindex, buf));
+}
+
+void lgd_release_ids(struct lgd *d, const uint64_t *ids, size_t n,
+		     uint32_t reason)
+{
+	size_t failed = 0;
+	int err;
+
+	if (!n)
+		return;
+	err = lg_binding_batch(&d->req, LG_CMD_BINDING_RELEASE, ids, n,
+			       reason, false, &failed);
+	if (err)
+		lgd_err("releasing %zu bindings (%s): %s", n,
+			lgd_trigger_name(reason), strerror(-err));
 }
 
 /* The routes binding b needs, into v (room for b->n_leases). */
-static size_t lgd_binding_routes(const struct lg_binding *b,
+static size_t lgd_binding_routes(const struct lgd_binding *b,
 				 struct lgd_route *v)
 {
 	size_t i, n = 0;
@@ -79,20 +127,17 @@ static size_t lgd_binding_routes(const struct lg_binding *b,
 	if (!b->ifindex)
 		return 0;
 	for (i = 0; i < b->n_leases; i++) {
-		const struct lg_lease *l = &b->leases[i];
 		struct lgd_route *rt = &v[n];
 
-		if (!l->has_plen || l->plen > 128)
-			continue;
 		memset(rt, 0, sizeof(*rt));
-		memcpy(rt->dst, l->addr, 16);
-		rt->plen = l->plen;
+		memcpy(rt->dst, b->leases[i].addr, 16);
+		rt->plen = b->leases[i].plen;
 		rt->ifindex = b->ifindex;
 		if (b->ia_type == LG_IA_PD) {
-			if (!b->has_client_lladdr)
+			if (!b->has_lladdr)
 				continue;	/* nowhere to send it */
 			rt->has_gw = true;
-			memcpy(rt->gw, b->client_lladdr, 16);
+			memcpy(rt->gw, b->lladdr, 16);
 		}
 		n++;
 	}
@@ -104,51 +149,24 @@ static int lgd_route_qcmp(const void *a, const void *b)
 	return lgd_route_cmp(a, b);
 }
 
-/* The entry of binding id, made empty if there is none. */
-static struct lgd_entry *lgd_entry_set(struct lgd *d, uint64_t id)
-{
-	struct lgd_entry key = { .id = id }, *e, **slot;
-
-	slot = tfind(&key, &d->entries, lgd_entry_cmp);
-	if (slot)
-		return *slot;
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return NULL;
-	e->id = id;
-	slot = tsearch(e, &d->entries, lgd_entry_cmp);
-	if (!slot) {
-		free(e);
-		return NULL;
-	}
-	d->n_entries++;
-	return e;
-}
-
-static void lgd_entry_del(struct lgd *d, struct lgd_entry *e)
-{
-	tdelete(e, &d->entries, lgd_entry_cmp);
-	d->n_entries--;
-	lgd_entry_free(e);
-}
-
 /*
- * Makes the routes of an entry want[0..n): removes those no longer wanted,
- * adds the new ones, leaves the rest alone.
+ * Makes the routes of a binding want[0..n): removes those no longer
+ * wanted, adds the new ones, leaves the rest alone. apply false: only
+ * records them (the sync reconciles all routes at once).
  */
-static void lgd_entry_update(struct lgd *d, struct lgd_entry *e,
-			     struct lgd_route *want, size_t n)
+static void lgd_binding_set_routes(struct lgd *d, struct lgd_binding *b,
+				   struct lgd_route *want, size_t n, bool apply)
 {
 	struct lgd_route del[LGD_MAX_LEASES], add[LGD_MAX_LEASES];
 	size_t i = 0, j = 0, nd = 0, na = 0;
 
 	qsort(want, n, sizeof(*want), lgd_route_qcmp);
-	while (i < e->n || j < n) {
-		int c = i == e->n ? 1 : j == n ? -1 :
-			lgd_route_cmp(&e->v[i], &want[j]);
+	while (apply && (i < b->n_routes || j < n)) {
+		int c = i == b->n_routes ? 1 : j == n ? -1 :
+			lgd_route_cmp(&b->routes[i], &want[j]);
 
 		if (c < 0)
-			del[nd++] = e->v[i++];
+			del[nd++] = b->routes[i++];
 		else if (c > 0)
 			add[na++] = want[j++];
 		else
@@ -160,97 +178,374 @@ static void lgd_entry_update(struct lgd *d, struct lgd_entry *e,
 		if (na)
 			lgd_routes_change(d->routes, add, na, true);
 	}
-	free(e->v);
-	e->v = n ? malloc(n * sizeof(*want)) : NULL;
-	e->n = e->v ? n : 0;
-	if (e->v)
-		memcpy(e->v, want, n * sizeof(*want));
+	free(b->routes);
+	b->routes = n ? malloc(n * sizeof(*want)) : NULL;
+	b->n_routes = b->routes ? n : 0;
+	if (b->routes)
+		memcpy(b->routes, want, n * sizeof(*want));
+}
+
+static int lgd_copy(uint8_t **dst, const void *src, size_t len)
+{
+	free(*dst);
+	*dst = NULL;
+	if (!len)
+		return 0;
+	*dst = malloc(len);
+	if (!*dst)
+		return -1;
+	memcpy(*dst, src, len);
+	return 0;
+}
+
+/* A new binding, in the trees; NULL without memory. */
+static struct lgd_binding *lgd_binding_new(struct lgd *d,
+					   const struct lg_binding *lb)
+{
+	struct lgd_client key = { .duid_len = lb->client_duid_len }, *c, **cs;
+	struct lgd_binding *b = calloc(1, sizeof(*b));
+
+	memcpy(key.duid, lb->client_duid, lb->client_duid_len);
+	cs = tfind(&key, &d->clients, lgd_client_cmp);
+	c = cs ? *cs : NULL;
+	if (!b)
+		return NULL;
+	if (!c) {
+		c = malloc(sizeof(*c));
+		if (c)
+			*c = key;	/* the key first: tsearch() compares it */
+		if (!c || !tsearch(c, &d->clients, lgd_client_cmp)) {
+			free(c);
+			free(b);
+			return NULL;
+		}
+	}
+	b->id = lb->id;
+	if (!tsearch(b, &d->bindings, lgd_binding_cmp)) {
+		if (!c->bindings) {
+			tdelete(c, &d->clients, lgd_client_cmp);
+			free(c);
+		}
+		free(b);
+		return NULL;
+	}
+	b->client = c;
+	b->client_next = c->bindings;
+	c->bindings = b;
+	d->n_bindings++;
+	return b;
+}
+
+static void lgd_binding_destroy(void *p)
+{
+	struct lgd_binding *b = p;
+
+	free(b->server_duid);
+	free(b->ifid);
+	free(b->leases);
+	free(b->routes);
+	free(b);
+}
+
+static void lgd_binding_free(struct lgd *d, struct lgd_binding *b)
+{
+	struct lgd_client *c = b->client;
+	struct lgd_binding **pp;
+
+	lgd_release_forget(d->release, b);
+	lgd_watch_unbind(d->watch, b);
+	for (pp = &c->bindings; *pp != b; pp = &(*pp)->client_next)
+		;
+	*pp = b->client_next;
+	if (!c->bindings) {
+		tdelete(c, &d->clients, lgd_client_cmp);
+		free(c);
+	}
+	tdelete(b, &d->bindings, lgd_binding_cmp);
+	d->n_bindings--;
+	lgd_binding_destroy(b);
+}
+
+/* The kernel's view of b into b; false without memory. */
+static bool lgd_binding_fill(struct lgd_binding *b, const struct lg_binding *lb)
+{
+	size_t i, n = 0;
+
+	b->ifindex = lb->ifindex;
+	b->ia_type = lb->ia_type;
+	b->iaid = lb->iaid;
+	b->state = lb->has_state ? lb->state : LG_BINDING_BOUND;
+	b->release_reason = lb->has_release_reason ? lb->release_reason : 0;
+	b->has_server_addr = lb->has_server_addr;
+	memcpy(b->server_addr, lb->server_addr, 16);
+	b->has_lladdr = lb->has_client_lladdr;
+	memcpy(b->lladdr, lb->client_lladdr, 16);
+	b->server_duid_len = lb->server_duid_len;
+	b->ifid_len = lb->interface_id_len;
+	if (lgd_copy(&b->server_duid, lb->server_duid, lb->server_duid_len) ||
+	    lgd_copy(&b->ifid, lb->interface_id, lb->interface_id_len))
+		return false;
+	free(b->leases);
+	b->leases = calloc(lb->n_leases + 1, sizeof(*b->leases));
+	if (!b->leases)
+		return false;
+	for (i = 0; i < lb->n_leases && n < LGD_MAX_LEASES; i++) {
+		if (!lb->leases[i].has_plen || lb->leases[i].plen > 128)
+			continue;
+		memcpy(b->leases[n].addr, lb->leases[i].addr, 16);
+		b->leases[n++].plen = lb->leases[i].plen;
+	}
+	b->n_leases = n;
+	return true;
+}
+
+/* "moved": the other interfaces' bindings of a client just bound on b's. */
+static void lgd_trigger_moved(struct lgd *d, const struct lgd_binding *b)
+{
+	char hex[LG_DUID_MAX * 3];
+	uint64_t ids[64];
+	struct lgd_binding *o;
+	size_t n = 0;
+
+	for (o = b->client->bindings; o && n < 64; o = o->client_next)
+		if (o->ifindex != b->ifindex && o->state == LG_BINDING_BOUND &&
+		    (lgd_binding_if(d, o)->triggers &
+		     LGD_TRIGGER(LG_RELEASE_MOVED)))
+			ids[n++] = o->id;
+	if (!n)
+		return;
+	lgd_notice("client %s moved: releasing %zu bindings it left behind",
+		   lg_hex_format(b->client->duid, b->client->duid_len, hex), n);
+	lgd_release_ids(d, ids, n, LG_RELEASE_MOVED);
+}
+
+/* "replaced": a new client on a single-subscriber interface. */
+static void lgd_trigger_replaced(struct lgd *d, const struct lgd_binding *b)
+{
+	const struct lgd_if_conf *ic = lgd_binding_if(d, b);
+	struct lg_binding_sel sel = { .ifindex = b->ifindex };
+	struct lg_binding_list list = {};
+	uint64_t *ids;
+	size_t i, n = 0;
+
+	if (!ic->single_subscriber ||
+	    !(ic->triggers & LGD_TRIGGER(LG_RELEASE_REPLACED)))
+		return;
+	if (lg_binding_dump(&d->req, &sel, &list))
+		return;
+	ids = calloc(list.n + 1, sizeof(*ids));
+	for (i = 0; ids && i < list.n; i++) {
+		const struct lg_binding *o = &list.v[i];
+
+		if ((o->client_duid_len != b->client->duid_len ||
+		     memcmp(o->client_duid, b->client->duid, o->client_duid_len)) &&
+		    (!o->has_state || o->state == LG_BINDING_BOUND))
+			ids[n++] = o->id;
+	}
+	if (n) {
+		char ifn[IF_NAMESIZE];
+
+		lgd_notice("%s is single-subscriber and has a new client: releasing %zu bindings of the old one",
+			   lgd_ifname(b->ifindex, ifn), n);
+		lgd_release_ids(d, ids, n, LG_RELEASE_REPLACED);
+	}
+	free(ids);
+	lg_binding_list_free(&list);
+}
+
+/* A releasing binding goes to the server, if its interface says so. */
+static void lgd_binding_state(struct lgd *d, struct lgd_binding *b)
+{
+	char ifn[IF_NAMESIZE];
+
+	if (b->state != LG_BINDING_RELEASING) {
+		lgd_release_forget(d->release, b);
+		return;
+	}
+	if (b->req || b->queued)
+		return;
+	if (lgd_binding_if(d, b)->triggers & LGD_TRIGGER(b->release_reason)) {
+		lgd_release_queue(d->release, b);
+		return;
+	}
+	lgd_warn("binding %llu on %s: release (%s) is not enabled there; it stays",
+		 (unsigned long long)b->id, lgd_ifname(b->ifindex, ifn),
+		 lgd_trigger_name(b->release_reason));
+	{
+		struct lg_binding_sel sel = { .id = b->id, .has_id = true,
+					      .cancel = true };
+
+		lg_binding_release(&d->req, &sel);
+	}
+}
+
+/*
+ * A binding from an event or a dump. Routes are applied now (events) or
+ * only recorded (the sync reconciles them in bulk).
+ */
+static void lgd_binding_update(struct lgd *d, const struct lg_binding *lb,
+			       bool is_new, bool apply_routes)
+{
+	struct lgd_route want[LGD_MAX_LEASES];
+	struct lgd_binding *b = lgd_binding_find(d, lb->id);
+	bool created = !b;
+	size_t n;
+
+	if (!b)
+		b = lgd_binding_new(d, lb);
+	if (!b || !lgd_binding_fill(b, lb)) {
+		lgd_err("binding %llu: out of memory", (unsigned long long)lb->id);
+		return;
+	}
+	n = lgd_binding_routes(b, want);
+	lgd_binding_set_routes(d, b, want, n, apply_routes);
+	if (created)
+		lgd_watch_binding(d->watch, b);
+	lgd_binding_state(d, b);
+	if (is_new && b->state == LG_BINDING_BOUND) {
+		lgd_trigger_moved(d, b);
+		lgd_trigger_replaced(d, b);
+	}
 }
 
 static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[LG_A_MAX + 1];
-	struct lgd_route want[LGD_MAX_LEASES];
 	struct lgd *d = data;
-	struct lgd_entry key, *e, **slot;
-	struct lg_binding b;
+	struct lgd_binding *b;
+	struct lg_binding lb;
 	uint8_t cmd = lg_nl_cmd(nlh);
-	size_t n;
 
 	if (cmd != LG_CMD_BINDING_NEW_NTF && cmd != LG_CMD_BINDING_UPD_NTF &&
 	    cmd != LG_CMD_BINDING_DEL_NTF)
 		return 0;
 	if (lg_nl_parse_msg(nlh, tb, LG_A_MAX) || !tb[LG_A_BINDING] ||
-	    lg_binding_parse(tb[LG_A_BINDING], &b)) {
+	    lg_binding_parse(tb[LG_A_BINDING], &lb)) {
 		lgd_warn("a binding event could not be parsed: resyncing");
 		return -EBADMSG;
 	}
-	lgd_debug("binding %llu %s", (unsigned long long)b.id,
+	lgd_debug("binding %llu %s", (unsigned long long)lb.id,
 		  cmd == LG_CMD_BINDING_NEW_NTF ? "new" :
 		  cmd == LG_CMD_BINDING_UPD_NTF ? "updated" : "deleted");
 
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
-		key.id = b.id;
-		slot = tfind(&key, &d->entries, lgd_entry_cmp);
-		if (slot) {
-			e = *slot;
-			lgd_entry_update(d, e, want, 0);
-			lgd_entry_del(d, e);
+		b = lgd_binding_find(d, lb.id);
+		if (b) {
+			lgd_binding_set_routes(d, b, NULL, 0, true);
+			lgd_binding_free(d, b);
 		}
-	} else if (b.n_leases <= LGD_MAX_LEASES) {
-		n = lgd_binding_routes(&b, want);
-		e = lgd_entry_set(d, b.id);
-		if (e)
-			lgd_entry_update(d, e, want, n);
+	} else if (lb.n_leases <= LGD_MAX_LEASES) {
+		lgd_binding_update(d, &lb, cmd == LG_CMD_BINDING_NEW_NTF, true);
 	}
-	lg_binding_free(&b);
+	lg_binding_free(&lb);
 	return 0;
+}
+
+static int lgd_config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_CONFIG_A_MAX + 1], *obj;
+	uint32_t *types = data;
+	int err;
+
+	err = lg_nl_reply_obj(nlh, LG_CMD_CONFIG_GET, LG_A_CONFIG, &obj);
+	if (err)
+		return err < 0 ? err : 0;
+	err = lg_nl_parse_nest(obj, tb, LG_CONFIG_A_MAX);
+	if (err)
+		return err;
+	if (tb[LG_CONFIG_A_RELEASE_REQUEST_TYPE])
+		types[0] = mnl_attr_get_u32(tb[LG_CONFIG_A_RELEASE_REQUEST_TYPE]);
+	if (tb[LG_CONFIG_A_RELEASE_REPLY_TYPE])
+		types[1] = mnl_attr_get_u32(tb[LG_CONFIG_A_RELEASE_REPLY_TYPE]);
+	return 0;
+}
+
+/* The message types are the kernel's (lgctl config set release-*-type). */
+static void lgd_fetch_types(struct lgd *d)
+{
+	uint32_t types[2] = { LG_RELEASE_REQUEST_TYPE_DEFAULT,
+			      LG_RELEASE_REPLY_TYPE_DEFAULT };
+	int err;
+
+	err = lg_nl_doit(&d->req, lg_nl_msg(&d->req, LG_CMD_CONFIG_GET, 0),
+			 lgd_config_cb, types);
+	if (err)
+		lgd_warn("reading the release message types: %s; using %u and %u",
+			 strerror(-err), types[0], types[1]);
+	lgd_release_types(d->release, types[0], types[1]);
+}
+
+struct lgd_gone {
+	uint32_t gen;
+	struct lgd_binding **v;
+	size_t n, cap;
+};
+
+static void lgd_gone_cb(const void *node, VISIT which, void *data)
+{
+	struct lgd_binding *b = *(struct lgd_binding *const *)node;
+	struct lgd_gone *g = data;
+
+	if ((which != postorder && which != leaf) || b->sync_gen == g->gen ||
+	    g->n == g->cap)
+		return;
+	g->v[g->n++] = b;
 }
 
 /* Dumps bindings and our routes, and makes the routes what bindings need. */
 static int lgd_sync(struct lgd *d)
 {
+	static uint32_t gen;
 	struct lg_binding_list list = {};
 	struct lgd_route *want = NULL, *have = NULL, *del, *add;
 	size_t n_want = 0, n_have = 0, i, j, nd = 0, na = 0, kept = 0;
+	struct lgd_gone gone = { .gen = ++gen };
 	int err;
 
+	lgd_fetch_types(d);
 	err = lg_binding_dump(&d->req, NULL, &list);
 	if (err) {
 		lgd_err("dumping the bindings: %s", strerror(-err));
 		return err;
 	}
-	lgd_entries_clear(d);
-	for (i = 0; i < list.n; i++)
-		n_want += list.v[i].n_leases;
-	want = calloc(n_want + 1, sizeof(*want));
-	if (!want) {
+	for (i = 0; i < list.n; i++) {
+		struct lgd_binding *b;
+
+		if (list.v[i].n_leases > LGD_MAX_LEASES)
+			continue;
+		lgd_binding_update(d, &list.v[i], false, false);
+		b = lgd_binding_find(d, list.v[i].id);
+		if (b)
+			b->sync_gen = gen;
+	}
+	/* Copies of bindings that are gone: their routes go below. */
+	gone.cap = d->n_bindings;
+	gone.v = calloc(gone.cap + 1, sizeof(*gone.v));
+	if (!gone.v) {
 		err = -ENOMEM;
 		goto out;
 	}
-	n_want = 0;
-	for (i = 0; i < list.n; i++) {
-		struct lgd_entry *e = lgd_entry_set(d, list.v[i].id);
-		size_t n = lgd_binding_routes(&list.v[i], want + n_want);
-
-		if (!e) {
-			err = -ENOMEM;
-			goto out;
-		}
-		qsort(want + n_want, n, sizeof(*want), lgd_route_qcmp);
-		e->v = n ? malloc(n * sizeof(*want)) : NULL;
-		if (n && !e->v) {
-			err = -ENOMEM;
-			goto out;
-		}
-		memcpy(e->v, want + n_want, n * sizeof(*want));
-		e->n = n;
-		n_want += n;
-	}
+	twalk_r(d->bindings, lgd_gone_cb, &gone);
+	for (i = 0; i < gone.n; i++)
+		lgd_binding_free(d, gone.v[i]);
+	free(gone.v);
 
 	if (!d->conf.routes) {
 		lgd_info("sync: %zu bindings (routes off)", list.n);
 		goto out;
+	}
+	want = calloc(LGD_MAX_LEASES * (d->n_bindings + 1), sizeof(*want));
+	if (!want) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < list.n; i++) {
+		struct lgd_binding *b = lgd_binding_find(d, list.v[i].id);
+
+		if (!b)
+			continue;
+		memcpy(want + n_want, b->routes, b->n_routes * sizeof(*want));
+		n_want += b->n_routes;
 	}
 	err = lgd_routes_dump(d->routes, &have, &n_have);
 	if (err) {
@@ -287,6 +582,7 @@ out:
 	free(want);
 	free(have);
 	lg_binding_list_free(&list);
+	lgd_release_flush(d->release);
 	return err;
 }
 
@@ -298,19 +594,31 @@ static int lgd_conf_read(struct lgd *d, struct lgd_conf *c)
 	if (lgd_conf_load(c, d->conf_path, d->conf_must_exist))
 		return -1;
 	for (i = 0; i < d->n_overrides; i++) {
-		char *kv = strdup(d->overrides[i]), *eq = strchr(kv, '=');
-		const char *why;
+		char *line = strdup(d->overrides[i]), *eq = strchr(line, '=');
+		const char *why, *key;
 
-		why = eq ? (*eq = '\0', lgd_conf_set(c, kv, eq + 1)) :
-			   "not KEY=VALUE";
+		/* KEY=VALUE is the line "KEY VALUE". */
+		why = !line ? "out of memory" : !eq ? "not KEY=VALUE" :
+		      (*eq = ' ', lgd_conf_line(c, line, &key));
+		free(line);
 		if (why) {
 			lgd_err("-o %s: %s", d->overrides[i], why);
-			free(kv);
 			return -1;
 		}
-		free(kv);
 	}
-	return 0;
+	return lgd_conf_relay_id(c);
+}
+
+static void lgd_rewatch_cb(const void *node, VISIT which, void *data)
+{
+	struct lgd_binding *b = *(struct lgd_binding *const *)node;
+	struct lgd *d = data;
+
+	if (which != postorder && which != leaf)
+		return;
+	lgd_watch_unbind(d->watch, b);
+	lgd_watch_binding(d->watch, b);
+	lgd_binding_state(d, b);
 }
 
 /* SIGHUP: a new configuration, or the old one if the new one is wrong. */
@@ -348,10 +656,22 @@ static void lgd_reload(struct lgd *d)
 		lgd_routes_close(d->routes);
 		d->routes = r;
 	}
+	if (strcmp(c.control_socket, d->conf.control_socket) ||
+	    c.has_release_source != d->conf.has_release_source ||
+	    memcmp(c.release_source, d->conf.release_source, 16))
+		lgd_notice("reload: control-socket and release-source change at the next start");
+	memcpy(c.control_socket, d->conf.control_socket,
+	       sizeof(c.control_socket));
+	c.has_release_source = d->conf.has_release_source;
+	memcpy(c.release_source, d->conf.release_source, 16);
 	d->conf = c;
 	lgd_info("reloaded %s", d->conf_path);
+	/* Triggers and hold times may have changed. */
+	lgd_watch_reconfigure(d->watch);
+	twalk_r(d->bindings, lgd_rewatch_cb, d);
 	if (!same_routes)
 		lgd_sync(d);
+	lgd_release_flush(d->release);
 }
 
 static void lgd_usage(FILE *f)
@@ -368,9 +688,10 @@ static void lgd_usage(FILE *f)
 int main(int argc, char **argv)
 {
 	struct lgd d = { .conf_path = LGD_CONF_DEFAULT };
-	struct epoll_event ev, evs[4];
+	struct epoll_event ev, evs[8];
+	struct signalfd_siginfo si = {};
 	bool check_only = false;
-	int opt, efd, sfd, err;
+	int opt, efd, sfd, err, i, fds[5], rcvbuf = 16 << 20;
 	sigset_t sigs;
 
 	lgd_log_init(LOG_INFO, false);
@@ -409,6 +730,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	lgd_log_init(d.conf.log_level, d.conf.log_syslog);
+	lgd_self = &d;
 
 	/* Subscribe before dumping: no change can fall between the two. */
 	err = lg_nl_open(&d.events);
@@ -421,8 +743,18 @@ int main(int argc, char **argv)
 			err == -LG_NL_ENOFAMILY ? " (is leaseguard.ko loaded?)" : "");
 		return 1;
 	}
+	/* A burst (a link down with 10k subscribers) must not overrun. */
+	fcntl(lg_nl_fd(&d.events), F_SETFL,
+	      fcntl(lg_nl_fd(&d.events), F_GETFL) | O_NONBLOCK);
+	if (setsockopt(lg_nl_fd(&d.events), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(lg_nl_fd(&d.events), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
 	d.routes = lgd_routes_open(&d.conf);
-	if (!d.routes)
+	d.release = d.routes ? lgd_release_open(&d) : NULL;
+	d.watch = d.release ? lgd_watch_open(&d) : NULL;
+	d.control = d.watch ? lgd_control_open(d.conf.control_socket) : NULL;
+	if (!d.control)
 		return 1;
 
 	sigemptyset(&sigs);
@@ -436,11 +768,16 @@ int main(int argc, char **argv)
 		lgd_err("signalfd/epoll: %s", strerror(errno));
 		return 1;
 	}
-	ev.events = EPOLLIN;
-	ev.data.fd = sfd;
-	epoll_ctl(efd, EPOLL_CTL_ADD, sfd, &ev);
-	ev.data.fd = lg_nl_fd(&d.events);
-	epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	fds[0] = sfd;
+	fds[1] = lg_nl_fd(&d.events);
+	fds[2] = lgd_release_fd(d.release);
+	fds[3] = lgd_watch_fd(d.watch);
+	fds[4] = lgd_control_fd(d.control);
+	for (i = 0; i < 5; i++) {
+		ev.events = EPOLLIN;
+		ev.data.u32 = i;
+		epoll_ctl(efd, EPOLL_CTL_ADD, fds[i], &ev);
+	}
 
 	lgd_notice("leaseguardd %s starting: routes %s, table %u, metric %u, protocol %u",
 		   LGD_VERSION, d.conf.routes ? "on" : "off",
@@ -450,7 +787,7 @@ int main(int argc, char **argv)
 		return 1;
 
 	for (;;) {
-		int i, n = epoll_wait(efd, evs, 4, -1);
+		int n = epoll_wait(efd, evs, 8, lgd_timers_run());
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -459,33 +796,56 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		for (i = 0; i < n; i++) {
-			if (evs[i].data.fd == sfd) {
-				struct signalfd_siginfo si;
-
+			switch (evs[i].data.u32) {
+			case 0:
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))
-					continue;
+					break;
 				if (si.ssi_signo == SIGHUP) {
 					lgd_reload(&d);
-					continue;
+					break;
 				}
-				/* The routes stay: the next start takes them over. */
-				lgd_notice("stopping on signal %u; %zu bindings' routes stay",
-					   si.ssi_signo, d.n_entries);
-				lgd_entries_clear(&d);
-				lgd_routes_close(d.routes);
-				lg_nl_close(&d.events);
-				lg_nl_close(&d.req);
-				free(d.overrides);
-				return 0;
-			}
-			err = lg_nl_read_events(&d.events, lgd_on_event, &d);
-			if (err == -ENOBUFS || err == -EBADMSG) {
-				lgd_warn("binding events lost: resyncing");
-				lgd_sync(&d);
-			} else if (err && err != -EAGAIN && err != -EINTR) {
-				lgd_err("reading events: %s", strerror(-err));
-				return 1;
+				goto stop;
+			case 1:
+				/* Drain, then send the releases of the round. */
+				do {
+					err = lg_nl_read_events(&d.events,
+								lgd_on_event, &d);
+				} while (!err);
+				if (err == -ENOBUFS || err == -EBADMSG) {
+					lgd_warn("binding events lost: resyncing");
+					lgd_sync(&d);
+				} else if (err != -EAGAIN && err != -EINTR) {
+					lgd_err("reading events: %s",
+						strerror(-err));
+					return 1;
+				}
+				break;
+			case 2:
+				lgd_release_input(d.release);
+				break;
+			case 3:
+				lgd_watch_input(d.watch);
+				break;
+			case 4:
+				lgd_control_input(d.control, d.release);
+				break;
 			}
 		}
+		lgd_release_flush(d.release);
 	}
+
+stop:
+	/* Routes and managed neighbors stay: the next start takes them over. */
+	lgd_notice("stopping on signal %u; %zu bindings' routes stay (%zu releases unanswered)",
+		   si.ssi_signo, d.n_bindings, lgd_release_pending(d.release));
+	lgd_control_close(d.control);
+	lgd_release_close(d.release);
+	lgd_watch_close(d.watch);
+	tdestroy(d.bindings, lgd_binding_destroy);
+	tdestroy(d.clients, free);
+	lgd_routes_close(d.routes);
+	lg_nl_close(&d.events);
+	lg_nl_close(&d.req);
+	free(d.overrides);
+	return 0;
 }

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <syslog.h>
+#include <linux/leaseguard.h>
 
 #define LGD_CONF_DEFAULT	"/etc/leaseguard/leaseguardd.conf"
 
@@ -15,6 +17,32 @@
 #define LGD_RT_TABLE_DEFAULT	254	/* main */
 #define LGD_RT_METRIC_DEFAULT	1024
 
+#define LGD_CONTROL_DEFAULT	"/run/leaseguard/leaseguardd.sock"
+#define LGD_DUID_MAX		130
+
+/* Release triggers (draft section 1.2), a bit per enum lg_release_reason. */
+#define LGD_TRIGGER(reason)	(1u << (reason))
+#define LGD_TRIGGERS_DEFAULT	LGD_TRIGGER(LG_RELEASE_ADMIN)
+
+#define LGD_LINK_DOWN_HOLD_DEFAULT	30	/* seconds */
+#define LGD_UNREACHABLE_HOLD_DEFAULT	60	/* seconds */
+
+/*
+ * What "interface NAME KEY VALUE" lines say of one access interface;
+ * "interface * ..." is what the others get.
+ */
+struct lgd_if_conf {
+	char name[16];			/* IFNAMSIZ; "*": the default */
+	uint32_t triggers;		/* LGD_TRIGGER() bits */
+	uint32_t link_down_hold;	/* seconds */
+	uint32_t unreachable_hold;	/* seconds */
+	bool single_subscriber;
+	bool has_server;
+	uint8_t server[16];		/* release-server: instead of learned */
+};
+
+#define LGD_MAX_IF_CONF		256
+
 struct lgd_conf {
 	int log_level;			/* LOG_ERR..LOG_DEBUG */
 	bool log_syslog;
@@ -22,20 +50,43 @@ struct lgd_conf {
 	uint32_t route_table;
 	uint32_t route_metric;
 	uint8_t route_protocol;
+	/* Relay-initiated release. */
+	uint16_t relay_id_len;		/* 0: DUID-UUID of /etc/machine-id */
+	uint8_t relay_id[LGD_DUID_MAX];
+	bool has_release_source;
+	uint8_t release_source[16];
+	bool release_clear_on_timeout;
+	char control_socket[108];	/* sun_path */
+	struct lgd_if_conf if_default;
+	unsigned int n_ifs;
+	struct lgd_if_conf ifs[LGD_MAX_IF_CONF];
 };
 
 void lgd_conf_defaults(struct lgd_conf *c);
 /*
  * Reads path into c (which holds the defaults, or what to override).
- * Returns 0, or -1 after logging "FILE:LINE: what is wrong". A missing
- * file is an error only if must_exist.
+ * Returns 0, or -1 after logging "FILE:LINE: what is wrong" (c is then
+ * half read: throw it away). A missing file is an error only if
+ * must_exist.
  */
 int lgd_conf_load(struct lgd_conf *c, const char *path, bool must_exist);
 /* One setting, as a line of the file says it: NULL, or what is wrong. */
 const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 			 const char *val);
+/* One line (tokenized in place; *key: its first word, NULL if empty). */
+const char *lgd_conf_line(struct lgd_conf *c, char *line, const char **key);
 /* A log level by name (err, warning, notice, info, debug), or -1. */
 int lgd_log_level_parse(const char *s);
+/* "interface NAME KEY VALUE": NULL, or what is wrong. */
+const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
+			    const char *key, const char *val);
+/* The settings of interface name: its own, or the "*" ones. */
+const struct lgd_if_conf *lgd_conf_if(const struct lgd_conf *c,
+				      const char *name);
+/* "admin", "link-down"...: the names of enum lg_release_reason. */
+const char *lgd_trigger_name(uint32_t reason);
+/* The relay's DUID: relay-id, else DUID-UUID (RFC 6355) of machine-id. */
+int lgd_conf_relay_id(struct lgd_conf *c);
 
 /* log.c */
 void lgd_log_init(int level, bool use_syslog);
@@ -72,5 +123,138 @@ int lgd_routes_dump(struct lgd_routes *r, struct lgd_route **v, size_t *n);
 int lgd_route_cmp(const struct lgd_route *a, const struct lgd_route *b);
 const char *lgd_route_str(const struct lgd_route *rt, char *buf,
 			  size_t len);
+
+/* timer.c: deadlines in CLOCK_MONOTONIC milliseconds, in a min-heap. */
+struct lgd_timer {
+	uint64_t when;
+	size_t slot;			/* in the heap, +1; 0: not armed */
+	void (*fire)(struct lgd_timer *t);
+};
+
+uint64_t lgd_now_ms(void);
+void lgd_timer_arm(struct lgd_timer *t, uint64_t when);
+void lgd_timer_stop(struct lgd_timer *t);
+/* Fires every timer that is due; returns ms to the next one, or -1. */
+int lgd_timers_run(void);
+
+/*
+ * The daemon's copy of one kernel binding (leaseguardd.c), with what the
+ * daemon hangs on it: its routes and its release.
+ */
+struct lgd_lease {
+	uint8_t addr[16];
+	uint8_t plen;
+};
+
+struct lgd_client;
+struct lgd_req;
+struct lgd_neigh;
+
+struct lgd_binding {
+	uint64_t id;
+	uint32_t ifindex;
+	uint32_t iaid;
+	uint8_t ia_type;		/* enum lg_ia_type */
+	uint8_t state;			/* enum lg_binding_state */
+	uint8_t release_reason;		/* enum lg_release_reason */
+	uint8_t n_leases;
+	uint8_t server_duid_len;
+	uint16_t ifid_len;
+	bool has_server_addr, has_lladdr;
+	uint8_t server_addr[16];
+	uint8_t lladdr[16];		/* the client's link-local */
+	uint8_t *server_duid, *ifid;
+	struct lgd_lease *leases;
+	size_t n_routes;
+	struct lgd_route *routes;	/* installed, sorted */
+	struct lgd_client *client;	/* its DUID */
+	struct lgd_binding *client_next;
+	struct lgd_neigh *neigh;	/* liveness of lladdr, if watched */
+	struct lgd_req *req;		/* the RELEASE-REQUEST it is in */
+	struct lgd_binding *queue_next;	/* waiting for the next request */
+	bool queued;
+	uint32_t sync_gen;		/* the last sync that saw it */
+};
+
+/* All bindings of one client DUID (on any interface). */
+struct lgd_client {
+	uint8_t duid_len;
+	uint8_t duid[LGD_DUID_MAX];
+	struct lgd_binding *bindings;
+};
+
+struct lgd;
+
+/* leaseguardd.c: what the other parts call back. */
+const struct lgd_conf *lgd_conf(struct lgd *d);
+struct lg_nl *lgd_nl(struct lgd *d);
+struct lgd_binding *lgd_binding_find(struct lgd *d, uint64_t id);
+const char *lgd_ifname(uint32_t ifindex, char *buf);
+/* A binding's interface settings. */
+const struct lgd_if_conf *lgd_binding_if(struct lgd *d,
+					 const struct lgd_binding *b);
+/* Asks the kernel to release these bindings (LG_CMD_BINDING_RELEASE). */
+void lgd_release_ids(struct lgd *d, const uint64_t *ids, size_t n,
+		     uint32_t reason);
+
+/* release.c: the RELEASE-REQUEST exchange with the server. */
+struct lgd_release;
+
+struct lgd_release_stats {
+	uint64_t requests;		/* messages sent first time */
+	uint64_t retransmissions;
+	uint64_t replies;		/* accepted */
+	uint64_t discarded_parse;	/* dr_parse() refused it */
+	uint64_t discarded_xid;		/* no outstanding request has it */
+	uint64_t discarded_no_status;	/* no top-level Status Code */
+	uint64_t discarded_server;	/* another Server Identifier */
+	uint64_t released;		/* bindings: Success or NoBinding */
+	uint64_t refused;		/* bindings: another status */
+	uint64_t timed_out;		/* bindings: no reply after MRC */
+	uint64_t unsendable;		/* bindings: no server known */
+};
+
+struct lgd_release *lgd_release_open(struct lgd *d);
+void lgd_release_close(struct lgd_release *r);
+int lgd_release_fd(const struct lgd_release *r);
+/* Requests waiting for a reply. */
+size_t lgd_release_pending(const struct lgd_release *r);
+/* The raw socket is readable. */
+void lgd_release_input(struct lgd_release *r);
+/* b is releasing: it goes into the next request (lgd_release_flush). */
+void lgd_release_queue(struct lgd_release *r, struct lgd_binding *b);
+/* b is gone or bound again: forget it. */
+void lgd_release_forget(struct lgd_release *r, struct lgd_binding *b);
+/* Sends what was queued, batched per server. */
+void lgd_release_flush(struct lgd_release *r);
+/* Which message types: from the kernel's configuration. */
+void lgd_release_types(struct lgd_release *r, uint8_t request,
+		       uint8_t reply);
+/* "lgctl release show": one line per request and per binding in it. */
+void lgd_release_show(struct lgd_release *r, FILE *f);
+
+/* watch.c: liveness triggers (link down, client unreachable). */
+struct lgd_watch;
+
+struct lgd_watch *lgd_watch_open(struct lgd *d);
+void lgd_watch_close(struct lgd_watch *w);
+int lgd_watch_fd(const struct lgd_watch *w);
+void lgd_watch_input(struct lgd_watch *w);
+/* Settings changed: re-evaluates every interface. */
+void lgd_watch_reconfigure(struct lgd_watch *w);
+/* b's client link-local is watched if its interface wants it. */
+void lgd_watch_binding(struct lgd_watch *w, struct lgd_binding *b);
+void lgd_watch_unbind(struct lgd_watch *w, struct lgd_binding *b);
+/* The name of an interface, as rtnetlink last said; NULL if unknown. */
+const char *lgd_watch_ifname(struct lgd_watch *w, uint32_t ifindex);
+
+/* control.c: the UNIX socket "lgctl release show" talks to. */
+struct lgd_control;
+
+struct lgd_control *lgd_control_open(const char *path);
+void lgd_control_close(struct lgd_control *c);
+int lgd_control_fd(const struct lgd_control *c);
+/* A client connected: answers its one command. */
+void lgd_control_input(struct lgd_control *c, struct lgd_release *r);
 
 #endif /* LGD_H */

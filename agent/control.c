@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leaseguardd's control socket: a UNIX stream socket where "lgctl release
+ * show" asks what the kernel cannot know (the outstanding requests and
+ * the exchange's counters). One command a connection, one answer:
+ *
+ *	-> "releases\n"
+ *	<- "request xid=HEX server=ADDR attempt=N max=N next-ms=N age-ms=N count=N"
+ *	   "binding id=N dev=IF duid=HEX ia=na|pd iaid=N reason=R"  (its own)
+ *	   ...
+ *	   "stats requests=N retransmissions=N ..."
+ *
+ * key=value words, so that new keys do not break an older lgctl.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+
+#include "lgd.h"
+
+struct lgd_control {
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+struct lgd_control *lgd_control_open(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct lgd_control *c = calloc(1, sizeof(*c));
+	char dir[sizeof(sa.sun_path)], *slash;
+
+	if (!c)
+		return NULL;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);	/* /run/leaseguard: may exist */
+	}
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		goto err;
+	unlink(path);		/* a previous run's */
+	if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(c->fd, 8))
+		goto err;
+	return c;
+err:
+	lgd_err("control socket %s: %s", path, strerror(errno));
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c);
+	return NULL;
+}
+
+void lgd_control_close(struct lgd_control *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	unlink(c->path);
+	free(c);
+}
+
+int lgd_control_fd(const struct lgd_control *c)
+{
+	return c->fd;
+}
+
+void lgd_control_input(struct lgd_control *c, struct lgd_release *r)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	char cmd[64];
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	while ((fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		/* A stuck client holds the daemon for a second at most. */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		n = recv(fd, cmd, sizeof(cmd) - 1, 0);
+		f = fdopen(fd, "w");
+		if (!f) {
+			close(fd);
+			continue;
+		}
+		cmd[n > 0 ? n : 0] = '\0';
+		cmd[strcspn(cmd, "\r\n")] = '\0';
+		if (!strcmp(cmd, "releases"))
+			lgd_release_show(r, f);
+		else
+			fprintf(f, "error unknown command \"%s\"\n", cmd);
+		fclose(f);
+	}
+}
