@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <linux/rtnetlink.h>
@@ -20,6 +21,13 @@
 /* Requests per sendmsg(): what fits in one batch buffer. */
 #define LGD_BATCH_SIZE		(64 * 1024)
 #define LGD_RBUF_SIZE		(64 * 1024)
+/*
+ * The kernel queues a batch's ACKs before sendmsg() returns, each one an
+ * skb of up to about 1 KB truesize: the socket's receive buffer must hold
+ * them all, or they overrun (ENOBUFS) and the rest of the batch is lost.
+ */
+#define LGD_RCVBUF_SIZE		(4 * 1024 * 1024)
+#define LGD_ACK_TRUESIZE	2048
 
 struct lgd_routes {
 	struct mnl_socket *sock;
@@ -27,13 +35,15 @@ struct lgd_routes {
 	uint32_t seq;
 	uint32_t table, metric;
 	uint8_t protocol;
+	size_t batch_max;		/* requests per sendmsg() */
 	char *batch, *rbuf;
 };
 
 struct lgd_routes *lgd_routes_open(const struct lgd_conf *c)
 {
 	struct lgd_routes *r = calloc(1, sizeof(*r));
-	int one = 1;
+	int one = 1, rcvbuf = LGD_RCVBUF_SIZE, fd;
+	socklen_t len = sizeof(rcvbuf);
 
 	if (!r)
 		return NULL;
@@ -48,6 +58,15 @@ struct lgd_routes *lgd_routes_open(const struct lgd_conf *c)
 	}
 	/* Replies to a big batch must not overrun; errors come with text. */
 	mnl_socket_setsockopt(r->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* A failed request is not echoed back in its ACK. */
+	mnl_socket_setsockopt(r->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Without CAP_NET_ADMIN, net.core.rmem_max caps it. */
+	fd = mnl_socket_get_fd(r->sock);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) || rcvbuf < 0)
+		rcvbuf = 0;
+	r->batch_max = rcvbuf / LGD_ACK_TRUESIZE ?: 1;
 	r->portid = mnl_socket_get_portid(r->sock);
 	r->seq = time(NULL);
 	r->table = c->route_table;
@@ -145,7 +164,7 @@ static int lgd_routes_acks(struct lgd_routes *r, uint32_t first, size_t n,
 	int failed = 0;
 	char buf[160];
 
-	while (acked < n) {
+	while (!acked) {
 		const struct nlmsghdr *nlh = (const void *)r->rbuf;
 		ssize_t ret;
 		int len;
@@ -160,7 +179,9 @@ static int lgd_routes_acks(struct lgd_routes *r, uint32_t first, size_t n,
 
 			if (nlh->nlmsg_type != NLMSG_ERROR || i >= n)
 				continue;
-			acked++;
+			/* Only the last asks for an ACK; errors come anyway. */
+			if (i == n - 1)
+				acked = 1;
 			e = mnl_nlmsg_get_payload(nlh);
 			/* Deleting what is gone already is done. */
 			if (!e->error || (!add && e->error == -ESRCH))
@@ -183,22 +204,26 @@ int lgd_routes_change(struct lgd_routes *r, const struct lgd_route *v,
 
 	while (done < n) {
 		uint32_t first = r->seq;
+		struct nlmsghdr *last = NULL;
 		size_t off = 0, k = 0;
 		int ret;
 
 		/* A route request is under 128 bytes: 256 is room to spare. */
-		while (done + k < n && off + 256 <= LGD_BATCH_SIZE) {
+		while (done + k < n && k < r->batch_max &&
+		       off + 256 <= LGD_BATCH_SIZE) {
 			struct nlmsghdr *nlh = mnl_nlmsg_put_header(r->batch + off);
 
 			nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
 			/* EXCL: a route of somebody else's is never replaced. */
-			nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+			nlh->nlmsg_flags = NLM_F_REQUEST |
 				(add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+			last = nlh;
 			nlh->nlmsg_seq = r->seq++;
 			lgd_route_put(r, nlh, &v[done + k]);
 			off += NLMSG_ALIGN(nlh->nlmsg_len);
 			k++;
 		}
+		last->nlmsg_flags |= NLM_F_ACK;
 		if (mnl_socket_sendto(r->sock, r->batch, off) < 0)
 			return -errno;
 		ret = lgd_routes_acks(r, first, k, v + done, add);
