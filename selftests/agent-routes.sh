@@ -109,7 +109,7 @@ echo "route-metric lots" >>"$DIR/lgd.conf"
 n kill -HUP "$LGDPID"
 wait_for -t 20 grep -q "configuration rejected" "$DIR/leaseguardd.log" || true
 check "a broken reload is refused, naming the line" \
-	grep -q "lgd.conf:4: route-metric \"lots\"" "$DIR/leaseguardd.log"
+	grep -q "lgd.conf:4: \"route-metric lots\"" "$DIR/leaseguardd.log"
 check "and the daemon keeps running" kill -0 "$LGDPID"
 check_eq "with its routes" "${want//1024/2048}" "$(our_routes)"
 sed -i '$d' "$DIR/lgd.conf"
@@ -126,7 +126,7 @@ lgd_stop
 printf 'route-table main\nroute-protocol 3\n' >"$DIR/bad.conf"
 check_fails "exit 1" 1 ip netns exec rtr "$LGD" -c "$DIR/bad.conf"
 check "the error names file, line and reason" sh -c \
-	"ip netns exec rtr '$LGD' -c '$DIR/bad.conf' 2>&1 | grep -q 'bad.conf:2: route-protocol \"3\": route-protocol is 5 to 255'"
+	"ip netns exec rtr '$LGD' -c '$DIR/bad.conf' 2>&1 | grep -q 'bad.conf:2: \"route-protocol 3\": route-protocol is 5 to 255'"
 check_fails "an unknown key too" 1 "$LGD" -o colour=blue -t
 
 dhcp_cleanup
