@@ -121,7 +121,7 @@ static void lg_rel_print_stats(const struct lg_rel_line *l)
 
 	printf("counters:");
 	for (i = 0; i < l->n; i++)
-		printf("%s %s %s", i % 4 ? "" : "\n\t", l->key[i], l->val[i]);
+		printf("%s%s %s", i % 4 ? "  " : "\n\t", l->key[i], l->val[i]);
 	printf("\n");
 }
 

@@ -61,7 +61,7 @@ rs_start() {
 	: >"$DIR/rs.log"
 	_dhcp_bg release-server srv "$DIR/rs.out" "$RS" -a $RELEASE_SERVER \
 		-o "$DIR/rs.log" "$@"
-	wait_for grep -q '^ready' "$DIR/rs.log"
+	wait_for grep -qs '^ready' "$DIR/rs.log"
 }
 rs_stop() { [[ -z ${DIR:-} ]] || _dhcp_kill release-server; }
 rs_rx() { grep -c '^rx ' "$DIR/rs.log" || true; }
