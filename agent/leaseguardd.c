@@ -45,6 +45,9 @@ struct lgd {
 	struct lgd_release *release;
 	struct lgd_watch *watch;
 	struct lgd_control *control;
+	/* Routes of bindings deleted in this round of events, removed at once. */
+	struct lgd_route *dead;
+	size_t n_dead, cap_dead;
 };
 
 const struct lgd_conf *lgd_conf(struct lgd *d)
@@ -183,6 +186,37 @@ static void lgd_binding_set_routes(struct lgd *d, struct lgd_binding *b,
 	b->n_routes = b->routes ? n : 0;
 	if (b->routes)
 		memcpy(b->routes, want, n * sizeof(*want));
+}
+
+/* b is gone: its routes go with the round's (a link down: thousands). */
+static void lgd_routes_defer_del(struct lgd *d, struct lgd_binding *b)
+{
+	struct lgd_route *v;
+
+	if (!b->n_routes || !d->conf.routes)
+		return;
+	if (d->n_dead + b->n_routes > d->cap_dead) {
+		size_t cap = 2 * (d->cap_dead + b->n_routes);
+
+		v = realloc(d->dead, cap * sizeof(*v));
+		if (!v) {
+			lgd_routes_change(d->routes, b->routes, b->n_routes,
+					  false);
+			return;
+		}
+		d->dead = v;
+		d->cap_dead = cap;
+	}
+	memcpy(d->dead + d->n_dead, b->routes, b->n_routes * sizeof(*v));
+	d->n_dead += b->n_routes;
+}
+
+static void lgd_routes_flush_dead(struct lgd *d)
+{
+	if (!d->n_dead)
+		return;
+	lgd_routes_change(d->routes, d->dead, d->n_dead, false);
+	d->n_dead = 0;
 }
 
 static int lgd_copy(uint8_t **dst, const void *src, size_t len)
@@ -431,7 +465,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
 		b = lgd_binding_find(d, lb.id);
 		if (b) {
-			lgd_binding_set_routes(d, b, NULL, 0, true);
+			lgd_routes_defer_del(d, b);
 			lgd_binding_free(d, b);
 		}
 	} else if (lb.n_leases <= LGD_MAX_LEASES) {
@@ -502,6 +536,7 @@ static int lgd_sync(struct lgd *d)
 	struct lgd_gone gone = { .gen = ++gen };
 	int err;
 
+	lgd_routes_flush_dead(d);
 	lgd_fetch_types(d);
 	err = lg_binding_dump(&d->req, NULL, &list);
 	if (err) {
@@ -811,6 +846,7 @@ int main(int argc, char **argv)
 					err = lg_nl_read_events(&d.events,
 								lgd_on_event, &d);
 				} while (!err);
+				lgd_routes_flush_dead(&d);
 				if (err == -ENOBUFS || err == -EBADMSG) {
 					lgd_warn("binding events lost: resyncing");
 					lgd_sync(&d);
@@ -843,6 +879,8 @@ stop:
 	lgd_watch_close(d.watch);
 	tdestroy(d.bindings, lgd_binding_destroy);
 	tdestroy(d.clients, free);
+	lgd_routes_flush_dead(&d);
+	free(d.dead);
 	lgd_routes_close(d.routes);
 	lg_nl_close(&d.events);
 	lg_nl_close(&d.req);

@@ -484,7 +484,9 @@ static void lgd_release_send_group(struct lgd_release *r,
 			m.clients = cl + j;
 			m.n_clients = nc - j;
 			m.ifid = cl[j].ifid;
-			for (shared = 1; shared < m.n_clients; shared++)
+			/* No message holds more clients than cap / 11 octets. */
+			for (shared = 1; shared < m.n_clients &&
+			     shared <= cap / 11; shared++)
 				if (lgd_bytes_cmp(cl[j + shared].ifid.data,
 						  cl[j + shared].ifid.len,
 						  m.ifid.data, m.ifid.len))

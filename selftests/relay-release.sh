@@ -259,8 +259,7 @@ relearn
 OLD=$(client_duid sub eth0)
 client_stop sub eth0
 rm -f "$DIR/dhclient-sub-eth0.leases"
-n ip -n sub link set eth0 address 02:00:00:00:01:03	# a new DUID-LL
-client_start sub eth0
+client_start sub eth0 -D LLT	# a new DUID (DUID-LLT), the same link-local
 old_left() { bindings | jq --arg d "$OLD" '[.[] | select(.client_duid == $d)] | length'; }
 wait_for is 0 old_left
 check_eq "only the new client's bindings" "$(client_duid sub eth0)" \
