@@ -3,16 +3,23 @@
 #
 # The benchmarks, in the QEMU guest (see README.md):
 #
-#   selftests/bench/run.sh [snoop|savi|all] [N...] [-- OPTIONS...]
+#   selftests/bench/run.sh [snoop|savi|routes|release|all] [N...] [-- OPTIONS...]
 #
-# snoop: DHCPv6 snooping, snoop_bench for each N (default 100000 1000000).
-# savi:  forwarding with source-address validation, fwd_bench with all the
-#        N at once (default 1000 100000 1000000).
-# all (the default) runs both with their default sizes; sizes and OPTIONS
-# (passed to the program before the sizes) need one benchmark named.
+# snoop:  DHCPv6 snooping, snoop_bench for each N (default 100000 1000000).
+# savi:   forwarding with source-address validation, fwd_bench with all the
+#         N at once (default 1000 100000 1000000).
+# routes: leaseguardd's access routes, routes_bench -n N for each N; by
+#         default N = 100000 twice, IA_NA only and with -p (IA_PD too).
+# release: the relay-initiated release after an access link goes down,
+#         release_bench -n N for each N (default 10000 subscribers, each
+#         an IA_NA and an IA_PD), with leaseguardd and release_server.
+# all (the default) runs the four with their default sizes; sizes and
+# OPTIONS (passed to the program before the sizes) need one benchmark named.
 # Builds the programs, boots the VM with 3 GB, prints the "bench " lines
-# last. Needs kmod/leaseguard.ko and agent/lgctl (make). LG_BENCH_MEM (MB)
-# and LG_BENCH_TIMEOUT (s) override the VM's.
+# last. snoop and savi need kmod/leaseguard.ko and agent/lgctl (make);
+# release needs kmod/leaseguard.ko and agent/leaseguardd, and builds
+# selftests/release_server.
+# LG_BENCH_MEM (MB) and LG_BENCH_TIMEOUT (s) override the VM's.
 # Exit status: the VM runner's (124 timeout, 125 kernel splat, ...).
 
 set -euo pipefail
@@ -25,11 +32,11 @@ which=all
 opts=()
 sizes=()
 case "${1:-}" in
-snoop|savi|all) which=$1; shift ;;
+snoop|savi|routes|release|all) which=$1; shift ;;
 esac
 while [[ $# -gt 0 ]]; do
 	case "$1" in
-	-h|--help) sed -n '4,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help) sed -n '4,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	--) shift; opts=("$@"); break ;;
 	*) [[ $1 =~ ^[1-9][0-9]*$ ]] || { echo "bench: not a size: $1" >&2; exit 2; }
 	   sizes+=("$1") ;;
@@ -37,23 +44,42 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if [[ $which == all && ${#sizes[@]}${#opts[@]} != 00 ]]; then
-	echo "bench: sizes and options need a benchmark: run.sh snoop|savi ..." >&2
+	echo "bench: sizes and options need a benchmark: run.sh snoop|savi|routes|release ..." >&2
 	exit 2
 fi
 case "$which" in
 snoop) timeout=${LG_BENCH_TIMEOUT:-1800} ;;
 savi) timeout=${LG_BENCH_TIMEOUT:-1800} ;;
-*) timeout=${LG_BENCH_TIMEOUT:-3600} ;;
+routes) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
+release) timeout=${LG_BENCH_TIMEOUT:-900} ;;
+*) timeout=${LG_BENCH_TIMEOUT:-5400} ;;
 esac
 
-for f in kmod/leaseguard.ko agent/lgctl; do
-	[[ -e $root/$f ]] || { echo "bench: $f is missing: run make" >&2; exit 2; }
+case "$which" in
+snoop|savi) need=(kmod/leaseguard.ko agent/lgctl) ;;
+routes) need=() ;;
+release) need=(kmod/leaseguard.ko agent/leaseguardd) ;;
+*) need=(kmod/leaseguard.ko agent/lgctl agent/leaseguardd) ;;
+esac
+for f in "${need[@]}"; do
+	[[ -e $root/$f ]] ||
+		{ echo "bench: $f is missing: run make" >&2; exit 2; }
 done
-make -s -C "$here" snoop_bench fwd_bench
+case "$which" in
+snoop) progs=(snoop_bench) ;;
+savi) progs=(fwd_bench) ;;
+routes) progs=(routes_bench) ;;
+release) progs=(release_bench) ;;
+*) progs=(snoop_bench fwd_bench routes_bench release_bench) ;;
+esac
+make -s -C "$here" "${progs[@]}"
+if [[ $which == release || $which == all ]]; then
+	make -s -C "$root/selftests" release_server
+fi
 
-# Each benchmark (and each snoop size) runs even if an earlier one failed.
+# Each benchmark (and each size) runs even if an earlier one failed.
 cmd="rc=0;"
-if [[ $which != savi ]]; then
+if [[ $which == snoop || $which == all ]]; then
 	snoop_sizes=("${sizes[@]:-}")
 	[[ ${#sizes[@]} -gt 0 ]] || snoop_sizes=(100000 1000000)
 	cmd+=" insmod kmod/leaseguard.ko || exit 1;"
@@ -62,13 +88,32 @@ if [[ $which != savi ]]; then
 	done
 	cmd+=" rmmod leaseguard || rc=1;"
 fi
-if [[ $which != snoop ]]; then
+if [[ $which == savi || $which == all ]]; then
 	savi_sizes=("${sizes[@]:-}")
 	[[ ${#sizes[@]} -gt 0 ]] || savi_sizes=(1000 100000 1000000)
 	# fwd_bench loads the module itself, after measuring without it.
 	cmd+=" selftests/bench/fwd_bench -M kmod/leaseguard.ko ${opts[*]}"
 	cmd+=" ${savi_sizes[*]} || rc=\$?;"
 	cmd+=" rmmod leaseguard 2>/dev/null;"
+fi
+if [[ $which == routes || $which == all ]]; then
+	# No module: routes_bench makes a namespace of its own.
+	if [[ ${#sizes[@]}${#opts[@]} == 00 ]]; then
+		cmd+=" selftests/bench/routes_bench -n 100000 || rc=\$?;"
+		cmd+=" selftests/bench/routes_bench -p -n 100000 || rc=\$?;"
+	else
+		for n in "${sizes[@]:-100000}"; do
+			cmd+=" selftests/bench/routes_bench ${opts[*]} -n $n || rc=\$?;"
+		done
+	fi
+fi
+if [[ $which == release || $which == all ]]; then
+	# leaseguardd runs in release_bench's router namespace.
+	cmd+=" insmod kmod/leaseguard.ko || exit 1;"
+	for n in "${sizes[@]:-10000}"; do
+		cmd+=" selftests/bench/release_bench ${opts[*]} -n $n || rc=\$?;"
+	done
+	cmd+=" rmmod leaseguard || rc=1;"
 fi
 cmd+=" exit \$rc"
 
@@ -81,5 +126,5 @@ selftests/vm/run.sh --mem "$mem" --timeout "$timeout" -- sh -c "$cmd" 2>&1 |
 	tee "$log" || rc=${PIPESTATUS[0]}
 echo
 echo "bench: figures (vm status $rc)"
-grep -E '^bench (snoop|savi)' "$log" || echo "bench: no figures"
+grep -E '^bench (snoop|savi|routes|release)' "$log" || echo "bench: no figures"
 exit "$rc"
