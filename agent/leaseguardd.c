@@ -390,6 +390,8 @@ static void lgd_trigger_replaced(struct lgd *d, const struct lgd_binding *b)
 /* A releasing binding goes to the server, if its interface says so. */
 static void lgd_binding_state(struct lgd *d, struct lgd_binding *b)
 {
+	struct lg_binding_sel cancel = { .id = b->id, .has_id = true,
+					 .cancel = true };
 	char ifn[IF_NAMESIZE];
 
 	if (b->state != LG_BINDING_RELEASING) {
@@ -405,12 +407,7 @@ static void lgd_binding_state(struct lgd *d, struct lgd_binding *b)
 	lgd_warn("binding %llu on %s: release (%s) is not enabled there; it stays",
 		 (unsigned long long)b->id, lgd_ifname(b->ifindex, ifn),
 		 lgd_trigger_name(b->release_reason));
-	{
-		struct lg_binding_sel sel = { .id = b->id, .has_id = true,
-					      .cancel = true };
-
-		lg_binding_release(&d->req, &sel);
-	}
+	lg_binding_release(&d->req, &cancel);
 }
 
 /*
