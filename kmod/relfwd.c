@@ -15,6 +15,7 @@
  * interface: the hooks check the interface (or, to forward, a count per
  * namespace) before they call in here.
  */
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/udp.h>
 
@@ -72,6 +73,22 @@ static enum lg_relfwd_kind lg_relfwd_walk(const struct lg_net *ln,
 	return depth ? LG_RELFWD_RELAYED : LG_RELFWD_BARE;
 }
 
+/*
+ * Most packets are plain UDP to another port: one look at the UDP header
+ * settles those, before any walk. Extension headers take the full walk.
+ */
+static bool lg_relfwd_plain_other(const struct sk_buff *skb)
+{
+	const struct udphdr *uh;
+	struct udphdr _uh;
+
+	if (ipv6_hdr(skb)->nexthdr != IPPROTO_UDP)
+		return false;
+	uh = skb_header_pointer(skb, skb_network_offset(skb) +
+				sizeof(struct ipv6hdr), sizeof(_uh), &_uh);
+	return uh && uh->dest != htons(DHCP6_SERVER_PORT);
+}
+
 static enum lg_relfwd_kind lg_relfwd_classify(struct lg_net *ln,
 					      struct sk_buff *skb)
 {
@@ -81,6 +98,8 @@ static enum lg_relfwd_kind lg_relfwd_classify(struct lg_net *ln,
 	struct ip6_chain c;
 	u16 ulen;
 
+	if (lg_relfwd_plain_other(skb))
+		return LG_RELFWD_OTHER;
 	res = lg_ip6_chain(skb, &c);
 	/* RFC 7112: a first fragment without its UDP header hides the port. */
 	if (res == IP6_CHAIN_INCOMPLETE && c.fragment &&
