@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <arpa/inet.h>
 
+#include "lgctl.h"
 #include "lgd.h"
 
 static const char *const lgd_trigger_names[] = {
@@ -73,34 +74,6 @@ static int lgd_bool(const char *s, bool *v)
 		return 0;
 	}
 	return -1;
-}
-
-static int lgd_hex(const char *s, uint8_t *buf, size_t size, uint16_t *len)
-{
-	size_t n = 0;
-	int hi = -1, d;
-
-	for (; *s; s++) {
-		if (*s == ':' && hi < 0)
-			continue;
-		d = *s >= '0' && *s <= '9' ? *s - '0' :
-		    *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 :
-		    *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
-		if (d < 0)
-			return -1;
-		if (hi < 0) {
-			hi = d;
-			continue;
-		}
-		if (n == size)
-			return -1;
-		buf[n++] = hi << 4 | d;
-		hi = -1;
-	}
-	if (hi >= 0)
-		return -1;
-	*len = n;
-	return 0;
 }
 
 static int lgd_triggers(const char *val, uint32_t *out)
@@ -204,7 +177,7 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 				 const char *val)
 {
 	uint32_t v;
-	int level;
+	int level, n;
 
 	if (!strcmp(key, "log-level")) {
 		level = lgd_log_level_parse(val);
@@ -235,9 +208,11 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 	} else if (!strcmp(key, "relay-id")) {
 		if (!strcmp(val, "auto"))
 			c->relay_id_len = 0;
-		else if (lgd_hex(val, c->relay_id, sizeof(c->relay_id),
-				 &c->relay_id_len) || c->relay_id_len < 3)
+		else if ((n = lg_hex_parse(val, c->relay_id,
+					   sizeof(c->relay_id))) < 3)
 			return "relay-id is \"auto\" or a DUID in hex, 3 to 130 octets";
+		else
+			c->relay_id_len = n;
 	} else if (!strcmp(key, "release-source")) {
 		if (!strcmp(val, "auto"))
 			c->has_release_source = false;
@@ -265,7 +240,6 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 int lgd_conf_relay_id(struct lgd_conf *c)
 {
 	char line[64];
-	uint16_t len;
 	FILE *f;
 
 	if (c->relay_id_len)
@@ -281,7 +255,7 @@ int lgd_conf_relay_id(struct lgd_conf *c)
 	line[strcspn(line, "\n")] = '\0';
 	c->relay_id[0] = 0;
 	c->relay_id[1] = 4;
-	if (lgd_hex(line, c->relay_id + 2, 16, &len) || len != 16) {
+	if (lg_hex_parse(line, c->relay_id + 2, 16) != 16) {
 		lgd_err("relay-id: /etc/machine-id is not 32 hex digits; set relay-id");
 		return -1;
 	}
