@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <arpa/inet.h>
 
-#include "lgctl.h"
+#include "hex.h"
 #include "lgd.h"
 
 static const char *const lgd_trigger_names[] = {

@@ -151,10 +151,7 @@ void print_link(const char *key, const struct lg_link *l);
 #define LG_DUID_MIN	3
 #define LG_DUID_MAX	130
 
-/* Hex, with or without colons, into buf: the length, or -EINVAL. */
-int lg_hex_parse(const char *s, uint8_t *buf, size_t size);
-/* Lowercase hex with colons; out needs 3 * len (or 1) bytes. */
-char *lg_hex_format(const uint8_t *p, size_t len, char *out);
+#include "hex.h"
 
 /* Bindings: the model of LG_A_BINDING. */
 struct lg_lease {

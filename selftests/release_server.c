@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "dhcp6_release.h"
+#include "hex.h"
 
 #define PROG		"release_server"
 #define UDP6_MAX	65527		/* 65535 less the UDP header */
@@ -129,36 +130,15 @@ static uint8_t type_arg(const char *opt, const char *s)
 	return (uint8_t)v;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex octets, optionally each pair separated by one ':'. */
+/* Hex octets, with or without ':' between them (lg_hex_parse()). */
 static void duid_arg(const char *s, struct opts *o)
 {
-	const char *p = s;
-	size_t n = 0;
-	int hi, lo;
+	int n = lg_hex_parse(s, o->sid, DR_DUID_MAX);
 
-	while (*p) {
-		if (n && *p == ':')
-			p++;
-		hi = hexval(p[0]);
-		lo = hi < 0 ? -1 : hexval(p[1]);
-		if (lo < 0)
-			bad_arg("-s: \"%s\" is not hex octets, like 00:03:00:01:02:00:00:00:0f:02", s);
-		if (n == DR_DUID_MAX)
-			bad_arg("-s: \"%s\" is longer than %d octets", s, DR_DUID_MAX);
-		o->sid[n++] = (uint8_t)(hi << 4 | lo);
-		p += 2;
-	}
+	if (n == -ERANGE)
+		bad_arg("-s: \"%s\" is longer than %d octets", s, DR_DUID_MAX);
+	if (n < 0)
+		bad_arg("-s: \"%s\" is not hex octets, like 00:03:00:01:02:00:00:00:0f:02", s);
 	if (n < DR_DUID_MIN)
 		bad_arg("-s: \"%s\" is shorter than %d octets", s, DR_DUID_MIN);
 	o->sid_len = (uint16_t)n;

@@ -210,7 +210,7 @@ check_eq "SIGTERM: the exit line" "exit requests=2 replies=2" \
 	"$(tail -n1 "$LOG")"
 
 # --- top-level statuses, -s ----------------------------------------------
-srv_start -s "${S_DUID:0:2}:${S_DUID:2:2}:${S_DUID:4}" --status 9
+srv_start -s "$(sed "s/../&:/g; s/:$//" <<<"$S_DUID")" --status 9
 send 1 2000 "$REQ"
 check_eq "--status 9: NotConfigured, -s with colons matches" \
 	"$(replies "$RHDR$SERVERID$ST_NOTCONF$IFID")" "$(cat "$TMP/out")"
