@@ -17,6 +17,10 @@
 
 #include "lgnl.h"
 
+/* leaseguard's generic netlink, opened in R by each benchmark. */
+static struct lg_sock nl __attribute__((unused));
+static struct lg_ack ack __attribute__((unused));
+
 static char ns_r[32], ns_c[32];
 static int nsfd_r = -1, nsfd_c = -1;
 static bool bench_keep;			/* leave the namespaces behind */
@@ -219,6 +223,50 @@ static void drain(int fd)
 {
 	while (recvmmsg(fd, bt.r_m, MAX_BATCH, MSG_DONTWAIT, NULL) > 0)
 		;
+}
+
+/* The namespace's counters into out[0..LG_STATS_A_MAX], by LG_STATS_A_*. */
+static inline int bench_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a, *c;
+	uint64_t *out = data;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != LG_A_STATS)
+			continue;
+		mnl_attr_for_each_nested(c, a)
+			if (mnl_attr_get_type(c) <= LG_STATS_A_MAX &&
+			    mnl_attr_get_payload_len(c) == 8)
+				out[mnl_attr_get_type(c)] = mnl_attr_get_u64(c);
+	}
+	return MNL_CB_OK;
+}
+
+static inline void read_stats(uint64_t *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	memset(out, 0, (LG_STATS_A_MAX + 1) * sizeof(*out));
+	if (lg_talk(&nl, lg_msg(&nl, buf, LG_CMD_STATS_GET, 0), bench_stats_cb,
+		    out, &ack))
+		die("stats get");
+}
+
+/* The namespace's binding limit (the benchmarks go past the default). */
+static inline void config_max(uint32_t max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&nl, buf, LG_CMD_CONFIG_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
+
+	mnl_attr_put_u32(nlh, LG_CONFIG_A_MAX_BINDINGS, max);
+	mnl_attr_nest_end(nlh, nest);
+	if (lg_talk(&nl, nlh, NULL, NULL, &ack)) {
+		fprintf(stderr, "%s: config set: %s (%s)\n",
+			program_invocation_short_name, strerror(-ack.err),
+			ack.msg);
+		exit(1);
+	}
 }
 
 #endif /* LG_BENCH_H */

@@ -78,8 +78,6 @@ static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
 static const uint8_t mac_acc0[6] = { 2, 0, 0, 0, 1, 1 };
 static const uint8_t mac_eth0[6] = { 2, 0, 0, 0, 1, 2 };
 
-static struct lg_sock nl;
-static struct lg_ack ack;
 static uint32_t acc0;
 static int pkt_fd = -1;
 
@@ -184,21 +182,6 @@ static void lg_link_set(int savi_mode, int shield, uint32_t max_bindings)
 	}
 }
 
-static void lg_config_max(uint32_t max)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = lg_msg(&nl, buf, LG_CMD_CONFIG_SET, 0);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
-
-	mnl_attr_put_u32(nlh, LG_CONFIG_A_MAX_BINDINGS, max);
-	mnl_attr_nest_end(nlh, nest);
-	if (lg_talk(&nl, nlh, NULL, NULL, &ack)) {
-		fprintf(stderr, "fwd_bench: config set: %s (%s)\n",
-			strerror(-ack.err), ack.msg);
-		exit(1);
-	}
-}
-
 /* Collects the u64s of the nest @type found at top level or in LG_A_LINK. */
 struct u64s {
 	uint16_t top, type;
@@ -235,17 +218,6 @@ static int u64s_attr_cb(const struct nlattr *attr, void *data)
 static int u64s_cb(const struct nlmsghdr *nlh, void *data)
 {
 	return mnl_attr_parse(nlh, GENL_HDRLEN, u64s_attr_cb, data);
-}
-
-static void read_stats(uint64_t *out)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct u64s s = { .top = LG_A_STATS, .type = LG_A_STATS };
-
-	if (lg_talk(&nl, lg_msg(&nl, buf, LG_CMD_STATS_GET, 0), u64s_cb, &s,
-		    &ack))
-		die("stats get");
-	memcpy(out, s.v, sizeof(s.v));
 }
 
 static void read_link_stats(uint64_t *out)
@@ -1203,7 +1175,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fwd_bench: no leaseguard family: is leaseguard.ko loaded?\n");
 		return 1;
 	}
-	lg_config_max(max_n > LG_MAX_BINDINGS_DEFAULT ? max_n :
+	config_max(max_n > LG_MAX_BINDINGS_DEFAULT ? max_n :
 		      LG_MAX_BINDINGS_DEFAULT);
 	lg_link_set(LG_SAVI_OFF, 0, max_lim);
 	cl_fd = udp_socket(nsfd_c, "eth0", 546, "fe80::ff:fe00:101", 547);

@@ -71,8 +71,6 @@ static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
 
 static char ns_s[32];
 static int nsfd_s = -1;
-static struct lg_sock nl;		/* in R */
-static struct lg_ack ack;
 static struct mnl_socket *rt_r, *rt_c;	/* rtnetlink in R, in C */
 static uint32_t rt_seq;
 static uint32_t acc0, up0, c_eth0;
@@ -214,21 +212,6 @@ static void link_set(uint32_t ifindex, uint32_t role, uint32_t max)
 	}
 }
 
-static void config_max(uint32_t max)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = lg_msg(&nl, buf, LG_CMD_CONFIG_SET, 0);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
-
-	mnl_attr_put_u32(nlh, LG_CONFIG_A_MAX_BINDINGS, max);
-	mnl_attr_nest_end(nlh, nest);
-	if (lg_talk(&nl, nlh, NULL, NULL, &ack)) {
-		fprintf(stderr, "release_bench: config set: %s (%s)\n",
-			strerror(-ack.err), ack.msg);
-		exit(1);
-	}
-}
-
 static int link_attr_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr *c;
@@ -259,38 +242,6 @@ static long link_bindings(void)
 	if (lg_talk(&nl, nlh, link_cb, &v, &ack))
 		return -1;
 	return v;
-}
-
-static uint64_t stats[LG_STATS_A_MAX + 1];
-
-static int stats_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr *c;
-
-	(void)data;
-	if (mnl_attr_get_type(attr) != LG_A_STATS)
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(c, attr)
-		if (mnl_attr_get_type(c) <= LG_STATS_A_MAX &&
-		    mnl_attr_get_payload_len(c) == 8)
-			stats[mnl_attr_get_type(c)] = mnl_attr_get_u64(c);
-	return MNL_CB_OK;
-}
-
-static int stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, GENL_HDRLEN, stats_attr_cb, data);
-}
-
-static void read_stats(uint64_t *out)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-
-	memset(stats, 0, sizeof(stats));
-	if (lg_talk(&nl, lg_msg(&nl, buf, LG_CMD_STATS_GET, 0), stats_cb, NULL,
-		    &ack))
-		die("stats get");
-	memcpy(out, stats, sizeof(stats));
 }
 
 /* What a dump of acc0's bindings found. */

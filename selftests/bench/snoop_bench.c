@@ -49,8 +49,6 @@ enum { OPT_CLIENTID = 1, OPT_SERVERID = 2, OPT_IA_NA = 3 };
 static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
 				       2, 0, 0, 0, 0xf, 2 };
 
-static struct lg_sock nl;
-static struct lg_ack ack;
 static unsigned long n_total;
 
 
@@ -82,38 +80,6 @@ static void nl_set(uint8_t cmd, uint16_t top, uint16_t attr, uint32_t v,
 			strerror(-ack.err), ack.msg);
 		exit(1);
 	}
-}
-
-static uint64_t stats[LG_STATS_A_MAX + 1];
-
-static int stats_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr *c;
-
-	(void)data;
-	if (mnl_attr_get_type(attr) != LG_A_STATS)
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(c, attr)
-		if (mnl_attr_get_type(c) <= LG_STATS_A_MAX &&
-		    mnl_attr_get_payload_len(c) == 8)
-			stats[mnl_attr_get_type(c)] = mnl_attr_get_u64(c);
-	return MNL_CB_OK;
-}
-
-static int stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, GENL_HDRLEN, stats_attr_cb, data);
-}
-
-static void read_stats(uint64_t *out)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-
-	memset(stats, 0, sizeof(stats));
-	if (lg_talk(&nl, lg_msg(&nl, buf, LG_CMD_STATS_GET, 0), stats_cb, NULL,
-		    &ack))
-		die("stats get");
-	memcpy(out, stats, sizeof(stats));
 }
 
 /*
