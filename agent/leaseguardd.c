@@ -698,7 +698,8 @@ static void lgd_reload(struct lgd *d)
 	memcpy(c.release_source, d->conf.release_source, 16);
 	d->conf = c;
 	lgd_info("reloaded %s", d->conf_path);
-	/* Triggers and hold times may have changed. */
+	/* Triggers, hold times and the kernel's message types may have changed. */
+	lgd_fetch_types(d);
 	lgd_watch_reconfigure(d->watch);
 	twalk_r(d->bindings, lgd_rewatch_cb, d);
 	if (!same_routes)
