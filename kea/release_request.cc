@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <dhcp/duid.h>
+#include <dhcpsrv/lease_mgr_factory.h>
+#include <dhcpsrv/ncr_generator.h>
+#include <exceptions/exceptions.h>
+#include <stats/stats_mgr.h>
+#include <util/strutil.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "release_request.h"
+#include "release_request_log.h"
+
+using isc::BadValue;
+using isc::asiolink::IOAddress;
+using isc::data::ConstElementPtr;
+using isc::data::Element;
+using isc::dhcp::DUID;
+using isc::dhcp::DuidPtr;
+using isc::dhcp::Lease;
+using isc::dhcp::Lease6Collection;
+using isc::dhcp::Lease6Ptr;
+using isc::dhcp::LeaseMgr;
+using isc::dhcp::LeaseMgrFactory;
+
+namespace leaseguard {
+
+namespace {
+
+// RELAY-FORW and RELAY-REPL (RFC 8415 section 7.3) are not client/server
+// messages: a RELEASE-REQUEST cannot have their numbers.
+const int RELAY_FORW = 12;
+const int RELAY_REPL = 13;
+
+void expectType(const std::string& name, const ConstElementPtr& e,
+                Element::types type) {
+    if (e->getType() != type) {
+        isc_throw(BadValue, "'" << name << "' must be a "
+                  << Element::typeToName(type) << ", not a "
+                  << Element::typeToName(
+                      static_cast<Element::types>(e->getType())));
+    }
+}
+
+ReleaseRequestConfig::Refusal parseRefusal(const std::string& name,
+                                           const ConstElementPtr& e,
+                                           const std::string& reply) {
+    expectType(name, e, Element::string);
+    if (e->stringValue() == "drop") {
+        return (ReleaseRequestConfig::Refusal::DROP);
+    }
+    if (e->stringValue() == reply) {
+        return (ReleaseRequestConfig::Refusal::REPLY);
+    }
+    isc_throw(BadValue, "'" << name << "' is \"drop\" or \"" << reply
+              << "\", not \"" << e->stringValue() << "\"");
+}
+
+uint8_t parseType(const std::string& name, const ConstElementPtr& e) {
+    expectType(name, e, Element::integer);
+    int64_t v = e->intValue();
+    if (v < 1 || v > 255 || v == RELAY_FORW || v == RELAY_REPL) {
+        isc_throw(BadValue, "'" << name << "' is a DHCPv6 message type, 1 to"
+                  " 255 but not 12 or 13 (relay messages), not " << v);
+    }
+    return (static_cast<uint8_t>(v));
+}
+
+ReleaseRequestConfig::TrustedRelay parseRelay(size_t i,
+                                              const ConstElementPtr& e) {
+    std::ostringstream where;
+    where << "trusted-relays[" << i << "]";
+    expectType(where.str(), e, Element::map);
+
+    ReleaseRequestConfig::TrustedRelay relay;
+    for (auto const& kv : e->mapValue()) {
+        std::string name = where.str() + "." + kv.first;
+        if (kv.first == "relay-id") {
+            expectType(name, kv.second, Element::string);
+            try {
+                isc::util::str::decodeFormattedHexString(
+                    kv.second->stringValue(), relay.relay_id);
+            } catch (const std::exception&) {
+                relay.relay_id.clear();
+            }
+            if (relay.relay_id.size() < DR_DUID_MIN ||
+                relay.relay_id.size() > DR_DUID_MAX) {
+                isc_throw(BadValue, "'" << name << "' is a DUID in hex (as"
+                          " \"00:02:00:00:00:09:6c:67\"), 3 to 130 octets,"
+                          " not \"" << kv.second->stringValue() << "\"");
+            }
+        } else if (kv.first == "address") {
+            expectType(name, kv.second, Element::string);
+            try {
+                relay.address = IOAddress(kv.second->stringValue());
+            } catch (const std::exception&) {
+                relay.address = IOAddress::IPV4_ZERO_ADDRESS();
+            }
+            if (!relay.address.isV6() || relay.address.isV6Zero() ||
+                relay.address.isV6Multicast()) {
+                isc_throw(BadValue, "'" << name << "' is a unicast IPv6"
+                          " address, not \"" << kv.second->stringValue()
+                          << "\"");
+            }
+        } else {
+            isc_throw(BadValue, "unknown parameter '" << name << "' (a"
+                      " trusted relay has \"relay-id\" and/or \"address\")");
+        }
+    }
+    if (relay.relay_id.empty() && relay.address.isV6Zero()) {
+        isc_throw(BadValue, "'" << where.str() << "' needs \"relay-id\","
+                  " \"address\" or both");
+    }
+    return (relay);
+}
+
+std::string hex(const uint8_t* p, size_t len) {
+    if (!len) {
+        return ("none");
+    }
+    return (DUID(p, std::min(len, DUID::MAX_DUID_LEN)).toText());
+}
+
+std::string leaseName(Lease::Type type, const IOAddress& addr, int plen) {
+    std::ostringstream s;
+    s << (type == Lease::TYPE_PD ? "prefix " : "address ") << addr.toText();
+    if (type == Lease::TYPE_PD) {
+        s << "/" << plen;
+    }
+    return (s.str());
+}
+
+bool bound(const Lease6Ptr& l) {
+    return (l && l->state_ == Lease::STATE_DEFAULT &&
+            (l->type_ == Lease::TYPE_NA || l->type_ == Lease::TYPE_PD));
+}
+
+// A client's DUID as Kea holds it, or null when Kea cannot hold it (the
+// codec takes 3 to 130 octets; Kea, 1 to 128): then Kea has no lease of it.
+DuidPtr keaDuid(const dr_client& c) {
+    if (c.duid.len > DUID::MAX_DUID_LEN) {
+        return (DuidPtr());
+    }
+    return (DuidPtr(new DUID(c.duid.data, c.duid.len)));
+}
+
+} // namespace
+
+ReleaseRequestConfig
+ReleaseRequestConfig::parse(const ConstElementPtr& params) {
+    ReleaseRequestConfig c;
+    if (!params) {
+        return (c);
+    }
+    expectType("parameters", params, Element::map);
+    for (auto const& kv : params->mapValue()) {
+        const std::string& name = kv.first;
+        const ConstElementPtr& v = kv.second;
+        if (name == "enabled") {
+            expectType(name, v, Element::boolean);
+            c.enabled = v->boolValue();
+        } else if (name == "when-disabled") {
+            c.when_disabled = parseRefusal(name, v, "not-configured");
+        } else if (name == "untrusted") {
+            c.untrusted = parseRefusal(name, v, "not-allowed");
+        } else if (name == "trusted-relays") {
+            expectType(name, v, Element::list);
+            for (size_t i = 0; i < v->size(); ++i) {
+                c.trusted_relays.push_back(parseRelay(i, v->get(i)));
+            }
+        } else if (name == "release-request-type") {
+            c.request_type = parseType(name, v);
+        } else if (name == "release-reply-type") {
+            c.reply_type = parseType(name, v);
+        } else {
+            isc_throw(BadValue, "unknown parameter '" << name << "' (known:"
+                      " enabled, when-disabled, trusted-relays, untrusted,"
+                      " release-request-type, release-reply-type)");
+        }
+    }
+    if (c.request_type == c.reply_type) {
+        isc_throw(BadValue, "'release-request-type' and 'release-reply-type'"
+                  " are both " << int(c.request_type));
+    }
+    return (c);
+}
+
+std::string
+ReleaseRequestConfig::summary() const {
+    std::ostringstream s;
+    s << (enabled ? "enabled" : "disabled")
+      << ", types " << int(request_type) << "/" << int(reply_type)
+      << ", " << trusted_relays.size() << " trusted relays"
+      << ", untrusted: " << (untrusted == Refusal::DROP ? "drop" : "not-allowed");
+    if (!enabled) {
+        s << ", when disabled: "
+          << (when_disabled == Refusal::DROP ? "drop" : "not-configured");
+    }
+    return (s.str());
+}
+
+bool
+ReleaseRequestHandler::trusted(const dr_msg& m, const IOAddress& source) const {
+    for (auto const& r : config_.trusted_relays) {
+        if (!r.relay_id.empty() &&
+            (r.relay_id.size() != m.relay_id.len ||
+             !std::equal(r.relay_id.begin(), r.relay_id.end(),
+                         m.relay_id.data))) {
+            continue;
+        }
+        if (!r.address.isV6Zero() && r.address != source) {
+            continue;
+        }
+        return (true);
+    }
+    return (false);
+}
+
+// Deletes a lease as Kea 2.2 does on a client's RELEASE (Dhcpv6Srv's
+// releaseIA_NA/releaseIA_PD): from the lease database, the subnet's
+// assigned-nas or assigned-pds statistic down by one, and a DNS removal
+// queued when the lease had DNS updates (queueNCR checks that).
+bool
+ReleaseRequestHandler::releaseLease(const Lease6Ptr& lease,
+                                    ReleaseRequestOutcome& out) const {
+    std::string what = leaseName(lease->type_, lease->addr_, lease->prefixlen_);
+    std::string duid = lease->duid_ ? lease->duid_->toText() : "none";
+    try {
+        if (!LeaseMgrFactory::instance().deleteLease(lease)) {
+            LOG_ERROR(release_request_logger, RELEASE_REQUEST_LEASE_FAILED)
+                .arg(duid).arg(what).arg("the lease database did not delete it");
+            return (false);
+        }
+    } catch (const std::exception& e) {
+        LOG_ERROR(release_request_logger, RELEASE_REQUEST_LEASE_FAILED)
+            .arg(duid).arg(what).arg(e.what());
+        return (false);
+    }
+    isc::stats::StatsMgr::instance().addValue(
+        isc::stats::StatsMgr::generateName("subnet", lease->subnet_id_,
+            lease->type_ == Lease::TYPE_NA ? "assigned-nas" : "assigned-pds"),
+        static_cast<int64_t>(-1));
+    try {
+        isc::dhcp::queueNCR(isc::dhcp_ddns::CHG_REMOVE, lease);
+    } catch (const std::exception& e) {
+        // The lease is gone; a DNS update failing does not bring it back.
+        LOG_ERROR(release_request_logger, RELEASE_REQUEST_LEASE_FAILED)
+            .arg(duid).arg(what + " (DNS removal)").arg(e.what());
+    }
+    LOG_INFO(release_request_logger, RELEASE_REQUEST_LEASE_RELEASED)
+        .arg(duid).arg(what.substr(0, what.find(' ')))
+        .arg(what.substr(what.find(' ') + 1)).arg(lease->iaid_);
+    ++out.released;
+    return (true);
+}
+
+// No IA listed: every lease of the DUID (draft 4.1.1).
+uint16_t
+ReleaseRequestHandler::releaseAll(const dr_client& client,
+                                  ReleaseRequestOutcome& out) const {
+    DuidPtr duid = keaDuid(client);
+    Lease6Collection leases;
+    uint16_t status = DR_STATUS_SUCCESS;
+    size_t n = 0;
+
+    if (duid) {
+        try {
+            leases = LeaseMgrFactory::instance().getLeases6(*duid);
+        } catch (const std::exception& e) {
+            LOG_ERROR(release_request_logger, RELEASE_REQUEST_LEASE_FAILED)
+                .arg(duid->toText()).arg("any lease").arg(e.what());
+            return (DR_STATUS_UNSPEC_FAIL);
+        }
+    }
+    for (auto const& l : leases) {
+        if (!bound(l)) {
+            continue;
+        }
+        ++n;
+        if (!releaseLease(l, out)) {
+            status = DR_STATUS_UNSPEC_FAIL;
+        }
+    }
+    if (!n) {
+        LOG_INFO(release_request_logger, RELEASE_REQUEST_NO_BINDING)
+            .arg(hex(client.duid.data, client.duid.len)).arg("any lease");
+        return (DR_STATUS_NO_BINDING);
+    }
+    return (status);
+}
+
+// One IA: the leases it lists, or all of the DUID's in it (same type and
+// IAID) when it lists none. A lease that is not this client's, or not in
+// this IA, is not released: NoBinding, like Kea's answer to a RELEASE.
+uint16_t
+ReleaseRequestHandler::releaseIA(const dr_client& client, const dr_ia& ia,
+                                 ReleaseRequestOutcome& out) const {
+    Lease::Type type = ia.type == DR_OPT_IA_PD ? Lease::TYPE_PD : Lease::TYPE_NA;
+    LeaseMgr& lm = LeaseMgrFactory::instance();
+    DuidPtr duid = keaDuid(client);
+    bool no_binding = false, failed = false;
+
+    if (!duid) {
+        return (DR_STATUS_NO_BINDING);
+    }
+    try {
+        std::vector<Lease6Ptr> todo;
+        if (!ia.n_leases) {
+            for (auto const& l : lm.getLeases6(type, *duid, ia.iaid)) {
+                if (bound(l)) {
+                    todo.push_back(l);
+                }
+            }
+            if (todo.empty()) {
+                no_binding = true;
+                LOG_INFO(release_request_logger, RELEASE_REQUEST_NO_BINDING)
+                    .arg(duid->toText())
+                    .arg(std::string(type == Lease::TYPE_PD ? "IA_PD" : "IA_NA")
+                         + " iaid " + std::to_string(ia.iaid));
+            }
+        }
+        for (unsigned i = 0; i < ia.n_leases; ++i) {
+            IOAddress addr = IOAddress::fromBytes(AF_INET6, ia.leases[i].addr);
+            Lease6Ptr l = lm.getLease6(type, addr);
+            if (bound(l) && l->duid_ && *l->duid_ == *duid &&
+                l->iaid_ == ia.iaid &&
+                (type == Lease::TYPE_NA || l->prefixlen_ == ia.leases[i].plen)) {
+                todo.push_back(l);
+                continue;
+            }
+            no_binding = true;
+            LOG_INFO(release_request_logger, RELEASE_REQUEST_NO_BINDING)
+                .arg(duid->toText())
+                .arg(leaseName(type, addr, ia.leases[i].plen) + " (iaid " +
+                     std::to_string(ia.iaid) + ")");
+        }
+        for (auto const& l : todo) {
+            if (!releaseLease(l, out)) {
+                failed = true;
+            }
+        }
+    } catch (const std::exception& e) {
+        LOG_ERROR(release_request_logger, RELEASE_REQUEST_LEASE_FAILED)
+            .arg(duid->toText()).arg("iaid " + std::to_string(ia.iaid))
+            .arg(e.what());
+        failed = true;
+    }
+    // A lease still held outweighs one that was not there: the relay keeps
+    // a binding on anything but Success and NoBinding.
+    return (failed ? DR_STATUS_UNSPEC_FAIL :
+            no_binding ? DR_STATUS_NO_BINDING : DR_STATUS_SUCCESS);
+}
+
+// Releases what one Client Data asks for and leaves in it only what the
+// reply must say (draft 4.3): nothing when every lease was released, the
+// client's status when it named no IA, else the IAs that failed.
+void
+ReleaseRequestHandler::release(dr_client& client,
+                               ReleaseRequestOutcome& out) const {
+    client.has_status = false;
+    if (!client.n_ias) {
+        uint16_t status = releaseAll(client, out);
+        if (status != DR_STATUS_SUCCESS) {
+            client.has_status = true;
+            client.status = status;
+        }
+        return;
+    }
+    uint8_t kept = 0;
+    for (unsigned i = 0; i < client.n_ias; ++i) {
+        uint16_t status = releaseIA(client, client.ias[i], out);
+        if (status == DR_STATUS_SUCCESS) {
+            continue;
+        }
+        dr_ia& ia = client.ias[kept++];
+        ia = client.ias[i];
+        ia.n_leases = 0;        // "No other options are included in the IA"
+        ia.has_status = true;
+        ia.status = status;
+    }
+    client.n_ias = kept;
+}
+
+ReleaseRequestOutcome
+ReleaseRequestHandler::handle(const uint8_t* buf, size_t len,
+                              const IOAddress& source,
+                              const std::vector<uint8_t>& server_duid) const {
+    ReleaseRequestOutcome out;
+    if (!len || buf[0] != config_.request_type) {
+        return (out);
+    }
+    out.action = ReleaseRequestOutcome::Action::DROP;
+    out.kind = ReleaseRequestOutcome::Kind::DISCARDED;
+
+    // A Client Data is at least 4 + 4 + 3 octets: this many always fit.
+    std::vector<dr_client> clients(std::min<size_t>(len / 11 + 1, 0xffff));
+    dr_msg m = {};
+    m.clients = clients.data();
+    m.max_clients = static_cast<uint16_t>(clients.size());
+    dr_err err = dr_parse(buf, len, &m);
+    if (err != DR_OK) {
+        out.why = std::string("malformed (") + dr_err_name(err) + ")";
+        return (out);
+    }
+    out.xid = m.xid;
+    // Draft 3.2.1. (A Client Data without Client Identifier is DR_ERR_NO_CLIENT_ID.)
+    if (!m.relay_id.len) {
+        out.why = "no Relay Identifier option";
+    } else if (!m.n_clients) {
+        out.why = "no Client Data option";
+    } else if (!m.server_id.len) {
+        out.why = "no Server Identifier option";
+    } else if (m.server_id.len != server_duid.size() ||
+               !std::equal(server_duid.begin(), server_duid.end(),
+                           m.server_id.data)) {
+        out.why = "Server Identifier " + hex(m.server_id.data, m.server_id.len)
+                  + " is not this server's";
+    }
+    if (!out.why.empty()) {
+        return (out);
+    }
+
+    dr_msg reply = {};
+    reply.type = config_.reply_type;
+    reply.xid = m.xid;
+    reply.server_id = m.server_id;      // equal to ours
+    reply.ifid = m.ifid;                // draft 3.1.2: echoed
+    reply.has_status = true;
+    reply.status = DR_STATUS_SUCCESS;
+
+    out.kind = ReleaseRequestOutcome::Kind::REFUSED;
+    ReleaseRequestConfig::Refusal refusal = ReleaseRequestConfig::Refusal::DROP;
+    std::string relay = "relay-id " + hex(m.relay_id.data, m.relay_id.len);
+    if (!config_.enabled) {
+        out.why = relay + ", disabled";
+        refusal = config_.when_disabled;
+        reply.status = DR_STATUS_NOT_CONFIGURED;
+    } else if (!trusted(m, source)) {
+        out.why = relay + ", not a trusted relay";
+        refusal = config_.untrusted;
+        reply.status = DR_STATUS_NOT_ALLOWED;
+    } else {
+        out.kind = ReleaseRequestOutcome::Kind::PROCESSED;
+        out.why = relay;
+        out.clients = m.n_clients;
+        uint16_t kept = 0;
+        for (unsigned i = 0; i < m.n_clients; ++i) {
+            release(m.clients[i], out);
+            if (m.clients[i].has_status || m.clients[i].n_ias) {
+                m.clients[kept++] = m.clients[i];
+            }
+        }
+        reply.clients = m.clients;
+        reply.n_clients = kept;
+        out.failed_clients = kept;
+    }
+    if (out.kind == ReleaseRequestOutcome::Kind::REFUSED &&
+        refusal == ReleaseRequestConfig::Refusal::DROP) {
+        return (out);
+    }
+
+    out.action = ReleaseRequestOutcome::Action::REPLY;
+    out.status = reply.status;
+    out.reply.resize(0xffff);
+    size_t n = dr_build(&reply, out.reply.data(), out.reply.size());
+    if (!n) {
+        // Failures of more clients than one message holds (a request near
+        // 64 KiB whose clients all failed): say it of the whole request.
+        reply.n_clients = 0;
+        reply.status = out.status = DR_STATUS_UNSPEC_FAIL;
+        n = dr_build(&reply, out.reply.data(), out.reply.size());
+    }
+    out.reply.resize(n);
+    return (out);
+}
+
+} // namespace leaseguard

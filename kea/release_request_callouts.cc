@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+//
+// libdhcp_release_request.so: the Kea DHCPv6 hook library. One callout,
+// buffer6_receive, sees each packet before Kea parses it: a
+// RELEASE-REQUEST is handled here whole (ReleaseRequestHandler), the
+// RELEASE-REQUEST-REPLY sent through Kea's interface manager, and the query
+// dropped so that Kea's core does not log it as an unknown message. Every
+// other packet passes untouched.
+#include <dhcp/iface_mgr.h>
+#include <dhcp/pkt6.h>
+#include <dhcpsrv/cfgmgr.h>
+#include <hooks/hooks.h>
+#include <process/daemon.h>
+#include <stats/stats_mgr.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "release_request.h"
+#include "release_request_log.h"
+
+using isc::dhcp::CfgMgr;
+using isc::dhcp::DuidPtr;
+using isc::dhcp::IfaceMgr;
+using isc::dhcp::Pkt6;
+using isc::dhcp::Pkt6Ptr;
+using isc::hooks::CalloutHandle;
+using isc::hooks::LibraryHandle;
+using isc::stats::StatsMgr;
+using leaseguard::ReleaseRequestConfig;
+using leaseguard::ReleaseRequestHandler;
+using leaseguard::ReleaseRequestOutcome;
+using leaseguard::release_request_logger;
+
+namespace {
+
+// Set by load(), read-only until unload(): safe for Kea's packet threads.
+std::unique_ptr<ReleaseRequestHandler> handler;
+
+// The statistics this hook keeps (statistic-get names), besides the
+// subnets' assigned-nas and assigned-pds that a release lowers.
+const char* const STAT_RECEIVED = "pkt6-release-request-received";
+const char* const STAT_REPLY_SENT = "pkt6-release-request-reply-sent";
+const char* const STAT_DISCARDED = "pkt6-release-request-discarded";
+const char* const STAT_REFUSED = "pkt6-release-request-refused";
+const char* const STATS[] = {
+    STAT_RECEIVED, STAT_REPLY_SENT, STAT_DISCARDED, STAT_REFUSED
+};
+
+void count(const char* name) {
+    StatsMgr::instance().addValue(name, static_cast<int64_t>(1));
+}
+
+std::vector<uint8_t> serverDuid() {
+    DuidPtr duid = CfgMgr::instance().getCurrentCfg()->getCfgDUID()->getCurrentDuid();
+    return (duid ? duid->getDuid() : std::vector<uint8_t>());
+}
+
+// Back to where the query came from: the relay's address and port, out of
+// the interface and from the address it arrived on.
+void sendReply(const Pkt6Ptr& query, const ReleaseRequestOutcome& out) {
+    Pkt6Ptr reply(new Pkt6(handler->config().reply_type, out.xid));
+    reply->setRemoteAddr(query->getRemoteAddr());
+    reply->setRemotePort(query->getRemotePort());
+    reply->setLocalAddr(query->getLocalAddr());
+    reply->setLocalPort(query->getLocalPort());
+    reply->setIface(query->getIface());
+    reply->setIndex(query->getIndex());
+    reply->getBuffer().writeData(out.reply.data(), out.reply.size());
+    try {
+        IfaceMgr::instance().send(reply);
+        count(STAT_REPLY_SENT);
+    } catch (const std::exception& e) {
+        LOG_ERROR(release_request_logger, leaseguard::RELEASE_REQUEST_SEND_FAILED)
+            .arg(query->getRemoteAddr().toText()).arg(e.what());
+    }
+}
+
+} // namespace
+
+extern "C" {
+
+int version() {
+    return (KEA_HOOKS_VERSION);
+}
+
+int multi_threading_compatible() {
+    return (1);
+}
+
+int load(LibraryHandle& library) {
+    try {
+        const std::string& proc = isc::process::Daemon::getProcName();
+        if (proc != "kea-dhcp6") {
+            isc_throw(isc::Unexpected, "this is a DHCPv6 hook, loaded by "
+                      << proc << " and not kea-dhcp6");
+        }
+        ReleaseRequestConfig config =
+            ReleaseRequestConfig::parse(library.getParameters());
+        handler.reset(new ReleaseRequestHandler(config));
+        for (const char* name : STATS) {
+            StatsMgr::instance().setValue(name, static_cast<int64_t>(0));
+        }
+        LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_LOADED)
+            .arg(config.summary());
+        if (config.enabled && config.trusted_relays.empty()) {
+            LOG_WARN(release_request_logger,
+                     leaseguard::RELEASE_REQUEST_NO_TRUSTED_RELAYS);
+        }
+    } catch (const std::exception& e) {
+        LOG_ERROR(release_request_logger, leaseguard::RELEASE_REQUEST_LOAD_FAILED)
+            .arg(e.what());
+        return (1);
+    }
+    return (0);
+}
+
+int unload() {
+    handler.reset();
+    for (const char* name : STATS) {
+        StatsMgr::instance().del(name);
+    }
+    return (0);
+}
+
+int buffer6_receive(CalloutHandle& handle) {
+    if (!handler || handle.getStatus() == CalloutHandle::NEXT_STEP_DROP) {
+        return (0);
+    }
+    Pkt6Ptr query;
+    handle.getArgument("query6", query);
+    const std::vector<uint8_t>& data = query->data_;
+    if (data.empty() || data[0] != handler->config().request_type) {
+        return (0);
+    }
+
+    count(STAT_RECEIVED);
+    std::string from = query->getRemoteAddr().toText() + " on " + query->getIface();
+    ReleaseRequestOutcome out = handler->handle(data.data(), data.size(),
+                                                query->getRemoteAddr(),
+                                                serverDuid());
+    switch (out.kind) {
+    case ReleaseRequestOutcome::Kind::NONE:
+        break;
+    case ReleaseRequestOutcome::Kind::DISCARDED:
+        count(STAT_DISCARDED);
+        LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_DISCARDED)
+            .arg(from).arg(out.why);
+        break;
+    case ReleaseRequestOutcome::Kind::REFUSED:
+        count(STAT_REFUSED);
+        LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_REFUSED)
+            .arg(from).arg(out.why)
+            .arg(out.action == ReleaseRequestOutcome::Action::REPLY ?
+                 std::string("replied ") + dr_status_name(out.status) :
+                 std::string("dropped"));
+        break;
+    case ReleaseRequestOutcome::Kind::PROCESSED: {
+        char xid[8];
+        std::snprintf(xid, sizeof(xid), "%06x", out.xid);
+        LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_PROCESSED)
+            .arg(from + ", " + out.why).arg(xid).arg(out.clients)
+            .arg(out.released).arg(out.failed_clients);
+        break;
+    }
+    }
+    if (out.action == ReleaseRequestOutcome::Action::REPLY) {
+        sendReply(query, out);
+    }
+    // Handled (or deliberately ignored) here: Kea's core must not see it.
+    handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
+    return (0);
+}
+
+} // extern "C"

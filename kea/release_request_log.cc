@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <log/message_initializer.h>
+
+#include "release_request_log.h"
+
+namespace leaseguard {
+
+isc::log::Logger release_request_logger("release-request");
+
+const isc::log::MessageID RELEASE_REQUEST_LOADED = "RELEASE_REQUEST_LOADED";
+const isc::log::MessageID RELEASE_REQUEST_LOAD_FAILED = "RELEASE_REQUEST_LOAD_FAILED";
+const isc::log::MessageID RELEASE_REQUEST_NO_TRUSTED_RELAYS = "RELEASE_REQUEST_NO_TRUSTED_RELAYS";
+const isc::log::MessageID RELEASE_REQUEST_DISCARDED = "RELEASE_REQUEST_DISCARDED";
+const isc::log::MessageID RELEASE_REQUEST_REFUSED = "RELEASE_REQUEST_REFUSED";
+const isc::log::MessageID RELEASE_REQUEST_PROCESSED = "RELEASE_REQUEST_PROCESSED";
+const isc::log::MessageID RELEASE_REQUEST_LEASE_RELEASED = "RELEASE_REQUEST_LEASE_RELEASED";
+const isc::log::MessageID RELEASE_REQUEST_NO_BINDING = "RELEASE_REQUEST_NO_BINDING";
+const isc::log::MessageID RELEASE_REQUEST_LEASE_FAILED = "RELEASE_REQUEST_LEASE_FAILED";
+const isc::log::MessageID RELEASE_REQUEST_SEND_FAILED = "RELEASE_REQUEST_SEND_FAILED";
+
+namespace {
+
+const char* messages[] = {
+    "RELEASE_REQUEST_LOADED", "release-request hook loaded: %1",
+    "RELEASE_REQUEST_LOAD_FAILED", "release-request hook not loaded: %1",
+    "RELEASE_REQUEST_NO_TRUSTED_RELAYS",
+        "no trusted-relays: every RELEASE-REQUEST will be refused",
+    "RELEASE_REQUEST_DISCARDED", "RELEASE-REQUEST from %1 discarded: %2",
+    "RELEASE_REQUEST_REFUSED", "RELEASE-REQUEST from %1 refused (%2): %3",
+    "RELEASE_REQUEST_PROCESSED",
+        "RELEASE-REQUEST from %1 (xid 0x%2): %3 clients, %4 leases released, %5 clients failed",
+    "RELEASE_REQUEST_LEASE_RELEASED",
+        "duid=[%1]: %2 %3 (iaid %4) released at the relay's request",
+    "RELEASE_REQUEST_NO_BINDING", "duid=[%1]: no binding for %2",
+    "RELEASE_REQUEST_LEASE_FAILED", "duid=[%1]: %2 not released: %3",
+    "RELEASE_REQUEST_SEND_FAILED",
+        "RELEASE-REQUEST-REPLY to %1 not sent: %2",
+    NULL
+};
+
+const isc::log::MessageInitializer initializer(messages);
+
+} // namespace
+} // namespace leaseguard

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+//
+// The hook's logger ("kea-dhcp6.release-request" in Kea's "loggers") and
+// its messages, written out as Kea's message compiler would generate them
+// (kea-dev ships no compiler).
+#ifndef LEASEGUARD_KEA_RELEASE_REQUEST_LOG_H
+#define LEASEGUARD_KEA_RELEASE_REQUEST_LOG_H
+
+#include <log/logger.h>
+#include <log/macros.h>
+#include <log/message_types.h>
+
+namespace leaseguard {
+
+extern isc::log::Logger release_request_logger;
+
+extern const isc::log::MessageID RELEASE_REQUEST_LOADED;
+extern const isc::log::MessageID RELEASE_REQUEST_LOAD_FAILED;
+extern const isc::log::MessageID RELEASE_REQUEST_NO_TRUSTED_RELAYS;
+extern const isc::log::MessageID RELEASE_REQUEST_DISCARDED;
+extern const isc::log::MessageID RELEASE_REQUEST_REFUSED;
+extern const isc::log::MessageID RELEASE_REQUEST_PROCESSED;
+extern const isc::log::MessageID RELEASE_REQUEST_LEASE_RELEASED;
+extern const isc::log::MessageID RELEASE_REQUEST_NO_BINDING;
+extern const isc::log::MessageID RELEASE_REQUEST_LEASE_FAILED;
+extern const isc::log::MessageID RELEASE_REQUEST_SEND_FAILED;
+
+} // namespace leaseguard
+
+#endif
