@@ -16,15 +16,19 @@ KSRC := $(BUILD)/ksrc
 MAKEFLAGS += --no-print-directory
 export KREL
 
-.PHONY: all module agent selftests deps check demo lint fuzz bench clean
+.PHONY: all module agent kea selftests deps check demo lint fuzz bench clean
 
-all: module agent selftests
+all: module agent kea selftests
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
 
 agent:
 	$(MAKE) -C agent
+
+# The Kea hook (kea/): built when kea-dev is installed.
+kea:
+	$(MAKE) -C kea
 
 $(KSRC)/.stamp:
 	scripts/extract-ksrc $(KSRC)
@@ -59,6 +63,7 @@ lint: $(KSRC)/.stamp
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	$(MAKE) -C agent clean
+	$(MAKE) -C kea clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C selftests/unit clean
 	rm -rf $(BUILD)

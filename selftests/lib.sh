@@ -219,6 +219,7 @@ _dhcp_fail() {
 # Kea serves the relay from srv by default; for a server on the router
 # itself, set LG_KEA_NS=rtr, LG_KEA_INTERFACES='"acc0"' (Kea's JSON list)
 # and LG_KEA_SUBNET_IFACE=acc0 (clients there are not relayed).
+# LG_KEA_HOOKS: the entries of "hooks-libraries" (JSON), none by default.
 kea_config() {
 	local valid=$1 renew=$2 rebind=$3 dir=$LG_DHCP_DIR i sep="" ifkey=""
 	local ifaces=${LG_KEA_INTERFACES:-\"eth0/$LG_DHCP_SERVER\"}
@@ -237,6 +238,7 @@ kea_config() {
     "lease-database": { "type": "memfile", "persist": true,
                         "name": "$dir/kea-leases6.csv", "lfc-interval": 0 },
     "multi-threading": { "enable-multi-threading": false },
+    "hooks-libraries": [ ${LG_KEA_HOOKS:-} ],
     "preferred-lifetime": $valid,
     "valid-lifetime": $valid,
     "renew-timer": $renew,
@@ -291,6 +293,37 @@ _kea_up() {
 }
 
 kea_stop() { [[ -z ${LG_DHCP_DIR:-} ]] || _dhcp_kill kea; }
+
+# kea_cmd COMMAND [ARGUMENTS]: sends a command (ARGUMENTS a JSON map) to
+# Kea's control socket and prints the answer's JSON.
+kea_cmd() {
+	python3 -c '
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+cmd = {"command": sys.argv[2]}
+if len(sys.argv) > 3:
+    cmd["arguments"] = json.loads(sys.argv[3])
+s.sendall(json.dumps(cmd).encode())
+out = b""
+while True:
+    try:
+        json.loads(out)
+        break
+    except ValueError:
+        pass
+    b = s.recv(65536)
+    if not b:
+        break
+    out += b
+print(out.decode())' "$LG_DHCP_DIR/kea6-ctrl.sock" "$@"
+}
+
+# kea_stat NAME: the current value of one of Kea's statistics (0 if none).
+kea_stat() {
+	kea_cmd statistic-get "{\"name\": \"$1\"}" |
+		jq --arg n "$1" '.arguments[$n][0][0] // 0'
+}
 
 # kea_leases: the server's current leases, one per line, sorted:
 #

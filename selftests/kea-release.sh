@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Both sides of the relay-initiated release with real daemons: leaseguardd
+# sends the RELEASE-REQUEST, and Kea answers it with leaseguard's hook
+# (kea/libdhcp_release_request.so).
+#
+#   sub  (dhclient) -- acc0 \
+#                            rtr: leaseguard.ko, dhcrelay, leaseguardd -- up0 -- srv: Kea + hook
+#   sub2 (dhclient) -- acc2 /
+#
+# The story: an administrator releases a subscriber, and Kea itself lets the
+# leases go (the lease file, its statistics), answers Success, and the
+# router drops the binding and the routes. The reply to a second release is
+# lost on the way back: the relay retransmits, Kea answers NoBinding, and
+# the relay takes that as done. A relay Kea does not trust gets NotAllowed,
+# or nothing, as Kea is configured. Broken and forged requests are dropped
+# and logged, no lease touched. Through all of it Kea keeps serving clients.
+
+set -e
+source "$(dirname "$0")/lib.sh"
+
+[[ $(id -u) -eq 0 ]] || skip_all "needs root"
+[[ -e $LG_ROOT/kmod/leaseguard.ko ]] || skip_all "kmod/leaseguard.ko is not built"
+for bin in kea-dhcp6 dhcrelay dhclient jq nft python3; do
+	command -v $bin >/dev/null || skip_all "$bin is not installed"
+done
+LGD=$LG_ROOT/agent/leaseguardd
+HOOK=$LG_ROOT/kea/libdhcp_release_request.so
+RC=$LG_ROOT/selftests/host/release_client
+[[ -x $LGD && -x $RC ]] || skip_all "leaseguardd or release_client is not built"
+[[ -e $HOOK ]] || skip_all "the Kea hook is not built (kea-dev is not installed)"
+LEASE_CMDS=$(ls /usr/lib/*/kea/hooks/libdhcp_lease_cmds.so 2>/dev/null | head -n 1)
+
+step() { echo "# [${SECONDS}s] $*"; }
+is() { local want=$1; shift; [[ $("$@") == "$want" ]]; }
+atleast() { local min=$1 v; shift; v=$("$@"); ((v >= min)); }
+
+cleanup() {
+	set +e
+	[[ -n ${LGDPID:-} ]] && kill "$LGDPID" 2>/dev/null && wait "$LGDPID"
+	dhcp_cleanup
+	topology_del_subscribers
+	topology_down
+	rmmod leaseguard 2>/dev/null
+}
+trap cleanup EXIT
+
+RELAY_ID=00:02:00:00:00:09:6c:67	# DUID-EN: enterprise 9, identifier "lg"
+KEA_DUID=00:03:00:01:02:00:00:00:0f:02	# lib.sh's server-id, DUID-LL
+
+lg() { ip netns exec rtr "$LGCTL" "$@"; }
+bindings() { lg -j binding show dev "${1:-acc0}"; }
+nbindings() { bindings "$@" | jq length; }
+state() { bindings "$@" | jq -r '[.[].state] | unique | join(" ")'; }
+counter() { lg -j release show socket "$DIR/lgd.sock" | jq ".stats.$1"; }
+# kea_of DUID: Kea's leases of a client ("TYPE ADDR/PLEN" lines).
+kea_of() { kea_leases | awk -v d="$1" '$4 == d { print $1, $2 }'; }
+nkea_of() { kea_of "$1" | grep -c . || true; }
+hook_stat() { kea_stat "pkt6-release-request-$1"; }
+
+# hook PARAMETERS: (re)starts Kea with the hook given these parameters.
+# Leases survive in the lease file.
+hook() {
+	kea_stop
+	LG_KEA_HOOKS="{ \"library\": \"$HOOK\", \"parameters\": $1 }"
+	[[ -z $LEASE_CMDS ]] || LG_KEA_HOOKS+=", { \"library\": \"$LEASE_CMDS\" }"
+	LG_KEA_HOOKS=$LG_KEA_HOOKS kea_start 600 300
+	check "Kea loaded the hook: $1" grep -q RELEASE_REQUEST_LOADED "$DIR/kea.log"
+}
+
+step "The module, the router with two access links, Kea with the hook, the relay."
+n insmod "$LG_ROOT/kmod/leaseguard.ko"
+topology_up
+topology_add_subscriber sub2 acc2 2
+for l in acc0 acc2; do
+	lg link set dev $l role access
+done
+lg link set dev up0 role upstream
+dhcp_tmpdir >/dev/null
+DIR=$LG_DHCP_DIR
+TRUSTED="{ \"trusted-relays\": [ { \"relay-id\": \"$RELAY_ID\" } ] }"
+hook "$TRUSTED"
+relay_start acc0 acc2
+cat >"$DIR/lgd.conf" <<EOF
+relay-id $RELAY_ID
+control-socket $DIR/lgd.sock
+interface * release all
+EOF
+printf '# [rtr] leaseguardd -c %s &\n' "$DIR/lgd.conf"
+ip netns exec rtr "$LGD" -c "$DIR/lgd.conf" >"$DIR/lgd.log" 2>&1 &
+LGDPID=$!
+wait_for -t 20 grep -q "sync:" "$DIR/lgd.log"
+
+step "1. Two subscribers, each with an address and a prefix from Kea."
+client_start sub eth0
+client_start sub2 eth0
+SUB=$(client_duid sub eth0)
+SUB2=$(client_duid sub2 eth0)
+wait_for is 2 nbindings acc0
+wait_for is 2 nbindings acc2
+wait_for is 4 eval 'ip -n rtr -6 route show proto 200 | wc -l'
+check_eq "Kea has sub's two leases" 2 "$(nkea_of "$SUB")"
+check_eq "subnet 1 counts one address" 1 "$(kea_stat 'subnet[1].assigned-nas')"
+check_eq "the binding's server is Kea" "$KEA_DUID" \
+	"$(bindings | jq -r '[.[].server_duid] | unique | join(" ")')"
+
+step "2. The administrator releases sub: Kea lets the leases go, the router the binding."
+n lg binding release dev acc0
+wait_for is 0 nbindings acc0
+check_eq "Kea has none of sub's leases" 0 "$(nkea_of "$SUB")"
+check_eq "released by the server: Success, twice" 2 \
+	"$(grep -c 'released by the server: Success' "$DIR/lgd.log")"
+check_eq "subnet 1: no address assigned" 0 "$(kea_stat 'subnet[1].assigned-nas')"
+check_eq "subnet 1: no prefix assigned" 0 "$(kea_stat 'subnet[1].assigned-pds')"
+check_eq "one request received, one reply sent" "1 1" \
+	"$(hook_stat received) $(hook_stat reply-sent)"
+check "Kea's log names the leases" grep -q \
+	"RELEASE_REQUEST_LEASE_RELEASED duid=\[$SUB\]: prefix" "$DIR/kea.log"
+check "and the request" grep -q \
+	"RELEASE_REQUEST_PROCESSED RELEASE-REQUEST from 2001:db8:f::1 on eth0, relay-id $RELAY_ID (xid 0x[0-9a-f]*): 1 clients, 2 leases released, 0 clients failed" \
+	"$DIR/kea.log"
+check_eq "Kea's core never saw it as unknown" "" \
+	"$(grep DHCP6_UNKNOWN_MSG_RECEIVED "$DIR/kea.log" || true)"
+check_eq "no route of sub's left" 2 "$(ip -n rtr -6 route show proto 200 | wc -l)"
+check_eq "sub2 untouched, at Kea and on the router" "2 bound" \
+	"$(nkea_of "$SUB2") $(state acc2)"
+
+step "3. Kea's reply is lost; the retransmission gets NoBinding; the relay is done."
+client_stop sub eth0
+client_start sub eth0
+wait_for is 2 nbindings acc0
+check_eq "sub is back at Kea" 2 "$(nkea_of "$SUB")"
+# srv drops its own RELEASE-REQUEST-REPLYs (type 241, UDP 547 to 547).
+n ip netns exec srv nft -f - <<EOF
+table inet lg_drop {
+	chain out {
+		type filter hook output priority 0;
+		udp sport 547 udp dport 547 @th,64,8 241 counter drop
+	}
+}
+EOF
+n lg binding release dev acc0
+wait_for is 0 nkea_of "$SUB"
+check_eq "the bindings wait for the reply" releasing "$(state)"
+n ip netns exec srv nft delete table inet lg_drop
+wait_for is 0 nbindings acc0
+check "Kea got the request again" atleast 3 hook_stat received
+check "and answered the second NoBinding" grep -q \
+	"RELEASE_REQUEST_NO_BINDING duid=\[$SUB\]" "$DIR/kea.log"
+check_eq "the relay took NoBinding as done" 2 \
+	"$(grep -c 'released by the server: NoBinding' "$DIR/lgd.log")"
+
+step "4. A relay Kea does not trust gets NotAllowed."
+hook "{ \"untrusted\": \"not-allowed\", \"trusted-relays\": [ { \"relay-id\": \"00:02:00:00:00:09:00:01\" }, { \"address\": \"2001:db8:f::9\" } ] }"
+n lg binding release dev acc2
+wait_for is 2 counter refused
+wait_for is bound state acc2
+check "the relay says why" grep -q "refused the release (NotAllowed)" "$DIR/lgd.log"
+check_eq "Kea kept sub2's leases" 2 "$(nkea_of "$SUB2")"
+check_eq "Kea counted a refusal, and replied" "1 1" \
+	"$(hook_stat refused) $(hook_stat reply-sent)"
+check "Kea's log says why" grep -q \
+	"RELEASE_REQUEST_REFUSED .*not a trusted relay): replied NotAllowed" "$DIR/kea.log"
+
+step "5. By default, an untrusted relay's request is dropped: no reply at all."
+hook "{}"
+check "Kea warns that no relay is trusted" grep -q RELEASE_REQUEST_NO_TRUSTED_RELAYS "$DIR/kea.log"
+n lg binding release dev acc2
+wait_for atleast 1 hook_stat refused
+check_eq "no reply sent" 0 "$(hook_stat reply-sent)"
+check_eq "Kea kept sub2's leases" 2 "$(nkea_of "$SUB2")"
+check_eq "the relay waits (it retransmits, then gives up)" releasing "$(state acc2)"
+check "Kea's log says dropped" grep -q "RELEASE_REQUEST_REFUSED .*: dropped" "$DIR/kea.log"
+
+step "6. Broken and forged requests: dropped, logged, no lease touched."
+# (Kea still trusts no relay, and sub2's release is still retransmitted:
+# validation comes first, these are discarded before any trust is asked.)
+before=$(kea_leases)
+REQ_OPTS="0002000a$(tr -d : <<<"$KEA_DUID")00350008$(tr -d : <<<"$RELAY_ID")"
+CD="0001$(printf %04x $(( ${#SUB2} / 3 + 1 )))$(tr -d : <<<"$SUB2")"
+CD="002d$(printf %04x $(( ${#CD} / 2 )))$CD"
+# truncated: the Client Data says 4 octets more than there are
+TRUNC="f0000001${REQ_OPTS}002d$(printf %04x $(( (${#CD} - 8) / 2 + 4 )))${CD:8}"
+# forged: another server's DUID
+FORGED="f0000002${REQ_OPTS/0f02/0f03}$CD"
+# no Relay Identifier
+NORELAY="f00000030002000a$(tr -d : <<<"$KEA_DUID")$CD"
+for msg in "$TRUNC" "$FORGED" "$NORELAY"; do
+	check "no answer to ${msg:0:8}..." ip netns exec rtr "$RC" \
+		-b 2001:db8:f::1 -n 0 -w 500 2001:db8:f::2 547 "$msg"
+done
+wait_for is 3 hook_stat discarded
+check "the truncated one: malformed" grep -q \
+	"RELEASE_REQUEST_DISCARDED RELEASE-REQUEST from 2001:db8:f::1 on eth0 discarded: malformed (opt_overrun)" "$DIR/kea.log"
+check "the forged one: not this server's" grep -q \
+	"discarded: Server Identifier 00:03:00:01:02:00:00:00:0f:03 is not this server's" "$DIR/kea.log"
+check "the one without Relay Identifier" grep -q \
+	"discarded: no Relay Identifier option" "$DIR/kea.log"
+check_eq "no lease touched" "$before" "$(kea_leases)"
+check_eq "no reply" 0 "$(hook_stat reply-sent)"
+
+step "7. Kea keeps serving: a new client gets its leases."
+client_stop sub eth0
+rm -f "$DIR/dhclient-sub-eth0.leases"
+client_start sub eth0 -D LLT
+check_eq "the new client has its leases" 2 "$(nkea_of "$(client_duid sub eth0)")"
+wait_for is bound state acc2
+check "sub2 is bound again: step 5's release gave up after 4 transmissions" \
+	grep -q "no reply after 4 transmissions" "$DIR/lgd.log"
+check "Kea is alive" kill -0 "$(<"$DIR/kea.bgpid")"
+check_eq "Kea logged no error" "" "$(grep ' ERROR ' "$DIR/kea.log" || true)"
+check_eq "leaseguardd logged no error" "" "$(grep ': err: ' "$DIR/lgd.log" || true)"
+
+tap_done
