@@ -759,7 +759,11 @@ int main(int argc, char **argv)
 	if (lgd_conf_read(&d, &d.conf))
 		return 1;
 	if (check_only) {
-		printf("%s: configuration ok\n", d.conf_path);
+		/* The Relay-Id too: the server's trust list needs it. */
+		char id[3 * sizeof(d.conf.relay_id)];
+
+		printf("%s: configuration ok; relay-id %s\n", d.conf_path,
+		       lg_hex_format(d.conf.relay_id, d.conf.relay_id_len, id));
 		return 0;
 	}
 	lgd_log_init(d.conf.log_level, d.conf.log_syslog);
