@@ -383,14 +383,122 @@ ReleaseRequestHandler::release(dr_client& client,
     client.n_ias = kept;
 }
 
+namespace {
+
+const uint16_t OPT_RELAY_MSG = 9;
+const size_t RELAY_HEADER = 34;     // msg-type, hop-count, link, peer
+// How deep a RELEASE-REQUEST may be wrapped: RFC 8415's HOP_COUNT_LIMIT
+// is 8 by default, and a relay may not go past 32.
+const size_t MAX_RELAYS = 32;
+
+// One RELAY-FORW around the request (RFC 8415 section 9): the header and
+// Interface-Id its RELAY-REPL echoes, and the message it carries.
+struct RelayLayer {
+    const uint8_t* header;          // RELAY_HEADER octets
+    const uint8_t* ifid = nullptr;
+    uint16_t ifid_len = 0;
+    const uint8_t* inner = nullptr;
+    uint16_t inner_len = 0;
+};
+
+uint16_t get16(const uint8_t* p) {
+    return (static_cast<uint16_t>(p[0] << 8 | p[1]));
+}
+
+// False when the RELAY-FORW is malformed, or carries no message.
+bool parseRelayForw(const uint8_t* buf, size_t len, RelayLayer& l) {
+    if (len < RELAY_HEADER) {
+        return (false);
+    }
+    l.header = buf;
+    for (size_t off = RELAY_HEADER; off < len; ) {
+        if (len - off < 4 || len - off - 4 < get16(buf + off + 2)) {
+            return (false);
+        }
+        uint16_t code = get16(buf + off), olen = get16(buf + off + 2);
+        const uint8_t* val = buf + off + 4;
+        if (code == OPT_RELAY_MSG || code == DR_OPT_INTERFACE_ID) {
+            const uint8_t*& where = code == OPT_RELAY_MSG ? l.inner : l.ifid;
+            if (where) {
+                return (false);     // twice
+            }
+            where = val;
+            (code == OPT_RELAY_MSG ? l.inner_len : l.ifid_len) = olen;
+        }
+        off += 4 + olen;
+    }
+    return (l.inner && l.inner_len);
+}
+
+void putOption(std::vector<uint8_t>& out, uint16_t code, const uint8_t* val,
+               size_t len) {
+    uint8_t h[4] = {uint8_t(code >> 8), uint8_t(code), uint8_t(len >> 8),
+                    uint8_t(len)};
+    out.insert(out.end(), h, h + 4);
+    out.insert(out.end(), val, val + len);
+}
+
+// The reply, wrapped in a RELAY-REPL for each RELAY-FORW, innermost first:
+// hop-count, link and peer addresses and Interface-Id copied (RFC 8415
+// section 18.3.10). False if it outgrows an option.
+bool wrapReply(const std::vector<RelayLayer>& relays, std::vector<uint8_t>& reply) {
+    for (auto l = relays.rbegin(); l != relays.rend(); ++l) {
+        if (reply.size() > 0xffff) {
+            return (false);
+        }
+        std::vector<uint8_t> out(l->header, l->header + RELAY_HEADER);
+        out[0] = RELAY_REPL;
+        if (l->ifid) {
+            putOption(out, DR_OPT_INTERFACE_ID, l->ifid, l->ifid_len);
+        }
+        putOption(out, OPT_RELAY_MSG, reply.data(), reply.size());
+        reply.swap(out);
+    }
+    return (true);
+}
+
+} // namespace
+
 ReleaseRequestOutcome
 ReleaseRequestHandler::handle(const uint8_t* buf, size_t len,
                               const IOAddress& source,
                               const std::vector<uint8_t>& server_duid) const {
-    ReleaseRequestOutcome out;
+    // A RELEASE-REQUEST that intermediate relays forwarded (draft 4.2)
+    // arrives in RELAY-FORWs. A relay message that is malformed, too deep
+    // or not around a RELEASE-REQUEST is Kea's core's to judge.
+    std::vector<RelayLayer> relays;
+    while (len && buf[0] == RELAY_FORW && relays.size() < MAX_RELAYS) {
+        RelayLayer l;
+        if (!parseRelayForw(buf, len, l)) {
+            return (ReleaseRequestOutcome());
+        }
+        relays.push_back(l);
+        buf = l.inner;
+        len = l.inner_len;
+    }
     if (!len || buf[0] != config_.request_type) {
+        return (ReleaseRequestOutcome());
+    }
+    ReleaseRequestOutcome out = handleRequest(buf, len, source, server_duid);
+    if (relays.empty()) {
         return (out);
     }
+    out.why += (out.why.empty() ? "" : ", ") + std::string("through ") +
+               std::to_string(relays.size()) +
+               (relays.size() == 1 ? " relay" : " relays");
+    if (out.action == ReleaseRequestOutcome::Action::REPLY &&
+        !wrapReply(relays, out.reply)) {
+        out.action = ReleaseRequestOutcome::Action::DROP;
+        out.why += "; the reply outgrew its RELAY-REPL: not sent";
+    }
+    return (out);
+}
+
+ReleaseRequestOutcome
+ReleaseRequestHandler::handleRequest(const uint8_t* buf, size_t len,
+                                     const IOAddress& source,
+                                     const std::vector<uint8_t>& server_duid) const {
+    ReleaseRequestOutcome out;
     out.action = ReleaseRequestOutcome::Action::DROP;
     out.kind = ReleaseRequestOutcome::Kind::DISCARDED;
 

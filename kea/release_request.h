@@ -88,13 +88,18 @@ public:
     const ReleaseRequestConfig& config() const { return config_; }
 
     // Handles the UDP payload buf[0..len) that arrived from source, at a
-    // server whose DUID is server_duid. Releases leases through
-    // LeaseMgrFactory::instance(); never throws.
+    // server whose DUID is server_duid: a RELEASE-REQUEST, or one that
+    // intermediate relays wrapped in RELAY-FORWs (the reply then comes
+    // wrapped in as many RELAY-REPLs, for the outermost relay). Releases
+    // leases through LeaseMgrFactory::instance(); never throws.
     ReleaseRequestOutcome handle(const uint8_t* buf, size_t len,
                                  const isc::asiolink::IOAddress& source,
                                  const std::vector<uint8_t>& server_duid) const;
 
 private:
+    ReleaseRequestOutcome handleRequest(const uint8_t* buf, size_t len,
+                                        const isc::asiolink::IOAddress& source,
+                                        const std::vector<uint8_t>& server_duid) const;
     bool trusted(const dr_msg& m, const isc::asiolink::IOAddress& source) const;
     void release(dr_client& client, ReleaseRequestOutcome& out) const;
     uint16_t releaseAll(const dr_client& client,

@@ -34,6 +34,8 @@ using leaseguard::release_request_logger;
 
 namespace {
 
+const uint8_t RELAY_FORW = 12;
+
 // Set by load(), read-only until unload(): safe for Kea's packet threads.
 std::unique_ptr<ReleaseRequestHandler> handler;
 
@@ -130,15 +132,19 @@ int buffer6_receive(CalloutHandle& handle) {
     Pkt6Ptr query;
     handle.getArgument("query6", query);
     const std::vector<uint8_t>& data = query->data_;
-    if (data.empty() || data[0] != handler->config().request_type) {
+    if (data.empty() || (data[0] != handler->config().request_type &&
+                         data[0] != RELAY_FORW)) {
         return (0);
+    }
+    ReleaseRequestOutcome out = handler->handle(data.data(), data.size(),
+                                                query->getRemoteAddr(),
+                                                serverDuid());
+    if (out.kind == ReleaseRequestOutcome::Kind::NONE) {
+        return (0);         // a relayed client message: Kea's
     }
 
     count(STAT_RECEIVED);
     std::string from = query->getRemoteAddr().toText() + " on " + query->getIface();
-    ReleaseRequestOutcome out = handler->handle(data.data(), data.size(),
-                                                query->getRemoteAddr(),
-                                                serverDuid());
     switch (out.kind) {
     case ReleaseRequestOutcome::Kind::NONE:
         break;

@@ -59,6 +59,19 @@ kea_of() { kea_leases | awk -v d="$1" '$4 == d { print $1, $2 }'; }
 nkea_of() { kea_of "$1" | grep -c . || true; }
 hook_stat() { kea_stat "pkt6-release-request-$1"; }
 
+# Hand-made messages, in hex: a request's Server-Id (Kea's) and Relay-Id
+# (ours), a Client Data for a DUID, and a RELAY-FORW around a message.
+hexlen() { printf %04x $(( ${#1} / 2 )); }
+REQ_OPTS="0002000a$(tr -d : <<<"$KEA_DUID")00350008$(tr -d : <<<"$RELAY_ID")"
+client_data() {
+	local id
+	id="0001$(hexlen "$(tr -d : <<<"$1")")$(tr -d : <<<"$1")"
+	echo "002d$(hexlen "$id")$id"
+}
+relay_forw() {	# HOP LINK_HEX PEER_HEX MSG_HEX
+	echo "0c$1$2$3""0009$(hexlen "$4")$4"
+}
+
 # hook PARAMETERS: (re)starts Kea with the hook given these parameters.
 # Leases survive in the lease file.
 hook() {
@@ -80,6 +93,15 @@ lg link set dev up0 role upstream
 dhcp_tmpdir >/dev/null
 DIR=$LG_DHCP_DIR
 TRUSTED="{ \"trusted-relays\": [ { \"relay-id\": \"$RELAY_ID\" } ] }"
+# A misspelt parameter fails Kea's configuration: Kea does not start.
+LG_KEA_HOOKS="{ \"library\": \"$HOOK\", \"parameters\": { \"trusted-relay\": [] } }" \
+	kea_config 600 300 480 >"$DIR/kea-bad.conf"
+check_fails "Kea refuses a misspelt parameter" 1 \
+	ip netns exec srv env KEA_PIDFILE_DIR="$DIR" KEA_LOCKFILE_DIR="$DIR" \
+	timeout 20 kea-dhcp6 -c "$DIR/kea-bad.conf"
+check "and the hook says which" grep -q \
+	"RELEASE_REQUEST_LOAD_FAILED release-request hook not loaded: unknown parameter 'trusted-relay'" \
+	"$DIR/kea.log"
 hook "$TRUSTED"
 relay_start acc0 acc2
 cat >"$DIR/lgd.conf" <<EOF
@@ -151,6 +173,20 @@ check "and answered the second NoBinding" grep -q \
 check_eq "the relay took NoBinding as done" 2 \
 	"$(grep -c 'released by the server: NoBinding' "$DIR/lgd.log")"
 
+step "3b. Through an intermediate relay: RELAY-FORW in, RELAY-REPL out."
+FE80_1=fe800000000000000000000000000001
+ZERO=00000000000000000000000000000000
+REQ="f0abcdef${REQ_OPTS}$(client_data 00:01:00:01:de:ad:be:ef)"
+ANSWER=$(ip netns exec rtr "$RC" -b 2001:db8:f::1 -n 1 -w 5000 2001:db8:f::2 547 \
+	"$(relay_forw 00 $ZERO $FE80_1 "$REQ")" | sed -n 's/.*hex=//p')
+check_eq "a RELAY-REPL with the RELAY-FORW's hop-count, link and peer" \
+	"0d00$ZERO$FE80_1" "${ANSWER:0:68}"
+REPLY=${ANSWER:76}
+check_eq "around a RELEASE-REQUEST-REPLY with the request's xid" f1abcdef "${REPLY:0:8}"
+check "answering NoBinding for that unknown client" grep -q \
+	"RELEASE_REQUEST_PROCESSED .*through 1 relay (xid 0xabcdef): 1 clients, 0 leases released, 1 clients failed" \
+	"$DIR/kea.log"
+
 step "4. A relay Kea does not trust gets NotAllowed."
 hook "{ \"untrusted\": \"not-allowed\", \"trusted-relays\": [ { \"relay-id\": \"00:02:00:00:00:09:00:01\" }, { \"address\": \"2001:db8:f::9\" } ] }"
 n lg binding release dev acc2
@@ -177,9 +213,7 @@ step "6. Broken and forged requests: dropped, logged, no lease touched."
 # (Kea still trusts no relay, and sub2's release is still retransmitted:
 # validation comes first, these are discarded before any trust is asked.)
 before=$(kea_leases)
-REQ_OPTS="0002000a$(tr -d : <<<"$KEA_DUID")00350008$(tr -d : <<<"$RELAY_ID")"
-CD="0001$(printf %04x $(( ${#SUB2} / 3 + 1 )))$(tr -d : <<<"$SUB2")"
-CD="002d$(printf %04x $(( ${#CD} / 2 )))$CD"
+CD=$(client_data "$SUB2")
 # truncated: the Client Data says 4 octets more than there are
 TRUNC="f0000001${REQ_OPTS}002d$(printf %04x $(( (${#CD} - 8) / 2 + 4 )))${CD:8}"
 # forged: another server's DUID

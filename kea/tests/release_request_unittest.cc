@@ -36,6 +36,10 @@ const std::vector<uint8_t> CLIENT_B = {0, 1, 0, 1, 0xb, 0xb, 0xb, 0xb};
 const std::vector<uint8_t> IFID = {'a', 'c', 'c', '0'};
 const IOAddress RELAY_ADDR("2001:db8:f::1");
 
+uint16_t get16(const uint8_t* p) {
+    return (static_cast<uint16_t>(p[0] << 8 | p[1]));
+}
+
 ReleaseRequestConfig config(const std::string& json) {
     return (ReleaseRequestConfig::parse(Element::fromJSON(json)));
 }
@@ -612,6 +616,121 @@ TEST_F(ReleaseRequestTest, manyClientsInOneRequest) {
         EXPECT_EQ(DR_STATUS_NO_BINDING, big.clients[i].ias[0].status);
     }
     EXPECT_EQ(0, stat("subnet[1].assigned-nas"));
+}
+
+// --- through intermediate relays (draft 4.2) ---------------------------
+
+// A RELAY-FORW (RFC 8415 section 9) around msg: hop-count, link and peer
+// addresses, an Interface-Id when ifid is not empty, the Relay Message.
+std::vector<uint8_t> relayForw(const std::vector<uint8_t>& msg, uint8_t hops,
+                               const std::string& link, const std::string& peer,
+                               const std::string& ifid = "") {
+    std::vector<uint8_t> out = {12, hops};
+    for (const std::string& a : {link, peer}) {
+        std::vector<uint8_t> b = IOAddress(a).toBytes();
+        out.insert(out.end(), b.begin(), b.end());
+    }
+    auto opt = [&out](uint16_t code, const uint8_t* p, size_t n) {
+        uint8_t h[4] = {uint8_t(code >> 8), uint8_t(code), uint8_t(n >> 8), uint8_t(n)};
+        out.insert(out.end(), h, h + 4);
+        out.insert(out.end(), p, p + n);
+    };
+    if (!ifid.empty()) {
+        opt(18, reinterpret_cast<const uint8_t*>(ifid.data()), ifid.size());
+    }
+    opt(9, msg.data(), msg.size());
+    return (out);
+}
+
+TEST_F(ReleaseRequestTest, relayedRequestIsAnsweredThroughTheRelays) {
+    twoClients();
+    Msg m;
+    m.client(CLIENT_B);
+    std::vector<uint8_t> inner = relayForw(m.bytes(), 0, "::", "2001:db8:f::1", "up0");
+    std::vector<uint8_t> outer = relayForw(inner, 1, "2001:db8:e::1", "fe80::1");
+    ReleaseRequestOutcome out = handle(outer, R"({ "trusted-relays":
+        [ { "relay-id": "00:02:00:00:00:09:6c:67", "address": "2001:db8:e::2" } ] })",
+        IOAddress("2001:db8:e::2"));
+    ASSERT_EQ(ReleaseRequestOutcome::Action::REPLY, out.action);
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::PROCESSED, out.kind);
+    EXPECT_EQ("relay-id 00:02:00:00:00:09:6c:67, through 2 relays", out.why);
+    EXPECT_FALSE(have(Lease::TYPE_NA, "2001:db8:1::1001"));
+
+    // RELAY-REPL(hop 1, link, peer, RELAY-REPL(hop 0, link, peer,
+    // Interface-Id "up0", reply)): each header as its RELAY-FORW's.
+    const std::vector<uint8_t>& r = out.reply;
+    ASSERT_GT(r.size(), 2u * 34 + 2 * 4 + 4 + 3);
+    EXPECT_EQ(13, r[0]);
+    EXPECT_TRUE(std::equal(r.begin() + 1, r.begin() + 34, outer.begin() + 1));
+    EXPECT_EQ(9, get16(&r[34]));
+    EXPECT_EQ(r.size() - 38, get16(&r[36]));
+    const uint8_t* in = &r[38];
+    EXPECT_EQ(13, in[0]);
+    EXPECT_TRUE(std::equal(in + 1, in + 34, inner.begin() + 1));
+    EXPECT_EQ(18, get16(in + 34));
+    EXPECT_EQ(3, get16(in + 36));
+    EXPECT_EQ("up0", std::string(in + 38, in + 41));
+    EXPECT_EQ(9, get16(in + 41));
+    size_t n = get16(in + 43);
+    EXPECT_EQ(r.size() - 38 - 45, n);
+    Reply reply(std::vector<uint8_t>(in + 45, in + 45 + n));
+    EXPECT_EQ(241, reply.m.type);
+    EXPECT_EQ(DR_STATUS_SUCCESS, reply.m.status);
+}
+
+TEST_F(ReleaseRequestTest, relayedRefusalAndDiscard) {
+    twoClients();
+    Msg m;
+    m.client(CLIENT_B);
+    std::vector<uint8_t> req = relayForw(m.bytes(), 0, "::", "2001:db8:f::1");
+    ReleaseRequestOutcome out = handle(req, R"({ "untrusted": "not-allowed" })");
+    ASSERT_EQ(ReleaseRequestOutcome::Action::REPLY, out.action);
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::REFUSED, out.kind);
+    EXPECT_EQ(13, out.reply[0]);
+    EXPECT_EQ(DR_STATUS_NOT_ALLOWED, Reply(std::vector<uint8_t>(
+        out.reply.begin() + 38, out.reply.end())).m.status);
+
+    m.m.server_id = {};
+    out = handle(relayForw(m.bytes(), 0, "::", "2001:db8:f::1"));
+    EXPECT_EQ(ReleaseRequestOutcome::Action::DROP, out.action);
+    EXPECT_EQ("no Server Identifier option, through 1 relay", out.why);
+    expectAllLeases();
+}
+
+TEST_F(ReleaseRequestTest, otherRelayedMessagesPass) {
+    twoClients();
+    Msg m;
+    m.client(CLIENT_B);
+    std::vector<uint8_t> req = m.bytes();
+    std::vector<uint8_t> solicit = req;
+    solicit[0] = 1;
+    std::vector<uint8_t> fw = relayForw(req, 0, "::", "2001:db8:f::1");
+    struct Case {
+        const char* what;
+        std::vector<uint8_t> msg;
+    } cases[] = {
+        {"a relayed SOLICIT", relayForw(solicit, 0, "::", "fe80::1")},
+        {"a RELAY-FORW cut short", std::vector<uint8_t>(fw.begin(), fw.end() - 1)},
+        {"a RELAY-FORW header alone", std::vector<uint8_t>(fw.begin(), fw.begin() + 34)},
+        {"a RELAY-FORW shorter than its header", std::vector<uint8_t>(fw.begin(), fw.begin() + 20)},
+        {"two Relay Messages", relayForw(req, 0, "::", "fe80::1")},
+    };
+    // the last: a second Relay Message after the first
+    std::vector<uint8_t>& two = cases[4].msg;
+    std::vector<uint8_t> again(two.begin() + 34, two.end());
+    two.insert(two.end(), again.begin(), again.end());
+    for (auto const& c : cases) {
+        EXPECT_EQ(ReleaseRequestOutcome::Action::PASS, handle(c.msg).action) << c.what;
+    }
+    // 33 relays: deeper than a relay may forward.
+    std::vector<uint8_t> deep = req;
+    for (int i = 0; i < 33; ++i) {
+        deep = relayForw(deep, uint8_t(32 - i), "::", "fe80::1");
+    }
+    EXPECT_EQ(ReleaseRequestOutcome::Action::PASS, handle(deep).action);
+    deep = std::vector<uint8_t>(deep.begin() + 38, deep.end());    // 32
+    EXPECT_EQ(ReleaseRequestOutcome::Action::REPLY, handle(deep).action);
+    EXPECT_FALSE(have(Lease::TYPE_NA, "2001:db8:1::1001"));
 }
 
 // --- TAP ----------------------------------------------------------------
