@@ -89,7 +89,6 @@ bfield() {
 }
 
 # Shows the time since the start with each step of the story.
-step() { echo "# [${SECONDS}s] $*"; }
 
 # The monitor's events, as jq sees them: mon JQ_FILTER.
 MON=

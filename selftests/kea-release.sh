@@ -32,9 +32,6 @@ RC=$LG_ROOT/selftests/host/release_client
 [[ -e $HOOK ]] || skip_all "the Kea hook is not built (kea-dev is not installed)"
 LEASE_CMDS=$(ls /usr/lib/*/kea/hooks/libdhcp_lease_cmds.so 2>/dev/null | head -n 1)
 
-step() { echo "# [${SECONDS}s] $*"; }
-is() { local want=$1; shift; [[ $("$@") == "$want" ]]; }
-atleast() { local min=$1 v; shift; v=$("$@"); ((v >= min)); }
 
 cleanup() {
 	set +e

@@ -161,6 +161,14 @@ wait_for() {
 	done
 }
 
+# step TEXT: a heading in the TAP output, with the seconds since start.
+step() { echo "# [${SECONDS}s] $*"; }
+# is VALUE COMMAND...: COMMAND prints VALUE; atleast MIN COMMAND...: it
+# prints a number >= MIN. For wait_for, which runs them again each time
+# (wait_for [ "$(cmd)" = x ] would compare the first output forever).
+is() { local want=$1; shift; [[ $("$@") == "$want" ]]; }
+atleast() { local min=$1 v; shift; v=$("$@"); ((v >= min)); }
+
 # dhcp_tmpdir: creates $LG_DHCP_DIR once (short, for the Unix socket path)
 # and prints it. Call it as a command at least once (the helpers do): in
 # $(...) it cannot set the variable.

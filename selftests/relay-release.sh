@@ -32,10 +32,6 @@ LGD=$LG_ROOT/agent/leaseguardd
 RS=$LG_ROOT/selftests/release_server
 [[ -x $LGD && -x $RS ]] || skip_all "leaseguardd or release_server is not built"
 
-step() { echo "# [${SECONDS}s] $*"; }
-# is VALUE COMMAND...: COMMAND prints VALUE (for wait_for, which re-runs it).
-is() { local want=$1; shift; [[ $("$@") == "$want" ]]; }
-atleast() { local min=$1 v; shift; v=$("$@"); ((v >= min)); }
 
 cleanup() {
 	set +e
