@@ -22,7 +22,6 @@ done
 LGD=$LG_ROOT/agent/leaseguardd
 [[ -x $LGD ]] || skip_all "agent/leaseguardd is not built"
 
-
 cleanup() {
 	set +e
 	lgd_stop

@@ -32,7 +32,6 @@ LGD=$LG_ROOT/agent/leaseguardd
 RS=$LG_ROOT/selftests/release_server
 [[ -x $LGD && -x $RS ]] || skip_all "leaseguardd or release_server is not built"
 
-
 cleanup() {
 	set +e
 	[[ -n ${LGDPID:-} ]] && kill "$LGDPID" 2>/dev/null && wait "$LGDPID"
