@@ -250,8 +250,7 @@ ReleaseRequestHandler::releaseLease(const Lease6Ptr& lease,
             .arg(duid).arg(what + " (DNS removal)").arg(e.what());
     }
     LOG_INFO(release_request_logger, RELEASE_REQUEST_LEASE_RELEASED)
-        .arg(duid).arg(what.substr(0, what.find(' ')))
-        .arg(what.substr(what.find(' ') + 1)).arg(lease->iaid_);
+        .arg(duid).arg(what).arg(lease->iaid_);
     ++out.released;
     return (true);
 }
@@ -327,7 +326,12 @@ ReleaseRequestHandler::releaseIA(const dr_client& client, const dr_ia& ia,
             if (bound(l) && l->duid_ && *l->duid_ == *duid &&
                 l->iaid_ == ia.iaid &&
                 (type == Lease::TYPE_NA || l->prefixlen_ == ia.leases[i].plen)) {
-                todo.push_back(l);
+                // Listed twice: released once.
+                if (std::none_of(todo.begin(), todo.end(), [&l](const Lease6Ptr& t) {
+                        return (t->addr_ == l->addr_);
+                    })) {
+                    todo.push_back(l);
+                }
                 continue;
             }
             no_binding = true;

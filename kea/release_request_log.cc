@@ -30,7 +30,7 @@ const char* messages[] = {
     "RELEASE_REQUEST_PROCESSED",
         "RELEASE-REQUEST from %1 (xid 0x%2): %3 clients, %4 leases released, %5 clients failed",
     "RELEASE_REQUEST_LEASE_RELEASED",
-        "duid=[%1]: %2 %3 (iaid %4) released at the relay's request",
+        "duid=[%1]: %2 (iaid %3) released at the relay's request",
     "RELEASE_REQUEST_NO_BINDING", "duid=[%1]: no binding for %2",
     "RELEASE_REQUEST_LEASE_FAILED", "duid=[%1]: %2 not released: %3",
     "RELEASE_REQUEST_SEND_FAILED",

@@ -457,6 +457,18 @@ TEST_F(ReleaseRequestTest, namedLeasesOnly) {
     EXPECT_EQ(2, stat("subnet[1].assigned-nas"));
 }
 
+TEST_F(ReleaseRequestTest, aLeaseListedTwiceIsReleasedOnce) {
+    twoClients();
+    Msg m;
+    dr_ia& ia = Msg::ia(m.client(CLIENT_A), DR_OPT_IA_NA, 1);
+    Msg::lease(ia, "2001:db8:1::1000");
+    Msg::lease(ia, "2001:db8:1::1000");
+    ReleaseRequestOutcome out = handle(m.bytes());
+    EXPECT_EQ(1u, out.released);
+    EXPECT_EQ(0, Reply(out.reply).m.n_clients);
+    EXPECT_EQ(1, stat("subnet[1].assigned-nas"));
+}
+
 TEST_F(ReleaseRequestTest, iaWithoutLeasesReleasesTheIA) {
     twoClients();
     addLease(Lease::TYPE_NA, "2001:db8:1::1002", CLIENT_A, 1);
