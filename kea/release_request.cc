@@ -7,6 +7,7 @@
 #include <util/strutil.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <sstream>
 
@@ -445,8 +446,8 @@ void putOption(std::vector<uint8_t>& out, uint16_t code, const uint8_t* val,
 // The reply, wrapped in a RELAY-REPL for each RELAY-FORW, innermost first:
 // hop-count, link and peer addresses and Interface-Id copied (RFC 8415
 // section 18.3.10). False if it outgrows an option.
-bool wrapReply(const std::vector<RelayLayer>& relays, std::vector<uint8_t>& reply) {
-    for (auto l = relays.rbegin(); l != relays.rend(); ++l) {
+bool wrapReply(const RelayLayer* relays, size_t n, std::vector<uint8_t>& reply) {
+    for (const RelayLayer* l = relays + n; l-- != relays; ) {
         if (reply.size() > 0xffff) {
             return (false);
         }
@@ -469,14 +470,15 @@ ReleaseRequestHandler::handle(const uint8_t* buf, size_t len,
                               const std::vector<uint8_t>& server_duid) const {
     // A RELEASE-REQUEST that intermediate relays forwarded (draft 4.2)
     // arrives in RELAY-FORWs. A relay message that is malformed, too deep
-    // or not around a RELEASE-REQUEST is Kea's core's to judge.
-    std::vector<RelayLayer> relays;
-    while (len && buf[0] == RELAY_FORW && relays.size() < MAX_RELAYS) {
-        RelayLayer l;
+    // or not around a RELEASE-REQUEST is Kea's core's to judge. Every
+    // relayed client message walks this: no allocation here.
+    std::array<RelayLayer, MAX_RELAYS> relays;
+    size_t n = 0;
+    while (len && buf[0] == RELAY_FORW && n < MAX_RELAYS) {
+        RelayLayer& l = relays[n++];
         if (!parseRelayForw(buf, len, l)) {
             return (ReleaseRequestOutcome());
         }
-        relays.push_back(l);
         buf = l.inner;
         len = l.inner_len;
     }
@@ -484,14 +486,13 @@ ReleaseRequestHandler::handle(const uint8_t* buf, size_t len,
         return (ReleaseRequestOutcome());
     }
     ReleaseRequestOutcome out = handleRequest(buf, len, source, server_duid);
-    if (relays.empty()) {
+    if (!n) {
         return (out);
     }
     out.why += (out.why.empty() ? "" : ", ") + std::string("through ") +
-               std::to_string(relays.size()) +
-               (relays.size() == 1 ? " relay" : " relays");
+               std::to_string(n) + (n == 1 ? " relay" : " relays");
     if (out.action == ReleaseRequestOutcome::Action::REPLY &&
-        !wrapReply(relays, out.reply)) {
+        !wrapReply(relays.data(), n, out.reply)) {
         out.action = ReleaseRequestOutcome::Action::DROP;
         out.why += "; the reply outgrew its RELAY-REPL: not sent";
     }
