@@ -3,7 +3,9 @@
  * Netfilter hooks: where packets of configured interfaces meet leaseguard.
  */
 #include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 
 #include "leaseguard.h"
@@ -40,9 +42,11 @@ static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	lg_link_count_rx(link, skb->len);
-	if (READ_ONCE(link->role) == LG_ROLE_ACCESS &&
-	    lg_savi_rx(ln, link, skb) == NF_DROP)
-		return NF_DROP;
+	if (READ_ONCE(link->role) == LG_ROLE_ACCESS) {
+		if (lg_savi_rx(ln, link, skb) == NF_DROP ||
+		    lg_mcast_rx6(ln, link, skb) == NF_DROP)
+			return NF_DROP;
+	}
 	if (!lg_maybe_udp(skb))
 		return NF_ACCEPT;
 	/* Snooping first: its DHCPv6-Shield counts a subscriber's releases. */
@@ -71,12 +75,35 @@ static unsigned int lg_ipv6_tx(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* What the router forwards: only the intermediate-relay policy looks. */
+/*
+ * Multicast the router forwards (ipmr/ip6mr) to an access interface: the
+ * interface's membership state decides.
+ */
+static unsigned int lg_mcast_out(struct lg_net *ln, struct sk_buff *skb,
+				 const struct nf_hook_state *state, int family)
+{
+	struct lg_link *out;
+
+	if (!lg_mcast_enabled(ln, family))
+		return NF_ACCEPT;
+	out = lg_link_lookup_rcu(ln, state->out->ifindex);
+	if (!out || READ_ONCE(out->role) != LG_ROLE_ACCESS)
+		return NF_ACCEPT;
+	return lg_mcast_forward(ln, out, skb, family);
+}
+
+/*
+ * What the router forwards: the intermediate-relay policy and the
+ * multicast filter look.
+ */
 static unsigned int lg_ipv6_forward(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct lg_net *ln = lg_net(state->net);
 
+	if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr) &&
+	    lg_mcast_out(ln, skb, state, AF_INET6) == NF_DROP)
+		return NF_DROP;
 	if (!READ_ONCE(ln->n_release_refusing) || !lg_maybe_udp(skb))
 		return NF_ACCEPT;
 	return lg_relfwd_forward(ln,
@@ -85,7 +112,43 @@ static unsigned int lg_ipv6_forward(void *priv, struct sk_buff *skb,
 				 skb);
 }
 
+/* IPv4 matters for IGMP only: subscribers' reports in, multicast out. */
+static unsigned int lg_ipv4_rx(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct lg_net *ln = lg_net(state->net);
+	struct lg_link *link;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_IGMP)
+		return NF_ACCEPT;
+	link = lg_link_lookup_rcu(ln, state->in->ifindex);
+	if (!link || READ_ONCE(link->role) != LG_ROLE_ACCESS)
+		return NF_ACCEPT;
+	return lg_mcast_rx4(ln, link, skb);
+}
+
+static unsigned int lg_ipv4_forward(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	if (!ipv4_is_multicast(ip_hdr(skb)->daddr))
+		return NF_ACCEPT;
+	return lg_mcast_out(lg_net(state->net), skb, state, AF_INET);
+}
+
 static const struct nf_hook_ops lg_nf_ops[] = {
+	{
+		.hook		= lg_ipv4_rx,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		/* As IPv6: before defragmentation and conntrack. */
+		.priority	= NF_IP_PRI_RAW_BEFORE_DEFRAG,
+	},
+	{
+		.hook		= lg_ipv4_forward,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_FORWARD,
+		.priority	= NF_IP_PRI_FIRST,
+	},
 	{
 		.hook		= lg_ipv6_rx,
 		.pf		= NFPROTO_IPV6,

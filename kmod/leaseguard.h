@@ -4,6 +4,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/xarray.h>
+#include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/leaseguard.h>
@@ -11,6 +12,7 @@
 #include "binding.h"
 #include "counters.h"
 #include "ip6_chain.h"
+#include "mcast.h"
 
 /* An interface that has a leaseguard configuration (role other than none). */
 struct lg_link {
@@ -29,6 +31,7 @@ struct lg_link {
 	bool release_trusted;
 	/* Intermediate relay (relfwd.c), any role; read locklessly. */
 	bool release_forward;
+	u32 n_mc_groups;		/* under mcast.lock */
 	u32 n_static;			/* under RTNL */
 	struct list_head statics;	/* lg_savi_entry.list; RTNL, RCU */
 	u16 static_plen_refs[LG_PLENS];	/* under RTNL */
@@ -58,6 +61,7 @@ struct lg_net {
 	 * is 0, forwarded packets cost the forward hook one read.
 	 */
 	u32 n_release_refusing;
+	struct lg_mcast mcast;		/* IGMP/MLD proxy (mcast.c) */
 };
 
 extern unsigned int lg_net_id;
@@ -124,11 +128,34 @@ unsigned int lg_snoop_rx(struct lg_net *ln, struct lg_link *link,
 			 struct sk_buff *skb);
 void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb);
 
+/* mcast.c, mcast_nl.c: the IGMP/MLD proxy (declared in mcast.h) */
+int lg_mcast_module_init(void);
+void lg_mcast_module_exit(void);
+extern const struct nla_policy lg_cmd_mcast_get_policy[LG_A_MAX + 1];
+extern const struct nla_policy lg_cmd_mcast_set_policy[LG_A_MAX + 1];
+extern const struct nla_policy lg_cmd_mc_group_get_policy[LG_A_MAX + 1];
+extern const struct nla_policy lg_cmd_mc_group_dump_policy[LG_A_MAX + 1];
+int lg_nl_mcast_get_doit(struct sk_buff *skb, struct genl_info *info);
+int lg_nl_mcast_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int lg_nl_mcast_set_doit(struct sk_buff *skb, struct genl_info *info);
+int lg_nl_mc_group_dump_start(struct netlink_callback *cb);
+int lg_nl_mc_group_get_doit(struct sk_buff *skb, struct genl_info *info);
+int lg_nl_mc_group_get_dumpit(struct sk_buff *skb,
+			      struct netlink_callback *cb);
+
 /* hook.c */
 int lg_hooks_register(struct net *net);
 void lg_hooks_unregister(struct net *net);
 
 /* netlink.c */
+enum lg_mcgrp {
+	LG_MCGRP_CONFIG,
+	LG_MCGRP_BINDINGS,
+	LG_MCGRP_MCAST,
+};
+
+extern struct genl_family lg_genl_family;
+int lg_nl_dump_ret(struct sk_buff *skb, int err);
 int lg_genl_register(void);
 void lg_genl_unregister(void);
 void lg_nl_notify_link(struct lg_net *ln, const struct lg_link *link,

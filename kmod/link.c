@@ -151,6 +151,7 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 			lg_link_remove(ln, link);
 			lg_bindings_flush_link(ln, dev->ifindex,
 					       LG_BINDING_DEL_INTERFACE);
+			lg_mcast_flush_link(ln, dev->ifindex);
 		}
 		return 0;
 	}
@@ -176,6 +177,7 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 			lg_savi_flush_link(ln, link);
 			lg_bindings_flush_link(ln, dev->ifindex,
 					       LG_BINDING_DEL_INTERFACE);
+			lg_mcast_flush_link(ln, dev->ifindex);
 		}
 		changed = true;
 	}
@@ -235,6 +237,7 @@ static int lg_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 
 	ln = lg_net(dev_net(dev));
+	lg_mcast_netdev_gone(ln, dev->ifindex);
 	link = xa_load(&ln->links, dev->ifindex);
 	if (!link)
 		return NOTIFY_DONE;
@@ -243,6 +246,7 @@ static int lg_netdev_event(struct notifier_block *nb, unsigned long event,
 	/* Unpublished first: no binding can be created for it after this. */
 	lg_link_remove(ln, link);
 	lg_bindings_flush_link(ln, dev->ifindex, LG_BINDING_DEL_INTERFACE);
+	lg_mcast_flush_link(ln, dev->ifindex);
 	lg_counter_inc(ln->counters, LG_STATS_A_LINKS_GONE);
 	return NOTIFY_DONE;
 }

@@ -30,11 +30,17 @@ static int __net_init lg_net_init(struct net *net)
 	if (err)
 		goto err_destroy_bindings;
 
-	err = lg_hooks_register(net);
+	err = lg_mcast_init(ln);
 	if (err)
 		goto err_destroy_savi;
+
+	err = lg_hooks_register(net);
+	if (err)
+		goto err_destroy_mcast;
 	return 0;
 
+err_destroy_mcast:
+	lg_mcast_destroy(ln);
 err_destroy_savi:
 	lg_savi_destroy(ln);
 err_destroy_bindings:
@@ -50,6 +56,7 @@ static void __net_exit lg_net_exit(struct net *net)
 
 	/* Unregistering the hooks waits for the packets inside them. */
 	lg_hooks_unregister(net);
+	lg_mcast_destroy(ln);
 	lg_bindings_destroy(ln);
 	lg_links_flush(ln);
 	lg_savi_destroy(ln);
@@ -71,9 +78,13 @@ static int __init lg_init(void)
 	if (err)
 		return err;
 
-	err = register_pernet_subsys(&lg_net_ops);
+	err = lg_mcast_module_init();
 	if (err)
 		goto err_snoop_exit;
+
+	err = register_pernet_subsys(&lg_net_ops);
+	if (err)
+		goto err_mcast_exit;
 
 	err = lg_link_notifier_register();
 	if (err)
@@ -90,6 +101,8 @@ err_unregister_notifier:
 	lg_link_notifier_unregister();
 err_unregister_pernet:
 	unregister_pernet_subsys(&lg_net_ops);
+err_mcast_exit:
+	lg_mcast_module_exit();
 err_snoop_exit:
 	lg_snoop_exit();
 	return err;
@@ -100,6 +113,7 @@ static void __exit lg_exit(void)
 	lg_genl_unregister();
 	lg_link_notifier_unregister();
 	unregister_pernet_subsys(&lg_net_ops);
+	lg_mcast_module_exit();
 	lg_snoop_exit();
 	/* The RCU callbacks that free links and bindings live in this module. */
 	rcu_barrier();

@@ -8,16 +8,10 @@
 
 #include "leaseguard.h"
 
-static struct genl_family lg_genl_family;
-
-enum lg_mcgrp {
-	LG_MCGRP_CONFIG,
-	LG_MCGRP_BINDINGS,
-};
-
 static const struct genl_multicast_group lg_mcgrps[] = {
 	[LG_MCGRP_CONFIG] = { .name = LEASEGUARD_MCGRP_CONFIG },
 	[LG_MCGRP_BINDINGS] = { .name = LEASEGUARD_MCGRP_BINDINGS },
+	[LG_MCGRP_MCAST] = { .name = LEASEGUARD_MCGRP_MCAST },
 };
 
 /*
@@ -277,7 +271,7 @@ err_free:
  * the next resumes at the cursor; an entry too big for an empty skb, or
  * another error, ends the dump.
  */
-static int lg_nl_dump_ret(struct sk_buff *skb, int err)
+int lg_nl_dump_ret(struct sk_buff *skb, int err)
 {
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
@@ -1003,9 +997,31 @@ static const struct genl_ops lg_genl_ops[] = {
 		.maxattr	= LG_A_MAX,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd		= LG_CMD_MCAST_GET,
+		.doit		= lg_nl_mcast_get_doit,
+		.dumpit		= lg_nl_mcast_get_dumpit,
+		.policy		= lg_cmd_mcast_get_policy,
+		.maxattr	= LG_A_MAX,
+	},
+	{
+		.cmd		= LG_CMD_MCAST_SET,
+		.doit		= lg_nl_mcast_set_doit,
+		.policy		= lg_cmd_mcast_set_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= LG_CMD_MC_GROUP_GET,
+		.start		= lg_nl_mc_group_dump_start,
+		.doit		= lg_nl_mc_group_get_doit,
+		.dumpit		= lg_nl_mc_group_get_dumpit,
+		.policy		= lg_cmd_mc_group_get_policy,
+		.maxattr	= LG_A_MAX,
+	},
 };
 
-static struct genl_family lg_genl_family __ro_after_init = {
+struct genl_family lg_genl_family __ro_after_init = {
 	.name		= LEASEGUARD_GENL_NAME,
 	.version	= LEASEGUARD_GENL_VERSION,
 	.netnsok	= true,

@@ -340,6 +340,119 @@
  *     LG_A_LINK: NLA_NESTED
  *       LG_LINK_A_IFINDEX: NLA_U32
  *       LG_LINK_A_IFNAME:  NLA_NUL_STRING
+ *
+ * IGMP/MLD proxy
+ * --------------
+ * leaseguard is the router side of IGMP (v1..v3) and MLD (v1, v2) on
+ * access interfaces, for an RFC 4605 proxy whose host side is the one
+ * upstream interface of the family. The module snoops the subscribers'
+ * reports and leaves, keeps the RFC 3376 section 6 / RFC 3810 section 7
+ * state of every group on every access interface (filter mode, sources,
+ * timers, older-version compatibility), and drops forwarded multicast
+ * that the outgoing access interface's state does not want. leaseguardd
+ * sends the queries, merges the state of all access interfaces on the
+ * upstream interface and programs the kernel's multicast routing
+ * (Documentation/mcast.rst). Each family is configured on its own:
+ *
+ * Proxy configuration (LG_A_MCAST: NLA_NESTED):
+ *   LG_MCAST_A_FAMILY:     NLA_U8, AF_INET (IGMP) or AF_INET6 (MLD);
+ *                          required in requests
+ *   LG_MCAST_A_ENABLE:     NLA_U8, 0 or 1 (default 0). Off: reports are not
+ *                          snooped, forwarded multicast is not filtered, and
+ *                          turning it off deletes the family's groups.
+ *   LG_MCAST_A_UPSTREAM:   NLA_U32, ifindex of the upstream interface, 0 for
+ *                          none (default); not an access interface. It is
+ *                          reset to 0 when the interface goes away.
+ *   LG_MCAST_A_UPSTREAM_NAME: NLA_NUL_STRING, replies only
+ *   LG_MCAST_A_VERSION:    NLA_U8, IGMP 1..3 (default 3), MLD 1..2
+ *                          (default 2): the querier's version, the highest
+ *                          a group's compatibility mode reaches, and the
+ *                          version of the upstream interface's reports.
+ *   LG_MCAST_A_ROBUSTNESS: NLA_U32, 1..7 (default 2), RFC 3376 8.1
+ *   LG_MCAST_A_QUERY_INTERVAL: NLA_U32, seconds, 1..31744 (default 125)
+ *   LG_MCAST_A_QUERY_RESPONSE_INTERVAL: NLA_U32, milliseconds, 100..3174400
+ *                          (default 10000); less than the query interval
+ *   LG_MCAST_A_LAST_MEMBER_INTERVAL: NLA_U32, milliseconds, 100..25500
+ *                          (default 1000)
+ *   LG_MCAST_A_LAST_MEMBER_COUNT: NLA_U32, 1..7 (default 2)
+ *   LG_MCAST_A_MAX_GROUPS: NLA_U32, 1..LG_MC_MAX_GROUPS_LIMIT: groups per
+ *                          access interface (default LG_MC_MAX_GROUPS_DEFAULT)
+ *   LG_MCAST_A_MAX_SOURCES: NLA_U32, 1..LG_MC_MAX_SOURCES_LIMIT: sources
+ *                          per group (default LG_MC_MAX_SOURCES_DEFAULT)
+ *   LG_MCAST_A_GROUPS:     NLA_U32, replies only: groups of the family on
+ *                          all access interfaces now
+ * The timers follow: Group Membership Interval and Older Version Host
+ * Present Timeout = ROBUSTNESS * QUERY_INTERVAL + QUERY_RESPONSE_INTERVAL,
+ * Last Member Query Time = LAST_MEMBER_COUNT * LAST_MEMBER_INTERVAL.
+ *
+ * LG_CMD_MCAST_GET
+ *   Request (doit): LG_A_MCAST with FAMILY. Reply: LG_A_MCAST, whole.
+ *   Dump: no attributes; IGMP then MLD.
+ *
+ * LG_CMD_MCAST_SET (GENL_UNS_ADMIN_PERM)
+ *   Change one family's configuration; absent attributes keep their value.
+ *   Lowering a limit keeps the groups and sources already there.
+ *   Errors: -EAFNOSUPPORT FAMILY is neither; -ENODEV no such upstream
+ *   interface; -EINVAL the upstream interface is an access interface, or
+ *   the query response interval is not less than the query interval;
+ *   -ERANGE a value out of its range. Sends LG_CMD_MCAST_NTF if anything
+ *   changed.
+ *
+ * LG_CMD_MCAST_NTF (multicast group LEASEGUARD_MCGRP_CONFIG)
+ *   A family's configuration changed; LG_A_MCAST as in the GET reply.
+ *
+ * Group state (LG_A_MC_GROUP: NLA_NESTED), one group on one access
+ * interface:
+ *   LG_MC_GROUP_A_IFINDEX:   NLA_U32
+ *   LG_MC_GROUP_A_IFNAME:    NLA_NUL_STRING
+ *   LG_MC_GROUP_A_FAMILY:    NLA_U8, AF_INET or AF_INET6
+ *   LG_MC_GROUP_A_GROUP:     NLA_BINARY, 4 or 16 octets
+ *   LG_MC_GROUP_A_FILTER_MODE: NLA_U32, enum lg_mc_filter_mode
+ *   LG_MC_GROUP_A_COMPAT:    NLA_U8, the version the group runs in: the
+ *                            lowest a host used within the Older Version
+ *                            Host Present Timeout, at most VERSION
+ *   LG_MC_GROUP_A_UP_TIME:   NLA_U32, seconds since the group appeared here
+ *   LG_MC_GROUP_A_TIMER:     NLA_U32, milliseconds left on the group timer
+ *                            (EXCLUDE mode; 0 in INCLUDE)
+ *   LG_MC_GROUP_A_SOURCE:    NLA_NESTED, once per source, in address order:
+ *     LG_MC_SOURCE_A_ADDR:   NLA_BINARY, 4 or 16 octets
+ *     LG_MC_SOURCE_A_UP_TIME: NLA_U32, seconds
+ *     LG_MC_SOURCE_A_TIMER:  NLA_U32, milliseconds left; 0 (EXCLUDE mode
+ *                            only): the source is excluded
+ *     LG_MC_SOURCE_A_FORWARD: NLA_U8, 1 if traffic from the source is
+ *                            wanted here (INCLUDE: all listed; EXCLUDE:
+ *                            those with a running timer)
+ *   LG_MC_GROUP_A_DEL_REASON: NLA_U32, enum lg_mc_del_reason, in
+ *                            LG_CMD_MC_GROUP_DEL_NTF only
+ * An EXCLUDE group forwards every source but those with FORWARD 0; an
+ * INCLUDE group only those listed.
+ *
+ * LG_CMD_MC_GROUP_GET
+ *   Request (doit): LG_A_MC_GROUP with IFINDEX, FAMILY and GROUP. Reply:
+ *   LG_A_MC_GROUP. Errors: -ENOENT no such group there; -EINVAL GROUP's
+ *   length is not the family's.
+ *   Dump: every group, by interface and then address, or only those that
+ *   match the optional LG_A_MC_GROUP with IFINDEX and/or FAMILY. A dump
+ *   during which groups came or went ends with NLM_F_DUMP_INTR.
+ *
+ * LG_CMD_MC_GROUP_NTF (multicast group LEASEGUARD_MCGRP_MCAST)
+ *   A group appeared, or its filter mode, sources or what it forwards
+ *   changed (timers alone send nothing); LG_A_MC_GROUP as in the reply.
+ *
+ * LG_CMD_MC_GROUP_DEL_NTF (multicast group LEASEGUARD_MCGRP_MCAST)
+ *   A group is gone from an interface: LG_A_MC_GROUP with IFINDEX, IFNAME,
+ *   FAMILY, GROUP and DEL_REASON.
+ *
+ * LG_CMD_MC_QUERY_NTF (multicast group LEASEGUARD_MCGRP_MCAST)
+ *   A report asked for a group-specific query (no SOURCE) or a group-and-
+ *   source-specific query (the SOURCEs to ask about, ADDR only) on an
+ *   interface, RFC 3376 section 6.4.2: LG_A_MC_GROUP with IFINDEX,
+ *   FAMILY, GROUP and SOURCE. The module has already lowered the timers to
+ *   the Last Member Query Time; the querier sends LAST_MEMBER_COUNT
+ *   queries, LAST_MEMBER_INTERVAL apart.
+ *
+ * Counters: LG_STATS_A_MC_* and LG_LINK_STATS_A_MC_*. A subscriber's query
+ * is dropped (a subscriber must not become the querier of its link).
  */
 #ifndef _UAPI_LINUX_LEASEGUARD_H
 #define _UAPI_LINUX_LEASEGUARD_H
@@ -349,11 +462,16 @@
 
 #define LEASEGUARD_MCGRP_CONFIG		"config"
 #define LEASEGUARD_MCGRP_BINDINGS	"bindings"
+#define LEASEGUARD_MCGRP_MCAST		"mcast"
 
 #define LG_MAX_BINDINGS_DEFAULT		262144	/* per namespace */
 #define LG_LINK_MAX_BINDINGS_DEFAULT	65536	/* per access interface */
 #define LG_MAX_BINDINGS_LIMIT		16777216
 #define LG_SAVI_MAX_ENTRIES		4096	/* static entries per interface */
+#define LG_MC_MAX_GROUPS_DEFAULT	256	/* per access interface */
+#define LG_MC_MAX_GROUPS_LIMIT		65536
+#define LG_MC_MAX_SOURCES_DEFAULT	64	/* per group */
+#define LG_MC_MAX_SOURCES_LIMIT		256
 
 /*
  * RELEASE-REQUEST and RELEASE-REQUEST-REPLY have no IANA numbers yet. The
@@ -381,6 +499,13 @@ enum lg_cmd {
 	LG_CMD_SAVI_ADD,
 	LG_CMD_SAVI_DEL,
 	LG_CMD_BINDING_RELEASE,
+	LG_CMD_MCAST_GET,
+	LG_CMD_MCAST_SET,
+	LG_CMD_MCAST_NTF,
+	LG_CMD_MC_GROUP_GET,
+	LG_CMD_MC_GROUP_NTF,
+	LG_CMD_MC_GROUP_DEL_NTF,
+	LG_CMD_MC_QUERY_NTF,
 
 	__LG_CMD_MAX
 };
@@ -395,6 +520,8 @@ enum lg_attrs {
 	LG_A_CONFIG,		/* nest, enum lg_config_attrs */
 	LG_A_BINDING,		/* nest, enum lg_binding_attrs */
 	LG_A_SAVI,		/* nest, enum lg_savi_attrs */
+	LG_A_MCAST,		/* nest, enum lg_mcast_attrs */
+	LG_A_MC_GROUP,		/* nest, enum lg_mc_group_attrs */
 
 	__LG_A_MAX
 };
@@ -514,6 +641,12 @@ enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_SHIELD_DROP_RELEASE, /* u64 */
 	LG_LINK_STATS_A_SHIELD_DROP_HIDDEN, /* u64 */
 	LG_LINK_STATS_A_RELEASE_FWD_DROP, /* u64 */
+	LG_LINK_STATS_A_MC_REPORTS,	/* u64, reports and leaves snooped */
+	LG_LINK_STATS_A_MC_QUERY_DROP,	/* u64, a subscriber's query */
+	LG_LINK_STATS_A_MC_GROUPS_LIMITED, /* u64, new group refused */
+	LG_LINK_STATS_A_MC_SOURCES_LIMITED, /* u64, record refused */
+	LG_LINK_STATS_A_MC_FWD_PASSED,	/* u64, forwarded here: wanted */
+	LG_LINK_STATS_A_MC_FWD_DROP,	/* u64, forwarded here: unwanted */
 
 	__LG_LINK_STATS_A_MAX
 };
@@ -567,6 +700,21 @@ enum lg_stats_attrs {
 	LG_STATS_A_DHCP6_MALFORMED_NO_RELAY_MSG, /* u64 */
 	LG_STATS_A_DHCP6_MALFORMED_TYPE,	/* u64 */
 	LG_STATS_A_DHCP6_REPLY_FROM_ACCESS,	/* u64 */
+	LG_STATS_A_MC_GROUPS,		/* u64, gauge: all families */
+	LG_STATS_A_MC_GROUPS_CREATED,	/* u64 */
+	LG_STATS_A_MC_GROUPS_DELETED,	/* u64 */
+	LG_STATS_A_MC_RECORDS,		/* u64, records applied */
+	/* u64: unknown type, link scope, or ignored by compatibility mode */
+	LG_STATS_A_MC_RECORDS_IGNORED,
+	LG_STATS_A_MC_NOMEM,		/* u64 */
+	LG_STATS_A_MC_MALFORMED_SHORT,	/* u64, the mc_err of the parser */
+	LG_STATS_A_MC_MALFORMED_CSUM,	/* u64 */
+	LG_STATS_A_MC_MALFORMED_TYPE,	/* u64 */
+	LG_STATS_A_MC_MALFORMED_RECORD,	/* u64 */
+	LG_STATS_A_MC_MALFORMED_GROUP,	/* u64 */
+	LG_STATS_A_MC_MALFORMED_SOURCE,	/* u64 */
+	/* u64: TTL/hop limit not 1, or an MLD source not link-local or :: */
+	LG_STATS_A_MC_MALFORMED_IP,
 
 	__LG_STATS_A_MAX
 };
@@ -713,5 +861,74 @@ enum lg_savi_attrs {
 };
 
 #define LG_SAVI_A_MAX (__LG_SAVI_A_MAX - 1)
+
+enum lg_mcast_attrs {
+	LG_MCAST_A_UNSPEC,
+	LG_MCAST_A_FAMILY,		/* u8, AF_INET or AF_INET6 */
+	LG_MCAST_A_ENABLE,		/* u8 */
+	LG_MCAST_A_UPSTREAM,		/* u32, ifindex */
+	LG_MCAST_A_UPSTREAM_NAME,	/* string, replies only */
+	LG_MCAST_A_VERSION,		/* u8 */
+	LG_MCAST_A_ROBUSTNESS,		/* u32 */
+	LG_MCAST_A_QUERY_INTERVAL,	/* u32, s */
+	LG_MCAST_A_QUERY_RESPONSE_INTERVAL, /* u32, ms */
+	LG_MCAST_A_LAST_MEMBER_INTERVAL, /* u32, ms */
+	LG_MCAST_A_LAST_MEMBER_COUNT,	/* u32 */
+	LG_MCAST_A_MAX_GROUPS,		/* u32 */
+	LG_MCAST_A_MAX_SOURCES,		/* u32 */
+	LG_MCAST_A_GROUPS,		/* u32, replies only */
+
+	__LG_MCAST_A_MAX
+};
+
+#define LG_MCAST_A_MAX (__LG_MCAST_A_MAX - 1)
+
+/* A group's filter mode (RFC 3376 section 6). */
+enum lg_mc_filter_mode {
+	LG_MC_INCLUDE = 1,
+	LG_MC_EXCLUDE,
+};
+
+/* Why a group went away from an interface. */
+enum lg_mc_del_reason {
+	LG_MC_DEL_EXPIRED = 1,	/* its timers ran out: nobody answered */
+	LG_MC_DEL_LEFT,		/* a record left it INCLUDE({}) */
+	LG_MC_DEL_INTERFACE,	/* not an access interface any more */
+	LG_MC_DEL_DISABLED,	/* the family was disabled */
+
+	__LG_MC_DEL_MAX
+};
+
+#define LG_MC_DEL_MAX (__LG_MC_DEL_MAX - 1)
+
+enum lg_mc_group_attrs {
+	LG_MC_GROUP_A_UNSPEC,
+	LG_MC_GROUP_A_IFINDEX,		/* u32 */
+	LG_MC_GROUP_A_IFNAME,		/* string, replies only */
+	LG_MC_GROUP_A_FAMILY,		/* u8 */
+	LG_MC_GROUP_A_GROUP,		/* binary, 4 or 16 */
+	LG_MC_GROUP_A_FILTER_MODE,	/* u32, enum lg_mc_filter_mode */
+	LG_MC_GROUP_A_COMPAT,		/* u8 */
+	LG_MC_GROUP_A_UP_TIME,		/* u32, s */
+	LG_MC_GROUP_A_TIMER,		/* u32, ms */
+	LG_MC_GROUP_A_SOURCE,		/* nest, enum lg_mc_source_attrs */
+	LG_MC_GROUP_A_DEL_REASON,	/* u32, enum lg_mc_del_reason */
+
+	__LG_MC_GROUP_A_MAX
+};
+
+#define LG_MC_GROUP_A_MAX (__LG_MC_GROUP_A_MAX - 1)
+
+enum lg_mc_source_attrs {
+	LG_MC_SOURCE_A_UNSPEC,
+	LG_MC_SOURCE_A_ADDR,		/* binary, 4 or 16 */
+	LG_MC_SOURCE_A_UP_TIME,		/* u32, s */
+	LG_MC_SOURCE_A_TIMER,		/* u32, ms */
+	LG_MC_SOURCE_A_FORWARD,		/* u8 */
+
+	__LG_MC_SOURCE_A_MAX
+};
+
+#define LG_MC_SOURCE_A_MAX (__LG_MC_SOURCE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_LEASEGUARD_H */
