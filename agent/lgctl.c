@@ -53,7 +53,8 @@ static const struct lg_cmd_entry lg_objects[] = {
 	{ "savi",	do_savi,	"static prefixes for source-address validation" },
 	{ "release",	do_release,	"relay-initiated releases leaseguardd has in flight" },
 	{ "config",	do_config,	"namespace-wide settings" },
-	{ "monitor",	do_monitor,	"watch changes of bindings and configuration" },
+	{ "mcast",	do_mcast,	"the IGMP/MLD proxy: settings and groups" },
+	{ "monitor",	do_monitor,	"watch bindings, configuration and groups change" },
 	{ "help",	do_help,	NULL },
 	{ "version",	do_version,	NULL },
 	{}

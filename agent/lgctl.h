@@ -260,6 +260,7 @@ extern const char lg_config_help[];
 extern const char lg_monitor_help[];
 extern const char lg_savi_help[];
 extern const char lg_release_help[];
+extern const char lg_mcast_help[];
 int do_link(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_binding(int argc, char **argv);
@@ -267,5 +268,13 @@ int do_config(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_savi(int argc, char **argv);
 int do_release(int argc, char **argv);
+int do_mcast(int argc, char **argv);
+
+/*
+ * "lgctl monitor": print an event of the IGMP/MLD proxy, cmd
+ * LG_CMD_MCAST_NTF (obj is LG_A_MCAST) or LG_CMD_MC_*_NTF (LG_A_MC_GROUP),
+ * as one line or JSON object. Returns 0 or -EBADMSG.
+ */
+int lg_mcast_event(uint8_t cmd, const struct nlattr *obj);
 
 #endif /* LGCTL_H */

@@ -21,8 +21,9 @@
 const char lg_monitor_help[] =
 	"Usage: lgctl monitor [ GROUP... ]\n"
 	"       lgctl monitor help\n"
-	"where  GROUP := { all | bindings | config }, all by default\n"
-	"Events: new, upd, del (bindings); link, link-del (config)\n";
+	"where  GROUP := { all | bindings | config | mcast }, all by default\n"
+	"Events: new, upd, del (bindings); link, link-del, mcast (config);\n"
+	"        group (new or changed), group-del, query (mcast)\n";
 
 static volatile sig_atomic_t lg_monitor_stop;
 
@@ -87,6 +88,10 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 	case LG_CMD_BINDING_DEL_NTF:
 	case LG_CMD_LINK_NTF:
 	case LG_CMD_LINK_DEL_NTF:
+	case LG_CMD_MCAST_NTF:
+	case LG_CMD_MC_GROUP_NTF:
+	case LG_CMD_MC_GROUP_DEL_NTF:
+	case LG_CMD_MC_QUERY_NTF:
 		break;
 	default:
 		return 0;	/* an event of a newer module */
@@ -112,6 +117,16 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 		err = cmd == LG_CMD_LINK_NTF ?
 		      monitor_link(tb[LG_A_LINK], "link", "link") :
 		      monitor_link(tb[LG_A_LINK], "link-del", "link_del");
+		break;
+	case LG_CMD_MCAST_NTF:
+		if (!tb[LG_A_MCAST])
+			return -EBADMSG;
+		err = lg_mcast_event(cmd, tb[LG_A_MCAST]);
+		break;
+	default:
+		if (!tb[LG_A_MC_GROUP])
+			return -EBADMSG;
+		err = lg_mcast_event(cmd, tb[LG_A_MC_GROUP]);
 		break;
 	}
 	/* readers of a pipe or a file see each event as it happens */
@@ -161,9 +176,29 @@ static int monitor_loop(struct lg_nl *nl)
 	return err;
 }
 
+/*
+ * Join a group: 0, or the exit code of the error it printed. A group the
+ * module lacks is an error only when asked for by name (an older module
+ * has no "mcast" events, and "all" means all it has).
+ */
+static int monitor_join(struct lg_nl *nl, const char *group, bool named)
+{
+	int err = lg_nl_join(nl, group);
+
+	if (err == -ENOENT && !named)
+		return 0;
+	if (err == -ENOENT) {
+		fprintf(stderr, "lgctl: the leaseguard module has no \"%s\" events\n",
+			group);
+		return LG_EXIT_FAIL;
+	}
+	return err ? lg_fail(nl, err) : 0;
+}
+
 int do_monitor(int argc, char **argv)
 {
-	bool bindings = false, config = false;
+	bool bindings = false, config = false, mcast = false;
+	bool mcast_named = false;
 	int rcvbuf = LG_MONITOR_RCVBUF;
 	struct lg_nl nl;
 	int ret, err;
@@ -174,17 +209,19 @@ int do_monitor(int argc, char **argv)
 	}
 	for (; argc > 0; argc--, argv++) {
 		if (!strcmp(argv[0], "all"))
-			bindings = config = true;
+			bindings = config = mcast = true;
 		else if (!strcmp(argv[0], LEASEGUARD_MCGRP_BINDINGS))
 			bindings = true;
 		else if (!strcmp(argv[0], LEASEGUARD_MCGRP_CONFIG))
 			config = true;
+		else if (!strcmp(argv[0], LEASEGUARD_MCGRP_MCAST))
+			mcast = mcast_named = true;
 		else
 			return lg_usage_err("Argument \"%s\" is unknown, try \"lgctl monitor help\".",
 					    argv[0]);
 	}
-	if (!bindings && !config)
-		bindings = config = true;
+	if (!bindings && !config && !mcast)
+		bindings = config = mcast = true;
 
 	ret = lg_open(&nl);
 	if (ret)
@@ -192,23 +229,19 @@ int do_monitor(int argc, char **argv)
 	/* best effort: the default buffer still works, only overruns sooner */
 	setsockopt(lg_nl_fd(&nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		   sizeof(rcvbuf));
-	err = 0;
+	ret = 0;
 	if (bindings)
-		err = lg_nl_join(&nl, LEASEGUARD_MCGRP_BINDINGS);
-	if (!err && config)
-		err = lg_nl_join(&nl, LEASEGUARD_MCGRP_CONFIG);
-	if (err == -ENOENT) {
-		fprintf(stderr, "lgctl: the leaseguard module has no \"%s\" events\n",
-			bindings ? LEASEGUARD_MCGRP_BINDINGS :
-				   LEASEGUARD_MCGRP_CONFIG);
-		ret = LG_EXIT_FAIL;
+		ret = monitor_join(&nl, LEASEGUARD_MCGRP_BINDINGS, true);
+	if (!ret && config)
+		ret = monitor_join(&nl, LEASEGUARD_MCGRP_CONFIG, true);
+	if (!ret && mcast)
+		ret = monitor_join(&nl, LEASEGUARD_MCGRP_MCAST,
+				   mcast_named);
+	if (ret)
 		goto out;
-	}
-	if (!err) {
-		/* one compact object per line, whatever -p says */
-		new_json_obj(lg_json, false);
-		err = monitor_loop(&nl);
-	}
+	/* one compact object per line, whatever -p says */
+	new_json_obj(lg_json, false);
+	err = monitor_loop(&nl);
 	ret = err ? lg_fail(&nl, err) : LG_EXIT_OK;
 out:
 	lg_nl_close(&nl);

@@ -46,6 +46,26 @@ const struct lg_counter_name lg_stats_names[] = {
 		{ "dhcp6_malformed_type", "dhcp6 malformed type" },
 	[LG_STATS_A_DHCP6_REPLY_FROM_ACCESS] =
 		{ "dhcp6_reply_from_access", "dhcp6 reply from access" },
+	[LG_STATS_A_MC_GROUPS]		= { "mc_groups", "mc groups" },
+	[LG_STATS_A_MC_GROUPS_CREATED]	= { "mc_groups_created", "mc groups created" },
+	[LG_STATS_A_MC_GROUPS_DELETED]	= { "mc_groups_deleted", "mc groups deleted" },
+	[LG_STATS_A_MC_RECORDS]		= { "mc_records", "mc records" },
+	[LG_STATS_A_MC_RECORDS_IGNORED]	=
+		{ "mc_records_ignored", "mc records ignored" },
+	[LG_STATS_A_MC_NOMEM]		= { "mc_nomem", "mc nomem" },
+	[LG_STATS_A_MC_MALFORMED_SHORT] =
+		{ "mc_malformed_short", "mc malformed short" },
+	[LG_STATS_A_MC_MALFORMED_CSUM] =
+		{ "mc_malformed_csum", "mc malformed csum" },
+	[LG_STATS_A_MC_MALFORMED_TYPE] =
+		{ "mc_malformed_type", "mc malformed type" },
+	[LG_STATS_A_MC_MALFORMED_RECORD] =
+		{ "mc_malformed_record", "mc malformed record" },
+	[LG_STATS_A_MC_MALFORMED_GROUP] =
+		{ "mc_malformed_group", "mc malformed group" },
+	[LG_STATS_A_MC_MALFORMED_SOURCE] =
+		{ "mc_malformed_source", "mc malformed source" },
+	[LG_STATS_A_MC_MALFORMED_IP]	= { "mc_malformed_ip", "mc malformed ip" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
@@ -71,6 +91,14 @@ const struct lg_counter_name lg_link_stats_names[] = {
 		{ "shield_drop_hidden", "shield drop hidden" },
 	[LG_LINK_STATS_A_RELEASE_FWD_DROP] =
 		{ "release_fwd_drop", "release fwd drop" },
+	[LG_LINK_STATS_A_MC_REPORTS]	= { "mc_reports", "mc reports" },
+	[LG_LINK_STATS_A_MC_QUERY_DROP]	= { "mc_query_drop", "mc query drop" },
+	[LG_LINK_STATS_A_MC_GROUPS_LIMITED] =
+		{ "mc_groups_limited", "mc groups limited" },
+	[LG_LINK_STATS_A_MC_SOURCES_LIMITED] =
+		{ "mc_sources_limited", "mc sources limited" },
+	[LG_LINK_STATS_A_MC_FWD_PASSED]	= { "mc_fwd_passed", "mc fwd passed" },
+	[LG_LINK_STATS_A_MC_FWD_DROP]	= { "mc_fwd_drop", "mc fwd drop" },
 };
 const unsigned int lg_link_stats_names_n = ARRAY_SIZE(lg_link_stats_names);
 

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl}
-PLAN=123
+PLAN=143
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -176,12 +176,12 @@ run stats bogus
 check "unknown stats command" \
 	expect 2 "" 'Command "bogus" is unknown, try "lgctl stats help".'
 
-for obj in link stats binding config monitor savi; do
+for obj in link stats binding config monitor savi mcast; do
 	run "$obj" help
 	cp "$TMP/out" "$TMP/help.$obj"
 done
 check "every OBJECT help: exit 0, its grammar, fits 24 lines of 80 columns" \
-	eval '(for obj in link stats binding config monitor savi; do
+	eval '(for obj in link stats binding config monitor savi mcast; do
 		grep -q "^Usage: lgctl $obj" "$TMP/help.$obj" &&
 		fits 24 80 "$TMP/help.$obj" || exit 1; done)'
 
@@ -423,6 +423,59 @@ run link set dev lo release-forward on release-forward off
 check "link set: release-forward twice" \
 	expect 2 "" 'Argument "release-forward" is given twice, try "lgctl link help".'
 
+# --- IGMP/MLD proxy: usage ---------------------------------------------
+check "mcast help: set, show, --yang" \
+	has_all "$TMP/help.mcast" "lgctl mcast set { igmp | mld }" \
+	"lgctl mcast show [ igmp | mld ] --yang" "[ upstream { IFNAME | none } ]"
+
+run mcast bogus
+check "unknown mcast command" \
+	expect 2 "" 'Command "bogus" is unknown, try "lgctl mcast help".'
+
+run mcast set enable on
+check "mcast set: the family is required" \
+	expect 2 "" 'Argument "igmp" or "mld" is required, try "lgctl mcast help".'
+
+run mcast set igmp
+check "mcast set: nothing to set" \
+	expect 2 "" 'Nothing to set, try "lgctl mcast help".'
+
+run mcast set igmp mld enable on
+check "mcast set: igmp and mld at once" \
+	expect 2 "" 'Arguments "igmp" and "mld" do not go together, try "lgctl mcast help".'
+
+run mcast set mld version 3
+check "mcast set: MLD version 3" \
+	expect 2 "" 'Argument "3" is wrong: the MLD version is 1 to 2.'
+
+run mcast set igmp robustness 8
+check "mcast set: robustness 8" \
+	expect 2 "" 'Argument "8" is wrong: robustness is 1 to 7.'
+
+run mcast set igmp last-member-interval 99
+check "mcast set: last-member-interval below 100 ms" \
+	expect 2 "" 'Argument "99" is wrong: last-member-interval is 100 to 25500 ms.'
+
+run mcast set igmp query-interval 10 query-response-interval 10000
+check "mcast set: the query response interval not less than the query interval" \
+	expect 2 "" 'Argument "10000" is wrong: query-response-interval must be less than query-interval (10000 ms).'
+
+run mcast set igmp enable yes
+check "mcast set: enable is on or off" \
+	expect 2 "" 'Argument "yes" is wrong: enable is on or off.'
+
+run mcast show group 10.0.0.1
+check "mcast show: a unicast group" \
+	expect 2 "" 'Argument "10.0.0.1" is wrong: not a multicast address.'
+
+run mcast show mld group 239.1.1.1
+check "mcast show: an IPv4 group with mld" \
+	expect 2 "" 'Argument "239.1.1.1" is wrong: not an IPv6 multicast address.'
+
+run mcast show --yang dev lo
+check "mcast show: --yang goes without dev" \
+	expect 2 "" 'Arguments "--yang" and "dev" do not go together, try "lgctl mcast help".'
+
 # --- devices -------------------------------------------------------------
 run link set dev nosuchdev0 role access
 check "link set: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
@@ -444,6 +497,13 @@ check "binding release: unknown device" expect 1 "" 'Cannot find device "nosuchd
 
 run savi show dev nosuchdev0
 check "savi show: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run mcast set igmp upstream nosuchdev0
+check "mcast set: unknown upstream device" \
+	expect 1 "" 'Cannot find device "nosuchdev0"'
+
+run mcast show dev nosuchdev0
+check "mcast show: unknown device" expect 1 "" 'Cannot find device "nosuchdev0"'
 
 # --- no module -----------------------------------------------------------
 run link show
@@ -539,6 +599,22 @@ run config set release-reply-type 241
 check "config set: one release type alone, module not loaded" \
 	expect 3 "" "$HINT"
 
+run mcast show
+check "mcast show: module not loaded" expect 3 "" "$HINT"
+
+check "mcast: show implied, filters, and set at the limits, module not loaded" \
+	each_exits 3 "$HINT" "mcast" "mcast igmp" "mcast dev lo" \
+	"mcast show mld group ff3e::8000:1" "mcast show igmp --yang" \
+	"mcast set igmp enable on upstream none" \
+	"mcast set mld version 1 robustness 7 query-interval 31744 query-response-interval 3174400 last-member-interval 25500 last-member-count 1 max-groups 65536 max-sources 256"
+
+run -j mcast show --yang
+check "-j mcast show --yang: exit 3, stdout empty or valid JSON" \
+	eval '[ "$rc" = 3 ] && [ "$(cat "$TMP/err")" = "$HINT" ] && valid_json_or_empty "$TMP/out"'
+
+run monitor mcast
+check "monitor mcast: module not loaded" expect 3 "" "$HINT"
+
 # --- version, JSON -------------------------------------------------------
 run -j -V
 cp "$TMP/out" "$TMP/version.json"
@@ -595,7 +671,8 @@ if command -v valgrind >/dev/null; then
 	# "RC ARGS": the error paths that run here
 	for t in "3 binding show dev lo duid 000102" "3 monitor" \
 		 "3 config show" "2 binding del all dev x" \
-		 "3 savi show dev lo" "2 savi add dev lo 2001:db8::1/64"; do
+		 "3 savi show dev lo" "2 savi add dev lo 2001:db8::1/64" \
+		 "3 mcast show --yang"; do
 		want=${t%% *}
 		args=${t#* }
 		echo "# \$ valgrind lgctl $args"
@@ -610,7 +687,7 @@ if command -v valgrind >/dev/null; then
 else
 	for args in "link show" "binding show dev lo duid 000102" "monitor" \
 		    "config show" "binding del all dev x" "savi show dev lo" \
-		    "savi add dev lo 2001:db8::1/64"; do
+		    "savi add dev lo 2001:db8::1/64" "mcast show --yang"; do
 		n=$((n + 1)); passed=$((passed + 1))
 		echo "ok $n - valgrind: lgctl $args is clean # SKIP no valgrind"
 	done
