@@ -10,7 +10,8 @@
 #       leaseguard-igmp-mld-proxy FILE.json
 #
 # YANG_DIR holds the IETF modules (shared/specs/yang/README.md): $LG_YANG_DIR,
-# else shared/specs/yang beside the repository (or beside a folder above it).
+# else shared/specs/yang beside the repository (or beside a folder above it),
+# else the repository's copy of it, Documentation/yang.
 #
 # FILE "-" is standard input. "yang_check.sh --yang-dir" prints YANG_DIR.
 #
@@ -38,6 +39,7 @@ if [ -z "$yang_dir" ]; then
 			break
 		fi
 	done
+	[ -n "$yang_dir" ] || yang_dir=$REPO/Documentation/yang
 fi
 if [ -z "$yang_dir" ] ||
    [ ! -f "$yang_dir/ietf-igmp-mld-proxy@2019-05-14.yang" ]; then

@@ -12,7 +12,9 @@
 #                                              └── = yang/lgctl-state.json
 #
 # Needs: yanglint (libyang2-tools), jq, a built agent/lgctl (LGCTL
-# overrides), shared/specs/yang beside the repository (LG_YANG_DIR).
+# overrides), shared/specs/yang beside the repository (LG_YANG_DIR), else
+# the repository's copy, Documentation/yang (checked to be the same files
+# when both are there).
 #
 # Conditions are single-quoted and eval'd by check(), after the command ran.
 # shellcheck disable=SC2016
@@ -26,7 +28,7 @@ CHECK=$HERE/yang_check.sh
 FIXTURE=$HERE/yang/lgctl-state.json
 STATE=$HERE/yang/state.txt
 LG_MODULE=$REPO/Documentation/leaseguard-igmp-mld-proxy@2026-11-23.yang
-PLAN=28
+PLAN=29
 
 for tool in yanglint jq; do
 	if ! command -v "$tool" >/dev/null; then
@@ -117,6 +119,15 @@ mutate() {
 }
 
 # --- the modules ---------------------------------------------------------
+# The repository's copy is the specifications' folder, file for file.
+if [ "$YANG_DIR" -ef "$REPO/Documentation/yang" ]; then
+	ok "Documentation/yang is the folder in use (no specs folder beside the repository) # SKIP nothing to compare"
+else
+	run diff -r -x README.md "$YANG_DIR" "$REPO/Documentation/yang"
+	check "Documentation/yang is a copy of $YANG_DIR" \
+		eval '[ "$rc" = 0 ]'
+fi
+
 run yanglint -i -p "$YANG_DIR" -p "$REPO/Documentation" \
 	"$YANG_DIR/ietf-igmp-mld-proxy@2019-05-14.yang" "$LG_MODULE"
 check "leaseguard-igmp-mld-proxy loads, no warning" \
