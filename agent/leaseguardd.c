@@ -25,6 +25,7 @@
 
 #include "lgctl.h"
 #include "lgd.h"
+#include "mcast.h"
 
 #define LGD_VERSION	LGCTL_VERSION
 
@@ -45,6 +46,7 @@ struct lgd {
 	struct lgd_release *release;
 	struct lgd_watch *watch;
 	struct lgd_control *control;
+	struct lgd_mcast *mcast;	/* NULL: no IGMP/MLD proxy */
 	/* Routes of bindings deleted in this round of events, removed at once. */
 	struct lgd_route *dead;
 	size_t n_dead, cap_dead;
@@ -700,6 +702,8 @@ static void lgd_reload(struct lgd *d)
 	lgd_info("reloaded %s", d->conf_path);
 	/* Triggers, hold times and the kernel's message types may have changed. */
 	lgd_fetch_types(d);
+	/* The proxy's settings are the kernel's: only a fresh look at them. */
+	lgd_mcast_resync(d->mcast);
 	lgd_watch_reconfigure(d->watch);
 	twalk_r(d->bindings, lgd_rewatch_cb, d);
 	if (!same_routes)
@@ -724,7 +728,7 @@ int main(int argc, char **argv)
 	struct epoll_event ev, evs[8];
 	struct signalfd_siginfo si = {};
 	bool check_only = false;
-	int opt, efd, sfd, err, i, fds[5], rcvbuf = 16 << 20;
+	int opt, efd, sfd, err, i, fds[6], rcvbuf = 16 << 20;
 	sigset_t sigs;
 
 	lgd_log_init(LOG_INFO, false);
@@ -810,7 +814,12 @@ int main(int argc, char **argv)
 	fds[2] = lgd_release_fd(d.release);
 	fds[3] = lgd_watch_fd(d.watch);
 	fds[4] = lgd_control_fd(d.control);
-	for (i = 0; i < 5; i++) {
+	/* The IGMP/MLD proxy: not fatal, the module may not have it. */
+	d.mcast = lgd_mcast_open(&d);
+	fds[5] = d.mcast ? lgd_mcast_fd(d.mcast) : -1;
+	for (i = 0; i < 6; i++) {
+		if (fds[i] < 0)
+			continue;
 		ev.events = EPOLLIN;
 		ev.data.u32 = i;
 		epoll_ctl(efd, EPOLL_CTL_ADD, fds[i], &ev);
@@ -867,6 +876,9 @@ int main(int argc, char **argv)
 			case 4:
 				lgd_control_input(d.control, d.release);
 				break;
+			case 5:
+				lgd_mcast_input(d.mcast);
+				break;
 			}
 		}
 		lgd_release_flush(d.release);
@@ -876,6 +888,7 @@ stop:
 	/* Routes and managed neighbors stay: the next start takes them over. */
 	lgd_notice("stopping on signal %u; %zu bindings' routes stay (%zu releases unanswered)",
 		   si.ssi_signo, d.n_bindings, lgd_release_pending(d.release));
+	lgd_mcast_close(d.mcast);
 	lgd_control_close(d.control);
 	lgd_release_close(d.release);
 	lgd_watch_close(d.watch);
