@@ -203,15 +203,31 @@ static void lg_mc_group_del(struct lg_net *ln, struct lg_mc_group *g,
 	call_rcu(&g->rcu, lg_mc_group_free_rcu);
 }
 
-/* Replaces the state of @g with @s (the lock held). */
+/*
+ * Replaces the state of @g with @s (the lock held). A change of timers
+ * alone (@timers_only: the same sources, each as forwarded as before) is
+ * written in place: a report that only refreshes a membership, by far the
+ * most common, allocates nothing. Readers of the data path look at a
+ * source's timer only to tell 0 from not 0, which such a change keeps.
+ */
 static int lg_mc_publish(struct lg_net *ln, struct lg_mc_group *g,
-			 const struct mc_state *s)
+			 const struct mc_state *s, bool timers_only)
 {
-	struct lg_mc_snap *snap = lg_mc_snap_new(s), *old;
+	struct lg_mc_snap *snap, *old = lg_mc_snap(ln, g);
+	unsigned int i;
 
+	if (timers_only && old->s.n_sources == s->n_sources) {
+		old->s.compat = s->compat;
+		old->s.group_timer = s->group_timer;
+		old->s.v1_host_timer = s->v1_host_timer;
+		old->s.v2_host_timer = s->v2_host_timer;
+		for (i = 0; i < s->n_sources; i++)
+			WRITE_ONCE(old->sources[i].timer, s->sources[i].timer);
+		return 0;
+	}
+	snap = lg_mc_snap_new(s);
 	if (!snap)
 		return -ENOMEM;
-	old = lg_mc_snap(ln, g);
 	rcu_assign_pointer(g->snap, snap);
 	if (old)
 		call_rcu(&old->rcu, lg_mc_snap_free_rcu);
@@ -239,7 +255,7 @@ static void lg_mc_timer(struct timer_list *t)
 		lg_mc_group_del(ln, g, LG_MC_DEL_EXPIRED);
 		goto out;
 	}
-	if (lg_mc_publish(ln, g, &next)) {
+	if (lg_mc_publish(ln, g, &next, !changed)) {
 		/* Try again soon rather than lose the expiry. */
 		lg_counter_inc(ln->counters, LG_STATS_A_MC_NOMEM);
 		mod_timer(&g->timer, jiffies + HZ);
@@ -252,14 +268,14 @@ out:
 	spin_unlock_bh(&mc->lock);
 }
 
+/* A group whose first state is @s; the lock held. */
 static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 					   struct lg_link *link,
 					   const struct lg_mc_key *key,
-					   int family, u64 now)
+					   int family, const struct mc_state *s)
 {
 	struct lg_mcast *mc = &ln->mcast;
 	struct lg_mc_group *g;
-	struct mc_state init;
 
 	g = kzalloc(sizeof(*g), GFP_ATOMIC);
 	if (!g)
@@ -267,9 +283,7 @@ static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 	g->key = *key;
 	g->ln = ln;
 	timer_setup(&g->timer, lg_mc_timer, 0);
-	mc_state_init(&init, family == AF_INET ? MC_IGMP : MC_MLD, now);
-	init.sources = NULL;
-	RCU_INIT_POINTER(g->snap, lg_mc_snap_new(&init));
+	RCU_INIT_POINTER(g->snap, lg_mc_snap_new(s));
 	if (!g->snap ||
 	    rhashtable_insert_fast(&mc->groups, &g->node, lg_mc_params)) {
 		kfree(rcu_dereference_protected(g->snap, true));
@@ -333,18 +347,14 @@ static void lg_mc_record(struct lg_net *ln, struct lg_link *link,
 				       LG_LINK_STATS_A_MC_GROUPS_LIMITED);
 			return;
 		}
-		g = lg_mc_group_new(ln, link, &key, family, now);
+		g = lg_mc_group_new(ln, link, &key, family, &next);
 		if (!g)
 			goto nomem;
 		created = true;
-	}
-	if (mc_state_empty(&next)) {
+	} else if (mc_state_empty(&next)) {
 		lg_mc_group_del(ln, g, LG_MC_DEL_LEFT);
 		return;
-	}
-	if (lg_mc_publish(ln, g, &next)) {
-		if (created)
-			lg_mc_group_del(ln, g, 0);
+	} else if (lg_mc_publish(ln, g, &next, res == MC_APPLY_TIMERS)) {
 		goto nomem;
 	}
 	lg_mc_arm(g, &next, now);
@@ -403,9 +413,13 @@ static unsigned int lg_mc_snoop(struct lg_net *ln, struct lg_link *link,
 
 	lg_mc_params_of(&mc->cfg[lg_mc_fi(family)], &p);
 	spin_lock_bh(&mc->lock);
-	/* A link that stopped being an access link has been flushed. */
+	/*
+	 * A link that stopped being an access link, or a family turned off
+	 * (lg_mcast_set() flushes under this lock), has been flushed.
+	 */
 	if (xa_load(&ln->links, link->ifindex) != link ||
-	    READ_ONCE(link->role) != LG_ROLE_ACCESS)
+	    READ_ONCE(link->role) != LG_ROLE_ACCESS ||
+	    !lg_mcast_enabled(ln, family))
 		goto out;
 	now = lg_mcast_now();
 	while (mc_record_next(&m, &it, &r)) {
@@ -431,6 +445,9 @@ unsigned int lg_mcast_rx4(struct lg_net *ln, struct lg_link *link,
 
 	if (iph->protocol != IPPROTO_IGMP || !lg_mcast_enabled(ln, AF_INET))
 		return NF_ACCEPT;
+	/* This router's own, looped back (ip_mc_output): no subscriber's. */
+	if (skb->pkt_type == PACKET_LOOPBACK)
+		return NF_ACCEPT;
 	/* Before defragmentation: a fragment of IGMP is nobody's report. */
 	if (ip_is_fragment(iph) || end > skb->len || end < off) {
 		lg_counter_inc(ln->counters, LG_STATS_A_MC_MALFORMED_IP);
@@ -455,6 +472,9 @@ unsigned int lg_mcast_rx6(struct lg_net *ln, struct lg_link *link,
 
 	if (!lg_mcast_enabled(ln, AF_INET6) ||
 	    (ip6h->nexthdr != IPPROTO_ICMPV6 && ip6h->nexthdr != NEXTHDR_HOP))
+		return NF_ACCEPT;
+	/* This router's own, looped back (ip6_finish_output2). */
+	if (skb->pkt_type == PACKET_LOOPBACK)
 		return NF_ACCEPT;
 	if (ipv6_find_hdr(skb, &thoff, IPPROTO_ICMPV6, NULL, &flags) !=
 	    IPPROTO_ICMPV6 || (flags & IP6_FH_F_FRAG))
@@ -639,6 +659,12 @@ void lg_mcast_destroy(struct lg_net *ln)
 	spin_lock_bh(&mc->lock);
 	lg_mc_flush(ln, 0, 0, 0);
 	spin_unlock_bh(&mc->lock);
+	/*
+	 * A timer callback that fired before the flush may still wait for
+	 * the lock, inside this namespace's memory; it runs in softirq, a
+	 * read side of RCU: a grace period sees it out.
+	 */
+	synchronize_rcu();
 	rhashtable_destroy(&mc->groups);
 	kvfree(mc->scratch);
 	kvfree(mc->query_scratch);
