@@ -19,6 +19,17 @@
 #include <linux/leaseguard.h>
 #include <linux/netlink.h>
 
+/*
+ * What lg_talk() reads into. The kernel fills a dump's skbs up to the
+ * largest read the socket has seen (at most 32 KiB), and to at least the
+ * dump's min_dump_alloc: a program that dumps IGMP/MLD groups (whose
+ * min_dump_alloc is above a page) defines it to 32768 before including
+ * this file.
+ */
+#ifndef LGNL_RECV_SIZE
+#define LGNL_RECV_SIZE			MNL_SOCKET_BUFFER_SIZE
+#endif
+
 struct lg_ack {
 	int err;			/* 0 or -errno */
 	char msg[256];			/* extack message */
@@ -31,7 +42,7 @@ struct lg_sock {
 	struct mnl_socket *nl;
 	uint16_t family;
 	uint32_t seq;
-	uint32_t mcgrp_config, mcgrp_bindings;
+	uint32_t mcgrp_config, mcgrp_bindings, mcgrp_mcast;
 };
 
 /* Runs a shell command; a test cannot go on if it fails. */
@@ -66,6 +77,8 @@ static int lgnl_ctrl_attr_cb(const struct nlattr *attr, void *data)
 			s->mcgrp_config = id;
 		if (name && !strcmp(name, LEASEGUARD_MCGRP_BINDINGS))
 			s->mcgrp_bindings = id;
+		if (name && !strcmp(name, LEASEGUARD_MCGRP_MCAST))
+			s->mcgrp_mcast = id;
 	}
 	return MNL_CB_OK;
 }
@@ -159,16 +172,26 @@ static int lgnl_error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+static void lgnl_done_cb(const struct nlmsghdr *nlh, struct lg_ack *ack)
+{
+	const int *err = mnl_nlmsg_get_payload(nlh);
+
+	ack->err = *err;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, sizeof(*err), lgnl_extack_cb, ack);
+}
+
 /*
  * Sends @nlh; every reply goes to @cb(@data) (may be NULL), the ACK to
- * @ack. Returns the ACK's error (0 or -errno). Messages are walked here,
- * not by mnl_cb_run(), which gives up at the first NLM_F_DUMP_INTR.
+ * @ack. Returns the ACK's error (0 or -errno; for a dump, the error its
+ * NLMSG_DONE carries). Messages are walked here, not by mnl_cb_run(),
+ * which gives up at the first NLM_F_DUMP_INTR.
  */
 static inline int lg_talk(struct lg_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 			  void *data, struct lg_ack *ack)
 {
 	uint32_t seq = nlh->nlmsg_seq;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[LGNL_RECV_SIZE];
 	const struct nlmsghdr *m;
 	int len;
 
@@ -189,8 +212,12 @@ static inline int lg_talk(struct lg_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 				lgnl_error_cb(m, ack);
 				return ack->err;
 			}
-			if (m->nlmsg_type == NLMSG_DONE)
-				return 0;
+			/* A dump that failed says why in its DONE message. */
+			if (m->nlmsg_type == NLMSG_DONE) {
+				if (mnl_nlmsg_get_payload_len(m) >= sizeof(int))
+					lgnl_done_cb(m, ack);
+				return ack->err;
+			}
 			if (cb && cb(m, data) < MNL_CB_OK)
 				return -EIO;
 		}

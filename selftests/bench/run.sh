@@ -3,7 +3,7 @@
 #
 # The benchmarks, in the QEMU guest (see README.md):
 #
-#   selftests/bench/run.sh [snoop|savi|routes|release|all] [N...] [-- OPTIONS...]
+#   selftests/bench/run.sh [snoop|savi|routes|release|mcast|all] [N...] [-- OPTIONS...]
 #
 # snoop:  DHCPv6 snooping, snoop_bench for each N (default 100000 1000000).
 # savi:   forwarding with source-address validation, fwd_bench with all the
@@ -13,12 +13,15 @@
 # release: the relay-initiated release after an access link goes down,
 #         release_bench -n N for each N (default 10000 subscribers, each
 #         an IA_NA and an IA_PD), with leaseguardd and release_server.
-# all (the default) runs the four with their default sizes; sizes and
+# mcast:  the IGMP/MLD proxy: report snooping, memory per group and the
+#         forwarding filter under ipmr, mcast_bench with all the N at once
+#         (groups, default 1000 10000 60000).
+# all (the default) runs the five with their default sizes; sizes and
 # OPTIONS (passed to the program before the sizes) need one benchmark named.
 # Builds the programs, boots the VM with 3 GB, prints the "bench " lines
 # last. snoop and savi need kmod/leaseguard.ko and agent/lgctl (make);
 # release needs kmod/leaseguard.ko and agent/leaseguardd, and builds
-# selftests/release_server.
+# selftests/release_server; mcast needs kmod/leaseguard.ko.
 # LG_BENCH_MEM (MB) and LG_BENCH_TIMEOUT (s) override the VM's.
 # Exit status: the VM runner's (124 timeout, 125 kernel splat, ...).
 
@@ -32,11 +35,11 @@ which=all
 opts=()
 sizes=()
 case "${1:-}" in
-snoop|savi|routes|release|all) which=$1; shift ;;
+snoop|savi|routes|release|mcast|all) which=$1; shift ;;
 esac
 while [[ $# -gt 0 ]]; do
 	case "$1" in
-	-h|--help) sed -n '4,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help) sed -n '4,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	--) shift; opts=("$@"); break ;;
 	*) [[ $1 =~ ^[1-9][0-9]*$ ]] || { echo "bench: not a size: $1" >&2; exit 2; }
 	   sizes+=("$1") ;;
@@ -44,7 +47,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if [[ $which == all && ${#sizes[@]}${#opts[@]} != 00 ]]; then
-	echo "bench: sizes and options need a benchmark: run.sh snoop|savi|routes|release ..." >&2
+	echo "bench: sizes and options need a benchmark: run.sh snoop|savi|routes|release|mcast ..." >&2
 	exit 2
 fi
 case "$which" in
@@ -52,13 +55,15 @@ snoop) timeout=${LG_BENCH_TIMEOUT:-1800} ;;
 savi) timeout=${LG_BENCH_TIMEOUT:-1800} ;;
 routes) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
 release) timeout=${LG_BENCH_TIMEOUT:-900} ;;
-*) timeout=${LG_BENCH_TIMEOUT:-5400} ;;
+mcast) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
+*) timeout=${LG_BENCH_TIMEOUT:-6600} ;;
 esac
 
 case "$which" in
 snoop|savi) need=(kmod/leaseguard.ko agent/lgctl) ;;
 routes) need=() ;;
 release) need=(kmod/leaseguard.ko agent/leaseguardd) ;;
+mcast) need=(kmod/leaseguard.ko) ;;
 *) need=(kmod/leaseguard.ko agent/lgctl agent/leaseguardd) ;;
 esac
 for f in "${need[@]}"; do
@@ -70,7 +75,8 @@ snoop) progs=(snoop_bench) ;;
 savi) progs=(fwd_bench) ;;
 routes) progs=(routes_bench) ;;
 release) progs=(release_bench) ;;
-*) progs=(snoop_bench fwd_bench routes_bench release_bench) ;;
+mcast) progs=(mcast_bench) ;;
+*) progs=(snoop_bench fwd_bench routes_bench release_bench mcast_bench) ;;
 esac
 make -s -C "$here" "${progs[@]}"
 if [[ $which == release || $which == all ]]; then
@@ -115,6 +121,14 @@ if [[ $which == release || $which == all ]]; then
 	done
 	cmd+=" rmmod leaseguard || rc=1;"
 fi
+if [[ $which == mcast || $which == all ]]; then
+	mcast_sizes=("${sizes[@]:-}")
+	[[ ${#sizes[@]} -gt 0 ]] || mcast_sizes=(1000 10000 60000)
+	# mcast_bench loads the module itself, after measuring without it.
+	cmd+=" selftests/bench/mcast_bench -M kmod/leaseguard.ko ${opts[*]}"
+	cmd+=" ${mcast_sizes[*]} || rc=\$?;"
+	cmd+=" rmmod leaseguard 2>/dev/null;"
+fi
 cmd+=" exit \$rc"
 
 log=$(mktemp /tmp/lg-bench.XXXXXX)
@@ -126,5 +140,5 @@ selftests/vm/run.sh --mem "$mem" --timeout "$timeout" -- sh -c "$cmd" 2>&1 |
 	tee "$log" || rc=${PIPESTATUS[0]}
 echo
 echo "bench: figures (vm status $rc)"
-grep -E '^bench (snoop|savi|routes|release)' "$log" || echo "bench: no figures"
+grep -E '^bench (snoop|savi|routes|release|mcast)' "$log" || echo "bench: no figures"
 exit "$rc"
