@@ -433,7 +433,10 @@
  *   length is not the family's.
  *   Dump: every group, by interface and then address, or only those that
  *   match the optional LG_A_MC_GROUP with IFINDEX and/or FAMILY. A dump
- *   during which groups came or went ends with NLM_F_DUMP_INTR.
+ *   during which groups came or went ends with NLM_F_DUMP_INTR. Each of
+ *   its skbs has room for a group of LG_MC_MAX_SOURCES_LIMIT sources
+ *   (about 14 KiB): read it with a buffer of 32 KiB
+ *   (MNL_SOCKET_DUMP_SIZE), or messages are cut short (MSG_TRUNC).
  *
  * LG_CMD_MC_GROUP_NTF (multicast group LEASEGUARD_MCGRP_MCAST)
  *   A group appeared, or its filter mode, sources or what it forwards
