@@ -521,6 +521,9 @@ int lg_nl_mc_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	spin_lock_bh(&ln->mcast.lock);
 	g = lg_mcast_lookup(ln, nla_get_u32(tb[LG_MC_GROUP_A_IFINDEX]), group);
+	/* An IPv4-mapped IPv6 address is IGMP's key, not an MLD group. */
+	if (g && lg_mc_family(g) != nla_get_u8(tb[LG_MC_GROUP_A_FAMILY]))
+		g = NULL;
 	err = g ? lg_nl_mc_group_fill(msg, ln, g, info->snd_portid,
 				      info->snd_seq, 0, LG_CMD_MC_GROUP_GET,
 				      0, NULL) : -ENOENT;
