@@ -31,7 +31,7 @@ struct lg_link {
 	bool release_trusted;
 	/* Intermediate relay (relfwd.c), any role; read locklessly. */
 	bool release_forward;
-	u32 n_mc_groups;		/* under mcast.lock */
+	u32 n_mc_groups[2];		/* by family; under mcast.lock */
 	u32 n_static;			/* under RTNL */
 	struct list_head statics;	/* lg_savi_entry.list; RTNL, RCU */
 	u16 static_plen_refs[LG_PLENS];	/* under RTNL */

@@ -192,7 +192,7 @@ static void lg_mc_group_del(struct lg_net *ln, struct lg_mc_group *g,
 	mc->n_groups[lg_mc_fi(lg_mc_family(g))]--;
 	link = xa_load(&ln->links, g->key.ifindex);
 	if (link)
-		link->n_mc_groups--;
+		link->n_mc_groups[lg_mc_fi(lg_mc_family(g))]--;
 	lg_counter_dec(ln->counters, LG_STATS_A_MC_GROUPS);
 	lg_counter_inc(ln->counters, LG_STATS_A_MC_GROUPS_DELETED);
 	/*
@@ -293,7 +293,7 @@ static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 	lg_mc_tree_insert(mc, g);
 	mc->gen++;
 	mc->n_groups[lg_mc_fi(family)]++;
-	link->n_mc_groups++;
+	link->n_mc_groups[lg_mc_fi(family)]++;
 	lg_counter_inc(ln->counters, LG_STATS_A_MC_GROUPS);
 	lg_counter_inc(ln->counters, LG_STATS_A_MC_GROUPS_CREATED);
 	return g;
@@ -341,7 +341,7 @@ static void lg_mc_record(struct lg_net *ln, struct lg_link *link,
 		/* Nothing joined (a leave of a group never seen here). */
 		if (mc_state_empty(&next))
 			return;
-		if (link->n_mc_groups >=
+		if (link->n_mc_groups[lg_mc_fi(family)] >=
 		    READ_ONCE(mc->cfg[lg_mc_fi(family)].max_groups)) {
 			lg_counter_inc(link->counters,
 				       LG_LINK_STATS_A_MC_GROUPS_LIMITED);

@@ -375,8 +375,9 @@
  *   LG_MCAST_A_LAST_MEMBER_INTERVAL: NLA_U32, milliseconds, 100..25500
  *                          (default 1000)
  *   LG_MCAST_A_LAST_MEMBER_COUNT: NLA_U32, 1..7 (default 2)
- *   LG_MCAST_A_MAX_GROUPS: NLA_U32, 1..LG_MC_MAX_GROUPS_LIMIT: groups per
- *                          access interface (default LG_MC_MAX_GROUPS_DEFAULT)
+ *   LG_MCAST_A_MAX_GROUPS: NLA_U32, 1..LG_MC_MAX_GROUPS_LIMIT: groups of
+ *                          the family per access interface (default
+ *                          LG_MC_MAX_GROUPS_DEFAULT)
  *   LG_MCAST_A_MAX_SOURCES: NLA_U32, 1..LG_MC_MAX_SOURCES_LIMIT: sources
  *                          per group (default LG_MC_MAX_SOURCES_DEFAULT)
  *   LG_MCAST_A_GROUPS:     NLA_U32, replies only: groups of the family on
@@ -443,8 +444,9 @@
  *   changed (timers alone send nothing); LG_A_MC_GROUP as in the reply.
  *
  * LG_CMD_MC_GROUP_DEL_NTF (multicast group LEASEGUARD_MCGRP_MCAST)
- *   A group is gone from an interface: LG_A_MC_GROUP with IFINDEX, IFNAME,
- *   FAMILY, GROUP and DEL_REASON.
+ *   A group is gone from an interface: LG_A_MC_GROUP with IFINDEX, IFNAME
+ *   (absent when the interface itself is going away), FAMILY, GROUP and
+ *   DEL_REASON.
  *
  * LG_CMD_MC_QUERY_NTF (multicast group LEASEGUARD_MCGRP_MCAST)
  *   A report asked for a group-specific query (no SOURCE) or a group-and-
