@@ -157,8 +157,16 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 	}
 
 	if (role == LG_ROLE_ACCESS) {
-		int err = lg_bindings_prepare_access(ln);
+		int err;
 
+		/* The proxy would both join upstream and snoop its own reports. */
+		if ((!link || link->role != LG_ROLE_ACCESS) &&
+		    lg_mcast_is_upstream(ln, dev->ifindex)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the IGMP/MLD upstream interface cannot be an access interface");
+			return -EINVAL;
+		}
+		err = lg_bindings_prepare_access(ln);
 		if (err) {
 			NL_SET_ERR_MSG_MOD(extack, "no memory for snooping");
 			return err;

@@ -64,6 +64,13 @@ bool lg_mcast_enabled(const struct lg_net *ln, int family)
 	return READ_ONCE(ln->mcast.cfg[lg_mc_fi(family)].enable);
 }
 
+/* RTNL held: the configuration only changes under it. */
+bool lg_mcast_is_upstream(const struct lg_net *ln, int ifindex)
+{
+	return ln->mcast.cfg[LG_MC_IGMP].upstream == ifindex ||
+	       ln->mcast.cfg[LG_MC_MLD].upstream == ifindex;
+}
+
 static void lg_mc_params_of(const struct lg_mc_cfg *cfg, struct mc_params *p)
 {
 	u32 gmi = READ_ONCE(cfg->robustness) *

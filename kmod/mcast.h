@@ -87,6 +87,7 @@ unsigned int lg_mcast_rx6(struct lg_net *ln, struct lg_link *link,
 unsigned int lg_mcast_forward(struct lg_net *ln, struct lg_link *out,
 			      struct sk_buff *skb, int family);
 bool lg_mcast_enabled(const struct lg_net *ln, int family);
+bool lg_mcast_is_upstream(const struct lg_net *ln, int ifindex);
 
 /* The interface is no longer an access interface (or gone). */
 void lg_mcast_flush_link(struct lg_net *ln, int ifindex);

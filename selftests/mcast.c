@@ -1537,6 +1537,15 @@ TEST_F_TIMEOUT(mc, config_set_errors_have_errno_and_extack, 120)
 	EXPECT_STREQ("an access interface cannot be upstream", self->ack.msg);
 	EXPECT_NE(0, self->ack.offs);
 
+	/* Nor the other way round: the upstream interface keeps its role. */
+	EXPECT_EQ(0, mc_set(self, AF_INET6, LG_MCAST_A_UPSTREAM, self->up0));
+	EXPECT_EQ(-EINVAL, link_set(self, self->up0, LG_ROLE_ACCESS));
+	EXPECT_STREQ("leaseguard: the IGMP/MLD upstream interface cannot be an access interface",
+		     self->ack.msg);
+	EXPECT_EQ(0, mc_set(self, AF_INET6, LG_MCAST_A_UPSTREAM, 0));
+	EXPECT_EQ(0, link_set(self, self->up0, LG_ROLE_ACCESS));
+	EXPECT_EQ(0, link_set(self, self->up0, LG_ROLE_UPSTREAM));
+
 	for (i = 0; i < ARRAY_SIZE(out_of_range); i++) {
 		EXPECT_EQ(-ERANGE, mc_set(self, AF_INET, out_of_range[i].attr,
 					  out_of_range[i].value))

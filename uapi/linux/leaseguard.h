@@ -91,7 +91,8 @@
  *   loopback device, or a MAC anchor on a device that is not Ethernet;
  *   -ENOENT the interface has no role and the request sets something
  *   else without giving it one; -ERANGE a value out of its range;
- *   -EINVAL an attribute missing, malformed or not taken by the command.
+ *   -EINVAL an attribute missing, malformed or not taken by the command,
+ *   or role access on the IGMP or MLD upstream interface (LG_CMD_MCAST_SET).
  *   Sends LG_CMD_LINK_NTF, or LG_CMD_LINK_DEL_NTF when the role became
  *   none, if anything changed.
  *
