@@ -65,7 +65,7 @@ enum { OPT_CLIENTID = 1, OPT_SERVERID = 2, OPT_IA_NA = 3, OPT_IA_PD = 25 };
 #define MAX_BATCH	128
 #define MSG_MAX		256
 
-#include "bench.h"
+#include "bench_dhcp6.h"
 #define MAX_SIZES	8
 #define MAX_ROUNDS	100
 #define TX_BATCH	64
@@ -80,56 +80,6 @@ static const uint8_t mac_eth0[6] = { 2, 0, 0, 0, 1, 2 };
 
 static uint32_t acc0;
 static int pkt_fd = -1;
-
-
-
-static void sleep_s(double s)
-{
-	struct timespec ts = { .tv_sec = (time_t)s,
-			       .tv_nsec = (long)((s - (time_t)s) * 1e9) };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static void pin(pthread_t t, int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu >= sysconf(_SC_NPROCESSORS_ONLN))
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(t, sizeof(set), &set);
-}
-
-/* Namespaces */
-
-
-
-
-
-
-/* The raw sender's socket, on eth0 in C; it receives nothing (protocol 0). */
-static int packet_socket(void)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int fd, one = 1, buf = 4 << 20;
-
-	enter(nsfd_c);
-	fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0)
-		die("AF_PACKET socket");
-	sll.sll_ifindex = if_nametoindex("eth0");
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
-		die("bind eth0");
-	/* veth has no qdisc anyway; this also skips the qdisc lookup. */
-	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)))
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	enter(nsfd_r);
-	return fd;
-}
 
 /* Addresses: subscriber j's /128 and /56. */
 
@@ -182,66 +132,9 @@ static void lg_link_set(int savi_mode, int shield, uint32_t max_bindings)
 	}
 }
 
-/* Collects the u64s of the nest @type found at top level or in LG_A_LINK. */
-struct u64s {
-	uint16_t top, type;
-	uint64_t v[64];
-};
-
-static void u64s_nest(const struct nlattr *nest, struct u64s *s)
-{
-	const struct nlattr *c;
-
-	mnl_attr_for_each_nested(c, nest)
-		if (mnl_attr_get_type(c) < 64 &&
-		    mnl_attr_get_payload_len(c) == 8)
-			s->v[mnl_attr_get_type(c)] = mnl_attr_get_u64(c);
-}
-
-static int u64s_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct u64s *s = data;
-	const struct nlattr *c;
-
-	if (mnl_attr_get_type(attr) != s->top)
-		return MNL_CB_OK;
-	if (s->top == s->type) {
-		u64s_nest(attr, s);
-		return MNL_CB_OK;
-	}
-	mnl_attr_for_each_nested(c, attr)
-		if (mnl_attr_get_type(c) == s->type)
-			u64s_nest(c, s);
-	return MNL_CB_OK;
-}
-
-static int u64s_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, GENL_HDRLEN, u64s_attr_cb, data);
-}
-
-static void read_link_stats(uint64_t *out)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct u64s s = { .top = LG_A_LINK, .type = LG_LINK_A_STATS };
-	struct nlmsghdr *nlh = lg_msg(&nl, buf, LG_CMD_LINK_GET, 0);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
-
-	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, acc0);
-	mnl_attr_nest_end(nlh, nest);
-	if (lg_talk(&nl, nlh, u64s_cb, &s, &ack))
-		die("link get");
-	memcpy(out, s.v, sizeof(s.v));
-}
-
 /* Bindings, learned the way snoop_bench makes them */
 
 static int cl_fd = -1, relay_fd = -1;
-
-
-
-
-
 
 static size_t put_msg(uint8_t *out, const struct d6b *m)
 {
@@ -298,52 +191,6 @@ static unsigned long grow(unsigned long from, unsigned long to)
 	}
 	drain(cl_fd);
 	return lost;
-}
-
-/* Counters of R */
-
-static uint64_t dev_tx_packets(const char *dev)
-{
-	char line[512], name[IFNAMSIZ + 2];
-	unsigned long long v[16];
-	uint64_t tx = 0;
-	FILE *f = fopen("/proc/thread-self/net/dev", "r");
-
-	if (!f)
-		die("/proc/thread-self/net/dev");
-	snprintf(name, sizeof(name), "%s:", dev);
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
-
-		while (*p == ' ')
-			p++;
-		if (strncmp(p, name, strlen(name)))
-			continue;
-		if (sscanf(p + strlen(name),
-			   "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-			   &v[7], &v[8], &v[9]) == 10)
-			tx = v[9];
-	}
-	fclose(f);
-	return tx;
-}
-
-/* Packets the per-CPU backlogs dropped (second column), all CPUs. */
-static uint64_t backlog_drops(void)
-{
-	char line[512];
-	unsigned int processed, dropped;
-	uint64_t sum = 0;
-	FILE *f = fopen("/proc/net/softnet_stat", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%x %x", &processed, &dropped) == 2)
-			sum += dropped;
-	fclose(f);
-	return sum;
 }
 
 /*
@@ -732,7 +579,7 @@ static uint64_t dropped(enum mode m)
 	uint64_t ls[64];
 
 	if (m == M_LG) {
-		read_link_stats(ls);
+		read_link_stats(acc0, ls);
 		return ls[LG_LINK_STATS_A_SAVI_DROP_SOURCE];
 	}
 	if (m == M_NFT)
@@ -746,8 +593,7 @@ struct series {
 	uint64_t backlog_drops, bound_dropped;
 	unsigned int switch_failed;	/* slices not in the mode they claim */
 	double switch_max_s;	/* longest mode_enter() + mode_leave() */
-	double ratio, ratio_min;	/* against the base, see print_series() */
-	double extra_med, extra_min;
+	struct rounds_vs_base vs;	/* against the base */
 };
 
 static double slice_s = 0.2, settle_s = 0.05;
@@ -816,82 +662,14 @@ static void run_rounds(const char *label, unsigned long subs,
 	sender_stop();
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_ROUNDS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-static double vmin(const double *v, int n)
-{
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] < m)
-			m = v[i];
-	return m;
-}
-
-static double vmax(const double *v, int n)
-{
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] > m)
-			m = v[i];
-	return m;
-}
-
-/*
- * One mode's figures, and against @base:
- * - ratio: the median over rounds of ns(mode) / ns(base) in the same
- *   round. When the host runs something else, the guest's CPU slows down
- *   for every mode of a round alike: ratios survive that, differences do
- *   not. extra_ns is that ratio applied to the base's best slice:
- *   (ratio - 1) * min ns(base).
- * - ratio_min, extra_ns_min: from the best slice of each, min ns(mode) -
- *   min ns(base), i.e. 1e9/pps_max(mode) - 1e9/pps_max(base).
- */
+/* One mode's figures, and against @base: see print_rounds() in bench.h. */
 static void print_series(const char *label, enum mode m, struct series *s,
 			 const struct series *base)
 {
-	double med, min;
-
 	if (!s->n)
 		return;
-	med = median(s->ns, s->n);
-	min = vmin(s->ns, s->n);
-	printf("bench savi %s mode=%s rounds=%d pps_median=%.0f"
-	       " pps_max=%.0f ns_median=%.1f ns_min=%.1f ns_max=%.1f",
-	       label, mode_name[m], s->n, 1e9 / med, 1e9 / min, med, min,
-	       vmax(s->ns, s->n));
-	if (base && base->n == s->n) {
-		double q[MAX_ROUNDS], bmin = vmin(base->ns, base->n), ratio;
-		int r;
-
-		for (r = 0; r < s->n; r++)
-			q[r] = s->ns[r] / base->ns[r];
-		ratio = median(q, s->n);
-		s->ratio = ratio;
-		s->ratio_min = min / bmin;
-		s->extra_med = (ratio - 1) * bmin;
-		s->extra_min = min - bmin;
-		printf(" extra_ns=%.1f ratio=%.3f extra_ns_min=%.1f"
-		       " ratio_min=%.3f", s->extra_med, ratio, s->extra_min,
-		       min / bmin);
-	}
+	print_rounds("savi", label, mode_name[m], s->ns,
+		     base && base->n == s->n ? base->ns : NULL, s->n, &s->vs);
 	printf(" backlog_drops=%" PRIu64, s->backlog_drops);
 	if (m == M_LG || m == M_NFT)
 		printf(" bound_dropped=%" PRIu64 " switch_max_ms=%.0f"
@@ -927,13 +705,13 @@ static void sanity(unsigned long n, enum mode m, unsigned long subs)
 	long long nd0 = 0, nd1 = 0;
 
 	mode_enter(m);
-	read_link_stats(ls0);
+	read_link_stats(acc0, ls0);
 	if (m == M_NFT)
 		nd0 = nft_drops();
 	tx0 = dev_tx_packets("up0");
 	send_k(SANITY_K, false, subs);
 	tx1 = dev_tx_packets("up0");
-	read_link_stats(ls1);
+	read_link_stats(acc0, ls1);
 	if (m == M_NFT)
 		nd1 = nft_drops();
 	send_k(SANITY_K, true, subs);
@@ -969,8 +747,8 @@ static void measure_modes(const char *label, unsigned long subs, bool nft,
 	print_series(label, M_NFT, &r[M_NFT], &r[M_BASE]);
 	printf("bench savi %s lg_vs_nft extra_ratio=%.3f extra_ratio_min=%.3f"
 	       " target=<=1\n", label,
-	       (r[M_LG].ratio - 1) / (r[M_NFT].ratio - 1),
-	       (r[M_LG].ratio_min - 1) / (r[M_NFT].ratio_min - 1));
+	       (r[M_LG].vs.ratio - 1) / (r[M_NFT].vs.ratio - 1),
+	       (r[M_LG].vs.ratio_min - 1) / (r[M_NFT].vs.ratio_min - 1));
 	fflush(stdout);
 }
 
@@ -989,12 +767,12 @@ static void run_size(unsigned long n, struct series *r, bool have_nft,
 	int pass;
 
 	read_stats(st0);
-	read_link_stats(ls0);
+	read_link_stats(acc0, ls0);
 	t0 = now_s();
 	lost = grow(have_subs, subs);
 	have_subs = subs;
 	read_stats(st);
-	read_link_stats(ls);
+	read_link_stats(acc0, ls);
 	short1 = n - st[LG_STATS_A_BINDINGS];
 	/*
 	 * A lease that was not learned would have leaseguard drop bound
@@ -1004,7 +782,7 @@ static void run_size(unsigned long n, struct series *r, bool have_nft,
 	for (pass = 0; pass < 2 && st[LG_STATS_A_BINDINGS] < n; pass++) {
 		lost += grow(0, subs);
 		read_stats(st);
-		read_link_stats(ls);
+		read_link_stats(acc0, ls);
 	}
 	printf("bench savi n=%lu bindings=%" PRIu64 " subscribers=%lu"
 	       " requests_lost=%lu unmatched=%" PRIu64 " limited=%" PRIu64
@@ -1148,7 +926,7 @@ int main(int argc, char **argv)
 		       " no nft mode\n");
 		have_nft = false;
 	}
-	pkt_fd = packet_socket();
+	pkt_fd = packet_socket(nsfd_c);
 	frames_init();
 	batch_init();
 	/* The sender and its softirq on CPU 0, the rest out of its way. */
@@ -1196,18 +974,19 @@ int main(int argc, char **argv)
 
 		delete_all();
 		run_size(sizes[0], res[n_sizes], have_nft, 0, NULL);
-		small = (a[M_LG].ratio + b[M_LG].ratio) / 2 - 1;
-		small_min = (a[M_LG].ratio_min + b[M_LG].ratio_min) / 2 - 1;
+		small = (a[M_LG].vs.ratio + b[M_LG].vs.ratio) / 2 - 1;
+		small_min = (a[M_LG].vs.ratio_min +
+			     b[M_LG].vs.ratio_min) / 2 - 1;
 		printf("bench savi flat lg n_small=%lu n_large=%lu"
 		       " extra_fraction_small=%.3f,%.3f extra_fraction_large=%.3f"
 		       " extra_fraction_large_hot=%.3f large_vs_small=%.3f"
 		       " large_vs_small_min=%.3f large_hot_vs_small=%.3f"
 		       " target=<=1.2\n", sizes[0], sizes[n_sizes - 1],
-		       a[M_LG].ratio - 1, b[M_LG].ratio - 1,
-		       z[M_LG].ratio - 1, hot[M_LG].ratio - 1,
-		       (z[M_LG].ratio - 1) / small,
-		       (z[M_LG].ratio_min - 1) / small_min,
-		       (hot[M_LG].ratio - 1) / small);
+		       a[M_LG].vs.ratio - 1, b[M_LG].vs.ratio - 1,
+		       z[M_LG].vs.ratio - 1, hot[M_LG].vs.ratio - 1,
+		       (z[M_LG].vs.ratio - 1) / small,
+		       (z[M_LG].vs.ratio_min - 1) / small_min,
+		       (hot[M_LG].vs.ratio - 1) / small);
 	}
 	fflush(stdout);
 

@@ -65,13 +65,7 @@
 
 #include "lgnl.h"
 
-/* bench.h's DHCPv6 helpers go unused here. */
-#define MAX_BATCH	1
-#define MSG_MAX		1
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "bench.h"
-#pragma GCC diagnostic pop
 
 #define MAX_SIZES	8
 #define MAX_ROUNDS	100
@@ -92,63 +86,19 @@ static const uint8_t grp_fwd[2][4] = { { 239, 100, 0, 1 },
 				       { 239, 100, 0, 2 } };
 static const uint8_t src_fwd[4] = { 10, 0, 1, 2 };
 
-static char ns_s[32];
-static int nsfd_s = -1;
 static uint32_t acc0, up0;
 static int pkt_c = -1, pkt_s = -1, mrt_fd = -1;
 static unsigned int n_src = 4, n_rec = 1, bg_groups = 1000;
 static uint32_t max_groups, max_sources;
 
-static void sleep_s(double s)
-{
-	struct timespec ts = { .tv_sec = (time_t)s,
-			       .tv_nsec = (long)((s - (time_t)s) * 1e9) };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static void pin(pthread_t t, int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu >= sysconf(_SC_NPROCESSORS_ONLN))
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(t, sizeof(set), &set);
-}
-
 /* Namespaces */
-
-static void cleanup_s(void)
-{
-	char cmd[128];
-
-	if (bench_keep)
-		return;
-	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null; true", ns_s);
-	if (system(cmd))
-		fprintf(stderr, "# cleanup failed\n");
-}
 
 /* IPv4 on acc0 -- C's eth0, and R's up0 -- S's eth0. */
 static void setup_source_side(void)
 {
 	char cmd[2048];
 
-	snprintf(ns_s, sizeof(ns_s), "lgms%d", getpid());
-	cleanup_s();
-	atexit(cleanup_s);
-	snprintf(cmd, sizeof(cmd), "ip netns add %s", ns_s);
-	run(cmd);
-	snprintf(cmd, sizeof(cmd), "/run/netns/%s", ns_s);
-	nsfd_s = open(cmd, O_RDONLY);
-	if (nsfd_s < 0)
-		die("open netns");
-	enter(nsfd_s);
-	sysctl_w("net/ipv6/conf/default/accept_dad", "0");
-	sysctl_w("net/ipv6/conf/default/router_solicitations", "0");
+	nsfd_s = netns_add(ns_s, "m", 's');
 	enter(nsfd_r);
 	snprintf(cmd, sizeof(cmd),
 		 "set -e; ip -n %1$s link set lo up;"
@@ -163,27 +113,6 @@ static void setup_source_side(void)
 	run(cmd);
 	enter(nsfd_r);
 	sysctl_w("net/ipv4/conf/all/forwarding", "1");
-}
-
-/* A raw sender on eth0 of @nsfd; it receives nothing (protocol 0). */
-static int packet_socket(int nsfd)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int fd, one = 1, buf = 4 << 20;
-
-	enter(nsfd);
-	fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0)
-		die("AF_PACKET socket");
-	sll.sll_ifindex = if_nametoindex("eth0");
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
-		die("bind eth0");
-	/* veth has no qdisc anyway; this also skips the qdisc lookup. */
-	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)))
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	enter(nsfd_r);
-	return fd;
 }
 
 /*
@@ -522,197 +451,7 @@ static void mcast_set(int fam, bool enable)
 	}
 }
 
-/* Collects the u64s of the nest @type in LG_A_LINK. */
-struct u64s {
-	uint16_t top, type;
-	uint64_t v[64];
-};
-
-static void u64s_nest(const struct nlattr *nest, struct u64s *s)
-{
-	const struct nlattr *c;
-
-	mnl_attr_for_each_nested(c, nest)
-		if (mnl_attr_get_type(c) < 64 &&
-		    mnl_attr_get_payload_len(c) == 8)
-			s->v[mnl_attr_get_type(c)] = mnl_attr_get_u64(c);
-}
-
-static int u64s_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct u64s *s = data;
-	const struct nlattr *c;
-
-	if (mnl_attr_get_type(attr) != s->top)
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(c, attr)
-		if (mnl_attr_get_type(c) == s->type)
-			u64s_nest(c, s);
-	return MNL_CB_OK;
-}
-
-static int u64s_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, GENL_HDRLEN, u64s_attr_cb, data);
-}
-
-static void read_link_stats(uint64_t *out)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct u64s s = { .top = LG_A_LINK, .type = LG_LINK_A_STATS };
-	struct nlmsghdr *nlh = lg_msg(&nl, buf, LG_CMD_LINK_GET, 0);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
-
-	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, acc0);
-	mnl_attr_nest_end(nlh, nest);
-	if (lg_talk(&nl, nlh, u64s_cb, &s, &ack))
-		die("link get");
-	memcpy(out, s.v, sizeof(s.v));
-}
-
-/* /proc/meminfo and /proc/slabinfo */
-
-/*
- * free_kb is MemFree plus the pages on the per-CPU free lists, which
- * MemFree leaves out: they hold tens of MB, and an allocation served from
- * them, or a free that goes back to them, does not move MemFree at all.
- */
-struct meminfo {
-	long free_kb, memfree_kb, pcp_kb, slab_kb, sunreclaim_kb, vmalloc_kb;
-};
-
-static long pcp_kb(void)
-{
-	char line[256];
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	long v, pages = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " count: %ld", &v) == 1)
-			pages += v;
-	fclose(f);
-	return pages * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static void read_meminfo(struct meminfo *mi)
-{
-	char line[256];
-	FILE *f = fopen("/proc/meminfo", "r");
-	long v;
-
-	memset(mi, 0, sizeof(*mi));
-	if (!f)
-		die("/proc/meminfo");
-	mi->pcp_kb = pcp_kb();
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "MemFree: %ld", &v) == 1)
-			mi->memfree_kb = v;
-		else if (sscanf(line, "Slab: %ld", &v) == 1)
-			mi->slab_kb = v;
-		else if (sscanf(line, "SUnreclaim: %ld", &v) == 1)
-			mi->sunreclaim_kb = v;
-		else if (sscanf(line, "VmallocUsed: %ld", &v) == 1)
-			mi->vmalloc_kb = v;
-	}
-	fclose(f);
-	mi->free_kb = mi->memfree_kb + mi->pcp_kb;
-}
-
-#define MAX_CACHES	512
-
-struct slab {
-	char name[64];
-	long active, objsize, bytes;	/* bytes: num_slabs * pages */
-};
-
-struct slabinfo {
-	int n;
-	struct slab s[MAX_CACHES];
-};
-
-static bool read_slabinfo(struct slabinfo *si)
-{
-	long pagesz = sysconf(_SC_PAGESIZE);
-	char line[512];
-	FILE *f = fopen("/proc/slabinfo", "r");
-
-	si->n = 0;
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f) && si->n < MAX_CACHES) {
-		struct slab *s = &si->s[si->n];
-		long num, perslab, pages, aslabs, nslabs;
-
-		if (sscanf(line,
-			   "%63s %ld %ld %ld %ld %ld : tunables %*d %*d %*d : slabdata %ld %ld",
-			   s->name, &s->active, &num, &s->objsize, &perslab,
-			   &pages, &aslabs, &nslabs) != 8)
-			continue;
-		s->bytes = nslabs * pages * pagesz;
-		si->n++;
-	}
-	fclose(f);
-	return si->n > 0;
-}
-
-static const struct slab *find_slab(const struct slabinfo *si,
-				    const char *name)
-{
-	int i;
-
-	for (i = 0; i < si->n; i++)
-		if (!strcmp(si->s[i].name, name))
-			return &si->s[i];
-	return NULL;
-}
-
-/* Waits (at most ~20 s) until free memory stops moving: RCU frees, rehashes. */
-static void settle(void)
-{
-	struct meminfo a, b;
-	int i;
-
-	read_meminfo(&a);
-	for (i = 0; i < 20; i++) {
-		sleep(1);
-		read_meminfo(&b);
-		if (labs(b.free_kb - a.free_kb) < 256 &&
-		    labs(b.slab_kb - a.slab_kb) < 64)
-			return;
-		a = b;
-	}
-}
-
 /* Counters of R */
-
-static uint64_t dev_tx_packets(const char *dev)
-{
-	char line[512], name[IFNAMSIZ + 2];
-	unsigned long long v[16];
-	uint64_t tx = 0;
-	FILE *f = fopen("/proc/thread-self/net/dev", "r");
-
-	if (!f)
-		die("/proc/thread-self/net/dev");
-	snprintf(name, sizeof(name), "%s:", dev);
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
-
-		while (*p == ' ')
-			p++;
-		if (strncmp(p, name, strlen(name)))
-			continue;
-		if (sscanf(p + strlen(name),
-			   "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-			   &v[7], &v[8], &v[9]) == 10)
-			tx = v[9];
-	}
-	fclose(f);
-	return tx;
-}
 
 /* ipmr's packets in on vif 0 (up0): every packet it took from upstream. */
 static uint64_t vif0_pkts_in(void)
@@ -733,42 +472,7 @@ static uint64_t vif0_pkts_in(void)
 	return v;
 }
 
-/* Packets the per-CPU backlogs dropped (second column), all CPUs. */
-static uint64_t backlog_drops(void)
-{
-	char line[512];
-	unsigned int processed, dropped;
-	uint64_t sum = 0;
-	FILE *f = fopen("/proc/net/softnet_stat", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%x %x", &processed, &dropped) == 2)
-			sum += dropped;
-	fclose(f);
-	return sum;
-}
-
 /* Reports and memory */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_ROUNDS];
-
-	if (!n)
-		return 0;
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /* acc0's reports snooped (LG_LINK_STATS_A_MC_REPORTS). */
 static uint64_t reports_seen(int fam)
@@ -776,7 +480,7 @@ static uint64_t reports_seen(int fam)
 	uint64_t ls[64];
 
 	(void)fam;
-	read_link_stats(ls);
+	read_link_stats(acc0, ls);
 	return ls[LG_LINK_STATS_A_MC_REPORTS];
 }
 
@@ -917,7 +621,7 @@ static void run_repeat(int fam, unsigned long n, int rep,
 	mcast_set(fam, true);
 	settle();
 	read_stats(st0);
-	read_link_stats(ls0);
+	read_link_stats(acc0, ls0);
 	read_meminfo(&m0);
 	have_slab = read_slabinfo(&s0);
 
@@ -929,7 +633,7 @@ static void run_repeat(int fam, unsigned long n, int rep,
 	t_create = t1 - t0;
 	bf = backlog_full - bf;
 	read_stats(st1);
-	read_link_stats(ls1);
+	read_link_stats(acc0, ls1);
 	created = st1[LG_STATS_A_MC_GROUPS_CREATED] -
 		  st0[LG_STATS_A_MC_GROUPS_CREATED];
 	{
@@ -984,7 +688,7 @@ static void run_repeat(int fam, unsigned long n, int rep,
 	       dfree, m0.memfree_kb - m1.memfree_kb, m0.pcp_kb - m1.pcp_kb);
 
 	/* The same reports again: every group is there, timers refresh. */
-	read_link_stats(ls1);
+	read_link_stats(acc0, ls1);
 	read_stats(st1);
 	bf = backlog_full;
 	t0 = now_s();
@@ -994,7 +698,7 @@ static void run_repeat(int fam, unsigned long n, int rep,
 	t_refresh = t1 - t0;
 	bf = backlog_full - bf;
 	read_stats(st2);
-	read_link_stats(ls2);
+	read_link_stats(acc0, ls2);
 	refreshed = st2[LG_STATS_A_MC_RECORDS] - st1[LG_STATS_A_MC_RECORDS];
 	res->refresh_ps = got / t_refresh;
 	printf("bench mcast %s refresh reports=%" PRIu64 " records=%" PRIu64
@@ -1287,7 +991,7 @@ static void read_counts(struct counts *c)
 	c->in = vif0_pkts_in();
 	c->fwd = dev_tx_packets("acc0");
 	if (loaded)
-		read_link_stats(ls);
+		read_link_stats(acc0, ls);
 	c->passed = ls[LG_LINK_STATS_A_MC_FWD_PASSED];
 	c->dropped = ls[LG_LINK_STATS_A_MC_FWD_DROP];
 }
@@ -1299,7 +1003,7 @@ struct series {
 	uint64_t backlog_drops, wrong;
 	unsigned int switch_failed;
 	double switch_max_s;
-	double ratio, ratio_min;
+	struct rounds_vs_base vs;	/* against the base */
 };
 
 /*
@@ -1368,59 +1072,14 @@ static void run_rounds(const char *label, const enum mode *modes,
 	sender_stop();
 }
 
-static double vmin(const double *v, int n)
-{
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] < m)
-			m = v[i];
-	return m;
-}
-
-static double vmax(const double *v, int n)
-{
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] > m)
-			m = v[i];
-	return m;
-}
-
-/*
- * One mode's figures, and against @base (fwd_bench.c's print_series()):
- * ratio is the median over rounds of ns(mode) / ns(base) in the same
- * round, extra_ns = (ratio - 1) * min ns(base); ratio_min and
- * extra_ns_min from the best slice of each.
- */
+/* One mode's figures, and against @base: see print_rounds() in bench.h. */
 static void print_series(const char *label, enum mode m, struct series *s,
 			 const struct series *base)
 {
-	double med, min;
-
 	if (!s->n)
 		return;
-	med = median(s->ns, s->n);
-	min = vmin(s->ns, s->n);
-	printf("bench mcast %s mode=%s rounds=%d pps_median=%.0f"
-	       " pps_max=%.0f ns_median=%.1f ns_min=%.1f ns_max=%.1f",
-	       label, mode_name[m], s->n, 1e9 / med, 1e9 / min, med, min,
-	       vmax(s->ns, s->n));
-	if (base && base->n == s->n) {
-		double q[MAX_ROUNDS], bmin = vmin(base->ns, base->n);
-		int r;
-
-		for (r = 0; r < s->n; r++)
-			q[r] = s->ns[r] / base->ns[r];
-		s->ratio = median(q, s->n);
-		s->ratio_min = min / bmin;
-		printf(" extra_ns=%.1f ratio=%.3f extra_ns_min=%.1f"
-		       " ratio_min=%.3f", (s->ratio - 1) * bmin, s->ratio,
-		       min - bmin, s->ratio_min);
-	}
+	print_rounds("mcast", label, mode_name[m], s->ns,
+		     base && base->n == s->n ? base->ns : NULL, s->n, &s->vs);
 	printf(" fwd_pps_median=%.0f drop_pps_median=%.0f"
 	       " backlog_drops=%" PRIu64 " wrong=%" PRIu64
 	       " switch_max_ms=%.0f switch_failed=%u\n",
@@ -1634,10 +1293,10 @@ int main(int argc, char **argv)
 		printf("bench mcast fwd filter pass_extra_ns=%.1f pass_ratio=%.3f"
 		       " pass_ratio_min=%.3f drop_pps_median=%.0f"
 		       " drop_vs_off_ratio=%.3f\n",
-		       (res[M_PASS].ratio - 1) * vmin(off->ns, off->n),
-		       res[M_PASS].ratio, res[M_PASS].ratio_min,
+		       res[M_PASS].vs.extra_ns, res[M_PASS].vs.ratio,
+		       res[M_PASS].vs.ratio_min,
 		       median(res[M_DROP].drop_pps, res[M_DROP].n),
-		       res[M_DROP].ratio);
+		       res[M_DROP].vs.ratio);
 		if (igmp_on)
 			mcast_set(AF_INET, false);
 	}

@@ -59,7 +59,7 @@ enum { OPT_CLIENTID = 1, OPT_SERVERID = 2, OPT_IA_NA = 3, OPT_RELAY_MSG = 9,
 #define MAX_BATCH	256
 #define MSG_MAX		256
 
-#include "bench.h"
+#include "bench_dhcp6.h"
 
 #define ROUTE_PROTO	200	/* leaseguardd's default route-protocol */
 #define RELAY_ID	"000200000009626e"
@@ -69,8 +69,6 @@ enum { OPT_CLIENTID = 1, OPT_SERVERID = 2, OPT_IA_NA = 3, OPT_RELAY_MSG = 9,
 static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
 				       2, 0, 0, 0, 0xf, 2 };
 
-static char ns_s[32];
-static int nsfd_s = -1;
 static struct mnl_socket *rt_r, *rt_c;	/* rtnetlink in R, in C */
 static uint32_t rt_seq;
 static uint32_t acc0, up0, c_eth0;
@@ -144,34 +142,12 @@ static void remove_dir(void)
 		fprintf(stderr, "# %s failed\n", cmd);
 }
 
-static void cleanup_s(void)
-{
-	char cmd[128];
-
-	if (bench_keep)
-		return;
-	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null; true", ns_s);
-	if (system(cmd))
-		fprintf(stderr, "# cleanup failed\n");
-}
-
 /* R's up0 to S's eth0; static neighbours; then the ends' addresses. */
 static void setup_server_side(void)
 {
 	char cmd[2048];
 
-	snprintf(ns_s, sizeof(ns_s), "lgrls%d", getpid());
-	cleanup_s();
-	atexit(cleanup_s);
-	snprintf(cmd, sizeof(cmd), "ip netns add %s", ns_s);
-	run(cmd);
-	snprintf(cmd, sizeof(cmd), "/run/netns/%s", ns_s);
-	nsfd_s = open(cmd, O_RDONLY);
-	if (nsfd_s < 0)
-		die("open netns");
-	enter(nsfd_s);
-	sysctl_w("net/ipv6/conf/default/accept_dad", "0");
-	sysctl_w("net/ipv6/conf/default/router_solicitations", "0");
+	nsfd_s = netns_add(ns_s, "rl", 's');
 	enter(nsfd_r);
 	snprintf(cmd, sizeof(cmd),
 		 "set -e; ip -n %1$s link set lo up;"

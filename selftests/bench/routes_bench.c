@@ -33,13 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* bench.h's helpers for two namespaces and DHCPv6 go unused here. */
-#define MAX_BATCH	1
-#define MSG_MAX		1
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
 #include "bench.h"
-#pragma GCC diagnostic pop
 
 #include "lgd.h"
 
@@ -218,20 +212,6 @@ struct figures {
 	double add_med, dump_med, del_med, add_best;
 };
 
-static int dcmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts x[0..n) and returns its median. */
-static double median(double *x, int n)
-{
-	qsort(x, n, sizeof(*x), dcmp);
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
-
 /*
  * ROUNDS of add, dump, delete, dump of v[0..n) in calls of @per routes.
  * Returns whether all went right; on failure the namespace is made anew.
@@ -264,7 +244,7 @@ static bool measure(const char *mode, struct figures *f,
 		       n / f->dump[r], f->del[r], n / f->del[r], empty_s);
 	}
 	f->add_med = median(f->add, rounds);
-	f->add_best = f->add[0];
+	f->add_best = vmin(f->add, rounds);
 	f->dump_med = median(f->dump, rounds);
 	f->del_med = median(f->del, rounds);
 	printf("bench routes n=%zu routes=%zu mode=%s add: %zu in %.3f s ="

@@ -44,21 +44,12 @@ enum { OPT_CLIENTID = 1, OPT_SERVERID = 2, OPT_IA_NA = 3 };
 #define MAX_BATCH	256
 #define MSG_MAX		256
 
-#include "bench.h"
+#include "bench_dhcp6.h"
 
 static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
 				       2, 0, 0, 0, 0xf, 2 };
 
 static unsigned long n_total;
-
-
-
-/* Namespaces */
-
-
-
-
-
 
 /* Netlink */
 
@@ -126,115 +117,13 @@ static int dump_all(unsigned long *msgs, unsigned long *bytes, bool *intr)
 	}
 }
 
-/* /proc/meminfo and /proc/slabinfo */
-
-struct meminfo {
-	long free_kb, avail_kb, slab_kb, sunreclaim_kb, vmalloc_kb, percpu_kb;
-};
-
-static void read_meminfo(struct meminfo *mi)
-{
-	char line[256];
-	FILE *f = fopen("/proc/meminfo", "r");
-	long v;
-
-	memset(mi, 0, sizeof(*mi));
-	if (!f)
-		die("/proc/meminfo");
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "MemFree: %ld", &v) == 1)
-			mi->free_kb = v;
-		else if (sscanf(line, "MemAvailable: %ld", &v) == 1)
-			mi->avail_kb = v;
-		else if (sscanf(line, "Slab: %ld", &v) == 1)
-			mi->slab_kb = v;
-		else if (sscanf(line, "SUnreclaim: %ld", &v) == 1)
-			mi->sunreclaim_kb = v;
-		else if (sscanf(line, "VmallocUsed: %ld", &v) == 1)
-			mi->vmalloc_kb = v;
-		else if (sscanf(line, "Percpu: %ld", &v) == 1)
-			mi->percpu_kb = v;
-	}
-	fclose(f);
-}
-
-#define MAX_CACHES	512
-
-struct slab {
-	char name[64];
-	long active, objsize, bytes;	/* bytes: num_slabs * pages */
-};
-
-struct slabinfo {
-	int n;
-	struct slab s[MAX_CACHES];
-};
-
-static bool read_slabinfo(struct slabinfo *si)
-{
-	long pagesz = sysconf(_SC_PAGESIZE);
-	char line[512];
-	FILE *f = fopen("/proc/slabinfo", "r");
-
-	si->n = 0;
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f) && si->n < MAX_CACHES) {
-		struct slab *s = &si->s[si->n];
-		long num, perslab, pages, aslabs, nslabs;
-
-		if (sscanf(line,
-			   "%63s %ld %ld %ld %ld %ld : tunables %*d %*d %*d : slabdata %ld %ld",
-			   s->name, &s->active, &num, &s->objsize, &perslab,
-			   &pages, &aslabs, &nslabs) != 8)
-			continue;
-		s->bytes = nslabs * pages * pagesz;
-		si->n++;
-	}
-	fclose(f);
-	return si->n > 0;
-}
-
-static const struct slab *find_slab(const struct slabinfo *si,
-				    const char *name)
-{
-	int i;
-
-	for (i = 0; i < si->n; i++)
-		if (!strcmp(si->s[i].name, name))
-			return &si->s[i];
-	return NULL;
-}
-
-/* Waits (at most ~20 s) until MemFree stops moving: RCU frees, rehashes. */
-static void settle(void)
-{
-	struct meminfo a, b;
-	int i;
-
-	read_meminfo(&a);
-	for (i = 0; i < 20; i++) {
-		sleep(1);
-		read_meminfo(&b);
-		if (labs(b.free_kb - a.free_kb) < 256 &&
-		    labs(b.slab_kb - a.slab_kb) < 64)
-			return;
-		a = b;
-	}
-}
-
 /* Messages */
-
-
 
 static size_t build(uint8_t *out, struct d6b *m)
 {
 	memcpy(out, m->buf, m->len);
 	return m->len;
 }
-
-
-
 
 static double run_lgctl(const char *lgctl)
 {
@@ -422,15 +311,17 @@ int main(int argc, char **argv)
 		       t_create, created / t_create);
 		if (!created)
 			created = 1;
-		printf("bench snoop n=%lu mem method=memfree_delta"
+		printf("bench snoop n=%lu mem method=free_pcp_delta"
 		       " bytes_per_binding=%.0f slab_per_binding=%.0f"
 		       " sunreclaim_per_binding=%.0f vmalloc_per_binding=%.0f"
-		       " percpu_delta_kb=%ld memfree_delta_kb=%ld\n",
+		       " percpu_delta_kb=%ld free_delta_kb=%ld"
+		       " memfree_delta_kb=%ld pcp_delta_kb=%ld\n",
 		       n, dfree * 1024.0 / created,
 		       (m1.slab_kb - m0.slab_kb) * 1024.0 / created,
 		       (m1.sunreclaim_kb - m0.sunreclaim_kb) * 1024.0 / created,
 		       (m1.vmalloc_kb - m0.vmalloc_kb) * 1024.0 / created,
-		       m1.percpu_kb - m0.percpu_kb, dfree);
+		       m1.percpu_kb - m0.percpu_kb, dfree,
+		       m0.memfree_kb - m1.memfree_kb, m0.pcp_kb - m1.pcp_kb);
 		if (have_slab) {
 			int k, shown = 0;
 
@@ -480,7 +371,7 @@ int main(int argc, char **argv)
 			read_meminfo(&m2);
 			printf("bench snoop n=%lu delete all err=%d del_s=%.3f"
 			       " bindings_left=%" PRIu64
-			       " memfree_not_returned_kb=%ld\n",
+			       " free_not_returned_kb=%ld\n",
 			       n, err, t_del, st0[LG_STATS_A_BINDINGS],
 			       m0.free_kb - m2.free_kb);
 		}
