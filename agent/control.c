@@ -10,6 +10,11 @@
  *	   ...
  *	   "stats requests=N retransmissions=N ..."
  *
+ *	-> "mcast\n"
+ *	<- "proxy family=igmp enable=0|1 upstream=IF|- ... joins=N ..."
+ *	   "proxy family=mld ..."
+ *	   (or "error ..." when the module has no IGMP/MLD proxy)
+ *
  * key=value words, so that new keys do not break an older lgctl.
  */
 #define _GNU_SOURCE
@@ -24,6 +29,7 @@
 #include <sys/un.h>
 
 #include "lgd.h"
+#include "mcast.h"
 
 struct lgd_control {
 	int fd;
@@ -76,7 +82,8 @@ int lgd_control_fd(const struct lgd_control *c)
 	return c->fd;
 }
 
-void lgd_control_input(struct lgd_control *c, struct lgd_release *r)
+void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
+		       struct lgd_mcast *m)
 {
 	struct timeval tv = { .tv_sec = 1 };
 	char cmd[64];
@@ -98,6 +105,10 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r)
 		cmd[strcspn(cmd, "\r\n")] = '\0';
 		if (!strcmp(cmd, "releases"))
 			lgd_release_show(r, f);
+		else if (!strcmp(cmd, "mcast") && m)
+			lgd_mcast_show(m, f);
+		else if (!strcmp(cmd, "mcast"))
+			fprintf(f, "error no IGMP/MLD proxy: the module has none, or it failed to start (see the log)\n");
 		else
 			fprintf(f, "error unknown command \"%s\"\n", cmd);
 		fclose(f);

@@ -874,7 +874,7 @@ int main(int argc, char **argv)
 				lgd_watch_input(d.watch);
 				break;
 			case 4:
-				lgd_control_input(d.control, d.release);
+				lgd_control_input(d.control, d.release, d.mcast);
 				break;
 			case 5:
 				lgd_mcast_input(d.mcast);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <net/if.h>
@@ -269,6 +270,36 @@ int do_monitor(int argc, char **argv);
 int do_savi(int argc, char **argv);
 int do_release(int argc, char **argv);
 int do_mcast(int argc, char **argv);
+
+/* lgctl_control.c: asking leaseguardd on its control socket */
+#define LGD_CONTROL_DEFAULT	"/run/leaseguard/leaseguardd.sock"
+#define LG_CTL_MAX_WORDS	32
+
+/* One line of an answer: "kind key=value key=value...". */
+struct lg_ctl_line {
+	const char *kind;
+	int n;
+	const char *key[LG_CTL_MAX_WORDS], *val[LG_CTL_MAX_WORDS];
+};
+
+/*
+ * Connects to path and sends cmd; the answer as a FILE to read lines
+ * from, or NULL (the reason printed).
+ */
+FILE *lg_ctl_ask(const char *path, const char *cmd);
+/* Splits s (changed in place) into l; words without '=' are skipped. */
+void lg_ctl_split(char *s, struct lg_ctl_line *l);
+/* The value of key in l, "" if absent. */
+const char *lg_ctl_get(const struct lg_ctl_line *l, const char *key);
+/*
+ * l's pairs as JSON members, keys in snake_case: numbers, but strings
+ * and booleans for the keys in those lists (NULL-terminated, or NULL).
+ */
+void lg_ctl_json_fields(const struct lg_ctl_line *l,
+			const char *const *strings, const char *const *bools);
+
+/* "lgctl mcast proxy" (lgctl_mcast_proxy.c). */
+int lg_mcast_proxy(int argc, char **argv);
 
 /*
  * "lgctl monitor": print an event of the IGMP/MLD proxy, cmd

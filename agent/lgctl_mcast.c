@@ -35,6 +35,7 @@ const char lg_mcast_help[] =
 	"               [ robustness N ] [ query-interval SECONDS ]\n"
 	"               [ query-response-interval MS ] [ last-member-interval MS ]\n"
 	"               [ last-member-count N ] [ max-groups N ] [ max-sources N ]\n"
+	"       lgctl mcast proxy [ socket PATH ]\n"
 	"       lgctl mcast help\n"
 	"where  version: IGMP 1..3 (default 3), MLD 1..2 (default 2)\n"
 	"       robustness, last-member-count: 1..7 (default 2)\n"
@@ -47,6 +48,9 @@ const char lg_mcast_help[] =
 	"\"show\" gives each family's settings, then the groups of the access\n"
 	"interfaces and their sources; \"--yang\" the ietf-igmp-mld-proxy state\n"
 	"(RFC 7951 JSON, with the leaseguard-igmp-mld-proxy augment).\n"
+	"\"proxy\" asks leaseguardd (control-socket PATH, default\n"
+	"" LGD_CONTROL_DEFAULT ") for its side: upstream memberships,\n"
+	"routing entries, queries and counters.\n"
 	"Events: \"lgctl monitor mcast\".\n";
 
 #define LG_MC_WHAT	"lgctl mcast"
@@ -1757,6 +1761,7 @@ static int mcast_set(int argc, char **argv)
 static const struct lg_cmd_entry lg_mcast_cmds[] = {
 	{ "show",	mcast_show,	NULL },
 	{ "set",	mcast_set,	NULL },
+	{ "proxy",	lg_mcast_proxy,	NULL },
 	{ "yang-from",	mcast_yang_from, NULL },	/* tests, not in help */
 	{}
 };

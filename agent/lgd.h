@@ -248,13 +248,18 @@ void lgd_watch_unbind(struct lgd_watch *w, struct lgd_binding *b);
 /* The name of an interface, as rtnetlink last said; NULL if unknown. */
 const char *lgd_watch_ifname(struct lgd_watch *w, uint32_t ifindex);
 
-/* control.c: the UNIX socket "lgctl release show" talks to. */
+/*
+ * control.c: the UNIX socket "lgctl release show" and "lgctl mcast proxy"
+ * talk to.
+ */
 struct lgd_control;
+struct lgd_mcast;
 
 struct lgd_control *lgd_control_open(const char *path);
 void lgd_control_close(struct lgd_control *c);
 int lgd_control_fd(const struct lgd_control *c);
 /* A client connected: answers its one command. */
-void lgd_control_input(struct lgd_control *c, struct lgd_release *r);
+void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
+		       struct lgd_mcast *m);
 
 #endif /* LGD_H */

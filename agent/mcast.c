@@ -1951,25 +1951,104 @@ err_nl:
 	return NULL;
 }
 
+/* "lgctl mcast proxy": what the daemon holds and did, a line a family. */
+
+/* The counters by name: for lgctl, and the log when the daemon stops. */
+static const struct {
+	const char *name;
+	size_t off;
+} lgd_mc_stat_names[] = {
+#define LGD_MC_STAT(name, field) { name, offsetof(struct lgd_mc_stats, field) }
+	LGD_MC_STAT("joins", joins),
+	LGD_MC_STAT("leaves", leaves),
+	LGD_MC_STAT("changes", changes),
+	LGD_MC_STAT("upstream-errors", up_errors),
+	LGD_MC_STAT("upstream-nobufs", up_nobufs),
+	LGD_MC_STAT("capped", capped),
+	LGD_MC_STAT("upcalls", upcalls),
+	LGD_MC_STAT("upcalls-ignored", upcalls_ignored),
+	LGD_MC_STAT("mfc-adds", mfc_adds),
+	LGD_MC_STAT("mfc-dels", mfc_dels),
+	LGD_MC_STAT("mfc-errors", mfc_errors),
+	LGD_MC_STAT("no-vif", no_vif),
+#undef LGD_MC_STAT
+};
+
+/* " name=value" for each counter. */
+static void lgd_mc_stats_fmt(const struct lgd_mc_stats *s, char *buf,
+			     size_t len)
+{
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(lgd_mc_stat_names) /
+			sizeof(lgd_mc_stat_names[0]) && at < len; i++) {
+		const uint64_t *v = (const uint64_t *)((const char *)s +
+						       lgd_mc_stat_names[i].off);
+
+		at += snprintf(buf + at, len - at, " %s=%llu",
+			       lgd_mc_stat_names[i].name,
+			       (unsigned long long)*v);
+	}
+}
+
+struct lgd_mc_count {
+	size_t groups, upstream, membs;
+};
+
+static void lgd_mc_count_grp_cb(const void *node, VISIT which, void *data)
+{
+	const struct lgd_mc_grp *g = *(const struct lgd_mc_grp *const *)node;
+	struct lgd_mc_count *c = data;
+
+	if (which != postorder && which != leaf)
+		return;
+	c->groups++;
+	c->upstream += !!g->up_mode;
+	c->membs += g->n_membs;
+}
+
+void lgd_mcast_show(const struct lgd_mcast *m, FILE *out)
+{
+	const struct lgd_mc_fam *f;
+	int fi;
+
+	for (fi = 0; fi < LGD_MC_FAMILIES; fi++) {
+		struct lgd_mc_count c = { 0 };
+		uint32_t vifs[LGD_MROUTE_MAX_VIFS];
+		uint64_t sent, failed;
+		size_t i, n_socks = 0;
+		char buf[512];
+
+		f = &m->fam[fi];
+		twalk_r(f->groups, lgd_mc_count_grp_cb, &c);
+		for (i = 0; i < f->n_socks; i++)
+			n_socks += f->socks[i].fd >= 0;
+		lgd_querier_counts(m->q, fi, &sent, &failed);
+		fprintf(out, "proxy family=%s enable=%d upstream=%s version=%u"
+			" active=%d groups=%zu memberships=%zu"
+			" upstream-groups=%zu sockets=%zu routing=%d vifs=%zu"
+			" mfc=%zu",
+			fi == LGD_MC_MLD ? "mld" : "igmp", f->conf.enable,
+			f->conf.upstream ? f->conf.upstream_name : "-",
+			f->conf.version, f->up_active, c.groups, c.membs,
+			c.upstream, n_socks, !!f->mr,
+			f->mr ? lgd_mroute_vifs(f->mr, vifs) : 0, f->n_mfc);
+		lgd_mc_stats_fmt(&f->st, buf, sizeof(buf));
+		fprintf(out, "%s queries=%llu query-errors=%llu\n", buf,
+			(unsigned long long)sent, (unsigned long long)failed);
+	}
+}
+
 static void lgd_mc_stats_log(const struct lgd_mc_fam *f)
 {
 	const struct lgd_mc_stats *s = &f->st;
+	char buf[512];
 
 	if (!s->joins && !s->upcalls && !s->up_errors)
 		return;
-	lgd_info("%s: %llu joins, %llu leaves, %llu changes, %llu failed (%llu for kernel limits), %llu capped; %llu upcalls (%llu ignored), MFC %llu added, %llu deleted, %llu failed; %llu without a vif",
-		 lgd_mc_name(f->fi), (unsigned long long)s->joins,
-		 (unsigned long long)s->leaves,
-		 (unsigned long long)s->changes,
-		 (unsigned long long)s->up_errors,
-		 (unsigned long long)s->up_nobufs,
-		 (unsigned long long)s->capped,
-		 (unsigned long long)s->upcalls,
-		 (unsigned long long)s->upcalls_ignored,
-		 (unsigned long long)s->mfc_adds,
-		 (unsigned long long)s->mfc_dels,
-		 (unsigned long long)s->mfc_errors,
-		 (unsigned long long)s->no_vif);
+	lgd_mc_stats_fmt(s, buf, sizeof(buf));
+	lgd_info("%s counters:%s", lgd_mc_name(f->fi), buf);
 }
 
 void lgd_mcast_close(struct lgd_mcast *m)

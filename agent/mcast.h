@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <net/if.h>
 
 #define LGD_MC_IGMP		0
@@ -69,6 +70,12 @@ int lgd_mcast_fd(const struct lgd_mcast *m);
 void lgd_mcast_input(struct lgd_mcast *m);
 /* Dumps the kernel's state again and applies what differs. */
 void lgd_mcast_resync(struct lgd_mcast *m);
+/*
+ * For the control socket ("mcast"): a line per family,
+ * "proxy family=igmp|mld key=value...", what the proxy holds (groups,
+ * upstream memberships, sockets, vifs, MFC entries) and its counters.
+ */
+void lgd_mcast_show(const struct lgd_mcast *m, FILE *out);
 
 /* One access interface's state of a group, as LG_A_MC_GROUP says it. */
 struct lgd_mc_src {
@@ -147,6 +154,9 @@ void lgd_querier_close(struct lgd_querier *q);
  */
 void lgd_querier_set(struct lgd_querier *q, int fi, uint32_t ifindex,
 		     bool on);
+/* Queries sent, and failed to send, on the family's interfaces so far. */
+void lgd_querier_counts(const struct lgd_querier *q, int fi, uint64_t *sent,
+			uint64_t *failed);
 /* The family's configuration changed: intervals apply from now on. */
 void lgd_querier_reconf(struct lgd_querier *q, int fi);
 /*

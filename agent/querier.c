@@ -696,6 +696,13 @@ err:
 	return NULL;
 }
 
+void lgd_querier_counts(const struct lgd_querier *q, int fi, uint64_t *sent,
+			uint64_t *failed)
+{
+	*sent = q ? q->sent[fi] : 0;
+	*failed = q ? q->errors[fi] : 0;
+}
+
 void lgd_querier_close(struct lgd_querier *q)
 {
 	int fi;

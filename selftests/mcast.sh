@@ -92,6 +92,12 @@ mcfilter() {
 		my ($g, $s) = map { join ".", unpack "C4", pack "N", hex } @F[2, 3];
 		print "$g $s $F[4] $F[5]\n"' /proc/net/mcfilter
 }
+# proxy_has FAMILY JQ: leaseguardd's side ("lgctl -j mcast proxy") of
+# FAMILY satisfies the jq expression JQ.
+proxy_has() {
+	ip netns exec rtr "$LGCTL" -j mcast proxy socket "$DIR/lgd.sock" |
+		jq -e ".[] | select(.family == \"$1\") | $2" >/dev/null
+}
 # What a capture holds, as tcpdump -v prints it; heard CAPTURE REGEX;
 # heard_n CAPTURE REGEX: how many lines match.
 pcap() { tcpdump -r "$DIR/$1.pcap" -n -vv 2>/dev/null; }
@@ -133,6 +139,7 @@ capture_start sub eth0 igmp or ip6 or udp port 5001
 capture_start sub2 eth0 igmp or ip6 or udp port 5001
 cat >"$DIR/lgd.conf" <<EOF
 log-level debug
+control-socket $DIR/lgd.sock
 EOF
 printf '# [rtr] leaseguardd -c %s &\n' "$DIR/lgd.conf" >&2
 ip netns exec rtr "$LGD" -c "$DIR/lgd.conf" >>"$DIR/leaseguardd.log" 2>&1 &
@@ -168,6 +175,17 @@ send 10.0.0.3 232.1.1.1 5
 check "sub2's link carried 10.0.0.3's packets" \
 	wait_for atleast 5 seen sub2-eth0 10.0.0.3 232.1.1.1
 check_eq "sub's link still none of them" 0 "$(seen sub-eth0 10.0.0.3 232.1.1.1)"
+check "lgctl mcast proxy: IGMP proxies on up0 and routes" \
+	proxy_has igmp '.enable and .active and .upstream == "up0" and .routing'
+check "with 232.1.1.1 joined upstream and its (S,G) entries" \
+	proxy_has igmp '.upstream_groups >= 1 and .joins >= 1 and .mfc >= 1 and
+			.mfc_adds >= 1 and .upcalls >= 1 and .vifs >= 2'
+check "its queries counted, no errors" \
+	proxy_has igmp '.queries >= 1 and .query_errors == 0 and
+			.upstream_errors == 0 and .mfc_errors == 0'
+nsx rtr "$LGCTL" mcast proxy socket "$DIR/lgd.sock" >"$DIR/proxy.txt"
+check "the text says the same" \
+	grep -q "^igmp: enabled, upstream up0, version 3: proxying" "$DIR/proxy.txt"
 
 step "4. sub leaves: a group-and-source query, then acc0 forgets the group."
 leave "$SSM"
@@ -269,7 +287,9 @@ kill "$LGDPID"
 wait "$LGDPID" || true
 LGDPID=
 check "up0 left it with the daemon" wait_for not upstream_has 239.7.7.7
-check "no error in leaseguardd's log" not grep -qi "error" "$DIR/leaseguardd.log"
+check "no error in leaseguardd's log" not grep -q ": err: " "$DIR/leaseguardd.log"
+check "it logged its counters at stop" \
+	grep -q "IGMP counters: joins=[1-9].* mfc-errors=0" "$DIR/leaseguardd.log"
 
 if ((_tap_failed)); then
 	tail -n 150 "$DIR/leaseguardd.log" | sed 's/^/# leaseguardd: /'

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl}
-PLAN=143
+PLAN=147
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -657,6 +657,22 @@ check "JSON writer: pretty is the same value" \
 cp "$TMP/jt.text" "$TMP/out"
 check "JSON writer: text mode uses the formats" \
 	eval '[ "$(cat "$TMP/jt.text")" = "$want_text" ]'
+
+# --- IGMP/MLD proxy: the daemon's side ----------------------------------
+check "mcast help: proxy" has_all "$TMP/help.mcast" \
+	"lgctl mcast proxy [ socket PATH ]"
+
+run mcast proxy socket "$TMP/no-daemon.sock"
+check "mcast proxy: no daemon is a failure that says so" \
+	expect 1 "" "lgctl: leaseguardd at $TMP/no-daemon.sock: No such file or directory (is leaseguardd running?)"
+
+run mcast proxy socket
+check "mcast proxy: socket needs a path" \
+	expect 2 "" 'Argument "socket" needs a value, try "lgctl mcast help".'
+
+run mcast proxy sockets /x
+check "mcast proxy: unknown argument" \
+	expect 2 "" 'Argument "sockets" is unknown, try "lgctl mcast help".'
 
 # --- leaks ---------------------------------------------------------------
 if command -v valgrind >/dev/null; then
