@@ -278,7 +278,7 @@ static inline uint64_t dev_tx_packets(const char *dev)
 	return tx;
 }
 
-/* Senders under traffic (fwd_bench, mcast_bench) */
+/* Sending: whole frames (fwd_bench, mcast_bench), batches (all) */
 
 /* An AF_PACKET socket on eth0 of netns @nsfd, for sending whole frames. */
 static inline int packet_socket(int nsfd)
@@ -299,6 +299,33 @@ static inline int packet_socket(int nsfd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	enter(nsfd_r);
 	return fd;
+}
+
+/*
+ * Sends all @n messages of @m. With @nobufs, a frame that found the
+ * per-CPU backlog full (a packet socket's sendmmsg() fails with ENOBUFS
+ * when the softirq falls behind; under TCG it moves to ksoftirqd) is
+ * counted there and sent again once the backlog had time to drain, so
+ * that every frame arrives; without, ENOBUFS is an error like any other.
+ * Returns @n, or -1 (errno set).
+ */
+static inline int send_all(int fd, struct mmsghdr *m, int n,
+			   unsigned long *nobufs)
+{
+	int sent = 0, r;
+
+	while (sent < n) {
+		r = sendmmsg(fd, m + sent, n - sent, 0);
+		if (r >= 0) {
+			sent += r;
+		} else if (errno == ENOBUFS && nobufs) {
+			(*nobufs)++;
+			usleep(100);
+		} else if (errno != EINTR) {
+			return -1;
+		}
+	}
+	return sent;
 }
 
 static inline void pin(pthread_t t, int cpu)

@@ -52,22 +52,6 @@ static inline void make_duid(uint8_t duid[14], unsigned long i)
 	duid[13] = i;
 }
 
-static inline int send_all(int fd, struct mmsghdr *m, int n)
-{
-	int sent = 0, r;
-
-	while (sent < n) {
-		r = sendmmsg(fd, m + sent, n - sent, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		sent += r;
-	}
-	return sent;
-}
-
 /* Receives @n datagrams on @fd; returns how many came before a timeout. */
 static inline int recv_n(int fd, int n)
 {

@@ -369,31 +369,6 @@ static struct iovec tx_iov[TX_BATCH];
 static struct mmsghdr tx_m[TX_BATCH];
 static unsigned long backlog_full;	/* frames sent again */
 
-/*
- * Sends @n frames. When the softirq falls behind (under TCG it moves to
- * ksoftirqd), the per-CPU backlog fills, veth drops the frame and
- * sendmmsg() fails with ENOBUFS: the frame is sent again once the
- * backlog had time to drain, so that every report arrives.
- */
-static void send_all_frames(int fd, struct mmsghdr *m, int n)
-{
-	int sent = 0, r;
-
-	while (sent < n) {
-		r = sendmmsg(fd, m + sent, n - sent, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != ENOBUFS)
-				die("report sendmmsg");
-			backlog_full++;
-			usleep(100);
-			continue;
-		}
-		sent += r;
-	}
-}
-
 /* Writes every report of @rs into C's eth0. */
 static void reports_send(const struct reports *rs)
 {
@@ -408,7 +383,8 @@ static void reports_send(const struct reports *rs)
 			tx_m[k].msg_hdr.msg_iov = &tx_iov[k];
 			tx_m[k].msg_hdr.msg_iovlen = 1;
 		}
-		send_all_frames(pkt_c, tx_m, b);
+		if (send_all(pkt_c, tx_m, b, &backlog_full) < 0)
+			die("report sendmmsg");
 	}
 }
 

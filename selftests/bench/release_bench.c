@@ -549,15 +549,15 @@ static unsigned long exchange(unsigned long first, unsigned long count,
 			memcpy(rr[k], m.buf, m.len);
 			rr_iov[k].iov_len = m.len;
 		}
-		if (send_all(cl_fd, bt.req_m, b) < 0)
+		if (send_all(cl_fd, bt.req_m, b, NULL) < 0)
 			die("client sendmmsg");
 		/* Once the relay has them, the access hook has seen them. */
 		lost += b - recv_n(relay_acc, b);
-		if (send_all(srv_fd, rr_m, b) < 0)
+		if (send_all(srv_fd, rr_m, b, NULL) < 0)
 			die("server sendmmsg");
 		/* And the upstream hook has noted the server's address. */
 		lost += b - recv_n(relay_up, b);
-		if (send_all(relay_acc, bt.rep_m, b) < 0)
+		if (send_all(relay_acc, bt.rep_m, b, NULL) < 0)
 			die("relay sendmmsg");
 		drain(cl_fd);
 		i += b;

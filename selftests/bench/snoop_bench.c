@@ -263,11 +263,11 @@ int main(int argc, char **argv)
 			d6b_end(&m);
 			bt.rep_iov[k].iov_len = build(bt.rep[k], &m);
 		}
-		if (send_all(cl_fd, bt.req_m, b) < 0)
+		if (send_all(cl_fd, bt.req_m, b, NULL) < 0)
 			die("client sendmmsg");
 		/* Once the relay has them, the access hook has seen them. */
 		req_lost += b - recv_n(relay_fd, b);
-		if (send_all(relay_fd, bt.rep_m, b) < 0)
+		if (send_all(relay_fd, bt.rep_m, b, NULL) < 0)
 			die("relay sendmmsg");
 		drain(cl_fd);
 		i += b;
