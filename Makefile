@@ -8,19 +8,27 @@
 # make bench      benchmarks in the VM; prints figures, never fails on them
 # make deps       install the Debian packages needed to build and test
 
-KREL ?= $(shell scripts/kernel-release 2>/dev/null)
+# The kernel release is looked up when a recipe first needs it, never when
+# make starts: "make check" on a fresh machine installs the kernel first.
+# It is not exported either: an empty KREL in the environment would stick
+# in every sub-make (and scripts/kernel-release finds it on its own). A
+# KREL= or KDIR= given on the command line still reaches every sub-make.
+KERNEL_RELEASE ?= scripts/kernel-release
+DEPS ?= scripts/deps
+KREL ?= $(eval KREL := $(shell $(KERNEL_RELEASE) 2>/dev/null))$(KREL)
 KDIR ?= /lib/modules/$(KREL)/build
 BUILD ?= $(CURDIR)/build
 KSRC := $(BUILD)/ksrc
 
 MAKEFLAGS += --no-print-directory
-export KREL
 
 .PHONY: all module agent kea selftests deps check demo lint fuzz bench clean
 
 all: module agent kea selftests
 
 module:
+	@test -n "$(KREL)$(filter command line environment,$(origin KDIR))" || \
+		{ echo "no Debian 6.1 kernel with headers installed (make deps)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
 
 agent:
@@ -38,15 +46,17 @@ selftests: $(KSRC)/.stamp
 	$(MAKE) -C selftests/unit KSRC=$(KSRC)
 
 deps:
-	scripts/deps
+	$(DEPS)
 
+# Each of these installs what is missing first, then builds in a new make,
+# which reads the kernel release only once the kernel is installed.
 check:
-	@scripts/deps --check 2>/dev/null || scripts/deps
+	@$(DEPS) --check 2>/dev/null || $(DEPS)
 	@$(MAKE) all
 	@selftests/check
 
 demo:
-	@scripts/deps --check 2>/dev/null || scripts/deps
+	@$(DEPS) --check 2>/dev/null || $(DEPS)
 	@$(MAKE) all
 	@selftests/vm/run.sh --timeout 300 -- scripts/demo
 

@@ -121,6 +121,13 @@ build_initramfs() {
 	echo "$out"
 }
 
+# One VM at a time: two TCG guests on two cores time each other out.
+exec 9>/tmp/lg-vm.lock
+if ! flock -n 9; then
+	echo "vm: waiting for the VM run that holds /tmp/lg-vm.lock"
+	flock 9
+fi
+
 mkdir -p "$build"
 initramfs=$(build_initramfs)
 
