@@ -6,6 +6,7 @@
 # make lint       checkpatch and sparse on kmod/
 # make fuzz       fuzz the wire-format parsers, FUZZ_SECONDS (600) each
 # make bench      benchmarks in the VM; prints figures, never fails on them
+# make man        man pages into build/man (lgctl.8, leaseguardd.8, leaseguardd.conf.5)
 # make deps       install the Debian packages needed to build and test
 
 # The kernel release is looked up when a recipe first needs it, never when
@@ -22,7 +23,7 @@ KSRC := $(BUILD)/ksrc
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all module agent kea selftests deps check demo lint fuzz bench clean
+.PHONY: all module agent kea selftests deps check demo lint fuzz bench clean man
 
 all: module agent kea selftests
 
@@ -44,6 +45,15 @@ $(KSRC)/.stamp:
 selftests: $(KSRC)/.stamp
 	$(MAKE) -C selftests KSRC=$(KSRC)
 	$(MAKE) -C selftests/unit KSRC=$(KSRC)
+
+# Man pages, rendered from Documentation/man/NAME.SECTION.rst by docutils.
+MAN_PAGES := $(patsubst Documentation/man/%.rst,$(BUILD)/man/%,$(wildcard Documentation/man/*.rst))
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: Documentation/man/%.rst
+	@mkdir -p $(@D)
+	rst2man --exit-status=warning $< $@
 
 deps:
 	$(DEPS)
