@@ -8,6 +8,9 @@
 # make bench      benchmarks in the VM; prints figures, never fails on them
 # make man        man pages into build/man (lgctl.8, leaseguardd.8, leaseguardd.conf.5)
 # make deps       install the Debian packages needed to build and test
+# make install    lgctl, leaseguardd, the unit, configs, man pages, the Kea hook,
+#                 the DKMS source (PREFIX, DESTDIR...; Documentation/packaging.rst)
+# make deb        the Debian packages, into build/deb
 
 # The kernel release is looked up when a recipe first needs it, never when
 # make starts: "make check" on a fresh machine installs the kernel first.
@@ -24,6 +27,7 @@ KSRC := $(BUILD)/ksrc
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all module agent kea selftests deps check demo lint fuzz bench clean man
+.PHONY: install install-agent install-kea-hook install-dkms uninstall deb
 
 all: module agent kea selftests
 
@@ -87,3 +91,108 @@ clean:
 	$(MAKE) -C selftests clean
 	$(MAKE) -C selftests/unit clean
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------------------
+# make install [DESTDIR=] [PREFIX=/usr/local] [sbindir= sysconfdir= mandir=
+# docdir= bashcompdir= systemdunitdir= keahookdir= usrsrcdir=]: the files
+# the packages ship, from one recipe (debian/rules runs it into
+# debian/tmp). leaseguardd reads /etc/leaseguard/leaseguardd.conf whatever
+# the prefix, so sysconfdir is /etc; DKMS looks only in /usr/src. The
+# module is not built here: DKMS builds it (dkms install leaseguard/VERSION).
+LG_VERSION = $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+PREFIX ?= /usr/local
+sbindir ?= $(PREFIX)/sbin
+sysconfdir ?= /etc
+datarootdir ?= $(PREFIX)/share
+mandir ?= $(datarootdir)/man
+docdir ?= $(datarootdir)/doc/leaseguard
+bashcompdir ?= $(datarootdir)/bash-completion/completions
+systemdunitdir ?= $(PREFIX)/lib/systemd/system
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+keahookdir ?= $(PREFIX)/lib/$(MULTIARCH)/kea/hooks
+usrsrcdir ?= /usr/src
+INSTALL ?= install
+KEA_HOOK := kea/libdhcp_release_request.so
+DKMS_SRCDIR = $(DESTDIR)$(usrsrcdir)/leaseguard-$(LG_VERSION)
+
+install: install-agent install-kea-hook install-dkms
+
+# Man pages and bash completion: whichever exist.
+install-agent: agent man
+	$(INSTALL) -d $(DESTDIR)$(sbindir)
+	$(INSTALL) -m 755 agent/lgctl agent/leaseguardd $(DESTDIR)$(sbindir)/
+	$(INSTALL) -d $(DESTDIR)$(systemdunitdir)
+	sed 's|/usr/sbin/|$(sbindir)/|g; s|/usr/share/doc/leaseguard/|$(docdir)/|g' \
+		dist/leaseguardd.service >$(DESTDIR)$(systemdunitdir)/leaseguardd.service
+	chmod 644 $(DESTDIR)$(systemdunitdir)/leaseguardd.service
+	$(INSTALL) -D -m 644 dist/leaseguardd.conf $(DESTDIR)$(sysconfdir)/leaseguard/leaseguardd.conf
+	$(INSTALL) -D -m 644 dist/rt_protos.d-leaseguard.conf \
+		$(DESTDIR)$(sysconfdir)/iproute2/rt_protos.d/leaseguard.conf
+	$(INSTALL) -d $(DESTDIR)$(docdir)
+	$(INSTALL) -m 644 Documentation/admin-guide.rst Documentation/leaseguardd.rst \
+		Documentation/packaging.rst $(DESTDIR)$(docdir)/
+	@set -e; for page in $(wildcard $(BUILD)/man/*.[1-9]); do \
+		sec=$${page##*.}; \
+		echo "$(INSTALL) -D -m 644 $$page $(DESTDIR)$(mandir)/man$$sec/$${page##*/}"; \
+		$(INSTALL) -D -m 644 $$page $(DESTDIR)$(mandir)/man$$sec/$${page##*/}; \
+	done
+	$(if $(wildcard dist/bash-completion/lgctl),$(INSTALL) -D -m 644 dist/bash-completion/lgctl $(DESTDIR)$(bashcompdir)/lgctl)
+
+# The hook when kea-dev is installed (as "make kea"), without its tests.
+install-kea-hook:
+	@if [ -e /usr/include/kea/hooks/hooks.h ]; then \
+		$(MAKE) -C kea libdhcp_release_request.so && \
+		echo "$(INSTALL) -D -m 644 $(KEA_HOOK) $(DESTDIR)$(keahookdir)/libdhcp_release_request.so" && \
+		$(INSTALL) -D -m 644 $(KEA_HOOK) $(DESTDIR)$(keahookdir)/libdhcp_release_request.so; \
+	else \
+		echo "kea-dev is not installed: the Kea hook is not installed"; \
+	fi
+
+# The module's source as DKMS wants it: /usr/src/leaseguard-VERSION/ with
+# kmod/, uapi/ and dkms.conf; and the modules-load.d entry.
+install-dkms:
+	$(INSTALL) -d $(DKMS_SRCDIR)/kmod $(DKMS_SRCDIR)/uapi/linux
+	$(INSTALL) -m 644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
+		$(wildcard kmod/*.h) $(DKMS_SRCDIR)/kmod/
+	$(INSTALL) -m 644 uapi/linux/leaseguard.h $(DKMS_SRCDIR)/uapi/linux/
+	sed 's/#MODULE_VERSION#/$(LG_VERSION)/' dkms.conf >$(DKMS_SRCDIR)/dkms.conf
+	chmod 644 $(DKMS_SRCDIR)/dkms.conf
+	$(INSTALL) -D -m 644 dist/modules-load.d-leaseguard.conf \
+		$(DESTDIR)$(sysconfdir)/modules-load.d/leaseguard.conf
+
+# What install put there (the configuration files too). A DKMS-built
+# module is DKMS's: dkms remove leaseguard/VERSION --all first.
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/lgctl $(DESTDIR)$(sbindir)/leaseguardd \
+		$(DESTDIR)$(systemdunitdir)/leaseguardd.service \
+		$(DESTDIR)$(sysconfdir)/leaseguard/leaseguardd.conf \
+		$(DESTDIR)$(sysconfdir)/iproute2/rt_protos.d/leaseguard.conf \
+		$(DESTDIR)$(sysconfdir)/modules-load.d/leaseguard.conf \
+		$(DESTDIR)$(mandir)/man8/lgctl.8 $(DESTDIR)$(mandir)/man8/leaseguardd.8 \
+		$(DESTDIR)$(mandir)/man5/leaseguardd.conf.5 \
+		$(DESTDIR)$(bashcompdir)/lgctl \
+		$(DESTDIR)$(keahookdir)/libdhcp_release_request.so
+	rm -rf $(DESTDIR)$(docdir) $(DKMS_SRCDIR)
+	-rmdir $(DESTDIR)$(sysconfdir)/leaseguard
+
+# make deb: leaseguard, leaseguard-dkms and leaseguard-kea-hook (and the
+# native source package) into $(DEB_OUT) (build/deb). The build runs in a
+# copy of the tree (the files git knows or would add), so that nothing is
+# written into the tree nor into its parent directory.
+DEB_OUT ?= $(BUILD)/deb
+deb:
+	rm -rf $(DEB_OUT)
+	mkdir -p $(DEB_OUT)/leaseguard-$(LG_VERSION)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z -c -o --exclude-standard | \
+			xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar -c --null -T - -f - | tar -x -C $(DEB_OUT)/leaseguard-$(LG_VERSION); \
+	else \
+		tar -c --exclude=./build --exclude=./.git --exclude='*.o' --exclude='*.ko' \
+			-f - . | tar -x -C $(DEB_OUT)/leaseguard-$(LG_VERSION); \
+	fi
+	cd $(DEB_OUT)/leaseguard-$(LG_VERSION) && \
+		dpkg-buildpackage --no-sign -j$$(nproc) >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	rm -rf $(DEB_OUT)/leaseguard-$(LG_VERSION)
+	@ls -1 $(DEB_OUT)/*.deb
