@@ -23,12 +23,22 @@ const char lg_binding_help[] =
 	"Usage: lgctl binding [ show ] [ dev IFNAME ] [ duid DUID ]\n"
 	"       lgctl binding get { ADDR [ dev IFNAME ] | id ID | duid DUID }\n"
 	"       lgctl binding del { SELECTOR... | all }\n"
-	"       lgctl binding release { SELECTOR... | all }\n"
+	"       lgctl binding release { SELECTOR... | all } [ wait | nowait ]\n"
+	"               [ socket PATH ] [ timeout SECONDS ]\n"
 	"       lgctl binding help\n"
 	"where  SELECTOR := { id ID | dev IFNAME | duid DUID | addr ADDR }\n"
 	"       DUID := hex octets: 00:01:00:01:2b:3c:4d:5e or 000100012b3c4d5e\n"
+	"       PATH := leaseguardd's control-socket\n"
+	"               (default " LGD_CONTROL_DEFAULT ")\n"
+	"       SECONDS := 1..3600, default 30 (a silent server takes ~16 s)\n"
 	"\"del\" forgets bindings here only; \"release\" marks them releasing,\n"
-	"and leaseguardd asks the server to release them (RELEASE-REQUEST).\n";
+	"and leaseguardd asks the server to release them (RELEASE-REQUEST).\n"
+	"\"release\" then waits, if leaseguardd answers at PATH (\"wait\": always),\n"
+	"and prints each binding's outcome: released (Success or NoBinding),\n"
+	"refused (the server's status), timed out, not sent (and why), or\n"
+	"none within SECONDS. Exit 0 if each one was released with Success,\n"
+	"else 1. Without leaseguardd it says that nobody sends the request\n"
+	"and exits 0 (1 with \"wait\"). \"nowait\": return once they are marked.\n";
 
 static const char *const lg_ia_types[] = {
 	[LG_IA_NA]	= "ia_na",
@@ -505,9 +515,74 @@ static int binding_del(int argc, char **argv)
 	return binding_change(argc, argv, lg_binding_del);
 }
 
+/*
+ * "release": the selectors, as "del" takes them, and how to wait: "wait",
+ * "nowait", "socket PATH", "timeout SECONDS".
+ */
 static int binding_release(int argc, char **argv)
 {
-	return binding_change(argc, argv, lg_binding_release);
+	static const char what[] = "lgctl binding";
+	struct lg_release_opts o = { .mode = LG_RELEASE_WAIT_AUTO };
+	const char *timeout = NULL, *socket = NULL, *mode = NULL;
+	struct lg_binding_sel sel;
+	struct binding_args a;
+	char **rest;
+	struct lg_nl nl;
+	int i, n = 0, ret;
+
+	rest = calloc(argc + 1, sizeof(*rest));
+	if (!rest)
+		return lg_fail(NULL, -ENOMEM);
+	for (i = 0, ret = 0; i < argc && !ret; i++) {
+		int left = argc - i;
+		char **at = argv + i;
+
+		if (!strcmp(argv[i], "wait") || !strcmp(argv[i], "nowait")) {
+			ret = mode ? lg_usage_err("Arguments \"%s\" and \"%s\" do not go together, try \"%s help\".",
+						  mode, argv[i], what) : 0;
+			mode = argv[i];
+		} else if (!strcmp(argv[i], "socket")) {
+			ret = lg_arg_value(what, &left, &at, &socket);
+			i = at - argv;
+		} else if (!strcmp(argv[i], "timeout")) {
+			ret = lg_arg_value(what, &left, &at, &timeout);
+			i = at - argv;
+		} else {
+			rest[n++] = argv[i];
+		}
+	}
+	if (!ret)
+		ret = binding_args_parse(n, rest,
+					 SEL_ID | SEL_DEV | SEL_DUID | SEL_ADDR |
+					 SEL_ALL, &a);
+	free(rest);
+	if (ret)
+		return ret;
+	if (!a.id && !a.dev && !a.duid && !a.addr && !a.all)
+		return lg_usage_err("Argument \"id\", \"dev\", \"duid\", \"addr\" or \"all\" is required, try \"%s help\".",
+				    what);
+	if (a.all && (a.id || a.dev || a.duid || a.addr))
+		return lg_usage_err("Argument \"all\" goes alone, try \"%s help\".",
+				    what);
+	if (mode && !strcmp(mode, "nowait") && (socket || timeout))
+		return lg_usage_err("Arguments \"nowait\" and \"%s\" do not go together, try \"%s help\".",
+				    socket ? "socket" : "timeout", what);
+	if (timeout && lg_parse_u32(timeout, 1, LG_RELEASE_TIMEOUT_MAX,
+				    &o.timeout))
+		return lg_usage_err("Argument \"%s\" is wrong: timeout is 1 to %u seconds.",
+				    timeout, LG_RELEASE_TIMEOUT_MAX);
+	if (mode)
+		o.mode = !strcmp(mode, "wait") ? LG_RELEASE_WAIT :
+			 LG_RELEASE_NOWAIT;
+	o.socket = socket;
+	ret = binding_args_sel(&a, &sel);
+	if (!ret)
+		ret = lg_open(&nl);
+	if (ret)
+		return ret;
+	ret = lg_release_wait(&nl, &sel, &o);
+	lg_nl_close(&nl);
+	return ret;
 }
 
 static const struct lg_cmd_entry lg_binding_cmds[] = {

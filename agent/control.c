@@ -10,6 +10,12 @@
  *	   ...
  *	   "stats requests=N retransmissions=N ..."
  *
+ *	-> "outcome since=MS ID ID...\n"	(a line of up to 64 KiB)
+ *	<- "binding id=N outcome=released status=Success code=0 ..."
+ *	   one line per ID: how its release ended since MS, or where it is
+ *	   (release.c, lgd_release_outcomes(), has the words); "lgctl binding
+ *	   release" asks this until every binding it marked is done
+ *
  *	-> "mcast\n"
  *	<- "proxy family=igmp enable=0|1 upstream=IF|- ... joins=N ..."
  *	   "proxy family=mld ..."
@@ -30,6 +36,11 @@
 
 #include "lgd.h"
 #include "mcast.h"
+
+/* release.c: the answer to "outcome" (declared here: lgd.h is shared). */
+void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args);
+
+#define LGD_CONTROL_CMD_MAX	65536
 
 struct lgd_control {
 	int fd;
@@ -82,12 +93,29 @@ int lgd_control_fd(const struct lgd_control *c)
 	return c->fd;
 }
 
+/* The command: up to its newline, the end of the stream, or max octets. */
+static size_t lgd_control_read(int fd, char *cmd, size_t max)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < max - 1) {
+		n = recv(fd, cmd + len, max - 1 - len, 0);
+		if (n <= 0)
+			break;
+		len += n;
+		if (memchr(cmd + len - n, '\n', n))
+			break;
+	}
+	cmd[len] = '\0';
+	return len;
+}
+
 void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 		       struct lgd_mcast *m)
 {
+	static char cmd[LGD_CONTROL_CMD_MAX];
 	struct timeval tv = { .tv_sec = 1 };
-	char cmd[64];
-	ssize_t n;
 	FILE *f;
 	int fd;
 
@@ -95,15 +123,16 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 		/* A stuck client holds the daemon for a second at most. */
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		n = recv(fd, cmd, sizeof(cmd) - 1, 0);
+		lgd_control_read(fd, cmd, sizeof(cmd));
 		f = fdopen(fd, "w");
 		if (!f) {
 			close(fd);
 			continue;
 		}
-		cmd[n > 0 ? n : 0] = '\0';
 		cmd[strcspn(cmd, "\r\n")] = '\0';
-		if (!strcmp(cmd, "releases"))
+		if (!strcmp(cmd, "outcome") || !strncmp(cmd, "outcome ", 8))
+			lgd_release_outcomes(r, f, cmd + 7);
+		else if (!strcmp(cmd, "releases"))
 			lgd_release_show(r, f);
 		else if (!strcmp(cmd, "mcast") && m)
 			lgd_mcast_show(m, f);

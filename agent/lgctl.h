@@ -147,6 +147,12 @@ void lg_link_list_free(struct lg_link_list *list);
 int lg_link_set(struct lg_nl *nl, const struct lg_link *link);
 int lg_link_parse(const struct nlattr *nest, struct lg_link *l);
 void print_link(const char *key, const struct lg_link *l);
+/*
+ * A link's counters in text, a line per group ("\n" INDENT "savi drop:
+ * source N unspecified N mac N"), for "lgctl -s link show" (link.c).
+ */
+void lg_link_stats_print_text(const struct lg_counters *c,
+			      const char *indent);
 
 /* Octet strings (DUIDs, MACs, Interface-Ids) as "00:01:0a" */
 #define LG_DUID_MIN	3
@@ -287,6 +293,8 @@ struct lg_ctl_line {
  * from, or NULL (the reason printed).
  */
 FILE *lg_ctl_ask(const char *path, const char *cmd);
+/* The same, silent: NULL with *err a -errno (-ENOENT: no such socket). */
+FILE *lg_ctl_open(const char *path, const char *cmd, int *err);
 /* Splits s (changed in place) into l; words without '=' are skipped. */
 void lg_ctl_split(char *s, struct lg_ctl_line *l);
 /* The value of key in l, "" if absent. */
@@ -297,6 +305,30 @@ const char *lg_ctl_get(const struct lg_ctl_line *l, const char *key);
  */
 void lg_ctl_json_fields(const struct lg_ctl_line *l,
 			const char *const *strings, const char *const *bools);
+
+/*
+ * "lgctl binding release ... [ wait | nowait ] [ socket PATH ] [ timeout
+ * SECONDS ]" (lgctl_release.c): marks the bindings of sel releasing and,
+ * unless nowait, follows each one's outcome on leaseguardd's control
+ * socket. Returns an exit code.
+ */
+enum lg_release_mode {
+	LG_RELEASE_WAIT_AUTO,		/* wait if leaseguardd is there */
+	LG_RELEASE_WAIT,
+	LG_RELEASE_NOWAIT,
+};
+
+struct lg_release_opts {
+	enum lg_release_mode mode;
+	const char *socket;		/* NULL: LGD_CONTROL_DEFAULT */
+	uint32_t timeout;		/* seconds; 0: the default */
+};
+
+#define LG_RELEASE_TIMEOUT_DEFAULT	30	/* s: 4 transmissions take ~16 */
+#define LG_RELEASE_TIMEOUT_MAX		3600
+
+int lg_release_wait(struct lg_nl *nl, const struct lg_binding_sel *sel,
+		    const struct lg_release_opts *o);
 
 /* "lgctl mcast proxy" (lgctl_mcast_proxy.c). */
 int lg_mcast_proxy(int argc, char **argv);

@@ -15,31 +15,57 @@
 #include "json_print.h"
 #include "lgctl.h"
 
-FILE *lg_ctl_ask(const char *path, const char *cmd)
+FILE *lg_ctl_open(const char *path, const char *cmd, int *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char line[64];
-	int fd, n;
+	size_t len = strlen(cmd), off = 0;
+	ssize_t n;
+	FILE *f;
+	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "lgctl: socket path \"%s\" is too long\n", path);
+		*err = -ENAMETOOLONG;
 		return NULL;
 	}
 	strcpy(sa.sun_path, path);
-	n = snprintf(line, sizeof(line), "%s\n", cmd);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    write(fd, line, n) != n) {
-		fprintf(stderr, "lgctl: leaseguardd at %s: %s%s\n", path,
-			strerror(errno),
-			errno == ENOENT || errno == ECONNREFUSED ?
-			" (is leaseguardd running?)" : "");
-		if (fd >= 0)
-			close(fd);
-		return NULL;
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		goto err;
+	/* the command and its newline; long ones ("outcome ID...") too */
+	while (off <= len) {
+		n = off < len ? write(fd, cmd + off, len - off) :
+			       write(fd, "\n", 1);
+		if (n <= 0)
+			goto err;
+		off += n;
 	}
 	shutdown(fd, SHUT_WR);
-	return fdopen(fd, "r");
+	f = fdopen(fd, "r");
+	if (f)
+		return f;
+err:
+	*err = -errno;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+FILE *lg_ctl_ask(const char *path, const char *cmd)
+{
+	FILE *f;
+	int err;
+
+	f = lg_ctl_open(path, cmd, &err);
+	if (f)
+		return f;
+	if (err == -ENAMETOOLONG)
+		fprintf(stderr, "lgctl: socket path \"%s\" is too long\n", path);
+	else
+		fprintf(stderr, "lgctl: leaseguardd at %s: %s%s\n", path,
+			strerror(-err),
+			err == -ENOENT || err == -ECONNREFUSED ?
+			" (is leaseguardd running?)" : "");
+	return NULL;
 }
 
 void lg_ctl_split(char *s, struct lg_ctl_line *l)

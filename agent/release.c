@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/random.h>
+#include <search.h>
 #include <sys/socket.h>
 #include <linux/filter.h>
 
@@ -62,6 +63,37 @@ struct lgd_req {
 	struct lgd_req_item *items;
 };
 
+/*
+ * How a binding's release ended, kept a while for "lgctl binding release"
+ * (wait): the status is in the server's reply, which only we see.
+ */
+enum lgd_outcome_kind {
+	LGD_OUT_RELEASED,		/* Success or NoBinding: deleted */
+	LGD_OUT_REFUSED,		/* another status: bound again */
+	LGD_OUT_TIMED_OUT,		/* no reply after REL_MAX_RC */
+	LGD_OUT_NO_SERVER,		/* not sent: no server known */
+	LGD_OUT_TOO_BIG,		/* not sent: does not fit a message */
+	LGD_OUT_CANCELLED,		/* bound again before a reply */
+	LGD_OUT_DELETED,		/* deleted (expiry...) before a reply */
+};
+
+struct lgd_outcome {
+	uint64_t id;
+	uint64_t at;			/* lgd_now_ms() when it ended */
+	uint64_t ms;			/* from the first transmission */
+	uint32_t xid;
+	uint16_t status;
+	uint8_t kind;			/* enum lgd_outcome_kind */
+	uint8_t attempts;
+	bool cleared;			/* timed out, deleted here anyway */
+	bool has_server;
+	uint8_t server[16];
+};
+
+/* The last outcomes: a ring that grows up to this, indexed by ID. */
+#define LGD_OUTCOMES_MIN	256
+#define LGD_OUTCOMES_MAX	65536
+
 struct lgd_release {
 	struct lgd *d;
 	int fd;
@@ -73,7 +105,98 @@ struct lgd_release {
 	struct dr_client *clients;	/* scratch: building and parsing */
 	uint8_t *buf;
 	struct lgd_release_stats stats;
+	struct lgd_outcome *outs;	/* ring: the oldest at out_head */
+	size_t n_outs, cap_outs, out_head;
+	void *out_index;		/* tsearch() of ring pointers, by id */
 };
+
+static int lgd_outcome_cmp(const void *a, const void *b)
+{
+	const struct lgd_outcome *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void lgd_outcome_unindex(struct lgd_release *r, struct lgd_outcome *o)
+{
+	struct lgd_outcome **slot = tfind(o, &r->out_index, lgd_outcome_cmp);
+
+	/* only if the index has this one, not a later outcome of the ID */
+	if (slot && *slot == o)
+		tdelete(o, &r->out_index, lgd_outcome_cmp);
+}
+
+static void lgd_outcome_index(struct lgd_release *r, struct lgd_outcome *o)
+{
+	struct lgd_outcome **slot = tsearch(o, &r->out_index, lgd_outcome_cmp);
+
+	if (slot)
+		*slot = o;	/* the latest outcome of an ID wins */
+}
+
+static void lgd_outcome_nofree(void *p)
+{
+	(void)p;
+}
+
+/* Room for one more: grows the ring (oldest first), or drops the oldest. */
+static struct lgd_outcome *lgd_outcome_slot(struct lgd_release *r)
+{
+	struct lgd_outcome *o;
+	size_t i, cap;
+
+	if (r->n_outs == r->cap_outs && r->cap_outs < LGD_OUTCOMES_MAX) {
+		cap = r->cap_outs ? 2 * r->cap_outs : LGD_OUTCOMES_MIN;
+		o = malloc(cap * sizeof(*o));
+		if (o) {
+			for (i = 0; i < r->n_outs; i++)
+				o[i] = r->outs[(r->out_head + i) % r->cap_outs];
+			tdestroy(r->out_index, lgd_outcome_nofree);
+			r->out_index = NULL;
+			free(r->outs);
+			r->outs = o;
+			r->cap_outs = cap;
+			r->out_head = 0;
+			for (i = 0; i < r->n_outs; i++)
+				lgd_outcome_index(r, &r->outs[i]);
+		}
+	}
+	if (!r->cap_outs)
+		return NULL;
+	if (r->n_outs == r->cap_outs) {
+		o = &r->outs[r->out_head];
+		lgd_outcome_unindex(r, o);
+		r->out_head = (r->out_head + 1) % r->cap_outs;
+		r->n_outs--;
+	}
+	o = &r->outs[(r->out_head + r->n_outs++) % r->cap_outs];
+	memset(o, 0, sizeof(*o));
+	return o;
+}
+
+/* Keeps how binding id's release ended; q: the request it was in. */
+static void lgd_outcome_add(struct lgd_release *r, uint64_t id,
+			    enum lgd_outcome_kind kind, const struct lgd_req *q,
+			    uint16_t status, bool cleared)
+{
+	struct lgd_outcome *o = lgd_outcome_slot(r);
+
+	if (!o)
+		return;
+	o->id = id;
+	o->at = lgd_now_ms();
+	o->kind = kind;
+	o->status = status;
+	o->cleared = cleared;
+	if (q) {
+		o->ms = o->at - q->started;
+		o->xid = q->xid;
+		o->attempts = q->attempts;
+		o->has_server = true;
+		memcpy(o->server, q->dst, 16);
+	}
+	lgd_outcome_index(r, o);
+}
 
 static void lgd_req_fire(struct lgd_timer *t);
 
@@ -171,6 +294,8 @@ void lgd_release_close(struct lgd_release *r)
 	free(r->queue);
 	free(r->clients);
 	free(r->buf);
+	tdestroy(r->out_index, lgd_outcome_nofree);
+	free(r->outs);
 	free(r);
 }
 
@@ -220,7 +345,15 @@ void lgd_release_forget(struct lgd_release *r, struct lgd_binding *b)
 	struct lgd_req *q = b->req;
 	size_t i;
 
-	(void)r;
+	/*
+	 * Still releasing: it is being deleted (expired, released by the
+	 * client, deleted by hand); else someone made it bound again.
+	 */
+	if (q || b->queued)
+		lgd_outcome_add(r, b->id,
+				b->state == LG_BINDING_RELEASING ?
+				LGD_OUT_DELETED : LGD_OUT_CANCELLED, q, 0,
+				false);
 	b->queued = false;	/* the flush skips its ID */
 	if (!q)
 		return;
@@ -503,8 +636,12 @@ static void lgd_release_send_group(struct lgd_release *r,
 
 				lgd_err("release: a client does not fit in a message of %zu octets; it stays",
 					cap);
-				for (k = first[j]; k < first[j + 1]; k++)
+				for (k = first[j]; k < first[j + 1]; k++) {
 					ids[k - first[j]] = out[k].b->id;
+					lgd_outcome_add(r, out[k].b->id,
+							LGD_OUT_TOO_BIG, NULL,
+							0, false);
+				}
 				r->stats.unsendable += k - first[j];
 				lgd_release_end(r, ids, k - first[j], false);
 				m.n_clients = 1;
@@ -555,6 +692,8 @@ void lgd_release_flush(struct lgd_release *r)
 					       b->client->duid_len, a),
 				 lgd_ifname(b->ifindex, ifn));
 			r->stats.unsendable++;
+			lgd_outcome_add(r, b->id, LGD_OUT_NO_SERVER, NULL, 0,
+					false);
 			cancel[n_cancel++] = b->id;
 			continue;
 		}
@@ -619,8 +758,11 @@ static void lgd_req_fire(struct lgd_timer *t)
 	}
 	ids = calloc(q->n_items, sizeof(*ids));
 	for (i = 0; ids && i < q->n_items; i++)
-		if (q->items[i].b)
+		if (q->items[i].b) {
 			ids[n++] = q->items[i].id;
+			lgd_outcome_add(r, q->items[i].id, LGD_OUT_TIMED_OUT,
+					q, 0, c->release_clear_on_timeout);
+		}
 	r->stats.timed_out += n;
 	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions in %llu ms; %zu bindings %s",
 		 q->xid, lgd_addr_str(q->dst, a), q->attempts,
@@ -715,6 +857,10 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 		if (!b)
 			continue;
 		status = lgd_reply_status(&m, b);
+		lgd_outcome_add(r, b->id,
+				dr_is_success_or_nobinding(status) ?
+				LGD_OUT_RELEASED : LGD_OUT_REFUSED, q, status,
+				false);
 		if (dr_is_success_or_nobinding(status)) {
 			del[n_del++] = b->id;
 			r->stats.released++;
@@ -809,4 +955,113 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 		(unsigned long long)s->refused,
 		(unsigned long long)s->timed_out,
 		(unsigned long long)s->unsendable);
+}
+
+static const char *const lgd_outcome_names[] = {
+	[LGD_OUT_RELEASED]	= "released",
+	[LGD_OUT_REFUSED]	= "refused",
+	[LGD_OUT_TIMED_OUT]	= "timed-out",
+	[LGD_OUT_NO_SERVER]	= "not-sent",
+	[LGD_OUT_TOO_BIG]	= "not-sent",
+	[LGD_OUT_CANCELLED]	= "cancelled",
+	[LGD_OUT_DELETED]	= "deleted",
+};
+
+static void lgd_outcome_print(const struct lgd_outcome *o, FILE *f)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	fprintf(f, "binding id=%llu outcome=%s", (unsigned long long)o->id,
+		lgd_outcome_names[o->kind]);
+	if (o->kind == LGD_OUT_RELEASED || o->kind == LGD_OUT_REFUSED)
+		fprintf(f, " status=%s code=%u", dr_status_name(o->status),
+			o->status);
+	if (o->kind == LGD_OUT_NO_SERVER)
+		fprintf(f, " why=no-server");
+	if (o->kind == LGD_OUT_TOO_BIG)
+		fprintf(f, " why=too-big");
+	if (o->kind == LGD_OUT_TIMED_OUT)
+		fprintf(f, " cleared=%d", o->cleared);
+	if (o->has_server)
+		fprintf(f, " xid=%06x server=%s attempts=%u ms=%llu", o->xid,
+			lgd_addr_str(o->server, a), o->attempts,
+			(unsigned long long)o->ms);
+	fputc('\n', f);
+}
+
+/*
+ * "outcome since=MS ID...": for each ID, how its release ended at or
+ * after MS (CLOCK_MONOTONIC ms, as the asker took it before it marked the
+ * bindings), or where it is now:
+ *
+ *	binding id=N outcome=released|refused status=NAME code=N xid=HEX
+ *		server=ADDR attempts=N ms=N
+ *	binding id=N outcome=timed-out cleared=0|1 xid=... attempts=N ms=N
+ *	binding id=N outcome=not-sent why=no-server|too-big|not-enabled
+ *		[trigger=NAME dev=IF]
+ *	binding id=N outcome=cancelled|deleted [xid=...]
+ *	binding id=N outcome=pending stage=unseen|queued|sent [attempt=N
+ *		max=N xid=HEX server=ADDR]
+ *	binding id=N outcome=unknown	(no such binding here)
+ *
+ * "not-enabled": the binding is bound and its interface does not enable
+ * the trigger (admin, unless it is releasing for another reason), so no
+ * request will go; the daemon cancels such a release when it sees it.
+ */
+void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args)
+{
+	char a[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE], *w, *save, *end;
+	unsigned long long since = 0, id;
+
+	for (w = strtok_r(args, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		struct lgd_outcome key, **slot;
+		const struct lgd_binding *b;
+		const struct lgd_req *q;
+		uint32_t reason;
+
+		if (!strncmp(w, "since=", 6)) {
+			since = strtoull(w + 6, NULL, 10);
+			continue;
+		}
+		errno = 0;
+		id = strtoull(w, &end, 10);
+		if (*end || errno) {
+			fprintf(f, "error bad binding ID \"%s\"\n", w);
+			continue;
+		}
+		key.id = id;
+		slot = tfind(&key, &r->out_index, lgd_outcome_cmp);
+		if (slot && (*slot)->at >= since) {
+			lgd_outcome_print(*slot, f);
+			continue;
+		}
+		b = lgd_binding_find(r->d, id);
+		if (!b) {
+			fprintf(f, "binding id=%llu outcome=unknown\n", id);
+			continue;
+		}
+		q = b->req;
+		if (q) {
+			fprintf(f, "binding id=%llu outcome=pending stage=sent attempt=%u max=%u xid=%06x server=%s\n",
+				id, q->attempts, REL_MAX_RC, q->xid,
+				lgd_addr_str(q->dst, a));
+			continue;
+		}
+		if (b->queued || b->state == LG_BINDING_RELEASING) {
+			fprintf(f, "binding id=%llu outcome=pending stage=queued\n",
+				id);
+			continue;
+		}
+		reason = b->release_reason ? b->release_reason :
+			 LG_RELEASE_ADMIN;
+		if (!(lgd_binding_if(r->d, b)->triggers &
+		      LGD_TRIGGER(reason))) {
+			fprintf(f, "binding id=%llu outcome=not-sent why=not-enabled trigger=%s dev=%s\n",
+				id, lgd_trigger_name(reason),
+				lgd_ifname(b->ifindex, ifn));
+			continue;
+		}
+		/* bound here: the kernel's event has not been read yet */
+		fprintf(f, "binding id=%llu outcome=pending stage=unseen\n", id);
+	}
 }
