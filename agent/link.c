@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lgctl link: the role of an interface (LG_CMD_LINK_GET / LG_CMD_LINK_SET). */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,79 @@ int lg_link_set(struct lg_nl *nl, const struct lg_link *l)
 
 /* Printer */
 
+/*
+ * "lgctl -s link show" in text: a line per group of counters, like "ip -s
+ * link", each short enough for 80 columns with typical values; JSON keeps
+ * the flat "stats" object (lg_counters_print()). A counter of a newer
+ * module goes on a last line, "other:", as stat_N.
+ */
+struct lg_stats_group {
+	const char *label;
+	struct {
+		unsigned int id;
+		const char *label;
+	} c[7];
+};
+
+static const struct lg_stats_group lg_link_stats_groups[] = {
+	{ "rx", {
+		{ LG_LINK_STATS_A_RX_PACKETS, "packets" },
+		{ LG_LINK_STATS_A_RX_BYTES, "bytes" } } },
+	{ "dhcp6", {
+		{ LG_LINK_STATS_A_DHCP6_SNOOPED, "snooped" },
+		{ LG_LINK_STATS_A_BINDINGS_LIMITED, "bindings-limited" } } },
+	{ "savi", {
+		{ LG_LINK_STATS_A_SAVI_PASSED, "passed" },
+		{ LG_LINK_STATS_A_SAVI_MONITORED, "monitored" } } },
+	{ "savi drop", {
+		{ LG_LINK_STATS_A_SAVI_DROP_SOURCE, "source" },
+		{ LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED, "unspecified" },
+		{ LG_LINK_STATS_A_SAVI_DROP_MAC, "mac" } } },
+	{ "shield drop", {
+		{ LG_LINK_STATS_A_SHIELD_DROP_SERVER, "server" },
+		{ LG_LINK_STATS_A_SHIELD_DROP_RELEASE, "release" },
+		{ LG_LINK_STATS_A_SHIELD_DROP_HIDDEN, "hidden" } } },
+	{ "release-forward", {
+		{ LG_LINK_STATS_A_RELEASE_FWD_DROP, "drop" } } },
+	{ "mcast", {
+		{ LG_LINK_STATS_A_MC_REPORTS, "reports" },
+		{ LG_LINK_STATS_A_MC_QUERY_DROP, "query-drop" },
+		{ LG_LINK_STATS_A_MC_GROUPS_LIMITED, "groups-limited" },
+		{ LG_LINK_STATS_A_MC_SOURCES_LIMITED, "sources-limited" } } },
+	{ "mcast forward", {
+		{ LG_LINK_STATS_A_MC_FWD_PASSED, "passed" },
+		{ LG_LINK_STATS_A_MC_FWD_DROP, "drop" } } },
+};
+
+void lg_link_stats_print_text(const struct lg_counters *c, const char *indent)
+{
+	uint64_t shown = 0;
+	unsigned int g, k, id, n;
+
+	for (g = 0; g < ARRAY_SIZE(lg_link_stats_groups); g++) {
+		const struct lg_stats_group *sg = &lg_link_stats_groups[g];
+
+		for (n = 0, k = 0; k < ARRAY_SIZE(sg->c) && sg->c[k].label;
+		     k++) {
+			id = sg->c[k].id;
+			if (!(c->present & (1ULL << id)))
+				continue;
+			if (!n++)
+				printf("\n%s%s:", indent, sg->label);
+			printf(" %s %" PRIu64, sg->c[k].label, c->val[id]);
+			shown |= 1ULL << id;
+		}
+	}
+	for (n = 0, id = 0; id < LG_COUNTERS_MAX; id++) {
+		if (!(c->present & (1ULL << id)) || (shown & (1ULL << id)))
+			continue;
+		/* four a line */
+		if (!(n++ % 4))
+			printf("\n%s%s", indent, n == 1 ? "other:" : "      ");
+		printf(" stat_%u %" PRIu64, id, c->val[id]);
+	}
+}
+
 /* JSON true or false; in text, fmt gets "on" or "off". */
 static void print_on_off(enum output_type kind, const char *key,
 			 const char *fmt, bool v)
@@ -297,12 +371,13 @@ void print_link(const char *key, const struct lg_link *l)
 		print_on_off(l->release_forward ? PRINT_JSON : PRINT_ANY,
 			     "release_forward", " release-forward %s",
 			     l->release_forward);
-	if (l->has_stats && (lg_show_stats || is_json_context())) {
-		print_string(PRINT_FP, NULL, "%s", "\n   ");
+	if (l->has_stats && is_json_context()) {
 		open_json_object("stats");
 		lg_counters_print(&l->stats, lg_link_stats_names,
 				  lg_link_stats_names_n, " ");
 		close_json_object();
+	} else if (l->has_stats && lg_show_stats) {
+		lg_link_stats_print_text(&l->stats, "    ");
 	}
 	print_nl();
 	close_json_object();
