@@ -125,7 +125,7 @@ is_ "lgctl monitor bindings " "all config mcast"
 ifaces=$(ls /sys/class/net)
 # shellcheck disable=SC2086
 is_ "lgctl link set dev " "$(words $ifaces)"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046
 is_ "lgctl link show dev l" "$(words $(grep '^l' <<<"$ifaces"))"
 is_ "lgctl link set dev lo role " "access none upstream"
 is_ "lgctl link set dev lo savi " "enforce monitor off"
