@@ -7,7 +7,9 @@
  *
  * The YANG document is built from a model (struct lg_mc_state) that the
  * kernel's dumps and rtnetlink fill, or, for tests without the module,
- * the hidden "lgctl mcast yang-from FILE" (see lg_mc_state_load()).
+ * the hidden "lgctl mcast yang-from FILE [ ietf | full ]" (see
+ * lg_mc_state_load()). "--yang ietf" leaves our augment's nodes out: pure
+ * ietf-igmp-mld-proxy data, which validates without our module.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,7 +31,7 @@
 
 const char lg_mcast_help[] =
 	"Usage: lgctl mcast [ show ] [ igmp | mld ] [ dev IFNAME ] [ group GROUP ]\n"
-	"       lgctl mcast show [ igmp | mld ] --yang\n"
+	"       lgctl mcast show [ igmp | mld ] --yang [ full | ietf ]\n"
 	"       lgctl mcast set { igmp | mld } [ enable { on | off } ]\n"
 	"               [ upstream { IFNAME | none } ] [ version N ]\n"
 	"               [ robustness N ] [ query-interval SECONDS ]\n"
@@ -45,12 +47,12 @@ const char lg_mcast_help[] =
 	"       last-member-interval: 100..25500 ms (default 1000)\n"
 	"       max-groups: 1..65536 per access interface (default 256)\n"
 	"       max-sources: 1..256 per group (default 64)\n"
-	"\"show\" gives each family's settings, then the groups of the access\n"
-	"interfaces and their sources; \"--yang\" the ietf-igmp-mld-proxy state\n"
-	"(RFC 7951 JSON, with the leaseguard-igmp-mld-proxy augment).\n"
-	"\"proxy\" asks leaseguardd (control-socket PATH, default\n"
-	"" LGD_CONTROL_DEFAULT ") for its side: upstream memberships,\n"
-	"routing entries, queries and counters.\n"
+	"\"show\": the settings, the access interfaces' groups and sources.\n"
+	"\"--yang\": ietf-igmp-mld-proxy data (RFC 7951 JSON); \"full\" (default)\n"
+	"adds our augment: validate it with leaseguard-igmp-mld-proxy too;\n"
+	"\"ietf\" leaves it out: the IETF modules (and imports) alone validate.\n"
+	"\"proxy\": leaseguardd's side, on its control-socket PATH (default\n"
+	"" LGD_CONTROL_DEFAULT "): upstream joins, routes, queries, counters.\n"
 	"Events: \"lgctl monitor mcast\".\n";
 
 #define LG_MC_WHAT	"lgctl mcast"
@@ -714,6 +716,9 @@ int lg_mcast_event(uint8_t cmd, const struct nlattr *obj)
 #define LG_IMP		"ietf-igmp-mld-proxy:"
 #define LG_LG_IMP	"leaseguard-igmp-mld-proxy:"
 
+/* "--yang ietf": none of our augment's nodes (LG_LG_IMP). */
+static bool lg_yang_ietf;
+
 static struct lg_mc_if *lg_mc_if_find(const struct lg_mc_state *st,
 				      uint32_t ifindex)
 {
@@ -1065,9 +1070,10 @@ static int print_yang_sources(const struct lg_mc_state *st,
 			if (g->has_filter_mode)
 				print_string(PRINT_JSON, "filter-mode", NULL,
 					     lg_mc_mode_name(g));
-			print_bool(PRINT_JSON, LG_LG_IMP "forwarding", NULL,
-				   lg_mc_forward(g, s));
-			if (s->has_timer && s->timer)
+			if (!lg_yang_ietf)
+				print_bool(PRINT_JSON, LG_LG_IMP "forwarding",
+					   NULL, lg_mc_forward(g, s));
+			if (!lg_yang_ietf && s->has_timer && s->timer)
 				print_uint(PRINT_JSON, LG_LG_IMP "expires",
 					   NULL, s->timer);
 			close_json_object();
@@ -1157,7 +1163,8 @@ static int print_yang_groups(const struct lg_mc_state *st, uint8_t family,
 		print_string(PRINT_JSON, "filter-mode", NULL,
 			     exclude ? "exclude" : "include");
 		err = print_yang_sources(st, m + a, b - a);
-		print_yang_downstream(st, m + a, b - a);
+		if (!lg_yang_ietf)
+			print_yang_downstream(st, m + a, b - a);
 		close_json_object();
 	}
 	if (n)
@@ -1462,15 +1469,34 @@ static int lg_mc_state_load(const char *path, struct lg_mc_state *st)
 	return LG_EXIT_OK;
 }
 
-/* Hidden: "lgctl mcast yang-from FILE", show --yang of a fixture. */
+/* "full" or "ietf": 0, or the exit code of a usage error. */
+static int lg_mc_yang_form(const char *word)
+{
+	if (!strcmp(word, "ietf") || !strcmp(word, "full")) {
+		lg_yang_ietf = !strcmp(word, "ietf");
+		return 0;
+	}
+	return lg_usage_err("Argument \"%s\" is wrong: --yang is full or ietf.",
+			    word);
+}
+
+/*
+ * Hidden: "lgctl mcast yang-from FILE [ full | ietf ]", show --yang of a
+ * fixture.
+ */
 static int mcast_yang_from(int argc, char **argv)
 {
 	struct lg_mc_state st = {};
 	int ret;
 
-	if (argc != 1)
+	if (argc < 1 || argc > 2)
 		return lg_usage_err("Argument FILE is required, try \"%s help\".",
 				    LG_MC_WHAT);
+	if (argc == 2) {
+		ret = lg_mc_yang_form(argv[1]);
+		if (ret)
+			return ret;
+	}
 	ret = lg_mc_state_load(argv[0], &st);
 	if (!ret && print_mcast_yang(&st))
 		ret = lg_fail(NULL, -ENOMEM);
@@ -1556,8 +1582,16 @@ static int mcast_show(int argc, char **argv)
 			ret = lg_arg_value(LG_MC_WHAT, &argc, &argv, &dev);
 		else if (!strcmp(argv[0], "group"))
 			ret = lg_arg_value(LG_MC_WHAT, &argc, &argv, &group);
-		else if (!strcmp(argv[0], "--yang") && !yang)
+		else if (!strcmp(argv[0], "--yang") && !yang) {
 			yang = argv[0];
+			/* "--yang full" or "--yang ietf"; alone: full */
+			if (argc > 1 && (!strcmp(argv[1], "full") ||
+					 !strcmp(argv[1], "ietf"))) {
+				ret = lg_mc_yang_form(argv[1]);
+				argc--;
+				argv++;
+			}
+		}
 		else if (!strcmp(argv[0], "--yang"))
 			ret = lg_usage_err("Argument \"--yang\" is given twice, try \"%s help\".",
 					   LG_MC_WHAT);

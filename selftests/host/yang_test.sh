@@ -28,7 +28,7 @@ CHECK=$HERE/yang_check.sh
 FIXTURE=$HERE/yang/lgctl-state.json
 STATE=$HERE/yang/state.txt
 LG_MODULE=$REPO/Documentation/leaseguard-igmp-mld-proxy@2026-11-23.yang
-PLAN=29
+PLAN=37
 
 for tool in yanglint jq; do
 	if ! command -v "$tool" >/dev/null; then
@@ -91,6 +91,15 @@ run() {
 # validate FILE: yang_check.sh FILE
 validate() {
 	run "$CHECK" "$1"
+}
+
+# validate_ietf FILE: yang_check.sh's yanglint without our augment module:
+# the IETF modules, and the specifications' deviations of the draft
+validate_ietf() {
+	run yanglint -i -p "$YANG_DIR" -t data \
+		"$YANG_DIR/iana-if-type@2014-05-08.yang" \
+		"$YANG_DIR/ietf-igmp-mld-proxy@2019-05-14.yang" \
+		"$YANG_DIR/local-igmp-mld-proxy-deviations.yang" "$1"
 }
 
 # valid: the last validate passed, silently
@@ -204,6 +213,33 @@ run "$LGCTL" -j mcast yang-from "$STATE"
 check "-j: the same document on one line" \
 	eval '[ "$rc" = 0 ] && [ "$(wc -l <"$TMP/out")" = 1 ] &&
 		[ "$(jq -cS . "$TMP/out")" = "$(jq -cS . "$FIXTURE")" ]'
+
+# --- "--yang ietf": without our augment ----------------------------------
+run "$LGCTL" mcast yang-from "$STATE" full
+check "yang-from FILE full: the fixture, byte for byte (full is the default)" \
+	eval '[ "$rc" = 0 ] && cmp -s "$TMP/out" "$FIXTURE"'
+
+run "$LGCTL" mcast yang-from "$STATE" ietf
+cp "$TMP/out" "$TMP/ietf.json"
+check "yang-from FILE ietf: exit 0, nothing on stderr" \
+	eval '[ "$rc" = 0 ] && [ ! -s "$TMP/err" ]'
+check "ietf: no leaseguard-igmp-mld-proxy: node anywhere" \
+	eval '! grep -q "leaseguard-igmp-mld-proxy" "$TMP/ietf.json"'
+check "ietf: the fixture without our augment's nodes, nothing else changed" \
+	eval '[ "$(jq -cS . "$TMP/ietf.json")" = "$(jq -cS "walk(if type == \"object\" then
+		with_entries(select(.key | startswith(\"leaseguard-igmp-mld-proxy:\") | not))
+		else . end)" "$FIXTURE")" ]'
+validate_ietf "$TMP/ietf.json"
+check "ietf: passes with the IETF modules alone (no leaseguard-igmp-mld-proxy loaded)" valid
+validate "$TMP/ietf.json"
+check "ietf: passes with our augment loaded too" valid
+validate_ietf "$FIXTURE"
+check "full: needs our augment (rejected without it)" \
+	eval '[ "$rc" != 0 ] && grep -qF "No module named \"leaseguard-igmp-mld-proxy\" in the context." "$TMP/err"'
+
+run "$LGCTL" mcast yang-from "$STATE" bogus
+check "yang-from FILE bogus: usage error, exit 2" \
+	eval '[ "$rc" = 2 ] && grep -qF "Argument \"bogus\" is wrong: --yang is full or ietf." "$TMP/err"'
 
 # A real interface, described by rtnetlink.
 printf 'iface lo\nmcast igmp enable on upstream lo version 2\nmcast mld enable off\n' \
