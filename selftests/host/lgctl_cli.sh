@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl}
-PLAN=147
+PLAN=153
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -410,6 +410,29 @@ check "binding release: a bare ADDR is not a selector" \
 run binding release dev nosuchdev0 id x
 check "binding release: a bad id is found before the device is looked up" \
 	expect 2 "" 'Argument "x" is wrong: id is a number.'
+
+check "binding help names wait, nowait, socket and timeout" \
+	has_all "$TMP/help.binding" "[ wait | nowait ]" "[ socket PATH ] [ timeout SECONDS ]"
+
+run binding release all wait nowait
+check "binding release: wait and nowait" \
+	expect 2 "" 'Arguments "wait" and "nowait" do not go together, try "lgctl binding help".'
+
+run binding release all nowait socket /x
+check "binding release: nowait with a socket" \
+	expect 2 "" 'Arguments "nowait" and "socket" do not go together, try "lgctl binding help".'
+
+run binding release all timeout 0
+check "binding release: timeout 0" \
+	expect 2 "" 'Argument "0" is wrong: timeout is 1 to 3600 seconds.'
+
+run binding release all timeout
+check "binding release: timeout without a value" \
+	expect 2 "" 'Argument "timeout" needs a value, try "lgctl binding help".'
+
+run binding release dev lo socket /x timeout 5 socket /y
+check "binding release: socket twice" \
+	expect 2 "" 'Argument "socket" is given twice, try "lgctl binding help".'
 
 run link set dev lo release-forward yes
 check "link set: release-forward is on or off" \
