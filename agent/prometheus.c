@@ -310,9 +310,10 @@ static int lg_prom_labels(struct lg_prom *p, const char *const *labels,
 }
 
 void lg_prom_samplev(struct lg_prom *p, uint64_t value,
-		     const char *const *labels, unsigned int n)
+		     const char *const *given, unsigned int n_given)
 {
-	unsigned int i, j, order[LG_PROM_MAX_LABELS];
+	unsigned int i, j, n = 0, order[LG_PROM_MAX_LABELS];
+	const char *labels[2 * LG_PROM_MAX_LABELS];
 	int err;
 
 	if (p->err)
@@ -321,26 +322,32 @@ void lg_prom_samplev(struct lg_prom *p, uint64_t value,
 		lg_prom_fail(p, -EINVAL, "a sample before any family");
 		return;
 	}
-	if (n > LG_PROM_MAX_LABELS) {
+	if (n_given > LG_PROM_MAX_LABELS) {
 		lg_prom_fail(p, -EINVAL, "%s: more than %d labels", p->family,
 			     LG_PROM_MAX_LABELS);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		if (!lg_prom_name_ok(labels[2 * i], false) ||
-		    !labels[2 * i + 1]) {
+	for (i = 0; i < n_given; i++) {
+		if (!lg_prom_name_ok(given[2 * i], false) ||
+		    !given[2 * i + 1]) {
 			lg_prom_fail(p, -EINVAL, "%s: bad label \"%s\"",
 				     p->family,
-				     labels[2 * i] ? labels[2 * i] : "(null)");
+				     given[2 * i] ? given[2 * i] : "(null)");
 			return;
 		}
 		for (j = 0; j < i; j++)
-			if (!strcmp(labels[2 * i], labels[2 * j])) {
+			if (!strcmp(given[2 * i], given[2 * j])) {
 				lg_prom_fail(p, -EEXIST,
 					     "%s: label %s given twice",
-					     p->family, labels[2 * i]);
+					     p->family, given[2 * i]);
 				return;
 			}
+		/* An empty value is no label at all (the data model's rule). */
+		if (!*given[2 * i + 1])
+			continue;
+		labels[2 * n] = given[2 * i];
+		labels[2 * n + 1] = given[2 * i + 1];
+		n++;
 	}
 	lg_prom_sort(labels, n, order);
 	err = lg_prom_labels(p, labels, n, order);

@@ -24,7 +24,9 @@
  *             label given twice in one sample;
  *   -ENOMEM, -EIO (a write failed).
  * Label values are escaped (\\, \", \n), and so is HELP (\\, \n); bytes
- * that are not UTF-8 become U+FFFD, since the format is UTF-8.
+ * that are not UTF-8 become U+FFFD, since the format is UTF-8. A label
+ * whose value is empty is left out: Prometheus takes it as absent, so
+ * a{x=""} and a are one series.
  */
 #ifndef LG_PROMETHEUS_H
 #define LG_PROMETHEUS_H
