@@ -2,7 +2,7 @@
 /*
  * lgctl: show and change the leaseguard state of the network namespace.
  *
- *	lgctl [ -j ] [ -p ] [ -s ] [ -V ] OBJECT { COMMAND | help }
+ *	lgctl [ -o FORMAT | -j ] [ -p ] [ -s ] [ -V ] OBJECT { COMMAND | help }
  *
  * Exit status:
  *	0  success
@@ -24,6 +24,7 @@
 #include "json_print.h"
 #include "lgctl.h"
 
+enum lg_format lg_format;
 bool lg_json;
 bool lg_pretty;
 bool lg_show_stats;
@@ -31,8 +32,11 @@ bool lg_show_stats;
 static const char lg_main_help[] =
 	"Usage: lgctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 	"       lgctl help\n"
-	"where  OPTIONS := { -j | -p | -s | -V }\n"
-	"       (-j JSON, -p pretty JSON, -s statistics, -V version)\n";
+	"where  OPTIONS := { -o FORMAT | -j | -p | -s | -V }\n"
+	"       FORMAT := { text | json | prometheus }\n"
+	"       (-o output format: text (the default), json, or prometheus\n"
+	"       (\"lgctl stats\" only: the Prometheus text format); -j is -o json;\n"
+	"       -p pretty JSON, -s statistics, -V version)\n";
 
 static const char lg_exit_help[] =
 	"Exit status: 0 ok, 1 operation failed, 2 usage error,\n"
@@ -237,6 +241,35 @@ int lg_open(struct lg_nl *nl)
 	return err ? lg_fail(nl, err) : LG_EXIT_OK;
 }
 
+static const char *const lg_format_names[] = {
+	[LG_FMT_TEXT] = "text",
+	[LG_FMT_JSON] = "json",
+	[LG_FMT_PROMETHEUS] = "prometheus",
+};
+
+/* "-o FORMAT": 0, or the usage error's exit code. */
+static int lg_opt_format(int *argc, char ***argv)
+{
+	const char *name;
+	size_t i;
+
+	if (*argc < 2)
+		return lg_usage_err("Option \"-o\" needs a FORMAT: text, json or prometheus.");
+	(*argc)--;
+	(*argv)++;
+	name = (*argv)[0];
+	for (i = 0; i < sizeof(lg_format_names) / sizeof(lg_format_names[0]); i++)
+		if (!strcmp(name, lg_format_names[i])) {
+			lg_format = i;
+			/* the last of -o, -j and -p wins */
+			lg_json = lg_format == LG_FMT_JSON;
+			lg_pretty = false;
+			return 0;
+		}
+	return lg_usage_err("Output format \"%s\" is unknown: FORMAT is text, json or prometheus.",
+			    name);
+}
+
 int main(int argc, char **argv)
 {
 	bool version = false;
@@ -245,21 +278,32 @@ int main(int argc, char **argv)
 	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
 		const char *opt = argv[0];
 
-		if (!strcmp(opt, "-j"))
+		if (!strcmp(opt, "-o")) {
+			ret = lg_opt_format(&argc, &argv);
+			if (ret)
+				return ret;
+		} else if (!strcmp(opt, "-j")) {
 			lg_json = true;
-		else if (!strcmp(opt, "-p"))
+			lg_format = LG_FMT_JSON;
+		} else if (!strcmp(opt, "-p")) {
 			lg_json = lg_pretty = true;
-		else if (!strcmp(opt, "-s"))
+			lg_format = LG_FMT_JSON;
+		} else if (!strcmp(opt, "-s")) {
 			lg_show_stats = true;
-		else if (!strcmp(opt, "-V"))
+		} else if (!strcmp(opt, "-V")) {
 			version = true;
-		else if (!strcmp(opt, "-h") || !strcmp(opt, "--help"))
+		} else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
 			return do_help(0, NULL);
-		else
+		} else {
 			return lg_usage_err("Option \"%s\" is unknown, try \"lgctl help\".",
 					    opt);
+		}
 	}
 
+	if (lg_format == LG_FMT_PROMETHEUS && !version && argc > 0 &&
+	    strcmp(argv[0], "stats") && strcmp(argv[0], "help"))
+		return lg_usage_err("Output format \"prometheus\" is for \"lgctl stats\" only, not \"%s\".",
+				    argv[0]);
 	new_json_obj(lg_json, lg_pretty);
 	if (version) {
 		ret = do_version(0, NULL);

@@ -41,7 +41,14 @@ static inline int lg_grow(void *v, size_t *cap, size_t n, size_t size)
 #define LG_EXIT_USAGE		2	/* bad command line */
 #define LG_EXIT_NOMODULE	3	/* the leaseguard family is absent */
 
-/* Global options: -j, -p, -s */
+/* Global options: -o (-j), -p, -s */
+enum lg_format {
+	LG_FMT_TEXT,
+	LG_FMT_JSON,		/* lg_json is set too */
+	LG_FMT_PROMETHEUS,	/* "lgctl stats" only */
+};
+
+extern enum lg_format lg_format;
 extern bool lg_json;
 extern bool lg_pretty;
 extern bool lg_show_stats;
