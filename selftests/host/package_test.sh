@@ -179,10 +179,15 @@ vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
 check_eq "it built leaseguard.ko for $krel" "$krel" "${vermagic%% *}"
 
 step "4. install on this host"
-# One VM at a time (selftests/vm/run.sh): wait for a running one before
-# installing, so that no other test run's VM sees these packages.
-flock -w 1800 /tmp/lg-vm.lock true ||
-	echo "# /tmp/lg-vm.lock still held after 30 min; installing anyway"
+# The packages must not be seen by another test run's VM (the module's
+# generic netlink alias would autoload the DKMS-built one there): this test
+# holds the VM lock of selftests/vm/run.sh from before the install until
+# after the purge, and runs its own VM under a private lock (below).
+exec {vmlock}>/tmp/lg-vm.lock
+if ! flock -n "$vmlock"; then
+	echo "# waiting for the VM run that holds /tmp/lg-vm.lock"
+	flock -w 1800 "$vmlock" || echo "# still held after 30 min; going on"
+fi
 installed=1
 rc=0
 timed "dpkg -i (with the DKMS build)" \
@@ -214,8 +219,13 @@ sed 's/^/#   /' "$T/verify.log"
 
 step "5. the installed packages in the VM (selftests/installed.sh)"
 start=$SECONDS
-"$REPO/selftests/vm/run.sh" --timeout 600 -- "$REPO/selftests/installed.sh" 2>&1 |
-	sed 's/^/    /'
+: >"$T/vm.lock"
+# run.sh's own flock, on a file of its own in a mount namespace of its own:
+# the real lock is this test's until the purge.
+# shellcheck disable=SC2016 # for bash -c
+unshare -m bash -c 'mount --bind "$1" /tmp/lg-vm.lock && shift && exec "$@"' vm \
+	"$T/vm.lock" "$REPO/selftests/vm/run.sh" --timeout 600 -- \
+	"$REPO/selftests/installed.sh" 2>&1 | sed 's/^/    /'
 rc=${PIPESTATUS[0]}
 times+=("VM $((SECONDS - start))s")
 check_eq "the demo's story with the installed packages (VM exit status)" 0 "$rc"
@@ -233,6 +243,8 @@ check_eq "nothing is left" "" "$(ls -d /usr/src/leaseguard-* "$dko" /var/lib/dkm
 	/lib/systemd/system/leaseguardd.service /usr/sbin/lgctl 2>/dev/null)"
 check "modinfo -k $krel no longer finds leaseguard" \
 	bash -c "! modinfo -k '$krel' -n leaseguard >/dev/null 2>&1"
+
+exec {vmlock}>&-	# the VM lock: the packages are gone
 
 printf -v t '%s, ' "${times[@]}"
 echo "# times: ${t%, }"
