@@ -109,6 +109,12 @@ is_ "lgctl -" "$(words $opts)"
 # shellcheck disable=SC2086
 is_ "lgctl -j -p " "$(words $objects help)"
 is_ "lgctl m" "mcast monitor"
+is_ "lgctl -o " "json prometheus text"
+is_ "lgctl -o prometheus " "help stats"
+# shellcheck disable=SC2086
+is_ "lgctl -o json -s " "$(words $objects help)"
+is_ "lgctl -o prometheus stats " "help show socket"
+is_ "lgctl -o prometheus stats show " "socket"
 
 # ---------------------------------------------------------------- commands
 is_ "lgctl link " "dev help set show"
