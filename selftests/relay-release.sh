@@ -19,6 +19,13 @@
 # the subscriber's link goes down, the subscriber stops answering neighbor
 # solicitations, moves to another interface, and is replaced by another
 # client on a single-subscriber interface.
+#
+# Along the way, "lgctl binding release" waits for each binding's outcome
+# (leaseguardd's, on its control socket): refused with the status's name,
+# timed out after the four transmissions, NoBinding, Success (exit 0, the
+# others 1), "-j" for jq, "not sent" where the trigger is not enabled,
+# "nowait" at once, and without leaseguardd a line that says nobody will
+# send the request. "lgctl -s link show" has a line per counter group.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -47,6 +54,14 @@ RELEASE_SERVER=2001:db8:f::3
 RELAY_ID=0002000000096c67	# DUID-EN: enterprise 9, identifier "lg"
 
 lg() { ip netns exec rtr "$LGCTL" "$@"; }
+# lgctl ARGS... socket OUR-DAEMON'S: "binding release" waits on it.
+lgs() { lg "$@" socket "$DIR/lgd.sock"; }
+# release_lines OUTCOME [DEV]: what "binding release" prints for each binding
+# of JSON (sorted by ID) that ended so.
+release_lines() {
+	jq -r --arg o "$1" --arg d "${2:-acc0}" \
+		'sort_by(.id)[] | "binding \(.id) \($d) \(.ia_type) iaid \(.iaid): \($o)"' <<<"$JSON"
+}
 bindings() { lg -j binding show dev "${1:-acc0}"; }
 nbindings() { bindings "$@" | jq length; }
 
@@ -90,7 +105,7 @@ opt_get() {
 hex() { tr -d ':' <<<"$1"; }
 ip6hex() { python3 -c 'import ipaddress,sys; print(ipaddress.ip_address(sys.argv[1]).packed.hex())' "$1"; }
 counter() { lg -j release show socket "$DIR/lgd.sock" | jq ".stats.$1"; }
-state() { bindings | jq -r '[.[].state] | unique | join(" ")'; }
+state() { bindings "$@" | jq -r '[.[].state] | unique | join(" ")'; }
 
 step "The module, the router with two access links, Kea, the relay."
 n insmod "$LG_ROOT/kmod/leaseguard.ko"
@@ -115,12 +130,30 @@ interface * release-server $RELEASE_SERVER
 interface * link-down-hold 2
 interface * unreachable-hold 2
 interface acc0 single-subscriber yes
+interface acc2 release moved
 EOF
 check "the configuration checks out" "$LGD" -c "$DIR/lgd.conf" -t
 printf '# [rtr] leaseguardd -c %s &\n' "$DIR/lgd.conf"
 ip netns exec rtr "$LGD" -c "$DIR/lgd.conf" >"$DIR/lgd.log" 2>&1 &
 LGDPID=$!
 wait_for -t 20 grep -q "sync:" "$DIR/lgd.log"
+
+step "0. lgctl -s link show: a line per counter group, under the link."
+n ip -n rtr link add lgs0 index 40 type veth peer name lgs1
+lg link set dev lgs0 role access
+check_eq "a new access link's counters, all 0" "$(lg link show dev lgs0)
+    rx: packets 0 bytes 0
+    dhcp6: snooped 0 bindings-limited 0
+    savi: passed 0 monitored 0
+    savi drop: source 0 unspecified 0 mac 0
+    shield drop: server 0 release 0 hidden 0
+    release-forward: drop 0
+    mcast: reports 0 query-drop 0 groups-limited 0 sources-limited 0
+    mcast forward: passed 0 drop 0" "$(lg -s link show dev lgs0)"
+check_eq "-j: the same flat stats object as before" \
+	"rx_packets rx_bytes dhcp6_snooped bindings_limited savi_passed savi_drop_source savi_drop_unspecified savi_drop_mac savi_monitored shield_drop_server shield_drop_release shield_drop_hidden release_fwd_drop mc_reports mc_query_drop mc_groups_limited mc_sources_limited mc_fwd_passed mc_fwd_drop" \
+	"$(lg -j -s link show dev lgs0 | jq -r '.[0].stats | keys_unsorted | join(" ")')"
+n ip -n rtr link del lgs0
 
 step "1. A subscriber: two bindings, their routes."
 client_start sub eth0
@@ -133,7 +166,11 @@ check_eq "both bound" "bound" "$(state)"
 
 step "2. The server refuses (NotAllowed): the bindings stay, bound."
 rs_start --status 10
-n lg binding release dev acc0
+rc=0
+OUT=$(lgs binding release dev acc0) || rc=$?
+check_eq "lgctl waits, and prints each binding refused with the status's name" \
+	"$(release_lines "refused (NotAllowed, status 10), stays bound")" "$OUT"
+check_eq "and exits 1" 1 "$rc"
 wait_for is 1 rs_rx
 wait_for is 2 counter refused
 wait_for is bound state
@@ -142,7 +179,14 @@ check_eq "the routes stay" 2 "$(ip -n rtr -6 route show proto 200 | wc -l)"
 
 step "3. A silent server: 4 transmissions, 1, 2, 4, 8 s apart (+-10% each), then bound again."
 rs_start --silent
-n lg binding release dev acc0
+# lgctl waits (in the background) while the story goes on
+printf '# [+] lgctl -j binding release dev acc0 wait socket %s &\n' "$DIR/lgd.sock"
+(
+	rc=0
+	lgs -j binding release dev acc0 wait >"$DIR/wait3.json" 2>"$DIR/wait3.err" || rc=$?
+	echo $rc >"$DIR/wait3.rc"
+) &
+WAIT3=$!
 wait_for atleast 1 rs_rx
 check_eq "lgctl release show lists the request" \
 	"$(rs_field 1 xid) 2" \
@@ -161,10 +205,23 @@ check "RT3 is 1.9..2.1 RT2" \
 	awk -v a="$t2" -v b="$t3" -v c="$t4" 'BEGIN { r = (c - b) / (b - a); exit !(r >= 1.75 && r <= 2.3) }'
 wait_for is bound state
 check_eq "nothing outstanding" 0 "$(lg -j release show socket "$DIR/lgd.sock" | jq '.requests | length')"
+wait $WAIT3
+check_eq "the waiting lgctl exits 1" "1" "$(cat "$DIR/wait3.rc")"
+check_eq "-j: both timed out after 4 transmissions, stay bound, no status" \
+	"$(jq -c '[sort_by(.id)[] | [.id, "acc0", .ia_type, "timed-out", 4, false, null]]' <<<"$JSON")" \
+	"$(jq -c '[.[] | [.id, .ifname, .ia_type, .outcome, .attempts, .cleared, .status]]' "$DIR/wait3.json")"
+check "-j: the transaction-id the server saw, and its address" \
+	jq -e --arg x "$(rs_field 1 xid)" --arg s $RELEASE_SERVER \
+	'all(.xid == $x and .server == $s)' "$DIR/wait3.json"
+check_eq "nothing on stderr" "" "$(cat "$DIR/wait3.err")"
 
 step "4. One request dropped, bogus replies, then NoBinding per IA: the bindings go."
 rs_start --drop 1 --bogus --ia-status 3
-n lg binding release dev acc0
+rc=0
+OUT=$(lgs binding release dev acc0) || rc=$?
+check_eq "lgctl prints each binding released, NoBinding" \
+	"$(release_lines "released (NoBinding)")" "$OUT"
+check_eq "and exits 1: the server had nothing to release" 1 "$rc"
 wait_for is 2 rs_rx
 check "RT1 again 0.9..1.1 s (+0.3 late)" \
 	awk -v a="$(rs_field 1 t)" -v b="$(rs_field 2 t)" 'BEGIN { d = b - a; exit !(d >= 900 && d <= 1400) }'
@@ -216,7 +273,37 @@ relearn() {
 	wait_for is 2 nbindings
 }
 
-step "7. link-down: the subscriber's link goes down for longer than 2 s."
+step "7. Success: lgctl prints it for each binding and exits 0; -j; nowait."
+rs_start
+relearn
+JSON=$(bindings)
+rc=0
+OUT=$(lgs binding release dev acc0) || rc=$?
+check_eq "each binding released, Success" \
+	"$(release_lines "released (Success)")" "$OUT"
+check_eq "exit 0" 0 "$rc"
+check_eq "the bindings are gone" 0 "$(nbindings)"
+relearn
+JSON=$(bindings)
+rc=0
+OUT=$(lgs -j binding release dev acc0) || rc=$?
+check_eq "-j: an array of {id, outcome, status, status_code...}, exit 0" \
+	"0 $(jq -c '[sort_by(.id)[] | [.id, "acc0", .ia_type, .iaid, "released", "Success", 0, 1]]' <<<"$JSON")" \
+	"$rc $(jq -c '[.[] | [.id, .ifname, .ia_type, .iaid, .outcome, .status, .status_code, .attempts]]' <<<"$OUT")"
+relearn
+rs_start --silent
+t0=$(date +%s%N)
+rc=0
+OUT=$(lg binding release dev acc0 nowait 2>&1) || rc=$?
+t1=$(date +%s%N)
+check_eq "nowait: exit 0, prints nothing" "0 " "$rc $OUT"
+check "nowait: returns at once (in under 2 s, a silent server takes 16)" \
+	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
+check_eq "the bindings are releasing" releasing "$(state)"
+rs_start	# the next retransmission is answered
+wait_for is 0 nbindings
+
+step "8. link-down: the subscriber's link goes down for longer than 2 s."
 rs_start
 relearn
 n ip -n sub link set eth0 down
@@ -224,7 +311,7 @@ wait_for -t 20 is 0 nbindings
 check "released for link-down" grep -q "acc0 has been down for 2 s" "$DIR/lgd.log"
 n ip -n sub link set eth0 up
 
-step "8. unreachable: the subscriber stops answering for longer than 2 s."
+step "9. unreachable: the subscriber stops answering for longer than 2 s."
 # How soon a silent client is FAILED: reachable time, then the delay and
 # the probes (an operator's tuning; the kernel's defaults take ~40 s).
 nsx rtr sysctl -qw net.ipv6.neigh.acc0.base_reachable_time_ms=1000 \
@@ -238,7 +325,7 @@ check "released as unreachable" grep -q "has not answered for 2 s" "$DIR/lgd.log
 n ip -n sub link set eth0 down
 n ip -n sub link set eth0 up
 
-step "9. moved: the same DUID bound on acc2 releases it on acc0."
+step "10. moved: the same DUID bound on acc2 releases it on acc0."
 relearn
 DUID=$(client_duid sub eth0)
 grep '^default-duid' "$DIR/dhclient-sub-eth0.leases" | tail -n 1 >"$DIR/dhclient-sub2-eth0.leases"
@@ -248,8 +335,16 @@ wait_for is 0 nbindings
 check_eq "the bindings on acc2 stay" 2 "$(nbindings acc2)"
 check "released as moved" grep -q "moved: releasing 2 bindings" "$DIR/lgd.log"
 client_stop sub2 eth0
+JSON=$(bindings acc2)
+rc=0
+OUT=$(lgs binding release dev acc2) || rc=$?
+check_eq "acc2 does not enable admin: lgctl says so for each binding" \
+	"$(release_lines "not sent (release admin is not enabled on acc2), stays bound" acc2)" "$OUT"
+check_eq "and exits 1" 1 "$rc"
+wait_for is bound state acc2
+check_eq "the bindings on acc2 stay" 2 "$(nbindings acc2)"
 
-step "10. replaced: a new client on single-subscriber acc0 releases the old one."
+step "11. replaced: a new client on single-subscriber acc0 releases the old one."
 relearn
 OLD=$(client_duid sub eth0)
 client_stop sub eth0
@@ -261,7 +356,23 @@ check_eq "only the new client's bindings" "$(client_duid sub eth0)" \
 	"$(bindings | jq -r '[.[].client_duid] | unique | join(" ")')"
 check "released as replaced" grep -q "single-subscriber and has a new client" "$DIR/lgd.log"
 
-step "11. Every request carried our Relay-Id; the daemon logged no error."
+step "12. Every request carried our Relay-Id; the daemon logged no error."
 check_eq "no error" "" "$(grep ': err: ' "$DIR/lgd.log" || true)"
+
+step "13. Without leaseguardd, lgctl says that nobody will send the request."
+n kill $LGDPID
+wait $LGDPID || true
+LGDPID=
+JSON=$(bindings)
+rc=0
+OUT=$(lgs binding release dev acc0 2>"$DIR/err14") || rc=$?
+check_eq "exit 0, nothing on stdout" "0 " "$rc $OUT"
+check_eq "one line on stderr" \
+	"lgctl: the bindings are marked releasing, but nobody will send their RELEASE-REQUEST: leaseguardd is not running at $DIR/lgd.sock (No such file or directory)" \
+	"$(cat "$DIR/err14")"
+check_eq "the bindings are marked releasing" releasing "$(state)"
+rc=0
+lgs binding release dev acc0 wait 2>/dev/null || rc=$?
+check_eq "with \"wait\": exit 1" 1 "$rc"
 
 tap_done
