@@ -223,27 +223,48 @@ static bool lg_sel_match(const struct lg_binding_sel *sel,
 	return false;
 }
 
-static struct lg_rel_item *lg_rel_find(struct lg_rel_set *s, uint64_t id)
+static int lg_rel_id_cmp(const void *a, const void *b)
 {
-	size_t i;
+	const struct lg_rel_item *x = a, *y = b;
 
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].b.id == id)
-			return &s->v[i];
-	return NULL;
+	return (x->b.id > y->b.id) - (x->b.id < y->b.id);
 }
 
-/* Takes b (adds it, or frees it if it is there already). */
+/* In s, sorted (lg_rel_sort()). */
+static struct lg_rel_item *lg_rel_find(struct lg_rel_set *s, uint64_t id)
+{
+	struct lg_rel_item key = { .b.id = id };
+
+	return s->n ? bsearch(&key, s->v, s->n, sizeof(*s->v),
+			      lg_rel_id_cmp) : NULL;
+}
+
+/* Takes b: appended (lg_rel_sort() drops a second copy of an ID). */
 static int lg_rel_add(struct lg_rel_set *s, struct lg_binding *b)
 {
-	if (lg_rel_find(s, b->id) ||
-	    lg_grow(&s->v, &s->cap, s->n, sizeof(*s->v))) {
+	if (lg_grow(&s->v, &s->cap, s->n, sizeof(*s->v))) {
 		lg_binding_free(b);
-		return 0;
+		return -ENOMEM;
 	}
 	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
 	s->v[s->n++].b = *b;
 	return 0;
+}
+
+/* By ID, each once (an event and the dump may both have one). */
+static void lg_rel_sort(struct lg_rel_set *s)
+{
+	size_t i, n = 0;
+
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), lg_rel_id_cmp);
+	for (i = 0; i < s->n; i++) {
+		if (n && s->v[n - 1].b.id == s->v[i].b.id)
+			lg_binding_free(&s->v[i].b);
+		else
+			s->v[n++] = s->v[i];
+	}
+	s->n = n;
 }
 
 /* A binding from an event or the dump: ours if releasing and matched. */
@@ -288,13 +309,6 @@ static int lg_rel_dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (err)
 		return err < 0 ? err : 0;
 	return lg_rel_take(data, obj, false);
-}
-
-static int lg_rel_id_cmp(const void *a, const void *b)
-{
-	const struct lg_rel_item *x = a, *y = b;
-
-	return (x->b.id > y->b.id) - (x->b.id < y->b.id);
 }
 
 /*
@@ -571,7 +585,7 @@ int lg_release_wait(struct lg_nl *nl, const struct lg_binding_sel *sel,
 	}
 	if (s.lost)
 		fprintf(stderr, "lgctl: notifications were lost: bindings whose release ended at once are not listed\n");
-	qsort(s.v, s.n, sizeof(*s.v), lg_rel_id_cmp);
+	lg_rel_sort(&s);
 
 	deadline = t0 + (uint64_t)timeout * 1000;
 	for (left = s.n; left;) {
