@@ -178,7 +178,9 @@ uninstall:
 # make deb: leaseguard, leaseguard-dkms and leaseguard-kea-hook (and the
 # native source package) into $(DEB_OUT) (build/deb). The build runs in a
 # copy of the tree (the files git knows or would add), so that nothing is
-# written into the tree nor into its parent directory.
+# written into the tree nor into its parent directory. The Build-Depends
+# are checked, but not the build-essential package itself (-I): make deps
+# installs what it stands for (gcc, g++, make, libc6-dev), not it.
 DEB_OUT ?= $(BUILD)/deb
 deb:
 	rm -rf $(DEB_OUT)
@@ -191,8 +193,9 @@ deb:
 		tar -c --exclude=./build --exclude=./.git --exclude='*.o' --exclude='*.ko' \
 			-f - . | tar -x -C $(DEB_OUT)/leaseguard-$(LG_VERSION); \
 	fi
-	cd $(DEB_OUT)/leaseguard-$(LG_VERSION) && \
-		dpkg-buildpackage --no-sign -j$$(nproc) >../build.log 2>&1 || \
+	cd $(DEB_OUT)/leaseguard-$(LG_VERSION) && dpkg-checkbuilddeps -I && \
+		dpkg-buildpackage --no-sign --no-check-builddeps -j$$(nproc) \
+			>../build.log 2>&1 || \
 		{ tail -n 40 ../build.log; exit 1; }
 	rm -rf $(DEB_OUT)/leaseguard-$(LG_VERSION)
 	@ls -1 $(DEB_OUT)/*.deb
