@@ -265,6 +265,11 @@ before=$(lg -j -s link show dev acc0 | jq '.[0].stats.savi_drop_source')
 check_fails "a ping from the released address is dropped" 1 \
 	ip netns exec sub ping -6 -c 1 -W 1 -I "${NA%/*}" 2001:db8:f::2
 check "and counted" [ "$(lg -j -s link show dev acc0 | jq '.[0].stats.savi_drop_source')" -gt "$before" ]
+check_eq "-s link show: the drops on their line, as -j counts them" \
+	"$(lg -j link show dev acc0 | jq -r '.[0].stats | "    savi drop: source \(.savi_drop_source) unspecified \(.savi_drop_unspecified) mac \(.savi_drop_mac)"')" \
+	"$(lg -s link show dev acc0 | grep '^    savi drop:')"
+check_eq "-s link show: a counter line per group, each within 80 columns" "8 0" \
+	"$(lg -s link show dev acc0 | tail -n +2 | awk 'length > 80 { long++ } END { print NR, long + 0 }')"
 
 # relearn: the client, stopped and started, gets its leases again from Kea
 relearn() {
