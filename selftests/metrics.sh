@@ -162,7 +162,8 @@ check "busy: its joins counted" \
 	ge "$(value busy 'leaseguard_mc_proxy_joins_total{family="igmp"}')" 1
 
 step "3. An administrator releases the subscriber; Kea answers Success."
-lg binding release dev acc0
+check "lgctl binding release waits for both outcomes: released" \
+	lg binding release dev acc0 socket "$DIR/lgd.sock"
 wait_for is 0 nbindings
 scrape released
 valid released
