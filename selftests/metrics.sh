@@ -20,6 +20,7 @@
 # writes its file whole.
 
 set -e
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || skip_all "needs root"

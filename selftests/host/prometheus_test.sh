@@ -67,7 +67,7 @@ if [[ ${1:-} == --lint ]]; then
 	exit
 fi
 
-# shellcheck source=../lib.sh
+# shellcheck source=SCRIPTDIR/../lib.sh
 source "$REPO/selftests/lib.sh"
 
 command -v promtool >/dev/null || skip_all "promtool is not installed (Debian package prometheus)"
@@ -91,7 +91,7 @@ lint_clean() {
 	local out
 	out=$(lint "$1") && return 0
 	echo "# lint:"
-	sed 's/^/#   /' <<<"$out"
+	printf '%s\n' "$out" | sed 's/^/#   /'
 	return 1
 }
 # run ARGS...: lgctl ARGS, stdout in $TMP/out, stderr in $TMP/err, exit in $rc
@@ -303,18 +303,18 @@ fi
 # --------------------------------------------------- the table of metrics
 step "Every counter has a metric"
 missing=""
-for a in $(sed -n '/^enum lg_stats_attrs/,/^};/p' "$REPO/uapi/linux/leaseguard.h" |
-	   grep -o '^[[:space:]]*LG_STATS_A_[A-Z0-9_]*' | sed 's/[[:space:]]//g; s/LG_STATS_A_//' |
-	   grep -vx 'UNSPEC\|PAD'); do
+while read -r a; do
 	grep -q "{ NS($a)," "$AGENT/stats.c" || missing+=" LG_STATS_A_$a"
-done
+done < <(sed -n '/^enum lg_stats_attrs/,/^};/p' "$REPO/uapi/linux/leaseguard.h" |
+	 grep -o '^[[:space:]]*LG_STATS_A_[A-Z0-9_]*' | sed 's/[[:space:]]//g; s/LG_STATS_A_//' |
+	 grep -vx 'UNSPEC\|PAD')
 check_eq "each LG_STATS_A_* of the uapi has a row in lg_pm_metrics[] (stats.c)" "" "$missing"
 missing=""
-for a in $(sed -n '/^enum lg_link_stats_attrs/,/^};/p' "$REPO/uapi/linux/leaseguard.h" |
-	   grep -o '^[[:space:]]*LG_LINK_STATS_A_[A-Z0-9_]*' | sed 's/[[:space:]]//g; s/LG_LINK_STATS_A_//' |
-	   grep -vx 'UNSPEC\|PAD'); do
+while read -r a; do
 	grep -q "{ LINK($a)," "$AGENT/stats.c" || missing+=" LG_LINK_STATS_A_$a"
-done
+done < <(sed -n '/^enum lg_link_stats_attrs/,/^};/p' "$REPO/uapi/linux/leaseguard.h" |
+	 grep -o '^[[:space:]]*LG_LINK_STATS_A_[A-Z0-9_]*' | sed 's/[[:space:]]//g; s/LG_LINK_STATS_A_//' |
+	 grep -vx 'UNSPEC\|PAD')
 check_eq "each LG_LINK_STATS_A_* has one" "" "$missing"
 REL_KEYS=$(grep -o 'fprintf(f, "stats [^"]*"' "$AGENT/release.c" | grep -o '[a-z_]*=' | tr -d =)
 missing=""
@@ -347,13 +347,13 @@ keys() {
 	for k in $(keys lg_stats_names); do echo "stats $k $((v++))"; done
 	echo "link 10 acc0 access enforce 65536"
 	echo "link 11 up0 upstream off"
-	echo "link 12 we\"ird\\name access monitor 8"
+	printf '%s\n' 'link 12 we"ird\name access monitor 8'
 	v=1000
 	for k in $(keys lg_link_stats_names); do echo "link-stat acc0 $k $((v++))"; done
 	echo "link-stat up0 rx_packets 5"
-	echo "link-stat we\"ird\\name savi_monitored 3"
+	printf '%s\n' 'link-stat we"ird\name savi_monitored 3'
 	echo "binding acc0 bound 2"
-	echo "binding we\"ird\\name releasing"
+	printf '%s\n' 'binding we"ird\name releasing'
 	echo "group acc0 igmp"
 	echo "group acc0 mld 3"
 	line="daemon stats"
