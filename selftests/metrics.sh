@@ -162,6 +162,13 @@ check_eq "busy: and joined 239.1.1.1 upstream" 1 \
 check "busy: its joins counted" \
 	ge "$(value busy 'leaseguard_mc_proxy_joins_total{family="igmp"}')" 1
 
+if command -v valgrind >/dev/null; then
+	check_eq "busy: valgrind: the dumps and the control socket's client leak nothing" "exit 0" \
+		"$(lg_vg() { ip netns exec rtr valgrind -q --leak-check=full --error-exitcode=99 \
+			"$LGCTL" -o prometheus stats socket "$DIR/lgd.sock" 2>&1 >/dev/null; }
+		   lg_vg; echo "exit $?")"
+fi
+
 step "3. An administrator releases the subscriber; Kea answers Success."
 check "lgctl binding release waits for both outcomes: released" \
 	lg binding release dev acc0 socket "$DIR/lgd.sock"
