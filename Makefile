@@ -122,15 +122,19 @@ install-agent: agent man
 	$(INSTALL) -d $(DESTDIR)$(sbindir)
 	$(INSTALL) -m 755 agent/lgctl agent/leaseguardd $(DESTDIR)$(sbindir)/
 	$(INSTALL) -d $(DESTDIR)$(systemdunitdir)
-	sed 's|/usr/sbin/|$(sbindir)/|g; s|/usr/share/doc/leaseguard/|$(docdir)/|g' \
-		dist/leaseguardd.service >$(DESTDIR)$(systemdunitdir)/leaseguardd.service
-	chmod 644 $(DESTDIR)$(systemdunitdir)/leaseguardd.service
+	@set -e; for unit in leaseguardd.service leaseguard-metrics.service \
+			leaseguard-metrics.timer; do \
+		echo "install dist/$$unit $(DESTDIR)$(systemdunitdir)/$$unit"; \
+		sed 's|/usr/sbin/|$(sbindir)/|g; s|/usr/share/doc/leaseguard/|$(docdir)/|g' \
+			dist/$$unit >$(DESTDIR)$(systemdunitdir)/$$unit; \
+		chmod 644 $(DESTDIR)$(systemdunitdir)/$$unit; \
+	done
 	$(INSTALL) -D -m 644 dist/leaseguardd.conf $(DESTDIR)$(sysconfdir)/leaseguard/leaseguardd.conf
 	$(INSTALL) -D -m 644 dist/rt_protos.d-leaseguard.conf \
 		$(DESTDIR)$(sysconfdir)/iproute2/rt_protos.d/leaseguard.conf
 	$(INSTALL) -d $(DESTDIR)$(docdir)
 	$(INSTALL) -m 644 Documentation/admin-guide.rst Documentation/leaseguardd.rst \
-		Documentation/packaging.rst $(DESTDIR)$(docdir)/
+		Documentation/packaging.rst Documentation/metrics.rst $(DESTDIR)$(docdir)/
 	@set -e; for page in $(wildcard $(BUILD)/man/*.[1-9]); do \
 		sec=$${page##*.}; \
 		echo "$(INSTALL) -D -m 644 $$page $(DESTDIR)$(mandir)/man$$sec/$${page##*/}"; \
@@ -165,6 +169,8 @@ install-dkms:
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/lgctl $(DESTDIR)$(sbindir)/leaseguardd \
 		$(DESTDIR)$(systemdunitdir)/leaseguardd.service \
+		$(DESTDIR)$(systemdunitdir)/leaseguard-metrics.service \
+		$(DESTDIR)$(systemdunitdir)/leaseguard-metrics.timer \
 		$(DESTDIR)$(sysconfdir)/leaseguard/leaseguardd.conf \
 		$(DESTDIR)$(sysconfdir)/iproute2/rt_protos.d/leaseguard.conf \
 		$(DESTDIR)$(sysconfdir)/modules-load.d/leaseguard.conf \

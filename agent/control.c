@@ -37,9 +37,6 @@
 #include "lgd.h"
 #include "mcast.h"
 
-/* release.c: the answer to "outcome" (declared here: lgd.h is shared). */
-void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args);
-
 #define LGD_CONTROL_CMD_MAX	65536
 
 struct lgd_control {

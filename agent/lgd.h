@@ -209,6 +209,7 @@ struct lgd_release_stats {
 	uint64_t discarded_no_status;	/* no top-level Status Code */
 	uint64_t discarded_server;	/* another Server Identifier */
 	uint64_t released;		/* bindings: Success or NoBinding */
+	uint64_t nobinding;		/* of those, NoBinding */
 	uint64_t refused;		/* bindings: another status */
 	uint64_t timed_out;		/* bindings: no reply after MRC */
 	uint64_t unsendable;		/* bindings: no server known */
@@ -232,6 +233,8 @@ void lgd_release_types(struct lgd_release *r, uint8_t request,
 		       uint8_t reply);
 /* "lgctl release show": one line per request and per binding in it. */
 void lgd_release_show(struct lgd_release *r, FILE *f);
+/* The control socket's "outcome since=MS ID...": how each release ended. */
+void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args);
 
 /* watch.c: liveness triggers (link down, client unreachable). */
 struct lgd_watch;

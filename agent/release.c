@@ -864,6 +864,8 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 		if (dr_is_success_or_nobinding(status)) {
 			del[n_del++] = b->id;
 			r->stats.released++;
+			if (status == DR_STATUS_NO_BINDING)
+				r->stats.nobinding++;
 			lgd_info("binding %llu (%s on %s) released by the server: %s",
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
@@ -943,7 +945,7 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 				lgd_trigger_name(b->release_reason));
 		}
 	}
-	fprintf(f, "stats requests=%llu retransmissions=%llu replies=%llu discarded_malformed=%llu discarded_xid=%llu discarded_no_status=%llu discarded_server_id=%llu released=%llu refused=%llu timed_out=%llu no_server=%llu\n",
+	fprintf(f, "stats requests=%llu retransmissions=%llu replies=%llu discarded_malformed=%llu discarded_xid=%llu discarded_no_status=%llu discarded_server_id=%llu released=%llu success=%llu nobinding=%llu refused=%llu timed_out=%llu no_server=%llu\n",
 		(unsigned long long)s->requests,
 		(unsigned long long)s->retransmissions,
 		(unsigned long long)s->replies,
@@ -952,6 +954,8 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 		(unsigned long long)s->discarded_no_status,
 		(unsigned long long)s->discarded_server,
 		(unsigned long long)s->released,
+		(unsigned long long)(s->released - s->nobinding),
+		(unsigned long long)s->nobinding,
 		(unsigned long long)s->refused,
 		(unsigned long long)s->timed_out,
 		(unsigned long long)s->unsendable);

@@ -122,7 +122,9 @@ check_eq "the binding's server is Kea" "$KEA_DUID" \
 	"$(bindings | jq -r '[.[].server_duid] | unique | join(" ")')"
 
 step "2. The administrator releases sub: Kea lets the leases go, the router the binding."
-n lg binding release dev acc0
+OUT=$(n lg binding release dev acc0 socket "$DIR/lgd.sock") && rc=0 || rc=$?
+check_eq "lgctl waits for the outcome: exit 0" 0 "$rc"
+check_eq "... and says Success for both" 2 "$(grep -c 'released (Success)' <<<"$OUT")"
 wait_for is 0 nbindings acc0
 check_eq "Kea has none of sub's leases" 0 "$(nkea_of "$SUB")"
 check_eq "released by the server: Success, twice" 2 \
@@ -156,7 +158,7 @@ table inet lg_drop {
 	}
 }
 EOF
-n lg binding release dev acc0
+n lg binding release dev acc0 nowait socket "$DIR/lgd.sock"
 wait_for is 0 nkea_of "$SUB"
 check_eq "the bindings wait for the reply" releasing "$(state)"
 n ip netns exec srv nft delete table inet lg_drop
@@ -183,7 +185,7 @@ check "answering NoBinding for that unknown client" grep -q \
 
 step "4. A relay Kea does not trust gets NotAllowed."
 hook "{ \"untrusted\": \"not-allowed\", \"trusted-relays\": [ { \"relay-id\": \"00:02:00:00:00:09:00:01\" }, { \"address\": \"2001:db8:f::9\" } ] }"
-n lg binding release dev acc2
+n lg binding release dev acc2 nowait socket "$DIR/lgd.sock"
 wait_for is 2 counter refused
 wait_for is bound state acc2
 check "the relay says why" grep -q "refused the release (NotAllowed)" "$DIR/lgd.log"
@@ -196,7 +198,7 @@ check "Kea's log says why" grep -q \
 step "5. By default, an untrusted relay's request is dropped: no reply at all."
 hook "{}"
 check "Kea warns that no relay is trusted" grep -q RELEASE_REQUEST_NO_TRUSTED_RELAYS "$DIR/kea.log"
-n lg binding release dev acc2
+n lg binding release dev acc2 nowait socket "$DIR/lgd.sock"
 wait_for atleast 1 hook_stat refused
 check_eq "no reply sent" 0 "$(hook_stat reply-sent)"
 check_eq "Kea kept sub2's leases" 2 "$(nkea_of "$SUB2")"

@@ -434,13 +434,12 @@ client_lease() {
 # client_duid NS IFACE: the client's DUID from its lease file, in Kea's
 # notation (lowercase colon hex).
 client_duid() {
-	local s
-	s=$(sed -n 's/^default-duid "\(.*\)";$/\1/p' \
-		"$LG_DHCP_DIR/dhclient-$1-$2.leases" | tail -n 1)
-	# dhclient writes octal escapes (\ooo) and printable characters.
-	s=$(printf '%s' "$s" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')
-	printf '%b' "$s" | od -An -v -tx1 | tr -s ' \n' ' ' |
-		sed 's/^ //; s/ $//; s/ /:/g'
+	# dhclient writes octal escapes (\ooo), \" and \\, and printable
+	# characters: decode them in one pass, left to right.
+	perl -ne '$s = $1 if /^default-duid "(.*)";$/;
+		END { $s =~ s/\\([0-7]{3}|.)/length($1) == 3 ? chr(oct($1)) : $1/ge;
+		      print join(":", map { sprintf "%02x", ord } split //, $s) }' \
+		"$LG_DHCP_DIR/dhclient-$1-$2.leases"
 }
 
 # client_renew NS IFACE: waits for the client's next renewal (RENEW6 of both

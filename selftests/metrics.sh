@@ -177,8 +177,8 @@ scrape released
 valid released
 check_eq "released: 1 RELEASE-REQUEST sent" 1 "$(value released leaseguard_release_requests_total)"
 check_eq "released: 1 reply accepted" 1 "$(value released leaseguard_release_replies_total)"
-check_eq "released: both bindings released (Success)" 2 \
-	"$(value released 'leaseguard_release_bindings_total{outcome="released"}')"
+check_eq "released: both bindings released (Success), none NoBinding" "2 0" \
+	"$(value released 'leaseguard_release_bindings_total{outcome="success"}') $(value released 'leaseguard_release_bindings_total{outcome="nobinding"}')"
 check_eq "released: none refused, timed out or without a server" "0 0 0" \
 	"$(value released 'leaseguard_release_bindings_total{outcome="refused"}') $(value released 'leaseguard_release_bindings_total{outcome="timed_out"}') $(value released 'leaseguard_release_bindings_total{outcome="no_server"}')"
 check_eq "released: no reply discarded" "0 0 0 0" \
@@ -187,7 +187,7 @@ check_eq "released: nothing in flight" "0 0" \
 	"$(value released leaseguard_release_requests_in_flight) $(value released leaseguard_release_bindings_in_flight)"
 check_eq "released: as lgctl release show says" \
 	"$(lg -j release show socket "$DIR/lgd.sock" | jq -r '.stats | "\(.requests) \(.retransmissions) \(.released)"')" \
-	"$(value released leaseguard_release_requests_total) $(value released leaseguard_release_retransmissions_total) $(value released 'leaseguard_release_bindings_total{outcome="released"}')"
+	"$(value released leaseguard_release_requests_total) $(value released leaseguard_release_retransmissions_total) $(value released 'leaseguard_release_bindings_total{outcome="success"}')"
 check_eq "released: acc0 has no binding left" 0 \
 	"$(value released 'leaseguard_link_bindings{ifname="acc0",state="bound"}')"
 check_eq "released: the namespace deleted 2" 2 "$(value released leaseguard_bindings_deleted_total)"

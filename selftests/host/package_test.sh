@@ -113,6 +113,8 @@ check "no object or module in the packages" \
 
 # leaseguard
 for f in usr/sbin/lgctl usr/sbin/leaseguardd lib/systemd/system/leaseguardd.service \
+	lib/systemd/system/leaseguard-metrics.service lib/systemd/system/leaseguard-metrics.timer \
+	usr/share/doc/leaseguard/metrics.rst \
 	etc/leaseguard/leaseguardd.conf etc/iproute2/rt_protos.d/leaseguard.conf; do
 	check "leaseguard has /$f" in_deb leaseguard "$f"
 done
@@ -135,6 +137,8 @@ check_eq "leaseguard's conffiles" \
 	"$(sort <<<"$conffiles")"
 check "leaseguard enables the unit (postinst)" \
 	bash -c "dpkg-deb -I '${deb[leaseguard]}' postinst | grep -q 'deb-systemd-helper.*enable.*leaseguardd.service'"
+check "... but not the metrics timer, the operator's choice (enabled only if it was)" \
+	bash -c "dpkg-deb -I '${deb[leaseguard]}' postinst | grep -q \"debian-installed 'leaseguard-metrics.timer'\""
 
 # leaseguard-dkms
 src=usr/src/leaseguard-$version

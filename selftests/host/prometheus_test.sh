@@ -316,7 +316,9 @@ done < <(sed -n '/^enum lg_link_stats_attrs/,/^};/p' "$REPO/uapi/linux/leaseguar
 	 grep -o '^[[:space:]]*LG_LINK_STATS_A_[A-Z0-9_]*' | sed 's/[[:space:]]//g; s/LG_LINK_STATS_A_//' |
 	 grep -vx 'UNSPEC\|PAD')
 check_eq "each LG_LINK_STATS_A_* has one" "" "$missing"
-REL_KEYS=$(grep -o 'fprintf(f, "stats [^"]*"' "$AGENT/release.c" | grep -o '[a-z_]*=' | tr -d =)
+# released is the sum of success and nobinding, for lgctl release show.
+REL_KEYS=$(grep -o 'fprintf(f, "stats [^"]*"' "$AGENT/release.c" | grep -o '[a-z_]*=' | tr -d = |
+	   grep -vx released)
 missing=""
 for k in $REL_KEYS; do
 	grep -q "{ REL(\"$k\")," "$AGENT/stats.c" || missing+=" $k"
@@ -399,12 +401,13 @@ for l in 'leaseguard_bindings 101' \
 	 'leaseguard_daemon_up 1' \
 	 'leaseguard_release_requests_total 1019' \
 	 'leaseguard_release_replies_discarded_total{reason="server_id"} 1025' \
-	 'leaseguard_release_bindings_total{outcome="released"} 1026' \
-	 'leaseguard_release_bindings_total{outcome="no_server"} 1029' \
+	 'leaseguard_release_bindings_total{outcome="success"} 1026' \
+	 'leaseguard_release_bindings_total{outcome="nobinding"} 1027' \
+	 'leaseguard_release_bindings_total{outcome="no_server"} 1030' \
 	 'leaseguard_release_requests_in_flight 1' \
 	 'leaseguard_release_bindings_in_flight 2' \
-	 'leaseguard_mc_proxy_enabled{family="igmp"} 1030' \
-	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1063'; do
+	 'leaseguard_mc_proxy_enabled{family="igmp"} 1031' \
+	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1064'; do
 	check "has $l" has_line "$l" "$TMP/full.prom"
 done
 check_eq "no group or binding series for up0 (not an access interface)" "" \
