@@ -114,7 +114,7 @@ check "no object or module in the packages" \
 # leaseguard
 for f in usr/sbin/lgctl usr/sbin/leaseguardd lib/systemd/system/leaseguardd.service \
 	lib/systemd/system/leaseguard-metrics.service lib/systemd/system/leaseguard-metrics.timer \
-	usr/share/doc/leaseguard/metrics.rst \
+	usr/share/doc/leaseguard/metrics.rst.gz \
 	etc/leaseguard/leaseguardd.conf etc/iproute2/rt_protos.d/leaseguard.conf; do
 	check "leaseguard has /$f" in_deb leaseguard "$f"
 done
