@@ -21,6 +21,7 @@
 #define MSG_HDR_LEN	4	/* msg-type, transaction-id */
 #define OPT_LEN_MAX	0xffff
 #define IA_LEN		12	/* IAID, T1, T2 */
+#define IA_TA_LEN	4	/* IAID */
 #define IAADDR_LEN	24	/* address, preferred, valid */
 #define IAPREFIX_LEN	25	/* preferred, valid, plen, prefix */
 #define STATUS_LEN	2	/* status-code, then a message */
@@ -79,16 +80,23 @@ static bool is_lease_code(uint16_t code)
 	       code == DR_OPT_IAPREFIX;
 }
 
-/* An IAADDR in an IA_NA or an IAPREFIX in an IA_PD. */
+/*
+ * An IAADDR in an IA_NA or IA_TA, an IAPREFIX in an IA_PD, or either in a
+ * group of bare leases (ia->type DR_OPT_IAADDR/_IAPREFIX), which keep
+ * their Status Code.
+ */
 static enum dr_err parse_lease(const struct dhcp6_opt_cursor *opt, struct dr_ia *ia)
 {
+	bool bare = ia->type == DR_OPT_IAADDR || ia->type == DR_OPT_IAPREFIX;
 	struct dr_lease *lease;
 	struct dhcp6_opt_cursor c;
+	enum dr_err err;
 	size_t fixed;
 
 	if (ia->n_leases == DR_MAX_IA_LEASES)
 		return DR_ERR_TOO_MANY;
 	lease = &ia->leases[ia->n_leases];
+	memset(lease, 0, sizeof(*lease));
 	if (opt->code == DR_OPT_IAADDR) {
 		if (opt->len < IAADDR_LEN)
 			return DR_ERR_OPT_LEN;
@@ -105,28 +113,58 @@ static enum dr_err parse_lease(const struct dhcp6_opt_cursor *opt, struct dr_ia 
 		fixed = IAPREFIX_LEN;
 	}
 
-	/* Nothing inside is used, but garbage there is still garbage. */
+	/* Nothing else inside is used, but garbage there is still garbage. */
 	dhcp6_opt_init(&c, opt->data + fixed, opt->len - fixed);
-	while (dhcp6_opt_next(&c))
-		;
+	while (dhcp6_opt_next(&c)) {
+		if (!bare || c.code != DR_OPT_STATUS_CODE)
+			continue;
+		err = parse_status(&c, &lease->has_status, &lease->status,
+				   NULL);
+		if (err)
+			return err;
+	}
 	if (c.overrun)
 		return DR_ERR_OPT_OVERRUN;
 	ia->n_leases++;
 	return DR_OK;
 }
 
+/* An IAADDR or IAPREFIX straight in a Client Data: into its type's group. */
+static enum dr_err parse_bare_lease(const struct dhcp6_opt_cursor *opt,
+				    struct dr_client *cl)
+{
+	struct dr_ia *ia;
+	enum dr_err err;
+	int i;
+
+	for (i = 0; i < cl->n_ias; i++)
+		if (cl->ias[i].type == opt->code)
+			return parse_lease(opt, &cl->ias[i]);
+	if (cl->n_ias == DR_MAX_CLIENT_IAS)
+		return DR_ERR_TOO_MANY;
+	ia = &cl->ias[cl->n_ias];
+	memset(ia, 0, sizeof(*ia));
+	ia->type = opt->code;
+	err = parse_lease(opt, ia);
+	if (err)
+		return err;
+	cl->n_ias++;
+	return DR_OK;
+}
+
 static enum dr_err parse_ia(const struct dhcp6_opt_cursor *opt,
 			    struct dr_client *cl)
 {
-	uint16_t lease_code = opt->code == DR_OPT_IA_NA ?
-			      DR_OPT_IAADDR : DR_OPT_IAPREFIX;
+	uint16_t lease_code = opt->code == DR_OPT_IA_PD ?
+			      DR_OPT_IAPREFIX : DR_OPT_IAADDR;
+	size_t fixed = opt->code == DR_OPT_IA_TA ? IA_TA_LEN : IA_LEN;
 	struct dhcp6_opt_cursor c;
 	enum dr_err err;
 	struct dr_ia *ia;
 	uint32_t iaid;
 	int i;
 
-	if (opt->len < IA_LEN)
+	if (opt->len < fixed)
 		return DR_ERR_OPT_LEN;
 	iaid = dhcp6_get32(opt->data);
 	for (i = 0; i < cl->n_ias; i++)
@@ -139,7 +177,7 @@ static enum dr_err parse_ia(const struct dhcp6_opt_cursor *opt,
 	memset(ia, 0, sizeof(*ia));
 	ia->type = opt->code;
 	ia->iaid = iaid;
-	dhcp6_opt_init(&c, opt->data + IA_LEN, opt->len - IA_LEN);
+	dhcp6_opt_init(&c, opt->data + fixed, opt->len - fixed);
 	while (dhcp6_opt_next(&c)) {
 		if (c.code == DR_OPT_STATUS_CODE)
 			err = parse_status(&c, &ia->has_status, &ia->status,
@@ -189,9 +227,16 @@ static enum dr_err parse_client(const struct dhcp6_opt_cursor *opt,
 			err = parse_ia(&c, cl);
 			break;
 		case DR_OPT_IA_TA:
+			if (!(m->parse_flags & DR_PARSE_IA_TA))
+				return DR_ERR_UNSUPPORTED;
+			err = parse_ia(&c, cl);
+			break;
 		case DR_OPT_IAADDR:
 		case DR_OPT_IAPREFIX:
-			return DR_ERR_UNSUPPORTED;
+			if (!(m->parse_flags & DR_PARSE_BARE_LEASES))
+				return DR_ERR_UNSUPPORTED;
+			err = parse_bare_lease(&c, cl);
+			break;
 		default:	/* CLT_TIME and the like */
 			continue;
 		}
@@ -210,12 +255,14 @@ enum dr_err dr_parse(const uint8_t *buf, size_t len, struct dr_msg *m)
 {
 	struct dr_client *clients = m->clients;
 	uint16_t max_clients = m->max_clients;
+	uint8_t flags = m->parse_flags;
 	struct dhcp6_opt_cursor c;
 	enum dr_err err;
 
 	memset(m, 0, sizeof(*m));
 	m->clients = clients;
 	m->max_clients = max_clients;
+	m->parse_flags = flags;
 	if (len < MSG_HDR_LEN)
 		return DR_ERR_SHORT;
 	m->type = buf[0];
@@ -305,16 +352,29 @@ static size_t opt_duid_size(const struct dr_bytes *duid)
 	return n ? n : SIZE_MAX;
 }
 
-static size_t lease_size(uint16_t ia_type)
+/* Bare leases: an IAADDR or IAPREFIX group, with no IA around it. */
+static bool is_bare(uint16_t ia_type)
 {
-	return DHCP6_OPT_HDR_LEN + (ia_type == DR_OPT_IA_NA ? IAADDR_LEN :
-			      IAPREFIX_LEN);
+	return ia_type == DR_OPT_IAADDR || ia_type == DR_OPT_IAPREFIX;
+}
+
+static bool is_prefix(uint16_t ia_type)
+{
+	return ia_type == DR_OPT_IA_PD || ia_type == DR_OPT_IAPREFIX;
 }
 
 /* A Client Data's or an IA's status: no text. */
 static size_t status_size(bool has_status)
 {
 	return has_status ? DHCP6_OPT_HDR_LEN + STATUS_LEN : 0;
+}
+
+/* A bare lease carries its own status. */
+static size_t lease_size(const struct dr_ia *ia, const struct dr_lease *l)
+{
+	return DHCP6_OPT_HDR_LEN + (is_prefix(ia->type) ? IAPREFIX_LEN :
+				    IAADDR_LEN) +
+	       (is_bare(ia->type) ? status_size(l->has_status) : 0);
 }
 
 /* The top-level status's text: m->status_text, else the status's name. */
@@ -332,20 +392,38 @@ static struct dr_bytes top_status_text(const struct dr_msg *m)
 
 static size_t ia_size(const struct dr_ia *ia)
 {
+	size_t n = 0;
 	uint8_t i, plen;
 
-	if (ia->type != DR_OPT_IA_NA && ia->type != DR_OPT_IA_PD)
+	switch (ia->type) {
+	case DR_OPT_IA_NA:
+	case DR_OPT_IA_PD:
+	case DR_OPT_IA_TA:
+		break;
+	case DR_OPT_IAADDR:
+	case DR_OPT_IAPREFIX:
+		if (!ia->n_leases || ia->iaid || ia->has_status)
+			return 0;	/* would not parse back */
+		break;
+	default:
 		return 0;
+	}
 	if (ia->n_leases > DR_MAX_IA_LEASES)
 		return 0;
 	for (i = 0; i < ia->n_leases; i++) {
 		plen = ia->leases[i].plen;
-		if (ia->type == DR_OPT_IA_NA ? plen != 128 : plen > 128)
+		if (is_prefix(ia->type) ? plen > 128 : plen != 128)
 			return 0;
+		if (ia->leases[i].has_status && !is_bare(ia->type))
+			return 0;	/* not written: would not parse back */
+		n += lease_size(ia, &ia->leases[i]);
 	}
-	/* at most 4 + 12 + 6 + 8 * 29: no overflow of a 16-bit length */
-	return DHCP6_OPT_HDR_LEN + IA_LEN + status_size(ia->has_status) +
-	       ia->n_leases * lease_size(ia->type);
+	/* at most 4 + 12 + 6 + 8 * 35: no overflow of a 16-bit length */
+	if (is_bare(ia->type))
+		return n;
+	return DHCP6_OPT_HDR_LEN +
+	       (ia->type == DR_OPT_IA_TA ? IA_TA_LEN : IA_LEN) +
+	       status_size(ia->has_status) + n;
 }
 
 /* Whether c's Interface-Id is written: it is there and not the common one. */
@@ -506,20 +584,16 @@ static void w_status(struct writer *w, uint16_t status,
 	w_end(w, at);
 }
 
-static void w_ia(struct writer *w, const struct dr_ia *ia)
+/* The leases of ia: with their own status when they have no IA. */
+static void w_leases(struct writer *w, const struct dr_ia *ia)
 {
-	size_t at = w_begin(w, ia->type), lease;
+	size_t lease;
 	uint8_t i;
 
-	w_put32(w, ia->iaid);
-	w_put32(w, 0);			/* T1 */
-	w_put32(w, 0);			/* T2 */
-	if (ia->has_status)
-		w_status(w, ia->status, NULL);
 	for (i = 0; i < ia->n_leases; i++) {
 		const struct dr_lease *l = &ia->leases[i];
 
-		if (ia->type == DR_OPT_IA_NA) {
+		if (!is_prefix(ia->type)) {
 			lease = w_begin(w, DR_OPT_IAADDR);
 			w_put(w, l->addr, sizeof(l->addr));
 			w_put32(w, 0);	/* preferred */
@@ -531,8 +605,29 @@ static void w_ia(struct writer *w, const struct dr_ia *ia)
 			w_put8(w, l->plen);
 			w_put(w, l->addr, sizeof(l->addr));
 		}
+		if (is_bare(ia->type) && l->has_status)
+			w_status(w, l->status, NULL);
 		w_end(w, lease);
 	}
+}
+
+static void w_ia(struct writer *w, const struct dr_ia *ia)
+{
+	size_t at;
+
+	if (is_bare(ia->type)) {
+		w_leases(w, ia);
+		return;
+	}
+	at = w_begin(w, ia->type);
+	w_put32(w, ia->iaid);
+	if (ia->type != DR_OPT_IA_TA) {
+		w_put32(w, 0);		/* T1 */
+		w_put32(w, 0);		/* T2 */
+	}
+	if (ia->has_status)
+		w_status(w, ia->status, NULL);
+	w_leases(w, ia);
 	w_end(w, at);
 }
 

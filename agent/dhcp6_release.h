@@ -19,6 +19,14 @@
  *     top-level one), then per IA:
  *       IA_NA: IAID, T1 0, T2 0, STATUS_CODE, IAADDR(addr, 0, 0)...
  *       IA_PD: IAID, T1 0, T2 0, STATUS_CODE, IAPREFIX(0, 0, plen, prefix)...
+ *       IA_TA: IAID, STATUS_CODE, IAADDR(addr, 0, 0)...
+ *     and, RFC 5007's layout, leases with no IA around them:
+ *       IAADDR(addr, 0, 0, STATUS_CODE)..., IAPREFIX(0, 0, plen, prefix,
+ *       STATUS_CODE)...
+ *
+ * leaseguardd sends IA_NA and IA_PD only, and parses with no DR_PARSE_
+ * option: to it an IA_TA or a bare lease is DR_ERR_UNSUPPORTED. The Kea hook
+ * parses requests with both options, and answers in the layout it got.
  *
  * A request has SERVERID, RELAY_ID and leases; a reply has SERVERID, the
  * statuses and no leases (draft 4.3: "No other options are included in the
@@ -86,10 +94,21 @@ struct dr_bytes {
 struct dr_lease {
 	uint8_t addr[16];
 	uint8_t plen;
+	bool has_status;		/* bare leases only (replies): */
+	uint16_t status;		/* the Status Code inside the lease */
 };
 
+/*
+ * An IA, or the leases a Client Data carries with no IA around them (RFC
+ * 5007 section 4.1.2.2's layout, DR_PARSE_BARE_LEASES): type DR_OPT_IAADDR
+ * or DR_OPT_IAPREFIX, iaid 0, no status of its own, at least one lease;
+ * one such group per type in a client, where its first lease was. Each
+ * bare lease has its own status (struct dr_lease); a lease in an IA has
+ * none (the IA's applies, and a Status Code in it is skipped).
+ */
 struct dr_ia {
-	uint16_t type;			/* DR_OPT_IA_NA or DR_OPT_IA_PD */
+	uint16_t type;			/* DR_OPT_IA_NA, _IA_PD, _IA_TA, or
+					   _IAADDR, _IAPREFIX (no IA) */
 	uint32_t iaid;
 	uint8_t n_leases;
 	struct dr_lease leases[DR_MAX_IA_LEASES];
@@ -127,15 +146,25 @@ struct dr_msg {
 	uint16_t n_clients;
 	struct dr_client *clients;	/* the caller's array ... */
 	uint16_t max_clients;		/* ... of this many, for dr_parse() */
+	uint8_t parse_flags;		/* DR_PARSE_*, for dr_parse(): kept */
 };
 
 /*
+ * What dr_parse() accepts beyond IA_NA and IA_PD (m->parse_flags; none by
+ * default, DR_ERR_UNSUPPORTED). dr_build() writes them whatever the flags.
+ */
+#define DR_PARSE_IA_TA		0x01	/* IA_TA, with IAADDRs */
+#define DR_PARSE_BARE_LEASES	0x02	/* IAADDR/IAPREFIX in a Client Data */
+
+/*
  * Encodes m into buf. Returns the length, or 0 when it is more than cap
- * or when m is not something dr_parse() accepts: a type of RELAY-FORW or
- * RELAY-REPL, an xid over 24 bits, a DUID outside DR_DUID_MIN..MAX (the
- * client's is required), more than DR_MAX_* IAs or leases, an IA type
- * other than IA_NA and IA_PD, two IAs of one type and IAID in a client,
- * an IA_NA lease with plen != 128, an IA_PD one with plen > 128, or a
+ * or when m is not something dr_parse() accepts (with every DR_PARSE_
+ * option): a type of RELAY-FORW or RELAY-REPL, an xid over 24 bits, a DUID
+ * outside DR_DUID_MIN..MAX (the client's is required), more than DR_MAX_*
+ * IAs or leases, an IA type other than those of struct dr_ia, two IAs of
+ * one type and IAID in a client, a bare lease group with no lease, an
+ * iaid or a status of its own, an IA_NA, IA_TA or IAADDR lease with plen != 128, an IA_PD or
+ * IAPREFIX one with plen > 128, or a
  * Client Data longer than an option can be. On 0, buf may hold part of a
  * message. Parsing what it built gives m back, but for a client's ifid
  * equal to m->ifid (not written: absent when parsed) and for an absent
@@ -191,16 +220,21 @@ enum dr_err {
  * - SERVERID, RELAY_ID, INTERFACE_ID, STATUS_CODE at the top; CLIENTID,
  *   INTERFACE_ID, STATUS_CODE in a Client Data; STATUS_CODE in an IA: once
  *   each (DR_ERR_DUPLICATE), as is an IA's type and IAID in one client.
- * - Lengths: IA_NA/IA_PD >= 12, IAADDR >= 24, IAPREFIX >= 25 (plen <= 128,
- *   else DR_ERR_PREFIX_LEN), STATUS_CODE >= 2, INTERFACE_ID >= 1, DUIDs
- *   3..130 (DR_ERR_DUID).
+ * - Lengths: IA_NA/IA_PD >= 12, IA_TA >= 4, IAADDR >= 24, IAPREFIX >= 25
+ *   (plen <= 128, else DR_ERR_PREFIX_LEN), STATUS_CODE >= 2, INTERFACE_ID
+ *   >= 1, DUIDs 3..130 (DR_ERR_DUID).
  * - More than max_clients Client Data, DR_MAX_CLIENT_IAS IAs in one or
  *   DR_MAX_IA_LEASES leases in an IA is DR_ERR_TOO_MANY: nothing is
  *   dropped quietly.
- * - In a Client Data, an IA_TA, or an IAADDR/IAPREFIX anywhere but in an
- *   IA_NA/IA_PD respectively, is DR_ERR_UNSUPPORTED: skipped, it would
- *   turn a release of some leases into one of all of them. At the top
- *   level, where they name no client, they are skipped like any option.
+ * - In a Client Data, an IA_TA (unless m->parse_flags has DR_PARSE_IA_TA),
+ *   an IAADDR/IAPREFIX directly in it (unless DR_PARSE_BARE_LEASES), or an
+ *   IAADDR/IAPREFIX in an IA of the other kind (IAPREFIX in IA_NA or
+ *   IA_TA, IAADDR in IA_PD) is DR_ERR_UNSUPPORTED: skipped, it would turn
+ *   a release of some leases into one of all of them. At the top level,
+ *   where they name no client, they are skipped like any option.
+ * - Bare leases are grouped by type (struct dr_ia); more than
+ *   DR_MAX_IA_LEASES of a type is DR_ERR_TOO_MANY, a Status Code twice in
+ *   one lease DR_ERR_DUPLICATE. Building writes them where the group is.
  * - Other options are skipped, at every level.
  */
 enum dr_err dr_parse(const uint8_t *buf, size_t len, struct dr_msg *m);

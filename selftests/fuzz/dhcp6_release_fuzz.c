@@ -8,7 +8,8 @@
  * parse is good, the result is built again, into a heap buffer of exactly
  * the length dr_fit() promises, and parsed again: the two parses must
  * describe the same message, and building the second must give the same
- * octets as building the first.
+ * octets as building the first. All of it twice: as leaseguardd parses
+ * (no DR_PARSE_ flag), and as the Kea hook does (IA_TA, bare leases).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -78,15 +79,27 @@ static void check_parsed(const struct dr_msg *m)
 		CHECK(c->n_ias <= DR_MAX_CLIENT_IAS);
 		for (j = 0; j < c->n_ias; j++) {
 			const struct dr_ia *ia = &c->ias[j];
+			bool bare = ia->type == DR_OPT_IAADDR ||
+				    ia->type == DR_OPT_IAPREFIX;
+			bool prefix = ia->type == DR_OPT_IA_PD ||
+				      ia->type == DR_OPT_IAPREFIX;
 
 			CHECK(ia->type == DR_OPT_IA_NA ||
-			      ia->type == DR_OPT_IA_PD);
+			      ia->type == DR_OPT_IA_PD ||
+			      (ia->type == DR_OPT_IA_TA &&
+			       (m->parse_flags & DR_PARSE_IA_TA)) ||
+			      (bare && (m->parse_flags & DR_PARSE_BARE_LEASES)));
 			CHECK(ia->has_status || !ia->status);
+			CHECK(!bare || (!ia->has_status && !ia->iaid &&
+					ia->n_leases));
 			CHECK(ia->n_leases <= DR_MAX_IA_LEASES);
-			for (k = 0; k < ia->n_leases; k++)
-				CHECK(ia->type == DR_OPT_IA_NA ?
-				      ia->leases[k].plen == 128 :
-				      ia->leases[k].plen <= 128);
+			for (k = 0; k < ia->n_leases; k++) {
+				CHECK(prefix ? ia->leases[k].plen <= 128 :
+				      ia->leases[k].plen == 128);
+				CHECK(bare || !ia->leases[k].has_status);
+				CHECK(ia->leases[k].has_status ||
+				      !ia->leases[k].status);
+			}
 			for (k = 0; k < j; k++)
 				CHECK(c->ias[k].type != ia->type ||
 				      c->ias[k].iaid != ia->iaid);
@@ -133,6 +146,10 @@ static void check_same(const struct dr_msg *a, const struct dr_msg *b)
 				CHECK(ia->leases[k].plen == ib->leases[k].plen);
 				CHECK(!memcmp(ia->leases[k].addr,
 					      ib->leases[k].addr, 16));
+				CHECK(ia->leases[k].has_status ==
+				      ib->leases[k].has_status &&
+				      ia->leases[k].status ==
+				      ib->leases[k].status);
 			}
 		}
 	}
@@ -165,7 +182,7 @@ static uint8_t *build(const struct dr_msg *m, size_t *len)
 	return buf;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void one(const uint8_t *data, size_t size, uint8_t flags)
 {
 	static struct dr_client c1[MAX_CLIENTS], c2[MAX_CLIENTS];
 	struct dr_msg m1 = { 0 }, m2 = { 0 };
@@ -177,18 +194,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in_len = size;
 	m1.clients = c1;
 	m1.max_clients = MAX_CLIENTS;
+	m1.parse_flags = flags;
 	err = dr_parse(data, size, &m1);
 	CHECK(err < DR_ERR_COUNT);
 	CHECK(dr_err_name(err)[0]);
 	CHECK(m1.clients == c1 && m1.max_clients == MAX_CLIENTS);
+	CHECK(m1.parse_flags == flags);
 	CHECK(m1.n_clients <= MAX_CLIENTS);
 	if (err)
-		return 0;
+		return;
 	check_parsed(&m1);
 
 	out = build(&m1, &len);
 	m2.clients = c2;
 	m2.max_clients = MAX_CLIENTS;
+	m2.parse_flags = flags;
 	CHECK(dr_parse(out, len, &m2) == DR_OK);
 	in_buf = out;
 	in_len = len;
@@ -200,5 +220,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(len2 == len && !memcmp(again, out, len));
 	free(again);
 	free(out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	one(data, size, 0);
+	one(data, size, DR_PARSE_IA_TA | DR_PARSE_BARE_LEASES);
 	return 0;
 }

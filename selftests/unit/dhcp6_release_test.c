@@ -361,7 +361,10 @@ static bool same_msg(const struct dr_msg *a, const struct dr_msg *b)
 			for (k = 0; k < ia->n_leases; k++)
 				if (ia->leases[k].plen != ib->leases[k].plen ||
 				    memcmp(ia->leases[k].addr,
-					   ib->leases[k].addr, 16))
+					   ib->leases[k].addr, 16) ||
+				    ia->leases[k].has_status !=
+				    ib->leases[k].has_status ||
+				    ia->leases[k].status != ib->leases[k].status)
 					return false;
 		}
 	}
@@ -1053,7 +1056,18 @@ TEST_F(dr, build_refuses_what_parse_would)
 	CLIENT_REFUSED(c[0].duid = bytes(big, DR_DUID_MIN - 1));
 	CLIENT_REFUSED(c[0].duid = bytes(big, DR_DUID_MAX + 1));
 	CLIENT_REFUSED(c[0].n_ias = DR_MAX_CLIENT_IAS + 1);
-	CLIENT_REFUSED(c[0].ias[0].type = DR_OPT_IA_TA);
+	CLIENT_REFUSED(c[0].ias[0].type = DR_OPT_CLIENT_DATA);
+	CLIENT_REFUSED((c[0].ias[1].type = DR_OPT_IA_TA,	/* plen 56 */
+			c[0].ias[1].iaid = 9));
+	CLIENT_REFUSED(c[0].ias[0].leases[0].has_status = true);
+	/* bare leases: no IAID, no status of their own, at least one lease */
+	CLIENT_REFUSED((c[0].ias[0].type = DR_OPT_IAADDR, c[0].ias[0].iaid = 1));
+	CLIENT_REFUSED((c[0].ias[0].type = DR_OPT_IAADDR, c[0].ias[0].iaid = 0,
+			c[0].ias[0].has_status = true));
+	CLIENT_REFUSED((c[0].ias[0].type = DR_OPT_IAADDR, c[0].ias[0].iaid = 0,
+			c[0].ias[0].n_leases = 0));
+	CLIENT_REFUSED((c[0].ias[1].type = DR_OPT_IAADDR,	/* plen 56 */
+			c[0].ias[1].iaid = 0));
 	CLIENT_REFUSED(c[0].ias[1].type = 0);
 	CLIENT_REFUSED(c[0].ias[0].n_leases = DR_MAX_IA_LEASES + 1);
 	CLIENT_REFUSED(c[0].ias[0].leases[0].plen = 64);
@@ -1591,6 +1605,212 @@ TEST_F(dr, err_unsupported)
 			TH_LOG("case %d", i);
 		}
 	}
+}
+
+/* ---- IA_TA and RFC 5007's bare leases (DR_PARSE_ flags) ----------------- */
+
+#define ALL_FLAGS	(DR_PARSE_IA_TA | DR_PARSE_BARE_LEASES)
+
+TEST_F(dr, ia_ta_parsed_with_its_flag)
+{
+	struct builder *b = &self->b;
+	const struct dr_ia *ia;
+
+	msg(b, RR, 1);
+	client(b);
+	begin(b, DR_OPT_IA_TA);		/* IAID only, no T1/T2 */
+	put32(b, 7);
+	status(b, DR_STATUS_NO_BINDING);
+	iaaddr(b, 5);
+	end(b);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_UNSUPPORTED);
+	self->m.parse_flags = DR_PARSE_BARE_LEASES;
+	EXPECT_PARSE_B(DR_ERR_UNSUPPORTED);
+	self->m.parse_flags = DR_PARSE_IA_TA;
+	EXPECT_PARSE_B(DR_OK);
+	ASSERT_EQ(DR_PARSE_IA_TA, self->m.parse_flags);
+	ASSERT_EQ(1, self->m.n_clients);
+	ASSERT_EQ(1, self->m.clients[0].n_ias);
+	ia = &self->m.clients[0].ias[0];
+	ASSERT_EQ(DR_OPT_IA_TA, ia->type);
+	ASSERT_EQ(7, ia->iaid);
+	ASSERT_TRUE(ia->has_status);
+	ASSERT_EQ(DR_STATUS_NO_BINDING, ia->status);
+	ASSERT_EQ(1, ia->n_leases);
+	ASSERT_EQ(128, ia->leases[0].plen);
+	ASSERT_EQ(5, ia->leases[0].addr[15]);
+
+	/* an IA_TA of 3 octets, and an IAPREFIX in one */
+	b->len = 0;
+	msg(b, RR, 1);
+	client(b);
+	begin(b, DR_OPT_IA_TA);
+	put8(b, 0);
+	put16(b, 7);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_OPT_LEN);
+	b->len = 0;
+	msg(b, RR, 1);
+	client(b);
+	begin(b, DR_OPT_IA_TA);
+	put32(b, 7);
+	iaprefix(b, 56);
+	end(b);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_UNSUPPORTED);
+}
+
+TEST_F(dr, bare_leases_parsed_with_their_flag)
+{
+	struct builder *b = &self->b;
+	const struct dr_client *c;
+
+	/* RFC 5007 4.1.2.2: IAADDR, IAPREFIX, IAADDR straight in */
+	msg(b, RR, 1);
+	client(b);
+	iaaddr(b, 1);
+	end(b);
+	iaprefix(b, 56);
+	status(b, DR_STATUS_NO_BINDING);
+	end(b);
+	iaaddr(b, 2);
+	status(b, DR_STATUS_UNSPEC_FAIL);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_UNSUPPORTED);
+	self->m.parse_flags = DR_PARSE_IA_TA;
+	EXPECT_PARSE_B(DR_ERR_UNSUPPORTED);
+	self->m.parse_flags = DR_PARSE_BARE_LEASES;
+	EXPECT_PARSE_B(DR_OK);
+	c = &self->m.clients[0];
+	ASSERT_EQ(2, c->n_ias);
+	ASSERT_EQ(DR_OPT_IAADDR, c->ias[0].type);
+	ASSERT_EQ(0, c->ias[0].iaid);
+	ASSERT_FALSE(c->ias[0].has_status);
+	ASSERT_EQ(2, c->ias[0].n_leases);
+	ASSERT_EQ(1, c->ias[0].leases[0].addr[15]);
+	ASSERT_FALSE(c->ias[0].leases[0].has_status);
+	ASSERT_EQ(2, c->ias[0].leases[1].addr[15]);
+	ASSERT_TRUE(c->ias[0].leases[1].has_status);
+	ASSERT_EQ(DR_STATUS_UNSPEC_FAIL, c->ias[0].leases[1].status);
+	ASSERT_EQ(DR_OPT_IAPREFIX, c->ias[1].type);
+	ASSERT_EQ(1, c->ias[1].n_leases);
+	ASSERT_EQ(56, c->ias[1].leases[0].plen);
+	ASSERT_TRUE(c->ias[1].leases[0].has_status);
+	ASSERT_EQ(DR_STATUS_NO_BINDING, c->ias[1].leases[0].status);
+
+	/* a Status Code in a lease of an IA is skipped, as before */
+	b->len = 0;
+	msg(b, RR, 1);
+	client(b);
+	ia(b, DR_OPT_IA_NA, 1);
+	iaaddr(b, 1);
+	status(b, DR_STATUS_NO_BINDING);
+	end(b);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_OK);
+	ASSERT_FALSE(self->m.clients[0].ias[0].leases[0].has_status);
+}
+
+TEST_F(dr, bare_lease_errors)
+{
+	struct builder *b = &self->b;
+	int i;
+
+	self->m.parse_flags = ALL_FLAGS;
+	/* one bare lease more than a group holds */
+	msg(b, RR, 1);
+	client(b);
+	for (i = 0; i <= DR_MAX_IA_LEASES; i++) {
+		iaaddr(b, i);
+		end(b);
+	}
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_TOO_MANY);
+	/* a Status Code twice in one */
+	b->len = 0;
+	msg(b, RR, 1);
+	client(b);
+	iaaddr(b, 1);
+	status(b, 0);
+	status(b, 0);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_DUPLICATE);
+	/* a group takes an IA's place: the fifth is one too many */
+	b->len = 0;
+	msg(b, RR, 1);
+	client(b);
+	iaprefix(b, 60);
+	end(b);
+	for (i = 0; i < DR_MAX_CLIENT_IAS; i++) {
+		ia(b, DR_OPT_IA_NA, i);
+		end(b);
+	}
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_TOO_MANY);
+	/* a Status Code of one octet in a bare lease */
+	b->len = 0;
+	msg(b, RR, 1);
+	client(b);
+	iaprefix(b, 60);
+	begin(b, DR_OPT_STATUS_CODE);
+	put8(b, 0);
+	end(b);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_OPT_LEN);
+	/* the wrong lease in an IA stays unsupported with every flag */
+	b->len = 0;
+	msg(b, RR, 1);
+	client(b);
+	ia(b, DR_OPT_IA_PD, 1);
+	iaaddr(b, 1);
+	end(b);
+	end(b);
+	end(b);
+	EXPECT_PARSE_B(DR_ERR_UNSUPPORTED);
+}
+
+TEST_F(dr, round_trip_ia_ta_and_bare_leases)
+{
+	struct dr_client c[2];
+	struct dr_msg m;
+
+	reply_msg(&m, c);
+	c[0].n_ias = 3;
+	c[0].ias[1].type = DR_OPT_IAADDR;
+	c[0].ias[1].n_leases = 2;
+	memcpy(c[0].ias[1].leases[0].addr, addr_100, 16);
+	c[0].ias[1].leases[0].plen = 128;
+	c[0].ias[1].leases[0].has_status = true;
+	c[0].ias[1].leases[0].status = DR_STATUS_NO_BINDING;
+	memcpy(c[0].ias[1].leases[1].addr, addr_100, 16);
+	c[0].ias[1].leases[1].addr[15] = 9;
+	c[0].ias[1].leases[1].plen = 128;
+	c[0].ias[2].type = DR_OPT_IA_TA;
+	c[0].ias[2].iaid = 258;
+	c[0].ias[2].has_status = true;
+	c[0].ias[2].status = DR_STATUS_UNSPEC_FAIL;
+	c[1].n_ias = 1;
+	c[1].ias[0].type = DR_OPT_IAPREFIX;
+	c[1].ias[0].n_leases = 1;
+	memcpy(c[1].ias[0].leases[0].addr, prefix_ab00, 16);
+	c[1].ias[0].leases[0].plen = 56;
+	c[1].ias[0].leases[0].has_status = true;
+	c[1].ias[0].leases[0].status = DR_STATUS_NO_BINDING;
+	self->m.parse_flags = ALL_FLAGS;
+	ASSERT_ROUND_TRIP(&m);
+	/* without the flags, leaseguardd's parse: unsupported */
+	self->m.parse_flags = 0;
+	ASSERT_EQ(DR_ERR_UNSUPPORTED,
+		  dr_parse(self->out, dr_build(&m, self->out, sizeof(self->out)),
+			   &self->m));
 }
 
 /* ---- Names -------------------------------------------------------------- */
