@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 
 #include "release_request.h"
@@ -30,10 +31,13 @@ namespace leaseguard {
 
 namespace {
 
-// RELAY-FORW and RELAY-REPL (RFC 8415 section 7.3) are not client/server
-// messages: a RELEASE-REQUEST cannot have their numbers.
 const int RELAY_FORW = 12;
 const int RELAY_REPL = 13;
+// DHCPv6 message types 1 to 37 are assigned (RFC 8415 and its extensions,
+// 36 and 37 by RFC 9686): a RELEASE-REQUEST with one of their numbers
+// would take that message from Kea's core (3, REQUEST: every client's).
+// The kernel module refuses them too (kmod/netlink.c).
+const int FIRST_UNASSIGNED_TYPE = 38;
 
 void expectType(const std::string& name, const ConstElementPtr& e,
                 Element::types type) {
@@ -62,17 +66,36 @@ ReleaseRequestConfig::Refusal parseRefusal(const std::string& name,
 uint8_t parseType(const std::string& name, const ConstElementPtr& e) {
     expectType(name, e, Element::integer);
     int64_t v = e->intValue();
-    if (v < 1 || v > 255 || v == RELAY_FORW || v == RELAY_REPL) {
-        isc_throw(BadValue, "'" << name << "' is a DHCPv6 message type, 1 to"
-                  " 255 but not 12 or 13 (relay messages), not " << v);
+    if (v < FIRST_UNASSIGNED_TYPE || v > 255) {
+        isc_throw(BadValue, "'" << name << "' is an unassigned DHCPv6 message"
+                  " type, " << FIRST_UNASSIGNED_TYPE << " to 255 (1 to "
+                  << FIRST_UNASSIGNED_TYPE - 1 << " are assigned), not " << v);
     }
     return (static_cast<uint8_t>(v));
 }
 
-ReleaseRequestConfig::TrustedRelay parseRelay(size_t i,
+IOAddress parseAddress(const std::string& name, const ConstElementPtr& e) {
+    IOAddress a = IOAddress::IPV4_ZERO_ADDRESS();
+    expectType(name, e, Element::string);
+    try {
+        a = IOAddress(e->stringValue());
+    } catch (const std::exception&) {
+        a = IOAddress::IPV4_ZERO_ADDRESS();
+    }
+    if (!a.isV6() || a.isV6Zero() || a.isV6Multicast()) {
+        isc_throw(BadValue, "'" << name << "' is a unicast IPv6 address, not \""
+                  << e->stringValue() << "\"");
+    }
+    return (a);
+}
+
+// An entry of trusted-relays, or of trusted-intermediate-relays (list),
+// which may also have a link-address.
+ReleaseRequestConfig::TrustedRelay parseRelay(const std::string& list, size_t i,
                                               const ConstElementPtr& e) {
+    const bool intermediate = list == "trusted-intermediate-relays";
     std::ostringstream where;
-    where << "trusted-relays[" << i << "]";
+    where << list << "[" << i << "]";
     expectType(where.str(), e, Element::map);
 
     ReleaseRequestConfig::TrustedRelay relay;
@@ -93,18 +116,13 @@ ReleaseRequestConfig::TrustedRelay parseRelay(size_t i,
                           " not \"" << kv.second->stringValue() << "\"");
             }
         } else if (kv.first == "address") {
-            expectType(name, kv.second, Element::string);
-            try {
-                relay.address = IOAddress(kv.second->stringValue());
-            } catch (const std::exception&) {
-                relay.address = IOAddress::IPV4_ZERO_ADDRESS();
-            }
-            if (!relay.address.isV6() || relay.address.isV6Zero() ||
-                relay.address.isV6Multicast()) {
-                isc_throw(BadValue, "'" << name << "' is a unicast IPv6"
-                          " address, not \"" << kv.second->stringValue()
-                          << "\"");
-            }
+            relay.address = parseAddress(name, kv.second);
+        } else if (kv.first == "link-address" && intermediate) {
+            relay.link_address = parseAddress(name, kv.second);
+        } else if (intermediate) {
+            isc_throw(BadValue, "unknown parameter '" << name << "' (a"
+                      " trusted intermediate relay has \"address\" and/or"
+                      " \"relay-id\", and maybe \"link-address\")");
         } else {
             isc_throw(BadValue, "unknown parameter '" << name << "' (a"
                       " trusted relay has \"relay-id\" and/or \"address\")");
@@ -115,6 +133,10 @@ ReleaseRequestConfig::TrustedRelay parseRelay(size_t i,
                   " \"address\" or both");
     }
     return (relay);
+}
+
+bool sameBytes(const std::vector<uint8_t>& v, const uint8_t* p, size_t len) {
+    return (v.size() == len && std::equal(v.begin(), v.end(), p));
 }
 
 std::string hex(const uint8_t* p, size_t len) {
@@ -135,7 +157,27 @@ std::string leaseName(Lease::Type type, const IOAddress& addr, int plen) {
 
 bool bound(const Lease6Ptr& l) {
     return (l && l->state_ == Lease::STATE_DEFAULT &&
-            (l->type_ == Lease::TYPE_NA || l->type_ == Lease::TYPE_PD));
+            (l->type_ == Lease::TYPE_NA || l->type_ == Lease::TYPE_TA ||
+             l->type_ == Lease::TYPE_PD));
+}
+
+// The lease type of an IA (or of a group of bare leases: an IAADDR is an
+// IA_NA's or IA_TA's address, tried in that order), and its name.
+Lease::Type leaseType(uint16_t ia_type) {
+    switch (ia_type) {
+    case DR_OPT_IA_PD:
+    case DR_OPT_IAPREFIX:
+        return (Lease::TYPE_PD);
+    case DR_OPT_IA_TA:
+        return (Lease::TYPE_TA);
+    default:
+        return (Lease::TYPE_NA);
+    }
+}
+
+const char* iaName(uint16_t ia_type) {
+    return (ia_type == DR_OPT_IA_PD ? "IA_PD" : ia_type == DR_OPT_IA_TA ?
+            "IA_TA" : "IA_NA");
 }
 
 // A client's DUID as Kea holds it, or null when Kea cannot hold it (the
@@ -166,10 +208,13 @@ ReleaseRequestConfig::parse(const ConstElementPtr& params) {
             c.when_disabled = parseRefusal(name, v, "not-configured");
         } else if (name == "untrusted") {
             c.untrusted = parseRefusal(name, v, "not-allowed");
-        } else if (name == "trusted-relays") {
+        } else if (name == "trusted-relays" ||
+                   name == "trusted-intermediate-relays") {
             expectType(name, v, Element::list);
+            auto& list = name == "trusted-relays" ? c.trusted_relays :
+                         c.trusted_intermediates;
             for (size_t i = 0; i < v->size(); ++i) {
-                c.trusted_relays.push_back(parseRelay(i, v->get(i)));
+                list.push_back(parseRelay(name, i, v->get(i)));
             }
         } else if (name == "release-request-type") {
             c.request_type = parseType(name, v);
@@ -177,7 +222,8 @@ ReleaseRequestConfig::parse(const ConstElementPtr& params) {
             c.reply_type = parseType(name, v);
         } else {
             isc_throw(BadValue, "unknown parameter '" << name << "' (known:"
-                      " enabled, when-disabled, trusted-relays, untrusted,"
+                      " enabled, when-disabled, trusted-relays,"
+                      " trusted-intermediate-relays, untrusted,"
                       " release-request-type, release-reply-type)");
         }
     }
@@ -194,6 +240,7 @@ ReleaseRequestConfig::summary() const {
     s << (enabled ? "enabled" : "disabled")
       << ", types " << int(request_type) << "/" << int(reply_type)
       << ", " << trusted_relays.size() << " trusted relays"
+      << ", " << trusted_intermediates.size() << " trusted intermediate relays"
       << ", untrusted: " << (untrusted == Refusal::DROP ? "drop" : "not-allowed");
     if (!enabled) {
         s << ", when disabled: "
@@ -203,20 +250,12 @@ ReleaseRequestConfig::summary() const {
 }
 
 bool
-ReleaseRequestHandler::trusted(const dr_msg& m, const IOAddress& source) const {
-    for (auto const& r : config_.trusted_relays) {
-        if (!r.relay_id.empty() &&
-            (r.relay_id.size() != m.relay_id.len ||
-             !std::equal(r.relay_id.begin(), r.relay_id.end(),
-                         m.relay_id.data))) {
-            continue;
-        }
-        if (!r.address.isV6Zero() && r.address != source) {
-            continue;
-        }
-        return (true);
-    }
-    return (false);
+ReleaseRequestConfig::acceptsRelayed() const {
+    return (!trusted_intermediates.empty() &&
+            std::any_of(trusted_relays.begin(), trusted_relays.end(),
+                        [](const TrustedRelay& r) {
+                            return (!r.relay_id.empty());
+                        }));
 }
 
 // Deletes a lease as Kea 2.2 does on a client's RELEASE (Dhcpv6Srv's
@@ -239,10 +278,13 @@ ReleaseRequestHandler::releaseLease(const Lease6Ptr& lease,
             .arg(duid).arg(what).arg(e.what());
         return (false);
     }
-    isc::stats::StatsMgr::instance().addValue(
-        isc::stats::StatsMgr::generateName("subnet", lease->subnet_id_,
-            lease->type_ == Lease::TYPE_NA ? "assigned-nas" : "assigned-pds"),
-        static_cast<int64_t>(-1));
+    // Kea 2.2 counts no temporary addresses (it assigns none).
+    if (lease->type_ != Lease::TYPE_TA) {
+        isc::stats::StatsMgr::instance().addValue(
+            isc::stats::StatsMgr::generateName("subnet", lease->subnet_id_,
+                lease->type_ == Lease::TYPE_NA ? "assigned-nas" : "assigned-pds"),
+            static_cast<int64_t>(-1));
+    }
     try {
         isc::dhcp::queueNCR(isc::dhcp_ddns::CHG_REMOVE, lease);
     } catch (const std::exception& e) {
@@ -297,7 +339,7 @@ ReleaseRequestHandler::releaseAll(const dr_client& client,
 uint16_t
 ReleaseRequestHandler::releaseIA(const dr_client& client, const dr_ia& ia,
                                  ReleaseRequestOutcome& out) const {
-    Lease::Type type = ia.type == DR_OPT_IA_PD ? Lease::TYPE_PD : Lease::TYPE_NA;
+    Lease::Type type = leaseType(ia.type);
     LeaseMgr& lm = LeaseMgrFactory::instance();
     DuidPtr duid = keaDuid(client);
     bool no_binding = false, failed = false;
@@ -317,8 +359,8 @@ ReleaseRequestHandler::releaseIA(const dr_client& client, const dr_ia& ia,
                 no_binding = true;
                 LOG_INFO(release_request_logger, RELEASE_REQUEST_NO_BINDING)
                     .arg(duid->toText())
-                    .arg(std::string(type == Lease::TYPE_PD ? "IA_PD" : "IA_NA")
-                         + " iaid " + std::to_string(ia.iaid));
+                    .arg(std::string(iaName(ia.type)) + " iaid " +
+                         std::to_string(ia.iaid));
             }
         }
         for (unsigned i = 0; i < ia.n_leases; ++i) {
@@ -326,7 +368,7 @@ ReleaseRequestHandler::releaseIA(const dr_client& client, const dr_ia& ia,
             Lease6Ptr l = lm.getLease6(type, addr);
             if (bound(l) && l->duid_ && *l->duid_ == *duid &&
                 l->iaid_ == ia.iaid &&
-                (type == Lease::TYPE_NA || l->prefixlen_ == ia.leases[i].plen)) {
+                (type != Lease::TYPE_PD || l->prefixlen_ == ia.leases[i].plen)) {
                 // Listed twice: released once.
                 if (std::none_of(todo.begin(), todo.end(), [&l](const Lease6Ptr& t) {
                         return (t->addr_ == l->addr_);
@@ -358,9 +400,79 @@ ReleaseRequestHandler::releaseIA(const dr_client& client, const dr_ia& ia,
             no_binding ? DR_STATUS_NO_BINDING : DR_STATUS_SUCCESS);
 }
 
+// Leases straight in a Client Data (RFC 5007's layout): each is released
+// if it is this DUID's (an address in an IA_NA or IA_TA, a prefix of this
+// length), whatever its IAID. Leaves in ia only those that failed, each
+// with its status (NoBinding, UnspecFail), for the reply.
+void
+ReleaseRequestHandler::releaseBare(const dr_client& client, dr_ia& ia,
+                                   ReleaseRequestOutcome& out) const {
+    LeaseMgr& lm = LeaseMgrFactory::instance();
+    DuidPtr duid = keaDuid(client);
+    std::array<Lease6Ptr, DR_MAX_IA_LEASES> found;      // null: not found
+    std::array<uint16_t, DR_MAX_IA_LEASES> status;
+
+    for (unsigned i = 0; i < ia.n_leases; ++i) {
+        const dr_lease& want = ia.leases[i];
+        IOAddress addr = IOAddress::fromBytes(AF_INET6, want.addr);
+        // Listed twice: released once, and both say how that went.
+        unsigned j = 0;
+        while (j < i && (memcmp(ia.leases[j].addr, want.addr, 16) ||
+                         ia.leases[j].plen != want.plen)) {
+            ++j;
+        }
+        if (j < i) {
+            status[i] = status[j];
+            continue;
+        }
+        status[i] = DR_STATUS_NO_BINDING;
+        if (!duid) {
+            continue;
+        }
+        try {
+            for (Lease::Type type : ia.type == DR_OPT_IAPREFIX ?
+                     std::vector<Lease::Type>{Lease::TYPE_PD} :
+                     std::vector<Lease::Type>{Lease::TYPE_NA, Lease::TYPE_TA}) {
+                Lease6Ptr l = lm.getLease6(type, addr);
+                if (bound(l) && l->duid_ && *l->duid_ == *duid &&
+                    (type != Lease::TYPE_PD || l->prefixlen_ == want.plen)) {
+                    found[i] = l;
+                    break;
+                }
+            }
+        } catch (const std::exception& e) {
+            LOG_ERROR(release_request_logger, RELEASE_REQUEST_LEASE_FAILED)
+                .arg(duid->toText()).arg(leaseName(leaseType(ia.type), addr,
+                                                   want.plen)).arg(e.what());
+            status[i] = DR_STATUS_UNSPEC_FAIL;
+            continue;
+        }
+        if (!found[i]) {
+            LOG_INFO(release_request_logger, RELEASE_REQUEST_NO_BINDING)
+                .arg(duid->toText())
+                .arg(leaseName(leaseType(ia.type), addr, want.plen));
+            continue;
+        }
+        status[i] = releaseLease(found[i], out) ?
+                    uint16_t(DR_STATUS_SUCCESS) : uint16_t(DR_STATUS_UNSPEC_FAIL);
+    }
+    uint8_t kept = 0;
+    for (unsigned i = 0; i < ia.n_leases; ++i) {
+        if (status[i] == DR_STATUS_SUCCESS) {
+            continue;
+        }
+        dr_lease& l = ia.leases[kept++];
+        l = ia.leases[i];
+        l.has_status = true;
+        l.status = status[i];
+    }
+    ia.n_leases = kept;
+}
+
 // Releases what one Client Data asks for and leaves in it only what the
 // reply must say (draft 4.3): nothing when every lease was released, the
-// client's status when it named no IA, else the IAs that failed.
+// client's status when it named no IA, else the IAs that failed, and the
+// bare leases that failed, each with its status.
 void
 ReleaseRequestHandler::release(dr_client& client,
                                ReleaseRequestOutcome& out) const {
@@ -375,6 +487,14 @@ ReleaseRequestHandler::release(dr_client& client,
     }
     uint8_t kept = 0;
     for (unsigned i = 0; i < client.n_ias; ++i) {
+        if (client.ias[i].type == DR_OPT_IAADDR ||
+            client.ias[i].type == DR_OPT_IAPREFIX) {
+            releaseBare(client, client.ias[i], out);
+            if (client.ias[i].n_leases) {
+                client.ias[kept++] = client.ias[i];
+            }
+            continue;
+        }
         uint16_t status = releaseIA(client, client.ias[i], out);
         if (status == DR_STATUS_SUCCESS) {
             continue;
@@ -388,23 +508,31 @@ ReleaseRequestHandler::release(dr_client& client,
     client.n_ias = kept;
 }
 
+// One RELAY-FORW around the request (RFC 8415 section 9): the header and
+// Interface-Id its RELAY-REPL echoes, the Relay-Id its relay may add (RFC
+// 5460 section 5.4.1), and the message it carries.
+struct ReleaseRequestHandler::RelayLayer {
+    const uint8_t* header;          // RELAY_HEADER octets
+    const uint8_t* ifid = nullptr;
+    uint16_t ifid_len = 0;
+    const uint8_t* relay_id = nullptr;
+    uint16_t relay_id_len = 0;
+    const uint8_t* inner = nullptr;
+    uint16_t inner_len = 0;
+
+    IOAddress link() const { return (IOAddress::fromBytes(AF_INET6, header + 2)); }
+    IOAddress peer() const { return (IOAddress::fromBytes(AF_INET6, header + 18)); }
+};
+
 namespace {
+
+using RelayLayer = ReleaseRequestHandler::RelayLayer;
 
 const uint16_t OPT_RELAY_MSG = 9;
 const size_t RELAY_HEADER = 34;     // msg-type, hop-count, link, peer
 // How deep a RELEASE-REQUEST may be wrapped: RFC 8415's HOP_COUNT_LIMIT
 // is 8 by default, and a relay may not go past 32.
 const size_t MAX_RELAYS = 32;
-
-// One RELAY-FORW around the request (RFC 8415 section 9): the header and
-// Interface-Id its RELAY-REPL echoes, and the message it carries.
-struct RelayLayer {
-    const uint8_t* header;          // RELAY_HEADER octets
-    const uint8_t* ifid = nullptr;
-    uint16_t ifid_len = 0;
-    const uint8_t* inner = nullptr;
-    uint16_t inner_len = 0;
-};
 
 uint16_t get16(const uint8_t* p) {
     return (static_cast<uint16_t>(p[0] << 8 | p[1]));
@@ -422,13 +550,16 @@ bool parseRelayForw(const uint8_t* buf, size_t len, RelayLayer& l) {
         }
         uint16_t code = get16(buf + off), olen = get16(buf + off + 2);
         const uint8_t* val = buf + off + 4;
-        if (code == OPT_RELAY_MSG || code == DR_OPT_INTERFACE_ID) {
-            const uint8_t*& where = code == OPT_RELAY_MSG ? l.inner : l.ifid;
+        if (code == OPT_RELAY_MSG || code == DR_OPT_INTERFACE_ID ||
+            code == DR_OPT_RELAY_ID) {
+            const uint8_t*& where = code == OPT_RELAY_MSG ? l.inner :
+                                    code == DR_OPT_RELAY_ID ? l.relay_id : l.ifid;
             if (where) {
                 return (false);     // twice
             }
             where = val;
-            (code == OPT_RELAY_MSG ? l.inner_len : l.ifid_len) = olen;
+            (code == OPT_RELAY_MSG ? l.inner_len :
+             code == DR_OPT_RELAY_ID ? l.relay_id_len : l.ifid_len) = olen;
         }
         off += 4 + olen;
     }
@@ -464,6 +595,55 @@ bool wrapReply(const RelayLayer* relays, size_t n, std::vector<uint8_t>& reply) 
 
 } // namespace
 
+// The trust model: see ReleaseRequestConfig in release_request.h.
+std::string
+ReleaseRequestHandler::untrusted(const dr_msg& m, const IOAddress& source,
+                                 const RelayLayer* relays, size_t n) const {
+    // The path, from the relay that sent it here inwards: each RELAY-FORW
+    // was made by a relay the operator accepts requests through.
+    for (size_t i = 0; i < n; ++i) {
+        const RelayLayer& l = relays[i];
+        IOAddress from = i ? relays[i - 1].peer() : source;
+        bool ok = std::any_of(config_.trusted_intermediates.begin(),
+                              config_.trusted_intermediates.end(),
+                              [&](const ReleaseRequestConfig::TrustedRelay& r) {
+            return ((r.address.isV6Zero() || r.address == from) &&
+                    (r.relay_id.empty() ||
+                     (l.relay_id && sameBytes(r.relay_id, l.relay_id,
+                                              l.relay_id_len))) &&
+                    (r.link_address.isV6Zero() || r.link_address == l.link()));
+        });
+        if (!ok) {
+            return ("relayed by " + from.toText() +
+                    ", not a trusted intermediate relay");
+        }
+    }
+    // The originator: by its Relay-Id, and its address when it sent the
+    // request itself, or as the first intermediate relay saw it.
+    IOAddress origin = n ? relays[n - 1].peer() : source;
+    bool address_only = false;
+    for (auto const& r : config_.trusted_relays) {
+        if (n && r.relay_id.empty()) {
+            // Address trust is for unrelayed requests only. Say so when
+            // it is what the operator may have counted on.
+            address_only = address_only || r.address == source ||
+                           r.address == origin;
+            continue;
+        }
+        if (!r.relay_id.empty() &&
+            !sameBytes(r.relay_id, m.relay_id.data, m.relay_id.len)) {
+            continue;
+        }
+        if (!r.address.isV6Zero() && r.address != origin) {
+            continue;
+        }
+        return ("");
+    }
+    return (address_only ? "not a trusted relay (a relayed request needs a"
+            " trusted relay-id; an address alone is trusted only unrelayed)" :
+            "not a trusted relay");
+}
+
 ReleaseRequestOutcome
 ReleaseRequestHandler::handle(const uint8_t* buf, size_t len,
                               const IOAddress& source,
@@ -485,7 +665,8 @@ ReleaseRequestHandler::handle(const uint8_t* buf, size_t len,
     if (!len || buf[0] != config_.request_type) {
         return (ReleaseRequestOutcome());
     }
-    ReleaseRequestOutcome out = handleRequest(buf, len, source, server_duid);
+    ReleaseRequestOutcome out = handleRequest(buf, len, source, server_duid,
+                                              relays.data(), n);
     if (!n) {
         return (out);
     }
@@ -502,7 +683,8 @@ ReleaseRequestHandler::handle(const uint8_t* buf, size_t len,
 ReleaseRequestOutcome
 ReleaseRequestHandler::handleRequest(const uint8_t* buf, size_t len,
                                      const IOAddress& source,
-                                     const std::vector<uint8_t>& server_duid) const {
+                                     const std::vector<uint8_t>& server_duid,
+                                     const RelayLayer* relays, size_t n) const {
     ReleaseRequestOutcome out;
     out.action = ReleaseRequestOutcome::Action::DROP;
     out.kind = ReleaseRequestOutcome::Kind::DISCARDED;
@@ -512,6 +694,9 @@ ReleaseRequestHandler::handleRequest(const uint8_t* buf, size_t len,
     dr_msg m = {};
     m.clients = clients.data();
     m.max_clients = static_cast<uint16_t>(clients.size());
+    // Both layouts of a Client Data (draft 4.1.1's IAs, RFC 5007's bare
+    // IAADDR/IAPREFIX), and IA_TA.
+    m.parse_flags = DR_PARSE_IA_TA | DR_PARSE_BARE_LEASES;
     dr_err err = dr_parse(buf, len, &m);
     if (err != DR_OK) {
         out.why = std::string("malformed (") + dr_err_name(err) + ")";
@@ -546,12 +731,13 @@ ReleaseRequestHandler::handleRequest(const uint8_t* buf, size_t len,
     out.kind = ReleaseRequestOutcome::Kind::REFUSED;
     ReleaseRequestConfig::Refusal refusal = ReleaseRequestConfig::Refusal::DROP;
     std::string relay = "relay-id " + hex(m.relay_id.data, m.relay_id.len);
+    std::string distrust;
     if (!config_.enabled) {
         out.why = relay + ", disabled";
         refusal = config_.when_disabled;
         reply.status = DR_STATUS_NOT_CONFIGURED;
-    } else if (!trusted(m, source)) {
-        out.why = relay + ", not a trusted relay";
+    } else if (!(distrust = untrusted(m, source, relays, n)).empty()) {
+        out.why = relay + ", " + distrust;
         refusal = config_.untrusted;
         reply.status = DR_STATUS_NOT_ALLOWED;
     } else {
@@ -577,15 +763,15 @@ ReleaseRequestHandler::handleRequest(const uint8_t* buf, size_t len,
     out.action = ReleaseRequestOutcome::Action::REPLY;
     out.status = reply.status;
     out.reply.resize(0xffff);
-    size_t n = dr_build(&reply, out.reply.data(), out.reply.size());
-    if (!n) {
+    size_t built = dr_build(&reply, out.reply.data(), out.reply.size());
+    if (!built) {
         // Failures of more clients than one message holds (a request near
         // 64 KiB whose clients all failed): say it of the whole request.
         reply.n_clients = 0;
         reply.status = out.status = DR_STATUS_UNSPEC_FAIL;
-        n = dr_build(&reply, out.reply.data(), out.reply.size());
+        built = dr_build(&reply, out.reply.data(), out.reply.size());
     }
-    out.reply.resize(n);
+    out.reply.resize(built);
     return (out);
 }
 

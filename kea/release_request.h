@@ -27,22 +27,42 @@ namespace leaseguard {
 
 // The hook's "parameters", parsed and checked. Defaults: enabled, refusals
 // dropped silently, no relay trusted (draft section 5: an unknown relay's
-// request MUST be discarded or rejected), message types 240 and 241 (the
-// same defaults as leaseguard's kernel module and agent).
+// request MUST be discarded or rejected), no intermediate relay accepted,
+// message types 240 and 241 (the same defaults as leaseguard's kernel
+// module and agent).
+//
+// The trust model. The originator of a RELEASE-REQUEST is the relay its
+// Relay-Id names; the RELAY-FORWs around it, if any, are transit.
+// - trusted-relays: the originators. An unrelayed request (straight to
+//   Kea) matches an entry by its Relay-Id and/or its source address. A
+//   relayed one matches only an entry with a relay-id; the entry's
+//   address, if any, is compared with the innermost RELAY-FORW's
+//   peer-address (where the first intermediate relay got it from).
+//   Address trust alone never covers a relayed request: any relay on the
+//   path could otherwise forward a subscriber's forgery as its own.
+// - trusted-intermediate-relays: the relays a request may come through.
+//   Each RELAY-FORW must match an entry: its sender's address (the
+//   request's source for the outermost, else the peer-address of the
+//   RELAY-FORW around it), the Relay-Id option in it (RFC 5460 5.4.1) and
+//   its link-address, as far as the entry has them. None listed: relayed
+//   requests are refused.
 struct ReleaseRequestConfig {
     enum class Refusal { DROP, REPLY };
 
     // A relay the server accepts: every field it has must match. An empty
-    // relay_id or an unspecified address is not part of the match.
+    // relay_id or an unspecified address is not part of the match;
+    // link_address is for intermediate relays only.
     struct TrustedRelay {
         std::vector<uint8_t> relay_id;
         isc::asiolink::IOAddress address = isc::asiolink::IOAddress::IPV6_ZERO_ADDRESS();
+        isc::asiolink::IOAddress link_address = isc::asiolink::IOAddress::IPV6_ZERO_ADDRESS();
     };
 
     bool enabled = true;
     Refusal when_disabled = Refusal::DROP;  // REPLY: NotConfigured
     Refusal untrusted = Refusal::DROP;      // REPLY: NotAllowed
     std::vector<TrustedRelay> trusted_relays;
+    std::vector<TrustedRelay> trusted_intermediates;
     uint8_t request_type = 240;
     uint8_t reply_type = 241;
 
@@ -53,6 +73,10 @@ struct ReleaseRequestConfig {
 
     // A line for the log: what is configured.
     std::string summary() const;
+
+    // Whether a relayed request can be accepted at all: an intermediate
+    // relay is listed and a trusted relay has a relay-id.
+    bool acceptsRelayed() const;
 };
 
 // What the server does with one packet.
@@ -82,6 +106,9 @@ struct ReleaseRequestOutcome {
 
 class ReleaseRequestHandler {
 public:
+    // One RELAY-FORW around a request (defined in release_request.cc).
+    struct RelayLayer;
+
     explicit ReleaseRequestHandler(const ReleaseRequestConfig& config)
         : config_(config) {}
 
@@ -99,13 +126,18 @@ public:
 private:
     ReleaseRequestOutcome handleRequest(const uint8_t* buf, size_t len,
                                         const isc::asiolink::IOAddress& source,
-                                        const std::vector<uint8_t>& server_duid) const;
-    bool trusted(const dr_msg& m, const isc::asiolink::IOAddress& source) const;
+                                        const std::vector<uint8_t>& server_duid,
+                                        const RelayLayer* relays, size_t n) const;
+    // "" when the request may be processed, else why not.
+    std::string untrusted(const dr_msg& m, const isc::asiolink::IOAddress& source,
+                          const RelayLayer* relays, size_t n) const;
     void release(dr_client& client, ReleaseRequestOutcome& out) const;
     uint16_t releaseAll(const dr_client& client,
                         ReleaseRequestOutcome& out) const;
     uint16_t releaseIA(const dr_client& client, const dr_ia& ia,
                        ReleaseRequestOutcome& out) const;
+    void releaseBare(const dr_client& client, dr_ia& ia,
+                     ReleaseRequestOutcome& out) const;
     bool releaseLease(const isc::dhcp::Lease6Ptr& lease,
                       ReleaseRequestOutcome& out) const;
 

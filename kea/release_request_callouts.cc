@@ -108,6 +108,10 @@ int load(LibraryHandle& library) {
         if (config.enabled && config.trusted_relays.empty()) {
             LOG_WARN(release_request_logger,
                      leaseguard::RELEASE_REQUEST_NO_TRUSTED_RELAYS);
+        } else if (config.enabled && !config.trusted_intermediates.empty() &&
+                   !config.acceptsRelayed()) {
+            LOG_WARN(release_request_logger,
+                     leaseguard::RELEASE_REQUEST_NO_RELAYED);
         }
     } catch (const std::exception& e) {
         LOG_ERROR(release_request_logger, leaseguard::RELEASE_REQUEST_LOAD_FAILED)

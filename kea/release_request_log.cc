@@ -10,6 +10,7 @@ isc::log::Logger release_request_logger("release-request");
 const isc::log::MessageID RELEASE_REQUEST_LOADED = "RELEASE_REQUEST_LOADED";
 const isc::log::MessageID RELEASE_REQUEST_LOAD_FAILED = "RELEASE_REQUEST_LOAD_FAILED";
 const isc::log::MessageID RELEASE_REQUEST_NO_TRUSTED_RELAYS = "RELEASE_REQUEST_NO_TRUSTED_RELAYS";
+const isc::log::MessageID RELEASE_REQUEST_NO_RELAYED = "RELEASE_REQUEST_NO_RELAYED";
 const isc::log::MessageID RELEASE_REQUEST_DISCARDED = "RELEASE_REQUEST_DISCARDED";
 const isc::log::MessageID RELEASE_REQUEST_REFUSED = "RELEASE_REQUEST_REFUSED";
 const isc::log::MessageID RELEASE_REQUEST_PROCESSED = "RELEASE_REQUEST_PROCESSED";
@@ -25,6 +26,9 @@ const char* messages[] = {
     "RELEASE_REQUEST_LOAD_FAILED", "release-request hook not loaded: %1",
     "RELEASE_REQUEST_NO_TRUSTED_RELAYS",
         "no trusted-relays: every RELEASE-REQUEST will be refused",
+    "RELEASE_REQUEST_NO_RELAYED",
+        "trusted-intermediate-relays are listed, but no trusted relay has a"
+        " relay-id: every relayed RELEASE-REQUEST will be refused",
     "RELEASE_REQUEST_DISCARDED", "RELEASE-REQUEST from %1 discarded: %2",
     "RELEASE_REQUEST_REFUSED", "RELEASE-REQUEST from %1 refused (%2): %3",
     "RELEASE_REQUEST_PROCESSED",

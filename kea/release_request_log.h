@@ -17,6 +17,7 @@ extern isc::log::Logger release_request_logger;
 extern const isc::log::MessageID RELEASE_REQUEST_LOADED;
 extern const isc::log::MessageID RELEASE_REQUEST_LOAD_FAILED;
 extern const isc::log::MessageID RELEASE_REQUEST_NO_TRUSTED_RELAYS;
+extern const isc::log::MessageID RELEASE_REQUEST_NO_RELAYED;
 extern const isc::log::MessageID RELEASE_REQUEST_DISCARDED;
 extern const isc::log::MessageID RELEASE_REQUEST_REFUSED;
 extern const isc::log::MessageID RELEASE_REQUEST_PROCESSED;

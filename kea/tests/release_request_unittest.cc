@@ -108,6 +108,7 @@ struct Reply {
     explicit Reply(const std::vector<uint8_t>& b) : bytes(b) {
         m.clients = clients.data();
         m.max_clients = uint16_t(clients.size());
+        m.parse_flags = DR_PARSE_IA_TA | DR_PARSE_BARE_LEASES;
         EXPECT_EQ(DR_OK, dr_parse(bytes.data(), bytes.size(), &m));
     }
 };
@@ -131,10 +132,12 @@ protected:
         Lease6Ptr l(new Lease6(type, IOAddress(addr), DuidPtr(new DUID(duid)),
                                iaid, 300, 600, subnet, HWAddrPtr(), plen));
         EXPECT_TRUE(LeaseMgrFactory::instance().addLease(l));
-        StatsMgr::instance().addValue(
-            StatsMgr::generateName("subnet", subnet, type == Lease::TYPE_NA ?
-                                   "assigned-nas" : "assigned-pds"),
-            int64_t(1));
+        if (type != Lease::TYPE_TA) {     // Kea 2.2 counts none
+            StatsMgr::instance().addValue(
+                StatsMgr::generateName("subnet", subnet, type == Lease::TYPE_NA ?
+                                       "assigned-nas" : "assigned-pds"),
+                int64_t(1));
+        }
         return (l);
     }
 
@@ -190,6 +193,8 @@ TEST(ReleaseRequestConfigTest, everyParameter) {
         "trusted-relays": [ { "relay-id": "00:02:00:00:00:09:6c:67" },
                             { "address": "2001:db8:f::1" },
                             { "relay-id": "0x000200000009", "address": "fe80::1" } ],
+        "trusted-intermediate-relays": [ { "address": "2001:db8:e::2" },
+            { "relay-id": "00:02:00:00:00:09:00:01", "link-address": "2001:db8:1::1" } ],
         "release-request-type": 200, "release-reply-type": 201 })");
     EXPECT_FALSE(c.enabled);
     EXPECT_EQ(ReleaseRequestConfig::Refusal::REPLY, c.when_disabled);
@@ -201,10 +206,25 @@ TEST(ReleaseRequestConfigTest, everyParameter) {
     EXPECT_EQ(RELAY_ADDR, c.trusted_relays[1].address);
     EXPECT_EQ(6u, c.trusted_relays[2].relay_id.size());
     EXPECT_EQ(IOAddress("fe80::1"), c.trusted_relays[2].address);
+    ASSERT_EQ(2u, c.trusted_intermediates.size());
+    EXPECT_EQ(IOAddress("2001:db8:e::2"), c.trusted_intermediates[0].address);
+    EXPECT_TRUE(c.trusted_intermediates[0].relay_id.empty());
+    EXPECT_TRUE(c.trusted_intermediates[0].link_address.isV6Zero());
+    EXPECT_EQ(8u, c.trusted_intermediates[1].relay_id.size());
+    EXPECT_TRUE(c.trusted_intermediates[1].address.isV6Zero());
+    EXPECT_EQ(IOAddress("2001:db8:1::1"), c.trusted_intermediates[1].link_address);
+    EXPECT_TRUE(c.acceptsRelayed());
     EXPECT_EQ(200, c.request_type);
     EXPECT_EQ(201, c.reply_type);
-    EXPECT_EQ("disabled, types 200/201, 3 trusted relays, untrusted:"
-              " not-allowed, when disabled: not-configured", c.summary());
+    EXPECT_EQ("disabled, types 200/201, 3 trusted relays, 2 trusted"
+              " intermediate relays, untrusted: not-allowed, when disabled:"
+              " not-configured", c.summary());
+    // Relayed requests need both an intermediate and a trusted relay-id.
+    EXPECT_FALSE(config(R"({ "trusted-relays": [ { "relay-id": "00:02:00:00:00:09:6c:67" } ] })")
+                 .acceptsRelayed());
+    EXPECT_FALSE(config(R"({ "trusted-relays": [ { "address": "2001:db8:f::1" } ],
+        "trusted-intermediate-relays": [ { "address": "2001:db8:f::1" } ] })")
+                 .acceptsRelayed());
 }
 
 TEST(ReleaseRequestConfigTest, errorsNameTheParameter) {
@@ -219,12 +239,9 @@ TEST(ReleaseRequestConfigTest, errorsNameTheParameter) {
               parseError(R"({ "untrusted": "not-configured" })"));
     EXPECT_EQ("'trusted-relays' must be a list, not a map",
               parseError(R"({ "trusted-relays": {} })"));
-    for (const char* bad : {"0", "12", "13", "256", "-1"}) {
-        EXPECT_NE(std::string::npos,
-                  parseError(std::string("{ \"release-request-type\": ") + bad + " }")
-                  .find("'release-request-type' is a DHCPv6 message type"))
-            << bad;
-    }
+    EXPECT_EQ("'release-request-type' is an unassigned DHCPv6 message type,"
+              " 38 to 255 (1 to 37 are assigned), not 3",
+              parseError(R"({ "release-request-type": 3 })"));
     EXPECT_EQ("'release-request-type' and 'release-reply-type' are both 241",
               parseError(R"({ "release-request-type": 241 })"));
     EXPECT_EQ("'release-reply-type' must be a integer, not a string",
@@ -258,6 +275,62 @@ TEST(ReleaseRequestConfigTest, trustedRelayErrors) {
     EXPECT_NE(std::string::npos,
               parseError(R"({ "trusted-relays": [ { "interface": "eth0" } ] })")
               .find("unknown parameter 'trusted-relays[0].interface'"));
+    // link-address is an intermediate relay's
+    EXPECT_NE(std::string::npos,
+              parseError(R"({ "trusted-relays": [ { "address": "2001:db8:f::1",
+                  "link-address": "2001:db8:1::1" } ] })")
+              .find("unknown parameter 'trusted-relays[0].link-address'"));
+}
+
+TEST(ReleaseRequestConfigTest, trustedIntermediateRelayErrors) {
+    EXPECT_EQ("'trusted-intermediate-relays' must be a list, not a map",
+              parseError(R"({ "trusted-intermediate-relays": {} })"));
+    EXPECT_EQ("'trusted-intermediate-relays[0]' needs \"relay-id\", \"address\" or both",
+              parseError(R"({ "trusted-intermediate-relays": [ {} ] })"));
+    EXPECT_EQ("'trusted-intermediate-relays[0]' needs \"relay-id\", \"address\" or both",
+              parseError(R"({ "trusted-intermediate-relays": [
+                  { "link-address": "2001:db8:1::1" } ] })"));
+    EXPECT_EQ("'trusted-intermediate-relays[1]' must be a map, not a string",
+              parseError(R"({ "trusted-intermediate-relays": [ { "address": "::1" }, "x" ] })"));
+    EXPECT_EQ("'trusted-intermediate-relays[0].address' is a unicast IPv6"
+              " address, not \"192.0.2.1\"",
+              parseError(R"({ "trusted-intermediate-relays": [ { "address": "192.0.2.1" } ] })"));
+    EXPECT_EQ("'trusted-intermediate-relays[0].link-address' is a unicast IPv6"
+              " address, not \"::\"",
+              parseError(R"({ "trusted-intermediate-relays": [
+                  { "address": "2001:db8:e::2", "link-address": "::" } ] })"));
+    EXPECT_NE(std::string::npos,
+              parseError(R"({ "trusted-intermediate-relays": [ { "relay-id": "zz" } ] })")
+              .find("'trusted-intermediate-relays[0].relay-id' is a DUID in hex"));
+    EXPECT_NE(std::string::npos,
+              parseError(R"({ "trusted-intermediate-relays": [ { "adress": "2001:db8:e::2" } ] })")
+              .find("unknown parameter 'trusted-intermediate-relays[0].adress'"));
+    EXPECT_NE(std::string::npos,
+              parseError(R"({ "trusted-intermediate-relay": [] })")
+              .find("unknown parameter 'trusted-intermediate-relay'"));
+}
+
+// 1 to 37 are assigned DHCPv6 message types (3 is REQUEST: the hook would
+// take every client's REQUEST from Kea): refused for both parameters.
+TEST(ReleaseRequestConfigTest, assignedMessageTypesRefused) {
+    for (const char* name : {"release-request-type", "release-reply-type"}) {
+        for (int bad : {0, 1, 3, 12, 13, 36, 37, 256, -1}) {
+            std::string json = std::string("{ \"") + name + "\": " +
+                               std::to_string(bad) + " }";
+            EXPECT_EQ(std::string("'") + name + "' is an unassigned DHCPv6"
+                      " message type, 38 to 255 (1 to 37 are assigned), not " +
+                      std::to_string(bad), parseError(json)) << json;
+        }
+    }
+    for (auto const& ok : {std::make_pair(38, 39), std::make_pair(240, 38),
+                           std::make_pair(255, 240)}) {
+        ReleaseRequestConfig c = config("{ \"release-request-type\": " +
+                                        std::to_string(ok.first) +
+                                        ", \"release-reply-type\": " +
+                                        std::to_string(ok.second) + " }");
+        EXPECT_EQ(ok.first, c.request_type);
+        EXPECT_EQ(ok.second, c.reply_type);
+    }
 }
 
 // --- what passes, what is discarded -----------------------------------
@@ -636,7 +709,8 @@ TEST_F(ReleaseRequestTest, manyClientsInOneRequest) {
 // addresses, an Interface-Id when ifid is not empty, the Relay Message.
 std::vector<uint8_t> relayForw(const std::vector<uint8_t>& msg, uint8_t hops,
                                const std::string& link, const std::string& peer,
-                               const std::string& ifid = "") {
+                               const std::string& ifid = "",
+                               const std::vector<uint8_t>& relay_id = {}) {
     std::vector<uint8_t> out = {12, hops};
     for (const std::string& a : {link, peer}) {
         std::vector<uint8_t> b = IOAddress(a).toBytes();
@@ -650,6 +724,9 @@ std::vector<uint8_t> relayForw(const std::vector<uint8_t>& msg, uint8_t hops,
     if (!ifid.empty()) {
         opt(18, reinterpret_cast<const uint8_t*>(ifid.data()), ifid.size());
     }
+    if (!relay_id.empty()) {
+        opt(53, relay_id.data(), relay_id.size());
+    }
     opt(9, msg.data(), msg.size());
     return (out);
 }
@@ -660,8 +737,12 @@ TEST_F(ReleaseRequestTest, relayedRequestIsAnsweredThroughTheRelays) {
     m.client(CLIENT_B);
     std::vector<uint8_t> inner = relayForw(m.bytes(), 0, "::", "2001:db8:f::1", "up0");
     std::vector<uint8_t> outer = relayForw(inner, 1, "2001:db8:e::1", "fe80::1");
+    // The originator's address is the inner RELAY-FORW's peer-address; the
+    // two intermediate relays are the source and the outer peer-address.
     ReleaseRequestOutcome out = handle(outer, R"({ "trusted-relays":
-        [ { "relay-id": "00:02:00:00:00:09:6c:67", "address": "2001:db8:e::2" } ] })",
+        [ { "relay-id": "00:02:00:00:00:09:6c:67", "address": "2001:db8:f::1" } ],
+        "trusted-intermediate-relays": [ { "address": "2001:db8:e::2" },
+                                         { "address": "fe80::1" } ] })",
         IOAddress("2001:db8:e::2"));
     ASSERT_EQ(ReleaseRequestOutcome::Action::REPLY, out.action);
     EXPECT_EQ(ReleaseRequestOutcome::Kind::PROCESSED, out.kind);
@@ -741,8 +822,235 @@ TEST_F(ReleaseRequestTest, otherRelayedMessagesPass) {
     }
     EXPECT_EQ(ReleaseRequestOutcome::Action::PASS, handle(deep).action);
     deep = std::vector<uint8_t>(deep.begin() + 38, deep.end());    // 32
-    EXPECT_EQ(ReleaseRequestOutcome::Action::REPLY, handle(deep).action);
+    EXPECT_EQ(ReleaseRequestOutcome::Action::REPLY, handle(deep, R"({
+        "trusted-relays": [ { "relay-id": "00:02:00:00:00:09:6c:67" } ],
+        "trusted-intermediate-relays": [ { "address": "2001:db8:f::1" },
+                                         { "address": "fe80::1" } ] })").action);
     EXPECT_FALSE(have(Lease::TYPE_NA, "2001:db8:1::1001"));
+}
+
+// --- the trust model: originator and intermediate relays ---------------
+
+const std::string TRUST_ID = R"({ "relay-id": "00:02:00:00:00:09:6c:67" })";
+
+// Address trust: a request straight from the relay's address.
+TEST_F(ReleaseRequestTest, addressTrustForAnUnrelayedRequest) {
+    twoClients();
+    const std::vector<uint8_t> other = {0, 2, 0, 0, 0, 9, 0, 1};
+    Msg m;
+    m.m.relay_id = {other.data(), uint16_t(other.size())};
+    m.client(CLIENT_B);
+    ReleaseRequestOutcome out = handle(m.bytes(),
+        R"({ "trusted-relays": [ { "address": "2001:db8:f::1" } ] })");
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::PROCESSED, out.kind);
+    EXPECT_EQ(1u, out.released);
+}
+
+// The issue's attack: a subscriber's RELEASE-REQUEST for another's lease,
+// relayed (as any client message) by a relay whose address is trusted.
+// The relay's address does not vouch for what it relays.
+TEST_F(ReleaseRequestTest, addressTrustDoesNotCoverARelayedRequest) {
+    twoClients();
+    const std::vector<uint8_t> forged = {0, 3, 0, 1, 2, 0, 0, 0, 0x0b, 0x0b};
+    Msg m;
+    m.m.relay_id = {forged.data(), uint16_t(forged.size())};
+    m.client(CLIENT_B);
+    std::vector<uint8_t> req = relayForw(m.bytes(), 0, "2001:db8:1::1",
+                                         "fe80::b", "acc0");
+    // Trusted by address, not listed as an intermediate relay.
+    std::string by_address = R"({ "untrusted": "not-allowed",
+        "trusted-relays": [ { "address": "2001:db8:f::1" } ] })";
+    ReleaseRequestOutcome out = handle(req, by_address);
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::REFUSED, out.kind);
+    EXPECT_EQ("relay-id 00:03:00:01:02:00:00:00:0b:0b, relayed by"
+              " 2001:db8:f::1, not a trusted intermediate relay, through 1"
+              " relay", out.why);
+    ASSERT_EQ(ReleaseRequestOutcome::Action::REPLY, out.action);
+    EXPECT_EQ(13, out.reply[0]);        // NotAllowed, in a RELAY-REPL
+    // Listed as an intermediate relay too: still not the originator.
+    out = handle(req, R"({ "untrusted": "not-allowed",
+        "trusted-relays": [ { "address": "2001:db8:f::1" } ],
+        "trusted-intermediate-relays": [ { "address": "2001:db8:f::1" } ] })");
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::REFUSED, out.kind);
+    EXPECT_EQ("relay-id 00:03:00:01:02:00:00:00:0b:0b, not a trusted relay"
+              " (a relayed request needs a trusted relay-id; an address"
+              " alone is trusted only unrelayed), through 1 relay", out.why);
+    // Nor does a trusted Relay-Id with the originator's address, from
+    // elsewhere: the peer-address is the subscriber's.
+    m.m.relay_id = {RELAY.data(), uint16_t(RELAY.size())};
+    req = relayForw(m.bytes(), 0, "2001:db8:1::1", "fe80::b", "acc0");
+    out = handle(req, R"({ "trusted-relays": [ { "relay-id":
+        "00:02:00:00:00:09:6c:67", "address": "2001:db8:e::1" } ],
+        "trusted-intermediate-relays": [ { "address": "2001:db8:f::1" } ] })");
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::REFUSED, out.kind);
+    EXPECT_EQ(ReleaseRequestOutcome::Action::DROP, out.action);
+    expectAllLeases();
+}
+
+// A relayed request: its Relay-Id trusted, through a listed relay.
+TEST_F(ReleaseRequestTest, relayedNeedsTrustedRelayIdAndIntermediate) {
+    twoClients();
+    Msg m;
+    m.client(CLIENT_B);
+    std::vector<uint8_t> req = relayForw(m.bytes(), 0, "::", "2001:db8:e::1");
+    ReleaseRequestOutcome out = handle(req, "{ \"trusted-relays\": [ " + TRUST_ID + " ] }");
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::REFUSED, out.kind);
+    EXPECT_EQ("relay-id 00:02:00:00:00:09:6c:67, relayed by 2001:db8:f::1,"
+              " not a trusted intermediate relay, through 1 relay", out.why);
+    EXPECT_TRUE(have(Lease::TYPE_NA, "2001:db8:1::1001"));
+    // Another intermediate relay is listed: not this one.
+    out = handle(req, "{ \"trusted-relays\": [ " + TRUST_ID + " ],"
+                 " \"trusted-intermediate-relays\": [ { \"address\": \"2001:db8:f::9\" } ] }");
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::REFUSED, out.kind);
+    // The Relay-Id trusted with the originator's address: the peer-address.
+    out = handle(req, R"({ "trusted-relays": [ { "relay-id":
+        "00:02:00:00:00:09:6c:67", "address": "2001:db8:e::1" } ],
+        "trusted-intermediate-relays": [ { "address": "2001:db8:f::1" } ] })");
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::PROCESSED, out.kind);
+    EXPECT_EQ("relay-id 00:02:00:00:00:09:6c:67, through 1 relay", out.why);
+    EXPECT_FALSE(have(Lease::TYPE_NA, "2001:db8:1::1001"));
+}
+
+// An intermediate relay by the Relay-Id in its RELAY-FORW and its link.
+TEST_F(ReleaseRequestTest, intermediateByRelayIdAndLinkAddress) {
+    const std::vector<uint8_t> mid = {0, 2, 0, 0, 0, 9, 0, 1};
+    std::string cfg = "{ \"trusted-relays\": [ " + TRUST_ID + " ],"
+        " \"trusted-intermediate-relays\": [ { \"relay-id\": \"00:02:00:00:00:09:00:01\","
+        " \"link-address\": \"2001:db8:e::\" } ] }";
+    struct Case {
+        const char* link;
+        std::vector<uint8_t> relay_id;
+        bool trusted;
+    } cases[] = {
+        {"2001:db8:e::", mid, true},
+        {"2001:db8:e::", {}, false},
+        {"2001:db8:e::", {0, 2, 0, 0, 0, 9, 0, 2}, false},
+        {"2001:db8:d::", mid, false},
+    };
+    for (auto const& c : cases) {
+        Msg m;
+        m.client(CLIENT_B);
+        ReleaseRequestOutcome out = handle(
+            relayForw(m.bytes(), 0, c.link, "2001:db8:f::1", "", c.relay_id), cfg,
+            IOAddress("2001:db8:e::2"));
+        EXPECT_EQ(c.trusted ? ReleaseRequestOutcome::Kind::PROCESSED :
+                  ReleaseRequestOutcome::Kind::REFUSED, out.kind) << c.link;
+    }
+}
+
+// Through two relays, each must be listed: the outer by the source, the
+// inner by the outer's peer-address.
+TEST_F(ReleaseRequestTest, everyIntermediateRelayIsChecked) {
+    twoClients();
+    Msg m;
+    m.client(CLIENT_B);
+    std::vector<uint8_t> req = relayForw(relayForw(m.bytes(), 0, "::", "2001:db8:f::1"),
+                                         1, "::", "fe80::7");
+    ReleaseRequestOutcome out = handle(req, "{ \"trusted-relays\": [ " + TRUST_ID + " ],"
+        " \"trusted-intermediate-relays\": [ { \"address\": \"2001:db8:e::2\" } ] }",
+        IOAddress("2001:db8:e::2"));
+    EXPECT_EQ(ReleaseRequestOutcome::Kind::REFUSED, out.kind);
+    EXPECT_EQ("relay-id 00:02:00:00:00:09:6c:67, relayed by fe80::7, not a"
+              " trusted intermediate relay, through 2 relays", out.why);
+    out = handle(req, "{ \"trusted-relays\": [ " + TRUST_ID + " ],"
+        " \"trusted-intermediate-relays\": [ { \"address\": \"fe80::7\" } ] }",
+        IOAddress("2001:db8:e::2"));
+    EXPECT_EQ("relay-id 00:02:00:00:00:09:6c:67, relayed by 2001:db8:e::2, not a"
+              " trusted intermediate relay, through 2 relays", out.why);
+    expectAllLeases();
+}
+
+// --- both layouts of a Client Data, and IA_TA ---------------------------
+
+// RFC 5007's layout: IAADDR and IAPREFIX straight in the Client Data.
+// Released as in their IAs, whatever the IAID.
+TEST_F(ReleaseRequestTest, bareLeasesReleasedLikeContainers) {
+    twoClients();
+    addLease(Lease::TYPE_NA, "2001:db8:1::1002", CLIENT_A, 1);
+    Msg m;
+    dr_client& a = m.client(CLIENT_A);
+    dr_ia& addrs = Msg::ia(a, DR_OPT_IAADDR, 0);
+    Msg::lease(addrs, "2001:db8:1::1000");
+    dr_ia& prefixes = Msg::ia(a, DR_OPT_IAPREFIX, 0);
+    Msg::lease(prefixes, "2001:db8:100::", 56);
+    ReleaseRequestOutcome out = handle(m.bytes());
+    ASSERT_EQ(ReleaseRequestOutcome::Kind::PROCESSED, out.kind);
+    EXPECT_EQ(2u, out.released);
+    EXPECT_EQ(0, Reply(out.reply).m.n_clients);
+    EXPECT_FALSE(have(Lease::TYPE_NA, "2001:db8:1::1000"));
+    EXPECT_FALSE(have(Lease::TYPE_PD, "2001:db8:100::"));
+    EXPECT_TRUE(have(Lease::TYPE_NA, "2001:db8:1::1002"));  // not named
+    EXPECT_EQ(2, stat("subnet[1].assigned-nas"));
+    EXPECT_EQ(0, stat("subnet[1].assigned-pds"));
+}
+
+// What failed comes back in the same layout, each lease with its status.
+TEST_F(ReleaseRequestTest, bareLeasesThatFailAreListed) {
+    twoClients();
+    Msg m;
+    dr_client& a = m.client(CLIENT_A);
+    dr_ia& addrs = Msg::ia(a, DR_OPT_IAADDR, 0);
+    Msg::lease(addrs, "2001:db8:1::1001");      // B's
+    Msg::lease(addrs, "2001:db8:1::1000");      // A's
+    Msg::lease(addrs, "2001:db8:1::1000");      // twice
+    Msg::lease(Msg::ia(a, DR_OPT_IAPREFIX, 0), "2001:db8:100::", 48);  // length
+    ReleaseRequestOutcome out = handle(m.bytes());
+    EXPECT_EQ(1u, out.released);
+    Reply r(out.reply);
+    ASSERT_EQ(1, r.m.n_clients);
+    const dr_client& c = r.m.clients[0];
+    EXPECT_FALSE(c.has_status);
+    ASSERT_EQ(2, c.n_ias);
+    EXPECT_EQ(DR_OPT_IAADDR, c.ias[0].type);
+    ASSERT_EQ(1, c.ias[0].n_leases);
+    EXPECT_EQ(IOAddress("2001:db8:1::1001"),
+              IOAddress::fromBytes(AF_INET6, c.ias[0].leases[0].addr));
+    EXPECT_TRUE(c.ias[0].leases[0].has_status);
+    EXPECT_EQ(DR_STATUS_NO_BINDING, c.ias[0].leases[0].status);
+    EXPECT_EQ(DR_OPT_IAPREFIX, c.ias[1].type);
+    ASSERT_EQ(1, c.ias[1].n_leases);
+    EXPECT_EQ(48, c.ias[1].leases[0].plen);
+    EXPECT_EQ(DR_STATUS_NO_BINDING, c.ias[1].leases[0].status);
+    EXPECT_FALSE(have(Lease::TYPE_NA, "2001:db8:1::1000"));
+    EXPECT_TRUE(have(Lease::TYPE_NA, "2001:db8:1::1001"));
+    EXPECT_TRUE(have(Lease::TYPE_PD, "2001:db8:100::"));
+}
+
+// IA_TA: temporary addresses, which Kea 2.2 does not assign, but its lease
+// database may hold.
+TEST_F(ReleaseRequestTest, iaTaReleased) {
+    twoClients();
+    addLease(Lease::TYPE_TA, "2001:db8:1::2000", CLIENT_A, 5);
+    addLease(Lease::TYPE_TA, "2001:db8:1::2001", CLIENT_A, 5);
+    addLease(Lease::TYPE_TA, "2001:db8:1::2002", CLIENT_A, 6);
+    Msg m;
+    dr_client& a = m.client(CLIENT_A);
+    Msg::lease(Msg::ia(a, DR_OPT_IA_TA, 5), "2001:db8:1::2000");
+    Msg::ia(a, DR_OPT_IA_TA, 9);                // A has no IA_TA 9
+    Msg::lease(Msg::ia(a, DR_OPT_IAADDR, 0), "2001:db8:1::2002");     // bare
+    ReleaseRequestOutcome out = handle(m.bytes());
+    EXPECT_EQ(2u, out.released);
+    EXPECT_FALSE(have(Lease::TYPE_TA, "2001:db8:1::2000"));
+    EXPECT_TRUE(have(Lease::TYPE_TA, "2001:db8:1::2001"));
+    EXPECT_FALSE(have(Lease::TYPE_TA, "2001:db8:1::2002"));
+    Reply r(out.reply);
+    ASSERT_EQ(1, r.m.n_clients);
+    ASSERT_EQ(1, r.m.clients[0].n_ias);
+    EXPECT_EQ(DR_OPT_IA_TA, r.m.clients[0].ias[0].type);
+    EXPECT_EQ(9u, r.m.clients[0].ias[0].iaid);
+    EXPECT_EQ(DR_STATUS_NO_BINDING, r.m.clients[0].ias[0].status);
+    EXPECT_EQ(2, stat("subnet[1].assigned-nas"));   // no TA counted
+
+    // An IA_TA that lists none: all of the IA's; no IA: the client's all.
+    Msg all;
+    Msg::ia(all.client(CLIENT_A), DR_OPT_IA_TA, 5);
+    EXPECT_EQ(1u, handle(all.bytes()).released);
+    EXPECT_FALSE(have(Lease::TYPE_TA, "2001:db8:1::2001"));
+    addLease(Lease::TYPE_TA, "2001:db8:1::2003", CLIENT_A, 7);
+    Msg every;
+    every.client(CLIENT_A);
+    EXPECT_EQ(3u, handle(every.bytes()).released);
+    EXPECT_FALSE(have(Lease::TYPE_TA, "2001:db8:1::2003"));
 }
 
 // --- TAP ----------------------------------------------------------------
