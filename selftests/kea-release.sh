@@ -13,9 +13,13 @@
 # leases go (the lease file, its statistics), answers Success, and the
 # router drops the binding and the routes. The reply to a second release is
 # lost on the way back: the relay retransmits, Kea answers NoBinding, and
-# the relay takes that as done. A relay Kea does not trust gets NotAllowed,
-# or nothing, as Kea is configured. Broken and forged requests are dropped
-# and logged, no lease touched. Through all of it Kea keeps serving clients.
+# the relay takes that as done. A request that comes through an
+# intermediate relay is answered only when Kea lists that relay, and a
+# subscriber's forgery that a relay trusted by its address forwards is
+# refused: address trust is for unrelayed requests. A relay Kea does not
+# trust gets NotAllowed, or nothing, as Kea is configured. Broken and forged
+# requests are dropped and logged, no lease touched. Through all of it Kea
+# keeps serving clients.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -67,13 +71,31 @@ relay_forw() {	# HOP LINK_HEX PEER_HEX MSG_HEX
 	echo "0c$1$2$3""0009$(hexlen "$4")$4"
 }
 
+# Kea's lease_cmds hook, when installed: lease6-get asks Kea itself.
+LEASE_CMDS=""
+for f in /usr/lib/*/kea/hooks/libdhcp_lease_cmds.so; do
+	[[ -e $f ]] && LEASE_CMDS=$f
+done
+
 # hook PARAMETERS: (re)starts Kea with the hook given these parameters.
 # Leases survive in the lease file.
 hook() {
+	local cmds=""
+	[[ -z $LEASE_CMDS ]] || cmds="{ \"library\": \"$LEASE_CMDS\" }, "
 	kea_stop
-	LG_KEA_HOOKS="{ \"library\": \"$HOOK\", \"parameters\": $1 }" \
+	LG_KEA_HOOKS="$cmds{ \"library\": \"$HOOK\", \"parameters\": $1 }" \
 		kea_start 600 300
 	check "Kea loaded the hook: $1" grep -q RELEASE_REQUEST_LOADED "$DIR/kea.log"
+}
+
+# kea_has ADDR: whether Kea has the address leased: lease6-get on its
+# control socket with lease_cmds, else its lease file.
+kea_has() {
+	if [[ -n $LEASE_CMDS ]]; then
+		[[ $(kea_cmd lease6-get "{\"ip-address\": \"$1\"}" | jq .result) == 0 ]]
+	else
+		kea_leases | awk -v a="$1/128" '$1 == "NA" && $2 == a { f = 1 } END { exit !f }'
+	fi
 }
 
 step "The module, the router with two access links, Kea with the hook, the relay."
@@ -95,6 +117,15 @@ check_fails "Kea refuses a misspelt parameter" 1 \
 	timeout 20 kea-dhcp6 -c "$DIR/kea-bad.conf"
 check "and the hook says which" grep -q \
 	"RELEASE_REQUEST_LOAD_FAILED release-request hook not loaded: unknown parameter 'trusted-relay'" \
+	"$DIR/kea.log"
+# An assigned message type (3 is REQUEST: no client would get a lease).
+LG_KEA_HOOKS="{ \"library\": \"$HOOK\", \"parameters\": { \"release-request-type\": 3 } }" \
+	kea_config 600 300 480 >"$DIR/kea-bad.conf"
+check_fails "Kea refuses release-request-type 3" 1 \
+	ip netns exec srv env KEA_PIDFILE_DIR="$DIR" KEA_LOCKFILE_DIR="$DIR" \
+	timeout 20 kea-dhcp6 -c "$DIR/kea-bad.conf"
+check "and the hook says why" grep -q \
+	"RELEASE_REQUEST_LOAD_FAILED release-request hook not loaded: 'release-request-type' is an unassigned DHCPv6 message type, 38 to 255 (1 to 37 are assigned), not 3" \
 	"$DIR/kea.log"
 hook "$TRUSTED"
 relay_start acc0 acc2
@@ -158,7 +189,7 @@ table inet lg_drop {
 	}
 }
 EOF
-n lg binding release dev acc0 nowait socket "$DIR/lgd.sock"
+n lg binding release dev acc0 nowait
 wait_for is 0 nkea_of "$SUB"
 check_eq "the bindings wait for the reply" releasing "$(state)"
 n ip netns exec srv nft delete table inet lg_drop
@@ -169,10 +200,19 @@ check "and answered the second NoBinding" grep -q \
 check_eq "the relay took NoBinding as done" 2 \
 	"$(grep -c 'released by the server: NoBinding' "$DIR/lgd.log")"
 
-step "3b. Through an intermediate relay: RELAY-FORW in, RELAY-REPL out."
+step "3b. Through an intermediate relay: refused unless Kea lists it; then RELAY-FORW in, RELAY-REPL out."
+# rtr plays an intermediate relay in front of a relay at fe80::1.
 FE80_1=fe800000000000000000000000000001
 ZERO=00000000000000000000000000000000
 REQ="f0abcdef${REQ_OPTS}$(client_data 00:01:00:01:de:ad:be:ef)"
+check "not listed: no answer" ip netns exec rtr "$RC" -b 2001:db8:f::1 \
+	-n 0 -w 2000 2001:db8:f::2 547 "$(relay_forw 00 $ZERO $FE80_1 "$REQ")"
+check "Kea's log says why" grep -q \
+	"RELEASE_REQUEST_REFUSED .*relay-id $RELAY_ID, relayed by 2001:db8:f::1, not a trusted intermediate relay, through 1 relay): dropped" \
+	"$DIR/kea.log"
+# Listed; and rtr's address trusted too, for 3c.
+RTR_ADDR='{ "address": "2001:db8:f::1" }'
+hook "{ \"trusted-relays\": [ { \"relay-id\": \"$RELAY_ID\" }, $RTR_ADDR ], \"trusted-intermediate-relays\": [ $RTR_ADDR ] }"
 ANSWER=$(ip netns exec rtr "$RC" -b 2001:db8:f::1 -n 1 -w 5000 2001:db8:f::2 547 \
 	"$(relay_forw 00 $ZERO $FE80_1 "$REQ")" | sed -n 's/.*hex=//p')
 check_eq "a RELAY-REPL with the RELAY-FORW's hop-count, link and peer" \
@@ -183,9 +223,29 @@ check "answering NoBinding for that unknown client" grep -q \
 	"RELEASE_REQUEST_PROCESSED .*through 1 relay (xid 0xabcdef): 1 clients, 0 leases released, 1 clients failed" \
 	"$DIR/kea.log"
 
+step "3c. A subscriber's forgery, relayed by a relay trusted by its address: refused."
+# The attack: sub2 asks for its own leases' release (or anyone's) with a
+# Relay-Id of its choosing, and a relay whose address Kea trusts forwards
+# it in a RELAY-FORW as it would any client message. The relay's address
+# vouches for what it sends, not for what it relays.
+SUB2_ADDR=$(kea_of "$SUB2" | awk '$1 == "NA" { sub("/128", "", $2); print $2 }')
+check "Kea has sub2's address ${SUB2_ADDR:-?}${LEASE_CMDS:+ (lease6-get)}" kea_has "$SUB2_ADDR"
+FORGERY="f0000bad0002000a$(tr -d : <<<"$KEA_DUID")0035$(hexlen "$(tr -d : <<<"$SUB2")")$(tr -d : <<<"$SUB2")$(client_data "$SUB2")"
+FE80_B=fe80000000000000000000000000000b
+check "no answer to the forgery" ip netns exec rtr "$RC" -b 2001:db8:f::1 \
+	-n 0 -w 2000 2001:db8:f::2 547 \
+	"$(relay_forw 00 20010db8000200000000000000000001 $FE80_B "$FORGERY")"
+check "Kea refused it: a relayed request needs a trusted relay-id" grep -q \
+	"RELEASE_REQUEST_REFUSED .*relay-id $SUB2, not a trusted relay (a relayed request needs a trusted relay-id; an address alone is trusted only unrelayed), through 1 relay): dropped" \
+	"$DIR/kea.log"
+check "Kea still has sub2's address${LEASE_CMDS:+ (lease6-get)}" kea_has "$SUB2_ADDR"
+check_eq "and both of sub2's leases" 2 "$(nkea_of "$SUB2")"
+check_eq "sub2 is still bound on the router" bound "$(state acc2)"
+check_eq "counted as refused" 1 "$(hook_stat refused)"
+
 step "4. A relay Kea does not trust gets NotAllowed."
 hook "{ \"untrusted\": \"not-allowed\", \"trusted-relays\": [ { \"relay-id\": \"00:02:00:00:00:09:00:01\" }, { \"address\": \"2001:db8:f::9\" } ] }"
-n lg binding release dev acc2 nowait socket "$DIR/lgd.sock"
+n lg binding release dev acc2 nowait
 wait_for is 2 counter refused
 wait_for is bound state acc2
 check "the relay says why" grep -q "refused the release (NotAllowed)" "$DIR/lgd.log"
@@ -198,7 +258,7 @@ check "Kea's log says why" grep -q \
 step "5. By default, an untrusted relay's request is dropped: no reply at all."
 hook "{}"
 check "Kea warns that no relay is trusted" grep -q RELEASE_REQUEST_NO_TRUSTED_RELAYS "$DIR/kea.log"
-n lg binding release dev acc2 nowait socket "$DIR/lgd.sock"
+n lg binding release dev acc2 nowait
 wait_for atleast 1 hook_stat refused
 check_eq "no reply sent" 0 "$(hook_stat reply-sent)"
 check_eq "Kea kept sub2's leases" 2 "$(nkea_of "$SUB2")"
