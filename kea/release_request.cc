@@ -31,6 +31,8 @@ namespace leaseguard {
 
 namespace {
 
+// RELAY-FORW and RELAY-REPL (RFC 8415 section 7.3), around a relayed
+// request and its reply.
 const int RELAY_FORW = 12;
 const int RELAY_REPL = 13;
 // DHCPv6 message types 1 to 37 are assigned (RFC 8415 and its extensions,
