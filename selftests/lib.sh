@@ -47,6 +47,25 @@ check_fails() {
 	check_eq "$desc" "exit $want" "exit $rc"
 }
 
+# lgctl_grammar_words LGCTL OBJECT: the words of "lgctl OBJECT help" (its
+# Usage lines and the { a | b } choices of its "where" lines), one a line;
+# the man page and the completion tests check each is covered.
+lgctl_grammar_words() {
+	local lgctl=$1 object=$2
+
+	"$lgctl" "$object" help | awk '
+		/^Usage:/ { u = 1; w = 0 }
+		/^where/ { u = 0; w = 1 }
+		/^[^ ]/ && !/^(Usage:|where)/ { u = 0; w = 0 }
+		u { print }
+		w { s = $0
+		    while (match(s, /\{[^}]*\}/)) {
+			print substr(s, RSTART, RLENGTH)
+			s = substr(s, RSTART + RLENGTH)
+		    } }' |
+		tr -s ' []{}|(),.\t' '\n' | grep -E '^-{0,2}[a-z][a-z0-9-]*$' | sort -u
+}
+
 skip_all() { echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
 
 tap_done() {

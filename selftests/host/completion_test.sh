@@ -177,19 +177,7 @@ is_ "lgctl mcast proxy socket $TMP/sock/s" "$TMP/sock/s1 $TMP/sock/s2"
 # ---------------------------------------------------------------- grammar
 # Every word of "lgctl OBJECT help" (its Usage lines, and the { a | b }
 # choices of its "where" lines) is a word of the completion file.
-grammar_words() {
-	"$REAL_LGCTL" "$1" help | awk '
-		/^Usage:/ { u = 1; w = 0 }
-		/^where/ { u = 0; w = 1 }
-		/^[^ ]/ && !/^(Usage:|where)/ { u = 0; w = 0 }
-		u { print }
-		w { s = $0
-		    while (match(s, /\{[^}]*\}/)) {
-			print substr(s, RSTART, RLENGTH)
-			s = substr(s, RSTART + RLENGTH)
-		    } }' |
-		tr -s ' []{}|(),.\t' '\n' | grep -E '^-{0,2}[a-z][a-z0-9-]*$' | sort -u
-}
+grammar_words() { lgctl_grammar_words "$REAL_LGCTL" "$1"; }
 file=$(grep -v '^ *#' "$COMPLETION")
 for o in $objects; do
 	miss=()

@@ -153,19 +153,7 @@ check_eq "lgctl.8 EXIT STATUS lists exactly the LG_EXIT_ codes of lgctl.h" \
 if [[ ! -x $LGCTL ]]; then
 	make -s -C agent lgctl >/dev/null 2>&1 || true
 fi
-grammar_words() {
-	"$LGCTL" "$1" help | awk '
-		/^Usage:/ { u = 1; w = 0 }
-		/^where/ { u = 0; w = 1 }
-		/^[^ ]/ && !/^(Usage:|where)/ { u = 0; w = 0 }
-		u { print }
-		w { s = $0
-		    while (match(s, /\{[^}]*\}/)) {
-			print substr(s, RSTART, RLENGTH)
-			s = substr(s, RSTART + RLENGTH)
-		    } }' |
-		tr -s ' []{}|(),.\t' '\n' | grep -E '^-{0,2}[a-z][a-z0-9-]*$' | sort -u
-}
+grammar_words() { lgctl_grammar_words "$LGCTL" "$1"; }
 for o in $objects; do
 	[[ $o == help || $o == version ]] && continue
 	if ! words=$(grammar_words "$o") || [[ -z $words ]]; then
