@@ -49,6 +49,8 @@ struct lgd_control *lgd_control_open(const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct lgd_control *c = calloc(1, sizeof(*c));
 	char dir[sizeof(sa.sun_path)], *slash;
+	mode_t old_mask;
+	int ret;
 
 	if (!c)
 		return NULL;
@@ -64,8 +66,14 @@ struct lgd_control *lgd_control_open(const char *path)
 	if (c->fd < 0)
 		goto err;
 	unlink(path);		/* a previous run's */
-	if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(c->fd, 8))
+	/*
+	 * Root's alone, whatever the umask: it names subscribers (DUIDs,
+	 * addresses) and answers outcome queries of any length.
+	 */
+	old_mask = umask(0177);
+	ret = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_mask);
+	if (ret || listen(c->fd, 8))
 		goto err;
 	return c;
 err:
