@@ -22,19 +22,30 @@ static void lg_link_count_rx(struct lg_link *link, unsigned int len)
 	put_cpu_ptr(link->counters);
 }
 
-/* Might this be DHCPv6? Only UDP, maybe behind extension headers. */
+/*
+ * Might this be DHCPv6? Only UDP, maybe behind extension headers: any of
+ * IANA's registry, as ip6_chain_walk() knows them, not only the kernel's.
+ */
 static bool lg_maybe_udp(const struct sk_buff *skb)
 {
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 
-	return nexthdr == IPPROTO_UDP || ipv6_ext_hdr(nexthdr);
+	switch (nexthdr) {
+	case IPPROTO_UDP:
+	case NEXTHDR_MOBILITY:
+	case 139:	/* HIP */
+	case 140:	/* Shim6 */
+	case 253:	/* RFC 3692 experimentation */
+	case 254:
+		return true;
+	}
+	return ipv6_ext_hdr(nexthdr);
 }
 
 static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
 	struct lg_net *ln = lg_net(state->net);
-	unsigned int verdict;
 	struct lg_link *link;
 
 	link = lg_link_lookup_rcu(ln, state->in->ifindex);
@@ -49,11 +60,11 @@ static unsigned int lg_ipv6_rx(void *priv, struct sk_buff *skb,
 	}
 	if (!lg_maybe_udp(skb))
 		return NF_ACCEPT;
-	/* Snooping first: its DHCPv6-Shield counts a subscriber's releases. */
-	verdict = lg_snoop_rx(ln, link, skb);
-	if (verdict == NF_ACCEPT && !READ_ONCE(link->release_forward))
-		verdict = lg_relfwd_relayed(ln, link, skb);
-	return verdict;
+	lg_snoop_rx(ln, link, skb);
+	/* A subscriber's releases were the shield's (lg_savi_rx()) to count. */
+	if (!READ_ONCE(link->release_forward))
+		return lg_relfwd_relayed(ln, link, skb);
+	return NF_ACCEPT;
 }
 
 /* What leaves: the servers' answers through access interfaces, and relays. */

@@ -124,8 +124,10 @@ unsigned int lg_relfwd_forward(struct lg_net *ln, struct lg_link *in,
 /* snoop.c */
 int lg_snoop_init(void);
 void lg_snoop_exit(void);
-unsigned int lg_snoop_rx(struct lg_net *ln, struct lg_link *link,
-			 struct sk_buff *skb);
+void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb);
+unsigned int lg_snoop_shield(struct lg_net *ln, const struct lg_link *link,
+			     struct sk_buff *skb, unsigned int off,
+			     unsigned int len, const char **why);
 void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb);
 
 /* mcast.c, mcast_nl.c: the IGMP/MLD proxy (declared in mcast.h) */

@@ -34,41 +34,63 @@ enum lg_relfwd_kind {
 };
 
 /*
- * Walks the relay layers of the DHCPv6 message @buf[0..@len) down to the
- * message inside. @cut: the datagram goes on past @len (this is a first
- * fragment), so a layer that runs off the end may hold anything.
+ * Walks the relay layers of the DHCPv6 message at [@off, @off + @len) of
+ * @skb down to the message inside, reading only the headers it needs (no
+ * pull). @cut: the datagram goes on past @len (this is a first fragment).
+ *
+ * What it cannot read entirely is unknown: a relay layer that is cut (the
+ * outermost one spans the whole datagram), nested too deep, short, without
+ * a Relay Message, with two (servers differ on which one counts: Kea takes
+ * the last), or whose options do not fill it exactly.
  */
 static enum lg_relfwd_kind lg_relfwd_walk(const struct lg_net *ln,
-					  const u8 *buf, size_t len, bool cut)
+					  const struct sk_buff *skb,
+					  unsigned int off, unsigned int len,
+					  bool cut)
 {
-	enum lg_relfwd_kind unseen = cut ? LG_RELFWD_UNKNOWN : LG_RELFWD_OTHER;
-	struct dhcp6_opt_cursor c;
-	unsigned int depth;
+	unsigned int depth, pos, end, olen, inner_off = 0, inner_len = 0;
+	u8 buf[DHCP6_OPT_HDR_LEN];
+	const u8 *p;
 	bool found;
 
 	for (depth = 0; ; depth++) {
 		if (!len)
-			return unseen;
-		if (buf[0] != DHCP6_RELAY_FORW && buf[0] != DHCP6_RELAY_REPL)
-			break;
-		/* Deeper than any relay goes: no telling what it is for. */
-		if (depth == LG_RELAY_DEPTH_MAX)
+			return cut ? LG_RELFWD_UNKNOWN : LG_RELFWD_OTHER;
+		p = skb_header_pointer(skb, off, 1, buf);
+		if (!p)
 			return LG_RELFWD_UNKNOWN;
-		if (len < LG_RELAY_HDR_LEN)
-			return unseen;
-		dhcp6_opt_init(&c, buf + LG_RELAY_HDR_LEN,
-			       len - LG_RELAY_HDR_LEN);
+		if (*p != DHCP6_RELAY_FORW && *p != DHCP6_RELAY_REPL)
+			break;
+		/* Cut, deeper than any relay goes, or short: no telling. */
+		if (cut || depth == LG_RELAY_DEPTH_MAX || len < LG_RELAY_HDR_LEN)
+			return LG_RELFWD_UNKNOWN;
+
 		found = false;
-		while (!found && dhcp6_opt_next(&c))
-			found = c.code == DHCP6_OPT_RELAY_MSG;
+		end = off + len;
+		for (pos = off + LG_RELAY_HDR_LEN; pos < end;
+		     pos += DHCP6_OPT_HDR_LEN + olen) {
+			if (end - pos < DHCP6_OPT_HDR_LEN)
+				return LG_RELFWD_UNKNOWN;
+			p = skb_header_pointer(skb, pos, DHCP6_OPT_HDR_LEN, buf);
+			if (!p)
+				return LG_RELFWD_UNKNOWN;
+			olen = dhcp6_get16(p + 2);
+			if (olen > end - pos - DHCP6_OPT_HDR_LEN)
+				return LG_RELFWD_UNKNOWN;
+			if (dhcp6_get16(p) != DHCP6_OPT_RELAY_MSG)
+				continue;
+			if (found)
+				return LG_RELFWD_UNKNOWN;
+			found = true;
+			inner_off = pos + DHCP6_OPT_HDR_LEN;
+			inner_len = olen;
+		}
 		if (!found)
-			return unseen;
-		/* The Relay Message is whole: nothing of it is cut. */
-		buf = c.data;
-		len = c.len;
-		unseen = LG_RELFWD_OTHER;
+			return LG_RELFWD_UNKNOWN;
+		off = inner_off;
+		len = inner_len;
 	}
-	if (!lg_release_type(ln, buf[0]))
+	if (!lg_release_type(ln, *p))
 		return LG_RELFWD_OTHER;
 	return depth ? LG_RELFWD_RELAYED : LG_RELFWD_BARE;
 }
@@ -92,11 +114,10 @@ static bool lg_relfwd_plain_other(const struct sk_buff *skb)
 static enum lg_relfwd_kind lg_relfwd_classify(struct lg_net *ln,
 					      struct sk_buff *skb)
 {
+	unsigned int off, rest, ulen;
 	const struct udphdr *uh;
 	enum ip6_chain_res res;
-	unsigned int off, len;
 	struct ip6_chain c;
-	u16 ulen;
 
 	if (lg_relfwd_plain_other(skb))
 		return LG_RELFWD_OTHER;
@@ -112,16 +133,16 @@ static enum lg_relfwd_kind lg_relfwd_classify(struct lg_net *ln,
 	uh = (const struct udphdr *)(skb_network_header(skb) + c.l4_off);
 	if (uh->dest != htons(DHCP6_SERVER_PORT))
 		return LG_RELFWD_OTHER;
-	ulen = ntohs(uh->len);
-	if (ulen < sizeof(*uh))
-		return LG_RELFWD_OTHER;
-	ulen -= sizeof(*uh);
 	off = skb_network_offset(skb) + c.l4_off + sizeof(*uh);
-	len = min_t(unsigned int, ulen, skb->len - off);
-	if (!pskb_may_pull(skb, off + len))
-		return LG_RELFWD_UNKNOWN;
-	return lg_relfwd_walk(ln, skb->data + off, len,
-			      c.fragment && len < ulen);
+	rest = skb->len - off;
+	ulen = ntohs(uh->len);
+	/* 0: the rest of the datagram, as Linux's UDP reads it (RFC 2675) */
+	if (!ulen)
+		return lg_relfwd_walk(ln, skb, off, rest, c.fragment);
+	if (ulen < sizeof(*uh))
+		return LG_RELFWD_OTHER;	/* no receiver takes it */
+	ulen -= sizeof(*uh);
+	return lg_relfwd_walk(ln, skb, off, min(ulen, rest), ulen > rest);
 }
 
 static unsigned int lg_relfwd_drop(struct lg_link *link)

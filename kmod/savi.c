@@ -58,25 +58,20 @@ static const u8 *lg_skb_mac(const struct sk_buff *skb)
 	return eth_hdr(skb)->h_source;
 }
 
+/* What the log says of a source validation failure. */
 static const char *lg_drop_reason(unsigned int counter)
 {
 	switch (counter) {
-	case LG_LINK_STATS_A_SAVI_DROP_SOURCE:
-		return "source not bound here";
 	case LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED:
 		return "source :: outside DAD and MLD";
 	case LG_LINK_STATS_A_SAVI_DROP_MAC:
 		return "not the binding's MAC";
-	case LG_LINK_STATS_A_SHIELD_DROP_SERVER:
-		return "DHCPv6 server message from a subscriber";
-	case LG_LINK_STATS_A_SHIELD_DROP_RELEASE:
-		return "RELEASE-REQUEST(-REPLY) from a subscriber";
 	}
-	return "header chain hides the upper-layer header";
+	return "source not bound here";
 }
 
 static void lg_savi_log(struct lg_net *ln, const struct lg_link *link,
-			const struct sk_buff *skb, unsigned int counter,
+			const struct sk_buff *skb, const char *why,
 			bool dropped)
 {
 	const u8 *mac;
@@ -86,7 +81,7 @@ static void lg_savi_log(struct lg_net *ln, const struct lg_link *link,
 	mac = lg_skb_mac(skb);
 	pr_info("%s: %s %pI6c (%pM): %s\n", lg_ifname_rcu(ln, link->ifindex),
 		dropped ? "dropped" : "would drop", &ipv6_hdr(skb)->saddr,
-		mac ?: (const u8 *)"\0\0\0\0\0", lg_drop_reason(counter));
+		mac ?: (const u8 *)"\0\0\0\0\0", why);
 }
 
 /*
@@ -110,17 +105,48 @@ enum ip6_chain_res lg_ip6_chain(struct sk_buff *skb, struct ip6_chain *c)
 	}
 }
 
-/* DHCPv6-Shield: the counter of the reason to drop, or 0 to pass. */
+/*
+ * The length of the UDP payload that starts at @off, as the receiver's UDP
+ * takes it: a length field of 0 means the rest of the packet (Linux reads
+ * it so, as RFC 2675 does). -1 if no receiver takes the datagram.
+ */
+static int lg_udp_payload_len(const struct sk_buff *skb,
+			      const struct udphdr *uh, unsigned int off)
+{
+	unsigned int rest = skb->len - off, ulen = ntohs(uh->len);
+
+	if (!ulen)
+		return rest;
+	if (ulen < sizeof(*uh) || ulen - sizeof(*uh) > rest)
+		return -1;
+	return ulen - sizeof(*uh);
+}
+
+/*
+ * DHCPv6-Shield: the counter of the reason to drop, with *@why for the
+ * log, or 0 to pass.
+ *
+ * What it cannot check entirely, it drops (RFC 7610 section 5): a header
+ * chain that hides the UDP header, and a message to the server port that
+ * could carry a release it would not see. That is any first fragment (no
+ * client fragments its messages, and the rest of the datagram is out of
+ * sight), and a RELAY-FORW, or a release message on a trusted interface,
+ * that does not parse whole: too long, malformed, nested too deep.
+ */
 static unsigned int lg_shield(struct lg_net *ln, const struct lg_link *link,
 			      struct sk_buff *skb, enum ip6_chain_res res,
-			      const struct ip6_chain *c)
+			      const struct ip6_chain *c, const char **why)
 {
 	const struct udphdr *uh;
+	unsigned int off;
 	const u8 *type;
+	bool release;
+	int len;
 	u8 _type;
 
 	if (res == IP6_CHAIN_LATER_FRAGMENT)
 		return 0;	/* its first fragment was judged */
+	*why = "header chain hides the upper-layer header";
 	if (res != IP6_CHAIN_OK)
 		return LG_LINK_STATS_A_SHIELD_DROP_HIDDEN;
 	if (c->l4_proto != IPPROTO_UDP)
@@ -128,20 +154,35 @@ static unsigned int lg_shield(struct lg_net *ln, const struct lg_link *link,
 
 	/* The walk made the UDP header linear. */
 	uh = (const struct udphdr *)(skb_network_header(skb) + c->l4_off);
+	*why = "DHCPv6 server message from a subscriber";
 	if (uh->dest == htons(DHCP6_CLIENT_PORT))
 		return LG_LINK_STATS_A_SHIELD_DROP_SERVER;
 	if (uh->dest != htons(DHCP6_SERVER_PORT))
 		return 0;
 
-	type = skb_header_pointer(skb, skb_network_offset(skb) + c->l4_off +
-				  sizeof(*uh), sizeof(_type), &_type);
-	if (!type)	/* no message; in a first fragment, a hidden one */
+	off = skb_network_offset(skb) + c->l4_off + sizeof(*uh);
+	type = skb_header_pointer(skb, off, sizeof(_type), &_type);
+	if (!type) {	/* no message; in a first fragment, a hidden one */
+		*why = "header chain hides the upper-layer header";
 		return c->fragment ? LG_LINK_STATS_A_SHIELD_DROP_HIDDEN : 0;
+	}
 	if (lg_server_msg(*type))
 		return LG_LINK_STATS_A_SHIELD_DROP_SERVER;
-	if (!READ_ONCE(link->release_trusted) && lg_release_type(ln, *type))
+	release = lg_release_type(ln, *type);
+	*why = "RELEASE-REQUEST(-REPLY) from a subscriber";
+	if (release && !READ_ONCE(link->release_trusted))
 		return LG_LINK_STATS_A_SHIELD_DROP_RELEASE;
-	return 0;
+
+	*why = "fragmented DHCPv6 message";
+	if (c->fragment)
+		return LG_LINK_STATS_A_SHIELD_DROP_HIDDEN;
+	if (*type != DHCP6_RELAY_FORW && !release)
+		return 0;	/* its type says all */
+	*why = "DHCPv6 message that cannot be checked whole";
+	len = lg_udp_payload_len(skb, uh, off);
+	if (len < 0)
+		return LG_LINK_STATS_A_SHIELD_DROP_HIDDEN;
+	return lg_snoop_shield(ln, link, skb, off, len, why);
 }
 
 /* Source :: is for Duplicate Address Detection and MLD reports only. */
@@ -217,16 +258,17 @@ unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
 	enum ip6_chain_res res;
 	struct ip6_chain c;
 	unsigned int drop;
+	const char *why;
 
 	if (mode == LG_SAVI_OFF && !shield)
 		return NF_ACCEPT;
 
 	res = lg_ip6_chain(skb, &c);
 	if (shield) {
-		drop = lg_shield(ln, link, skb, res, &c);
+		drop = lg_shield(ln, link, skb, res, &c, &why);
 		if (drop) {
 			lg_counter_inc(link->counters, drop);
-			lg_savi_log(ln, link, skb, drop, true);
+			lg_savi_log(ln, link, skb, why, true);
 			return NF_DROP;
 		}
 	}
@@ -240,11 +282,11 @@ unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
 	}
 	if (mode == LG_SAVI_MONITOR) {
 		lg_counter_inc(link->counters, LG_LINK_STATS_A_SAVI_MONITORED);
-		lg_savi_log(ln, link, skb, drop, false);
+		lg_savi_log(ln, link, skb, lg_drop_reason(drop), false);
 		return NF_ACCEPT;
 	}
 	lg_counter_inc(link->counters, drop);
-	lg_savi_log(ln, link, skb, drop, true);
+	lg_savi_log(ln, link, skb, lg_drop_reason(drop), true);
 	return NF_DROP;
 }
 

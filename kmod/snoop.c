@@ -12,7 +12,8 @@
  * sends through the kernel's IPv6 stack works (ISC dhcrelay, others), and
  * so does a server on this machine, whose REPLY is its own.
  *
- * Snooping never drops, delays or changes a packet.
+ * Snooping never drops, delays or changes a packet. DHCPv6-Shield (savi.c)
+ * borrows its parser to look inside a subscriber's relay messages.
  */
 #include <linux/if_arp.h>
 #include <linux/ipv6.h>
@@ -340,30 +341,48 @@ static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
 }
 
 /*
- * DHCPv6-Shield, for what only parsing shows: a RELEASE-REQUEST (or its
- * reply) wrapped in a RELAY-FORW by a relay below us.
+ * DHCPv6-Shield, for what only parsing shows (lg_shield() asks, for a
+ * subscriber's RELAY-FORW or, on a trusted interface, release message to
+ * the server port): the message at [@off, @off + @len) of @skb must parse
+ * whole, and a RELEASE-REQUEST (or its reply) wrapped in RELAY-FORWs by a
+ * relay below us is dropped unless the interface trusts them. Returns the
+ * counter to drop with, or 0. *@why says why for the log. The message is
+ * parsed again for snooping if it passes: only relays below us pay that.
  */
-static bool lg_relayed_release(struct lg_net *ln, const struct lg_link *link,
-			       const struct dhcp6_packet *pkt)
+unsigned int lg_snoop_shield(struct lg_net *ln, const struct lg_link *link,
+			     struct sk_buff *skb, unsigned int off,
+			     unsigned int len, const char **why)
 {
-	return pkt->n_relays && READ_ONCE(link->dhcp6_shield) &&
-	       !READ_ONCE(link->release_trusted) &&
-	       lg_release_type(ln, pkt->msg.type);
+	const struct dhcp6_packet *pkt;
+	unsigned int drop = 0;
+
+	/* The scratch is per CPU: no softirq may run on it meanwhile. */
+	local_bh_disable();
+	pkt = lg_snoop_parse(ln, skb, off, len);
+	if (!pkt) {
+		*why = "DHCPv6 message that cannot be checked whole";
+		drop = LG_LINK_STATS_A_SHIELD_DROP_HIDDEN;
+	} else if (pkt->n_relays && !READ_ONCE(link->release_trusted) &&
+		   lg_release_type(ln, pkt->msg.type)) {
+		*why = "RELEASE-REQUEST(-REPLY) from a subscriber";
+		drop = LG_LINK_STATS_A_SHIELD_DROP_RELEASE;
+	}
+	local_bh_enable();
+	return drop;
 }
 
 /*
- * From the receive hook: a packet arrived on a configured interface.
- * Returns NF_DROP only for what DHCPv6-Shield drops.
+ * From the receive hook: a packet arrived on a configured interface. On an
+ * access interface, DHCPv6-Shield (lg_savi_rx()) has judged it already.
  */
-unsigned int lg_snoop_rx(struct lg_net *ln, struct lg_link *link,
-			 struct sk_buff *skb)
+void lg_snoop_rx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 {
 	const struct dhcp6_packet *pkt;
 	u8 role = READ_ONCE(link->role);
-	unsigned int off, len, verdict = NF_ACCEPT;
+	unsigned int off, len;
 
 	if (!lg_dhcp6_locate(skb, true, &off, &len))
-		return NF_ACCEPT;
+		return;
 
 	/* The scratch is per CPU: no softirq may run on it meanwhile. */
 	local_bh_disable();
@@ -371,20 +390,12 @@ unsigned int lg_snoop_rx(struct lg_net *ln, struct lg_link *link,
 	if (!pkt)
 		goto out;
 	lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
-	if (role == LG_ROLE_ACCESS) {
-		if (lg_relayed_release(ln, link, pkt)) {
-			lg_counter_inc(link->counters,
-				       LG_LINK_STATS_A_SHIELD_DROP_RELEASE);
-			verdict = NF_DROP;
-			goto out;
-		}
+	if (role == LG_ROLE_ACCESS)
 		lg_snoop_request(ln, link, skb, pkt);
-	} else if (pkt->n_relays) {
+	else if (pkt->n_relays)
 		lg_snoop_relay_reply(ln, skb, pkt);
-	}
 out:
 	local_bh_enable();
-	return verdict;
 }
 
 /* Did @skb come in from a subscriber (and is now forwarded)? */

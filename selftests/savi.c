@@ -21,7 +21,7 @@ static const uint8_t other_mac[6] = { 2, 0, 0, 0, 1, 0x99 };
 
 /* A frame being built: Ethernet, IPv6, then headers appended in order. */
 struct frame {
-	uint8_t b[2048];
+	uint8_t b[4096];
 	int len;
 	int nexthdr_at;		/* where the last Next Header field is */
 };
@@ -88,13 +88,32 @@ static uint16_t csum_add(uint32_t sum, const uint8_t *p, int len)
 	return sum;
 }
 
+/* Sets the checksum of the UDP datagram @h of @len bytes in @f. */
+static void udp_csum(struct frame *f, uint8_t *h, int len)
+{
+	uint8_t pseudo[40] = {};
+	uint32_t sum;
+
+	h[6] = 0;
+	h[7] = 0;
+	memcpy(pseudo, f->b + 22, 32);
+	pseudo[34] = len >> 8;
+	pseudo[35] = len;
+	pseudo[39] = IPPROTO_UDP;
+	sum = csum_add(0, pseudo, 40);
+	sum = csum_add(sum, h, len);
+	sum = ~sum & 0xffff;
+	if (!sum)
+		sum = 0xffff;
+	h[6] = sum >> 8;
+	h[7] = sum;
+}
+
 /* A UDP datagram with a valid checksum (for an unfragmented packet). */
 static void frame_udp(struct frame *f, uint16_t sport, uint16_t dport,
 		      const void *data, int len)
 {
 	uint8_t *h = frame_add(f, IPPROTO_UDP, 8 + len);
-	uint8_t pseudo[40] = {};
-	uint32_t sum;
 
 	h[0] = sport >> 8;
 	h[1] = sport;
@@ -103,17 +122,7 @@ static void frame_udp(struct frame *f, uint16_t sport, uint16_t dport,
 	h[4] = (8 + len) >> 8;
 	h[5] = 8 + len;
 	memcpy(h + 8, data, len);
-	memcpy(pseudo, f->b + 22, 32);
-	pseudo[34] = (8 + len) >> 8;
-	pseudo[35] = 8 + len;
-	pseudo[39] = IPPROTO_UDP;
-	sum = csum_add(0, pseudo, 40);
-	sum = csum_add(sum, h, 8 + len);
-	sum = ~sum & 0xffff;
-	if (!sum)
-		sum = 0xffff;
-	h[6] = sum >> 8;
-	h[7] = sum;
+	udp_csum(f, h, 8 + len);
 	f->nexthdr_at = -1;
 }
 
@@ -769,18 +778,13 @@ static uint64_t if_stat_wait(FIXTURE_DATA(b) *self, uint32_t ifindex, int id,
 	return v;
 }
 
-/*
- * self->m: a message of @type with the client's DUID, inside @depth
- * RELAY-FORW layers (0: bare), each wrapped around the one before.
- */
-static void relayed_msg(FIXTURE_DATA(b) *self, uint8_t type, int depth)
+/* Wraps self->m in @depth RELAY-FORW layers, each around the one before. */
+static void relay_wrap(FIXTURE_DATA(b) *self, int depth)
 {
 	struct in6_addr link = A6("2001:db8:1::1");
 	uint8_t hdr[38];
 	int i;
 
-	d6b_msg(&self->m, type, 7);
-	ids(&self->m, &A, true);
 	for (i = 0; i < depth; i++) {
 		hdr[0] = RELAY_FORW;
 		hdr[1] = i;			/* hop-count */
@@ -794,6 +798,17 @@ static void relayed_msg(FIXTURE_DATA(b) *self, uint8_t type, int depth)
 		memcpy(self->m.buf, hdr, sizeof(hdr));
 		self->m.len += sizeof(hdr);
 	}
+}
+
+/*
+ * self->m: a message of @type with the client's DUID, inside @depth
+ * RELAY-FORW layers (0: bare).
+ */
+static void relayed_msg(FIXTURE_DATA(b) *self, uint8_t type, int depth)
+{
+	d6b_msg(&self->m, type, 7);
+	ids(&self->m, &A, true);
+	relay_wrap(self, depth);
 }
 
 /* The subscriber sends self->m to the server in S: R forwards it. */
@@ -970,6 +985,8 @@ TEST_F_TIMEOUT(b, release_forward_off_sees_through_depth_and_fragments, 120)
 
 	relfwd_setup(self);
 	ASSERT_EQ(0, release_forward(self, self->up0, 0));
+	/* What acc0's shield cannot check it drops first: look past it. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, -1, 0, -1));
 
 	/* 32 RELAY-FORWs deep is still looked into; 33 is too deep. */
 	relayed_msg(self, RR_TYPE, 32);
@@ -994,6 +1011,18 @@ TEST_F_TIMEOUT(b, release_forward_off_sees_through_depth_and_fragments, 120)
 	EXPECT_EQ(3, if_stat_wait(self, self->up0,
 				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 3));
 
+	/* Two Relay Messages: Kea would unwrap the last one. */
+	relayed_msg(self, REQUEST, 1);
+	d6b_open(&self->m, OPT_RELAY_MSG);
+	d6b_u8(&self->m, RR_TYPE);
+	d6b_u8(&self->m, 0);
+	d6b_u16(&self->m, 7);
+	d6b_end(&self->m);
+	forward_to_server(self);
+	EXPECT_EQ(4, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 4));
+	EXPECT_FALSE(server_got(self, 500));
+
 	/*
 	 * A first fragment that ends inside the relay layers: what it
 	 * carries is in the next fragment.
@@ -1005,8 +1034,8 @@ TEST_F_TIMEOUT(b, release_forward_off_sees_through_depth_and_fragments, 120)
 	f.len -= self->m.len - 40;	/* the first 40 bytes of it */
 	f.len -= (f.len - 62) % 8;	/* fragment data: 8-octet units */
 	frame_send(self, "eth0", &f);
-	EXPECT_EQ(4, if_stat_wait(self, self->up0,
-				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 4));
+	EXPECT_EQ(5, if_stat_wait(self, self->up0,
+				  LG_LINK_STATS_A_RELEASE_FWD_DROP, 5));
 
 	/* Nor do the counters of the others move. */
 	for (i = LG_LINK_STATS_A_SHIELD_DROP_SERVER;
@@ -1032,6 +1061,150 @@ TEST_F_TIMEOUT(b, release_forward_is_kept_with_the_role_and_checked, 120)
 	relayed_msg(self, RR_TYPE, 0);
 	forward_to_server(self);
 	EXPECT_TRUE(server_got(self, 5000));
+}
+
+/* --- DHCPv6-Shield: what it cannot check, it drops --------------------- */
+
+/*
+ * self->m: a subscriber's RELEASE-REQUEST for the leases of B (someone
+ * else: a Client Data option with B's DUID), inside @depth RELAY-FORWs.
+ */
+static void forged_release(FIXTURE_DATA(b) *self, int depth)
+{
+	d6b_msg(&self->m, RR_TYPE, 7);
+	d6b_put(&self->m, OPT_SERVERID, server_duid, sizeof(server_duid));
+	d6b_open(&self->m, 45);		/* OPTION_CLIENT_DATA */
+	ids(&self->m, &B, false);
+	d6b_end(&self->m);
+	relay_wrap(self, depth);
+}
+
+enum { SEND_WHOLE, SEND_FRAGMENTS, SEND_ATOMIC, SEND_UDP_LEN0 };
+
+/*
+ * The subscriber sends self->m from its link-local address to R's relay
+ * port: in one packet; in two fragments (the first with 40 bytes of the
+ * message); in an atomic fragment; or with a UDP length of 0, which Linux
+ * reads as "the rest of the packet".
+ */
+static void subscriber_send(FIXTURE_DATA(b) *self, int how)
+{
+	static uint8_t id;
+	struct frame whole, f;
+	uint8_t *udp, *fh;
+	int ulen, first = 48;
+
+	frame_ip6(&whole, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	frame_udp(&whole, 546, 547, self->m.buf, self->m.len);
+	udp = whole.b + 54;
+	ulen = whole.len - 54;
+	if (how == SEND_UDP_LEN0) {
+		udp[4] = 0;
+		udp[5] = 0;
+		udp_csum(&whole, udp, ulen);
+	}
+	if (how == SEND_WHOLE || how == SEND_UDP_LEN0) {
+		frame_send(self, "eth0", &whole);
+		return;
+	}
+	if (how == SEND_ATOMIC)
+		first = ulen;
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	fh = f.b + f.len;
+	frame_frag(&f, 0, how == SEND_FRAGMENTS);
+	fh[6] = ++id;		/* a new datagram each time */
+	memcpy(frame_add(&f, IPPROTO_UDP, first), udp, first);
+	f.nexthdr_at = -1;
+	frame_send(self, "eth0", &f);
+	if (how == SEND_ATOMIC)
+		return;
+	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
+	fh = f.b + f.len;
+	frame_frag(&f, first / 8, false);
+	fh[6] = id;
+	memcpy(frame_add(&f, IPPROTO_UDP, ulen - first), udp + first,
+	       ulen - first);
+	f.nexthdr_at = -1;
+	frame_send(self, "eth0", &f);
+}
+
+/* Sends self->m @how: dropped, and the @n-th unchecked message of acc0. */
+#define EXPECT_UNCHECKED(how, n) do {					\
+	subscriber_send(self, how);					\
+	EXPECT_EQ(n, link_stat_wait(self,				\
+				    LG_LINK_STATS_A_SHIELD_DROP_HIDDEN, n)); \
+	EXPECT_FALSE(relay_got(self, 300));				\
+} while (0)
+
+TEST_F_TIMEOUT(b, shield_drops_relayed_release_in_pieces, 120)
+{
+	char cmd[256];
+
+	roles(self);		/* every other setting at its default */
+	forged_release(self, 1);
+	EXPECT_UNCHECKED(SEND_FRAGMENTS, 1);
+	EXPECT_UNCHECKED(SEND_ATOMIC, 2);
+	/* UDP length 0 is the rest of the packet: read whole, it is seen. */
+	subscriber_send(self, SEND_UDP_LEN0);
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SHIELD_DROP_RELEASE,
+				    1));
+	EXPECT_FALSE(relay_got(self, 300));
+
+	/* Longer than the shield parses (2048 bytes): an option pads it. */
+	snprintf(cmd, sizeof(cmd), "ip -n %s link set acc0 mtu 4000 &&"
+		 " ip -n %s link set eth0 mtu 4000", self->ns[R], self->ns[C]);
+	run(cmd);
+	d6b_u16(&self->m, 0xfff0);
+	d6b_u16(&self->m, 2048);
+	memset(self->m.buf + self->m.len, 0, 2048);
+	self->m.len += 2048;
+	EXPECT_UNCHECKED(SEND_WHOLE, 3);
+
+	/* No client fragments its messages: a fragmented one goes too. */
+	d6b_msg(&self->m, SOLICIT, 8);
+	ids(&self->m, &A, false);
+	EXPECT_UNCHECKED(SEND_FRAGMENTS, 4);
+	/* Whole, it passes, and so does a relayed REQUEST. */
+	subscriber_send(self, SEND_WHOLE);
+	EXPECT_TRUE(relay_got(self, 5000));
+	relayed_msg(self, REQUEST, 1);
+	subscriber_send(self, SEND_WHOLE);
+	EXPECT_TRUE(relay_got(self, 5000));
+	EXPECT_EQ(4, link_stat(self, LG_LINK_STATS_A_SHIELD_DROP_HIDDEN));
+}
+
+TEST_F_TIMEOUT(b, shield_drops_relayed_release_it_cannot_parse, 120)
+{
+	roles(self);		/* every other setting at its default */
+	/* Deeper than a server unwraps? Not for Kea, nor for the shield. */
+	forged_release(self, 10);
+	EXPECT_UNCHECKED(SEND_WHOLE, 1);
+	forged_release(self, 32);
+	EXPECT_UNCHECKED(SEND_WHOLE, 2);
+	/* A Relay-Id of 2 bytes, which no DUID is. */
+	forged_release(self, 1);
+	d6b_put(&self->m, 53, "\0\1", 2);	/* OPTION_RELAY_ID */
+	EXPECT_UNCHECKED(SEND_WHOLE, 3);
+	/* Junk after the last option. */
+	forged_release(self, 1);
+	d6b_raw(&self->m, "\xff\xff\xff", 3);
+	EXPECT_UNCHECKED(SEND_WHOLE, 4);
+	/* trust-release lets checked releases through, no more. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, -1, -1, 1));
+	forged_release(self, 10);
+	EXPECT_UNCHECKED(SEND_WHOLE, 5);
+	forged_release(self, 1);
+	subscriber_send(self, SEND_WHOLE);
+	EXPECT_TRUE(relay_got(self, 5000));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SHIELD_DROP_RELEASE));
+	/* A client's message, bare or relayed by an LDRA, passes. */
+	relayed_msg(self, REQUEST, 0);
+	subscriber_send(self, SEND_WHOLE);
+	EXPECT_TRUE(relay_got(self, 5000));
+	relayed_msg(self, REQUEST, 2);
+	subscriber_send(self, SEND_WHOLE);
+	EXPECT_TRUE(relay_got(self, 5000));
+	EXPECT_EQ(5, link_stat(self, LG_LINK_STATS_A_SHIELD_DROP_HIDDEN));
 }
 
 TEST_HARNESS_MAIN

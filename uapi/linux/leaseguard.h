@@ -289,7 +289,13 @@
  * (RFC 7112) and a packet that ends inside its header chain. Unless
  * LG_LINK_A_RELEASE_TRUSTED is set, it also drops RELEASE-REQUEST and
  * RELEASE-REQUEST-REPLY (draft-gandhewar-dhc-v6-relay-initiated-release
- * section 4.1.2), also when a RELAY-FORW carries them.
+ * section 4.1.2), also when a RELAY-FORW carries them. What it cannot
+ * check whole it drops, whatever LG_LINK_A_RELEASE_TRUSTED says (RFC 7610
+ * section 5): on port 547, a first fragment (atomic ones too), and a
+ * RELAY-FORW (or, trusted, a release message) that does not parse whole:
+ * longer than 2048 bytes, nested deeper than 9 relay layers, malformed
+ * (a bad option length or DUID, bytes after the last option...), or a UDP
+ * length that does not fit the packet.
  *
  * Intermediate relays (draft section 4.2): an interface of any role
  * whose LG_LINK_A_RELEASE_FORWARD is 0 does not let RELEASE-REQUEST or
@@ -303,7 +309,9 @@
  * UDP to port 547 is looked into. What cannot be seen into is dropped
  * too, in the same places: relay messages nested deeper than 32 (RFC
  * 3315's HOP_COUNT_LIMIT), a first fragment that cuts the relay layers
- * or leaves out the UDP header (RFC 7112). Each drop is counted in
+ * or leaves out the UDP header (RFC 7112), and a relay layer that is
+ * short, has no Relay Message or two, or whose options do not fill it
+ * exactly (servers may read those differently). Each drop is counted in
  * LG_LINK_STATS_A_RELEASE_FWD_DROP of the interface that refused (the
  * one the packet arrived on, if both did).
  *
@@ -624,9 +632,11 @@ enum lg_savi_anchor {
  *	message from a subscriber (RFC 7610).
  * @LG_LINK_STATS_A_SHIELD_DROP_RELEASE: dropped: RELEASE-REQUEST or
  *	RELEASE-REQUEST-REPLY from a subscriber.
- * @LG_LINK_STATS_A_SHIELD_DROP_HIDDEN: dropped: the header chain hides or
- *	cuts the upper-layer header (a first fragment without it, RFC 7112;
- *	a packet ending inside its header chain).
+ * @LG_LINK_STATS_A_SHIELD_DROP_HIDDEN: dropped: the shield cannot see it
+ *	whole. The header chain hides or cuts the upper-layer header (a
+ *	first fragment without it, RFC 7112; a packet ending inside its
+ *	header chain), or a DHCPv6 message to port 547 is fragmented, or a
+ *	RELAY-FORW (or trusted release message) does not parse whole.
  * @LG_LINK_STATS_A_RELEASE_FWD_DROP: forwarded RELEASE-REQUEST or
  *	RELEASE-REQUEST-REPLY dropped: in or out by this interface, whose
  *	LG_LINK_A_RELEASE_FORWARD is 0 (counted on the interface that refused).
