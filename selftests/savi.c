@@ -1084,8 +1084,8 @@ enum { SEND_WHOLE, SEND_FRAGMENTS, SEND_ATOMIC, SEND_UDP_LEN0 };
 /*
  * The subscriber sends self->m from its link-local address to R's relay
  * port: in one packet; in two fragments (the first with 40 bytes of the
- * message); in an atomic fragment; or with a UDP length of 0, which Linux
- * reads as "the rest of the packet".
+ * message, or half of a short one); in an atomic fragment; or with a UDP
+ * length of 0, which Linux reads as "the rest of the packet".
  */
 static void subscriber_send(FIXTURE_DATA(b) *self, int how)
 {
@@ -1109,6 +1109,8 @@ static void subscriber_send(FIXTURE_DATA(b) *self, int how)
 	}
 	if (how == SEND_ATOMIC)
 		first = ulen;
+	else if (first >= ulen)	/* short: half of it, in 8-byte units */
+		first = ulen / 2 & ~7;
 	frame_ip6(&f, cl_mac, "fe80::ff:fe00:102", "fe80::ff:fe00:101");
 	fh = f.b + f.len;
 	frame_frag(&f, 0, how == SEND_FRAGMENTS);
