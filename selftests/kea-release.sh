@@ -243,6 +243,55 @@ check_eq "and both of sub2's leases" 2 "$(nkea_of "$SUB2")"
 check_eq "sub2 is still bound on the router" bound "$(state acc2)"
 check_eq "counted as refused" 1 "$(hook_stat refused)"
 
+step "3d. A subscriber's relayed release the router cannot check whole: dropped at acc0."
+# sub asks for sub2's release, wrapped in its own RELAY-FORWs with the
+# router's Relay-Id, sent as any client sends: to ff02::1:2 on its link.
+# Every leaseguard setting is at its default. The shield drops a relayed
+# release it can read; these are the ones it cannot read whole, which
+# it drops as well (RFC 7610 section 5) instead of letting them through.
+shield_drops() {
+	lg -j -s link show dev acc0 |
+		jq '.[0].stats | .shield_drop_release + .shield_drop_hidden'
+}
+HIDDEN=$(lg -j -s link show dev acc0 | jq '.[0].stats.shield_drop_hidden')
+attack() {	# WHAT HEX: sub sends it; the router must drop it
+	local before received
+	before=$(shield_drops)
+	received=$(hook_stat received)
+	check "$1: no answer" ip netns exec sub "$RC" -n 0 -w 500 \
+		ff02::1:2%eth0 547 "$2"
+	check_eq "$1: dropped at acc0, counted" $((before + 1)) "$(shield_drops)"
+	check_eq "$1: Kea never saw it" "$received" "$(hook_stat received)"
+}
+# nest N HEX: HEX in N RELAY-FORWs
+nest() {
+	local i m=$2
+	for ((i = 0; i < $1; i++)); do
+		m=$(relay_forw 00 $ZERO $FE80_B "$m")
+	done
+	echo "$m"
+}
+RR="f0000bad${REQ_OPTS}$(client_data "$SUB2")"
+PAD="fff0$(printf %04x 2100)$(printf '00%.0s' {1..2100})"
+attack "fragmented (2,1xx bytes: the sender's kernel cuts it at 1500)" \
+	"$(relay_forw 00 $ZERO $FE80_B "$RR")$PAD"
+ip -n sub link set eth0 mtu 4000
+ip -n rtr link set acc0 mtu 4000
+attack "whole but over 2048 bytes" "$(relay_forw 00 $ZERO $FE80_B "$RR")$PAD"
+ip -n sub link set eth0 mtu 1500
+ip -n rtr link set acc0 mtu 1500
+attack "10 relay layers" "$(nest 10 "$RR")"
+attack "32 relay layers" "$(nest 32 "$RR")"
+attack "a Relay-Id of 2 bytes" "$(relay_forw 00 $ZERO $FE80_B "$RR")00350002abcd"
+attack "junk after the last option" "$(relay_forw 00 $ZERO $FE80_B "$RR")ffffff"
+check "five of them as unchecked (the other may reach the shield reassembled)" \
+	atleast $((HIDDEN + 5)) eval "lg -j -s link show dev acc0 | jq '.[0].stats.shield_drop_hidden'"
+check "the router logs why" bash -c "dmesg | grep -q \
+	'acc0: dropped fe80::.*: DHCPv6 message that cannot be checked whole'"
+check "Kea still has sub2's address${LEASE_CMDS:+ (lease6-get)}" kea_has "$SUB2_ADDR"
+check_eq "and both of sub2's leases" 2 "$(nkea_of "$SUB2")"
+check_eq "sub2 is still bound on the router" bound "$(state acc2)"
+
 step "4. A relay Kea does not trust gets NotAllowed."
 hook "{ \"untrusted\": \"not-allowed\", \"trusted-relays\": [ { \"relay-id\": \"00:02:00:00:00:09:00:01\" }, { \"address\": \"2001:db8:f::9\" } ] }"
 n lg binding release dev acc2 nowait

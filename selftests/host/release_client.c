@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * release_client: the relay's side for release_server_test.sh. Sends each
- * HEX argument as one UDP datagram to DST PORT, from ADDR and SRCPORT when
- * given, then prints each datagram that comes back, one line each:
+ * HEX argument as one UDP datagram to DST PORT (DST%IF: on interface IF),
+ * from ADDR and SRCPORT when given (longer than the MTU, the kernel
+ * fragments it), then prints each datagram that comes back, one line each:
  *
  *	from=ADDR port=PORT hex=PAYLOAD
  *
@@ -13,6 +14,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -33,7 +35,7 @@ static void die(const char *what)
 static void usage(void)
 {
 	fputs("Usage: release_client [-b ADDR] [-P SRCPORT] [-n N] [-w MS] "
-	      "DST PORT HEX...\n", stderr);
+	      "DST[%IF] PORT HEX...\n", stderr);
 	exit(2);
 }
 
@@ -66,7 +68,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
 	struct sockaddr_in6 from;
 	socklen_t fl;
-	char addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN], *scope;
 	long want = 1, wait = 2000, got = 0;
 	long long end;
 	struct pollfd pfd;
@@ -92,8 +94,17 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (argc - optind < 3 ||
-	    inet_pton(AF_INET6, argv[optind], &dst.sin6_addr) != 1)
+	if (argc - optind < 3)
+		usage();
+	/* DST%IF: a link-local or multicast destination on interface IF */
+	scope = strchr(argv[optind], '%');
+	if (scope) {
+		*scope++ = '\0';
+		dst.sin6_scope_id = if_nametoindex(scope);
+		if (!dst.sin6_scope_id)
+			die(scope);
+	}
+	if (inet_pton(AF_INET6, argv[optind], &dst.sin6_addr) != 1)
 		usage();
 	dst.sin6_port = htons((unsigned short)atoi(argv[optind + 1]));
 
