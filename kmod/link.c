@@ -230,6 +230,13 @@ void lg_links_flush(struct lg_net *ln)
 }
 
 /*
+ * Unregistering the notifier replays NETDEV_UNREGISTER for every device:
+ * at module unload the namespaces' exit frees the configurations instead,
+ * without notifications from a family that is gone.
+ */
+static bool lg_unloading;
+
+/*
  * A device that is unregistered, or moved to another namespace (which
  * unregisters it here first), takes its configuration with it: the same
  * ifindex may later name another device.
@@ -241,7 +248,7 @@ static int lg_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct lg_net *ln;
 	struct lg_link *link;
 
-	if (event != NETDEV_UNREGISTER)
+	if (event != NETDEV_UNREGISTER || READ_ONCE(lg_unloading))
 		return NOTIFY_DONE;
 
 	ln = lg_net(dev_net(dev));
@@ -270,5 +277,6 @@ int lg_link_notifier_register(void)
 
 void lg_link_notifier_unregister(void)
 {
+	WRITE_ONCE(lg_unloading, true);
 	unregister_netdevice_notifier(&lg_netdev_notifier);
 }

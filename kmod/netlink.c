@@ -179,13 +179,22 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/* Cleared before the family goes: no notification may follow it. */
+static bool lg_nl_live;
+
+bool lg_nl_has_listeners(struct lg_net *ln, unsigned int group)
+{
+	return READ_ONCE(lg_nl_live) &&
+	       genl_has_listeners(&lg_genl_family, ln->net, group);
+}
+
 /* Multicasts @cmd about @link, if anybody listens. */
 void lg_nl_notify_link(struct lg_net *ln, const struct lg_link *link,
 		       const struct net_device *dev, u8 cmd)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_CONFIG))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_CONFIG))
 		return;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -535,7 +544,7 @@ void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_BINDINGS))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_BINDINGS))
 		return;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
@@ -1035,10 +1044,24 @@ struct genl_family lg_genl_family __ro_after_init = {
 
 int __init lg_genl_register(void)
 {
-	return genl_register_family(&lg_genl_family);
+	int err = genl_register_family(&lg_genl_family);
+
+	if (!err)
+		WRITE_ONCE(lg_nl_live, true);
+	return err;
 }
 
+/*
+ * The group IDs are free for another family once ours is gone: the
+ * notifiers that raced with the flag must be done first. Those of the
+ * configuration run under RTNL, the others with BHs off (RCU readers),
+ * and doits hold genetlink's cb_lock, which unregistering waits for.
+ */
 void lg_genl_unregister(void)
 {
+	rtnl_lock();
+	WRITE_ONCE(lg_nl_live, false);
+	rtnl_unlock();
+	synchronize_rcu();
 	genl_unregister_family(&lg_genl_family);
 }
