@@ -8,10 +8,17 @@
 
 #include "leaseguard.h"
 
+/*
+ * Bindings and multicast groups name subscribers (DUIDs, MACs, addresses,
+ * what they watch): only the namespace's admin may listen. genl_bind()
+ * checks CAP_NET_ADMIN in the user namespace owning the socket's netns.
+ */
 static const struct genl_multicast_group lg_mcgrps[] = {
 	[LG_MCGRP_CONFIG] = { .name = LEASEGUARD_MCGRP_CONFIG },
-	[LG_MCGRP_BINDINGS] = { .name = LEASEGUARD_MCGRP_BINDINGS },
-	[LG_MCGRP_MCAST] = { .name = LEASEGUARD_MCGRP_MCAST },
+	[LG_MCGRP_BINDINGS] = { .name = LEASEGUARD_MCGRP_BINDINGS,
+				.flags = GENL_MCAST_CAP_NET_ADMIN },
+	[LG_MCGRP_MCAST] = { .name = LEASEGUARD_MCGRP_MCAST,
+			     .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 /*
@@ -971,6 +978,7 @@ static const struct genl_ops lg_genl_ops[] = {
 		.dumpit		= lg_nl_binding_get_dumpit,
 		.policy		= lg_cmd_binding_get_policy,
 		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= LG_CMD_BINDING_DEL,
@@ -991,6 +999,7 @@ static const struct genl_ops lg_genl_ops[] = {
 		.dumpit		= lg_nl_savi_get_dumpit,
 		.policy		= lg_cmd_savi_dump_policy,
 		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= LG_CMD_SAVI_ADD,
@@ -1027,6 +1036,7 @@ static const struct genl_ops lg_genl_ops[] = {
 		.dumpit		= lg_nl_mc_group_get_dumpit,
 		.policy		= lg_cmd_mc_group_get_policy,
 		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };
 
