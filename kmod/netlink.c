@@ -294,6 +294,86 @@ int lg_nl_dump_ret(struct sk_buff *skb, int err)
 	return err ?: skb->len;
 }
 
+/*
+ * What genetlink lets through: a newer version of the family (0 is a
+ * caller that does not say), and attributes flagged NLA_F_NET_BYTEORDER,
+ * which nla_get_u32() would read swapped. Nests were validated against
+ * their policies already, so the walk is as deep as those (3 at most).
+ */
+static int lg_nl_check_attrs(const struct nlattr *head, int len,
+			     struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nla;
+	int rem, err;
+
+	nla_for_each_attr(nla, head, len, rem) {
+		if (nla->nla_type & NLA_F_NET_BYTEORDER) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "leaseguard: attributes are in host byte order");
+			return -EINVAL;
+		}
+		if (nla->nla_type & NLA_F_NESTED) {
+			err = lg_nl_check_attrs(nla_data(nla), nla_len(nla),
+						extack);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int lg_nl_check_req(const struct nlmsghdr *nlh,
+			   struct netlink_ext_ack *extack)
+{
+	const struct genlmsghdr *genl = nlmsg_data(nlh);
+
+	if (genl->version > LEASEGUARD_GENL_VERSION) {
+		NL_SET_ERR_MSG_MOD(extack, "the module speaks version "
+				   __stringify(LEASEGUARD_GENL_VERSION)
+				   " of the family");
+		return -EOPNOTSUPP;
+	}
+	return lg_nl_check_attrs(nlmsg_attrdata(nlh, GENL_HDRLEN),
+				 nlmsg_attrlen(nlh, GENL_HDRLEN), extack);
+}
+
+static int lg_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	return lg_nl_check_req(info->nlhdr, info->extack);
+}
+
+/* GENL_REQ_ATTR_CHECK() and the like name the attribute, but say nothing. */
+static void lg_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+
+	if (extack && extack->miss_type && !extack->_msg)
+		NL_SET_ERR_MSG_MOD(extack, "a required attribute is missing");
+}
+
+/*
+ * A dump's .start has no extack in 6.1, so its dumpit checks the request:
+ * the error and message end up in NLMSG_DONE.
+ */
+static int lg_nl_dump_check(struct netlink_callback *cb)
+{
+	return lg_nl_check_req(cb->nlh, cb->extack);
+}
+
+static int lg_nl_mcast_get_dump_checked(struct sk_buff *skb,
+					struct netlink_callback *cb)
+{
+	return lg_nl_dump_check(cb) ?: lg_nl_mcast_get_dumpit(skb, cb);
+}
+
+static int lg_nl_mc_group_get_dump_checked(struct sk_buff *skb,
+					   struct netlink_callback *cb)
+{
+	return lg_nl_dump_check(cb) ?: lg_nl_mc_group_get_dumpit(skb, cb);
+}
+
 /* cb->args[0]: the ifindex to resume from. */
 static int lg_nl_link_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
@@ -302,8 +382,11 @@ static int lg_nl_link_get_dumpit(struct sk_buff *skb,
 	struct lg_net *ln = lg_net(net);
 	unsigned long index;
 	struct lg_link *link;
-	int err = 0;
+	int err;
 
+	err = lg_nl_dump_check(cb);
+	if (err)
+		return err;
 	rcu_read_lock();
 	cb->seq = READ_ONCE(ln->links_gen);
 	xa_for_each_start(&ln->links, index, link, cb->args[0]) {
@@ -632,8 +715,11 @@ static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 	struct lg_binding_filter f = {};
 	struct lg_binding *b;
 	unsigned long index;
-	int err = 0;
+	int err;
 
+	err = lg_nl_dump_check(cb);
+	if (err)
+		return err;
 	if (info->attrs[LG_A_BINDING]) {
 		err = nla_parse_nested(tb, LG_BINDING_A_MAX,
 				       info->attrs[LG_A_BINDING],
@@ -819,8 +905,11 @@ static int lg_nl_savi_get_dumpit(struct sk_buff *skb,
 	unsigned long index;
 	struct lg_link *link;
 	long skip;
-	int err = 0;
+	int err;
 
+	err = lg_nl_dump_check(cb);
+	if (err)
+		return err;
 	if (info->attrs[LG_A_SAVI]) {
 		err = nla_parse_nested(tb, LG_SAVI_A_MAX,
 				       info->attrs[LG_A_SAVI],
@@ -1018,7 +1107,7 @@ static const struct genl_ops lg_genl_ops[] = {
 	{
 		.cmd		= LG_CMD_MCAST_GET,
 		.doit		= lg_nl_mcast_get_doit,
-		.dumpit		= lg_nl_mcast_get_dumpit,
+		.dumpit		= lg_nl_mcast_get_dump_checked,
 		.policy		= lg_cmd_mcast_get_policy,
 		.maxattr	= LG_A_MAX,
 	},
@@ -1033,7 +1122,7 @@ static const struct genl_ops lg_genl_ops[] = {
 		.cmd		= LG_CMD_MC_GROUP_GET,
 		.start		= lg_nl_mc_group_dump_start,
 		.doit		= lg_nl_mc_group_get_doit,
-		.dumpit		= lg_nl_mc_group_get_dumpit,
+		.dumpit		= lg_nl_mc_group_get_dump_checked,
 		.policy		= lg_cmd_mc_group_get_policy,
 		.maxattr	= LG_A_MAX,
 		.flags		= GENL_UNS_ADMIN_PERM,
@@ -1045,6 +1134,8 @@ struct genl_family lg_genl_family __ro_after_init = {
 	.version	= LEASEGUARD_GENL_VERSION,
 	.netnsok	= true,
 	.parallel_ops	= true,
+	.pre_doit	= lg_nl_pre_doit,
+	.post_doit	= lg_nl_post_doit,
 	.module		= THIS_MODULE,
 	.ops		= lg_genl_ops,
 	.n_ops		= ARRAY_SIZE(lg_genl_ops),

@@ -8,14 +8,26 @@
  * Conventions
  * -----------
  * - Family name LEASEGUARD_GENL_NAME, version LEASEGUARD_GENL_VERSION.
+ *   A request of a higher version is refused (-EOPNOTSUPP); 0 is a
+ *   caller that does not say, and is served as version 1.
  *   The family is per network namespace: every request acts on the
  *   namespace of the socket that sends it.
  * - Every request carries its arguments in nested attributes; every
  *   attribute of every command is validated against a per-command policy.
  *   An attribute that a command does not take is rejected (-EINVAL), and so
  *   is an unknown attribute: the kernel never ignores what you sent.
- * - Every rejection comes with an extended ACK message (NETLINK_EXT_ACK)
- *   and, where one attribute is at fault, that attribute's offset.
+ *   Attributes are in host byte order: one flagged NLA_F_NET_BYTEORDER is
+ *   rejected (-EINVAL).
+ * - Every rejection by the family comes with an extended ACK message
+ *   (NETLINK_EXT_ACK) and, where one attribute is at fault, that
+ *   attribute's offset; a missing attribute is named by
+ *   NLMSGERR_ATTR_MISS_TYPE (and _MISS_NEST). A dump's message comes in
+ *   its NLMSG_DONE. Generic netlink itself refuses, before the family sees
+ *   the request and without a message: a message shorter than its
+ *   genetlink header (-EINVAL); a command the family does not have
+ *   (notifications' IDs included), a dump of a command that has no dump,
+ *   or a plain request of a dump-only command (-EOPNOTSUPP); a caller
+ *   without the privilege a command needs (-EPERM).
  * - Commands that change state need CAP_NET_ADMIN in the user namespace
  *   that owns the network namespace (GENL_UNS_ADMIN_PERM); otherwise
  *   -EPERM. So do the commands that name subscribers (DUIDs, MACs,
