@@ -67,10 +67,11 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	struct lg_link *link;
 	int err;
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
 	if (!link)
 		return ERR_PTR(-ENOMEM);
-	link->counters = lg_counters_alloc(__LG_LINK_STATS_A_MAX, GFP_KERNEL);
+	link->counters = lg_counters_alloc(__LG_LINK_STATS_A_MAX,
+					   GFP_KERNEL_ACCOUNT);
 	if (!link->counters) {
 		err = -ENOMEM;
 		goto err_free_link;
@@ -82,7 +83,7 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	link->release_forward = true;
 	INIT_LIST_HEAD(&link->statics);
 
-	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL);
+	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto err_free_counters;
 	return link;

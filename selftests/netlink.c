@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -607,6 +608,72 @@ TEST_F(lg, userns_admin_owns_only_its_netns)
 
 	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS, &self->r));
 	EXPECT_EQ(0, as_nobody(unpriv_own_netns, &a));
+}
+
+/* The "kernel" line of a cgroup's memory.stat, in bytes. */
+static int lg_memcg_kernel(const char *cg, long *v)
+{
+	char path[128], key[64];
+	long val;
+	FILE *f;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "%s/memory.stat", cg);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &val) == 2)
+		if (!strcmp(key, "kernel")) {
+			*v = val;
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The state a namespace's admin creates is charged to the admin's memory
+ * cgroup: the first access link brings the pending-request table (about
+ * 280 KiB of kernel memory), where the child itself allocates next to no
+ * kernel memory. memory.stat is flushed every 2 s: wait for it.
+ */
+TEST_F(lg, namespace_state_is_charged_to_the_admin)
+{
+	const char *cg = "/sys/fs/cgroup/lgtest";
+	long before, after;
+	char pid[32];
+	pid_t child;
+	int status;
+
+	if (system("mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup") ||
+	    write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory") ||
+	    (mkdir(cg, 0755) && errno != EEXIST))
+		SKIP(return, "no cgroup v2 memory controller");
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (write_file("/sys/fs/cgroup/lgtest/cgroup.procs", pid))
+			_exit(2);
+		sleep(3);
+		if (lg_memcg_kernel(cg, &before))
+			_exit(2);
+		if (lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS,
+				&self->r))
+			_exit(3);
+		sleep(3);
+		if (lg_memcg_kernel(cg, &after))
+			_exit(2);
+		fprintf(stderr, "# charged %ld KiB of kernel memory\n",
+			(after - before) / 1024);
+		_exit(after - before >= 256 * 1024 ? 0 : 1);
+	}
+	waitpid(child, &status, 0);
+	rmdir(cg);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 /* LG_A_LINK whose IFINDEX (1) carries @type_flags. */

@@ -40,6 +40,13 @@
  *   LG_CMD_MCAST_GET and the group LEASEGUARD_MCGRP_CONFIG. The root of
  *   an unprivileged user namespace (unshare -Urn) manages the network
  *   namespaces it owns, and is nobody in the others.
+ * - Memory that a request makes the module keep (per-namespace state,
+ *   interface configurations, static entries, the pending-request table of
+ *   the first access interface) is charged to the memory cgroup of the
+ *   caller (for a namespace's initial state, of its creator). What
+ *   packets create (bindings, multicast groups) is not charged: it is
+ *   made in softirq, where 6.1 has no cgroup to charge; the limits of the
+ *   namespace and its interfaces, which its administrator sets, bound it.
  * - Dumps may be interrupted by a concurrent change: the last message then
  *   carries NLM_F_DUMP_INTR and the caller should dump again.
  * - Notifications use their own command IDs (LG_CMD_*_NTF) and go to the
