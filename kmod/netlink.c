@@ -8,6 +8,11 @@
 
 #include "leaseguard.h"
 
+/* Without it (6.7, backported to 6.1.y) anybody may join any group. */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "genetlink cannot restrict a multicast group here: update the kernel"
+#endif
+
 /*
  * Bindings and multicast groups name subscribers (DUIDs, MACs, addresses,
  * what they watch): only the namespace's admin may listen. genl_bind()
