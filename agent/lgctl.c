@@ -227,7 +227,7 @@ int lg_fail(const struct lg_nl *nl, int err)
 	if (msg)
 		fprintf(stderr, ": %s", msg);
 	if (err == -EPERM)
-		fprintf(stderr, " (CAP_NET_ADMIN is needed)");
+		fprintf(stderr, " (needs CAP_NET_ADMIN)");
 	else if (err == -EINTR)
 		fprintf(stderr, " (the dump kept changing under us, try again)");
 	fputc('\n', stderr);

@@ -798,7 +798,7 @@ int lg_bindings_prepare_access(struct lg_net *ln)
 	if (ln->bindings.pending)
 		return 0;
 	pending = kvcalloc(LG_PENDING_SETS * LG_PENDING_WAYS,
-			   sizeof(*pending), GFP_KERNEL);
+			   sizeof(*pending), GFP_KERNEL_ACCOUNT);
 	if (!pending)
 		return -ENOMEM;
 	/* Snooping reads it without RTNL: publish it whole. */

@@ -158,6 +158,7 @@ enum lg_mcgrp {
 
 extern struct genl_family lg_genl_family;
 int lg_nl_dump_ret(struct sk_buff *skb, int err);
+bool lg_nl_has_listeners(struct lg_net *ln, unsigned int group);
 int lg_genl_register(void);
 void lg_genl_unregister(void);
 void lg_nl_notify_link(struct lg_net *ln, const struct lg_link *link,

@@ -67,10 +67,11 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	struct lg_link *link;
 	int err;
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
 	if (!link)
 		return ERR_PTR(-ENOMEM);
-	link->counters = lg_counters_alloc(__LG_LINK_STATS_A_MAX, GFP_KERNEL);
+	link->counters = lg_counters_alloc(__LG_LINK_STATS_A_MAX,
+					   GFP_KERNEL_ACCOUNT);
 	if (!link->counters) {
 		err = -ENOMEM;
 		goto err_free_link;
@@ -82,7 +83,7 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	link->release_forward = true;
 	INIT_LIST_HEAD(&link->statics);
 
-	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL);
+	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto err_free_counters;
 	return link;
@@ -230,6 +231,13 @@ void lg_links_flush(struct lg_net *ln)
 }
 
 /*
+ * Unregistering the notifier replays NETDEV_UNREGISTER for every device:
+ * at module unload the namespaces' exit frees the configurations instead,
+ * without notifications from a family that is gone.
+ */
+static bool lg_unloading;
+
+/*
  * A device that is unregistered, or moved to another namespace (which
  * unregisters it here first), takes its configuration with it: the same
  * ifindex may later name another device.
@@ -241,7 +249,7 @@ static int lg_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct lg_net *ln;
 	struct lg_link *link;
 
-	if (event != NETDEV_UNREGISTER)
+	if (event != NETDEV_UNREGISTER || READ_ONCE(lg_unloading))
 		return NOTIFY_DONE;
 
 	ln = lg_net(dev_net(dev));
@@ -270,5 +278,6 @@ int lg_link_notifier_register(void)
 
 void lg_link_notifier_unregister(void)
 {
+	WRITE_ONCE(lg_unloading, true);
 	unregister_netdevice_notifier(&lg_netdev_notifier);
 }

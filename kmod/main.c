@@ -18,7 +18,7 @@ static int __net_init lg_net_init(struct net *net)
 	ln->net = net;
 	xa_init(&ln->links);
 	ln->links_gen = 1;	/* 0 would disable the dump consistency check */
-	ln->counters = lg_counters_alloc(__LG_STATS_A_MAX, GFP_KERNEL);
+	ln->counters = lg_counters_alloc(__LG_STATS_A_MAX, GFP_KERNEL_ACCOUNT);
 	if (!ln->counters)
 		return -ENOMEM;
 

@@ -640,9 +640,9 @@ int lg_mcast_init(struct lg_net *ln)
 	mc->tree = RB_ROOT;
 	mc->gen = 1;
 	mc->scratch = kvcalloc(LG_MC_MAX_SOURCES_LIMIT, sizeof(*mc->scratch),
-			       GFP_KERNEL);
+			       GFP_KERNEL_ACCOUNT);
 	mc->query_scratch = kvcalloc(LG_MC_MAX_SOURCES_LIMIT,
-				     sizeof(*mc->query_scratch), GFP_KERNEL);
+				     sizeof(*mc->query_scratch), GFP_KERNEL_ACCOUNT);
 	if (!mc->scratch || !mc->query_scratch) {
 		err = -ENOMEM;
 		goto err_free;

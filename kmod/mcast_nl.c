@@ -205,7 +205,7 @@ void lg_nl_notify_mc_group(struct lg_net *ln, const struct lg_mc_group *g,
 	const struct lg_mc_snap *snap;
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_MCAST))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_MCAST))
 		return;
 	snap = rcu_dereference_protected(g->snap,
 					 lockdep_is_held(&ln->mcast.lock));
@@ -230,7 +230,7 @@ void lg_nl_notify_mc_query(struct lg_net *ln, const struct lg_mc_group *g,
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_MCAST))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_MCAST))
 		return;
 	skb = genlmsg_new(lg_nl_mc_group_size(n), GFP_ATOMIC);
 	if (!skb)
@@ -321,7 +321,7 @@ void lg_nl_notify_mcast(struct lg_net *ln, int family)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_CONFIG))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_CONFIG))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)

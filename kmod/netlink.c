@@ -8,10 +8,22 @@
 
 #include "leaseguard.h"
 
+/* Without it (6.7, backported to 6.1.y) anybody may join any group. */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "genetlink cannot restrict a multicast group here: update the kernel"
+#endif
+
+/*
+ * Bindings and multicast groups name subscribers (DUIDs, MACs, addresses,
+ * what they watch): only the namespace's admin may listen. genl_bind()
+ * checks CAP_NET_ADMIN in the user namespace owning the socket's netns.
+ */
 static const struct genl_multicast_group lg_mcgrps[] = {
 	[LG_MCGRP_CONFIG] = { .name = LEASEGUARD_MCGRP_CONFIG },
-	[LG_MCGRP_BINDINGS] = { .name = LEASEGUARD_MCGRP_BINDINGS },
-	[LG_MCGRP_MCAST] = { .name = LEASEGUARD_MCGRP_MCAST },
+	[LG_MCGRP_BINDINGS] = { .name = LEASEGUARD_MCGRP_BINDINGS,
+				.flags = GENL_MCAST_CAP_NET_ADMIN },
+	[LG_MCGRP_MCAST] = { .name = LEASEGUARD_MCGRP_MCAST,
+			     .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 /*
@@ -179,13 +191,22 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/* Cleared before the family goes: no notification may follow it. */
+static bool lg_nl_live;
+
+bool lg_nl_has_listeners(struct lg_net *ln, unsigned int group)
+{
+	return READ_ONCE(lg_nl_live) &&
+	       genl_has_listeners(&lg_genl_family, ln->net, group);
+}
+
 /* Multicasts @cmd about @link, if anybody listens. */
 void lg_nl_notify_link(struct lg_net *ln, const struct lg_link *link,
 		       const struct net_device *dev, u8 cmd)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_CONFIG))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_CONFIG))
 		return;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -278,6 +299,86 @@ int lg_nl_dump_ret(struct sk_buff *skb, int err)
 	return err ?: skb->len;
 }
 
+/*
+ * What genetlink lets through: a newer version of the family (0 is a
+ * caller that does not say), and attributes flagged NLA_F_NET_BYTEORDER,
+ * which nla_get_u32() would read swapped. Nests were validated against
+ * their policies already, so the walk is as deep as those (3 at most).
+ */
+static int lg_nl_check_attrs(const struct nlattr *head, int len,
+			     struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nla;
+	int rem, err;
+
+	nla_for_each_attr(nla, head, len, rem) {
+		if (nla->nla_type & NLA_F_NET_BYTEORDER) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "leaseguard: attributes are in host byte order");
+			return -EINVAL;
+		}
+		if (nla->nla_type & NLA_F_NESTED) {
+			err = lg_nl_check_attrs(nla_data(nla), nla_len(nla),
+						extack);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int lg_nl_check_req(const struct nlmsghdr *nlh,
+			   struct netlink_ext_ack *extack)
+{
+	const struct genlmsghdr *genl = nlmsg_data(nlh);
+
+	if (genl->version > LEASEGUARD_GENL_VERSION) {
+		NL_SET_ERR_MSG_MOD(extack, "the module speaks version "
+				   __stringify(LEASEGUARD_GENL_VERSION)
+				   " of the family");
+		return -EOPNOTSUPP;
+	}
+	return lg_nl_check_attrs(nlmsg_attrdata(nlh, GENL_HDRLEN),
+				 nlmsg_attrlen(nlh, GENL_HDRLEN), extack);
+}
+
+static int lg_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	return lg_nl_check_req(info->nlhdr, info->extack);
+}
+
+/* GENL_REQ_ATTR_CHECK() and the like name the attribute, but say nothing. */
+static void lg_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+
+	if (extack && extack->miss_type && !extack->_msg)
+		NL_SET_ERR_MSG_MOD(extack, "a required attribute is missing");
+}
+
+/*
+ * A dump's .start has no extack in 6.1, so its dumpit checks the request:
+ * the error and message end up in NLMSG_DONE.
+ */
+static int lg_nl_dump_check(struct netlink_callback *cb)
+{
+	return lg_nl_check_req(cb->nlh, cb->extack);
+}
+
+static int lg_nl_mcast_get_dump_checked(struct sk_buff *skb,
+					struct netlink_callback *cb)
+{
+	return lg_nl_dump_check(cb) ?: lg_nl_mcast_get_dumpit(skb, cb);
+}
+
+static int lg_nl_mc_group_get_dump_checked(struct sk_buff *skb,
+					   struct netlink_callback *cb)
+{
+	return lg_nl_dump_check(cb) ?: lg_nl_mc_group_get_dumpit(skb, cb);
+}
+
 /* cb->args[0]: the ifindex to resume from. */
 static int lg_nl_link_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
@@ -286,8 +387,11 @@ static int lg_nl_link_get_dumpit(struct sk_buff *skb,
 	struct lg_net *ln = lg_net(net);
 	unsigned long index;
 	struct lg_link *link;
-	int err = 0;
+	int err;
 
+	err = lg_nl_dump_check(cb);
+	if (err)
+		return err;
 	rcu_read_lock();
 	cb->seq = READ_ONCE(ln->links_gen);
 	xa_for_each_start(&ln->links, index, link, cb->args[0]) {
@@ -535,7 +639,7 @@ void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_BINDINGS))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_BINDINGS))
 		return;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
@@ -616,8 +720,11 @@ static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 	struct lg_binding_filter f = {};
 	struct lg_binding *b;
 	unsigned long index;
-	int err = 0;
+	int err;
 
+	err = lg_nl_dump_check(cb);
+	if (err)
+		return err;
 	if (info->attrs[LG_A_BINDING]) {
 		err = nla_parse_nested(tb, LG_BINDING_A_MAX,
 				       info->attrs[LG_A_BINDING],
@@ -803,8 +910,11 @@ static int lg_nl_savi_get_dumpit(struct sk_buff *skb,
 	unsigned long index;
 	struct lg_link *link;
 	long skip;
-	int err = 0;
+	int err;
 
+	err = lg_nl_dump_check(cb);
+	if (err)
+		return err;
 	if (info->attrs[LG_A_SAVI]) {
 		err = nla_parse_nested(tb, LG_SAVI_A_MAX,
 				       info->attrs[LG_A_SAVI],
@@ -962,6 +1072,7 @@ static const struct genl_ops lg_genl_ops[] = {
 		.dumpit		= lg_nl_binding_get_dumpit,
 		.policy		= lg_cmd_binding_get_policy,
 		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= LG_CMD_BINDING_DEL,
@@ -982,6 +1093,7 @@ static const struct genl_ops lg_genl_ops[] = {
 		.dumpit		= lg_nl_savi_get_dumpit,
 		.policy		= lg_cmd_savi_dump_policy,
 		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= LG_CMD_SAVI_ADD,
@@ -1000,7 +1112,7 @@ static const struct genl_ops lg_genl_ops[] = {
 	{
 		.cmd		= LG_CMD_MCAST_GET,
 		.doit		= lg_nl_mcast_get_doit,
-		.dumpit		= lg_nl_mcast_get_dumpit,
+		.dumpit		= lg_nl_mcast_get_dump_checked,
 		.policy		= lg_cmd_mcast_get_policy,
 		.maxattr	= LG_A_MAX,
 	},
@@ -1015,9 +1127,10 @@ static const struct genl_ops lg_genl_ops[] = {
 		.cmd		= LG_CMD_MC_GROUP_GET,
 		.start		= lg_nl_mc_group_dump_start,
 		.doit		= lg_nl_mc_group_get_doit,
-		.dumpit		= lg_nl_mc_group_get_dumpit,
+		.dumpit		= lg_nl_mc_group_get_dump_checked,
 		.policy		= lg_cmd_mc_group_get_policy,
 		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -1026,6 +1139,8 @@ struct genl_family lg_genl_family __ro_after_init = {
 	.version	= LEASEGUARD_GENL_VERSION,
 	.netnsok	= true,
 	.parallel_ops	= true,
+	.pre_doit	= lg_nl_pre_doit,
+	.post_doit	= lg_nl_post_doit,
 	.module		= THIS_MODULE,
 	.ops		= lg_genl_ops,
 	.n_ops		= ARRAY_SIZE(lg_genl_ops),
@@ -1035,10 +1150,24 @@ struct genl_family lg_genl_family __ro_after_init = {
 
 int __init lg_genl_register(void)
 {
-	return genl_register_family(&lg_genl_family);
+	int err = genl_register_family(&lg_genl_family);
+
+	if (!err)
+		WRITE_ONCE(lg_nl_live, true);
+	return err;
 }
 
+/*
+ * The group IDs are free for another family once ours is gone: the
+ * notifiers that raced with the flag must be done first. Those of the
+ * configuration run under RTNL, the others with BHs off (RCU readers),
+ * and doits hold genetlink's cb_lock, which unregistering waits for.
+ */
 void lg_genl_unregister(void)
 {
+	rtnl_lock();
+	WRITE_ONCE(lg_nl_live, false);
+	rtnl_unlock();
+	synchronize_rcu();
 	genl_unregister_family(&lg_genl_family);
 }

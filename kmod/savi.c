@@ -327,7 +327,7 @@ int lg_savi_add(struct lg_net *ln, struct lg_link *link,
 		return -ENOSPC;
 	}
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return -ENOMEM;
 	lg_lease_key_init(&e->key, link->ifindex, prefix->s6_addr, plen);

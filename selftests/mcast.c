@@ -1585,7 +1585,7 @@ static int as_nobody(int (*fn)(void *), void *arg)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 101;
 }
 
-/* 0 when a set is refused with EPERM and reading still works. */
+/* 0 when a set and the group dump are refused, and the config reads. */
 static int unpriv_mcast(void *data)
 {
 	FIXTURE_DATA(mc) *self = data;
@@ -1598,7 +1598,8 @@ static int unpriv_mcast(void *data)
 	if (mc_get(self, AF_INET) || self->got->n != 1 ||
 	    self->got->m[0].c.enable != 0)
 		return 4;
-	if (grp_dump(self, 0, 0))
+	/* Who watches what is the admin's business only. */
+	if (grp_dump(self, 0, 0) != -EPERM)
 		return 5;
 	return 0;
 }

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -437,6 +439,359 @@ TEST_F(lg, unprivileged_caller_cannot_mutate)
 	EXPECT_EQ(0, as_nobody(unpriv_set, &a));
 	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy0, &self->r));
 	EXPECT_EQ(LG_ROLE_ACCESS, self->r.role[0]);
+}
+
+/* A request with one empty nest (or none), for the permission checks. */
+static int lg_req(struct lg_sock *s, uint8_t cmd, uint16_t flags,
+		  uint16_t nest_type, struct lg_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, cmd, flags);
+
+	if (nest_type)
+		mnl_attr_nest_end(nlh, mnl_attr_nest_start(nlh, nest_type));
+	return lg_talk_r(s, nlh, r);
+}
+
+static int lg_savi_add(struct lg_sock *s, uint32_t ifindex, struct lg_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, LG_CMD_SAVI_ADD, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_SAVI);
+	uint8_t addr[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+	mnl_attr_put_u32(nlh, LG_SAVI_A_IFINDEX, ifindex);
+	mnl_attr_put(nlh, LG_SAVI_A_ADDR, sizeof(addr), addr);
+	mnl_attr_put_u32(nlh, LG_SAVI_A_PLEN, 64);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk_r(s, nlh, r);
+}
+
+/*
+ * Subscriber data (bindings, static SAVI entries, multicast groups) and
+ * their notification groups are the admin's; links, counters and the
+ * configuration stay public. Exit 0 when @s sees exactly that, else the
+ * number of the first check that failed.
+ */
+static int lg_check_unpriv_view(struct lg_sock *s, struct lg_reply *r)
+{
+	uint32_t grp;
+
+	if (lg_req(s, LG_CMD_BINDING_GET, NLM_F_DUMP, 0, r) != -EPERM)
+		return 10;
+	if (lg_req(s, LG_CMD_BINDING_GET, 0, LG_A_BINDING, r) != -EPERM)
+		return 11;
+	if (lg_req(s, LG_CMD_SAVI_GET, NLM_F_DUMP, 0, r) != -EPERM)
+		return 12;
+	if (lg_req(s, LG_CMD_MC_GROUP_GET, NLM_F_DUMP, 0, r) != -EPERM)
+		return 13;
+	if (lg_req(s, LG_CMD_MC_GROUP_GET, 0, LG_A_MC_GROUP, r) != -EPERM)
+		return 14;
+	grp = s->mcgrp_bindings;
+	if (!grp || lg_join(s, grp) != -1 || errno != EPERM)
+		return 15;
+	grp = s->mcgrp_mcast;
+	if (!grp || lg_join(s, grp) != -1 || errno != EPERM)
+		return 16;
+	if (setsockopt(mnl_socket_get_fd(s->nl), SOL_NETLINK,
+		       NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) != -1 ||
+	    errno != EPERM)
+		return 17;
+
+	if (lg_link_dump(s, r) || r->nmsgs != 1 || r->role[0] != LG_ROLE_ACCESS)
+		return 20;
+	if (lg_stats_get(s, r))
+		return 21;
+	if (lg_req(s, LG_CMD_CONFIG_GET, 0, 0, r))
+		return 22;
+	if (lg_req(s, LG_CMD_MCAST_GET, NLM_F_DUMP, 0, r) || r->nmsgs != 2)
+		return 23;
+	if (lg_join(s, s->mcgrp_config))
+		return 24;
+	return 0;
+}
+
+static int unpriv_read(void *data)
+{
+	struct unpriv_arg *a = data;
+	struct lg_reply *r = calloc(1, sizeof(*r));
+	struct lg_sock s;
+
+	if (!r)
+		return 102;
+	if (a->new_userns && unshare(CLONE_NEWUSER))
+		return 103;
+	if (lg_open(&s))
+		return 104;
+	return lg_check_unpriv_view(&s, r);
+}
+
+TEST_F(lg, unprivileged_caller_cannot_read_subscribers)
+{
+	struct unpriv_arg a = { .ifindex = self->dummy0 };
+
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS, &self->r));
+	ASSERT_EQ(0, lg_savi_add(&self->s, self->dummy0, &self->r));
+	EXPECT_EQ(0, as_nobody(unpriv_read, &a)) TH_LOG("plain uid");
+	a.new_userns = true;
+	EXPECT_EQ(0, as_nobody(unpriv_read, &a)) TH_LOG("own user namespace");
+
+	/* The admin sees all of it. */
+	ASSERT_EQ(0, lg_req(&self->s, LG_CMD_SAVI_GET, NLM_F_DUMP, 0, &self->r));
+	EXPECT_EQ(1, self->r.nmsgs);
+	ASSERT_EQ(0, lg_req(&self->s, LG_CMD_BINDING_GET, NLM_F_DUMP, 0, &self->r));
+	ASSERT_EQ(0, lg_req(&self->s, LG_CMD_MC_GROUP_GET, NLM_F_DUMP, 0,
+			    &self->r));
+	EXPECT_EQ(0, lg_join(&self->s, self->s.mcgrp_bindings));
+	EXPECT_EQ(0, lg_join(&self->s, self->s.mcgrp_mcast));
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/*
+ * "unshare -Urn" as nobody: the user owns a network namespace and manages
+ * leaseguard in it, subscriber data included, but its socket left in the
+ * namespace it came from still sees only the public part.
+ */
+static int unpriv_own_netns(void *data)
+{
+	struct lg_reply *r = calloc(1, sizeof(*r));
+	struct lg_sock outer, s;
+	uint32_t ifindex;
+
+	if (!r)
+		return 102;
+	/* setuid() made us undumpable: /proc/self/uid_map would be root's. */
+	if (prctl(PR_SET_DUMPABLE, 1) || lg_open(&outer))
+		return 103;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) ||
+	    write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/uid_map", "0 65534 1") ||
+	    write_file("/proc/self/gid_map", "0 65534 1"))
+		return 104;
+	if (system("ip link add lgown0 type dummy"))
+		return 105;
+	ifindex = if_nametoindex("lgown0");
+	if (!ifindex || lg_open(&s))
+		return 106;
+
+	if (lg_link_set(&s, ifindex, LG_ROLE_ACCESS, r))
+		return 1;
+	if (lg_savi_add(&s, ifindex, r))
+		return 2;
+	if (lg_req(&s, LG_CMD_SAVI_GET, NLM_F_DUMP, 0, r) || r->nmsgs != 1)
+		return 3;
+	if (lg_req(&s, LG_CMD_BINDING_GET, NLM_F_DUMP, 0, r))
+		return 4;
+	if (lg_req(&s, LG_CMD_MC_GROUP_GET, NLM_F_DUMP, 0, r))
+		return 5;
+	if (lg_join(&s, s.mcgrp_bindings) || lg_join(&s, s.mcgrp_mcast))
+		return 6;
+
+	/* Root here is nobody there. */
+	(void)data;
+	return lg_check_unpriv_view(&outer, r);
+}
+
+TEST_F(lg, userns_admin_owns_only_its_netns)
+{
+	struct unpriv_arg a = { .ifindex = self->dummy0 };
+
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS, &self->r));
+	EXPECT_EQ(0, as_nobody(unpriv_own_netns, &a));
+}
+
+/* The "kernel" line of a cgroup's memory.stat, in bytes. */
+static int lg_memcg_kernel(const char *cg, long *v)
+{
+	char path[128], key[64];
+	long val;
+	FILE *f;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "%s/memory.stat", cg);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &val) == 2)
+		if (!strcmp(key, "kernel")) {
+			*v = val;
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * The state a namespace's admin creates is charged to the admin's memory
+ * cgroup: the first access link brings the pending-request table (about
+ * 280 KiB of kernel memory), where the child itself allocates next to no
+ * kernel memory. memory.stat is flushed every 2 s: wait for it.
+ */
+TEST_F(lg, namespace_state_is_charged_to_the_admin)
+{
+	const char *cg = "/sys/fs/cgroup/lgtest";
+	long before, after;
+	char pid[32];
+	pid_t child;
+	int status;
+
+	if (system("mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup") ||
+	    write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory") ||
+	    (mkdir(cg, 0755) && errno != EEXIST))
+		SKIP(return, "no cgroup v2 memory controller");
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (write_file("/sys/fs/cgroup/lgtest/cgroup.procs", pid))
+			_exit(2);
+		sleep(3);
+		if (lg_memcg_kernel(cg, &before))
+			_exit(2);
+		if (lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS,
+				&self->r))
+			_exit(3);
+		sleep(3);
+		if (lg_memcg_kernel(cg, &after))
+			_exit(2);
+		fprintf(stderr, "# charged %ld KiB of kernel memory\n",
+			(after - before) / 1024);
+		_exit(after - before >= 256 * 1024 ? 0 : 1);
+	}
+	waitpid(child, &status, 0);
+	rmdir(cg);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* LG_A_LINK whose IFINDEX (1) carries @type_flags. */
+static struct nlmsghdr *lg_msg_attr_flags(struct lg_sock *s, char *buf,
+					  uint8_t cmd, uint16_t flags,
+					  uint16_t type_flags)
+{
+	struct nlmsghdr *nlh = lg_msg(s, buf, cmd, flags);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+	struct nlattr *ifi = mnl_nlmsg_get_payload_tail(nlh);
+
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, 1);
+	ifi->nla_type |= type_flags;
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* Every rejection leaseguard itself makes says why. */
+TEST_F(lg, missing_attributes_have_a_message)
+{
+	static const struct { uint8_t cmd; uint16_t attr; } reqs[] = {
+		{ LG_CMD_LINK_SET, LG_A_LINK },
+		{ LG_CMD_LINK_GET, LG_A_LINK },
+		{ LG_CMD_CONFIG_SET, LG_A_CONFIG },
+		{ LG_CMD_BINDING_GET, LG_A_BINDING },
+		{ LG_CMD_BINDING_DEL, LG_A_BINDING },
+		{ LG_CMD_BINDING_RELEASE, LG_A_BINDING },
+		{ LG_CMD_SAVI_ADD, LG_A_SAVI },
+		{ LG_CMD_SAVI_DEL, LG_A_SAVI },
+		{ LG_CMD_MCAST_GET, LG_A_MCAST },
+		{ LG_CMD_MCAST_SET, LG_A_MCAST },
+		{ LG_CMD_MC_GROUP_GET, LG_A_MC_GROUP },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
+		EXPECT_EQ(-EINVAL, lg_req(&self->s, reqs[i].cmd, 0, 0,
+					  &self->r)) TH_LOG("cmd %u", reqs[i].cmd);
+		EXPECT_EQ(reqs[i].attr, self->r.ack.miss_type)
+			TH_LOG("cmd %u", reqs[i].cmd);
+		EXPECT_STRNE("", self->r.ack.msg) TH_LOG("cmd %u", reqs[i].cmd);
+	}
+}
+
+TEST_F(lg, net_byteorder_is_rejected)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = lg_msg_attr_flags(&self->s, buf, LG_CMD_LINK_GET, 0,
+				NLA_F_NET_BYTEORDER);
+	EXPECT_EQ(-EINVAL, lg_talk_r(&self->s, nlh, &self->r));
+	EXPECT_STREQ("leaseguard: attributes are in host byte order",
+		     self->r.ack.msg);
+	EXPECT_NE(0, self->r.ack.offs);
+
+	/* A dump's filter too: the message comes in NLMSG_DONE. */
+	nlh = lg_msg(&self->s, buf, LG_CMD_SAVI_GET, NLM_F_DUMP);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_SAVI);
+		struct nlattr *ifi = mnl_nlmsg_get_payload_tail(nlh);
+
+		mnl_attr_put_u32(nlh, LG_SAVI_A_IFINDEX, self->dummy0);
+		ifi->nla_type |= NLA_F_NET_BYTEORDER;
+		mnl_attr_nest_end(nlh, nest);
+	}
+	EXPECT_EQ(-EINVAL, lg_talk_r(&self->s, nlh, &self->r));
+	EXPECT_STREQ("leaseguard: attributes are in host byte order",
+		     self->r.ack.msg);
+
+	/* Host order as usual still works. */
+	nlh = lg_msg_attr_flags(&self->s, buf, LG_CMD_LINK_GET, 0, 0);
+	EXPECT_EQ(-ENOENT, lg_talk_r(&self->s, nlh, &self->r));
+}
+
+TEST_F(lg, newer_version_is_rejected)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	int version;
+
+	for (version = 0; version <= 0xff; version += 0xff) {
+		nlh = lg_msg(&self->s, buf, LG_CMD_STATS_GET, 0);
+		genl = mnl_nlmsg_get_payload(nlh);
+		genl->version = version;
+		EXPECT_EQ(version ? -EOPNOTSUPP : 0,
+			  lg_talk_r(&self->s, nlh, &self->r));
+		nlh = lg_msg(&self->s, buf, LG_CMD_LINK_GET, NLM_F_DUMP);
+		genl = mnl_nlmsg_get_payload(nlh);
+		genl->version = version;
+		EXPECT_EQ(version ? -EOPNOTSUPP : 0,
+			  lg_talk_r(&self->s, nlh, &self->r));
+		if (version)
+			EXPECT_STREQ("leaseguard: the module speaks version 1 of the family",
+				     self->r.ack.msg);
+	}
+}
+
+/*
+ * What genetlink refuses before leaseguard sees it comes without a
+ * message (6.1 gives the family no say): the uapi tells, this pins it.
+ */
+TEST_F(lg, genetlink_core_rejections)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	EXPECT_EQ(-EOPNOTSUPP, lg_req(&self->s, LG_CMD_MAX + 1, 0, 0, &self->r));
+	EXPECT_EQ(-EOPNOTSUPP, lg_req(&self->s, LG_CMD_LINK_NTF, 0, 0, &self->r));
+	EXPECT_EQ(-EOPNOTSUPP, lg_req(&self->s, LG_CMD_SAVI_GET, 0, 0, &self->r));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = self->s.family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++self->s.seq;
+	memset(mnl_nlmsg_get_payload(nlh), 0, 2);
+	nlh->nlmsg_len += 2;			/* half a genlmsghdr */
+	EXPECT_EQ(-EINVAL, lg_talk_r(&self->s, nlh, &self->r));
 }
 
 static int lg_release_forward(struct lg_sock *s, uint32_t ifindex, int on,

@@ -66,6 +66,19 @@ check_fails "unprivileged set is refused" 1 \
 check_eq "unprivileged show works" "11: up0 role upstream" \
 	"$(nsx rtr setpriv --reuid=65534 --regid=65534 --clear-groups "$LGCTL" link show dev up0)"
 
+echo "# Subscribers are the administrator's: lgctl says what is missing."
+# (not shown: its stderr is what is checked)
+nobody() { ip netns exec rtr setpriv --reuid=65534 --regid=65534 --clear-groups "$LGCTL" "$@"; }
+check_eq "unprivileged binding show is refused" \
+	"lgctl: Operation not permitted (needs CAP_NET_ADMIN) exit 1" \
+	"$({ nobody binding show 2>&1; echo " exit $?"; } | paste -sd '' -)"
+check_eq "unprivileged savi show is refused" \
+	"lgctl: Operation not permitted (needs CAP_NET_ADMIN) exit 1" \
+	"$({ nobody savi show 2>&1; echo " exit $?"; } | paste -sd '' -)"
+check_eq "unprivileged monitor of bindings is refused" \
+	"lgctl: Operation not permitted (needs CAP_NET_ADMIN) exit 1" \
+	"$({ nobody monitor bindings 2>&1; echo " exit $?"; } | paste -sd '' -)"
+
 echo "# Bad words get a reason and a meaningful exit code."
 check_fails "unknown role is a usage error" 2 lg link set dev acc0 role wizard
 check_fails "unknown device is an error" 1 lg link set dev nosuch0 role access

@@ -8,17 +8,45 @@
  * Conventions
  * -----------
  * - Family name LEASEGUARD_GENL_NAME, version LEASEGUARD_GENL_VERSION.
+ *   A request of a higher version is refused (-EOPNOTSUPP); 0 is a
+ *   caller that does not say, and is served as version 1.
  *   The family is per network namespace: every request acts on the
  *   namespace of the socket that sends it.
  * - Every request carries its arguments in nested attributes; every
  *   attribute of every command is validated against a per-command policy.
  *   An attribute that a command does not take is rejected (-EINVAL), and so
  *   is an unknown attribute: the kernel never ignores what you sent.
- * - Every rejection comes with an extended ACK message (NETLINK_EXT_ACK)
- *   and, where one attribute is at fault, that attribute's offset.
+ *   Attributes are in host byte order: one flagged NLA_F_NET_BYTEORDER is
+ *   rejected (-EINVAL).
+ * - Every rejection by the family comes with an extended ACK message
+ *   (NETLINK_EXT_ACK) and, where one attribute is at fault, that
+ *   attribute's offset; a missing attribute is named by
+ *   NLMSGERR_ATTR_MISS_TYPE (and _MISS_NEST). A dump's message comes in
+ *   its NLMSG_DONE. Generic netlink itself refuses, before the family sees
+ *   the request and without a message: a message shorter than its
+ *   genetlink header (-EINVAL); a command the family does not have
+ *   (notifications' IDs included), a dump of a command that has no dump,
+ *   or a plain request of a dump-only command (-EOPNOTSUPP); a caller
+ *   without the privilege a command needs (-EPERM).
  * - Commands that change state need CAP_NET_ADMIN in the user namespace
  *   that owns the network namespace (GENL_UNS_ADMIN_PERM); otherwise
- *   -EPERM. Reading state needs no privilege.
+ *   -EPERM. So do the commands that name subscribers (DUIDs, MACs,
+ *   addresses, multicast memberships): LG_CMD_BINDING_GET,
+ *   LG_CMD_SAVI_GET and LG_CMD_MC_GROUP_GET, and so does joining the
+ *   multicast groups LEASEGUARD_MCGRP_BINDINGS and LEASEGUARD_MCGRP_MCAST
+ *   (GENL_MCAST_CAP_NET_ADMIN: -EPERM from bind() or
+ *   NETLINK_ADD_MEMBERSHIP). Public, as interface names and counters are
+ *   in rtnetlink: LG_CMD_LINK_GET, LG_CMD_STATS_GET, LG_CMD_CONFIG_GET,
+ *   LG_CMD_MCAST_GET and the group LEASEGUARD_MCGRP_CONFIG. The root of
+ *   an unprivileged user namespace (unshare -Urn) manages the network
+ *   namespaces it owns, and is nobody in the others.
+ * - Memory that a request makes the module keep (per-namespace state,
+ *   interface configurations, static entries, the pending-request table of
+ *   the first access interface) is charged to the memory cgroup of the
+ *   caller (for a namespace's initial state, of its creator). What
+ *   packets create (bindings, multicast groups) is not charged: it is
+ *   made in softirq, where 6.1 has no cgroup to charge; the limits of the
+ *   namespace and its interfaces, which its administrator sets, bound it.
  * - Dumps may be interrupted by a concurrent change: the last message then
  *   carries NLM_F_DUMP_INTR and the caller should dump again.
  * - Notifications use their own command IDs (LG_CMD_*_NTF) and go to the
@@ -179,7 +207,7 @@
  *                              the binding is LG_BINDING_RELEASING (only
  *                              in that state)
  *
- * LG_CMD_BINDING_GET
+ * LG_CMD_BINDING_GET (GENL_UNS_ADMIN_PERM)
  *   Request (doit): one binding, by ID or by an address it leases.
  *     LG_A_BINDING: NLA_NESTED, required, one of:
  *       LG_BINDING_A_ID:      NLA_U64
@@ -321,7 +349,7 @@
  *   LG_SAVI_A_ADDR:    NLA_BINARY, 16 octets, host bits zero
  *   LG_SAVI_A_PLEN:    NLA_U32, 0..128
  *
- * LG_CMD_SAVI_GET
+ * LG_CMD_SAVI_GET (GENL_UNS_ADMIN_PERM)
  *   Dump (NLM_F_DUMP): every static entry, by interface; optional filter:
  *     LG_A_SAVI: NLA_NESTED
  *       LG_SAVI_A_IFINDEX: NLA_U32
@@ -437,7 +465,7 @@
  * An EXCLUDE group forwards every source but those with FORWARD 0; an
  * INCLUDE group only those listed.
  *
- * LG_CMD_MC_GROUP_GET
+ * LG_CMD_MC_GROUP_GET (GENL_UNS_ADMIN_PERM)
  *   Request (doit): LG_A_MC_GROUP with IFINDEX, FAMILY and GROUP. Reply:
  *   LG_A_MC_GROUP. Errors: -ENOENT no such group there; -EINVAL GROUP's
  *   length is not the family's.
@@ -474,9 +502,9 @@
 #define LEASEGUARD_GENL_NAME		"leaseguard"
 #define LEASEGUARD_GENL_VERSION		1
 
-#define LEASEGUARD_MCGRP_CONFIG		"config"
-#define LEASEGUARD_MCGRP_BINDINGS	"bindings"
-#define LEASEGUARD_MCGRP_MCAST		"mcast"
+#define LEASEGUARD_MCGRP_CONFIG		"config"	/* anybody */
+#define LEASEGUARD_MCGRP_BINDINGS	"bindings"	/* CAP_NET_ADMIN */
+#define LEASEGUARD_MCGRP_MCAST		"mcast"		/* CAP_NET_ADMIN */
 
 #define LG_MAX_BINDINGS_DEFAULT		262144	/* per namespace */
 #define LG_LINK_MAX_BINDINGS_DEFAULT	65536	/* per access interface */
