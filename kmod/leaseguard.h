@@ -106,7 +106,7 @@ void lg_savi_destroy(struct lg_net *ln);
 unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
 			struct sk_buff *skb);
 int lg_savi_add(struct lg_net *ln, struct lg_link *link,
-		const struct in6_addr *prefix, u8 plen,
+		const struct in6_addr *prefix, u8 plen, bool wide,
 		struct netlink_ext_ack *extack);
 int lg_savi_del(struct lg_net *ln, struct lg_link *link,
 		const struct in6_addr *prefix, u8 plen,

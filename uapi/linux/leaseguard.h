@@ -312,6 +312,8 @@
  *   LG_SAVI_A_IFNAME:  NLA_NUL_STRING, replies only
  *   LG_SAVI_A_ADDR:    NLA_BINARY, 16 octets, host bits zero
  *   LG_SAVI_A_PLEN:    NLA_U32, 0..128
+ *   LG_SAVI_A_WIDE:    NLA_FLAG: the entry is shorter than
+ *                      LG_SAVI_WIDE_PLEN (in replies too)
  *
  * LG_CMD_SAVI_GET
  *   Dump (NLM_F_DUMP): every static entry, by interface; optional filter:
@@ -319,14 +321,24 @@
  *       LG_SAVI_A_IFINDEX: NLA_U32
  *
  * LG_CMD_SAVI_ADD (GENL_UNS_ADMIN_PERM)
- *   Add a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN, required.
+ *   Add a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN, required;
+ *   WIDE, optional. An entry is a prefix that subscribers may send from,
+ *   so a prefix no subscriber may send from is refused (-EINVAL), with
+ *   WIDE too: one inside ff00::/8 (multicast), fe80::/10 (link-local,
+ *   valid anyway) or ::ffff:0:0/96 (IPv4-mapped). A prefix shorter than
+ *   LG_SAVI_WIDE_PLEN (an LIR's allocation) is refused (-EINVAL) unless
+ *   WIDE says it is meant: ::/0 with WIDE turns validation off for every
+ *   global source on the interface (a trusted downstream router, say).
+ *   WIDE on a longer prefix changes nothing; a longer prefix that
+ *   overlaps ::/96 (the unspecified and loopback addresses) is refused
+ *   (-EINVAL).
  *   Errors: -ENODEV no such interface; -EOPNOTSUPP not an access
- *   interface; -EINVAL host bits set; -EEXIST the entry exists; -ENOSPC
- *   the interface has LG_SAVI_MAX_ENTRIES entries.
+ *   interface; -EINVAL host bits set, or refused as above; -EEXIST the
+ *   entry exists; -ENOSPC the interface has LG_SAVI_MAX_ENTRIES entries.
  *
  * LG_CMD_SAVI_DEL (GENL_UNS_ADMIN_PERM)
- *   Delete a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN.
- *   Errors: -ENOENT no such entry.
+ *   Delete a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN (not
+ *   WIDE: -EINVAL). Errors: -ENOENT no such entry.
  *
  * Static entries go with the interface's access role. Adding or deleting
  * one sends LG_CMD_LINK_NTF (LG_LINK_A_SAVI_ENTRIES changed).
@@ -474,6 +486,7 @@
 #define LG_LINK_MAX_BINDINGS_DEFAULT	65536	/* per access interface */
 #define LG_MAX_BINDINGS_LIMIT		16777216
 #define LG_SAVI_MAX_ENTRIES		4096	/* static entries per interface */
+#define LG_SAVI_WIDE_PLEN		32	/* shorter needs LG_SAVI_A_WIDE */
 #define LG_MC_MAX_GROUPS_DEFAULT	256	/* per access interface */
 #define LG_MC_MAX_GROUPS_LIMIT		65536
 #define LG_MC_MAX_SOURCES_DEFAULT	64	/* per group */
@@ -862,6 +875,7 @@ enum lg_savi_attrs {
 	LG_SAVI_A_IFNAME,		/* string, replies only */
 	LG_SAVI_A_ADDR,			/* binary, 16 */
 	LG_SAVI_A_PLEN,			/* u32 */
+	LG_SAVI_A_WIDE,			/* flag */
 
 	__LG_SAVI_A_MAX
 };
