@@ -437,9 +437,11 @@ static int lg_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	WRITE_ONCE(ln->release_request_type, request);
 	WRITE_ONCE(ln->release_reply_type, reply);
-	if (tb[LG_CONFIG_A_MAX_BINDINGS])
+	if (tb[LG_CONFIG_A_MAX_BINDINGS]) {
 		WRITE_ONCE(ln->bindings.max,
 			   nla_get_u32(tb[LG_CONFIG_A_MAX_BINDINGS]));
+		lg_links_reserve(ln);
+	}
 	rtnl_unlock();
 	return 0;
 }
