@@ -15,13 +15,17 @@
 
 const char lg_savi_help[] =
 	"Usage: lgctl savi [ show ] [ dev IFNAME ]\n"
-	"       lgctl savi { add | del } dev IFNAME PREFIX\n"
+	"       lgctl savi add dev IFNAME PREFIX [ wide ]\n"
+	"       lgctl savi del dev IFNAME PREFIX\n"
 	"       lgctl savi help\n"
 	"where  PREFIX := ADDR[/LEN], IPv6 with the host bits zero, LEN 0..128\n"
 	"                 (128 if absent)\n"
 	"Static entries: prefixes that the hosts behind an access interface may\n"
 	"send from besides their bindings and link-local addresses; checked when\n"
-	"the interface's savi mode (\"lgctl link help\") is monitor or enforce.\n";
+	"the interface's savi mode (\"lgctl link help\") is monitor or enforce.\n"
+	"A prefix shorter than /32 needs \"wide\" (\"::/0 wide\" passes every\n"
+	"source). Multicast, link-local and IPv4-mapped prefixes are refused, and\n"
+	"so is a longer prefix that holds :: or ::1.\n";
 
 /* Model */
 
@@ -30,6 +34,7 @@ struct lg_savi {
 	char ifname[IF_NAMESIZE];
 	uint8_t addr[16];
 	uint32_t plen;
+	bool wide;
 };
 
 struct lg_savi_list {
@@ -56,6 +61,7 @@ static int lg_savi_parse(const struct nlattr *nest, struct lg_savi *e)
 	memcpy(e->addr, mnl_attr_get_payload(tb[LG_SAVI_A_ADDR]),
 	       sizeof(e->addr));
 	e->plen = mnl_attr_get_u32(tb[LG_SAVI_A_PLEN]);
+	e->wide = tb[LG_SAVI_A_WIDE] != NULL;
 	if (tb[LG_SAVI_A_IFNAME]) {
 		if (mnl_attr_validate(tb[LG_SAVI_A_IFNAME],
 				      MNL_TYPE_NUL_STRING) < 0)
@@ -126,6 +132,8 @@ static int lg_savi_change(struct lg_nl *nl, uint8_t cmd,
 	mnl_attr_put_u32(nlh, LG_SAVI_A_IFINDEX, e->ifindex);
 	mnl_attr_put(nlh, LG_SAVI_A_ADDR, sizeof(e->addr), e->addr);
 	mnl_attr_put_u32(nlh, LG_SAVI_A_PLEN, e->plen);
+	if (e->wide)
+		mnl_attr_put(nlh, LG_SAVI_A_WIDE, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
 }
@@ -181,6 +189,9 @@ static void print_savi(const struct lg_savi *e)
 		print_uint(PRINT_FP, NULL, "if%u", e->ifindex);
 	print_string(PRINT_ANY, "prefix", " %s",
 		     lg_prefix_format(e->addr, e->plen, prefix));
+	print_bool(PRINT_JSON, "wide", NULL, e->wide);
+	if (e->wide)
+		print_string(PRINT_FP, NULL, " %s", "wide");
 	print_nl();
 	close_json_object();
 }
@@ -218,7 +229,7 @@ static int savi_show(int argc, char **argv)
 	return ret;
 }
 
-/* add and del: "dev IFNAME PREFIX", in any order. */
+/* add and del: "dev IFNAME PREFIX", in any order; add takes "wide". */
 static int savi_change(int argc, char **argv, uint8_t cmd)
 {
 	char masked[INET6_ADDRSTRLEN + 4];
@@ -233,6 +244,9 @@ static int savi_change(int argc, char **argv, uint8_t cmd)
 			ret = lg_arg_value("lgctl savi", &argc, &argv, &dev);
 			if (ret)
 				return ret;
+		} else if (cmd == LG_CMD_SAVI_ADD && !strcmp(argv[0], "wide") &&
+			   !e.wide) {
+			e.wide = true;
 		} else if (!prefix) {
 			prefix = argv[0];
 		} else {

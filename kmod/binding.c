@@ -256,7 +256,7 @@ static void lg_binding_delete(struct lg_net *ln, struct lg_binding *b,
 	bs->count--;
 	bs->gen++;
 	if (link)
-		link->n_bindings--;
+		lg_link_binding_put(bs, link);
 	lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_DELETED);
 	lg_counter_dec(ln->counters, LG_STATS_A_BINDINGS);
 	lg_nl_notify_binding(ln, b, LG_CMD_BINDING_DEL_NTF, reason);
@@ -326,7 +326,7 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 	} else {
 		bs->count++;
 		bs->gen++;
-		link->n_bindings++;
+		lg_link_binding_get(bs, link);
 		lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_CREATED);
 		lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS);
 		lg_nl_notify_binding(ln, new, LG_CMD_BINDING_NEW_NTF, 0);
@@ -465,10 +465,17 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 		link = lg_binding_link(ln, u->ifindex);
 		if (!link)
 			return;
-		if (bs->count >= READ_ONCE(bs->max)) {
+		/*
+		 * Past its reserve, an interface must leave the namespace
+		 * room for the unused reserves of the others.
+		 */
+		if (bs->count >= READ_ONCE(bs->max) ||
+		    (link->n_bindings >= link->reserve &&
+		     bs->count + bs->reserve_unused >= READ_ONCE(bs->max))) {
 			lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_LIMITED);
-			net_info_ratelimited("%s: namespace binding limit %u reached\n",
-					     lg_ifname_rcu(ln, u->ifindex), bs->max);
+			net_info_ratelimited("%s: namespace binding limit %u reached (%u held for other interfaces)\n",
+					     lg_ifname_rcu(ln, u->ifindex), bs->max,
+					     bs->reserve_unused);
 			return;
 		}
 		if (link->n_bindings >= READ_ONCE(link->max_bindings)) {

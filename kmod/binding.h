@@ -145,6 +145,8 @@ struct lg_bindings {
 	u32 gen;			/* bumped on create/delete: dump seq */
 	u32 count;
 	u32 max;			/* LG_CONFIG_A_MAX_BINDINGS */
+	/* What the access interfaces' reserves hold for them, still unused. */
+	u32 reserve_unused;
 	struct hlist_head wheel[LG_WHEEL_SIZE];
 	u32 wheel_done;			/* last second the wheel processed */
 	struct delayed_work expiry_work;

@@ -20,6 +20,8 @@ struct lg_link {
 	u8 role;			/* enum lg_role; read locklessly */
 	u32 max_bindings;		/* LG_LINK_A_MAX_BINDINGS */
 	u32 n_bindings;			/* under bindings.lock */
+	/* Guaranteed share of bindings.max (lg_links_reserve); same lock. */
+	u32 reserve;
 	/* Prefix lengths of the leases here: a lookup probes only these. */
 	u32 plen_refs[LG_PLENS];	/* under bindings.lock */
 	DECLARE_BITMAP(plens, LG_PLENS);	/* read locklessly */
@@ -90,6 +92,23 @@ void lg_link_plen_put(struct lg_link *link, u8 plen);
 int lg_link_set(struct lg_net *ln, struct net_device *dev,
 		const struct lg_link_cfg *cfg, struct netlink_ext_ack *extack);
 void lg_links_flush(struct lg_net *ln);
+void lg_links_reserve(struct lg_net *ln);
+
+/* A binding was created on @link, or deleted; bindings.lock held. */
+static inline void lg_link_binding_get(struct lg_bindings *bs,
+				       struct lg_link *link)
+{
+	if (link->n_bindings++ < link->reserve)
+		bs->reserve_unused--;
+}
+
+static inline void lg_link_binding_put(struct lg_bindings *bs,
+				       struct lg_link *link)
+{
+	if (--link->n_bindings < link->reserve)
+		bs->reserve_unused++;
+}
+
 int lg_link_notifier_register(void);
 void lg_link_notifier_unregister(void);
 
@@ -106,7 +125,7 @@ void lg_savi_destroy(struct lg_net *ln);
 unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
 			struct sk_buff *skb);
 int lg_savi_add(struct lg_net *ln, struct lg_link *link,
-		const struct in6_addr *prefix, u8 plen,
+		const struct in6_addr *prefix, u8 plen, bool wide,
 		struct netlink_ext_ack *extack);
 int lg_savi_del(struct lg_net *ln, struct lg_link *link,
 		const struct in6_addr *prefix, u8 plen,

@@ -153,6 +153,7 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 			lg_bindings_flush_link(ln, dev->ifindex,
 					       LG_BINDING_DEL_INTERFACE);
 			lg_mcast_flush_link(ln, dev->ifindex);
+			lg_links_reserve(ln);
 		}
 		return 0;
 	}
@@ -208,9 +209,40 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 	}
 	if (!changed)
 		return 0;
+	lg_links_reserve(ln);
 	lg_links_changed(ln);
 	lg_nl_notify_link(ln, link, dev, LG_CMD_LINK_NTF);
 	return 0;
+}
+
+/*
+ * Shares out the reserves: half of the namespace's binding limit, in
+ * equal parts among the access interfaces, counting at least
+ * LG_RESERVE_LINKS of them; an interface's reserve is at most its own
+ * limit. Below its reserve, only its own limit stops an interface from
+ * learning a binding; past it, an interface takes only what leaves the
+ * other interfaces' unused reserves free (lg_binding_apply). Recomputed
+ * whenever a term changes. RTNL held.
+ */
+void lg_links_reserve(struct lg_net *ln)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_link *link;
+	unsigned long index;
+	u32 n = 0, share, unused = 0;
+
+	ASSERT_RTNL();
+	xa_for_each(&ln->links, index, link)
+		n += link->role == LG_ROLE_ACCESS;
+	spin_lock_bh(&bs->lock);
+	share = bs->max / 2 / max_t(u32, n, LG_RESERVE_LINKS);
+	xa_for_each(&ln->links, index, link) {
+		link->reserve = link->role == LG_ROLE_ACCESS ?
+				min(share, link->max_bindings) : 0;
+		unused += link->reserve - min(link->n_bindings, link->reserve);
+	}
+	bs->reserve_unused = unused;
+	spin_unlock_bh(&bs->lock);
 }
 
 /*
@@ -263,6 +295,7 @@ static int lg_netdev_event(struct notifier_block *nb, unsigned long event,
 	lg_link_remove(ln, link);
 	lg_bindings_flush_link(ln, dev->ifindex, LG_BINDING_DEL_INTERFACE);
 	lg_mcast_flush_link(ln, dev->ifindex);
+	lg_links_reserve(ln);
 	lg_counter_inc(ln->counters, LG_STATS_A_LINKS_GONE);
 	return NOTIFY_DONE;
 }

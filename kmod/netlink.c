@@ -64,6 +64,7 @@ static const struct nla_policy lg_savi_policy[LG_SAVI_A_MAX + 1] = {
 	[LG_SAVI_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[LG_SAVI_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[LG_SAVI_A_PLEN]	= NLA_POLICY_MAX(NLA_U32, 128),
+	[LG_SAVI_A_WIDE]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy lg_savi_dump_policy[LG_SAVI_A_MAX + 1] = {
@@ -540,9 +541,11 @@ static int lg_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	WRITE_ONCE(ln->release_request_type, request);
 	WRITE_ONCE(ln->release_reply_type, reply);
-	if (tb[LG_CONFIG_A_MAX_BINDINGS])
+	if (tb[LG_CONFIG_A_MAX_BINDINGS]) {
 		WRITE_ONCE(ln->bindings.max,
 			   nla_get_u32(tb[LG_CONFIG_A_MAX_BINDINGS]));
+		lg_links_reserve(ln);
+	}
 	rtnl_unlock();
 	return 0;
 }
@@ -890,7 +893,9 @@ static int lg_nl_savi_fill(struct sk_buff *skb, struct lg_net *ln,
 	    nla_put_u32(skb, LG_SAVI_A_IFINDEX, e->key.ifindex) ||
 	    (dev && nla_put_string(skb, LG_SAVI_A_IFNAME, dev->name)) ||
 	    nla_put_in6_addr(skb, LG_SAVI_A_ADDR, &e->key.prefix) ||
-	    nla_put_u32(skb, LG_SAVI_A_PLEN, e->key.plen)) {
+	    nla_put_u32(skb, LG_SAVI_A_PLEN, e->key.plen) ||
+	    (e->key.plen < LG_SAVI_WIDE_PLEN &&
+	     nla_put_flag(skb, LG_SAVI_A_WIDE))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -1009,7 +1014,15 @@ static int lg_nl_savi_change(struct genl_info *info, bool add)
 	}
 	prefix = nla_data(tb[LG_SAVI_A_ADDR]);
 	plen = nla_get_u32(tb[LG_SAVI_A_PLEN]);
-	err = add ? lg_savi_add(ln, link, prefix, plen, info->extack) :
+	if (!add && tb[LG_SAVI_A_WIDE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[LG_SAVI_A_WIDE],
+				    "only an add takes the wide flag");
+		err = -EINVAL;
+		goto out;
+	}
+	err = add ? lg_savi_add(ln, link, prefix, plen,
+				nla_get_flag(tb[LG_SAVI_A_WIDE]),
+				info->extack) :
 		    lg_savi_del(ln, link, prefix, plen, info->extack);
 	if (!err) {
 		WRITE_ONCE(ln->links_gen, ln->links_gen + 1);

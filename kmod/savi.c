@@ -304,8 +304,54 @@ static void lg_savi_plen_put(struct lg_link *link, u8 plen)
 		clear_bit(plen, link->static_plens);
 }
 
+/* Is @prefix/@plen inside @block/@bplen? */
+static bool lg_savi_inside(const struct in6_addr *prefix, u8 plen,
+			   const struct in6_addr *block, u8 bplen)
+{
+	return plen >= bplen && ipv6_prefix_equal(prefix, block, bplen);
+}
+
+/*
+ * An entry is a prefix subscribers may send from: refuses what none may
+ * (a wide entry may hold some), and a width that all but turns validation
+ * off unless @wide says it is meant (::/0 validates every global source).
+ */
+static int lg_savi_check_entry(const struct in6_addr *prefix, u8 plen,
+			       bool wide, struct netlink_ext_ack *extack)
+{
+	static const struct in6_addr mc = { { { 0xff } } };
+	static const struct in6_addr ll = { { { 0xfe, 0x80 } } };
+	static const struct in6_addr mapped = { { { [10] = 0xff,
+						      [11] = 0xff } } };
+
+	if (lg_savi_inside(prefix, plen, &mc, 8)) {
+		NL_SET_ERR_MSG_MOD(extack, "a multicast prefix cannot be a source");
+		return -EINVAL;
+	}
+	if (lg_savi_inside(prefix, plen, &ll, 10)) {
+		NL_SET_ERR_MSG_MOD(extack, "link-local sources are valid without an entry");
+		return -EINVAL;
+	}
+	if (lg_savi_inside(prefix, plen, &mapped, 96)) {
+		NL_SET_ERR_MSG_MOD(extack, "an IPv4-mapped address cannot be a source");
+		return -EINVAL;
+	}
+	if (plen < LG_SAVI_WIDE_PLEN) {
+		if (wide)
+			return 0;
+		NL_SET_ERR_MSG_MOD(extack, "a prefix shorter than /32 needs the wide flag");
+		return -EINVAL;
+	}
+	/* ::/96: unspecified, loopback, IPv4-compatible (deprecated). */
+	if (ipv6_prefix_equal(prefix, &in6addr_any, min_t(u8, plen, 96))) {
+		NL_SET_ERR_MSG_MOD(extack, "the prefix holds the unspecified or loopback address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int lg_savi_add(struct lg_net *ln, struct lg_link *link,
-		const struct in6_addr *prefix, u8 plen,
+		const struct in6_addr *prefix, u8 plen, bool wide,
 		struct netlink_ext_ack *extack)
 {
 	struct lg_savi_entry *e;
@@ -322,6 +368,9 @@ int lg_savi_add(struct lg_net *ln, struct lg_link *link,
 		NL_SET_ERR_MSG_MOD(extack, "host bits set in the prefix");
 		return -EINVAL;
 	}
+	err = lg_savi_check_entry(prefix, plen, wide, extack);
+	if (err)
+		return err;
 	if (link->n_static >= LG_SAVI_MAX_ENTRIES) {
 		NL_SET_ERR_MSG_MOD(extack, "too many static entries on the interface");
 		return -ENOSPC;

@@ -376,6 +376,149 @@ static int binding_del(FIXTURE_DATA(b) *self, int attr, const void *p, int len)
 	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
 }
 
+/* Another access interface, acc@i (1..9), with C's eth@i behind it. */
+static uint32_t access_link(FIXTURE_DATA(b) *self, int i, int *cl_fd)
+{
+	char cmd[2048], name[16];
+	uint32_t ifindex;
+
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; ip -n %1$s link add acc%3$d address 02:00:00:00:1%3$d:01"
+		 "   type veth peer name eth%3$d netns %2$s"
+		 "   address 02:00:00:00:1%3$d:02;"
+		 " ip -n %1$s link set acc%3$d up; ip -n %2$s link set eth%3$d up;"
+		 " ip -n %1$s neigh replace fe80::ff:fe00:1%3$d02"
+		 "   lladdr 02:00:00:00:1%3$d:02 dev acc%3$d nud permanent;"
+		 " for i in $(seq 100); do"
+		 "   ip -n %2$s -6 addr show dev eth%3$d scope link | grep -q fe80 &&"
+		 "   break; sleep 0.1; done",
+		 self->ns[R], self->ns[C], i);
+	run(cmd);
+	snprintf(name, sizeof(name), "eth%d", i);
+	*cl_fd = udp_socket(self, C, name, 546);
+	snprintf(name, sizeof(name), "acc%d", i);
+	ifindex = if_nametoindex(name);
+	if (link_set(self, ifindex, LG_ROLE_ACCESS, 0))
+		die(self->ack.msg);
+	return ifindex;
+}
+
+/*
+ * Client @c behind acc@i (@fd its socket; acc0 is the topology's) asks,
+ * and the server grants it @n IA_NAs: IAIDs 1..@n, 2001:db8:1i:c::IAID.
+ */
+static void exchange_n(FIXTURE_DATA(b) *self, int i, int fd, uint32_t acc,
+		       int c, int n)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(547) };
+	uint8_t duid[sizeof(duid_a)];
+	struct duid d = { duid, sizeof(duid) };
+	char buf[4096], name[32];
+	struct in6_addr a;
+	int k;
+
+	memcpy(duid, duid_a, sizeof(duid));
+	duid[11] = i;
+	duid[12] = c >> 8;
+	duid[13] = c;
+	d6b_msg(&self->m, REQUEST, ++self->xid);
+	ids(&self->m, &d, true);
+	snprintf(name, sizeof(name), "fe80::ff:fe00:%x01", i ? 0x10 + i : 1);
+	to.sin6_addr = A6(name);
+	snprintf(name, sizeof(name), "eth%d", i);
+	enter(self, C);
+	to.sin6_scope_id = if_nametoindex(name);
+	enter(self, R);
+	if (sendto(fd, self->m.buf, self->m.len, 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0)
+		die("client sendto");
+	if (recv(self->relay_fd, buf, sizeof(buf), 0) < 0)
+		die("relay recv");
+
+	d6b_msg(&self->m, REPLY, self->xid);
+	ids(&self->m, &d, true);
+	for (k = 1; k <= n; k++) {
+		a = A6("2001:db8::");
+		a.s6_addr[5] = 0x10 + i;
+		a.s6_addr[6] = c >> 8;
+		a.s6_addr[7] = c;
+		a.s6_addr[15] = k;
+		d6b_ia(&self->m, OPT_IA_NA, k, 0, 0);
+		d6b_iaaddr(&self->m, &a, 3600, 7200);
+		d6b_end(&self->m);
+	}
+	snprintf(name, sizeof(name), "fe80::ff:fe00:%x02", i ? 0x10 + i : 1);
+	to.sin6_addr = A6(name);
+	to.sin6_port = htons(546);
+	to.sin6_scope_id = acc;
+	if (sendto(self->relay_fd, self->m.buf, self->m.len, 0,
+		   (struct sockaddr *)&to, sizeof(to)) < 0)
+		die("relay sendto");
+}
+
+static int config_max(FIXTURE_DATA(b) *self, uint32_t max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_CONFIG_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
+
+	mnl_attr_put_u32(nlh, LG_CONFIG_A_MAX_BINDINGS, max);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+/* Bindings on @ifindex, by a dump. */
+static int bindings_on(FIXTURE_DATA(b) *self, uint32_t ifindex)
+{
+	int i, n = 0;
+
+	if (dump(self, NULL))
+		return -1;
+	for (i = 0; i < self->got.n; i++)
+		n += self->got.b[i].ifindex == ifindex;
+	return n;
+}
+
+TEST_F_TIMEOUT(b, a_full_interface_leaves_the_others_their_reserve, 120)
+{
+	uint32_t acc[3];
+	int fd[3], i, c;
+	char cmd[256];
+
+	roles(self);
+	acc[0] = self->acc0;
+	fd[0] = self->cl_fd;
+	snprintf(cmd, sizeof(cmd),
+		 "ip -n %s neigh replace fe80::ff:fe00:102"
+		 " lladdr 02:00:00:00:01:02 dev acc0 nud permanent",
+		 self->ns[R]);
+	run(cmd);
+	for (i = 1; i < 3; i++)
+		acc[i] = access_link(self, i, &fd[i]);
+	/* Each interface's reserve: 256 / 2 / LG_RESERVE_LINKS = 2. */
+	ASSERT_EQ(0, config_max(self, 256));
+
+	/* acc0 takes all the namespace has but the others' reserves... */
+	for (c = 0; c < 33; c++)
+		exchange_n(self, 0, fd[0], acc[0], c, 8);
+	EXPECT_EQ(252, bindings_on(self, acc[0]));
+	EXPECT_EQ(8 * 33 - 252, stat(self, LG_STATS_A_BINDINGS_LIMITED));
+	/* ...and each other interface still learns that much. */
+	for (i = 1; i < 3; i++) {
+		exchange_n(self, i, fd[i], acc[i], 0, 8);
+		EXPECT_EQ(2, bindings_on(self, acc[i])) TH_LOG("acc%d", i);
+	}
+	EXPECT_EQ(256, stat(self, LG_STATS_A_BINDINGS));
+
+	/* A reserve freed goes back to its interface, not to acc0. */
+	ASSERT_EQ(0, binding_del(self, LG_BINDING_A_IFINDEX, &acc[1], 4));
+	exchange_n(self, 0, fd[0], acc[0], 33, 8);
+	EXPECT_EQ(252, bindings_on(self, acc[0]));
+	exchange_n(self, 1, fd[1], acc[1], 1, 8);
+	EXPECT_EQ(2, bindings_on(self, acc[1]));
+}
+
 TEST_F_TIMEOUT(b, admin_delete_by_duid_interface_or_all, 120)
 {
 	uint32_t ifindex;

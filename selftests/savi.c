@@ -496,6 +496,117 @@ TEST_F_TIMEOUT(b, static_entry_errors_and_flush, 120)
 	EXPECT_EQ(-ERANGE, savi_set(self, self->acc0, 3, -1, -1, -1));
 }
 
+/* LG_CMD_SAVI_ADD or _DEL of @prefix/@plen on acc0, with the WIDE flag. */
+static int savi_wide(FIXTURE_DATA(b) *self, uint8_t cmd, const char *prefix,
+		     uint32_t plen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, cmd, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_SAVI);
+	struct in6_addr a = A6(prefix);
+
+	mnl_attr_put_u32(nlh, LG_SAVI_A_IFINDEX, self->acc0);
+	mnl_attr_put(nlh, LG_SAVI_A_ADDR, 16, &a);
+	mnl_attr_put_u32(nlh, LG_SAVI_A_PLEN, plen);
+	mnl_attr_put(nlh, LG_SAVI_A_WIDE, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+static int wide_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *c;
+
+	if (mnl_attr_get_type(attr) == LG_A_SAVI)
+		mnl_attr_for_each_nested(c, attr)
+			if (mnl_attr_get_type(c) == LG_SAVI_A_WIDE)
+				++*(int *)data;
+	return MNL_CB_OK;
+}
+
+static int wide_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, wide_attr_cb, data);
+}
+
+/* Entries the dump flags as wide. */
+static int savi_wide_count(FIXTURE_DATA(b) *self)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int n = 0;
+
+	lg_talk(&self->s, lg_msg(&self->s, buf, LG_CMD_SAVI_GET, NLM_F_DUMP),
+		wide_cb, &n, &self->ack);
+	return n;
+}
+
+TEST_F_TIMEOUT(b, static_entry_no_subscriber_sends_from_is_refused, 120)
+{
+	static const struct {
+		const char *prefix;
+		uint32_t plen;
+		const char *msg;
+	} never[] = {
+		{ "ff00::", 8, "a multicast prefix cannot be a source" },
+		{ "ff02::1:ff00:0", 104,
+		  "a multicast prefix cannot be a source" },
+		{ "fe80::", 64, "link-local sources are valid without an entry" },
+		{ "::ffff:0:0", 96, "an IPv4-mapped address cannot be a source" },
+	};
+	char msg[128];
+	unsigned int i;
+
+	roles(self);
+	/* Refused with the wide flag too. */
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		snprintf(msg, sizeof(msg), "leaseguard: %s", never[i].msg);
+		EXPECT_EQ(-EINVAL, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+					      never[i].prefix, never[i].plen))
+			TH_LOG("%s/%u", never[i].prefix, never[i].plen);
+		EXPECT_STREQ(msg, self->ack.msg);
+		EXPECT_EQ(-EINVAL, savi_wide(self, LG_CMD_SAVI_ADD,
+					     never[i].prefix, never[i].plen))
+			TH_LOG("%s/%u wide", never[i].prefix, never[i].plen);
+		EXPECT_STREQ(msg, self->ack.msg);
+	}
+	EXPECT_EQ(-EINVAL, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0, "::",
+				      128));
+	EXPECT_STREQ("leaseguard: the prefix holds the unspecified or loopback address",
+		     self->ack.msg);
+	EXPECT_EQ(-EINVAL, savi_wide(self, LG_CMD_SAVI_ADD, "::1", 128));
+	EXPECT_STREQ("leaseguard: the prefix holds the unspecified or loopback address",
+		     self->ack.msg);
+	EXPECT_EQ(0, savi_count(self));
+}
+
+TEST_F_TIMEOUT(b, static_entry_wider_than_32_needs_the_wide_flag, 120)
+{
+	roles(self);
+	EXPECT_EQ(-EINVAL, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0, "::",
+				      0));
+	EXPECT_STREQ("leaseguard: a prefix shorter than /32 needs the wide flag",
+		     self->ack.msg);
+	EXPECT_EQ(-EINVAL, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				      "2001::", 16));
+	EXPECT_STREQ("leaseguard: a prefix shorter than /32 needs the wide flag",
+		     self->ack.msg);
+	EXPECT_EQ(0, savi_count(self));
+
+	ASSERT_EQ(0, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				"2001:db8::", 32));
+	ASSERT_EQ(0, savi_wide(self, LG_CMD_SAVI_ADD, "::", 0));
+	ASSERT_EQ(0, savi_wide(self, LG_CMD_SAVI_ADD, "2001::", 16));
+	EXPECT_EQ(3, savi_count(self));
+	EXPECT_EQ(2, savi_wide_count(self));
+
+	/* Only an add takes the flag. */
+	EXPECT_EQ(-EINVAL, savi_wide(self, LG_CMD_SAVI_DEL, "::", 0));
+	EXPECT_STREQ("only an add takes the wide flag", self->ack.msg);
+	EXPECT_EQ(0, savi_entry(self, LG_CMD_SAVI_DEL, self->acc0, "::", 0));
+	EXPECT_EQ(2, savi_count(self));
+	EXPECT_EQ(1, savi_wide_count(self));
+}
+
 static int release_types(FIXTURE_DATA(b) *self, int request, int reply)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl}
-PLAN=153
+PLAN=156
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -266,8 +266,9 @@ check "monitor: unknown group" \
 check "link help names savi, anchor, shield and trust-release" \
 	has_all "$TMP/help.link" "savi MODE" "anchor {" "shield {" \
 	"trust-release {" "off | monitor | enforce"
-check "savi help: add, del and PREFIX" \
-	eval 'grep -qF "lgctl savi { add | del } dev IFNAME PREFIX" "$TMP/help.savi" &&
+check "savi help: add (with wide), del and PREFIX" \
+	eval 'grep -qF "lgctl savi add dev IFNAME PREFIX [ wide ]" "$TMP/help.savi" &&
+		grep -qF "lgctl savi del dev IFNAME PREFIX" "$TMP/help.savi" &&
 		grep -q "^where  PREFIX := ADDR\[/LEN\]" "$TMP/help.savi"'
 check "config help names the release types" \
 	eval 'grep -q "release-request-type T" "$TMP/help.config" &&
@@ -612,7 +613,20 @@ check "savi del: an address alone is a /128, module not loaded" \
 	expect 3 "" "$HINT"
 
 run savi add dev lo ::/0
-check "savi add: ::/0 is taken, module not loaded" expect 3 "" "$HINT"
+check "savi add: ::/0 goes to the kernel (which wants wide), module not loaded" \
+	expect 3 "" "$HINT"
+
+run savi add dev lo wide ::/0
+check "savi add: ::/0 wide, in any order, module not loaded" \
+	expect 3 "" "$HINT"
+
+run savi del dev lo ::/0 wide
+check "savi del: takes no wide" \
+	expect 2 "" 'Argument "wide" is unknown, try "lgctl savi help".'
+
+run savi add dev lo 2001:db8::/32 wide wide
+check "savi add: wide once" \
+	expect 2 "" 'Argument "wide" is unknown, try "lgctl savi help".'
 
 run config set release-request-type 38 release-reply-type 255
 check "config set: release types 38 and 255 are taken, module not loaded" \

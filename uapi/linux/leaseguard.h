@@ -100,7 +100,8 @@
  *       LG_LINK_A_ROLE:    NLA_U32, enum lg_role, <= LG_ROLE_MAX
  *       LG_LINK_A_MAX_BINDINGS: NLA_U32, 1..LG_MAX_BINDINGS_LIMIT: at most
  *                          this many bindings on the interface (default
- *                          LG_LINK_MAX_BINDINGS_DEFAULT)
+ *                          LG_LINK_MAX_BINDINGS_DEFAULT; and see
+ *                          "Binding limits" below)
  *       LG_LINK_A_SAVI_MODE: NLA_U32, enum lg_savi_mode (default off)
  *       LG_LINK_A_SAVI_ANCHOR: NLA_U32, enum lg_savi_anchor (default none)
  *       LG_LINK_A_DHCP6_SHIELD: NLA_U8, 0 or 1 (default 1)
@@ -146,7 +147,7 @@
  *     LG_A_CONFIG: NLA_NESTED, required
  *       LG_CONFIG_A_MAX_BINDINGS: NLA_U32, 1..LG_MAX_BINDINGS_LIMIT: at most
  *                          this many bindings in the namespace (default
- *                          LG_MAX_BINDINGS_DEFAULT)
+ *                          LG_MAX_BINDINGS_DEFAULT; see "Binding limits")
  *       LG_CONFIG_A_RELEASE_REQUEST_TYPE: NLA_U32, 38..255: the DHCPv6
  *                          message type of RELEASE-REQUEST (default
  *                          LG_RELEASE_REQUEST_TYPE_DEFAULT)
@@ -158,6 +159,32 @@
  *   already there. No notification is sent. Errors: -ERANGE a value out
  *   of range; -EINVAL LG_A_CONFIG missing, an attribute it does not take,
  *   or the two types equal.
+ *
+ * Binding limits
+ * --------------
+ * LG_CONFIG_A_MAX_BINDINGS bounds the memory of a namespace's bindings:
+ * about 250 bytes each with one lease (Documentation/benchmarks.rst), so
+ * the default 262144 is some 64 MiB. LG_LINK_A_MAX_BINDINGS bounds what
+ * one access interface's subscribers can take of it (default 65536).
+ * Because four interfaces at their own limit would fill the namespace,
+ * half of the namespace limit is held in reserve for the interfaces that
+ * are not full: each access interface's reserve is
+ *   min(LG_LINK_A_MAX_BINDINGS, LG_CONFIG_A_MAX_BINDINGS / 2 /
+ *       max(access interfaces, LG_RESERVE_LINKS))
+ * (2048 bindings with the defaults and up to 64 access interfaces). An
+ * interface below its reserve learns a new binding whenever the
+ * namespace is not full. One at or past its reserve learns it only if
+ * the namespace keeps room for the unused reserves of all the others;
+ * otherwise it is refused and counted in LG_STATS_A_BINDINGS_LIMITED.
+ * So however its subscribers behave, an interface never keeps another
+ * from holding its reserve, and half of the namespace (more with fewer
+ * than 64 interfaces) is free for whichever interfaces need it. The
+ * reserves are recomputed when an interface gains or loses the access
+ * role or changes its limit, and when LG_CONFIG_A_MAX_BINDINGS changes;
+ * bindings over a new limit or reserve are kept, and a reserve that the
+ * others hold already comes free as their bindings end. With the sum of
+ * the interfaces' limits at most the namespace's, no interface is ever
+ * refused below its own limit.
  *
  * Bindings
  * --------
@@ -348,6 +375,8 @@
  *   LG_SAVI_A_IFNAME:  NLA_NUL_STRING, replies only
  *   LG_SAVI_A_ADDR:    NLA_BINARY, 16 octets, host bits zero
  *   LG_SAVI_A_PLEN:    NLA_U32, 0..128
+ *   LG_SAVI_A_WIDE:    NLA_FLAG: the entry is shorter than
+ *                      LG_SAVI_WIDE_PLEN (in replies too)
  *
  * LG_CMD_SAVI_GET (GENL_UNS_ADMIN_PERM)
  *   Dump (NLM_F_DUMP): every static entry, by interface; optional filter:
@@ -355,14 +384,24 @@
  *       LG_SAVI_A_IFINDEX: NLA_U32
  *
  * LG_CMD_SAVI_ADD (GENL_UNS_ADMIN_PERM)
- *   Add a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN, required.
+ *   Add a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN, required;
+ *   WIDE, optional. An entry is a prefix that subscribers may send from,
+ *   so a prefix no subscriber may send from is refused (-EINVAL), with
+ *   WIDE too: one inside ff00::/8 (multicast), fe80::/10 (link-local,
+ *   valid anyway) or ::ffff:0:0/96 (IPv4-mapped). A prefix shorter than
+ *   LG_SAVI_WIDE_PLEN (an LIR's allocation) is refused (-EINVAL) unless
+ *   WIDE says it is meant: ::/0 with WIDE turns validation off for every
+ *   global source on the interface (a trusted downstream router, say).
+ *   WIDE on a longer prefix changes nothing; a longer prefix that
+ *   overlaps ::/96 (the unspecified and loopback addresses) is refused
+ *   (-EINVAL).
  *   Errors: -ENODEV no such interface; -EOPNOTSUPP not an access
- *   interface; -EINVAL host bits set; -EEXIST the entry exists; -ENOSPC
- *   the interface has LG_SAVI_MAX_ENTRIES entries.
+ *   interface; -EINVAL host bits set, or refused as above; -EEXIST the
+ *   entry exists; -ENOSPC the interface has LG_SAVI_MAX_ENTRIES entries.
  *
  * LG_CMD_SAVI_DEL (GENL_UNS_ADMIN_PERM)
- *   Delete a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN.
- *   Errors: -ENOENT no such entry.
+ *   Delete a static entry: LG_A_SAVI with IFINDEX, ADDR and PLEN (not
+ *   WIDE: -EINVAL). Errors: -ENOENT no such entry.
  *
  * Static entries go with the interface's access role. Adding or deleting
  * one sends LG_CMD_LINK_NTF (LG_LINK_A_SAVI_ENTRIES changed).
@@ -509,7 +548,9 @@
 #define LG_MAX_BINDINGS_DEFAULT		262144	/* per namespace */
 #define LG_LINK_MAX_BINDINGS_DEFAULT	65536	/* per access interface */
 #define LG_MAX_BINDINGS_LIMIT		16777216
+#define LG_RESERVE_LINKS		64	/* see "Binding limits" */
 #define LG_SAVI_MAX_ENTRIES		4096	/* static entries per interface */
+#define LG_SAVI_WIDE_PLEN		32	/* shorter needs LG_SAVI_A_WIDE */
 #define LG_MC_MAX_GROUPS_DEFAULT	256	/* per access interface */
 #define LG_MC_MAX_GROUPS_LIMIT		65536
 #define LG_MC_MAX_SOURCES_DEFAULT	64	/* per group */
@@ -705,7 +746,8 @@ enum lg_link_stats_attrs {
  * @LG_STATS_A_BINDINGS: bindings now (a gauge, not a counter).
  * @LG_STATS_A_BINDINGS_CREATED, @LG_STATS_A_BINDINGS_DELETED: since load.
  * @LG_STATS_A_BINDINGS_LIMITED: leases not learned because the namespace
- *	had LG_CONFIG_A_MAX_BINDINGS bindings.
+ *	had LG_CONFIG_A_MAX_BINDINGS bindings, or because what it had left
+ *	was the reserve of other interfaces (see "Binding limits").
  * @LG_STATS_A_LEASES_EXPIRED: leases that reached their valid lifetime.
  * @LG_STATS_A_DHCP6_UNMATCHED: server replies that matched no client
  *	request seen on an access interface (by transaction-id and DUID).
@@ -900,6 +942,7 @@ enum lg_savi_attrs {
 	LG_SAVI_A_IFNAME,		/* string, replies only */
 	LG_SAVI_A_ADDR,			/* binary, 16 */
 	LG_SAVI_A_PLEN,			/* u32 */
+	LG_SAVI_A_WIDE,			/* flag */
 
 	__LG_SAVI_A_MAX
 };
