@@ -16,10 +16,12 @@
 # the relay takes that as done. A request that comes through an
 # intermediate relay is answered only when Kea lists that relay, and a
 # subscriber's forgery that a relay trusted by its address forwards is
-# refused: address trust is for unrelayed requests. A relay Kea does not
-# trust gets NotAllowed, or nothing, as Kea is configured. Broken and forged
-# requests are dropped and logged, no lease touched. Through all of it Kea
-# keeps serving clients.
+# refused: address trust is for unrelayed requests. A subscriber's own
+# relayed release that the router cannot check whole (fragmented, too
+# long, too deep, malformed) never leaves its access link. A relay Kea
+# does not trust gets NotAllowed, or nothing, as Kea is configured. Broken
+# and forged requests are dropped and logged, no lease touched. Through all
+# of it Kea keeps serving clients.
 
 set -e
 source "$(dirname "$0")/lib.sh"
