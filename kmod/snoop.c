@@ -19,6 +19,7 @@
 #include <linux/jhash.h>
 #include <linux/percpu.h>
 #include <linux/udp.h>
+#include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "leaseguard.h"
@@ -311,13 +312,51 @@ static bool lg_dhcp6_locate(struct sk_buff *skb, bool rx, unsigned int *off,
 }
 
 /*
- * Parses the DHCPv6 message at [@off, @off + @len) of @skb into this CPU's
- * scratch; NULL if it is too long or malformed (counted). BHs are off.
+ * Is the UDP checksum of the datagram whose payload is at @off right? What
+ * the device vouches for is trusted, and so is CHECKSUM_PARTIAL (made on
+ * this machine; the checksum is filled in on the way out). A sum the
+ * device took (CHECKSUM_COMPLETE) is used on the way in only: forwarding
+ * changes the header under it. The rest is summed here: only DHCPv6
+ * messages come this way. @skb is not changed.
  */
-static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
-						 struct sk_buff *skb,
-						 unsigned int off,
-						 unsigned int len)
+static bool lg_udp_csum_ok(struct sk_buff *skb, unsigned int off, bool out)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int thoff = off - sizeof(struct udphdr), ulen;
+	const struct udphdr *uh;
+	struct udphdr _uh;
+	__wsum csum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+	/* IPv6 has no "no checksum" (RFC 8200 section 8.1). */
+	if (!uh || !uh->check)
+		return false;
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(_uh) || ulen > skb->len - thoff)
+		return false;
+	if (!out && skb->ip_summed == CHECKSUM_COMPLETE &&
+	    thoff + ulen == skb->len) {
+		csum = csum_sub(skb->csum, skb_checksum(skb, 0, thoff, 0));
+		if (!csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+				     IPPROTO_UDP, csum))
+			return true;
+	}
+	csum = skb_checksum(skb, thoff, ulen, 0);
+	return !csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen, IPPROTO_UDP,
+				csum);
+}
+
+/*
+ * Parses the DHCPv6 message at [@off, @off + @len) of @skb into this CPU's
+ * scratch; NULL if it is too long, fails its UDP checksum or is malformed
+ * (counted). @out: a server message leaving. BHs are off.
+ */
+static const struct dhcp6_packet *__lg_snoop_parse(struct lg_net *ln,
+						   struct sk_buff *skb,
+						   unsigned int off,
+						   unsigned int len, bool out)
 {
 	struct lg_snoop_scratch *s = this_cpu_ptr(lg_scratch);
 	enum dhcp6_err err;
@@ -325,6 +364,10 @@ static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
 
 	if (len > LG_SNOOP_MAX) {
 		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_TOO_BIG);
+		return NULL;
+	}
+	if (!lg_udp_csum_ok(skb, off, out)) {
+		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_MALFORMED_CSUM);
 		return NULL;
 	}
 	data = skb_header_pointer(skb, off, len, s->buf);
@@ -337,6 +380,15 @@ static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
 		return NULL;
 	}
 	return &s->pkt;
+}
+
+/* The same, for a message arriving. */
+static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
+						 struct sk_buff *skb,
+						 unsigned int off,
+						 unsigned int len)
+{
+	return __lg_snoop_parse(ln, skb, off, len, false);
 }
 
 /*
@@ -416,7 +468,7 @@ void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 	}
 
 	local_bh_disable();
-	pkt = lg_snoop_parse(ln, skb, off, len);
+	pkt = __lg_snoop_parse(ln, skb, off, len, true);
 	if (pkt) {
 		lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
 		lg_snoop_reply(ln, link, skb, &pkt->msg);
