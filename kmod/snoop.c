@@ -19,16 +19,20 @@
 #include <linux/jhash.h>
 #include <linux/percpu.h>
 #include <linux/udp.h>
+#include <linux/vmalloc.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "leaseguard.h"
 
-#define LG_SNOOP_MAX		2048	/* longer messages are not snooped */
+#define LG_SNOOP_MAX		2048	/* longer messages are not snooped... */
+/* ...but for server messages leaving to clients: any UDP payload. */
+#define LG_SNOOP_OUT_MAX	(U16_MAX - sizeof(struct udphdr))
 
 struct lg_snoop_scratch {
 	struct dhcp6_packet pkt;
 	u8 buf[LG_SNOOP_MAX];
+	u8 *out;		/* LG_SNOOP_OUT_MAX bytes */
 };
 
 static struct lg_snoop_scratch __percpu *lg_scratch;
@@ -351,7 +355,8 @@ static bool lg_udp_csum_ok(struct sk_buff *skb, unsigned int off, bool out)
 /*
  * Parses the DHCPv6 message at [@off, @off + @len) of @skb into this CPU's
  * scratch; NULL if it is too long, fails its UDP checksum or is malformed
- * (counted). @out: a server message leaving. BHs are off.
+ * (counted). A server message leaving (@out) may be as long as UDP allows.
+ * BHs are off.
  */
 static const struct dhcp6_packet *__lg_snoop_parse(struct lg_net *ln,
 						   struct sk_buff *skb,
@@ -362,7 +367,7 @@ static const struct dhcp6_packet *__lg_snoop_parse(struct lg_net *ln,
 	enum dhcp6_err err;
 	const u8 *data;
 
-	if (len > LG_SNOOP_MAX) {
+	if (len > (out ? LG_SNOOP_OUT_MAX : LG_SNOOP_MAX)) {
 		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_TOO_BIG);
 		return NULL;
 	}
@@ -370,7 +375,9 @@ static const struct dhcp6_packet *__lg_snoop_parse(struct lg_net *ln,
 		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_MALFORMED_CSUM);
 		return NULL;
 	}
-	data = skb_header_pointer(skb, off, len, s->buf);
+	/* A linear skb is read in place; only the rest is copied. */
+	data = skb_header_pointer(skb, off, len,
+				  len > LG_SNOOP_MAX ? s->out : s->buf);
 	if (!data)
 		return NULL;
 
@@ -476,13 +483,31 @@ void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 	local_bh_enable();
 }
 
-int __init lg_snoop_init(void)
-{
-	lg_scratch = alloc_percpu(struct lg_snoop_scratch);
-	return lg_scratch ? 0 : -ENOMEM;
-}
-
 void lg_snoop_exit(void)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		kvfree(per_cpu_ptr(lg_scratch, cpu)->out);
 	free_percpu(lg_scratch);
+}
+
+int __init lg_snoop_init(void)
+{
+	int cpu;
+
+	lg_scratch = alloc_percpu(struct lg_snoop_scratch);
+	if (!lg_scratch)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct lg_snoop_scratch *s = per_cpu_ptr(lg_scratch, cpu);
+
+		s->out = kvmalloc_node(LG_SNOOP_OUT_MAX, GFP_KERNEL,
+				       cpu_to_node(cpu));
+		if (!s->out) {
+			lg_snoop_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
