@@ -14,6 +14,7 @@
  *
  * Snooping never drops, delays or changes a packet.
  */
+#include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/ipv6.h>
 #include <linux/jhash.h>
@@ -89,17 +90,47 @@ static struct lg_pending *lg_pending_find(struct lg_bindings *bs,
 	return NULL;
 }
 
-/* Where to note a request: its own old entry, a free one, or the stalest. */
-static struct lg_pending *lg_pending_slot(struct lg_pending *table, u32 xid,
-					  u64 duid_hash)
+/* Did @a and @b come from one client (its MAC, else its address)? */
+static bool lg_pending_same_client(const struct lg_pending *a,
+				   const struct lg_pending *b)
 {
-	struct lg_pending *set = lg_pending_set(table, xid, duid_hash);
+	if (a->ifindex != b->ifindex || a->has_mac != b->has_mac)
+		return false;
+	return a->has_mac ? ether_addr_equal(a->mac, b->mac) :
+			    ipv6_addr_equal(&a->lladdr, &b->lladdr);
+}
+
+/* Is @b a retransmission of @a by the same client, from the same place? */
+static bool lg_pending_same_origin(const struct lg_pending *a,
+				   const struct lg_pending *b)
+{
+	return lg_pending_same_client(a, b) &&
+	       ipv6_addr_equal(&a->lladdr, &b->lladdr);
+}
+
+/*
+ * Where to note @req: its own entry (a retransmission), a free one, or the
+ * stalest. NULL if a fresh entry has @req's key but another origin: the
+ * first request wins, so a neighbour who repeats a client's multicast
+ * request cannot put its own address and MAC into that client's binding.
+ */
+static struct lg_pending *lg_pending_slot(struct lg_pending *table,
+					  const struct lg_pending *req)
+{
+	struct lg_pending *set = lg_pending_set(table, req->xid,
+						req->duid_hash);
 	struct lg_pending *victim = &set[0];
 	unsigned int i;
 
 	for (i = 0; i < LG_PENDING_WAYS; i++) {
-		if (set[i].duid_hash == duid_hash && set[i].xid == xid)
-			return &set[i];
+		if (set[i].duid_hash != req->duid_hash || set[i].xid != req->xid)
+			continue;
+		if (lg_pending_fresh(&set[i]) &&
+		    !lg_pending_same_origin(&set[i], req))
+			return NULL;
+		return &set[i];
+	}
+	for (i = 0; i < LG_PENDING_WAYS; i++) {
 		if (!lg_pending_fresh(&set[i]))
 			victim = &set[i];
 		else if (lg_pending_fresh(victim) &&
@@ -134,46 +165,51 @@ static void lg_snoop_request(struct lg_net *ln, struct lg_link *link,
 {
 	const struct dhcp6_msg *m = &pkt->msg;
 	struct lg_bindings *bs = &ln->bindings;
-	struct lg_pending *table, *p;
+	struct lg_pending *table, *p, req;
 	unsigned int i;
-	u64 hash;
 
 	/* Pairs with the release in lg_bindings_prepare_access(). */
 	table = smp_load_acquire(&bs->pending);
 	if (!table || !lg_is_client_request(m->type) || !m->client_id.len)
 		return;
-	hash = lg_duid_hash(&m->client_id);
 
-	spin_lock_bh(&bs->lock);
-	p = lg_pending_slot(table, m->xid, hash);
-	memset(p, 0, sizeof(*p));
-	p->duid_hash = hash;
-	p->xid = m->xid;
-	p->type = m->type;
-	p->ifindex = link->ifindex;
-	p->when = jiffies;
+	memset(&req, 0, sizeof(req));
+	req.duid_hash = lg_duid_hash(&m->client_id);
+	req.xid = m->xid;
+	req.type = m->type;
+	req.ifindex = link->ifindex;
+	req.when = jiffies;
 	if (pkt->n_relays) {
 		/* A relay below us (e.g. an LDRA) saw the client. */
 		const struct dhcp6_relay *r = &pkt->relays[pkt->n_relays - 1];
 
-		memcpy(&p->lladdr, r->peer_addr, sizeof(p->lladdr));
+		memcpy(&req.lladdr, r->peer_addr, sizeof(req.lladdr));
 		if (r->lladdr_type == 1 && r->lladdr.len == ETH_ALEN) {
-			memcpy(p->mac, r->lladdr.data, ETH_ALEN);
-			p->has_mac = true;
+			memcpy(req.mac, r->lladdr.data, ETH_ALEN);
+			req.has_mac = true;
 		}
 	} else {
-		p->lladdr = ipv6_hdr(skb)->saddr;
+		req.lladdr = ipv6_hdr(skb)->saddr;
 		if (skb->dev->type == ARPHRD_ETHER && skb_mac_header_was_set(skb) &&
 		    skb_mac_header_len(skb) >= ETH_HLEN) {
-			memcpy(p->mac, eth_hdr(skb)->h_source, ETH_ALEN);
-			p->has_mac = true;
+			memcpy(req.mac, eth_hdr(skb)->h_source, ETH_ALEN);
+			req.has_mac = true;
 		}
 	}
-	for (i = 0; i < m->n_ias && i < ARRAY_SIZE(p->ias); i++) {
-		p->ias[i].type = lg_ia_type(m->ias[i].type);
-		p->ias[i].iaid = m->ias[i].iaid;
+	for (i = 0; i < m->n_ias && i < ARRAY_SIZE(req.ias); i++) {
+		req.ias[i].type = lg_ia_type(m->ias[i].type);
+		req.ias[i].iaid = m->ias[i].iaid;
 	}
-	p->n_ias = i;
+	req.n_ias = i;
+
+	spin_lock_bh(&bs->lock);
+	p = lg_pending_slot(table, &req);
+	/* A retransmission keeps what a RELAY-REPL told already. */
+	if (p && p->xid == req.xid && p->duid_hash == req.duid_hash &&
+	    lg_pending_fresh(p))
+		p->when = req.when;
+	else if (p)
+		*p = req;
 	spin_unlock_bh(&bs->lock);
 }
 
