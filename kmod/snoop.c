@@ -19,6 +19,7 @@
 #include <linux/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/udp.h>
 #include <linux/vmalloc.h>
 #include <net/ip6_checksum.h>
@@ -38,6 +39,9 @@ struct lg_snoop_scratch {
 
 static struct lg_snoop_scratch __percpu *lg_scratch;
 
+/* Keeps where a request lands in the pending table a secret. */
+static u32 lg_pending_seed __read_mostly;
+
 /* The malformed counter of each parser error. */
 static const u8 lg_malformed_stat[__DHCP6_ERR_MAX] = {
 	[DHCP6_ERR_SHORT]	 = LG_STATS_A_DHCP6_MALFORMED_SHORT,
@@ -53,14 +57,15 @@ static const u8 lg_malformed_stat[__DHCP6_ERR_MAX] = {
 
 static u64 lg_duid_hash(const struct dhcp6_bytes *duid)
 {
-	return ((u64)jhash(duid->data, duid->len, 0x6c67) << 32 |
-		jhash(duid->data, duid->len, 0x6475)) | 1;
+	return ((u64)jhash(duid->data, duid->len, lg_pending_seed) << 32 |
+		jhash(duid->data, duid->len, ~lg_pending_seed)) | 1;
 }
 
 static struct lg_pending *lg_pending_set(struct lg_pending *table, u32 xid,
 					 u64 duid_hash)
 {
-	u32 h = jhash_3words(xid, (u32)duid_hash, duid_hash >> 32, 0);
+	u32 h = jhash_3words(xid, (u32)duid_hash, duid_hash >> 32,
+			     lg_pending_seed);
 
 	return &table[(h % LG_PENDING_SETS) * LG_PENDING_WAYS];
 }
@@ -109,18 +114,47 @@ static bool lg_pending_same_origin(const struct lg_pending *a,
 }
 
 /*
- * Where to note @req: its own entry (a retransmission), a free one, or the
- * stalest. NULL if a fresh entry has @req's key but another origin: the
- * first request wins, so a neighbour who repeats a client's multicast
- * request cannot put its own address and MAC into that client's binding.
+ * How much of @set the owner of @p holds, @req counted in: its interface's
+ * entries, then its client's, scaled so that the interface weighs first.
+ */
+static unsigned int lg_pending_share(const struct lg_pending *set,
+				     const struct lg_pending *p,
+				     const struct lg_pending *req)
+{
+	unsigned int i, link = 0, client = 0;
+
+	for (i = 0; i < LG_PENDING_WAYS; i++) {
+		if (set[i].ifindex != p->ifindex)
+			continue;
+		link++;
+		client += lg_pending_same_client(&set[i], p);
+	}
+	if (req->ifindex == p->ifindex) {
+		link++;
+		client += lg_pending_same_client(req, p);
+	}
+	return link * (LG_PENDING_WAYS + 2) + client;
+}
+
+/*
+ * Where to note @req: its own entry (a retransmission), a free or stale
+ * one, or else the entry whose owner holds most of the set, @req counted
+ * in (the interface with the most entries there, and its client with the
+ * most): the requester's own on a tie, then the oldest. A flood from one
+ * client, or from one interface, so only ever evicts its own requests,
+ * and everybody else's exchange can still be matched. NULL if a fresh
+ * entry has @req's key but another origin: the first request wins, so a
+ * neighbour who repeats a client's multicast request cannot put its own
+ * address and MAC into that client's binding.
  */
 static struct lg_pending *lg_pending_slot(struct lg_pending *table,
 					  const struct lg_pending *req)
 {
 	struct lg_pending *set = lg_pending_set(table, req->xid,
 						req->duid_hash);
-	struct lg_pending *victim = &set[0];
-	unsigned int i;
+	struct lg_pending *victim = NULL;
+	unsigned int i, share, best = 0;
+	bool own, best_own = false;
 
 	for (i = 0; i < LG_PENDING_WAYS; i++) {
 		if (set[i].duid_hash != req->duid_hash || set[i].xid != req->xid)
@@ -130,12 +164,21 @@ static struct lg_pending *lg_pending_slot(struct lg_pending *table,
 			return NULL;
 		return &set[i];
 	}
-	for (i = 0; i < LG_PENDING_WAYS; i++) {
+	for (i = 0; i < LG_PENDING_WAYS; i++)
 		if (!lg_pending_fresh(&set[i]))
+			return &set[i];
+
+	for (i = 0; i < LG_PENDING_WAYS; i++) {
+		share = lg_pending_share(set, &set[i], req);
+		own = lg_pending_same_client(&set[i], req);
+		if (!victim || share > best ||
+		    (share == best && own > best_own) ||
+		    (share == best && own == best_own &&
+		     time_before(set[i].when, victim->when))) {
 			victim = &set[i];
-		else if (lg_pending_fresh(victim) &&
-			 time_before(set[i].when, victim->when))
-			victim = &set[i];
+			best = share;
+			best_own = own;
+		}
 	}
 	return victim;
 }
@@ -532,6 +575,7 @@ int __init lg_snoop_init(void)
 {
 	int cpu;
 
+	lg_pending_seed = get_random_u32();
 	lg_scratch = alloc_percpu(struct lg_snoop_scratch);
 	if (!lg_scratch)
 		return -ENOMEM;
