@@ -236,6 +236,7 @@ TEST_F_TIMEOUT(b, reply_over_2048_bytes_is_learned, 120)
 
 TEST_F_TIMEOUT(b, bad_udp_checksum_is_never_learned, 120)
 {
+	uint64_t bad = stat(self, LG_STATS_A_DHCP6_MALFORMED_CSUM);
 	char buf[4096];
 
 	roles(self);
@@ -263,6 +264,7 @@ TEST_F_TIMEOUT(b, bad_udp_checksum_is_never_learned, 120)
 	relay_send_raw(self, false);
 	ASSERT_EQ(0, dump(self, NULL));
 	EXPECT_EQ(2, self->got.n);
+	EXPECT_EQ(bad + 2, stat(self, LG_STATS_A_DHCP6_MALFORMED_CSUM));
 }
 
 TEST_F_TIMEOUT(b, neighbour_repeating_a_request_changes_nothing, 120)
