@@ -59,8 +59,6 @@ const struct lg_counter_name lg_stats_names[] = {
 		{ "dhcp6_malformed_no_relay_msg", "dhcp6 malformed no-relay-msg" },
 	[LG_STATS_A_DHCP6_MALFORMED_TYPE] =
 		{ "dhcp6_malformed_type", "dhcp6 malformed type" },
-	[LG_STATS_A_DHCP6_MALFORMED_CSUM] =
-		{ "dhcp6_malformed_csum", "dhcp6 malformed csum" },
 	[LG_STATS_A_DHCP6_REPLY_FROM_ACCESS] =
 		{ "dhcp6_reply_from_access", "dhcp6 reply from access" },
 	[LG_STATS_A_MC_GROUPS]		= { "mc_groups", "mc groups" },
@@ -83,6 +81,8 @@ const struct lg_counter_name lg_stats_names[] = {
 	[LG_STATS_A_MC_MALFORMED_SOURCE] =
 		{ "mc_malformed_source", "mc malformed source" },
 	[LG_STATS_A_MC_MALFORMED_IP]	= { "mc_malformed_ip", "mc malformed ip" },
+	[LG_STATS_A_DHCP6_MALFORMED_CSUM] =
+		{ "dhcp6_malformed_csum", "dhcp6 malformed csum" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
