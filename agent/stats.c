@@ -81,6 +81,8 @@ const struct lg_counter_name lg_stats_names[] = {
 	[LG_STATS_A_MC_MALFORMED_SOURCE] =
 		{ "mc_malformed_source", "mc malformed source" },
 	[LG_STATS_A_MC_MALFORMED_IP]	= { "mc_malformed_ip", "mc malformed ip" },
+	[LG_STATS_A_DHCP6_MALFORMED_CSUM] =
+		{ "dhcp6_malformed_csum", "dhcp6 malformed csum" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
@@ -295,6 +297,7 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	{ NS(DHCP6_MALFORMED_HOPS), "leaseguard_dhcp6_malformed_total", C, R("hops"), NULL },
 	{ NS(DHCP6_MALFORMED_NO_RELAY_MSG), "leaseguard_dhcp6_malformed_total", C, R("no_relay_msg"), NULL },
 	{ NS(DHCP6_MALFORMED_TYPE), "leaseguard_dhcp6_malformed_total", C, R("type"), NULL },
+	{ NS(DHCP6_MALFORMED_CSUM), "leaseguard_dhcp6_malformed_total", C, R("csum"), NULL },
 	{ NS(DHCP6_REPLY_FROM_ACCESS), "leaseguard_dhcp6_reply_from_access_total", C, NULL, NULL,
 	  "Server messages not learned from because they arrived on an access interface." },
 	{ NS(MC_GROUPS), "leaseguard_mc_groups", G, NULL, NULL,

@@ -128,8 +128,9 @@ struct lg_pending {
 
 /*
  * 8-way set-associative: a burst of exchanges that hash to one set evicts
- * the stalest, not the newest. 2048 entries, ~280 KiB, allocated when the
- * namespace gets its first access interface.
+ * from whoever holds most of the set (lg_pending_slot()), not the newest.
+ * 2048 entries, ~280 KiB, allocated when the namespace gets its first
+ * access interface.
  */
 #define LG_PENDING_WAYS		8
 #define LG_PENDING_SETS		256

@@ -15,23 +15,33 @@
  * Snooping never drops, delays or changes a packet. DHCPv6-Shield (savi.c)
  * borrows its parser to look inside a subscriber's relay messages.
  */
+#include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/udp.h>
+#include <linux/vmalloc.h>
+#include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "leaseguard.h"
 
-#define LG_SNOOP_MAX		2048	/* longer messages are not snooped */
+#define LG_SNOOP_MAX		2048	/* longer messages are not snooped... */
+/* ...but for server messages leaving to clients: any UDP payload. */
+#define LG_SNOOP_OUT_MAX	(U16_MAX - sizeof(struct udphdr))
 
 struct lg_snoop_scratch {
 	struct dhcp6_packet pkt;
 	u8 buf[LG_SNOOP_MAX];
+	u8 *out;		/* LG_SNOOP_OUT_MAX bytes */
 };
 
 static struct lg_snoop_scratch __percpu *lg_scratch;
+
+/* Keeps where a request lands in the pending table a secret. */
+static u32 lg_pending_seed __read_mostly;
 
 /* The malformed counter of each parser error. */
 static const u8 lg_malformed_stat[__DHCP6_ERR_MAX] = {
@@ -48,14 +58,15 @@ static const u8 lg_malformed_stat[__DHCP6_ERR_MAX] = {
 
 static u64 lg_duid_hash(const struct dhcp6_bytes *duid)
 {
-	return ((u64)jhash(duid->data, duid->len, 0x6c67) << 32 |
-		jhash(duid->data, duid->len, 0x6475)) | 1;
+	return ((u64)jhash(duid->data, duid->len, lg_pending_seed) << 32 |
+		jhash(duid->data, duid->len, ~lg_pending_seed)) | 1;
 }
 
 static struct lg_pending *lg_pending_set(struct lg_pending *table, u32 xid,
 					 u64 duid_hash)
 {
-	u32 h = jhash_3words(xid, (u32)duid_hash, duid_hash >> 32, 0);
+	u32 h = jhash_3words(xid, (u32)duid_hash, duid_hash >> 32,
+			     lg_pending_seed);
 
 	return &table[(h % LG_PENDING_SETS) * LG_PENDING_WAYS];
 }
@@ -85,22 +96,90 @@ static struct lg_pending *lg_pending_find(struct lg_bindings *bs,
 	return NULL;
 }
 
-/* Where to note a request: its own old entry, a free one, or the stalest. */
-static struct lg_pending *lg_pending_slot(struct lg_pending *table, u32 xid,
-					  u64 duid_hash)
+/* Did @a and @b come from one client (its MAC, else its address)? */
+static bool lg_pending_same_client(const struct lg_pending *a,
+				   const struct lg_pending *b)
 {
-	struct lg_pending *set = lg_pending_set(table, xid, duid_hash);
-	struct lg_pending *victim = &set[0];
-	unsigned int i;
+	if (a->ifindex != b->ifindex || a->has_mac != b->has_mac)
+		return false;
+	return a->has_mac ? ether_addr_equal(a->mac, b->mac) :
+			    ipv6_addr_equal(&a->lladdr, &b->lladdr);
+}
+
+/* Is @b a retransmission of @a by the same client, from the same place? */
+static bool lg_pending_same_origin(const struct lg_pending *a,
+				   const struct lg_pending *b)
+{
+	return lg_pending_same_client(a, b) &&
+	       ipv6_addr_equal(&a->lladdr, &b->lladdr);
+}
+
+/*
+ * How much of @set the owner of @p holds, @req counted in: its interface's
+ * entries, then its client's, scaled so that the interface weighs first.
+ */
+static unsigned int lg_pending_share(const struct lg_pending *set,
+				     const struct lg_pending *p,
+				     const struct lg_pending *req)
+{
+	unsigned int i, link = 0, client = 0;
 
 	for (i = 0; i < LG_PENDING_WAYS; i++) {
-		if (set[i].duid_hash == duid_hash && set[i].xid == xid)
-			return &set[i];
+		if (set[i].ifindex != p->ifindex)
+			continue;
+		link++;
+		client += lg_pending_same_client(&set[i], p);
+	}
+	if (req->ifindex == p->ifindex) {
+		link++;
+		client += lg_pending_same_client(req, p);
+	}
+	return link * (LG_PENDING_WAYS + 2) + client;
+}
+
+/*
+ * Where to note @req: its own entry (a retransmission), a free or stale
+ * one, or else the entry whose owner holds most of the set, @req counted
+ * in (the interface with the most entries there, and its client with the
+ * most): the requester's own on a tie, then the oldest. A flood from one
+ * client, or from one interface, so only ever evicts its own requests,
+ * and everybody else's exchange can still be matched. NULL if a fresh
+ * entry has @req's key but another origin: the first request wins, so a
+ * neighbour who repeats a client's multicast request cannot put its own
+ * address and MAC into that client's binding.
+ */
+static struct lg_pending *lg_pending_slot(struct lg_pending *table,
+					  const struct lg_pending *req)
+{
+	struct lg_pending *set = lg_pending_set(table, req->xid,
+						req->duid_hash);
+	struct lg_pending *victim = NULL;
+	unsigned int i, share, best = 0;
+	bool own, best_own = false;
+
+	for (i = 0; i < LG_PENDING_WAYS; i++) {
+		if (set[i].duid_hash != req->duid_hash || set[i].xid != req->xid)
+			continue;
+		if (lg_pending_fresh(&set[i]) &&
+		    !lg_pending_same_origin(&set[i], req))
+			return NULL;
+		return &set[i];
+	}
+	for (i = 0; i < LG_PENDING_WAYS; i++)
 		if (!lg_pending_fresh(&set[i]))
+			return &set[i];
+
+	for (i = 0; i < LG_PENDING_WAYS; i++) {
+		share = lg_pending_share(set, &set[i], req);
+		own = lg_pending_same_client(&set[i], req);
+		if (!victim || share > best ||
+		    (share == best && own > best_own) ||
+		    (share == best && own == best_own &&
+		     time_before(set[i].when, victim->when))) {
 			victim = &set[i];
-		else if (lg_pending_fresh(victim) &&
-			 time_before(set[i].when, victim->when))
-			victim = &set[i];
+			best = share;
+			best_own = own;
+		}
 	}
 	return victim;
 }
@@ -130,46 +209,51 @@ static void lg_snoop_request(struct lg_net *ln, struct lg_link *link,
 {
 	const struct dhcp6_msg *m = &pkt->msg;
 	struct lg_bindings *bs = &ln->bindings;
-	struct lg_pending *table, *p;
+	struct lg_pending *table, *p, req;
 	unsigned int i;
-	u64 hash;
 
 	/* Pairs with the release in lg_bindings_prepare_access(). */
 	table = smp_load_acquire(&bs->pending);
 	if (!table || !lg_is_client_request(m->type) || !m->client_id.len)
 		return;
-	hash = lg_duid_hash(&m->client_id);
 
-	spin_lock_bh(&bs->lock);
-	p = lg_pending_slot(table, m->xid, hash);
-	memset(p, 0, sizeof(*p));
-	p->duid_hash = hash;
-	p->xid = m->xid;
-	p->type = m->type;
-	p->ifindex = link->ifindex;
-	p->when = jiffies;
+	memset(&req, 0, sizeof(req));
+	req.duid_hash = lg_duid_hash(&m->client_id);
+	req.xid = m->xid;
+	req.type = m->type;
+	req.ifindex = link->ifindex;
+	req.when = jiffies;
 	if (pkt->n_relays) {
 		/* A relay below us (e.g. an LDRA) saw the client. */
 		const struct dhcp6_relay *r = &pkt->relays[pkt->n_relays - 1];
 
-		memcpy(&p->lladdr, r->peer_addr, sizeof(p->lladdr));
+		memcpy(&req.lladdr, r->peer_addr, sizeof(req.lladdr));
 		if (r->lladdr_type == 1 && r->lladdr.len == ETH_ALEN) {
-			memcpy(p->mac, r->lladdr.data, ETH_ALEN);
-			p->has_mac = true;
+			memcpy(req.mac, r->lladdr.data, ETH_ALEN);
+			req.has_mac = true;
 		}
 	} else {
-		p->lladdr = ipv6_hdr(skb)->saddr;
+		req.lladdr = ipv6_hdr(skb)->saddr;
 		if (skb->dev->type == ARPHRD_ETHER && skb_mac_header_was_set(skb) &&
 		    skb_mac_header_len(skb) >= ETH_HLEN) {
-			memcpy(p->mac, eth_hdr(skb)->h_source, ETH_ALEN);
-			p->has_mac = true;
+			memcpy(req.mac, eth_hdr(skb)->h_source, ETH_ALEN);
+			req.has_mac = true;
 		}
 	}
-	for (i = 0; i < m->n_ias && i < ARRAY_SIZE(p->ias); i++) {
-		p->ias[i].type = lg_ia_type(m->ias[i].type);
-		p->ias[i].iaid = m->ias[i].iaid;
+	for (i = 0; i < m->n_ias && i < ARRAY_SIZE(req.ias); i++) {
+		req.ias[i].type = lg_ia_type(m->ias[i].type);
+		req.ias[i].iaid = m->ias[i].iaid;
 	}
-	p->n_ias = i;
+	req.n_ias = i;
+
+	spin_lock_bh(&bs->lock);
+	p = lg_pending_slot(table, &req);
+	/* A retransmission keeps what a RELAY-REPL told already. */
+	if (p && p->xid == req.xid && p->duid_hash == req.duid_hash &&
+	    lg_pending_fresh(p))
+		p->when = req.when;
+	else if (p)
+		*p = req;
 	spin_unlock_bh(&bs->lock);
 }
 
@@ -312,23 +396,68 @@ static bool lg_dhcp6_locate(struct sk_buff *skb, bool rx, unsigned int *off,
 }
 
 /*
- * Parses the DHCPv6 message at [@off, @off + @len) of @skb into this CPU's
- * scratch; NULL if it is too long or malformed (counted). BHs are off.
+ * Is the UDP checksum of the datagram whose payload is at @off right? What
+ * the device vouches for is trusted, and so is CHECKSUM_PARTIAL (made on
+ * this machine; the checksum is filled in on the way out). A sum the
+ * device took (CHECKSUM_COMPLETE) is used on the way in only: forwarding
+ * changes the header under it. The rest is summed here: only DHCPv6
+ * messages come this way. @skb is not changed.
  */
-static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
-						 struct sk_buff *skb,
-						 unsigned int off,
-						 unsigned int len)
+static bool lg_udp_csum_ok(struct sk_buff *skb, unsigned int off, bool out)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int thoff = off - sizeof(struct udphdr), ulen;
+	const struct udphdr *uh;
+	struct udphdr _uh;
+	__wsum csum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+	/* IPv6 has no "no checksum" (RFC 8200 section 8.1). */
+	if (!uh || !uh->check)
+		return false;
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(_uh) || ulen > skb->len - thoff)
+		return false;
+	if (!out && skb->ip_summed == CHECKSUM_COMPLETE &&
+	    thoff + ulen == skb->len) {
+		csum = csum_sub(skb->csum, skb_checksum(skb, 0, thoff, 0));
+		if (!csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+				     IPPROTO_UDP, csum))
+			return true;
+	}
+	csum = skb_checksum(skb, thoff, ulen, 0);
+	return !csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen, IPPROTO_UDP,
+				csum);
+}
+
+/*
+ * Parses the DHCPv6 message at [@off, @off + @len) of @skb into this CPU's
+ * scratch; NULL if it is too long, fails its UDP checksum or is malformed
+ * (counted). A server message leaving (@out) may be as long as UDP allows.
+ * BHs are off.
+ */
+static const struct dhcp6_packet *__lg_snoop_parse(struct lg_net *ln,
+						   struct sk_buff *skb,
+						   unsigned int off,
+						   unsigned int len, bool out)
 {
 	struct lg_snoop_scratch *s = this_cpu_ptr(lg_scratch);
 	enum dhcp6_err err;
 	const u8 *data;
 
-	if (len > LG_SNOOP_MAX) {
+	if (len > (out ? LG_SNOOP_OUT_MAX : LG_SNOOP_MAX)) {
 		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_TOO_BIG);
 		return NULL;
 	}
-	data = skb_header_pointer(skb, off, len, s->buf);
+	if (!lg_udp_csum_ok(skb, off, out)) {
+		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_MALFORMED_CSUM);
+		return NULL;
+	}
+	/* A linear skb is read in place; only the rest is copied. */
+	data = skb_header_pointer(skb, off, len,
+				  len > LG_SNOOP_MAX ? s->out : s->buf);
 	if (!data)
 		return NULL;
 
@@ -338,6 +467,15 @@ static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
 		return NULL;
 	}
 	return &s->pkt;
+}
+
+/* The same, for a message arriving. */
+static const struct dhcp6_packet *lg_snoop_parse(struct lg_net *ln,
+						 struct sk_buff *skb,
+						 unsigned int off,
+						 unsigned int len)
+{
+	return __lg_snoop_parse(ln, skb, off, len, false);
 }
 
 /*
@@ -427,7 +565,7 @@ void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 	}
 
 	local_bh_disable();
-	pkt = lg_snoop_parse(ln, skb, off, len);
+	pkt = __lg_snoop_parse(ln, skb, off, len, true);
 	if (pkt) {
 		lg_counter_inc(link->counters, LG_LINK_STATS_A_DHCP6_SNOOPED);
 		lg_snoop_reply(ln, link, skb, &pkt->msg);
@@ -435,13 +573,32 @@ void lg_snoop_tx(struct lg_net *ln, struct lg_link *link, struct sk_buff *skb)
 	local_bh_enable();
 }
 
-int __init lg_snoop_init(void)
-{
-	lg_scratch = alloc_percpu(struct lg_snoop_scratch);
-	return lg_scratch ? 0 : -ENOMEM;
-}
-
 void lg_snoop_exit(void)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		kvfree(per_cpu_ptr(lg_scratch, cpu)->out);
 	free_percpu(lg_scratch);
+}
+
+int __init lg_snoop_init(void)
+{
+	int cpu;
+
+	lg_pending_seed = get_random_u32();
+	lg_scratch = alloc_percpu(struct lg_snoop_scratch);
+	if (!lg_scratch)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct lg_snoop_scratch *s = per_cpu_ptr(lg_scratch, cpu);
+
+		s->out = kvmalloc_node(LG_SNOOP_OUT_MAX, GFP_KERNEL,
+				       cpu_to_node(cpu));
+		if (!s->out) {
+			lg_snoop_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }

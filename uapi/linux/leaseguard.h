@@ -759,7 +759,8 @@ enum lg_link_stats_attrs {
  *	length; a bad DUID; a prefix longer than 128; an option that may
  *	appear once appearing twice; relays nested too deep; a relay message
  *	without its Relay Message option; a relay message carrying the wrong
- *	kind of message.
+ *	kind of message; a bad UDP checksum (CSUM, checked before anything
+ *	is parsed).
  * @LG_STATS_A_DHCP6_REPLY_FROM_ACCESS: server messages not learned from
  *	because they had arrived on an access interface (a subscriber posing
  *	as a server; DHCPv6-Shield off).
@@ -801,6 +802,7 @@ enum lg_stats_attrs {
 	LG_STATS_A_MC_MALFORMED_SOURCE,	/* u64 */
 	/* u64: TTL/hop limit not 1, or an MLD source not link-local or :: */
 	LG_STATS_A_MC_MALFORMED_IP,
+	LG_STATS_A_DHCP6_MALFORMED_CSUM,	/* u64 */
 
 	__LG_STATS_A_MAX
 };
