@@ -15,6 +15,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -75,6 +76,30 @@ struct lg_draft {
 
 /* lg_binding_apply()'s draft: it runs in softirq, under bindings.lock. */
 static DEFINE_PER_CPU(struct lg_draft, lg_apply_draft);
+
+/*
+ * Test knob (Documentation/testing.rst): N > 0 makes the N-th insert of a
+ * binding into the DUID table from now fail as if out of memory, once.
+ * Debian's kernel has no CONFIG_FAULT_INJECTION, so this is always built;
+ * at 0 it costs one read per commit.
+ */
+static int lg_fail_binding_insert;
+module_param_named(fail_binding_insert, lg_fail_binding_insert, int, 0600);
+MODULE_PARM_DESC(fail_binding_insert,
+		 "testing: fail the N-th binding insert from now (0: never)");
+
+static bool lg_should_fail_insert(void)
+{
+	int n = READ_ONCE(lg_fail_binding_insert), old;
+
+	while (n > 0) {
+		old = cmpxchg(&lg_fail_binding_insert, n, n - 1);
+		if (old == n)
+			return n == 1;
+		n = old;
+	}
+	return false;
+}
 
 u32 lg_now(void)
 {
@@ -307,7 +332,8 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 	 */
 	key.duid = lg_binding_duid(new);
 	key.len = new->m.duid_len;
-	err = rhltable_insert_key(&bs->by_duid, &key, &new->node,
+	err = lg_should_fail_insert() ? -ENOMEM :
+	      rhltable_insert_key(&bs->by_duid, &key, &new->node,
 				  lg_duid_params);
 	if (err)
 		goto err_restore_id;
