@@ -307,28 +307,27 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 		return 0;
 	}
 
+	if (!old) {
+		link = lg_binding_link(ln, d->m.ifindex);
+		if (!link)
+			return -ENODEV;
+	}
+
 	new = lg_binding_build(d);
 	if (!new)
 		return -ENOMEM;
-
-	if (old) {
-		/* The slot exists: replacing it allocates nothing. */
-		xa_store(&bs->by_id, new->m.id, new, GFP_ATOMIC);
-	} else {
-		link = lg_binding_link(ln, new->m.ifindex);
-		if (!link) {
-			err = -ENODEV;
-			goto err_free;
-		}
-		new->m.id = ++bs->next_id;
-		err = xa_insert(&bs->by_id, new->m.id, new, GFP_ATOMIC);
+	if (!old) {
+		/* Reserved: reads as no binding until stored below. */
+		new->m.id = bs->next_id + 1;
+		err = xa_reserve(&bs->by_id, new->m.id, GFP_ATOMIC);
 		if (err)
 			goto err_free;
+		bs->next_id++;
 	}
 	/*
 	 * The list table takes duplicates: insert before removing @old. With
 	 * a key that obj_cmpfn can read, so that the bindings of one DUID
-	 * share one list.
+	 * share one list. Only writers look there: @new is still unseen.
 	 */
 	key.duid = lg_binding_duid(new);
 	key.len = new->m.duid_len;
@@ -336,10 +335,16 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 	      rhltable_insert_key(&bs->by_duid, &key, &new->node,
 				  lg_duid_params);
 	if (err)
-		goto err_restore_id;
+		goto err_release_id;
 	if (old)
 		rhltable_remove(&bs->by_duid, &old->node, lg_duid_params);
 
+	/*
+	 * Nothing fails from here. Publish last: RCU readers (dumps, get by
+	 * ID) find @new only now, so the error paths above may kfree() it.
+	 * The slot exists (@old's, or reserved): storing allocates nothing.
+	 */
+	xa_store(&bs->by_id, new->m.id, new, GFP_ATOMIC);
 	lg_binding_index_leases(ln, old, new);
 
 	if (old && !hlist_unhashed(&old->wheel))
@@ -359,11 +364,9 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 	}
 	return 0;
 
-err_restore_id:
-	if (old)
-		xa_store(&bs->by_id, old->m.id, old, GFP_ATOMIC);
-	else
-		xa_erase(&bs->by_id, new->m.id);
+err_release_id:
+	if (!old)
+		xa_release(&bs->by_id, new->m.id);
 err_free:
 	kfree(new);
 	return err;
