@@ -15,6 +15,7 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -76,6 +77,30 @@ struct lg_draft {
 /* lg_binding_apply()'s draft: it runs in softirq, under bindings.lock. */
 static DEFINE_PER_CPU(struct lg_draft, lg_apply_draft);
 
+/*
+ * Test knob (Documentation/testing.rst): N > 0 makes the N-th insert of a
+ * binding into the DUID table from now fail as if out of memory, once.
+ * Debian's kernel has no CONFIG_FAULT_INJECTION, so this is always built;
+ * at 0 it costs one read per commit.
+ */
+static int lg_fail_binding_insert;
+module_param_named(fail_binding_insert, lg_fail_binding_insert, int, 0600);
+MODULE_PARM_DESC(fail_binding_insert,
+		 "testing: fail the N-th binding insert from now (0: never)");
+
+static bool lg_should_fail_insert(void)
+{
+	int n = READ_ONCE(lg_fail_binding_insert), old;
+
+	while (n > 0) {
+		old = cmpxchg(&lg_fail_binding_insert, n, n - 1);
+		if (old == n)
+			return n == 1;
+		n = old;
+	}
+	return false;
+}
+
 u32 lg_now(void)
 {
 	return ktime_get_boottime_seconds();
@@ -110,6 +135,7 @@ static void lg_draft_drop_lease(struct lg_draft *d, unsigned int i)
 static struct lg_binding *lg_binding_build(const struct lg_draft *d)
 {
 	struct lg_binding *b;
+	unsigned int i;
 	u8 *bytes;
 
 	b = kmalloc(struct_size(b, leases, d->m.n_leases) + d->m.duid_len +
@@ -119,6 +145,8 @@ static struct lg_binding *lg_binding_build(const struct lg_draft *d)
 	b->m = d->m;
 	INIT_HLIST_NODE(&b->wheel);
 	memcpy(b->leases, d->leases, d->m.n_leases * sizeof(b->leases[0]));
+	for (i = 0; i < b->m.n_leases; i++)
+		b->leases[i].granted = false;
 	bytes = (u8 *)lg_binding_duid(b);
 	memcpy(bytes, d->duid, d->m.duid_len);
 	memcpy(bytes + d->m.duid_len, d->server_duid, d->m.server_duid_len);
@@ -163,7 +191,7 @@ static void lg_lease_unindex(struct lg_net *ln, struct lg_lease *lease)
 }
 
 static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
-			      const struct lg_draft *d, u8 reason);
+			      struct lg_draft *d, u8 reason);
 
 /* Another binding on the interface held @key: the server's latest word wins. */
 static void lg_lease_supersede(struct lg_net *ln, struct lg_lease *lease)
@@ -186,6 +214,39 @@ static void lg_lease_supersede(struct lg_net *ln, struct lg_lease *lease)
 	kfree(d);
 }
 
+/*
+ * Keeps in @d only the leases it may hold: @old's own, those the REPLY
+ * being applied grants (taken from whoever holds them), and carried-over
+ * unindexed ones that nobody holds. A lease carried over unindexed (a
+ * supersede or an insert failed) never takes another binding's: that one
+ * may be the server's later word, and a rebuild by the expiry walk or an
+ * admin must change no binding but its own.
+ */
+static void lg_draft_claim(struct lg_net *ln, struct lg_binding *old,
+			   struct lg_draft *d)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_lease *held;
+	unsigned int i;
+
+	for (i = 0; i < d->m.n_leases; i++) {
+		const struct lg_lease_key *key = &d->leases[i].key;
+
+		if (lg_binding_find_lease(old, key))
+			continue;
+		held = rhashtable_lookup_fast(&bs->leases, key,
+					      lg_lease_params);
+		if (held && d->leases[i].granted) {
+			lg_lease_supersede(ln, held);
+			held = rhashtable_lookup_fast(&bs->leases, key,
+						      lg_lease_params);
+		}
+		/* Still another binding's (the supersede failed): not ours. */
+		if (held)
+			lg_draft_drop_lease(d, i--);
+	}
+}
+
 /* Puts @new's leases in the lease index, taking over @old's. */
 static void lg_binding_index_leases(struct lg_net *ln, struct lg_binding *old,
 				    struct lg_binding *new)
@@ -195,7 +256,7 @@ static void lg_binding_index_leases(struct lg_net *ln, struct lg_binding *old,
 	unsigned int i;
 
 	for (i = 0; i < new->m.n_leases; i++) {
-		struct lg_lease *lease = &new->leases[i], *prev, *held;
+		struct lg_lease *lease = &new->leases[i], *prev;
 		int err;
 
 		lease->idx = i;
@@ -207,10 +268,7 @@ static void lg_binding_index_leases(struct lg_net *ln, struct lg_binding *old,
 						&lease->node, lg_lease_params);
 			continue;
 		}
-		held = rhashtable_lookup_fast(&bs->leases, &lease->key,
-					      lg_lease_params);
-		if (held)
-			lg_lease_supersede(ln, held);
+		/* lg_draft_claim() left no other holder: -EEXIST cannot be. */
 		err = rhashtable_lookup_insert_fast(&bs->leases, &lease->node,
 						    lg_lease_params);
 		if (err) {
@@ -265,11 +323,12 @@ static void lg_binding_delete(struct lg_net *ln, struct lg_binding *b,
 
 /*
  * Publishes draft @d in place of @old (either may be NULL: create or
- * delete). Caller holds bs->lock and the RCU read lock. On error (-ENODEV:
- * not an access interface any more) @old stays as it was.
+ * delete); @d may lose the leases other bindings hold (lg_draft_claim).
+ * Caller holds bs->lock and the RCU read lock. On error (-ENODEV: not an
+ * access interface any more) @old stays as it was.
  */
 static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
-			       const struct lg_draft *d, u8 reason)
+			       struct lg_draft *d, u8 reason)
 {
 	struct lg_bindings *bs = &ln->bindings;
 	struct lg_link *link = NULL;
@@ -281,39 +340,50 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 		lg_binding_delete(ln, old, reason);
 		return 0;
 	}
+	if (!old) {
+		link = lg_binding_link(ln, d->m.ifindex);
+		if (!link)
+			return -ENODEV;
+	}
+	lg_draft_claim(ln, old, d);
+	if (!d->m.n_leases) {
+		if (old)
+			lg_binding_delete(ln, old, LG_BINDING_DEL_SUPERSEDED);
+		return 0;
+	}
 
 	new = lg_binding_build(d);
 	if (!new)
 		return -ENOMEM;
-
-	if (old) {
-		/* The slot exists: replacing it allocates nothing. */
-		xa_store(&bs->by_id, new->m.id, new, GFP_ATOMIC);
-	} else {
-		link = lg_binding_link(ln, new->m.ifindex);
-		if (!link) {
-			err = -ENODEV;
-			goto err_free;
-		}
-		new->m.id = ++bs->next_id;
-		err = xa_insert(&bs->by_id, new->m.id, new, GFP_ATOMIC);
+	if (!old) {
+		/* Reserved: reads as no binding until stored below. */
+		new->m.id = bs->next_id + 1;
+		err = xa_reserve(&bs->by_id, new->m.id, GFP_ATOMIC);
 		if (err)
 			goto err_free;
+		bs->next_id++;
 	}
 	/*
 	 * The list table takes duplicates: insert before removing @old. With
 	 * a key that obj_cmpfn can read, so that the bindings of one DUID
-	 * share one list.
+	 * share one list. Only writers look there: @new is still unseen.
 	 */
 	key.duid = lg_binding_duid(new);
 	key.len = new->m.duid_len;
-	err = rhltable_insert_key(&bs->by_duid, &key, &new->node,
+	err = lg_should_fail_insert() ? -ENOMEM :
+	      rhltable_insert_key(&bs->by_duid, &key, &new->node,
 				  lg_duid_params);
 	if (err)
-		goto err_restore_id;
+		goto err_release_id;
 	if (old)
 		rhltable_remove(&bs->by_duid, &old->node, lg_duid_params);
 
+	/*
+	 * Nothing fails from here. Publish last: RCU readers (dumps, get by
+	 * ID) find @new only now, so the error paths above may kfree() it.
+	 * The slot exists (@old's, or reserved): storing allocates nothing.
+	 */
+	xa_store(&bs->by_id, new->m.id, new, GFP_ATOMIC);
 	lg_binding_index_leases(ln, old, new);
 
 	if (old && !hlist_unhashed(&old->wheel))
@@ -333,18 +403,16 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 	}
 	return 0;
 
-err_restore_id:
-	if (old)
-		xa_store(&bs->by_id, old->m.id, old, GFP_ATOMIC);
-	else
-		xa_erase(&bs->by_id, new->m.id);
+err_release_id:
+	if (!old)
+		xa_release(&bs->by_id, new->m.id);
 err_free:
 	kfree(new);
 	return err;
 }
 
 static void lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
-			      const struct lg_draft *d, u8 reason)
+			      struct lg_draft *d, u8 reason)
 {
 	int err = __lg_binding_commit(ln, old, d, reason);
 
@@ -404,6 +472,7 @@ static void lg_draft_apply_lease(struct lg_draft *d, int ifindex,
 	lease = &d->leases[i];
 	memset(lease, 0, sizeof(*lease));
 	lease->key = key;
+	lease->granted = true;
 	lease->preferred = l->preferred;
 	lease->valid = l->valid;
 	/* Far beyond 136 years of uptime is as good as forever. */
@@ -525,15 +594,45 @@ static void lg_binding_expire(struct lg_net *ln, struct lg_binding *b,
 	kfree(d);
 }
 
+/*
+ * Expires the bindings on @expired, off the wheel while the bucket was
+ * scanned: a commit may take any binding off the wheel, and this list is
+ * read afresh after each. One that cannot be rebuilt now (no memory) goes
+ * back to @bucket, for the next turn.
+ */
+static void lg_expire_list(struct lg_net *ln, struct hlist_head *expired,
+			   struct hlist_head *bucket, u32 now)
+{
+	struct lg_binding *b;
+
+	while (!hlist_empty(expired)) {
+		b = hlist_entry(expired->first, struct lg_binding, wheel);
+		lg_binding_expire(ln, b, now);
+		if (expired->first == &b->wheel) {
+			hlist_del_init(&b->wheel);
+			hlist_add_head(&b->wheel, bucket);
+		}
+	}
+}
+
+/*
+ * Each binding looked at costs one of the budget, expired or not: after a
+ * long pause every bucket is due, and BHs must not wait for all of them.
+ */
+#define LG_EXPIRY_BUDGET	4096
+
 static void lg_expiry_work(struct work_struct *work)
 {
 	struct lg_bindings *bs = container_of(to_delayed_work(work),
 					      struct lg_bindings, expiry_work);
 	struct lg_net *ln = lg_bindings_net(bs);
-	u32 now = lg_now(), sec;
-	unsigned int budget = 4096;
+	unsigned int budget = LG_EXPIRY_BUDGET;
+	struct hlist_node *pos = NULL, *next;
+	struct hlist_head *bucket;
 	struct lg_binding *b;
-	struct hlist_node *tmp;
+	HLIST_HEAD(expired);
+	u32 now = lg_now(), sec;
+	bool resume = false;
 
 	spin_lock_bh(&bs->lock);
 	rcu_read_lock();
@@ -541,16 +640,31 @@ static void lg_expiry_work(struct work_struct *work)
 	sec = bs->wheel_done + 1;
 	if (now >= sec && now - sec >= LG_WHEEL_SIZE)
 		sec = now - LG_WHEEL_SIZE + 1;
-	for (; sec <= now; sec++) {
-		hlist_for_each_entry_safe(b, tmp, &bs->wheel[sec % LG_WHEEL_SIZE],
-					  wheel) {
+	/* Out of budget last time: go on from where the scan stopped. */
+	if (!hlist_unhashed(&bs->wheel_cursor)) {
+		resume = sec == bs->wheel_done + 1;
+		pos = bs->wheel_cursor.next;
+		hlist_del_init(&bs->wheel_cursor);
+	}
+	for (; sec <= now; sec++, resume = false) {
+		bucket = &bs->wheel[sec % LG_WHEEL_SIZE];
+		if (!resume)
+			pos = bucket->first;
+		for (; pos; pos = next) {
+			if (!budget--) {
+				hlist_add_before(&bs->wheel_cursor, pos);
+				break;
+			}
+			next = pos->next;
+			b = hlist_entry(pos, struct lg_binding, wheel);
 			if (lg_binding_next_expiry(b) > now)
 				continue;
-			/* Mass expiry: let BHs run, come back at once. */
-			if (!budget--)
-				goto again;
-			lg_binding_expire(ln, b, now);
+			hlist_del_init(pos);
+			hlist_add_head(pos, &expired);
 		}
+		lg_expire_list(ln, &expired, bucket, now);
+		if (pos)
+			goto again;
 		bs->wheel_done = sec;
 	}
 	rcu_read_unlock();
@@ -560,8 +674,9 @@ static void lg_expiry_work(struct work_struct *work)
 	return;
 
 again:
+	/* Let BHs run, come back at once (a commit may have armed it for HZ). */
 	rcu_read_unlock();
-	schedule_delayed_work(&bs->expiry_work, 0);
+	mod_delayed_work(system_wq, &bs->expiry_work, 0);
 	spin_unlock_bh(&bs->lock);
 }
 
@@ -781,6 +896,7 @@ int lg_bindings_init(struct lg_net *ln)
 	xa_init_flags(&bs->by_id, XA_FLAGS_LOCK_BH);
 	bs->max = LG_MAX_BINDINGS_DEFAULT;
 	bs->wheel_done = lg_now();
+	INIT_HLIST_NODE(&bs->wheel_cursor);
 	INIT_DELAYED_WORK(&bs->expiry_work, lg_expiry_work);
 
 	err = rhltable_init(&bs->by_duid, &lg_duid_params);

@@ -40,6 +40,7 @@ struct lg_lease {
 	u32 expires;			/* boottime seconds, or LG_FOREVER */
 	u8 idx;				/* in its binding's leases[] */
 	bool indexed;			/* in lg_bindings.leases (else no memory) */
+	bool granted;			/* in a draft: the REPLY applied grants it */
 };
 
 /* Everything a binding holds but its links into the tables. */
@@ -150,6 +151,7 @@ struct lg_bindings {
 	u32 reserve_unused;
 	struct hlist_head wheel[LG_WHEEL_SIZE];
 	u32 wheel_done;			/* last second the wheel processed */
+	struct hlist_node wheel_cursor;	/* where a scan out of budget stopped */
 	struct delayed_work expiry_work;
 	struct lg_pending *pending;	/* SETS * WAYS; entries under lock */
 };

@@ -71,7 +71,7 @@ static const struct nla_policy lg_savi_dump_policy[LG_SAVI_A_MAX + 1] = {
 	[LG_SAVI_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
-/* Get (by ID or address) and the dump's filter (interface, DUID). */
+/* Get (by ID or address) and the dump's filter (any of them, and DUID). */
 static const struct nla_policy lg_binding_get_policy[LG_BINDING_A_MAX + 1] = {
 	[LG_BINDING_A_ID]	= { .type = NLA_U64 },
 	[LG_BINDING_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
@@ -741,6 +741,12 @@ static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 		f.duid = nla_data(tb[LG_BINDING_A_CLIENT_DUID]);
 		f.duid_len = nla_len(tb[LG_BINDING_A_CLIENT_DUID]);
 	}
+	if (tb[LG_BINDING_A_ID]) {
+		f.has_id = true;
+		f.id = nla_get_u64(tb[LG_BINDING_A_ID]);
+	}
+	if (tb[LG_BINDING_A_ADDR])
+		f.addr = nla_data(tb[LG_BINDING_A_ADDR]);
 
 	rcu_read_lock();
 	cb->seq = READ_ONCE(ln->bindings.gen);

@@ -248,8 +248,11 @@
  *   Errors: -ENOENT no such binding.
  *
  *   Dump (NLM_F_DUMP): every binding in ID order, or only those that match
- *   the optional filter:
+ *   every attribute of the optional filter:
  *     LG_A_BINDING: NLA_NESTED
+ *       LG_BINDING_A_ID:          NLA_U64
+ *       LG_BINDING_A_ADDR:        NLA_BINARY, 16 octets: bindings with a
+ *                                 lease that is this address or holds it
  *       LG_BINDING_A_IFINDEX:     NLA_U32
  *       LG_BINDING_A_CLIENT_DUID: NLA_BINARY, 3..130 octets
  *   A dump during which bindings were created or deleted ends with
