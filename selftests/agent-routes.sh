@@ -194,11 +194,13 @@ n ip netns del nbr
 
 step "6. The subscriber moves to a new MAC and link-local: its bindings follow."
 client_stop sub eth0
+# It announces its addresses (unsolicited NAs), as a host that changes MAC may.
+nsx sub sysctl -qw net.ipv6.conf.eth0.ndisc_notify=1
 n ip -n sub link set eth0 address 06:00:00:00:01:02	# IAID: the last 4 octets
 n ip -n sub addr add fe80::400:ff:fe00:102/64 dev eth0 nodad
 n ip -n sub addr del fe80::ff:fe00:102/64 dev eth0
 # Its DUID stays (the lease file's); its lease is asked for anew.
-n sed -i -n '/^default-duid/p' "$DIR/dhclient-sub-eth0.leases"
+n sed -i -n '/^default-duid/p' "$LG_DHCP_DIR/dhclient-sub-eth0.leases"
 client_start sub eth0
 wait_for -t 30 grep -q "does not answer: moved to 06:00:00:00:01:02" "$DIR/leaseguardd.log" || true
 check_eq "the bindings moved to the new MAC and link-local" \

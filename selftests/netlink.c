@@ -560,7 +560,8 @@ TEST_F(lg, binding_move_checks_its_arguments)
 	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, false, "fe80::1", mac,
 					   &self->r));
 	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, true, NULL, mac, &self->r));
-	EXPECT_STREQ("an anchor needs the client's link-local", self->r.ack.msg);
+	EXPECT_STREQ("leaseguard: an anchor needs the client's link-local",
+		     self->r.ack.msg);
 	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, true, "ff02::1", mac,
 					   &self->r));
 	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, true, "fe80::1", mcast,
