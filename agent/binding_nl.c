@@ -351,6 +351,38 @@ int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel)
 	return lg_nl_doit(nl, nlh, NULL, NULL);
 }
 
+int lg_anchor_parse(const struct nlattr *nest, struct lg_anchor *a)
+{
+	const struct nlattr *tb[LG_BINDING_A_MAX + 1];
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	err = lg_nl_parse_nest(nest, tb, LG_BINDING_A_MAX);
+	if (!err)
+		err = lg_attr_bin(tb[LG_BINDING_A_CLIENT_LLADDR],
+				  &a->has_lladdr, a->lladdr, sizeof(a->lladdr));
+	if (!err)
+		err = lg_attr_bin(tb[LG_BINDING_A_CLIENT_MAC], &a->has_mac,
+				  a->mac, sizeof(a->mac));
+	return err ?: a->has_lladdr ? 0 : -EBADMSG;
+}
+
+int lg_binding_move(struct lg_nl *nl, uint64_t id, const struct lg_anchor *a)
+{
+	struct nlmsghdr *nlh = lg_nl_msg(nl, LG_CMD_BINDING_MOVE, 0);
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	mnl_attr_put_u64(nlh, LG_BINDING_A_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, LG_A_ANCHOR);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR, 16, a->lladdr);
+	if (a->has_mac)
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_MAC, 6, a->mac);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_nl_doit(nl, nlh, NULL, NULL);
+}
+
 /* A batch of one command over binding IDs. */
 struct lg_binding_batch {
 	const uint64_t *ids;

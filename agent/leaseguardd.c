@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -316,6 +317,8 @@ static bool lgd_binding_fill(struct lgd_binding *b, const struct lg_binding *lb)
 	memcpy(b->server_addr, lb->server_addr, 16);
 	b->has_lladdr = lb->has_client_lladdr;
 	memcpy(b->lladdr, lb->client_lladdr, 16);
+	b->has_mac = lb->has_client_mac;
+	memcpy(b->mac, lb->client_mac, 6);
 	b->server_duid_len = lb->server_duid_len;
 	b->ifid_len = lb->interface_id_len;
 	if (lgd_copy(&b->server_duid, lb->server_duid, lb->server_duid_len) ||
@@ -353,6 +356,78 @@ static void lgd_trigger_moved(struct lgd *d, const struct lgd_binding *b)
 	lgd_notice("client %s moved: releasing %zu bindings it left behind",
 		   lg_hex_format(b->client->duid, b->client->duid_len, hex), n);
 	lgd_release_ids(d, ids, n, LG_RELEASE_MOVED);
+}
+
+static const char *lgd_anchor_str(const uint8_t *lladdr, bool has_mac,
+				  const uint8_t *mac, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, lladdr, a, sizeof(a));
+	if (has_mac)
+		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x %s", mac[0],
+			 mac[1], mac[2], mac[3], mac[4], mac[5], a);
+	else
+		snprintf(buf, len, "%s", a);
+	return buf;
+}
+
+/*
+ * Another client asked for b in its own name and the server answered
+ * (RFC 7513: a neighbour can repeat b's DUID and IAID). The kernel kept
+ * b's anchor; b moves only if its client no longer answers.
+ */
+static void lgd_anchor_conflict(struct lgd *d, struct lgd_binding *b,
+				const struct lg_anchor *a)
+{
+	char mine[64], theirs[64], ifn[IF_NAMESIZE];
+
+	b->has_move = true;
+	b->move_has_mac = a->has_mac;
+	memcpy(b->move_lladdr, a->lladdr, 16);
+	memcpy(b->move_mac, a->mac, 6);
+	if (b->probing)
+		return;
+	lgd_notice("binding %llu on %s: a request from %s, not its client %s: probing its client",
+		   (unsigned long long)b->id, lgd_ifname(b->ifindex, ifn),
+		   lgd_anchor_str(a->lladdr, a->has_mac, a->mac, theirs,
+				  sizeof(theirs)),
+		   lgd_anchor_str(b->lladdr, b->has_mac, b->mac, mine,
+				  sizeof(mine)));
+	b->probing = true;
+	lgd_watch_probe(d->watch, b->id, b->ifindex, b->lladdr,
+			b->has_mac ? b->mac : NULL);
+}
+
+void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered)
+{
+	struct lgd_binding *b = lgd_binding_find(d, id);
+	struct lg_anchor a = { .has_lladdr = true };
+	char mine[64], theirs[64];
+	int err;
+
+	if (!b)
+		return;
+	b->probing = false;
+	if (!b->has_move)
+		return;
+	b->has_move = false;
+	memcpy(a.lladdr, b->move_lladdr, 16);
+	a.has_mac = b->move_has_mac;
+	memcpy(a.mac, b->move_mac, 6);
+	lgd_anchor_str(b->lladdr, b->has_mac, b->mac, mine, sizeof(mine));
+	lgd_anchor_str(a.lladdr, a.has_mac, a.mac, theirs, sizeof(theirs));
+	if (answered) {
+		lgd_notice("binding %llu: its client %s answers: it stays there, %s is refused",
+			   (unsigned long long)id, mine, theirs);
+		return;
+	}
+	lgd_notice("binding %llu: its client %s does not answer: moved to %s",
+		   (unsigned long long)id, mine, theirs);
+	err = lg_binding_move(&d->req, id, &a);
+	if (err)
+		lgd_err("moving binding %llu: %s", (unsigned long long)id,
+			strerror(-err));
 }
 
 /* "replaced": a new client on a single-subscriber interface. */
@@ -421,18 +496,23 @@ static void lgd_binding_update(struct lgd *d, const struct lg_binding *lb,
 {
 	struct lgd_route want[LGD_MAX_LEASES];
 	struct lgd_binding *b = lgd_binding_find(d, lb->id);
-	bool created = !b;
+	bool created = !b, moved;
 	size_t n;
 
 	if (!b)
 		b = lgd_binding_new(d, lb);
+	moved = b && !created && b->has_lladdr &&
+		memcmp(b->lladdr, lb->client_lladdr, 16);
 	if (!b || !lgd_binding_fill(b, lb)) {
 		lgd_err("binding %llu: out of memory", (unsigned long long)lb->id);
 		return;
 	}
 	n = lgd_binding_routes(b, want);
 	lgd_binding_set_routes(d, b, want, n, apply_routes);
-	if (created)
+	/* The unreachable watch follows the client to its new link-local. */
+	if (moved)
+		lgd_watch_unbind(d->watch, b);
+	if (created || moved)
 		lgd_watch_binding(d->watch, b);
 	lgd_binding_state(d, b);
 	if (is_new && b->state == LG_BINDING_BOUND) {
@@ -448,14 +528,22 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	struct lgd_binding *b;
 	struct lg_binding lb;
 	uint8_t cmd = lg_nl_cmd(nlh);
+	struct lg_anchor a;
 
 	if (cmd != LG_CMD_BINDING_NEW_NTF && cmd != LG_CMD_BINDING_UPD_NTF &&
-	    cmd != LG_CMD_BINDING_DEL_NTF)
+	    cmd != LG_CMD_BINDING_DEL_NTF && cmd != LG_CMD_BINDING_ANCHOR_NTF)
 		return 0;
 	if (lg_nl_parse_msg(nlh, tb, LG_A_MAX) || !tb[LG_A_BINDING] ||
 	    lg_binding_parse(tb[LG_A_BINDING], &lb)) {
 		lgd_warn("a binding event could not be parsed: resyncing");
 		return -EBADMSG;
+	}
+	if (cmd == LG_CMD_BINDING_ANCHOR_NTF) {
+		b = lgd_binding_find(d, lb.id);
+		if (b && tb[LG_A_ANCHOR] && !lg_anchor_parse(tb[LG_A_ANCHOR], &a))
+			lgd_anchor_conflict(d, b, &a);
+		lg_binding_free(&lb);
+		return 0;
 	}
 	lgd_debug("binding %llu %s", (unsigned long long)lb.id,
 		  cmd == LG_CMD_BINDING_NEW_NTF ? "new" :

@@ -243,6 +243,17 @@ int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
 int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel);
 /* The selectors of sel, its reason (if not 0) and cancel. */
 int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel);
+/* A client a binding may be anchored to (LG_A_ANCHOR). */
+struct lg_anchor {
+	uint8_t lladdr[16];
+	bool has_lladdr, has_mac;
+	uint8_t mac[6];
+};
+
+/* LG_A_ANCHOR of an LG_CMD_BINDING_ANCHOR_NTF; -EBADMSG without lladdr. */
+int lg_anchor_parse(const struct nlattr *nest, struct lg_anchor *a);
+/* LG_CMD_BINDING_MOVE: binding id is a's from now on. */
+int lg_binding_move(struct lg_nl *nl, uint64_t id, const struct lg_anchor *a);
 /*
  * cmd (LG_CMD_BINDING_DEL or LG_CMD_BINDING_RELEASE) of each of the n
  * bindings ids[], with reason (if not 0) and, to release, cancel: one

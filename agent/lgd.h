@@ -160,9 +160,13 @@ struct lgd_binding {
 	uint8_t n_leases;
 	uint8_t server_duid_len;
 	uint16_t ifid_len;
-	bool has_server_addr, has_lladdr;
+	bool has_server_addr, has_lladdr, has_mac;
 	uint8_t server_addr[16];
 	uint8_t lladdr[16];		/* the client's link-local */
+	uint8_t mac[6];			/* and MAC: its anchor */
+	/* Another client asked for it: where it moves if ours is gone. */
+	bool probing, has_move, move_has_mac;
+	uint8_t move_lladdr[16], move_mac[6];
 	uint8_t *server_duid, *ifid;
 	struct lgd_lease *leases;
 	size_t n_routes;
@@ -193,6 +197,11 @@ const char *lgd_ifname(uint32_t ifindex, char *buf);
 /* A binding's interface settings. */
 const struct lgd_if_conf *lgd_binding_if(struct lgd *d,
 					 const struct lgd_binding *b);
+/*
+ * The client at binding id's anchor answered a probe (lgd_watch_probe), or
+ * did not: the move to the other anchor goes ahead or not.
+ */
+void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered);
 /* Asks the kernel to release these bindings (LG_CMD_BINDING_RELEASE). */
 void lgd_release_ids(struct lgd *d, const uint64_t *ids, size_t n,
 		     uint32_t reason);
@@ -248,6 +257,13 @@ void lgd_watch_reconfigure(struct lgd_watch *w);
 /* b's client link-local is watched if its interface wants it. */
 void lgd_watch_binding(struct lgd_watch *w, struct lgd_binding *b);
 void lgd_watch_unbind(struct lgd_watch *w, struct lgd_binding *b);
+/*
+ * RFC 7513's address-conflict detection: does the client at addr (with
+ * mac, if not NULL) on ifindex still answer unicast Neighbor
+ * Solicitations? lgd_anchor_verdict(id) says, after a few seconds.
+ */
+void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
+		     const uint8_t *addr, const uint8_t *mac);
 /* The name of an interface, as rtnetlink last said; NULL if unknown. */
 const char *lgd_watch_ifname(struct lgd_watch *w, uint32_t ifindex);
 

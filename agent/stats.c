@@ -83,6 +83,7 @@ const struct lg_counter_name lg_stats_names[] = {
 	[LG_STATS_A_MC_MALFORMED_IP]	= { "mc_malformed_ip", "mc malformed ip" },
 	[LG_STATS_A_DHCP6_MALFORMED_CSUM] =
 		{ "dhcp6_malformed_csum", "dhcp6 malformed csum" },
+	[LG_STATS_A_ANCHOR_CONFLICTS]	= { "anchor_conflicts", "anchor conflicts" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
@@ -320,6 +321,8 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	{ NS(MC_MALFORMED_GROUP), "leaseguard_mc_malformed_total", C, R("group"), NULL },
 	{ NS(MC_MALFORMED_SOURCE), "leaseguard_mc_malformed_total", C, R("source"), NULL },
 	{ NS(MC_MALFORMED_IP), "leaseguard_mc_malformed_total", C, R("ip"), NULL },
+	{ NS(ANCHOR_CONFLICTS), "leaseguard_anchor_conflicts_total", C, NULL, NULL,
+	  "Server replies to a request from another client (MAC) than the binding's: the binding kept its client." },
 
 	/* each configured interface */
 	{ LINK(RX_PACKETS), "leaseguard_link_receive_packets_total", C, NULL, NULL,

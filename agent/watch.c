@@ -12,6 +12,12 @@
  * Both hold times let a client or a link come back (a reboot, a cable
  * swapped) without losing its leases. Neighbor entries the daemon made
  * are deleted when no binding needs them.
+ *
+ * And the anchor probe (RFC 7513's address-conflict detection): before a
+ * binding moves to a client that asked for it in its own name, its
+ * current client's entry is set to PROBE: the kernel sends unicast
+ * Neighbor Solicitations to its MAC (ucast_solicit, 3, one a second), and
+ * the entry turns REACHABLE if the client answers, FAILED if not.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,8 +61,25 @@ struct lgd_neigh {
 	uint64_t *ids;			/* the bindings of this client */
 };
 
+/* An anchor probe: the verdict is on the first answer or failure. */
+struct lgd_probe {
+	struct lgd_timer timer;		/* first */
+	struct lgd_watch *w;
+	uint64_t id;			/* the binding */
+	uint32_t ifindex;
+	uint8_t addr[16];
+	bool started;			/* our PROBE state was seen */
+	bool has_mac;
+	uint8_t mac[6];			/* only this MAC's answer counts */
+	struct lgd_probe *next;
+};
+
+/* No verdict by then (the kernel's default is 3 s): the client stays. */
+#define LGD_PROBE_TIMEOUT_MS	15000
+
 struct lgd_watch {
 	struct lgd *d;
+	struct lgd_probe *probes;
 	struct mnl_socket *ev;		/* link and neighbor groups */
 	struct mnl_socket *req;		/* our requests */
 	uint32_t req_portid, seq;
@@ -193,6 +216,8 @@ static int lgd_neigh_attr_cb(const struct nlattr *a, void *data)
 	if (mnl_attr_get_type(a) == NDA_DST &&
 	    mnl_attr_get_payload_len(a) == 16)
 		tb[NDA_DST] = a;
+	if (mnl_attr_get_type(a) == NDA_LLADDR)
+		tb[NDA_LLADDR] = a;
 	return MNL_CB_OK;
 }
 
@@ -232,6 +257,119 @@ err:
 			 strerror(errno));
 }
 
+static void lgd_probe_end(struct lgd_watch *w, struct lgd_probe *p,
+			  bool answered)
+{
+	struct lgd_probe **pp;
+
+	for (pp = &w->probes; *pp != p; pp = &(*pp)->next)
+		;
+	*pp = p->next;
+	lgd_timer_stop(&p->timer);
+	lgd_anchor_verdict(w->d, p->id, answered);
+	free(p);
+}
+
+static void lgd_probe_fire(struct lgd_timer *t)
+{
+	struct lgd_probe *p = (struct lgd_probe *)t;
+	char a[INET6_ADDRSTRLEN];
+
+	lgd_warn("probe of %s: no verdict in %u s; the binding stays",
+		 inet_ntop(AF_INET6, p->addr, a, sizeof(a)),
+		 LGD_PROBE_TIMEOUT_MS / 1000);
+	lgd_probe_end(p->w, p, true);
+}
+
+/*
+ * A neighbor event about a probed address: states from before our PROBE
+ * do not count, nor an answer from another MAC (then the timeout keeps
+ * the binding where it is).
+ */
+static void lgd_probe_event(struct lgd_watch *w, uint32_t ifindex,
+			    const uint8_t *addr, uint16_t state,
+			    const struct nlattr *lladdr)
+{
+	struct lgd_probe *p, *next;
+
+	for (p = w->probes; p; p = next) {
+		next = p->next;
+		if (p->ifindex != ifindex || memcmp(p->addr, addr, 16))
+			continue;
+		if (state & NUD_PROBE)
+			p->started = true;
+		else if (p->started &&
+			 (state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP)) &&
+			 (!p->has_mac ||
+			  (lladdr && mnl_attr_get_payload_len(lladdr) == 6 &&
+			   !memcmp(mnl_attr_get_payload(lladdr), p->mac, 6))))
+			lgd_probe_end(w, p, true);
+		else if (p->started && (state & NUD_FAILED))
+			lgd_probe_end(w, p, false);
+	}
+}
+
+void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
+		     const uint8_t *addr, const uint8_t *mac)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], a[INET6_ADDRSTRLEN];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct lgd_neigh key = { .ifindex = ifindex };
+	struct lgd_probe *p = calloc(1, sizeof(*p)), *q;
+	struct ndmsg *ndm;
+	ssize_t len;
+
+	if (!p) {
+		lgd_err("anchor probe: out of memory");
+		lgd_anchor_verdict(w->d, id, true);
+		return;
+	}
+	p->w = w;
+	p->id = id;
+	p->ifindex = ifindex;
+	memcpy(p->addr, addr, 16);
+	p->has_mac = mac;
+	if (mac)
+		memcpy(p->mac, mac, 6);
+	p->timer.fire = lgd_probe_fire;
+	p->next = w->probes;
+	w->probes = p;
+	lgd_timer_arm(&p->timer, lgd_now_ms() + LGD_PROBE_TIMEOUT_MS);
+	/* One client, several bindings (IA_NA, IA_PD): one probe serves all. */
+	for (q = p->next; q; q = q->next)
+		if (q->ifindex == ifindex && !memcmp(q->addr, addr, 16)) {
+			p->started = q->started;
+			return;
+		}
+
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
+			   NLM_F_REPLACE;
+	nlh->nlmsg_seq = ++w->seq;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET6;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_PROBE;
+	mnl_attr_put(nlh, NDA_DST, 16, addr);
+	if (mac)
+		mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	/* A managed entry (the unreachable trigger's) stays managed. */
+	memcpy(key.addr, addr, 16);
+	if (tfind(&key, &w->neighs, lgd_neigh_cmp))
+		mnl_attr_put_u32(nlh, NDA_FLAGS_EXT, NTF_EXT_MANAGED);
+	if (mnl_socket_sendto(w->req, nlh, nlh->nlmsg_len) < 0)
+		goto err;
+	len = mnl_socket_recvfrom(w->req, buf, sizeof(buf));
+	if (len < 0 || mnl_cb_run(buf, len, nlh->nlmsg_seq, w->req_portid,
+				  NULL, NULL) < 0)
+		goto err;
+	return;
+err:
+	lgd_warn("probing %s: %s; the binding stays",
+		 inet_ntop(AF_INET6, addr, a, sizeof(a)), strerror(errno));
+	lgd_probe_end(w, p, true);
+}
+
 static void lgd_on_neigh(struct lgd_watch *w, const struct nlmsghdr *nlh)
 {
 	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
@@ -245,6 +383,9 @@ static void lgd_on_neigh(struct lgd_watch *w, const struct nlmsghdr *nlh)
 		return;
 	key.ifindex = ndm->ndm_ifindex;
 	memcpy(key.addr, mnl_attr_get_payload(tb[NDA_DST]), 16);
+	if (w->probes && nlh->nlmsg_type == RTM_NEWNEIGH)
+		lgd_probe_event(w, key.ifindex, key.addr, ndm->ndm_state,
+				tb[NDA_LLADDR]);
 	slot = tfind(&key, &w->neighs, lgd_neigh_cmp);
 	if (!slot)
 		return;
@@ -369,6 +510,13 @@ void lgd_watch_close(struct lgd_watch *w)
 
 	if (!w)
 		return;
+	while (w->probes) {
+		struct lgd_probe *p = w->probes;
+
+		w->probes = p->next;
+		lgd_timer_stop(&p->timer);
+		free(p);
+	}
 	while ((l = w->links)) {
 		w->links = l->next;
 		lgd_timer_stop(&l->timer);

@@ -480,6 +480,19 @@ static void lg_draft_apply_lease(struct lg_draft *d, int ifindex,
 			 now + l->valid;
 }
 
+/*
+ * Is @req from the client @b is anchored to? The MAC when both have one;
+ * a client that keeps its MAC may change its link-local.
+ */
+static bool lg_binding_same_anchor(const struct lg_binding *b,
+				   const struct lg_pending *req)
+{
+	if (b->m.has_mac && req->has_mac)
+		return ether_addr_equal(b->m.mac, req->mac);
+	return b->m.has_mac == req->has_mac &&
+	       ipv6_addr_equal(&b->m.client_lladdr, &req->lladdr);
+}
+
 /* A REPLY granted, refreshed or ended the leases of one IA. */
 void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 {
@@ -492,6 +505,7 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 	struct lg_binding *old;
 	struct lg_link *link;
 	struct lg_draft *d;
+	bool conflict;
 	unsigned int i;
 
 	lockdep_assert_held(&bs->lock);
@@ -513,14 +527,23 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 		d->duid = msg->client_id.data;
 	}
 	d->m.updated = now;
-	d->m.client_lladdr = req->lladdr;
-	d->m.has_mac = req->has_mac;
-	memcpy(d->m.mac, req->mac, ETH_ALEN);
+	/*
+	 * RFC 7513: another anchor's request does not move a bound lease (a
+	 * neighbour can repeat a client's DUID and IAID). The leases are the
+	 * server's word and apply; leaseguardd hears of the other anchor,
+	 * probes this one and moves the binding only if it is gone.
+	 */
+	conflict = old && !lg_binding_same_anchor(old, req);
+	if (!conflict) {
+		d->m.client_lladdr = req->lladdr;
+		d->m.has_mac = req->has_mac;
+		memcpy(d->m.mac, req->mac, ETH_ALEN);
+		d->m.ifid_len = req->ifid_len;
+		d->ifid = req->ifid;
+	}
 	d->m.server_addr = req->has_server ? req->server_addr : *u->reply_saddr;
 	d->m.server_duid_len = msg->server_id.len;
 	d->server_duid = msg->server_id.data;
-	d->m.ifid_len = req->ifid_len;
-	d->ifid = req->ifid;
 
 	for (i = 0; i < ia->n_leases; i++)
 		lg_draft_apply_lease(d, u->ifindex, &ia->leases[i], now);
@@ -557,6 +580,51 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 		}
 	}
 	lg_binding_commit(ln, old, d, 0);
+	if (conflict) {
+		lg_counter_inc(ln->counters, LG_STATS_A_ANCHOR_CONFLICTS);
+		old = lg_binding_find(ln, u->ifindex, msg->client_id.data,
+				      msg->client_id.len, ia_type, ia->iaid);
+		if (old)
+			lg_nl_notify_binding_anchor(ln, old, &req->lladdr,
+						    req->has_mac ? req->mac : NULL);
+	}
+}
+
+/* LG_CMD_BINDING_MOVE: anchors binding @id to another client. */
+int lg_binding_move(struct lg_net *ln, u64 id, const struct in6_addr *lladdr,
+		    const u8 *mac)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_binding *b;
+	struct lg_draft *d;
+	int err = 0;
+
+	d = kmalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	spin_lock_bh(&bs->lock);
+	rcu_read_lock();
+	b = xa_load(&bs->by_id, id);
+	if (!b) {
+		err = -ENOENT;
+		goto out;
+	}
+	if (ipv6_addr_equal(&b->m.client_lladdr, lladdr) &&
+	    b->m.has_mac == !!mac && (!mac || ether_addr_equal(b->m.mac, mac)))
+		goto out;
+	lg_draft_from(d, b);
+	d->m.client_lladdr = *lladdr;
+	d->m.has_mac = !!mac;
+	if (mac)
+		ether_addr_copy(d->m.mac, mac);
+	else
+		eth_zero_addr(d->m.mac);
+	err = __lg_binding_commit(ln, b, d, 0);
+out:
+	rcu_read_unlock();
+	spin_unlock_bh(&bs->lock);
+	kfree(d);
+	return err;
 }
 
 /* The server confirmed a RELEASE or DECLINE of one IA. */

@@ -170,6 +170,8 @@ int lg_bindings_prepare_access(struct lg_net *ln);
 void lg_bindings_destroy(struct lg_net *ln);
 
 void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u);
+int lg_binding_move(struct lg_net *ln, u64 id, const struct in6_addr *lladdr,
+		    const u8 *mac);
 void lg_binding_release(struct lg_net *ln, int ifindex,
 			const struct dhcp6_bytes *duid, u8 ia_type, u32 iaid,
 			u8 reason);

@@ -184,5 +184,7 @@ void lg_nl_notify_link(struct lg_net *ln, const struct lg_link *link,
 		       const struct net_device *dev, u8 cmd);
 void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
 			  u8 cmd, u8 reason);
+void lg_nl_notify_binding_anchor(struct lg_net *ln, const struct lg_binding *b,
+				 const struct in6_addr *lladdr, const u8 *mac);
 
 #endif /* _LG_LEASEGUARD_H */

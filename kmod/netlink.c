@@ -2,8 +2,10 @@
 /*
  * The generic netlink family "leaseguard": see uapi/linux/leaseguard.h.
  */
+#include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "leaseguard.h"
@@ -106,6 +108,15 @@ static const struct nla_policy lg_binding_release_policy[LG_BINDING_A_MAX + 1] =
 	[LG_BINDING_A_RELEASE_CANCEL] = { .type = NLA_FLAG },
 };
 
+static const struct nla_policy lg_binding_move_policy[LG_BINDING_A_MAX + 1] = {
+	[LG_BINDING_A_ID]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy lg_anchor_policy[LG_BINDING_A_MAX + 1] = {
+	[LG_BINDING_A_CLIENT_LLADDR] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_BINDING_A_CLIENT_MAC] = NLA_POLICY_ETH_ADDR,
+};
+
 static const struct nla_policy lg_cmd_link_get_policy[LG_A_MAX + 1] = {
 	[LG_A_LINK]		= NLA_POLICY_NESTED(lg_link_get_policy),
 };
@@ -128,6 +139,11 @@ static const struct nla_policy lg_cmd_binding_del_policy[LG_A_MAX + 1] = {
 
 static const struct nla_policy lg_cmd_binding_release_policy[LG_A_MAX + 1] = {
 	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_release_policy),
+};
+
+static const struct nla_policy lg_cmd_binding_move_policy[LG_A_MAX + 1] = {
+	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_move_policy),
+	[LG_A_ANCHOR]		= NLA_POLICY_NESTED(lg_anchor_policy),
 };
 
 static const struct nla_policy lg_cmd_savi_policy[LG_A_MAX + 1] = {
@@ -659,6 +675,97 @@ void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
 				LG_MCGRP_BINDINGS, GFP_ATOMIC);
 }
 
+/* LG_CMD_BINDING_ANCHOR_NTF: another anchor than @b's asked for it. */
+void lg_nl_notify_binding_anchor(struct lg_net *ln, const struct lg_binding *b,
+				 const struct in6_addr *lladdr, const u8 *mac)
+{
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_BINDINGS))
+		return;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &lg_genl_family, 0,
+			  LG_CMD_BINDING_ANCHOR_NTF);
+	if (!hdr)
+		goto err_free;
+	rcu_read_lock();
+	if (lg_nl_binding_put(skb, ln, b, 0)) {
+		rcu_read_unlock();
+		goto err_free;
+	}
+	rcu_read_unlock();
+	nest = nla_nest_start(skb, LG_A_ANCHOR);
+	if (!nest ||
+	    nla_put_in6_addr(skb, LG_BINDING_A_CLIENT_LLADDR, lladdr) ||
+	    (mac && nla_put(skb, LG_BINDING_A_CLIENT_MAC, ETH_ALEN, mac)))
+		goto err_free;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&lg_genl_family, ln->net, skb, 0,
+				LG_MCGRP_BINDINGS, GFP_ATOMIC);
+	return;
+
+err_free:
+	nlmsg_free(skb);
+}
+
+static int lg_nl_binding_move_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	struct nlattr *tb[LG_BINDING_A_MAX + 1], *ta[LG_BINDING_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	const struct in6_addr *lladdr;
+	const u8 *mac = NULL;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING) ||
+	    GENL_REQ_ATTR_CHECK(info, LG_A_ANCHOR))
+		return -EINVAL;
+	err = nla_parse_nested(tb, LG_BINDING_A_MAX, info->attrs[LG_A_BINDING],
+			       lg_binding_move_policy, extack);
+	if (err)
+		return err;
+	err = nla_parse_nested(ta, LG_BINDING_A_MAX, info->attrs[LG_A_ANCHOR],
+			       lg_anchor_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, info->attrs[LG_A_BINDING], tb,
+			      LG_BINDING_A_ID)) {
+		NL_SET_ERR_MSG_MOD(extack, "say which binding to move");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, info->attrs[LG_A_ANCHOR], ta,
+			      LG_BINDING_A_CLIENT_LLADDR)) {
+		NL_SET_ERR_MSG_MOD(extack, "an anchor needs the client's link-local");
+		return -EINVAL;
+	}
+	lladdr = nla_data(ta[LG_BINDING_A_CLIENT_LLADDR]);
+	if (ipv6_addr_any(lladdr) || ipv6_addr_is_multicast(lladdr)) {
+		NL_SET_ERR_MSG_ATTR(extack, ta[LG_BINDING_A_CLIENT_LLADDR],
+				    "the client's address is a unicast one");
+		return -EINVAL;
+	}
+	if (ta[LG_BINDING_A_CLIENT_MAC]) {
+		mac = nla_data(ta[LG_BINDING_A_CLIENT_MAC]);
+		if (!is_valid_ether_addr(mac)) {
+			NL_SET_ERR_MSG_ATTR(extack, ta[LG_BINDING_A_CLIENT_MAC],
+					    "the client's MAC is a unicast one");
+			return -EINVAL;
+		}
+	}
+	err = lg_binding_move(ln, nla_get_u64(tb[LG_BINDING_A_ID]), lladdr, mac);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_ID], "no such binding");
+	else if (err)
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the change");
+	return err;
+}
+
 static int lg_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lg_net *ln = lg_net(genl_info_net(info));
@@ -1104,6 +1211,13 @@ static const struct genl_ops lg_genl_ops[] = {
 		.cmd		= LG_CMD_BINDING_RELEASE,
 		.doit		= lg_nl_binding_release_doit,
 		.policy		= lg_cmd_binding_release_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= LG_CMD_BINDING_MOVE,
+		.doit		= lg_nl_binding_move_doit,
+		.policy		= lg_cmd_binding_move_policy,
 		.maxattr	= LG_A_MAX,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},

@@ -3,13 +3,17 @@
 #
 # leaseguardd turns bindings into access routes, and only touches its own.
 #
-#   sub (dhclient -6 -N -P) -- (acc0) rtr: leaseguard.ko, dhcrelay, leaseguardd (up0) -- srv: Kea
+#   sub (dhclient -6 -N -P) --+-- (acc0) rtr: leaseguard.ko, dhcrelay, leaseguardd (up0) -- srv: Kea
+#   nbr (macvlan on sub's) --/   (acc0 a shared, N:1 segment from step 5)
 #
 # The story: a stale route of ours is cleaned up at start while somebody
 # else's route is left alone; a lease brings a /128 and a /56 via the
 # subscriber's link-local; a restart takes them over without a single
-# route change; a reload with another metric moves them; a release removes
-# them; a broken configuration keeps the daemon from starting.
+# route change; a reload with another metric moves them; a neighbour who
+# asks for the subscriber's IAs in its own name (its DUID and IAIDs) moves
+# nothing (RFC 7513), while the subscriber's own move to a new MAC is
+# followed; a release removes them; a broken configuration keeps the
+# daemon from starting.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -27,6 +31,7 @@ cleanup() {
 	lgd_stop
 	[[ -n ${MONPID:-} ]] && kill "$MONPID" 2>/dev/null
 	dhcp_cleanup
+	ip netns del nbr 2>/dev/null
 	topology_down
 	rmmod leaseguard 2>/dev/null
 }
@@ -112,14 +117,109 @@ check "and the daemon keeps running" kill -0 "$LGDPID"
 check_eq "with its routes" "${want//1024/2048}" "$(our_routes)"
 sed -i '$d' "$DIR/lgd.conf"
 
-step "5. A release takes them away."
+# ask NS IFACE TYPE DUID IAID ADDR PREFIX/LEN: a client message of TYPE (3
+# REQUEST, 5 RENEW) for IA_NA IAID with ADDR and IA_PD IAID with PREFIX,
+# Kea's Server-Id, from NS's link-local to All_DHCP_Relay_Agents_and_Servers;
+# prints the type of the answer (7: REPLY), or "none" after 5 s.
+ask() {
+	nsx "$1" python3 -c '
+import ipaddress, os, socket, struct, sys
+ifn, mtype, duid, iaid, na, pd = sys.argv[1:7]
+def opt(code, data): return struct.pack("!HH", code, len(data)) + data
+def hexb(s): return bytes.fromhex(s.replace(":", ""))
+pfx, plen = pd.split("/")
+ia = lambda c, sub: opt(c, struct.pack("!III", int(iaid), 0, 0) + sub)
+msg = (bytes([int(mtype)]) + os.urandom(3) + opt(1, hexb(duid)) +
+       opt(2, hexb("00:03:00:01:02:00:00:00:0f:02")) + opt(8, bytes(2)) +
+       ia(3, opt(5, ipaddress.IPv6Address(na).packed + bytes(8))) +
+       ia(25, opt(26, bytes(8) + bytes([int(plen)]) +
+                  ipaddress.IPv6Address(pfx).packed)))
+idx = socket.if_nametoindex(ifn)
+ll = [l.split()[0] for l in open("/proc/net/if_inet6")
+      if l.split()[5] == ifn and l.split()[3] == "20"][0]
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind((str(ipaddress.IPv6Address(bytes.fromhex(ll))), 546, 0, idx))
+s.settimeout(5)
+s.sendto(msg, ("ff02::1:2", 547, 0, idx))
+try:
+    while True:
+        d = s.recv(4096)
+        if d[1:4] == msg[1:4]:
+            print(d[0])
+            break
+except socket.timeout:
+    print("none")' "${@:2}"
+}
+# The subscriber's bindings: "IA MAC LINK-LOCAL" lines.
+anchors() {
+	ip netns exec rtr "$LGCTL" -j binding show dev acc0 |
+		jq -r '.[] | "\(.ia_type) \(.client_mac) \(.client_lladdr)"' | sort
+}
+conflicts() { ip netns exec rtr "$LGCTL" -j stats | jq .anchor_conflicts; }
+ping_sub() { ip netns exec sub ping -6 -c 1 -W 5 -I 2001:db8:1::1000 2001:db8:f::2 >/dev/null 2>&1; }
+
+step "5. A neighbour on the shared segment asks for the subscriber's IAs in its own name."
+n ip netns add nbr
+nsx nbr sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+	net.ipv6.conf.default.router_solicitations=0
+n ip -n sub link add nb0 link eth0 address 02:00:00:00:01:03 type macvlan mode bridge
+n ip -n sub link set nb0 netns nbr
+n ip -n nbr link set nb0 up
+nsx rtr "$LGCTL" link set dev acc0 savi enforce anchor mac
+duid=$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[0].client_duid')
+iaid=$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[0].iaid')
+mine="ia_na 02:00:00:00:01:02 fe80::ff:fe00:102
+ia_pd 02:00:00:00:01:02 fe80::ff:fe00:102"
+check_eq "the subscriber's bindings, anchored to it" "$mine" "$(anchors)"
+check "under savi enforce, anchor mac, the subscriber reaches the server" ping_sub
+c0=$(conflicts) k=0
+for t in "5 RENEW" "3 REQUEST"; do
+	read -r type name <<<"$t"
+	check_eq "the neighbour's $name with the subscriber's DUID and IAID: Kea answers through the relay" \
+		7 "$(ask nbr nb0 "$type" "$duid" "$iaid" 2001:db8:1::1000 2001:db8:100::/56)"
+	k=$((k + 2))	# a probe for each binding, a verdict each
+	wait_for -t 20 atleast $k grep -c "its client 02:00:00:00:01:02 fe80::ff:fe00:102 answers" \
+		"$DIR/leaseguardd.log" || true
+	check_eq "after the $name: the bindings are still the subscriber's (MAC, link-local)" \
+		"$mine" "$(anchors)"
+	check_eq "after the $name: the routes did not move" "${want//1024/2048}" "$(our_routes)"
+	check "after the $name: the subscriber still reaches the server" ping_sub
+done
+check "both IAs of both requests were counted as anchor conflicts" \
+	test "$(conflicts)" -ge $((c0 + 4))
+check "leaseguardd probed the subscriber and refused the neighbour" \
+	grep -q "a request from 02:00:00:00:01:03 fe80::ff:fe00:103, not its client" \
+	"$DIR/leaseguardd.log"
+n ip netns del nbr
+
+step "6. The subscriber moves to a new MAC and link-local: its bindings follow."
+client_stop sub eth0
+# It announces its addresses (unsolicited NAs), as a host that changes MAC may.
+nsx sub sysctl -qw net.ipv6.conf.eth0.ndisc_notify=1
+n ip -n sub link set eth0 address 06:00:00:00:01:02	# IAID: the last 4 octets
+n ip -n sub addr add fe80::400:ff:fe00:102/64 dev eth0 nodad
+n ip -n sub addr del fe80::ff:fe00:102/64 dev eth0
+# Its DUID stays (the lease file's); its lease is asked for anew.
+n sed -i -n '/^default-duid/p' "$LG_DHCP_DIR/dhclient-sub-eth0.leases"
+client_start sub eth0
+wait_for -t 30 grep -q "does not answer: moved to 06:00:00:00:01:02" "$DIR/leaseguardd.log" || true
+check_eq "the bindings moved to the new MAC and link-local" \
+	"ia_na 06:00:00:00:01:02 fe80::400:ff:fe00:102
+ia_pd 06:00:00:00:01:02 fe80::400:ff:fe00:102" "$(anchors)"
+wait_for -t 10 sh -c "ip -n rtr -6 route show proto 200 | grep -q 'via fe80::400:ff:fe00:102'" || true
+moved=${want//1024/2048}
+check_eq "the prefix's route follows it" \
+	"${moved//fe80::ff:fe00:102/fe80::400:ff:fe00:102}" "$(our_routes)"
+check "under anchor mac, the subscriber reaches the server from its new MAC" ping_sub
+
+step "7. A release takes them away."
 client_release sub eth0
 wait_for -t 20 sh -c "[ -z \"\$(ip -n rtr -6 route show proto 200)\" ]" || true
 check_eq "no route of ours left" "" "$(our_routes)"
 check "the static route is still there" \
 	sh -c "ip -n rtr -6 route show 2001:db8:99::/48 | grep -q 'via fe80::99'"
 
-step "6. A broken configuration keeps the daemon from starting."
+step "8. A broken configuration keeps the daemon from starting."
 lgd_stop
 printf 'route-table main\nroute-protocol 3\n' >"$DIR/bad.conf"
 check_fails "exit 1" 1 ip netns exec rtr "$LGD" -c "$DIR/bad.conf"

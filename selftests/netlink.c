@@ -4,6 +4,7 @@
  * runs in a fresh network namespace with the module loaded.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <sched.h>
@@ -883,6 +884,49 @@ TEST_F(lg, namespaces_are_separate)
 	ASSERT_EQ(0, lg_open(&self->s));
 	ASSERT_EQ(0, lg_link_dump(&self->s, &self->r));
 	EXPECT_EQ(0, self->r.nmsgs);
+}
+
+/* LG_CMD_BINDING_MOVE: ID and LLADDR required, unicast, the binding exists. */
+static int lg_binding_move(struct lg_sock *s, bool id, const char *lladdr,
+			   const uint8_t *mac, struct lg_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, LG_CMD_BINDING_MOVE, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	struct in6_addr a;
+
+	if (id)
+		mnl_attr_put_u64(nlh, LG_BINDING_A_ID, 12345);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, LG_A_ANCHOR);
+	if (lladdr && inet_pton(AF_INET6, lladdr, &a) == 1)
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR, 16, &a);
+	if (mac)
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_MAC, 6, mac);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk_r(s, nlh, r);
+}
+
+TEST_F(lg, binding_move_checks_its_arguments)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 1, 3 };
+	static const uint8_t mcast[6] = { 1, 0, 0x5e, 0, 0, 1 };
+
+	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, false, "fe80::1", mac,
+					   &self->r));
+	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, true, NULL, mac, &self->r));
+	EXPECT_STREQ("leaseguard: an anchor needs the client's link-local",
+		     self->r.ack.msg);
+	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, true, "ff02::1", mac,
+					   &self->r));
+	EXPECT_EQ(-EINVAL, lg_binding_move(&self->s, true, "fe80::1", mcast,
+					   &self->r));
+	EXPECT_STREQ("the client's MAC is a unicast one", self->r.ack.msg);
+	EXPECT_EQ(-ENOENT, lg_binding_move(&self->s, true, "fe80::1", mac,
+					   &self->r));
+	EXPECT_STREQ("no such binding", self->r.ack.msg);
+	EXPECT_EQ(-ENOENT, lg_binding_move(&self->s, true, "fe80::1", NULL,
+					   &self->r));
 }
 
 TEST_HARNESS_MAIN

@@ -319,6 +319,41 @@
  *   binding as in the LG_CMD_BINDING_GET reply, as it is after the change
  *   (for DEL, as it was, plus LG_BINDING_A_DEL_REASON).
  *
+ * Binding anchors (RFC 7513)
+ * --------------------------
+ * A binding is anchored to the client that got it: the Ethernet source
+ * (CLIENT_MAC) and IPv6 source (CLIENT_LLADDR) of its request. Its DUID
+ * and IAIDs travel in clear in multicast, so a neighbour on a shared
+ * segment can ask for a client's IA in its own name: a REPLY to a request
+ * from another anchor (another MAC; without a MAC, another link-local)
+ * refreshes the binding's leases, as the server's word, but the binding
+ * keeps its anchor: its MAC (the SAVI anchor), link-local (the delegated
+ * prefix's next hop) and Interface-Id stay. The kernel tells instead:
+ *
+ * LG_CMD_BINDING_ANCHOR_NTF (multicast group LEASEGUARD_MCGRP_BINDINGS)
+ *   Another anchor asked for a binding and the server answered it:
+ *     LG_A_BINDING: the binding as in the LG_CMD_BINDING_GET reply
+ *     LG_A_ANCHOR: NLA_NESTED, the other anchor:
+ *       LG_BINDING_A_CLIENT_LLADDR: NLA_BINARY, 16 octets
+ *       LG_BINDING_A_CLIENT_MAC:    NLA_BINARY, 6 octets (absent if unknown)
+ *   Counted in LG_STATS_A_ANCHOR_CONFLICTS. A client that really moved
+ *   (a new MAC or link-local) looks the same: leaseguardd probes the
+ *   binding's anchor (RFC 7513's address-conflict detection: unicast
+ *   Neighbor Solicitations to its link-local at its MAC) and moves the
+ *   binding only if nobody answers.
+ *
+ * LG_CMD_BINDING_MOVE (GENL_UNS_ADMIN_PERM)
+ *   Anchor a binding to another client:
+ *     LG_A_BINDING: NLA_NESTED, required
+ *       LG_BINDING_A_ID: NLA_U64, required
+ *     LG_A_ANCHOR: NLA_NESTED, required
+ *       LG_BINDING_A_CLIENT_LLADDR: NLA_BINARY, 16 octets, required, unicast
+ *       LG_BINDING_A_CLIENT_MAC:    NLA_BINARY, 6 octets, unicast; absent:
+ *                                  no MAC (the binding then validates
+ *                                  nothing under LG_SAVI_ANCHOR_MAC)
+ *   Sends LG_CMD_BINDING_UPD_NTF if the anchor changed. Errors: -ENOENT no
+ *   such binding; -EINVAL an attribute missing or not unicast; -ENOMEM.
+ *
  * Source-address validation
  * -------------------------
  * On an access interface whose LG_LINK_A_SAVI_MODE is not off, every IPv6
@@ -592,6 +627,8 @@ enum lg_cmd {
 	LG_CMD_MC_GROUP_NTF,
 	LG_CMD_MC_GROUP_DEL_NTF,
 	LG_CMD_MC_QUERY_NTF,
+	LG_CMD_BINDING_ANCHOR_NTF,
+	LG_CMD_BINDING_MOVE,
 
 	__LG_CMD_MAX
 };
@@ -608,6 +645,7 @@ enum lg_attrs {
 	LG_A_SAVI,		/* nest, enum lg_savi_attrs */
 	LG_A_MCAST,		/* nest, enum lg_mcast_attrs */
 	LG_A_MC_GROUP,		/* nest, enum lg_mc_group_attrs */
+	LG_A_ANCHOR,		/* nest, enum lg_binding_attrs */
 
 	__LG_A_MAX
 };
@@ -806,6 +844,8 @@ enum lg_stats_attrs {
 	/* u64: TTL/hop limit not 1, or an MLD source not link-local or :: */
 	LG_STATS_A_MC_MALFORMED_IP,
 	LG_STATS_A_DHCP6_MALFORMED_CSUM,	/* u64 */
+	/* u64: a reply to another anchor's request: the binding's anchor kept */
+	LG_STATS_A_ANCHOR_CONFLICTS,
 
 	__LG_STATS_A_MAX
 };
