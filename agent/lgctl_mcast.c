@@ -33,27 +33,27 @@ const char lg_mcast_help[] =
 	"Usage: lgctl mcast [ show ] [ igmp | mld ] [ dev IFNAME ] [ group GROUP ]\n"
 	"       lgctl mcast show [ igmp | mld ] --yang [ full | ietf ]\n"
 	"       lgctl mcast set { igmp | mld } [ enable { on | off } ]\n"
-	"               [ upstream { IFNAME | none } ] [ version N ]\n"
-	"               [ robustness N ] [ query-interval SECONDS ]\n"
-	"               [ query-response-interval MS ] [ last-member-interval MS ]\n"
-	"               [ last-member-count N ] [ max-groups N ] [ max-sources N ]\n"
+	"               [ upstream { IFNAME | none } ] [ version N ] [ robustness N ]\n"
+	"               [ query-interval SECONDS ] [ query-response-interval MS ]\n"
+	"               [ last-member-interval MS ] [ last-member-count N ]\n"
+	"               [ max-groups N ] [ max-groups-host N ] [ max-sources N ]\n"
+	"               [ ns-max-groups N ] [ ns-max-sources N ]\n"
 	"       lgctl mcast proxy [ socket PATH ]\n"
 	"       lgctl mcast help\n"
 	"where  version: IGMP 1..3 (default 3), MLD 1..2 (default 2)\n"
 	"       robustness, last-member-count: 1..7 (default 2)\n"
-	"       query-interval: 1..31744 s (default 125)\n"
-	"       query-response-interval: 100..3174400 ms (default 10000),\n"
-	"               less than the query interval\n"
-	"       last-member-interval: 100..25500 ms (default 1000)\n"
-	"       max-groups: 1..65536 per access interface (default 256)\n"
-	"       max-sources: 1..256 per group (default 64)\n"
-	"\"show\": the settings, the access interfaces' groups and sources.\n"
-	"\"--yang\": ietf-igmp-mld-proxy data (RFC 7951 JSON); \"full\" (default)\n"
-	"adds our augment: validate it with leaseguard-igmp-mld-proxy too;\n"
-	"\"ietf\" leaves it out: the IETF modules (and imports) alone validate.\n"
+	"       query-interval: 1..31744 s (default 125); last-member-interval:\n"
+	"               100..25500 ms (default 1000); query-response-interval:\n"
+	"               100..3174400 ms (default 10000), less than query-interval\n"
+	"       max-groups, max-groups-host: per access interface, per host on one:\n"
+	"               1..65536 (default 256, 64); max-sources: 1..256 (default 64)\n"
+	"       ns-max-groups, ns-max-sources: in the namespace, 1..1048576 (default\n"
+	"               8192), 1..16777216 (default 65536)\n"
+	"\"show\": the settings and the groups; \"lgctl monitor mcast\": their events.\n"
+	"\"--yang\": ietf-igmp-mld-proxy data (RFC 7951 JSON); \"full\" (default) adds\n"
+	"our augment (validate with leaseguard-igmp-mld-proxy too), \"ietf\" not.\n"
 	"\"proxy\": leaseguardd's side, on its control-socket PATH (default\n"
-	"" LGD_CONTROL_DEFAULT "): upstream joins, routes, queries, counters.\n"
-	"Events: \"lgctl monitor mcast\".\n";
+	"" LGD_CONTROL_DEFAULT "): upstream joins, routes, queries, counters.\n";
 
 #define LG_MC_WHAT	"lgctl mcast"
 
@@ -146,6 +146,12 @@ static const struct lg_mc_param lg_mc_params[] = {
 	  LG_MC_MAX_GROUPS_LIMIT, "" },
 	{ "max-sources", "max_sources", LG_MCAST_A_MAX_SOURCES, 1,
 	  LG_MC_MAX_SOURCES_LIMIT, "" },
+	{ "max-groups-host", "max_groups_host", LG_MCAST_A_MAX_GROUPS_HOST, 1,
+	  LG_MC_MAX_GROUPS_LIMIT, "" },
+	{ "ns-max-groups", "ns_max_groups", LG_MCAST_A_NS_MAX_GROUPS, 1,
+	  LG_MC_NS_MAX_GROUPS_LIMIT, "" },
+	{ "ns-max-sources", "ns_max_sources", LG_MCAST_A_NS_MAX_SOURCES, 1,
+	  LG_MC_NS_MAX_SOURCES_LIMIT, "" },
 };
 
 static const char *const lg_mc_del_reasons[] = {
@@ -576,6 +582,9 @@ static void print_mcast(const char *key, const struct lg_mcast *m)
 	if (lg_mc_has(m, LG_MCAST_A_GROUPS))
 		print_uint(PRINT_ANY, "groups", " groups %u",
 			   m->val[LG_MCAST_A_GROUPS]);
+	if (lg_mc_has(m, LG_MCAST_A_SOURCES))
+		print_uint(PRINT_ANY, "sources", " sources %u",
+			   m->val[LG_MCAST_A_SOURCES]);
 	print_nl();
 	close_json_object();
 }

@@ -284,6 +284,10 @@ static const struct lg_stats_group lg_link_stats_groups[] = {
 		{ LG_LINK_STATS_A_MC_QUERY_DROP, "query-drop" },
 		{ LG_LINK_STATS_A_MC_GROUPS_LIMITED, "groups-limited" },
 		{ LG_LINK_STATS_A_MC_SOURCES_LIMITED, "sources-limited" } } },
+	{ "mcast host", {
+		{ LG_LINK_STATS_A_MC_HOST_LIMITED, "limited" } } },
+	{ "mcast ssm", {
+		{ LG_LINK_STATS_A_MC_SSM_ASM_IGNORED, "asm-ignored" } } },
 	{ "mcast forward", {
 		{ LG_LINK_STATS_A_MC_FWD_PASSED, "passed" },
 		{ LG_LINK_STATS_A_MC_FWD_DROP, "drop" } } },

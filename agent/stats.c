@@ -84,6 +84,7 @@ const struct lg_counter_name lg_stats_names[] = {
 	[LG_STATS_A_DHCP6_MALFORMED_CSUM] =
 		{ "dhcp6_malformed_csum", "dhcp6 malformed csum" },
 	[LG_STATS_A_ANCHOR_CONFLICTS]	= { "anchor_conflicts", "anchor conflicts" },
+	[LG_STATS_A_MC_NS_LIMITED]	= { "mc_ns_limited", "mc ns limited" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
@@ -117,6 +118,10 @@ const struct lg_counter_name lg_link_stats_names[] = {
 		{ "mc_sources_limited", "mc sources limited" },
 	[LG_LINK_STATS_A_MC_FWD_PASSED]	= { "mc_fwd_passed", "mc fwd passed" },
 	[LG_LINK_STATS_A_MC_FWD_DROP]	= { "mc_fwd_drop", "mc fwd drop" },
+	[LG_LINK_STATS_A_MC_HOST_LIMITED] =
+		{ "mc_host_limited", "mc host limited" },
+	[LG_LINK_STATS_A_MC_SSM_ASM_IGNORED] =
+		{ "mc_ssm_asm_ignored", "mc ssm asm ignored" },
 };
 const unsigned int lg_link_stats_names_n = ARRAY_SIZE(lg_link_stats_names);
 
@@ -323,6 +328,8 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	{ NS(MC_MALFORMED_IP), "leaseguard_mc_malformed_total", C, R("ip"), NULL },
 	{ NS(ANCHOR_CONFLICTS), "leaseguard_anchor_conflicts_total", C, NULL, NULL,
 	  "Server replies to a request from another client (MAC) than the binding's: the binding kept its client." },
+	{ NS(MC_NS_LIMITED), "leaseguard_mc_namespace_limited_total", C, NULL, NULL,
+	  "New groups or records refused: the namespace had ns-max-groups groups or ns-max-sources sources." },
 
 	/* each configured interface */
 	{ LINK(RX_PACKETS), "leaseguard_link_receive_packets_total", C, NULL, NULL,
@@ -359,6 +366,10 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	  "Multicast packets forwarded out of the interface that its groups wanted." },
 	{ LINK(MC_FWD_DROP), "leaseguard_link_mc_forward_drops_total", C, NULL, NULL,
 	  "Multicast packets forwarded to the interface that its groups did not want, dropped." },
+	{ LINK(MC_HOST_LIMITED), "leaseguard_link_mc_host_limited_total", C, NULL, NULL,
+	  "New groups refused: the reporting host had max-groups-host groups on the interface." },
+	{ LINK(MC_SSM_ASM_IGNORED), "leaseguard_link_mc_ssm_asm_ignored_total", C, NULL, NULL,
+	  "Any-source joins of source-specific (SSM) groups, ignored." },
 
 	/* leaseguardd: the relay-initiated release */
 	{ REL("requests"), "leaseguard_release_requests_total", C, NULL, NULL,

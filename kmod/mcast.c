@@ -11,6 +11,8 @@
  * of its timers. Queries are leaseguardd's to send: a record that asks
  * for one becomes LG_CMD_MC_QUERY_NTF.
  */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/igmp.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
@@ -25,6 +27,8 @@
 
 /* Longer messages are not snooped (a report fits the link's MTU). */
 #define LG_MC_MSG_MAX		9216
+/* Groups a flush deletes under the lock at a time. */
+#define LG_MC_FLUSH_BATCH	256
 
 struct lg_mc_scratch {
 	u8 buf[LG_MC_MSG_MAX];
@@ -36,6 +40,13 @@ static const struct rhashtable_params lg_mc_params = {
 	.key_len	= sizeof(struct lg_mc_key),
 	.key_offset	= offsetof(struct lg_mc_group, key),
 	.head_offset	= offsetof(struct lg_mc_group, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params lg_mc_host_params = {
+	.key_len	= sizeof(struct lg_mc_host_key),
+	.key_offset	= offsetof(struct lg_mc_host, key),
+	.head_offset	= offsetof(struct lg_mc_host, node),
 	.automatic_shrinking = true,
 };
 
@@ -183,6 +194,36 @@ static void lg_mc_arm(struct lg_mc_group *g, const struct mc_state *s, u64 now)
 		  msecs_to_jiffies(next > now ? next - now : 0) + 1);
 }
 
+/* The host of @key, made if new; the lock held. */
+static struct lg_mc_host *lg_mc_host_get(struct lg_net *ln,
+					 const struct lg_mc_host_key *key)
+{
+	struct lg_mcast *mc = &ln->mcast;
+	struct lg_mc_host *h;
+
+	h = rhashtable_lookup_fast(&mc->hosts, key, lg_mc_host_params);
+	if (h)
+		return h;
+	h = kzalloc(sizeof(*h), GFP_ATOMIC);
+	if (!h)
+		return NULL;
+	h->key = *key;
+	if (rhashtable_insert_fast(&mc->hosts, &h->node, lg_mc_host_params)) {
+		kfree(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* Forgets @h once it has no group left; the lock held. */
+static void lg_mc_host_put(struct lg_net *ln, struct lg_mc_host *h)
+{
+	if (h->n_groups[LG_MC_IGMP] || h->n_groups[LG_MC_MLD])
+		return;
+	rhashtable_remove_fast(&ln->mcast.hosts, &h->node, lg_mc_host_params);
+	kfree_rcu(h, rcu);
+}
+
 /* Unpublishes @g (the lock held); @reason 0: tell nobody. */
 static void lg_mc_group_del(struct lg_net *ln, struct lg_mc_group *g,
 			    u8 reason)
@@ -197,6 +238,9 @@ static void lg_mc_group_del(struct lg_net *ln, struct lg_mc_group *g,
 	rb_erase(&g->rb, &mc->tree);
 	mc->gen++;
 	mc->n_groups[lg_mc_fi(lg_mc_family(g))]--;
+	mc->n_sources[lg_mc_fi(lg_mc_family(g))] -= lg_mc_snap(ln, g)->s.n_sources;
+	g->host->n_groups[lg_mc_fi(lg_mc_family(g))]--;
+	lg_mc_host_put(ln, g->host);
 	link = xa_load(&ln->links, g->key.ifindex);
 	if (link)
 		link->n_mc_groups[lg_mc_fi(lg_mc_family(g))]--;
@@ -235,9 +279,10 @@ static int lg_mc_publish(struct lg_net *ln, struct lg_mc_group *g,
 	snap = lg_mc_snap_new(s);
 	if (!snap)
 		return -ENOMEM;
+	ln->mcast.n_sources[lg_mc_fi(lg_mc_family(g))] +=
+		s->n_sources - old->s.n_sources;
 	rcu_assign_pointer(g->snap, snap);
-	if (old)
-		call_rcu(&old->rcu, lg_mc_snap_free_rcu);
+	call_rcu(&old->rcu, lg_mc_snap_free_rcu);
 	return 0;
 }
 
@@ -275,11 +320,12 @@ out:
 	spin_unlock_bh(&mc->lock);
 }
 
-/* A group whose first state is @s; the lock held. */
+/* A group whose first state is @s, created by @host; the lock held. */
 static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 					   struct lg_link *link,
 					   const struct lg_mc_key *key,
-					   int family, const struct mc_state *s)
+					   int family, const struct mc_state *s,
+					   struct lg_mc_host *host)
 {
 	struct lg_mcast *mc = &ln->mcast;
 	struct lg_mc_group *g;
@@ -289,6 +335,7 @@ static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 		return NULL;
 	g->key = *key;
 	g->ln = ln;
+	g->host = host;
 	timer_setup(&g->timer, lg_mc_timer, 0);
 	RCU_INIT_POINTER(g->snap, lg_mc_snap_new(s));
 	if (!g->snap ||
@@ -300,25 +347,65 @@ static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 	lg_mc_tree_insert(mc, g);
 	mc->gen++;
 	mc->n_groups[lg_mc_fi(family)]++;
+	mc->n_sources[lg_mc_fi(family)] += s->n_sources;
+	host->n_groups[lg_mc_fi(family)]++;
 	link->n_mc_groups[lg_mc_fi(family)]++;
 	lg_counter_inc(ln->counters, LG_STATS_A_MC_GROUPS);
 	lg_counter_inc(ln->counters, LG_STATS_A_MC_GROUPS_CREATED);
 	return g;
 }
 
-/* One record of a subscriber's message; the lock held. */
+/*
+ * Room for a new group of @fi on @link, created by the host of @hk: that
+ * host, or NULL (counted) if a limit refuses it. The lock held.
+ */
+static struct lg_mc_host *lg_mc_room(struct lg_net *ln, struct lg_link *link,
+				     int fi, const struct lg_mc_host_key *hk)
+{
+	struct lg_mcast *mc = &ln->mcast;
+	const struct lg_mc_cfg *cfg = &mc->cfg[fi];
+	struct lg_mc_host *host;
+
+	if (link->n_mc_groups[fi] >= READ_ONCE(cfg->max_groups)) {
+		lg_counter_inc(link->counters,
+			       LG_LINK_STATS_A_MC_GROUPS_LIMITED);
+		return NULL;
+	}
+	if (mc->n_groups[fi] >= READ_ONCE(cfg->ns_max_groups)) {
+		lg_counter_inc(ln->counters, LG_STATS_A_MC_NS_LIMITED);
+		return NULL;
+	}
+	host = lg_mc_host_get(ln, hk);
+	if (!host) {
+		lg_counter_inc(ln->counters, LG_STATS_A_MC_NOMEM);
+		return NULL;
+	}
+	/* One subscriber must not fill a shared interface's groups. */
+	if (host->n_groups[fi] >= READ_ONCE(cfg->max_groups_host)) {
+		lg_counter_inc(link->counters,
+			       LG_LINK_STATS_A_MC_HOST_LIMITED);
+		lg_mc_host_put(ln, host);
+		return NULL;
+	}
+	return host;
+}
+
+/* One record of a subscriber's message, from @hk; the lock held. */
 static void lg_mc_record(struct lg_net *ln, struct lg_link *link,
 			 const struct mc_msg *m, const struct mc_record *r,
-			 const struct mc_params *p, u64 now)
+			 const struct mc_params *p, u64 now,
+			 const struct lg_mc_host_key *hk)
 {
 	struct lg_mcast *mc = &ln->mcast;
 	struct lg_mc_key key = { .ifindex = link->ifindex };
 	struct mc_query q = { .sources = mc->query_scratch };
 	struct mc_state cur, next;
 	enum mc_apply_res res;
+	struct lg_mc_host *host;
 	struct lg_mc_group *g;
 	bool created = false;
 	int family = m->family == MC_IGMP ? AF_INET : AF_INET6;
+	int fi = lg_mc_fi(family);
 
 	memcpy(key.group, r->group, MC_ADDR_LEN);
 	g = rhashtable_lookup_fast(&mc->groups, &key, lg_mc_params);
@@ -342,21 +429,26 @@ static void lg_mc_record(struct lg_net *ln, struct lg_link *link,
 	case MC_APPLY_CHANGED:
 		break;
 	}
+	if (next.n_sources > cur.n_sources &&
+	    mc->n_sources[fi] + (next.n_sources - cur.n_sources) >
+	    READ_ONCE(mc->cfg[fi].ns_max_sources)) {
+		lg_counter_inc(ln->counters, LG_STATS_A_MC_NS_LIMITED);
+		return;
+	}
 	lg_counter_inc(ln->counters, LG_STATS_A_MC_RECORDS);
 
 	if (!g) {
 		/* Nothing joined (a leave of a group never seen here). */
 		if (mc_state_empty(&next))
 			return;
-		if (link->n_mc_groups[lg_mc_fi(family)] >=
-		    READ_ONCE(mc->cfg[lg_mc_fi(family)].max_groups)) {
-			lg_counter_inc(link->counters,
-				       LG_LINK_STATS_A_MC_GROUPS_LIMITED);
+		host = lg_mc_room(ln, link, fi, hk);
+		if (!host)
 			return;
-		}
-		g = lg_mc_group_new(ln, link, &key, family, &next);
-		if (!g)
+		g = lg_mc_group_new(ln, link, &key, family, &next, host);
+		if (!g) {
+			lg_mc_host_put(ln, host);
 			goto nomem;
+		}
 		created = true;
 	} else if (mc_state_empty(&next)) {
 		lg_mc_group_del(ln, g, LG_MC_DEL_LEFT);
@@ -376,16 +468,32 @@ nomem:
 	lg_counter_inc(ln->counters, LG_STATS_A_MC_NOMEM);
 }
 
+/* Who sent @skb, for the per-host limit. */
+static void lg_mc_host_key(const struct sk_buff *skb, int ifindex,
+			   int family, struct lg_mc_host_key *hk)
+{
+	memset(hk, 0, sizeof(*hk));
+	hk->ifindex = ifindex;
+	if (skb->dev->type == ARPHRD_ETHER && skb_mac_header_was_set(skb) &&
+	    skb_mac_header_len(skb) >= ETH_HLEN)
+		ether_addr_copy(hk->addr, eth_hdr(skb)->h_source);
+	else if (family == AF_INET)
+		mc_addr_from_v4(hk->addr, (const u8 *)&ip_hdr(skb)->saddr);
+	else
+		memcpy(hk->addr, &ipv6_hdr(skb)->saddr, MC_ADDR_LEN);
+}
+
 /*
  * A subscriber's IGMP or MLD message, @len octets at @off of @skb: parsed
  * whole, then applied. Returns the verdict: malformed messages and queries
- * are dropped.
+ * are dropped. BHs off: the message may be in this CPU's buffer.
  */
-static unsigned int lg_mc_snoop(struct lg_net *ln, struct lg_link *link,
-				struct sk_buff *skb, unsigned int off,
-				unsigned int len, int family)
+static unsigned int __lg_mc_snoop(struct lg_net *ln, struct lg_link *link,
+				  struct sk_buff *skb, unsigned int off,
+				  unsigned int len, int family)
 {
 	struct lg_mcast *mc = &ln->mcast;
+	struct lg_mc_host_key hk;
 	const u8 *data;
 	struct mc_params p;
 	struct mc_record r;
@@ -418,6 +526,7 @@ static unsigned int lg_mc_snoop(struct lg_net *ln, struct lg_link *link,
 	}
 	lg_counter_inc(link->counters, LG_LINK_STATS_A_MC_REPORTS);
 
+	lg_mc_host_key(skb, link->ifindex, family, &hk);
 	lg_mc_params_of(&mc->cfg[lg_mc_fi(family)], &p);
 	spin_lock_bh(&mc->lock);
 	/*
@@ -436,11 +545,35 @@ static unsigned int lg_mc_snoop(struct lg_net *ln, struct lg_link *link,
 				       LG_STATS_A_MC_RECORDS_IGNORED);
 			continue;
 		}
-		lg_mc_record(ln, link, &m, &r, &p, now);
+		/* RFC 4604 section 3.1: SSM groups take no any-source join */
+		if ((r.type == MC_IS_EX || r.type == MC_TO_EX) &&
+		    mc_group_is_ssm(r.group)) {
+			lg_counter_inc(link->counters,
+				       LG_LINK_STATS_A_MC_SSM_ASM_IGNORED);
+			continue;
+		}
+		lg_mc_record(ln, link, &m, &r, &p, now, &hk);
 	}
 out:
 	spin_unlock_bh(&mc->lock);
 	return NF_ACCEPT;
+}
+
+/*
+ * The hooks mostly run in softirq, but NFQUEUE reinjects from process
+ * context with BHs on: the per-CPU buffer needs them off, or a softirq on
+ * this CPU could snoop into it under us.
+ */
+static unsigned int lg_mc_snoop(struct lg_net *ln, struct lg_link *link,
+				struct sk_buff *skb, unsigned int off,
+				unsigned int len, int family)
+{
+	unsigned int verdict;
+
+	local_bh_disable();
+	verdict = __lg_mc_snoop(ln, link, skb, off, len, family);
+	local_bh_enable();
+	return verdict;
 }
 
 unsigned int lg_mcast_rx4(struct lg_net *ln, struct lg_link *link,
@@ -548,28 +681,46 @@ unsigned int lg_mcast_forward(struct lg_net *ln, struct lg_link *out,
 	return pass ? NF_ACCEPT : NF_DROP;
 }
 
-/* Deletes the groups of @ifindex (0: all) and @family (0: both). */
+/*
+ * Deletes the groups of @ifindex (0: all) and @family (0: both), in
+ * batches so that BHs are not held off for long: each deletion may build
+ * a notification. Process context; whoever calls has already stopped new
+ * groups there (role, enable), so the walk resumes after the last key.
+ */
 static void lg_mc_flush(struct lg_net *ln, int ifindex, int family,
 			u8 reason)
 {
 	struct lg_mc_key key = { .ifindex = ifindex };
 	struct lg_mc_group *g, *next;
+	bool inclusive = true;
+	int batch;
 
-	g = lg_mcast_first_after(ln, &key, true);
-	for (; g; g = next) {
-		next = rb_entry_safe(rb_next(&g->rb), struct lg_mc_group, rb);
-		if (ifindex && g->key.ifindex != ifindex)
-			break;
-		if (!family || lg_mc_family(g) == family)
-			lg_mc_group_del(ln, g, reason);
-	}
+	do {
+		batch = 0;
+		spin_lock_bh(&ln->mcast.lock);
+		g = lg_mcast_first_after(ln, &key, inclusive);
+		for (; g; g = next) {
+			if (++batch > LG_MC_FLUSH_BATCH)
+				break;
+			next = rb_entry_safe(rb_next(&g->rb),
+					     struct lg_mc_group, rb);
+			if (ifindex && g->key.ifindex != ifindex) {
+				g = NULL;
+				break;
+			}
+			key = g->key;
+			inclusive = false;
+			if (!family || lg_mc_family(g) == family)
+				lg_mc_group_del(ln, g, reason);
+		}
+		spin_unlock_bh(&ln->mcast.lock);
+		cond_resched();
+	} while (g);
 }
 
 void lg_mcast_flush_link(struct lg_net *ln, int ifindex)
 {
-	spin_lock_bh(&ln->mcast.lock);
 	lg_mc_flush(ln, ifindex, 0, LG_MC_DEL_INTERFACE);
-	spin_unlock_bh(&ln->mcast.lock);
 }
 
 void lg_mcast_netdev_gone(struct lg_net *ln, int ifindex)
@@ -605,12 +756,12 @@ int lg_mcast_set(struct lg_net *ln, int family, const struct lg_mc_cfg *cfg,
 	WRITE_ONCE(cur->last_member_count, cfg->last_member_count);
 	WRITE_ONCE(cur->max_groups, cfg->max_groups);
 	WRITE_ONCE(cur->max_sources, cfg->max_sources);
+	WRITE_ONCE(cur->max_groups_host, cfg->max_groups_host);
+	WRITE_ONCE(cur->ns_max_groups, cfg->ns_max_groups);
+	WRITE_ONCE(cur->ns_max_sources, cfg->ns_max_sources);
 	WRITE_ONCE(cur->enable, cfg->enable);
-	if (disable) {
-		spin_lock_bh(&ln->mcast.lock);
+	if (disable)
 		lg_mc_flush(ln, 0, family, LG_MC_DEL_DISABLED);
-		spin_unlock_bh(&ln->mcast.lock);
-	}
 	lg_nl_notify_mcast(ln, family);
 	return 0;
 }
@@ -626,6 +777,9 @@ static void lg_mc_cfg_defaults(struct lg_mc_cfg *cfg, int family)
 		.last_member_count = 2,
 		.max_groups = LG_MC_MAX_GROUPS_DEFAULT,
 		.max_sources = LG_MC_MAX_SOURCES_DEFAULT,
+		.max_groups_host = LG_MC_MAX_GROUPS_HOST_DEFAULT,
+		.ns_max_groups = LG_MC_NS_MAX_GROUPS_DEFAULT,
+		.ns_max_sources = LG_MC_NS_MAX_SOURCES_DEFAULT,
 	};
 }
 
@@ -650,8 +804,13 @@ int lg_mcast_init(struct lg_net *ln)
 	err = rhashtable_init(&mc->groups, &lg_mc_params);
 	if (err)
 		goto err_free;
+	err = rhashtable_init(&mc->hosts, &lg_mc_host_params);
+	if (err)
+		goto err_groups;
 	return 0;
 
+err_groups:
+	rhashtable_destroy(&mc->groups);
 err_free:
 	kvfree(mc->scratch);
 	kvfree(mc->query_scratch);
@@ -663,9 +822,7 @@ void lg_mcast_destroy(struct lg_net *ln)
 {
 	struct lg_mcast *mc = &ln->mcast;
 
-	spin_lock_bh(&mc->lock);
 	lg_mc_flush(ln, 0, 0, 0);
-	spin_unlock_bh(&mc->lock);
 	/*
 	 * A timer callback that fired before the flush may still wait for
 	 * the lock, inside this namespace's memory; it runs in softirq, a
@@ -673,6 +830,7 @@ void lg_mcast_destroy(struct lg_net *ln)
 	 */
 	synchronize_rcu();
 	rhashtable_destroy(&mc->groups);
+	rhashtable_destroy(&mc->hosts);		/* empty with the groups */
 	kvfree(mc->scratch);
 	kvfree(mc->query_scratch);
 }

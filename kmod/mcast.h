@@ -29,6 +29,9 @@ struct lg_mc_cfg {
 	u32 last_member_count;
 	u32 max_groups;			/* per access interface */
 	u32 max_sources;		/* per group */
+	u32 max_groups_host;		/* per host on an access interface */
+	u32 ns_max_groups;		/* in the namespace */
+	u32 ns_max_sources;		/* of all groups in the namespace */
 };
 
 /* Per namespace. */
@@ -43,6 +46,8 @@ struct lg_mcast {
 	struct rb_root tree;		/* the same, in key order: dumps, flush */
 	u32 gen;			/* bumped as groups come and go */
 	u32 n_groups[2];
+	u32 n_sources[2];		/* of all groups' states */
+	struct rhashtable hosts;	/* lg_mc_host by key: their groups */
 	/* The next state is built here, under the lock, then copied out. */
 	struct mc_source *scratch;
 	u8 (*query_scratch)[MC_ADDR_LEN];
@@ -52,6 +57,23 @@ struct lg_mcast {
 struct lg_mc_key {
 	u8 group[MC_ADDR_LEN];		/* IPv4-mapped for IGMP */
 	int ifindex;
+};
+
+/*
+ * Who reports from an access interface: its Ethernet source address, or
+ * the IP source where the interface has none (addr: MAC, zero-padded).
+ */
+struct lg_mc_host_key {
+	u8 addr[MC_ADDR_LEN];
+	int ifindex;
+};
+
+/* A host with groups it created; under the lock only. */
+struct lg_mc_host {
+	struct rhash_head node;
+	struct lg_mc_host_key key;
+	u32 n_groups[2];		/* by lg_mc_fi() */
+	struct rcu_head rcu;
 };
 
 /* A state as readers see it: replaced whole, freed after a grace period. */
@@ -68,6 +90,7 @@ struct lg_mc_group {
 	struct lg_mc_snap __rcu *snap;
 	struct timer_list timer;	/* the state's earliest timer */
 	struct lg_net *ln;		/* for the timer */
+	struct lg_mc_host *host;	/* whose report created it */
 	bool dead;			/* unhashed: the timer must not rearm */
 	struct rcu_head rcu;
 };

@@ -19,6 +19,16 @@ static struct netlink_range_validation lg_mc_sources_range __ro_after_init = {
 	.max = LG_MC_MAX_SOURCES_LIMIT,
 };
 
+static struct netlink_range_validation lg_mc_ns_groups_range __ro_after_init = {
+	.min = 1,
+	.max = LG_MC_NS_MAX_GROUPS_LIMIT,
+};
+
+static struct netlink_range_validation lg_mc_ns_sources_range __ro_after_init = {
+	.min = 1,
+	.max = LG_MC_NS_MAX_SOURCES_LIMIT,
+};
+
 static struct netlink_range_validation lg_mc_qri_range __ro_after_init = {
 	.min = 100,
 	.max = 3174400,		/* IGMPv3's largest Max Resp Code */
@@ -40,6 +50,12 @@ static const struct nla_policy lg_mcast_policy[LG_MCAST_A_MAX + 1] = {
 							&lg_mc_groups_range),
 	[LG_MCAST_A_MAX_SOURCES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &lg_mc_sources_range),
+	[LG_MCAST_A_MAX_GROUPS_HOST] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							     &lg_mc_groups_range),
+	[LG_MCAST_A_NS_MAX_GROUPS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &lg_mc_ns_groups_range),
+	[LG_MCAST_A_NS_MAX_SOURCES] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &lg_mc_ns_sources_range),
 };
 
 static const struct nla_policy lg_mcast_get_policy[LG_MCAST_A_MAX + 1] = {
@@ -296,7 +312,16 @@ static int lg_nl_mcast_fill(struct sk_buff *skb, struct lg_net *ln,
 			READ_ONCE(cfg->max_sources)) ||
 	    nla_put_u32(skb, LG_MCAST_A_GROUPS,
 			READ_ONCE(ln->mcast.n_groups[family == AF_INET ?
-						     LG_MC_IGMP : LG_MC_MLD])))
+						     LG_MC_IGMP : LG_MC_MLD])) ||
+	    nla_put_u32(skb, LG_MCAST_A_MAX_GROUPS_HOST,
+			READ_ONCE(cfg->max_groups_host)) ||
+	    nla_put_u32(skb, LG_MCAST_A_NS_MAX_GROUPS,
+			READ_ONCE(cfg->ns_max_groups)) ||
+	    nla_put_u32(skb, LG_MCAST_A_NS_MAX_SOURCES,
+			READ_ONCE(cfg->ns_max_sources)) ||
+	    nla_put_u32(skb, LG_MCAST_A_SOURCES,
+			READ_ONCE(ln->mcast.n_sources[family == AF_INET ?
+						      LG_MC_IGMP : LG_MC_MLD])))
 		goto err_cancel;
 	if (upstream) {
 		rcu_read_lock();
@@ -408,6 +433,14 @@ static void lg_mc_cfg_update(struct lg_mc_cfg *cfg, struct nlattr **tb)
 		cfg->max_groups = nla_get_u32(tb[LG_MCAST_A_MAX_GROUPS]);
 	if (tb[LG_MCAST_A_MAX_SOURCES])
 		cfg->max_sources = nla_get_u32(tb[LG_MCAST_A_MAX_SOURCES]);
+	if (tb[LG_MCAST_A_MAX_GROUPS_HOST])
+		cfg->max_groups_host =
+			nla_get_u32(tb[LG_MCAST_A_MAX_GROUPS_HOST]);
+	if (tb[LG_MCAST_A_NS_MAX_GROUPS])
+		cfg->ns_max_groups = nla_get_u32(tb[LG_MCAST_A_NS_MAX_GROUPS]);
+	if (tb[LG_MCAST_A_NS_MAX_SOURCES])
+		cfg->ns_max_sources =
+			nla_get_u32(tb[LG_MCAST_A_NS_MAX_SOURCES]);
 }
 
 int lg_nl_mcast_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -545,14 +578,23 @@ int lg_nl_mc_group_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/*
- * cb->args[0]: 0 at the start, 1 while resuming after the key in
- * args[1] (ifindex) and args[2..3] (group), 2 when done; args[4], [5]:
- * the filter's ifindex and family.
- */
+/* Where a group dump is, in cb->ctx. */
+struct lg_mc_dump_ctx {
+	u8 state;		/* LG_MC_DUMP_* */
+	u8 family;		/* the filter's, 0: both */
+	int ifindex;		/* the filter's, 0: all */
+	struct lg_mc_key key;	/* the last group put */
+};
+
+enum { LG_MC_DUMP_START, LG_MC_DUMP_RESUME, LG_MC_DUMP_DONE };
+
+static_assert(sizeof(struct lg_mc_dump_ctx) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
 int lg_nl_mc_group_get_dumpit(struct sk_buff *skb,
 			      struct netlink_callback *cb)
 {
+	struct lg_mc_dump_ctx *ctx = (struct lg_mc_dump_ctx *)cb->ctx;
 	struct lg_net *ln = lg_net(sock_net(skb->sk));
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct nlattr *tb[LG_MC_GROUP_A_MAX + 1];
@@ -560,34 +602,31 @@ int lg_nl_mc_group_get_dumpit(struct sk_buff *skb,
 	struct lg_mc_group *g;
 	int err = 0;
 
-	if (cb->args[0] == 2)
+	if (ctx->state == LG_MC_DUMP_DONE)
 		return 0;
-	if (!cb->args[0] && info->attrs[LG_A_MC_GROUP]) {
+	if (ctx->state == LG_MC_DUMP_START && info->attrs[LG_A_MC_GROUP]) {
 		err = lg_nl_mc_group_parse(info->attrs[LG_A_MC_GROUP], tb,
 					   lg_mc_group_dump_policy,
 					   cb->extack);
 		if (err)
 			return err;
 		if (tb[LG_MC_GROUP_A_IFINDEX])
-			cb->args[4] = nla_get_u32(tb[LG_MC_GROUP_A_IFINDEX]);
+			ctx->ifindex = nla_get_u32(tb[LG_MC_GROUP_A_IFINDEX]);
 		if (tb[LG_MC_GROUP_A_FAMILY])
-			cb->args[5] = nla_get_u8(tb[LG_MC_GROUP_A_FAMILY]);
+			ctx->family = nla_get_u8(tb[LG_MC_GROUP_A_FAMILY]);
 	}
-	if (cb->args[0]) {
-		key.ifindex = cb->args[1];
-		memcpy(key.group, &cb->args[2], 8);
-		memcpy(key.group + 8, &cb->args[3], 8);
-	} else {
-		key.ifindex = cb->args[4];
-	}
+	if (ctx->state == LG_MC_DUMP_RESUME)
+		key = ctx->key;
+	else
+		key.ifindex = ctx->ifindex;
 
 	spin_lock_bh(&ln->mcast.lock);
 	cb->seq = ln->mcast.gen;
-	g = lg_mcast_first_after(ln, &key, !cb->args[0]);
+	g = lg_mcast_first_after(ln, &key, ctx->state == LG_MC_DUMP_START);
 	for (; g; g = rb_entry_safe(rb_next(&g->rb), struct lg_mc_group, rb)) {
-		if (cb->args[4] && g->key.ifindex != cb->args[4])
+		if (ctx->ifindex && g->key.ifindex != ctx->ifindex)
 			break;
-		if (cb->args[5] && lg_mc_family(g) != cb->args[5])
+		if (ctx->family && lg_mc_family(g) != ctx->family)
 			continue;
 		err = lg_nl_mc_group_fill(skb, ln, g,
 					  NETLINK_CB(cb->skb).portid,
@@ -595,13 +634,11 @@ int lg_nl_mc_group_get_dumpit(struct sk_buff *skb,
 					  LG_CMD_MC_GROUP_GET, 0, cb);
 		if (err)
 			break;
-		cb->args[0] = 1;
-		cb->args[1] = g->key.ifindex;
-		memcpy(&cb->args[2], g->key.group, 8);
-		memcpy(&cb->args[3], g->key.group + 8, 8);
+		ctx->state = LG_MC_DUMP_RESUME;
+		ctx->key = g->key;
 	}
 	spin_unlock_bh(&ln->mcast.lock);
 	if (!err)
-		cb->args[0] = 2;
+		ctx->state = LG_MC_DUMP_DONE;
 	return lg_nl_dump_ret(skb, err);
 }

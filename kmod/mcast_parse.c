@@ -354,6 +354,14 @@ bool mc_group_routable(const u8 g[MC_ADDR_LEN])
 	return v6_is_mcast(g) && (g[1] & 0x0f) > 2;
 }
 
+/* RFC 4607 section 1: 232.0.0.0/8 and FF3x::/32 (prefix length 0). */
+bool mc_group_is_ssm(const u8 g[MC_ADDR_LEN])
+{
+	if (mc_addr_is_v4(g))
+		return g[12] == 232;
+	return g[0] == 0xff && (g[1] & 0xf0) == 0x30 && !g[2] && !g[3];
+}
+
 static const char * const mc_err_names[] = {
 	[MC_OK] = "ok",
 	[MC_ERR_SHORT] = "short",

@@ -161,6 +161,12 @@ bool mc_addr_is_v4(const u8 a[MC_ADDR_LEN]);
  */
 bool mc_group_routable(const u8 g[MC_ADDR_LEN]);
 
+/*
+ * A Source-Specific Multicast group (232.0.0.0/8, ff3x::/32): a router
+ * ignores any-source joins of it (RFC 4604 section 3.1).
+ */
+bool mc_group_is_ssm(const u8 g[MC_ADDR_LEN]);
+
 const char *mc_err_name(enum mc_err e);
 const char *mc_rec_type_name(u8 type);
 

@@ -271,8 +271,6 @@ static enum mc_apply_res mc_block_include(const struct mc_state *old,
 	u32 n = old->n_sources, pos, i;
 	u8 a[MC_ADDR_LEN];
 
-	if (n > p->max_sources)
-		return MC_APPLY_LIMITED;
 	if (n)
 		memcpy(s, old->sources, n * sizeof(*s));
 	out->n_sources = n;
@@ -340,6 +338,9 @@ enum mc_apply_res mc_state_apply(const struct mc_state *old,
 				 struct mc_state *out, struct mc_query *q)
 {
 	struct mc_state next = *old;	/* the fields; sources go to @out */
+	/* A lowered limit keeps a larger state: it may stay, not grow. */
+	u32 cap = old->n_sources > p->max_sources ? old->n_sources :
+						    p->max_sources;
 	enum mc_apply_res res;
 	struct mc_op op = {
 		.type = rec->type, .mode = old->mode, .now = now,
@@ -392,12 +393,10 @@ enum mc_apply_res mc_state_apply(const struct mc_state *old,
 				       &asked);
 	} else {
 		if (!no_sources)
-			nb = mc_sort_record(rec, m, out->sources,
-					    p->max_sources);
+			nb = mc_sort_record(rec, m, out->sources, cap);
 		if (nb < 0)
 			return MC_APPLY_LIMITED;
-		res = mc_merge(old, &op, nb, p->lmqt, p->max_sources, &next,
-			       q, &asked);
+		res = mc_merge(old, &op, nb, p->lmqt, cap, &next, q, &asked);
 	}
 	if (res == MC_APPLY_LIMITED)
 		return res;

@@ -55,7 +55,11 @@ struct mc_params {
 	u32 gmi;		/* Group Membership Interval: RV*QI + QRI */
 	u32 lmqt;		/* Last Member Query Time: LMQC*LMQI */
 	u32 ohpt;		/* Older Host Present Timeout: RV*QI + QRI */
-	/* Per group: a record that would go beyond is refused whole. */
+	/*
+	 * Per group: a record that would go beyond is refused whole. A state
+	 * already beyond (the limit was lowered) is kept: a record may
+	 * refresh or shrink it, not make it larger.
+	 */
 	u16 max_sources;
 };
 
@@ -67,7 +71,7 @@ struct mc_params {
 struct mc_query {
 	bool group;		/* Q(G) */
 	u16 n_sources;		/* Q(G,A): A, sorted */
-	u8 (*sources)[MC_ADDR_LEN];	/* capacity: max_sources */
+	u8 (*sources)[MC_ADDR_LEN];	/* capacity: as @out's sources */
 };
 
 enum mc_apply_res {
@@ -83,7 +87,8 @@ void mc_state_init(struct mc_state *s, u8 family, u64 now);
 /*
  * One record heard in a message of version @msg_version (1..3 IGMP,
  * 1..2 MLD) applied to @old: writes the next state to @out, whose
- * sources must hold params->max_sources, and the queries to send to @q
+ * sources must hold the larger of params->max_sources and
+ * old->n_sources, and the queries to send to @q
  * (may be NULL). @old and @out must not share sources.
  */
 enum mc_apply_res mc_state_apply(const struct mc_state *old,

@@ -71,14 +71,15 @@ enum { IS_IN = 1, IS_EX, TO_IN, TO_EX, ALLOW, BLOCK };
 #define SLOW_LMQI_MS	3000
 #define SLOW_LMQT_MS	(2 * SLOW_LMQI_MS)
 
-#define G1		"232.1.1.1"
-#define G2		"232.1.1.2"
-#define G3		"232.1.1.3"
+/* Any-source groups: 232.0.0.0/8 and ff3x::/32 are source-specific. */
+#define G1		"239.1.1.1"
+#define G2		"239.1.1.2"
+#define G3		"239.1.1.3"
 #define S1		"10.0.2.2"	/* S's addresses */
 #define S2		"10.0.2.3"
 #define S3		"10.0.2.4"	/* nobody's: sources in records only */
 #define S4		"10.0.2.5"
-#define G6		"ff3e::1:1234"
+#define G6		"ff1e::1:1234"
 #define G6B		"ff0e::1"
 #define S6_1		"2001:db8:f::2"
 #define S6_2		"2001:db8:f::3"
@@ -112,7 +113,8 @@ struct mcg {
 
 struct mccfg {
 	int64_t family, enable, upstream, version, robustness, qi, qri, lmqi,
-		lmqc, max_groups, max_sources, groups;
+		lmqc, max_groups, max_sources, groups, max_groups_host,
+		ns_max_groups, ns_max_sources, sources;
 	char upname[IFNAMSIZ];
 };
 
@@ -133,6 +135,8 @@ struct nlist {
 	struct nlm m[NLIST_MAX];
 };
 
+#define MAX_PORTS	10
+
 FIXTURE(mc) {
 	struct lg_sock s, mon;
 	struct lg_ack ack;
@@ -142,8 +146,9 @@ FIXTURE(mc) {
 	char ns[3][32];
 	int nsfd[3];
 	uint32_t acc0, acc1, up0;
-	int pkt_fd[2];		/* H: packet sockets on eth0, eth1 */
-	uint32_t pkt_ifindex[2];
+	/* H: packet sockets on eth0, eth1 (and eth2.. when a test adds them) */
+	int pkt_fd[MAX_PORTS];
+	uint32_t pkt_ifindex[MAX_PORTS];
 	int bar_fd;		/* R: UDP BARRIER_PORT */
 	uint32_t bar_seq;
 };
@@ -330,6 +335,18 @@ static int cfg_cb(const struct nlattr *attr, void *data)
 		break;
 	case LG_MCAST_A_GROUPS:
 		c->groups = mnl_attr_get_u32(attr);
+		break;
+	case LG_MCAST_A_MAX_GROUPS_HOST:
+		c->max_groups_host = mnl_attr_get_u32(attr);
+		break;
+	case LG_MCAST_A_NS_MAX_GROUPS:
+		c->ns_max_groups = mnl_attr_get_u32(attr);
+		break;
+	case LG_MCAST_A_NS_MAX_SOURCES:
+		c->ns_max_sources = mnl_attr_get_u32(attr);
+		break;
+	case LG_MCAST_A_SOURCES:
+		c->sources = mnl_attr_get_u32(attr);
 		break;
 	}
 	return MNL_CB_OK;
@@ -820,6 +837,9 @@ struct frame {
 	int len;
 };
 
+/* Another host on H's ports when set: the source MAC of H's frames. */
+static const uint8_t *h_src_mac;
+
 /* Ethernet header from H's @port to @dst (multicast MAC if multicast). */
 static void frame_eth(struct frame *f, int port, int family,
 		      const uint8_t *dst)
@@ -837,7 +857,7 @@ static void frame_eth(struct frame *f, int port, int family,
 	} else {
 		memcpy(f->b, r_mac[port], 6);
 	}
-	memcpy(f->b + 6, h_mac[port], 6);
+	memcpy(f->b + 6, h_src_mac ? h_src_mac : h_mac[port < 2 ? port : 0], 6);
 	f->b[12] = family == AF_INET ? 0x08 : 0x86;
 	f->b[13] = family == AF_INET ? 0x00 : 0xdd;
 	f->len = 14;
@@ -970,9 +990,9 @@ static void usual_dst(const struct msg *m, uint8_t *dst)
 	pton(a, dst);
 }
 
-/* H sends @m, checksum filled in, and R has handled it on return. */
-static void send_wire(FIXTURE_DATA(mc) *self, struct msg *m,
-		      const struct wire *w)
+/* H sends @m, checksum filled in; a barrier() later, R has handled it. */
+static void put_wire(FIXTURE_DATA(mc) *self, struct msg *m,
+		     const struct wire *w)
 {
 	uint8_t src[16], dst[16];
 	struct frame f;
@@ -1000,6 +1020,13 @@ static void send_wire(FIXTURE_DATA(mc) *self, struct msg *m,
 		frame6(&f, m->port, src, dst, w->ttl ? w->ttl : 1, m->b,
 		       m->len);
 	h_send(self, m->port, &f);
+}
+
+/* H sends @m, checksum filled in, and R has handled it on return. */
+static void send_wire(FIXTURE_DATA(mc) *self, struct msg *m,
+		      const struct wire *w)
+{
+	put_wire(self, m, w);
 	barrier(self, m->port);
 }
 
@@ -1387,6 +1414,13 @@ static void expect_defaults(struct __test_metadata *_metadata,
 	EXPECT_EQ(LG_MC_MAX_SOURCES_DEFAULT, c->max_sources);
 	EXPECT_EQ(64, c->max_sources);
 	EXPECT_EQ(0, c->groups);
+	EXPECT_EQ(LG_MC_MAX_GROUPS_HOST_DEFAULT, c->max_groups_host);
+	EXPECT_EQ(64, c->max_groups_host);
+	EXPECT_EQ(LG_MC_NS_MAX_GROUPS_DEFAULT, c->ns_max_groups);
+	EXPECT_EQ(8192, c->ns_max_groups);
+	EXPECT_EQ(LG_MC_NS_MAX_SOURCES_DEFAULT, c->ns_max_sources);
+	EXPECT_EQ(65536, c->ns_max_sources);
+	EXPECT_EQ(0, c->sources);
 }
 
 TEST_F_TIMEOUT(mc, config_defaults_of_both_families, 120)
@@ -2552,6 +2586,285 @@ TEST_F_TIMEOUT(mc, max_sources_refuses_the_whole_record, 120)
 	EXPECT_EQ(3, acc0_stat(self, LG_LINK_STATS_A_MC_SOURCES_LIMITED));
 }
 
+/* Another host on H's link to acc0. */
+static const uint8_t mac_b[6] = { 2, 0, 0, 0, 1, 0x22 };
+
+/*
+ * @n any-source joins of 239.@hi.x.y, 150 a message, from H's @port. A
+ * barrier on port 0 orders them too: every port's frames go through the
+ * one CPU's backlog.
+ */
+static void many_joins(FIXTURE_DATA(mc) *self, int port, int hi, int n)
+{
+	struct wire w = { .src = h_ip4[0] };
+	char group[32];
+	struct msg m;
+	int i = 0, j, k;
+
+	for (k = 1; i < n; k++) {
+		v3_report(&m, AF_INET);
+		m.port = port;
+		for (j = 0; j < 150 && i < n; j++, i++) {
+			snprintf(group, sizeof(group), "239.%d.%d.%d", hi,
+				 i >> 8 & 0xff, i & 0xff);
+			v3_record(&m, IS_EX, group, NULL);
+		}
+		put_wire(self, &m, &w);
+		if (!(k % 32) || i == n)
+			barrier(self, 0);
+	}
+}
+
+/* Access interfaces acc2.. with H's eth2.. behind them: ports 2.. */
+static void more_access(FIXTURE_DATA(mc) *self, int n)
+{
+	char cmd[512], name[IFNAMSIZ];
+	int port;
+
+	for (port = 2; port < 2 + n && port < MAX_PORTS; port++) {
+		snprintf(cmd, sizeof(cmd),
+			 "set -e; ip -n %1$s link add acc%3$d type veth"
+			 " peer name eth%3$d netns %2$s;"
+			 " ip -n %1$s link set acc%3$d up;"
+			 " ip -n %2$s link set eth%3$d up",
+			 self->ns[R], self->ns[H], port);
+		run(cmd);
+		snprintf(name, sizeof(name), "acc%d", port);
+		if (link_set(self, if_nametoindex(name), LG_ROLE_ACCESS))
+			fail(self->ack.msg);
+		snprintf(name, sizeof(name), "eth%d", port);
+		h_port(self, port, name);
+	}
+}
+
+/*
+ * Issue 17 item 10b: one subscriber on a shared link fills the link's
+ * group limit with junk joins; another host's join still gets in.
+ */
+TEST_F_TIMEOUT(mc, one_hosts_junk_joins_do_not_stop_another_hosts_join, 120)
+{
+	struct mcg *g;
+
+	ASSERT_EQ(0, enable(self, AF_INET, 1));
+	many_joins(self, 0, 20, 300);
+	EXPECT_EQ(LG_MC_MAX_GROUPS_HOST_DEFAULT,
+		  stat(self, LG_STATS_A_MC_GROUPS));
+	EXPECT_EQ(300 - LG_MC_MAX_GROUPS_HOST_DEFAULT,
+		  acc0_stat(self, LG_LINK_STATS_A_MC_HOST_LIMITED));
+	EXPECT_EQ(0, acc0_stat(self, LG_LINK_STATS_A_MC_GROUPS_LIMITED));
+
+	h_src_mac = mac_b;
+	record(self, IS_EX, G1, NULL);
+	g = grp(self, self->acc0, G1);
+	ASSERT_NE(NULL, g);
+	EXPECT_EQ(LG_MC_EXCLUDE, g->mode);
+
+	/* A group that exists takes any host's reports, whoever made it. */
+	h_src_mac = NULL;
+	record(self, ALLOW, G1, S1);
+	EXPECT_EQ(1, fwd_of(self, self->acc0, G1, S1));
+	EXPECT_EQ(300 - LG_MC_MAX_GROUPS_HOST_DEFAULT,
+		  acc0_stat(self, LG_LINK_STATS_A_MC_HOST_LIMITED));
+
+	/* The limit is the family's to set; lowering it keeps groups. */
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_MAX_GROUPS_HOST,
+			    LG_MC_MAX_GROUPS_HOST_DEFAULT + 1));
+	EXPECT_EQ(LG_MC_MAX_GROUPS_HOST_DEFAULT + 1,
+		  cfg_of(self, AF_INET)->max_groups_host);
+	record(self, IS_EX, G2, NULL);
+	EXPECT_NE(NULL, grp(self, self->acc0, G2));
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_MAX_GROUPS_HOST, 1));
+	h_src_mac = mac_b;
+	record(self, IS_EX, G3, NULL);
+	EXPECT_EQ(NULL, grp(self, self->acc0, G3));
+	EXPECT_EQ(300 - LG_MC_MAX_GROUPS_HOST_DEFAULT + 1,
+		  acc0_stat(self, LG_LINK_STATS_A_MC_HOST_LIMITED));
+	EXPECT_EQ(LG_MC_MAX_GROUPS_HOST_DEFAULT + 2,
+		  cfg_of(self, AF_INET)->groups);
+
+	/* B's group gone, B has room again. */
+	record(self, TO_IN, G1, NULL);
+	record(self, BLOCK, G1, S1);
+	ASSERT_TRUE(gone_within(self, self->acc0, G1, 10000));
+	record(self, IS_EX, G3, NULL);
+	EXPECT_NE(NULL, grp(self, self->acc0, G3));
+}
+
+/* RFC 4604 section 3.1: no any-source joins of SSM groups. */
+TEST_F_TIMEOUT(mc, ssm_any_source_joins_are_ignored, 120)
+{
+	struct msg m;
+	struct mcg *g;
+
+	ASSERT_EQ(0, enable(self, AF_INET, 1));
+	ASSERT_EQ(0, enable(self, AF_INET6, 1));
+	v3_report(&m, AF_INET);
+	v3_record(&m, IS_EX, "232.1.1.1", NULL);
+	v3_record(&m, TO_EX, "232.1.1.2", NULL);
+	v3_record(&m, IS_EX, "232.255.255.255", S1);
+	send_msg(self, &m);
+	v2_msg(&m, T_IGMP_V2_REPORT, "232.1.1.4");
+	send_msg(self, &m);
+	v2_msg(&m, T_IGMP_V1_REPORT, "232.1.1.5");
+	send_msg(self, &m);
+	record(self, IS_EX, "ff3e::1:1234", NULL);
+	record(self, TO_EX, "ff35::8000:1", S6_1);
+	v2_msg(&m, T_MLD_V1_REPORT, "ff38::2");
+	send_msg(self, &m);
+	EXPECT_EQ(8, acc0_stat(self, LG_LINK_STATS_A_MC_SSM_ASM_IGNORED));
+	EXPECT_EQ(0, stat(self, LG_STATS_A_MC_GROUPS));
+
+	/* Source-specific joins of them are what they are for. */
+	record(self, ALLOW, "232.1.1.1", S1);
+	record(self, IS_IN, "ff3e::1:1234", S6_1);
+	EXPECT_EQ(2, stat(self, LG_STATS_A_MC_GROUPS));
+	record(self, TO_EX, "232.1.1.1", NULL);
+	g = grp(self, self->acc0, "232.1.1.1");
+	ASSERT_NE(NULL, g);
+	EXPECT_EQ(LG_MC_INCLUDE, g->mode);
+	EXPECT_TRUE(sources_are(g, S1));
+	EXPECT_EQ(9, acc0_stat(self, LG_LINK_STATS_A_MC_SSM_ASM_IGNORED));
+
+	/* Next to the ranges: any-source groups. */
+	record(self, IS_EX, "233.1.1.1", NULL);
+	record(self, IS_EX, "231.255.255.255", NULL);
+	record(self, IS_EX, "ff3e:40:2001:db8::1", NULL);
+	record(self, IS_EX, "ff1e::1", NULL);
+	EXPECT_EQ(6, stat(self, LG_STATS_A_MC_GROUPS));
+	g = grp(self, self->acc0, "ff3e:40:2001:db8::1");
+	ASSERT_NE(NULL, g);
+	EXPECT_EQ(LG_MC_EXCLUDE, g->mode);
+	EXPECT_EQ(9, acc0_stat(self, LG_LINK_STATS_A_MC_SSM_ASM_IGNORED));
+}
+
+/* Issue 17 item 10: the namespace's groups and sources are bounded. */
+TEST_F_TIMEOUT(mc, namespace_caps_groups_and_sources, 120)
+{
+	struct mccfg *c;
+	struct msg m;
+
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_ENABLE, 1,
+			    LG_MCAST_A_NS_MAX_GROUPS, 2,
+			    LG_MCAST_A_NS_MAX_SOURCES, 3));
+	ASSERT_EQ(0, enable(self, AF_INET6, 1));
+	second_access(self);
+	record(self, IS_EX, G1, NULL);
+	v3_one(&m, ALLOW, G2, S1 " " S2);
+	m.port = 1;
+	send_msg(self, &m);
+	record(self, IS_EX, G3, NULL);
+	EXPECT_EQ(NULL, grp(self, self->acc0, G3));
+	EXPECT_EQ(1, stat(self, LG_STATS_A_MC_NS_LIMITED));
+
+	/* Sources: a record that would go beyond is refused whole. */
+	record(self, ALLOW, G1, S3 " " S4);
+	EXPECT_EQ(2, stat(self, LG_STATS_A_MC_NS_LIMITED));
+	EXPECT_EQ(-2, fwd_of(self, self->acc0, G1, S3));
+	record(self, ALLOW, G1, S3);
+	EXPECT_EQ(1, fwd_of(self, self->acc0, G1, S3));
+	c = cfg_of(self, AF_INET);
+	EXPECT_EQ(2, c->groups);
+	EXPECT_EQ(3, c->sources);
+	EXPECT_EQ(2, c->ns_max_groups);
+	EXPECT_EQ(3, c->ns_max_sources);
+
+	/* Each family has its own. */
+	record(self, IS_EX, G6, NULL);
+	EXPECT_NE(NULL, grp(self, self->acc0, G6));
+
+	/* Lowering keeps what is there, and its reports still count. */
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_NS_MAX_GROUPS, 1,
+			    LG_MCAST_A_NS_MAX_SOURCES, 1));
+	record(self, IS_EX, G1, S3);
+	EXPECT_EQ(2, stat(self, LG_STATS_A_MC_NS_LIMITED));
+	EXPECT_EQ(2, cfg_of(self, AF_INET)->groups);
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_NS_MAX_GROUPS, 3));
+	record(self, IS_EX, G3, NULL);
+	EXPECT_NE(NULL, grp(self, self->acc0, G3));
+	EXPECT_EQ(2, stat(self, LG_STATS_A_MC_NS_LIMITED));
+}
+
+TEST_F_TIMEOUT(mc, lowering_max_sources_keeps_larger_groups, 120)
+{
+	struct mcg *g;
+
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_ENABLE, 1,
+			    LG_MCAST_A_MAX_SOURCES, 4));
+	record(self, ALLOW, G1, S1 " " S2 " " S3 " " S4);
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_MAX_SOURCES, 2));
+	record(self, IS_IN, G1, S1 " " S2 " " S3 " " S4);
+	EXPECT_EQ(0, acc0_stat(self, LG_LINK_STATS_A_MC_SOURCES_LIMITED));
+	g = grp(self, self->acc0, G1);
+	ASSERT_NE(NULL, g);
+	EXPECT_TRUE(sources_are(g, S1 " " S2 " " S3 " " S4));
+	record(self, ALLOW, G1, "10.0.2.6");
+	EXPECT_EQ(1, acc0_stat(self, LG_LINK_STATS_A_MC_SOURCES_LIMITED));
+}
+
+/* Reads a sysctl, as a string without its newline. */
+static void sysctl_get(const char *name, char *out, size_t len)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, out, len - 1);
+	if (n <= 0)
+		die(path);
+	close(fd);
+	out[n] = 0;
+	out[strcspn(out, "\n")] = 0;
+}
+
+static int64_t ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+#define MANY_PORTS	8
+#define MANY_GROUPS	(MANY_PORTS * LG_MC_MAX_GROUPS_LIMIT)
+
+/*
+ * Issue 17 item 10: deleting a great many groups at once (half a million,
+ * as many as 8 interfaces hold), with somebody listening to the
+ * notifications, holds no CPU for long. The soft lockup detector is made
+ * as sharp as it goes (2 s): a flush under one lock trips it (about 3 s
+ * in the VM), and the VM runner fails on its report.
+ */
+TEST_F_TIMEOUT(mc, flushing_many_groups_holds_no_cpu_for_long, 300)
+{
+	struct timespec t0;
+	char thresh[32];
+	int port;
+
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_ENABLE, 1,
+			    LG_MCAST_A_MAX_GROUPS, LG_MC_MAX_GROUPS_LIMIT,
+			    LG_MCAST_A_MAX_GROUPS_HOST, LG_MC_MAX_GROUPS_LIMIT,
+			    LG_MCAST_A_NS_MAX_GROUPS, MANY_GROUPS));
+	more_access(self, MANY_PORTS);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (port = 2; port < 2 + MANY_PORTS; port++)
+		many_joins(self, port, 30, LG_MC_MAX_GROUPS_LIMIT);
+	TH_LOG("%d groups joined in %lld ms", MANY_GROUPS,
+	       (long long)ms_since(&t0));
+	ASSERT_EQ(MANY_GROUPS, stat(self, LG_STATS_A_MC_GROUPS));
+
+	sysctl_get("kernel/watchdog_thresh", thresh, sizeof(thresh));
+	sysctl("kernel/watchdog_thresh", "1");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, enable(self, AF_INET, 0));
+	TH_LOG("flushed in %lld ms", (long long)ms_since(&t0));
+	sysctl("kernel/watchdog_thresh", thresh);
+	EXPECT_EQ(0, stat(self, LG_STATS_A_MC_GROUPS));
+	EXPECT_EQ(MANY_GROUPS, stat(self, LG_STATS_A_MC_GROUPS_DELETED));
+}
+
 /* --- Dumps ---------------------------------------------------------------- */
 
 TEST_F_TIMEOUT(mc, group_dump_filters_by_interface_and_family, 120)
@@ -2564,7 +2877,7 @@ TEST_F_TIMEOUT(mc, group_dump_filters_by_interface_and_family, 120)
 	ASSERT_LT(self->acc0, self->acc1);
 	ASSERT_EQ(0, enable(self, AF_INET, 1));
 	ASSERT_EQ(0, enable(self, AF_INET6, 1));
-	record(self, IS_EX, "239.1.1.1", NULL);
+	record(self, IS_EX, "239.1.1.9", NULL);
 	record(self, IS_EX, G1, NULL);
 	record(self, IS_EX, G6B, NULL);
 	v3_one(&m, IS_EX, G1, NULL);
@@ -2584,7 +2897,7 @@ TEST_F_TIMEOUT(mc, group_dump_filters_by_interface_and_family, 120)
 	EXPECT_EQ(self->acc0, g->ifindex);
 	EXPECT_TRUE(addr_is(g->group, g->glen, G1));
 	g = &self->got->m[1].g;
-	EXPECT_TRUE(addr_is(g->group, g->glen, "239.1.1.1"));
+	EXPECT_TRUE(addr_is(g->group, g->glen, "239.1.1.9"));
 	g = &self->got->m[2].g;
 	EXPECT_TRUE(addr_is(g->group, g->glen, G6B));
 	g = &self->got->m[3].g;
@@ -2659,7 +2972,8 @@ TEST_F_TIMEOUT(mc, group_dump_resumes_across_messages, 180)
 	struct msg m;
 	int i, j;
 
-	ASSERT_EQ(0, enable(self, AF_INET, 1));
+	ASSERT_EQ(0, mc_set(self, AF_INET, LG_MCAST_A_ENABLE, 1,
+			    LG_MCAST_A_MAX_GROUPS_HOST, 240));
 	for (i = 0; i < 4; i++) {
 		v3_report(&m, AF_INET);
 		for (j = 0; j < 60; j++) {

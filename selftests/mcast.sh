@@ -147,37 +147,37 @@ LGDPID=$!
 wait_for -t 20 grep -q "sync:" "$DIR/leaseguardd.log"
 
 step "1. A source-specific join: INCLUDE on acc0, an INCLUDE filter on up0."
-join sub ssm -i eth0 -g 232.1.1.1 -m include -s 10.0.0.2 -q
+join sub ssm -i eth0 -g 239.3.3.3 -m include -s 10.0.0.2 -q
 SSM=$JOIN_PID
-check "acc0 has 232.1.1.1 INCLUDE(10.0.0.2), version 3" \
-	wait_for is "232.1.1.1 include v3 10.0.0.2" group_of acc0 232.1.1.1
-check "up0 includes 10.0.0.2 for 232.1.1.1" \
-	wait_for is "232.1.1.1 10.0.0.2 1 0" mcfilter
-check "srv heard up0 ask for 232.1.1.1 from 10.0.0.2" \
-	wait_for heard srv-eth0 'gaddr 232.1.1.1 [a-z_]* { 10.0.0.2 }'
+check "acc0 has 239.3.3.3 INCLUDE(10.0.0.2), version 3" \
+	wait_for is "239.3.3.3 include v3 10.0.0.2" group_of acc0 239.3.3.3
+check "up0 includes 10.0.0.2 for 239.3.3.3" \
+	wait_for is "239.3.3.3 10.0.0.2 1 0" mcfilter
+check "srv heard up0 ask for 239.3.3.3 from 10.0.0.2" \
+	wait_for heard srv-eth0 'gaddr 239.3.3.3 [a-z_]* { 10.0.0.2 }'
 
 step "2. Only the wanted source reaches sub."
-send 10.0.0.2 232.1.1.1 5
-send 10.0.0.3 232.1.1.1 5
+send 10.0.0.2 239.3.3.3 5
+send 10.0.0.3 239.3.3.3 5
 check "sub's link carried 10.0.0.2's packets" \
-	wait_for atleast 5 seen sub-eth0 10.0.0.2 232.1.1.1
-check_eq "and none of 10.0.0.3's" 0 "$(seen sub-eth0 10.0.0.3 232.1.1.1)"
+	wait_for atleast 5 seen sub-eth0 10.0.0.2 239.3.3.3
+check_eq "and none of 10.0.0.3's" 0 "$(seen sub-eth0 10.0.0.3 239.3.3.3)"
 
 step "3. An any-source join on acc1: merged EXCLUDE({}); 10.0.0.3 to sub2 only."
-join sub2 asm -i eth0 -g 232.1.1.1 -q
+join sub2 asm -i eth0 -g 239.3.3.3 -q
 ASM=$JOIN_PID
-check "acc1 has 232.1.1.1 EXCLUDE({})" \
-	wait_for is "232.1.1.1 exclude v3" group_of acc1 232.1.1.1
-check "up0 has no source filter left for 232.1.1.1 (EXCLUDE({}))" \
+check "acc1 has 239.3.3.3 EXCLUDE({})" \
+	wait_for is "239.3.3.3 exclude v3" group_of acc1 239.3.3.3
+check "up0 has no source filter left for 239.3.3.3 (EXCLUDE({}))" \
 	wait_for is "" mcfilter
-check "up0 is still a member of 232.1.1.1" upstream_has 232.1.1.1
-send 10.0.0.3 232.1.1.1 5
+check "up0 is still a member of 239.3.3.3" upstream_has 239.3.3.3
+send 10.0.0.3 239.3.3.3 5
 check "sub2's link carried 10.0.0.3's packets" \
-	wait_for atleast 5 seen sub2-eth0 10.0.0.3 232.1.1.1
-check_eq "sub's link still none of them" 0 "$(seen sub-eth0 10.0.0.3 232.1.1.1)"
+	wait_for atleast 5 seen sub2-eth0 10.0.0.3 239.3.3.3
+check_eq "sub's link still none of them" 0 "$(seen sub-eth0 10.0.0.3 239.3.3.3)"
 check "lgctl mcast proxy: IGMP proxies on up0 and routes" \
 	proxy_has igmp '.enable and .active and .upstream == "up0" and .routing'
-check "with 232.1.1.1 joined upstream and its (S,G) entries" \
+check "with 239.3.3.3 joined upstream and its (S,G) entries" \
 	proxy_has igmp '.upstream_groups >= 1 and .joins >= 1 and .mfc >= 1 and
 			.mfc_adds >= 1 and .upcalls >= 1 and .vifs >= 2'
 check "its queries counted, no errors" \
@@ -189,15 +189,15 @@ check "the text says the same" \
 
 step "4. sub leaves: a group-and-source query, then acc0 forgets the group."
 leave "$SSM"
-check "acc0's group is gone" wait_for -t 15 no_group acc0 232.1.1.1
-check "sub heard a query for 232.1.1.1 and 10.0.0.2" \
-	heard sub-eth0 'igmp query v3 .*\[gaddr 232.1.1.1 { 10.0.0.2 }\]'
+check "acc0's group is gone" wait_for -t 15 no_group acc0 239.3.3.3
+check "sub heard a query for 239.3.3.3 and 10.0.0.2" \
+	heard sub-eth0 'igmp query v3 .*\[gaddr 239.3.3.3 { 10.0.0.2 }\]'
 check "leaseguardd sent it" \
-	grep -q "query.*232.1.1.1.*acc0\|acc0.*232.1.1.1.*query" "$DIR/leaseguardd.log"
-check "acc1 keeps its own" is "232.1.1.1 exclude v3" group_of acc1 232.1.1.1
+	grep -q "query.*239.3.3.3.*acc0\|acc0.*239.3.3.3.*query" "$DIR/leaseguardd.log"
+check "acc1 keeps its own" is "239.3.3.3 exclude v3" group_of acc1 239.3.3.3
 leave "$ASM"
-check "no access interface wants 232.1.1.1: up0 leaves it" \
-	wait_for -t 20 not upstream_has 232.1.1.1
+check "no access interface wants 239.3.3.3: up0 leaves it" \
+	wait_for -t 20 not upstream_has 239.3.3.3
 
 step "5. An IGMPv2 host: EXCLUDE({}) in v2 compatibility; its leave is queried."
 nsx sub sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
@@ -242,13 +242,13 @@ check "acc0 forgets ff3e::1:1" wait_for -t 15 no_group acc0 ff3e::1:1
 
 step "8. An MLDv1 host: EXCLUDE({}) in v1 compatibility."
 nsx sub2 sysctl -qw net.ipv6.conf.eth0.force_mld_version=1
-join sub2 v1 -i eth0 -g ff3e::2:2 -q
+join sub2 v1 -i eth0 -g ff1e::2:2 -q
 V1=$JOIN_PID
-check "acc1 has ff3e::2:2 EXCLUDE({}), compatibility v1" \
-	wait_for is "ff3e::2:2 exclude v1" group_of acc1 ff3e::2:2
-check "up0 joined ff3e::2:2" wait_for upstream_has ff3e::2:2
+check "acc1 has ff1e::2:2 EXCLUDE({}), compatibility v1" \
+	wait_for is "ff1e::2:2 exclude v1" group_of acc1 ff1e::2:2
+check "up0 joined ff1e::2:2" wait_for upstream_has ff1e::2:2
 leave "$V1"
-check "its done ends it" wait_for -t 10 no_group acc1 ff3e::2:2
+check "its done ends it" wait_for -t 10 no_group acc1 ff1e::2:2
 nsx sub2 sysctl -qw net.ipv6.conf.eth0.force_mld_version=0
 
 step "9. The per-interface group limit holds."

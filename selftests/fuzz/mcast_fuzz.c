@@ -287,7 +287,8 @@ static void model_apply(const struct mc_state *old, const struct mc_record *r,
 		}
 	}
 
-	if (s->n_sources > p->max_sources) {
+	/* a state beyond a lowered limit may stay as large, not grow */
+	if (s->n_sources > p->max_sources && s->n_sources > old->n_sources) {
 		out->res = MC_APPLY_LIMITED;
 		out->nq = 0;
 		out->qg = false;

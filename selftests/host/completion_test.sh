@@ -145,7 +145,7 @@ is_ "lgctl savi add dev lo " "wide"
 is_ "lgctl savi add dev lo ::/0 wide " ""
 is_ "lgctl savi del dev lo " ""
 is_ "lgctl mcast set " "igmp mld"
-is_ "lgctl mcast set mld " "enable last-member-count last-member-interval max-groups max-sources query-interval query-response-interval robustness upstream version"
+is_ "lgctl mcast set mld " "enable last-member-count last-member-interval max-groups max-groups-host max-sources ns-max-groups ns-max-sources query-interval query-response-interval robustness upstream version"
 is_ "lgctl mcast set igmp enable " "off on"
 # shellcheck disable=SC2086
 is_ "lgctl mcast set igmp upstream " "$(words $ifaces none)"

@@ -643,7 +643,7 @@ check "mcast: show implied, filters, and set at the limits, module not loaded" \
 	each_exits 3 "$HINT" "mcast" "mcast igmp" "mcast dev lo" \
 	"mcast show mld group ff3e::8000:1" "mcast show igmp --yang" \
 	"mcast set igmp enable on upstream none" \
-	"mcast set mld version 1 robustness 7 query-interval 31744 query-response-interval 3174400 last-member-interval 25500 last-member-count 1 max-groups 65536 max-sources 256"
+	"mcast set mld version 1 robustness 7 query-interval 31744 query-response-interval 3174400 last-member-interval 25500 last-member-count 1 max-groups 65536 max-sources 256 max-groups-host 65536 ns-max-groups 1048576 ns-max-sources 16777216"
 
 run -j mcast show --yang
 check "-j mcast show --yang: exit 3, stdout empty or valid JSON" \

@@ -1381,6 +1381,54 @@ TEST(group_routable_v6)
 		}
 }
 
+/* RFC 4607: 232.0.0.0/8 and ff3x::/32 (flags P and T, prefix length 0) */
+TEST(group_is_ssm)
+{
+	static const uint32_t yes4[] = {
+		V4(232, 0, 0, 0), V4(232, 1, 1, 1), V4(232, 255, 255, 255),
+	};
+	static const uint32_t no4[] = {
+		V4(231, 255, 255, 255), V4(233, 0, 0, 0), V4(239, 1, 1, 1),
+		V4(224, 0, 1, 1),
+	};
+	static const uint8_t yes6[][16] = {
+		A6(0xff3e, 0, 1), A6(0xff35, 0x8000, 1), A6(0xff30, 0, 0),
+		A6(0xff3f, 0xffff, 0xffff), A6(0xff32, 0, 1),
+	};
+	static const uint8_t no6[][16] = {
+		A6(0xff1e, 0, 1), A6(0xff0e, 0, 1), A6(0xff7e, 0, 1),
+		A6(0xfe3e, 0, 1), A6(0x2001, 0, 1),
+		/* unicast-prefix-based (RFC 3306): prefix length 64 */
+		{ 0xff, 0x3e, 0, 0x40, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+		  0, 0, 0, 1 },
+		{ 0xff, 0x3e, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+		M4(0xffff, 239, 1, 1, 1),
+	};
+	unsigned int i;
+	uint8_t a[16];
+
+	for (i = 0; i < ARRAY_SIZE(yes4); i++) {
+		mapped(a, yes4[i]);
+		ASSERT_TRUE(mc_group_is_ssm(a)) {
+			TH_LOG("%08x", yes4[i]);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(no4); i++) {
+		mapped(a, no4[i]);
+		ASSERT_FALSE(mc_group_is_ssm(a)) {
+			TH_LOG("%08x", no4[i]);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(yes6); i++)
+		ASSERT_TRUE(mc_group_is_ssm(yes6[i])) {
+			TH_LOG("yes6[%u]", i);
+		}
+	for (i = 0; i < ARRAY_SIZE(no6); i++)
+		ASSERT_FALSE(mc_group_is_ssm(no6[i])) {
+			TH_LOG("no6[%u]", i);
+		}
+}
+
 TEST(names)
 {
 	ASSERT_STREQ("ok", mc_err_name(MC_OK));

@@ -197,7 +197,9 @@ static enum mc_apply_res apply(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(family, out.family);
 	ASSERT_EQ(self->s.created, out.created);
-	ASSERT_LE(out.n_sources, self->p.max_sources);
+	/* a state beyond a lowered limit may stay as large, not grow */
+	if (out.n_sources > self->p.max_sources)
+		ASSERT_LE(out.n_sources, self->s.n_sources);
 	self->s = out;
 	self->cur = !self->cur;
 	return res;
@@ -819,6 +821,37 @@ TEST_F(mc, limited_leaves_state)
 	EXPECT_RES(MC_APPLY_LIMITED, REC(MC_ALLOW, T1 + 5, 8, 9));
 	EXPECT_RES(MC_APPLY_CHANGED, REC(MC_TO_EX, T1 + 6));
 	EXCLUDE(T1 + 6 + GMI);
+}
+
+/*
+ * Lowering max_sources keeps a larger state (the uapi's promise): a
+ * record may refresh it or make it smaller, and only growth is refused.
+ */
+TEST_F(mc, lowered_limit_keeps_larger_state)
+{
+	include_a(_metadata, self);
+	self->p.max_sources = 2;
+
+	/* the membership is refreshed, not left to expire */
+	EXPECT_RES(MC_APPLY_TIMERS, REC(MC_IS_IN, T1, 3, 2, 1));
+	INCLUDE({ 1, T1 + GMI }, { 2, T1 + GMI }, { 3, T1 + GMI });
+	EXPECT_RES(MC_APPLY_TIMERS, REC(MC_ALLOW, T1 + 1, 2));
+	INCLUDE({ 1, T1 + GMI }, { 2, T1 + 1 + GMI }, { 3, T1 + GMI });
+	EXPECT_RES(MC_APPLY_TIMERS, REC(MC_BLOCK, T1 + 2, 1));
+	QUERY(false, 1);
+
+	/* growing is refused, even by a source */
+	EXPECT_RES(MC_APPLY_LIMITED, REC(MC_ALLOW, T1 + 3, 4));
+	EXPECT_RES(MC_APPLY_LIMITED, REC(MC_IS_IN, T1 + 3, 1, 2, 3, 4));
+
+	/* the same size in another mode, then smaller */
+	EXPECT_RES(MC_APPLY_CHANGED, REC(MC_TO_EX, T1 + 4, 1, 2, 5));
+	EXCLUDE(T1 + 4 + GMI, { 1, T1 + 2 + LMQT }, { 2, T1 + 4 + LMQT },
+		{ 5, 0 });
+	EXPECT_RES(MC_APPLY_CHANGED, REC(MC_IS_EX, T1 + 5, 5));
+	EXCLUDE(T1 + 5 + GMI, { 5, 0 });
+	EXPECT_RES(MC_APPLY_LIMITED, REC(MC_BLOCK, T1 + 6, 6, 7));
+	EXPECT_RES(MC_APPLY_CHANGED, REC(MC_BLOCK, T1 + 6, 6));
 }
 
 /* A record that lists a source twice lists it once. */

@@ -496,6 +496,33 @@
  *                          per group (default LG_MC_MAX_SOURCES_DEFAULT)
  *   LG_MCAST_A_GROUPS:     NLA_U32, replies only: groups of the family on
  *                          all access interfaces now
+ *   LG_MCAST_A_MAX_GROUPS_HOST: NLA_U32, 1..LG_MC_MAX_GROUPS_LIMIT: groups
+ *                          of the family that one host may create on an
+ *                          access interface (default
+ *                          LG_MC_MAX_GROUPS_HOST_DEFAULT). A host is its
+ *                          Ethernet source address, or on an interface
+ *                          without one the report's IP source address. A
+ *                          group counts against the host whose report
+ *                          created it until it is deleted; reports for a
+ *                          group that exists are never refused by it.
+ *   LG_MCAST_A_NS_MAX_GROUPS: NLA_U32, 1..LG_MC_NS_MAX_GROUPS_LIMIT: groups
+ *                          of the family on all access interfaces of the
+ *                          namespace (default LG_MC_NS_MAX_GROUPS_DEFAULT)
+ *   LG_MCAST_A_NS_MAX_SOURCES: NLA_U32, 1..LG_MC_NS_MAX_SOURCES_LIMIT:
+ *                          sources of all the family's groups in the
+ *                          namespace (default LG_MC_NS_MAX_SOURCES_DEFAULT);
+ *                          a record that would go beyond is refused whole
+ *   LG_MCAST_A_SOURCES:    NLA_U32, replies only: sources of all the
+ *                          family's groups now
+ * A new group needs room under MAX_GROUPS, MAX_GROUPS_HOST and
+ * NS_MAX_GROUPS; each refusal is counted (LG_LINK_STATS_A_MC_GROUPS_LIMITED,
+ * LG_LINK_STATS_A_MC_HOST_LIMITED, LG_STATS_A_MC_NS_LIMITED). At the
+ * defaults one host can hold 64 of an interface's 256 groups, so a
+ * shared interface keeps room for three more such hosts; and a namespace
+ * holds at most 8192 groups of a family (32 interfaces at their limit)
+ * and 65536 sources: about 8192 * 0.5 KiB + 65536 * 64 B (a source is 32
+ * octets, its state is rounded up to a power of two) = 8 MiB per family
+ * whatever the subscribers send.
  * The timers follow: Group Membership Interval and Older Version Host
  * Present Timeout = ROBUSTNESS * QUERY_INTERVAL + QUERY_RESPONSE_INTERVAL,
  * Last Member Query Time = LAST_MEMBER_COUNT * LAST_MEMBER_INTERVAL.
@@ -506,7 +533,9 @@
  *
  * LG_CMD_MCAST_SET (GENL_UNS_ADMIN_PERM)
  *   Change one family's configuration; absent attributes keep their value.
- *   Lowering a limit keeps the groups and sources already there.
+ *   Lowering a limit keeps the groups and sources already there: a group
+ *   with more sources than MAX_SOURCES is refreshed by its reports, and
+ *   only refused more sources.
  *   Errors: -EAFNOSUPPORT FAMILY is neither; -ENODEV no such upstream
  *   interface; -EINVAL the upstream interface is an access interface, or
  *   the query response interval is not less than the query interval;
@@ -572,6 +601,11 @@
  *
  * Counters: LG_STATS_A_MC_* and LG_LINK_STATS_A_MC_*. A subscriber's query
  * is dropped (a subscriber must not become the querier of its link).
+ * Any-source joins of a Source-Specific Multicast group (232.0.0.0/8,
+ * ff3x::/32; RFC 4607): IS_EX and TO_EX records, IGMPv1/v2 and MLDv1
+ * reports, are ignored as RFC 4604 section 3.1 says, and counted
+ * (LG_LINK_STATS_A_MC_SSM_ASM_IGNORED); source-specific joins of those
+ * groups are kept as usual.
  */
 #ifndef _UAPI_LINUX_LEASEGUARD_H
 #define _UAPI_LINUX_LEASEGUARD_H
@@ -593,6 +627,11 @@
 #define LG_MC_MAX_GROUPS_LIMIT		65536
 #define LG_MC_MAX_SOURCES_DEFAULT	64	/* per group */
 #define LG_MC_MAX_SOURCES_LIMIT		256
+#define LG_MC_MAX_GROUPS_HOST_DEFAULT	64	/* per host on an interface */
+#define LG_MC_NS_MAX_GROUPS_DEFAULT	8192	/* per namespace and family */
+#define LG_MC_NS_MAX_GROUPS_LIMIT	1048576
+#define LG_MC_NS_MAX_SOURCES_DEFAULT	65536	/* per namespace and family */
+#define LG_MC_NS_MAX_SOURCES_LIMIT	16777216
 
 /*
  * RELEASE-REQUEST and RELEASE-REQUEST-REPLY have no IANA numbers yet. The
@@ -773,6 +812,10 @@ enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_MC_SOURCES_LIMITED, /* u64, record refused */
 	LG_LINK_STATS_A_MC_FWD_PASSED,	/* u64, forwarded here: wanted */
 	LG_LINK_STATS_A_MC_FWD_DROP,	/* u64, forwarded here: unwanted */
+	/* u64, new group refused: its host had MAX_GROUPS_HOST groups */
+	LG_LINK_STATS_A_MC_HOST_LIMITED,
+	/* u64, any-source join of an SSM group: ignored (RFC 4604 3.1) */
+	LG_LINK_STATS_A_MC_SSM_ASM_IGNORED,
 
 	__LG_LINK_STATS_A_MAX
 };
@@ -846,6 +889,8 @@ enum lg_stats_attrs {
 	LG_STATS_A_DHCP6_MALFORMED_CSUM,	/* u64 */
 	/* u64: a reply to another anchor's request: the binding's anchor kept */
 	LG_STATS_A_ANCHOR_CONFLICTS,
+	/* u64: new group or record refused by NS_MAX_GROUPS/NS_MAX_SOURCES */
+	LG_STATS_A_MC_NS_LIMITED,
 
 	__LG_STATS_A_MAX
 };
@@ -1009,6 +1054,10 @@ enum lg_mcast_attrs {
 	LG_MCAST_A_MAX_GROUPS,		/* u32 */
 	LG_MCAST_A_MAX_SOURCES,		/* u32 */
 	LG_MCAST_A_GROUPS,		/* u32, replies only */
+	LG_MCAST_A_MAX_GROUPS_HOST,	/* u32 */
+	LG_MCAST_A_NS_MAX_GROUPS,	/* u32 */
+	LG_MCAST_A_NS_MAX_SOURCES,	/* u32 */
+	LG_MCAST_A_SOURCES,		/* u32, replies only */
 
 	__LG_MCAST_A_MAX
 };
