@@ -417,7 +417,8 @@ static bool lg_udp_csum_ok(struct sk_buff *skb, unsigned int off, bool out)
 	/* IPv6 has no "no checksum" (RFC 8200 section 8.1). */
 	if (!uh || !uh->check)
 		return false;
-	ulen = ntohs(uh->len);
+	/* 0: the rest of the packet, as Linux's UDP reads it (RFC 2675) */
+	ulen = ntohs(uh->len) ?: skb->len - thoff;
 	if (ulen < sizeof(_uh) || ulen > skb->len - thoff)
 		return false;
 	if (!out && skb->ip_summed == CHECKSUM_COMPLETE &&
