@@ -221,6 +221,21 @@ static int lgd_neigh_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* Sends the neighbour request @nlh and waits for its ack; -1 and errno. */
+static int lgd_neigh_send(struct lgd_watch *w, struct nlmsghdr *nlh)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t len;
+
+	if (mnl_socket_sendto(w->req, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	len = mnl_socket_recvfrom(w->req, buf, sizeof(buf));
+	if (len < 0 || mnl_cb_run(buf, len, nlh->nlmsg_seq, w->req_portid,
+				  NULL, NULL) < 0)
+		return -1;
+	return 0;
+}
+
 /* Our managed entry for n: made (add) or removed. */
 static void lgd_neigh_request(struct lgd_watch *w, struct lgd_neigh *n,
 			      bool add)
@@ -228,7 +243,6 @@ static void lgd_neigh_request(struct lgd_watch *w, struct lgd_neigh *n,
 	char buf[MNL_SOCKET_BUFFER_SIZE], a[INET6_ADDRSTRLEN];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ndmsg *ndm;
-	ssize_t len;
 
 	nlh->nlmsg_type = add ? RTM_NEWNEIGH : RTM_DELNEIGH;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
@@ -241,11 +255,7 @@ static void lgd_neigh_request(struct lgd_watch *w, struct lgd_neigh *n,
 	mnl_attr_put(nlh, NDA_DST, 16, n->addr);
 	if (add)
 		mnl_attr_put_u32(nlh, NDA_FLAGS_EXT, NTF_EXT_MANAGED);
-	if (mnl_socket_sendto(w->req, nlh, nlh->nlmsg_len) < 0)
-		goto err;
-	len = mnl_socket_recvfrom(w->req, buf, sizeof(buf));
-	if (len < 0 || mnl_cb_run(buf, len, nlh->nlmsg_seq, w->req_portid,
-				  NULL, NULL) < 0)
+	if (lgd_neigh_send(w, nlh) < 0)
 		goto err;
 	return;
 err:
@@ -317,7 +327,6 @@ void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 	struct lgd_neigh key = { .ifindex = ifindex };
 	struct lgd_probe *p = calloc(1, sizeof(*p)), *q;
 	struct ndmsg *ndm;
-	ssize_t len;
 
 	if (!p) {
 		lgd_err("anchor probe: out of memory");
@@ -357,11 +366,7 @@ void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 	memcpy(key.addr, addr, 16);
 	if (tfind(&key, &w->neighs, lgd_neigh_cmp))
 		mnl_attr_put_u32(nlh, NDA_FLAGS_EXT, NTF_EXT_MANAGED);
-	if (mnl_socket_sendto(w->req, nlh, nlh->nlmsg_len) < 0)
-		goto err;
-	len = mnl_socket_recvfrom(w->req, buf, sizeof(buf));
-	if (len < 0 || mnl_cb_run(buf, len, nlh->nlmsg_seq, w->req_portid,
-				  NULL, NULL) < 0)
+	if (lgd_neigh_send(w, nlh) < 0)
 		goto err;
 	return;
 err:
