@@ -132,14 +132,16 @@ static void lg_draft_drop_lease(struct lg_draft *d, unsigned int i)
 		(d->m.n_leases - i) * sizeof(d->leases[0]));
 }
 
-static struct lg_binding *lg_binding_build(const struct lg_draft *d)
+static struct lg_binding *lg_binding_build(struct lg_net *ln,
+					   const struct lg_draft *d)
 {
 	struct lg_binding *b;
 	unsigned int i;
 	u8 *bytes;
 
-	b = kmalloc(struct_size(b, leases, d->m.n_leases) + d->m.duid_len +
-		    d->m.server_duid_len + d->m.ifid_len, GFP_ATOMIC);
+	b = lg_kmalloc_kept(ln, struct_size(b, leases, d->m.n_leases) +
+			    d->m.duid_len + d->m.server_duid_len +
+			    d->m.ifid_len, 0);
 	if (!b)
 		return NULL;
 	b->m = d->m;
@@ -352,13 +354,17 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 		return 0;
 	}
 
-	new = lg_binding_build(d);
+	new = lg_binding_build(ln, d);
 	if (!new)
 		return -ENOMEM;
 	if (!old) {
+		struct mem_cgroup *memcg;
+
 		/* Reserved: reads as no binding until stored below. */
 		new->m.id = bs->next_id + 1;
-		err = xa_reserve(&bs->by_id, new->m.id, GFP_ATOMIC);
+		err = xa_reserve(&bs->by_id, new->m.id,
+				 lg_charge_begin(ln, &memcg));
+		lg_charge_end(memcg);
 		if (err)
 			goto err_free;
 		bs->next_id++;
@@ -961,7 +967,13 @@ int lg_bindings_init(struct lg_net *ln)
 		     2 * 14 + 4 > 192);
 
 	spin_lock_init(&bs->lock);
-	xa_init_flags(&bs->by_id, XA_FLAGS_LOCK_BH);
+	/*
+	 * The xarray's first try at a node is its own GFP_NOWAIT: charged
+	 * (to lg_net.memcg, lg_charge_begin()) only with XA_FLAGS_ACCOUNT.
+	 * Not in the initial namespace, which charges nobody.
+	 */
+	xa_init_flags(&bs->by_id, XA_FLAGS_LOCK_BH |
+		      (net_eq(ln->net, &init_net) ? 0 : XA_FLAGS_ACCOUNT));
 	bs->max = LG_MAX_BINDINGS_DEFAULT;
 	bs->wheel_done = lg_now();
 	INIT_HLIST_NODE(&bs->wheel_cursor);

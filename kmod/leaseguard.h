@@ -2,7 +2,10 @@
 #ifndef _LG_LEASEGUARD_H
 #define _LG_LEASEGUARD_H
 
+#include <linux/memcontrol.h>
 #include <linux/netdevice.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -64,6 +67,11 @@ struct lg_net {
 	 */
 	u32 n_release_refusing;
 	struct lg_mcast mcast;		/* IGMP/MLD proxy (mcast.c) */
+	/*
+	 * Pays for what packets make the namespace keep; set once, under
+	 * RTNL, and held till the namespace goes (lg_net_set_memcg()).
+	 */
+	struct mem_cgroup *memcg;
 };
 
 extern unsigned int lg_net_id;
@@ -71,6 +79,46 @@ extern unsigned int lg_net_id;
 static inline struct lg_net *lg_net(const struct net *net)
 {
 	return net_generic(net, lg_net_id);
+}
+
+/* main.c */
+void lg_net_set_memcg(struct lg_net *ln);
+
+/*
+ * What packets make a namespace keep (bindings, multicast groups, their
+ * source lists and hosts) is charged to its memcg. Those allocations run
+ * in softirq, in a worker, or in the task of whoever sent the packet, where
+ * __GFP_ACCOUNT alone would charge nobody or a stranger: set_active_memcg()
+ * names the cgroup (per CPU in softirq) for the allocations in between.
+ * Two per-CPU accesses around each allocation, nothing per packet. Still
+ * GFP_ATOMIC: the charge may go past memory.max rather than fail, and the
+ * cgroup's own tasks then reclaim or meet its OOM killer, as for socket
+ * buffers; the namespace's limits bound the total.
+ */
+static inline gfp_t lg_charge_begin(const struct lg_net *ln,
+				    struct mem_cgroup **old)
+{
+	struct mem_cgroup *memcg = READ_ONCE(ln->memcg);
+
+	*old = set_active_memcg(memcg);
+	return memcg ? GFP_ATOMIC | __GFP_ACCOUNT : GFP_ATOMIC;
+}
+
+static inline void lg_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
+
+/* kmalloc() of something a namespace keeps; @flags: 0 or __GFP_ZERO. */
+static inline void *lg_kmalloc_kept(const struct lg_net *ln, size_t size,
+				    gfp_t flags)
+{
+	struct mem_cgroup *old;
+	void *p;
+
+	p = kmalloc(size, lg_charge_begin(ln, &old) | flags);
+	lg_charge_end(old);
+	return p;
 }
 
 /* link.c */

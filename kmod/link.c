@@ -176,6 +176,7 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 	}
 
 	if (!link) {
+		lg_net_set_memcg(ln);
 		link = lg_link_create(ln, dev, role);
 		if (IS_ERR(link))
 			return PTR_ERR(link);

@@ -4,6 +4,7 @@
  * IGMP/MLD proxy state for an IPv6 access router.
  */
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 
 #include "leaseguard.h"
@@ -50,6 +51,25 @@ err_free_counters:
 	return err;
 }
 
+/*
+ * The memory cgroup that pays for what packets make @ln keep: that of
+ * whoever first gives one of its interfaces a role, as packets make
+ * nothing before. Not the namespace's creator: the namespaces that exist
+ * at insmod are all initialised in insmod's task (for unshare -Urn the two
+ * are the same user anyway). The initial namespace is the host's and
+ * charges nobody: its administrator may configure it from a short-lived
+ * unit, whose cgroup we would pin till unload. Called with RTNL held, from
+ * a netlink request, so in the caller's task.
+ */
+void lg_net_set_memcg(struct lg_net *ln)
+{
+	ASSERT_RTNL();
+	if (ln->memcg || net_eq(ln->net, &init_net))
+		return;
+	/* Before the first link is published; a racing packet goes uncharged. */
+	WRITE_ONCE(ln->memcg, get_mem_cgroup_from_mm(current->mm));
+}
+
 static void __net_exit lg_net_exit(struct net *net)
 {
 	struct lg_net *ln = lg_net(net);
@@ -61,6 +81,8 @@ static void __net_exit lg_net_exit(struct net *net)
 	lg_links_flush(ln);
 	lg_savi_destroy(ln);
 	lg_counters_free(ln->counters);
+	/* Nothing charges it now; what it paid for uncharges by itself. */
+	mem_cgroup_put(ln->memcg);
 }
 
 static struct pernet_operations lg_net_ops = {

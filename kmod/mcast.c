@@ -163,11 +163,12 @@ static void lg_mc_group_free_rcu(struct rcu_head *head)
 }
 
 /* A copy of @s, its sources with it; the lock held. */
-static struct lg_mc_snap *lg_mc_snap_new(const struct mc_state *s)
+static struct lg_mc_snap *lg_mc_snap_new(const struct lg_net *ln,
+					 const struct mc_state *s)
 {
 	struct lg_mc_snap *snap;
 
-	snap = kmalloc(struct_size(snap, sources, s->n_sources), GFP_ATOMIC);
+	snap = lg_kmalloc_kept(ln, struct_size(snap, sources, s->n_sources), 0);
 	if (!snap)
 		return NULL;
 	snap->s = *s;
@@ -204,7 +205,7 @@ static struct lg_mc_host *lg_mc_host_get(struct lg_net *ln,
 	h = rhashtable_lookup_fast(&mc->hosts, key, lg_mc_host_params);
 	if (h)
 		return h;
-	h = kzalloc(sizeof(*h), GFP_ATOMIC);
+	h = lg_kmalloc_kept(ln, sizeof(*h), __GFP_ZERO);
 	if (!h)
 		return NULL;
 	h->key = *key;
@@ -276,7 +277,7 @@ static int lg_mc_publish(struct lg_net *ln, struct lg_mc_group *g,
 			WRITE_ONCE(old->sources[i].timer, s->sources[i].timer);
 		return 0;
 	}
-	snap = lg_mc_snap_new(s);
+	snap = lg_mc_snap_new(ln, s);
 	if (!snap)
 		return -ENOMEM;
 	ln->mcast.n_sources[lg_mc_fi(lg_mc_family(g))] +=
@@ -330,14 +331,14 @@ static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 	struct lg_mcast *mc = &ln->mcast;
 	struct lg_mc_group *g;
 
-	g = kzalloc(sizeof(*g), GFP_ATOMIC);
+	g = lg_kmalloc_kept(ln, sizeof(*g), __GFP_ZERO);
 	if (!g)
 		return NULL;
 	g->key = *key;
 	g->ln = ln;
 	g->host = host;
 	timer_setup(&g->timer, lg_mc_timer, 0);
-	RCU_INIT_POINTER(g->snap, lg_mc_snap_new(s));
+	RCU_INIT_POINTER(g->snap, lg_mc_snap_new(ln, s));
 	if (!g->snap ||
 	    rhashtable_insert_fast(&mc->groups, &g->node, lg_mc_params)) {
 		kfree(rcu_dereference_protected(g->snap, true));

@@ -1487,4 +1487,171 @@ TEST_F_TIMEOUT(b, expiry_rebuild_takes_no_lease_and_walks_safely, 120)
 	EXPECT_EQ(0, broken_leases(self));
 }
 
+/* The memory cgroup that the charge test makes. */
+#define MEMCG "/sys/fs/cgroup/lgbind"
+
+static int cg_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* The "slab" line of the test cgroup's memory.stat, in bytes. */
+static long cg_slab(void)
+{
+	char key[64];
+	long val, v = -1;
+	FILE *f = fopen(MEMCG "/memory.stat", "r");
+
+	if (!f)
+		die(MEMCG "/memory.stat");
+	while (fscanf(f, "%63s %ld", key, &val) == 2)
+		if (!strcmp(key, "slab")) {
+			v = val;
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/*
+ * memory.stat may lag (a periodic flush, every 2 s): polls for up to 5 s
+ * until the slab is at least (@up) or at most (!@up) @bound.
+ */
+static long cg_slab_wait(long bound, bool up)
+{
+	long v = cg_slab();
+	int i;
+
+	for (i = 0; i < 50 && (up ? v < bound : v > bound); i++) {
+		usleep(100000);
+		v = cg_slab();
+	}
+	return v;
+}
+
+/* As exchange_n(self, 0, ...): but S sends the REPLY, which R routes. */
+static void exchange_routed(FIXTURE_DATA(b) *self, int c)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(546),
+				   .sin6_addr = A6("2001:db8:c::2") };
+	uint8_t duid[sizeof(duid_a)];
+	struct duid d = { duid, sizeof(duid) };
+	struct in6_addr a;
+	int k;
+
+	memcpy(duid, duid_a, sizeof(duid));
+	duid[12] = c >> 8;
+	duid[13] = c;
+	d6b_msg(&self->m, REQUEST, ++self->xid);
+	ids(&self->m, &d, true);
+	client_send(self);
+	d6b_msg(&self->m, REPLY, self->xid);
+	ids(&self->m, &d, true);
+	for (k = 1; k <= 8; k++) {
+		a = A6("2001:db8::");
+		a.s6_addr[6] = c >> 8;
+		a.s6_addr[7] = c;
+		a.s6_addr[15] = k;
+		d6b_ia(&self->m, OPT_IA_NA, k, 0, 0);
+		d6b_iaaddr(&self->m, &a, 3600, 7200);
+		d6b_end(&self->m);
+	}
+	if (sendto(self->srv_fd, self->m.buf, self->m.len, 0,
+		   (struct sockaddr *)&to, sizeof(to)) < 0)
+		die("server sendto");
+}
+
+/*
+ * What packets make a namespace keep is charged to the memory cgroup of
+ * whoever first gave one of its interfaces a role: a child in a cgroup of
+ * its own does that, then idles. Others' packets then make R learn 2000
+ * bindings, half from the relay's REPLYs (the hook runs in the relay's
+ * task) and half from REPLYs that R routes from S (in softirq): each half
+ * shows in the child's slab, at least 128 bytes a binding (one is about
+ * 200). Deleting them gives it back.
+ */
+TEST_F_TIMEOUT(b, packet_state_is_charged_to_the_namespace_admin, 120)
+{
+	const int n = 1000;
+	int ready[2], hold[2], status;
+	long base, half, full, freed;
+	char cmd[1024], pid[32], ok = 0;
+	pid_t child;
+	int c;
+
+	if (system("mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup;"
+		   " echo +memory > /sys/fs/cgroup/cgroup.subtree_control &&"
+		   " mkdir -p " MEMCG))
+		SKIP(return, "no cgroup v2 memory controller");
+	/* For the routed REPLYs: C gets an address, S a route to it. */
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; ip -n %1$s addr add 2001:db8:c::1/64 dev acc0 nodad;"
+		 " ip netns exec %1$s sysctl -qw net.ipv6.conf.all.forwarding=1;"
+		 " ip -n %1$s neigh replace 2001:db8:c::2 lladdr 02:00:00:00:01:02"
+		 "   dev acc0 nud permanent;"
+		 " ip -n %1$s neigh replace fe80::ff:fe00:102"
+		 "   lladdr 02:00:00:00:01:02 dev acc0 nud permanent;"
+		 " ip -n %2$s addr add 2001:db8:c::2/64 dev eth0 nodad;"
+		 " ip -n %3$s route add 2001:db8:c::/64 via 2001:db8:f::1;"
+		 " ip -n %3$s neigh replace 2001:db8:f::1"
+		 "   lladdr 02:00:00:00:0f:01 dev eth0 nud permanent",
+		 self->ns[R], self->ns[C], self->ns[S]);
+	run(cmd);
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(hold));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(hold[1]);
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		ok = !cg_write(MEMCG "/cgroup.procs", pid) &&
+		     !link_set(self, self->acc0, LG_ROLE_ACCESS, 0) &&
+		     !link_set(self, self->up0, LG_ROLE_UPSTREAM, 0);
+		if (write(ready[1], &ok, 1) != 1 || !ok)
+			_exit(1);
+		/* In the cgroup till the parent is done. */
+		if (read(hold[0], &ok, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(hold[0]);
+	ASSERT_EQ(1, read(ready[0], &ok, 1));
+	ASSERT_TRUE(ok);
+
+	base = cg_slab();
+	for (c = 0; c < n / 8; c++)
+		exchange_n(self, 0, self->cl_fd, self->acc0, c, 8);
+	EXPECT_EQ(n, stat(self, LG_STATS_A_BINDINGS));
+	half = cg_slab_wait(base + n * 128, true);
+	for (; c < 2 * n / 8; c++)
+		exchange_routed(self, c);
+	/* Routed: learned once R's softirq has been through them. */
+	for (c = 0; c < 50 && stat(self, LG_STATS_A_BINDINGS) < 2u * n; c++)
+		usleep(100000);
+	EXPECT_EQ(2 * n, stat(self, LG_STATS_A_BINDINGS));
+	full = cg_slab_wait(half + n * 128, true);
+	TH_LOG("slab of the admin's cgroup: %ld, +%ld KiB (relayed), +%ld KiB (routed)",
+	       base, (half - base) / 1024, (full - half) / 1024);
+	EXPECT_LE(base + n * 128, half);
+	EXPECT_LE(half + n * 128, full);
+
+	ASSERT_EQ(0, binding_del(self, LG_BINDING_A_ALL, NULL, 0));
+	freed = cg_slab_wait(full - 2 * n * 128, false);
+	TH_LOG("after the deletion: -%ld KiB", (full - freed) / 1024);
+	EXPECT_GE(full - 2 * n * 128, freed);
+
+	close(hold[1]);
+	waitpid(child, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	rmdir(MEMCG);
+}
+
 TEST_HARNESS_MAIN

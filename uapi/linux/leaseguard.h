@@ -44,9 +44,12 @@
  *   interface configurations, static entries, the pending-request table of
  *   the first access interface) is charged to the memory cgroup of the
  *   caller (for a namespace's initial state, of its creator). What
- *   packets create (bindings, multicast groups) is not charged: it is
- *   made in softirq, where 6.1 has no cgroup to charge; the limits of the
- *   namespace and its interfaces, which its administrator sets, bound it.
+ *   packets create (bindings, multicast groups and their sources) is
+ *   charged to the memory cgroup of whoever first gave one of the
+ *   namespace's interfaces a role, though it is made in softirq; it may
+ *   take that cgroup past memory.max rather than fail. In the initial
+ *   namespace it is charged to nobody. The limits of the namespace and
+ *   its interfaces, which its administrator sets, bound it.
  * - Dumps may be interrupted by a concurrent change: the last message then
  *   carries NLM_F_DUMP_INTR and the caller should dump again.
  * - Notifications use their own command IDs (LG_CMD_*_NTF) and go to the
