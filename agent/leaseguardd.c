@@ -338,26 +338,6 @@ static bool lgd_binding_fill(struct lgd_binding *b, const struct lg_binding *lb)
 	return true;
 }
 
-/* "moved": the other interfaces' bindings of a client just bound on b's. */
-static void lgd_trigger_moved(struct lgd *d, const struct lgd_binding *b)
-{
-	char hex[LG_DUID_MAX * 3];
-	uint64_t ids[64];
-	struct lgd_binding *o;
-	size_t n = 0;
-
-	for (o = b->client->bindings; o && n < 64; o = o->client_next)
-		if (o->ifindex != b->ifindex && o->state == LG_BINDING_BOUND &&
-		    (lgd_binding_if(d, o)->triggers &
-		     LGD_TRIGGER(LG_RELEASE_MOVED)))
-			ids[n++] = o->id;
-	if (!n)
-		return;
-	lgd_notice("client %s moved: releasing %zu bindings it left behind",
-		   lg_hex_format(b->client->duid, b->client->duid_len, hex), n);
-	lgd_release_ids(d, ids, n, LG_RELEASE_MOVED);
-}
-
 static const char *lgd_anchor_str(const uint8_t *lladdr, bool has_mac,
 				  const uint8_t *mac, char *buf, size_t len)
 {
@@ -370,6 +350,43 @@ static const char *lgd_anchor_str(const uint8_t *lladdr, bool has_mac,
 	else
 		snprintf(buf, len, "%s", a);
 	return buf;
+}
+
+/*
+ * "moved": a client just bound on b's interface. Its bindings on the other
+ * interfaces are released if it no longer answers there: another
+ * subscriber can replay its DUID (RFC 7513: probe the owner first).
+ */
+static void lgd_trigger_moved(struct lgd *d, const struct lgd_binding *b)
+{
+	char hex[LG_DUID_MAX * 3], ifn[IF_NAMESIZE], oifn[IF_NAMESIZE];
+	char mine[64], theirs[64];
+	struct lgd_binding *o;
+
+	for (o = b->client->bindings; o; o = o->client_next) {
+		if (o->ifindex == b->ifindex || o->state != LG_BINDING_BOUND ||
+		    !(lgd_binding_if(d, o)->triggers &
+		      LGD_TRIGGER(LG_RELEASE_MOVED)))
+			continue;
+		o->away = true;
+		o->away_ifindex = b->ifindex;
+		o->away_has_mac = b->has_mac;
+		memcpy(o->away_lladdr, b->lladdr, 16);
+		memcpy(o->away_mac, b->mac, 6);
+		if (o->probing)
+			continue;	/* the running probe decides */
+		lgd_notice("binding %llu on %s: client %s bound on %s from %s: probing its client %s",
+			   (unsigned long long)o->id, lgd_ifname(o->ifindex, oifn),
+			   lg_hex_format(b->client->duid, b->client->duid_len, hex),
+			   lgd_ifname(b->ifindex, ifn),
+			   lgd_anchor_str(b->lladdr, b->has_mac, b->mac, theirs,
+					  sizeof(theirs)),
+			   lgd_anchor_str(o->lladdr, o->has_mac, o->mac, mine,
+					  sizeof(mine)));
+		o->probing = true;
+		lgd_watch_probe(d->watch, o->id, o->ifindex, o->lladdr,
+				o->has_mac ? o->mac : NULL);
+	}
 }
 
 /*
@@ -403,19 +420,38 @@ void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered)
 {
 	struct lgd_binding *b = lgd_binding_find(d, id);
 	struct lg_anchor a = { .has_lladdr = true };
-	char mine[64], theirs[64];
+	char mine[64], theirs[64], ifn[IF_NAMESIZE], oifn[IF_NAMESIZE];
 	int err;
 
 	if (!b)
 		return;
 	b->probing = false;
+	lgd_anchor_str(b->lladdr, b->has_mac, b->mac, mine, sizeof(mine));
+	if (b->away) {
+		b->away = false;
+		lgd_anchor_str(b->away_lladdr, b->away_has_mac, b->away_mac,
+			       theirs, sizeof(theirs));
+		lgd_ifname(b->away_ifindex, ifn);
+		if (answered) {
+			lgd_notice("binding %llu on %s: its client %s answers there: it stays; the same DUID on %s from %s is not a move",
+				   (unsigned long long)id,
+				   lgd_ifname(b->ifindex, oifn), mine, ifn,
+				   theirs);
+		} else if (b->state == LG_BINDING_BOUND) {
+			lgd_notice("binding %llu on %s: its client %s does not answer: it moved to %s (%s): releasing",
+				   (unsigned long long)id,
+				   lgd_ifname(b->ifindex, oifn), mine, ifn,
+				   theirs);
+			b->has_move = false;	/* released: nowhere to move */
+			lgd_release_ids(d, &id, 1, LG_RELEASE_MOVED);
+		}
+	}
 	if (!b->has_move)
 		return;
 	b->has_move = false;
 	memcpy(a.lladdr, b->move_lladdr, 16);
 	a.has_mac = b->move_has_mac;
 	memcpy(a.mac, b->move_mac, 6);
-	lgd_anchor_str(b->lladdr, b->has_mac, b->mac, mine, sizeof(mine));
 	lgd_anchor_str(a.lladdr, a.has_mac, a.mac, theirs, sizeof(theirs));
 	if (answered) {
 		lgd_notice("binding %llu: its client %s answers: it stays there, %s is refused",

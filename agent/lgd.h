@@ -167,6 +167,10 @@ struct lgd_binding {
 	/* Another client asked for it: where it moves if ours is gone. */
 	bool probing, has_move, move_has_mac;
 	uint8_t move_lladdr[16], move_mac[6];
+	/* Its DUID bound on another interface: released if ours is gone. */
+	bool away, away_has_mac;
+	uint32_t away_ifindex;
+	uint8_t away_lladdr[16], away_mac[6];
 	uint8_t *server_duid, *ifid;
 	struct lgd_lease *leases;
 	size_t n_routes;
@@ -199,7 +203,8 @@ const struct lgd_if_conf *lgd_binding_if(struct lgd *d,
 					 const struct lgd_binding *b);
 /*
  * The client at binding id's anchor answered a probe (lgd_watch_probe), or
- * did not: the move to the other anchor goes ahead or not.
+ * did not: the move to the other anchor, or the release of a binding its
+ * DUID left behind on another interface, goes ahead or not.
  */
 void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered);
 /* Asks the kernel to release these bindings (LG_CMD_BINDING_RELEASE). */
@@ -260,7 +265,8 @@ void lgd_watch_unbind(struct lgd_watch *w, struct lgd_binding *b);
 /*
  * RFC 7513's address-conflict detection: does the client at addr (with
  * mac, if not NULL) on ifindex still answer unicast Neighbor
- * Solicitations? lgd_anchor_verdict(id) says, after a few seconds.
+ * Solicitations? lgd_anchor_verdict(id) says, after a few seconds; at
+ * once "no" if ifindex is not running (nobody can answer there).
  */
 void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 		     const uint8_t *addr, const uint8_t *mac);

@@ -14,10 +14,12 @@
  * are deleted when no binding needs them.
  *
  * And the anchor probe (RFC 7513's address-conflict detection): before a
- * binding moves to a client that asked for it in its own name, its
+ * binding moves to a client that asked for it in its own name, or is
+ * released because its DUID bound on another interface ("moved"), its
  * current client's entry is set to PROBE: the kernel sends unicast
  * Neighbor Solicitations to its MAC (ucast_solicit, 3, one a second), and
- * the entry turns REACHABLE if the client answers, FAILED if not.
+ * the entry turns REACHABLE if the client answers, FAILED if not. On a
+ * link that is not running nobody answers.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -152,6 +154,8 @@ static int lgd_link_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static void lgd_probes_down(struct lgd_watch *w, uint32_t ifindex);
+
 static void lgd_on_link(struct lgd_watch *w, const struct nlmsghdr *nlh)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
@@ -192,6 +196,8 @@ static void lgd_on_link(struct lgd_watch *w, const struct nlmsghdr *nlh)
 		lgd_info("%s is %s", l->name, running ? "up" : "down");
 	l->running = running;
 	lgd_link_eval(w, l);
+	if (!running)
+		lgd_probes_down(w, l->ifindex);
 }
 
 static void lgd_neigh_fire(struct lgd_timer *t)
@@ -280,6 +286,18 @@ static void lgd_probe_end(struct lgd_watch *w, struct lgd_probe *p,
 	free(p);
 }
 
+/* Nobody answers on a link that is not running (its entries are flushed). */
+static void lgd_probes_down(struct lgd_watch *w, uint32_t ifindex)
+{
+	struct lgd_probe *p, *next;
+
+	for (p = w->probes; p; p = next) {
+		next = p->next;
+		if (p->ifindex == ifindex)
+			lgd_probe_end(w, p, false);
+	}
+}
+
 static void lgd_probe_fire(struct lgd_timer *t)
 {
 	struct lgd_probe *p = (struct lgd_probe *)t;
@@ -325,9 +343,17 @@ void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 	char buf[MNL_SOCKET_BUFFER_SIZE], a[INET6_ADDRSTRLEN];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct lgd_neigh key = { .ifindex = ifindex };
-	struct lgd_probe *p = calloc(1, sizeof(*p)), *q;
+	struct lgd_link *l = lgd_link_find(w, ifindex);
+	struct lgd_probe *p, *q;
 	struct ndmsg *ndm;
 
+	if (l && !l->running) {
+		lgd_info("probe of %s on %s: the link is down, nobody answers",
+			 inet_ntop(AF_INET6, addr, a, sizeof(a)), l->name);
+		lgd_anchor_verdict(w->d, id, false);
+		return;
+	}
+	p = calloc(1, sizeof(*p));
 	if (!p) {
 		lgd_err("anchor probe: out of memory");
 		lgd_anchor_verdict(w->d, id, true);

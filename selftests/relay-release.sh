@@ -16,9 +16,12 @@
 # is retransmitted after about a second, bogus replies are ignored and
 # counted, and the real reply deletes the binding and its routes, after
 # which source validation drops the old address. Then each trigger in turn:
-# the subscriber's link goes down, the subscriber stops answering neighbor
-# solicitations, moves to another interface, and is replaced by another
-# client on a single-subscriber interface.
+# the subscriber's link goes down; it stops answering neighbor
+# solicitations; its DUID is bound on another interface ("moved"), which
+# releases nothing while it still answers at its old place (RFC 7513:
+# another subscriber can replay its DUID) and releases it once it does
+# not; and it is replaced by another client on a single-subscriber
+# interface.
 #
 # Along the way, "lgctl binding release" waits for each binding's outcome
 # (leaseguardd's, on its control socket): refused with the status's name,
@@ -332,15 +335,42 @@ check "released as unreachable" grep -q "has not answered for 2 s" "$DIR/lgd.log
 n ip -n sub link set eth0 down
 n ip -n sub link set eth0 up
 
-step "10. moved: the same DUID bound on acc2 releases it on acc0."
+step "10. moved: sub's DUID bound on acc2 while sub still answers on acc0 moves nothing."
 relearn
 DUID=$(client_duid sub eth0)
+SUBLL=$(bindings | jq -r '.[0] | "\(.client_mac) \(.client_lladdr)"')
 grep '^default-duid' "$DIR/dhclient-sub-eth0.leases" | tail -n 1 >"$DIR/dhclient-sub2-eth0.leases"
+rx0=$(rs_rx)
+# sub2 replays sub's DUID on acc2 (a subscriber who learned it)
 client_start sub2 eth0
 check_eq "sub2 has sub's DUID" "$DUID" "$(client_duid sub2 eth0)"
-wait_for is 0 nbindings
+wait_for is 2 nbindings acc2
+stays() { grep -c "its client $SUBLL answers there: it stays" "$DIR/lgd.log" || true; }
+wait_for -t 20 atleast 2 stays || true
+check "leaseguardd probed sub at acc0, and it answered, for each binding" atleast 2 stays
+check_eq "sub's bindings on acc0 stay bound" "2 bound" "$(nbindings) $(state)"
+check_eq "no RELEASE-REQUEST was sent" "$rx0" "$(rs_rx)"
+check_eq "sub's routes stay" 2 "$(ip -n rtr -6 route show proto 200 dev acc0 | wc -l)"
+check "the log names both sides" grep -q \
+	"its client $SUBLL answers there: it stays; the same DUID on acc2 from .* is not a move" \
+	"$DIR/lgd.log"
+
+step "10b. moved: once sub no longer answers on acc0, its DUID bound on acc2 releases it there."
+# The unreachable trigger off on acc0: the probe's verdict alone decides.
+echo "interface acc0 release admin,link-down,replaced,moved" >>"$DIR/lgd.conf"
+reloads=$(grep -c "reloaded" "$DIR/lgd.log" || true)
+n kill -HUP $LGDPID
+wait_for atleast $((reloads + 1)) grep -c "reloaded" "$DIR/lgd.log"
+client_release sub2 eth0
+wait_for is 0 nbindings acc2
+n ip -n sub addr flush dev eth0 scope link	# sub has left
+client_start sub2 eth0
+wait_for -t 20 is 0 nbindings
 check_eq "the bindings on acc2 stay" 2 "$(nbindings acc2)"
-check "released as moved" grep -q "moved: releasing 2 bindings" "$DIR/lgd.log"
+check "released as moved after the probe failed" grep -q \
+	"its client $SUBLL does not answer: it moved to acc2" "$DIR/lgd.log"
+n ip -n sub link set eth0 down	# its link-local back
+n ip -n sub link set eth0 up
 client_stop sub2 eth0
 JSON=$(bindings acc2)
 rc=0
