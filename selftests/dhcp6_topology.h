@@ -31,6 +31,7 @@
  */
 #include "lgnl.h"
 #include "dhcp6_build.h"
+#include "netns_setup.h"
 
 enum {
 	SOLICIT = 1, ADVERTISE, REQUEST, CONFIRM, RENEW, REBIND, REPLY,
@@ -281,56 +282,55 @@ static int udp_socket(FIXTURE_DATA(b) *self, int which, const char *dev,
 	return fd;
 }
 
-static char cleanup_cmd[256];
+static char ns_names[3][32];
 
 /* Runs even when a test bails out with exit(), unlike the teardown. */
 static void delete_namespaces(void)
 {
-	if (system(cleanup_cmd))
-		fprintf(stderr, "# cleanup failed: %s\n", cleanup_cmd);
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (ns_names[i][0])
+			ns_del(ns_names[i]);
 }
 
 FIXTURE_SETUP(b)
 {
-	char cmd[2048];
+	char cmd[1024];
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		snprintf(self->ns[i], sizeof(self->ns[i]), "lg%c%d", "rcs"[i],
 			 getpid());
-	snprintf(cleanup_cmd, sizeof(cleanup_cmd),
-		 "for n in %s %s %s; do ip netns del $n 2>/dev/null; done; true",
-		 self->ns[R], self->ns[C], self->ns[S]);
+		strcpy(ns_names[i], self->ns[i]);
+	}
 	delete_namespaces();
 	atexit(delete_namespaces);
 	for (i = 0; i < 3; i++) {
-		snprintf(cmd, sizeof(cmd), "ip netns add %s", self->ns[i]);
-		run(cmd);
-		snprintf(cmd, sizeof(cmd), "/run/netns/%s", self->ns[i]);
-		self->nsfd[i] = open(cmd, O_RDONLY);
-		ASSERT_LE(0, self->nsfd[i]);
+		self->nsfd[i] = ns_add(self->ns[i]);
+		ASSERT_LE(0, self->nsfd[i]) TH_LOG("netns %s", self->ns[i]);
 		enter(self, i);
 		sysctl("net/ipv6/conf/default/accept_dad", "0");
 		sysctl("net/ipv6/conf/default/router_solicitations", "0");
 	}
 	snprintf(cmd, sizeof(cmd),
-		 "set -e; ip -n %1$s link set lo up; ip -n %2$s link set lo up;"
-		 " ip -n %3$s link set lo up;"
-		 " ip -n %1$s link add acc0 address 02:00:00:00:01:01 type veth"
-		 "   peer name eth0 netns %2$s address 02:00:00:00:01:02;"
-		 " ip -n %1$s link add up0 address 02:00:00:00:0f:01 type veth"
-		 "   peer name eth0 netns %3$s address 02:00:00:00:0f:02;"
-		 " ip -n %1$s addr add 2001:db8:f::1/64 dev up0 nodad;"
-		 " ip -n %3$s addr add 2001:db8:f::2/64 dev eth0 nodad;"
-		 " ip -n %1$s link set acc0 up; ip -n %1$s link set up0 up;"
-		 " ip -n %2$s link set eth0 up; ip -n %3$s link set eth0 up;"
-		 /* Carrier and then link-local addresses come asynchronously. */
-		 " for i in $(seq 100); do"
-		 "   ip -n %1$s -6 addr show dev acc0 scope link | grep -q fe80 &&"
-		 "   ip -n %2$s -6 addr show dev eth0 scope link | grep -q fe80 &&"
-		 "   break; sleep 0.1; done",
-		 self->ns[R], self->ns[C], self->ns[S]);
-	run(cmd);
+		 "link set lo up\n"
+		 "link add acc0 address 02:00:00:00:01:01 type veth"
+		 " peer name eth0 netns %1$s address 02:00:00:00:01:02\n"
+		 "link add up0 address 02:00:00:00:0f:01 type veth"
+		 " peer name eth0 netns %2$s address 02:00:00:00:0f:02\n"
+		 "addr add 2001:db8:f::1/64 dev up0 nodad\n"
+		 "link set acc0 up\n"
+		 "link set up0 up\n", self->ns[C], self->ns[S]);
+	ASSERT_EQ(0, ns_ip_batch(self->ns[R], cmd));
+	ASSERT_EQ(0, ns_ip_batch(self->ns[S],
+				 "link set lo up\n"
+				 "addr add 2001:db8:f::2/64 dev eth0 nodad\n"
+				 "link set eth0 up\n"));
+	ASSERT_EQ(0, ns_link_up(self->nsfd[C], "lo"));
+	ASSERT_EQ(0, ns_link_up(self->nsfd[C], "eth0"));
+	ASSERT_EQ(0, ns_wait_link_local(self->nsfd[R], "acc0"));
+	ASSERT_EQ(0, ns_wait_link_local(self->nsfd[C], "eth0"));
 	enter(self, R);
 	self->acc0 = if_nametoindex("acc0");
 	self->up0 = if_nametoindex("up0");

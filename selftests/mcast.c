@@ -41,6 +41,7 @@
 /* Group dumps and notifications can be larger than a page. */
 #define LGNL_RECV_SIZE	32768
 #include "lgnl.h"
+#include "netns_setup.h"
 
 /* Message types: IGMP (RFC 3376 section 4) and MLD (RFC 3810 section 5). */
 enum {
@@ -1259,13 +1260,16 @@ static void sniff_drain(int fd)
 
 /* --- The fixture ---------------------------------------------------------- */
 
-static char cleanup_cmd[256];
+static char ns_names[3][32];
 
 /* Runs even when a test bails out with exit(), unlike the teardown. */
 static void delete_namespaces(void)
 {
-	if (system(cleanup_cmd))
-		fprintf(stderr, "# cleanup failed: %s\n", cleanup_cmd);
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (ns_names[i][0])
+			ns_del(ns_names[i]);
 }
 
 /* A packet socket of H's on @dev, for port @port. */
@@ -1284,7 +1288,7 @@ FIXTURE_SETUP(mc)
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_port = htons(BARRIER_PORT) };
 	struct timeval tv = { .tv_sec = 10 };
-	char cmd[4096];
+	char cmd[1024];
 	cpu_set_t cpu0;
 	int i;
 
@@ -1293,54 +1297,52 @@ FIXTURE_SETUP(mc)
 	CPU_SET(0, &cpu0);
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu0), &cpu0));
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		snprintf(self->ns[i], sizeof(self->ns[i]), "lgm%c%d", "rhs"[i],
 			 getpid());
-	snprintf(cleanup_cmd, sizeof(cleanup_cmd),
-		 "for n in %s %s %s; do ip netns del $n 2>/dev/null; done; true",
-		 self->ns[R], self->ns[H], self->ns[S]);
+		strcpy(ns_names[i], self->ns[i]);
+	}
 	delete_namespaces();
 	atexit(delete_namespaces);
 	for (i = 0; i < 3; i++) {
-		snprintf(cmd, sizeof(cmd), "ip netns add %s", self->ns[i]);
-		run(cmd);
-		snprintf(cmd, sizeof(cmd), "/run/netns/%s", self->ns[i]);
-		self->nsfd[i] = open(cmd, O_RDONLY);
-		ASSERT_LE(0, self->nsfd[i]);
+		self->nsfd[i] = ns_add(self->ns[i]);
+		ASSERT_LE(0, self->nsfd[i]) TH_LOG("netns %s", self->ns[i]);
 		enter(self, i);
 		sysctl("net/ipv6/conf/default/accept_dad", "0");
 		sysctl("net/ipv6/conf/default/router_solicitations", "0");
 	}
 	snprintf(cmd, sizeof(cmd),
-		 "set -e; for n in %1$s %2$s %3$s; do ip -n $n link set lo up; done;"
-		 " ip -n %1$s link add acc0 address 02:00:00:00:01:01 type veth"
-		 "   peer name eth0 netns %2$s address 02:00:00:00:01:02;"
-		 " ip -n %1$s link add up0 address 02:00:00:00:02:01 type veth"
-		 "   peer name eth0 netns %3$s address 02:00:00:00:02:02;"
-		 " ip -n %1$s addr add 10.0.1.1/24 dev acc0;"
-		 " ip -n %1$s addr add 2001:db8:1::1/64 dev acc0 nodad;"
-		 " ip -n %1$s addr add 10.0.2.1/24 dev up0;"
-		 " ip -n %1$s addr add 2001:db8:f::1/64 dev up0 nodad;"
-		 " ip -n %2$s addr add 10.0.1.2/24 dev eth0;"
-		 " ip -n %2$s addr add 2001:db8:1::2/64 dev eth0 nodad;"
-		 " ip -n %3$s addr add 10.0.2.2/24 dev eth0;"
-		 " ip -n %3$s addr add 10.0.2.3/24 dev eth0;"
-		 " ip -n %3$s addr add 2001:db8:f::2/64 dev eth0 nodad;"
-		 " ip -n %3$s addr add 2001:db8:f::3/64 dev eth0 nodad;"
-		 " ip -n %1$s link set acc0 up; ip -n %1$s link set up0 up;"
-		 " ip -n %2$s link set eth0 up; ip -n %3$s link set eth0 up;"
-		 " ip -n %2$s route add default via 10.0.1.1;"
-		 " ip -n %3$s route add default via 10.0.2.1;"
-		 " ip -n %2$s -6 route add default via 2001:db8:1::1;"
-		 " ip -n %3$s -6 route add default via 2001:db8:f::1;"
-		 /* Carrier and link-local addresses come asynchronously. */
-		 " for i in $(seq 100); do"
-		 "   ip -n %1$s -6 addr show dev acc0 scope link | grep -q fe80 &&"
-		 "   ip -n %2$s -6 addr show dev eth0 scope link | grep -q fe80 &&"
-		 "   ip -n %3$s -6 addr show dev eth0 scope link | grep -q fe80 &&"
-		 "   break; sleep 0.1; done",
-		 self->ns[R], self->ns[H], self->ns[S]);
-	run(cmd);
+		 "link set lo up\n"
+		 "link add acc0 address 02:00:00:00:01:01 type veth"
+		 " peer name eth0 netns %1$s address 02:00:00:00:01:02\n"
+		 "link add up0 address 02:00:00:00:02:01 type veth"
+		 " peer name eth0 netns %2$s address 02:00:00:00:02:02\n"
+		 "addr add 10.0.1.1/24 dev acc0\n"
+		 "addr add 2001:db8:1::1/64 dev acc0 nodad\n"
+		 "addr add 10.0.2.1/24 dev up0\n"
+		 "addr add 2001:db8:f::1/64 dev up0 nodad\n"
+		 "link set acc0 up\n"
+		 "link set up0 up\n", self->ns[H], self->ns[S]);
+	ASSERT_EQ(0, ns_ip_batch(self->ns[R], cmd));
+	ASSERT_EQ(0, ns_ip_batch(self->ns[H],
+				 "link set lo up\n"
+				 "addr add 10.0.1.2/24 dev eth0\n"
+				 "addr add 2001:db8:1::2/64 dev eth0 nodad\n"
+				 "link set eth0 up\n"
+				 "route add default via 10.0.1.1\n"
+				 "route add default via 2001:db8:1::1\n"));
+	ASSERT_EQ(0, ns_ip_batch(self->ns[S],
+				 "link set lo up\n"
+				 "addr add 10.0.2.2/24 dev eth0\n"
+				 "addr add 10.0.2.3/24 dev eth0\n"
+				 "addr add 2001:db8:f::2/64 dev eth0 nodad\n"
+				 "addr add 2001:db8:f::3/64 dev eth0 nodad\n"
+				 "link set eth0 up\n"
+				 "route add default via 10.0.2.1\n"
+				 "route add default via 2001:db8:f::1\n"));
+	ASSERT_EQ(0, ns_wait_link_local(self->nsfd[R], "acc0"));
+	ASSERT_EQ(0, ns_wait_link_local(self->nsfd[H], "eth0"));
+	ASSERT_EQ(0, ns_wait_link_local(self->nsfd[S], "eth0"));
 	enter(self, R);
 	self->acc0 = if_nametoindex("acc0");
 	self->up0 = if_nametoindex("up0");

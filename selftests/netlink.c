@@ -24,6 +24,7 @@
 
 #include "kselftest_harness.h"
 #include "lgnl.h"
+#include "netns_setup.h"
 
 /* What one request brought back. */
 struct lg_reply {
@@ -165,7 +166,8 @@ FIXTURE(lg) {
 FIXTURE_SETUP(lg)
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	run("ip link add lgtest0 type dummy && ip link add lgtest1 type dummy");
+	ASSERT_EQ(0, ns_ip_batch(NULL, "link add lgtest0 type dummy\n"
+				       "link add lgtest1 type dummy\n"));
 	self->dummy0 = if_nametoindex("lgtest0");
 	self->dummy1 = if_nametoindex("lgtest1");
 	self->lo = if_nametoindex("lo");
