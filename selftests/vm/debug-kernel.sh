@@ -86,7 +86,7 @@ check_config() {
 		sym=${line#\# }
 		sym=${sym%%[= ]*}
 		echo "debug-kernel: asked for \"$line\", got:" \
-			"$(grep -E "^(# )?$sym[= ]" "$obj/.config" || echo "no $sym at all")" >&2
+			"$(grep -E "^(# )?${sym}[= ]" "$obj/.config" || echo "no $sym at all")" >&2
 		bad=1
 	done <"$fragment"
 	return $bad
