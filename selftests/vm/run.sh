@@ -30,7 +30,8 @@ readonly EXIT_TIMEOUT=124 EXIT_SPLAT=125 EXIT_NO_STATUS=126
 # Lines of a kernel log that fail a run.
 splat_re='WARNING:|BUG:|kernel BUG|Oops|Call Trace|general protection fault'
 splat_re+='|possible recursive locking|circular locking dependency'
-splat_re+='|inconsistent lock state|suspicious RCU usage|lockdep'
+splat_re+='|inconsistent lock state|suspicious RCU usage|irq lock inversion'
+splat_re+='|DEBUG_LOCKS_WARN_ON|non-static key|bad unlock balance|held lock freed'
 splat_re+='|refcount_t:|list_add corruption|list_del corruption|UBSAN:|KASAN:'
 splat_re+='|kmemleak: [0-9]+ new suspected|unreferenced object|Kernel panic'
 splat_re+='|INFO: rcu|detected stalls? on CPU|blocked for more than|ODEBUG:'
