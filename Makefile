@@ -2,6 +2,8 @@
 #
 # make            build the module, the agent and the tests
 # make check      install what is missing, build, run every test (host + VM)
+# make check-debug  the VM tests on a debug kernel (KASAN, UBSAN, lockdep,
+#                 kmemleak...) built from linux-source-6.1 into build/kdebug
 # make demo       boot the VM and show leaseguard at work
 # make lint       checkpatch and sparse on kmod/
 # make fuzz       fuzz the wire-format parsers, FUZZ_SECONDS (600) each
@@ -26,7 +28,7 @@ KSRC := $(BUILD)/ksrc
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all module agent kea selftests deps check demo lint fuzz bench clean man
+.PHONY: all module agent kea selftests deps check check-debug demo lint fuzz bench clean man
 .PHONY: install install-agent install-kea-hook install-dkms uninstall deb
 
 all: module agent kea selftests
@@ -68,6 +70,13 @@ check:
 	@$(DEPS) --check 2>/dev/null || $(DEPS)
 	@$(MAKE) all
 	@selftests/check
+
+# The first run builds the kernel (about an hour on two cores), later ones
+# reuse it: selftests/vm/debug-kernel.sh, Documentation/testing.rst.
+check-debug:
+	@$(DEPS) --debug-kernel --check 2>/dev/null || $(DEPS) --debug-kernel
+	@$(MAKE) all
+	@selftests/check-debug
 
 demo:
 	@$(DEPS) --check 2>/dev/null || $(DEPS)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run one command as root in a throwaway QEMU guest that boots the host's
-# Debian 6.1 kernel, and fail if the kernel log shows a splat.
+# Debian 6.1 kernel (or --kernel's), and fail if the kernel log shows a splat.
 #
 #   host                              guest (TCG, panic_on_warn=1)
 #   /                  --9p, ro-->    /   (+ tmpfs on /run /root /var/...,
@@ -21,15 +21,21 @@ timeout=600
 mem=1024
 smp=2
 krel=${KREL:-}
+kernel=${LG_VM_KERNEL:-}
+kmod=
+append=()
 
 readonly EXIT_TIMEOUT=124 EXIT_SPLAT=125 EXIT_NO_STATUS=126
 
 # Lines of a kernel log that fail a run.
 splat_re='WARNING:|BUG:|kernel BUG|Oops|Call Trace|general protection fault'
 splat_re+='|possible recursive locking|circular locking dependency'
-splat_re+='|inconsistent lock state|suspicious RCU usage|lockdep'
+splat_re+='|inconsistent lock state|suspicious RCU usage|irq lock inversion'
+splat_re+='|DEBUG_LOCKS_WARN_ON|non-static key|bad unlock balance|held lock freed'
 splat_re+='|refcount_t:|list_add corruption|list_del corruption|UBSAN:|KASAN:'
 splat_re+='|kmemleak: [0-9]+ new suspected|unreferenced object|Kernel panic'
+splat_re+='|INFO: rcu|detected stalls? on CPU|blocked for more than|ODEBUG:'
+splat_re+='|soft lockup|hard LOCKUP'
 
 # Modules the initramfs needs to mount the host root, in load order.
 modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
@@ -37,11 +43,17 @@ modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 
 usage() {
 	cat <<EOF
-Usage: $0 [--timeout SEC] [--mem MB] [--smp N] [--kernel-release KREL] -- COMMAND [ARGS...]
+Usage: $0 [--timeout SEC] [--mem MB] [--smp N] [--kernel-release KREL]
+          [--kernel BZIMAGE] [--kmod DIR] [--append PARAM]... -- COMMAND [ARGS...]
 
 Runs COMMAND as root with bash in a QEMU guest booting the host's 6.1
 kernel, in the current directory. Exit status: COMMAND's, 124 on timeout,
 125 on a kernel splat, 126 if the guest reported nothing.
+
+--kernel boots BZIMAGE (or \$LG_VM_KERNEL), a kernel with virtio-pci and
+9p built in, instead; --kmod DIR shows DIR as kmod/ of the current
+directory in the guest (leaseguard.ko built for that kernel); --append
+adds a kernel parameter.
 EOF
 	exit "${1:-2}"
 }
@@ -57,6 +69,9 @@ while [[ $# -gt 0 ]]; do
 	--mem) mem=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
 	--kernel-release) krel=${2:?}; shift 2 ;;
+	--kernel) kernel=${2:?}; shift 2 ;;
+	--kmod) kmod=${2:?}; shift 2 ;;
+	--append) append+=("${2:?}"); shift 2 ;;
 	-h|--help) usage 0 ;;
 	--) shift; break ;;
 	*) usage ;;
@@ -67,13 +82,26 @@ for n in "$timeout" "$mem" "$smp"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $n"
 done
 
-# The newest Debian 6.1 kernel with headers and an image (or $KREL).
-[[ -n $krel ]] || krel=$("$here/../../scripts/kernel-release") ||
-	die "no Debian 6.1 kernel installed (make deps)"
+if [[ -n $kernel ]]; then
+	# A kernel of our own (make check-debug): everything built in.
+	[[ -r $kernel ]] || die "cannot read $kernel"
+	kernel=$(realpath "$kernel")
+	krel=
+	modules=()
+else
+	# The newest Debian 6.1 kernel with headers and an image (or $KREL).
+	[[ -n $krel ]] || krel=$("$here/../../scripts/kernel-release") ||
+		die "no Debian 6.1 kernel installed (make deps)"
 
-kernel=/boot/vmlinuz-$krel
-[[ -r $kernel ]] || die "cannot read $kernel (it is root-only on Debian)"
-[[ -d /lib/modules/$krel ]] || die "no /lib/modules/$krel"
+	kernel=/boot/vmlinuz-$krel
+	[[ -r $kernel ]] || die "cannot read $kernel (it is root-only on Debian)"
+	[[ -d /lib/modules/$krel ]] || die "no /lib/modules/$krel"
+fi
+if [[ -n $kmod ]]; then
+	[[ -d $kmod ]] || die "--kmod: no directory $kmod"
+	kmod=$(realpath "$kmod")
+	[[ $kmod$PWD != *[[:space:]:]* ]] || die "--kmod: no spaces or colons in paths"
+fi
 for tool in qemu-system-x86_64 cpio gzip timeout; do
 	command -v "$tool" >/dev/null || die "$tool not found"
 done
@@ -83,12 +111,12 @@ done
 # Build the initramfs (busybox, the 9p modules, init.sh) unless a cached one
 # was built from the same inputs.
 build_initramfs() {
-	local out=$build/initramfs-$krel.cpio.gz
+	local out=$build/initramfs-${krel:-builtin}.cpio.gz
 	local stamp=$out.inputs inputs stage mod ko
 
 	inputs=$({
 		echo "$krel ${modules[*]}"
-		sha256sum /bin/busybox "$here/init.sh" "/lib/modules/$krel/modules.dep"
+		sha256sum /bin/busybox "$here/init.sh" ${krel:+"/lib/modules/$krel/modules.dep"}
 	})
 	if [[ -f $out && -f $stamp && $(<"$stamp") == "$inputs" ]]; then
 		echo "$out"
@@ -161,9 +189,11 @@ qarg() {
 cmdline=(
 	console=ttyS0 panic_on_warn=1 panic=-1
 	lg.init="$here/init.sh" lg.dir="$run"
+	${kmod:+lg.bind="$kmod:$PWD/kmod"}
+	${append[@]+"${append[@]}"}
 )
 
-echo "vm: kernel $krel, timeout ${timeout}s, $smp cpus, ${mem}M"
+echo "vm: kernel ${krel:-$kernel}, timeout ${timeout}s, $smp cpus, ${mem}M"
 start=$SECONDS
 
 timeout --kill-after=10 "$timeout" \
