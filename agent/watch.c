@@ -276,12 +276,21 @@ err:
 static void lgd_probe_end(struct lgd_watch *w, struct lgd_probe *p,
 			  bool answered)
 {
-	struct lgd_probe **pp;
+	struct lgd_neigh key = { .ifindex = p->ifindex }, **slot;
+	struct lgd_probe **pp, *q;
 
 	for (pp = &w->probes; *pp != p; pp = &(*pp)->next)
 		;
 	*pp = p->next;
 	lgd_timer_stop(&p->timer);
+	/* The last probe of an entry the unreachable trigger watches. */
+	for (q = w->probes; q; q = q->next)
+		if (q->ifindex == p->ifindex && !memcmp(q->addr, p->addr, 16))
+			break;
+	memcpy(key.addr, p->addr, 16);
+	slot = q ? NULL : tfind(&key, &w->neighs, lgd_neigh_cmp);
+	if (slot)
+		lgd_neigh_request(w, *slot, true);
 	lgd_anchor_verdict(w->d, p->id, answered);
 	free(p);
 }
@@ -342,7 +351,6 @@ void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], a[INET6_ADDRSTRLEN];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct lgd_neigh key = { .ifindex = ifindex };
 	struct lgd_link *l = lgd_link_find(w, ifindex);
 	struct lgd_probe *p, *q;
 	struct ndmsg *ndm;
@@ -388,10 +396,12 @@ void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 	mnl_attr_put(nlh, NDA_DST, 16, addr);
 	if (mac)
 		mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
-	/* A managed entry (the unreachable trigger's) stays managed. */
-	memcpy(key.addr, addr, 16);
-	if (tfind(&key, &w->neighs, lgd_neigh_cmp))
-		mnl_attr_put_u32(nlh, NDA_FLAGS_EXT, NTF_EXT_MANAGED);
+	/*
+	 * Not managed while probed: the kernel keeps a managed entry's state
+	 * whatever is asked (__neigh_update(), NEIGH_UPDATE_F_MANAGED), so
+	 * the unreachable trigger's entry would never be probed.
+	 * lgd_probe_end() makes it managed again.
+	 */
 	if (lgd_neigh_send(w, nlh) < 0)
 		goto err;
 	return;

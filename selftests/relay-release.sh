@@ -354,6 +354,10 @@ check_eq "sub's routes stay" 2 "$(ip -n rtr -6 route show proto 200 dev acc0 | w
 check "the log names both sides" grep -q \
 	"its client $SUBLL answers there: it stays; the same DUID on acc2 from .* is not a move" \
 	"$DIR/lgd.log"
+check_eq "a real answer, not the probe's 15 s timeout" 0 \
+	"$(grep -c "no verdict" "$DIR/lgd.log" || true)"
+check "the unreachable trigger's entry for sub is managed again" sh -c \
+	"ip -n rtr -6 neigh show dev acc0 | grep '^${SUBLL#* } ' | grep -q managed"
 
 step "10b. moved: once sub no longer answers on acc0, its DUID bound on acc2 releases it there."
 # The unreachable trigger off on acc0: the probe's verdict alone decides.
