@@ -1490,17 +1490,6 @@ TEST_F_TIMEOUT(b, expiry_rebuild_takes_no_lease_and_walks_safely, 120)
 /* The memory cgroup that the charge test makes. */
 #define MEMCG "/sys/fs/cgroup/lgbind"
 
-static int cg_write(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 /* The "slab" line of the test cgroup's memory.stat, in bytes. */
 static long cg_slab(void)
 {
@@ -1612,7 +1601,7 @@ TEST_F_TIMEOUT(b, packet_state_is_charged_to_the_namespace_admin, 120)
 	if (child == 0) {
 		close(hold[1]);
 		snprintf(pid, sizeof(pid), "%d", getpid());
-		ok = !cg_write(MEMCG "/cgroup.procs", pid) &&
+		ok = !write_file(MEMCG "/cgroup.procs", pid) &&
 		     !link_set(self, self->acc0, LG_ROLE_ACCESS, 0) &&
 		     !link_set(self, self->up0, LG_ROLE_UPSTREAM, 0);
 		if (write(ready[1], &ok, 1) != 1 || !ok)

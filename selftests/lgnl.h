@@ -54,6 +54,18 @@ static inline void run(const char *cmd)
 	}
 }
 
+/* Writes TEXT to the file at PATH (a sysctl, a cgroup or id map file). */
+static inline int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
 static int lgnl_ctrl_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct lg_sock *s = data;

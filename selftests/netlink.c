@@ -549,17 +549,6 @@ TEST_F(lg, unprivileged_caller_cannot_read_subscribers)
 	EXPECT_EQ(0, lg_join(&self->s, self->s.mcgrp_mcast));
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 /*
  * "unshare -Urn" as nobody: the user owns a network namespace and manages
  * leaseguard in it, subscriber data included, but its socket left in the
