@@ -334,16 +334,23 @@ static void flood(FIXTURE_DATA(b) *self, const char *dev, const uint8_t *mac)
 	}
 }
 
+/* Enough to turn the 2048 pending entries over many times. */
+#define FLOOD_ENOUGH	(20 * 2048)
+#define FLOOD_MIN_TRIES	100
+#define FLOOD_MAX_SECS	100
+
 /*
- * Another subscriber (on acc0, from the client's MAC) runs @tries
- * exchanges, each a REQUEST from a new DUID and the REPLY after a server
- * delay of LG_FLOOD_DELAY_MS (default 100), while @dev floods. Returns
- * how many were learned, and in *@flooded how many flood requests the hook
- * saw meanwhile; prints the flood's rate.
+ * Another subscriber (on acc0, from the client's MAC) runs exchanges,
+ * each a REQUEST from a new DUID and the REPLY after a server delay of
+ * LG_FLOOD_DELAY_MS (default 100), while @dev floods: at least 100, and
+ * more until the hook has seen FLOOD_ENOUGH flood requests (a debug
+ * kernel floods ten times slower) or FLOOD_MAX_SECS have passed. Returns
+ * how many were learned, in *@tries how many were run and in *@flooded
+ * how many flood requests the hook saw meanwhile; prints the flood's rate.
  */
 static int exchanges_under_flood(FIXTURE_DATA(b) *self, const char *dev,
 				 uint32_t flood_ifindex, const uint8_t *mac,
-				 int tries, uint64_t *flooded)
+				 int *tries, uint64_t *flooded)
 {
 	const char *env = getenv("LG_FLOOD_DELAY_MS");
 	int delay_ms = env ? atoi(env) : 100;
@@ -367,7 +374,10 @@ static int exchanges_under_flood(FIXTURE_DATA(b) *self, const char *dev,
 	sleep(2);
 	snooped0 = if_stat(self, flood_ifindex, LG_LINK_STATS_A_DHCP6_SNOOPED);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < tries; i++) {
+	for (i = 0; i < FLOOD_MIN_TRIES ||
+		    (if_stat(self, flood_ifindex, LG_LINK_STATS_A_DHCP6_SNOOPED) <
+		     snooped0 + FLOOD_ENOUGH &&
+		     ms_since(&t0) < FLOOD_MAX_SECS * 1000); i++) {
 		uint8_t duid[10] = { 0, 3, 0, 1, 2, 0, 0, 0, i >> 8, i };
 		struct duid d = { duid, sizeof(duid) };
 		struct in6_addr a = A6("2001:db8:1::");
@@ -409,28 +419,30 @@ static int exchanges_under_flood(FIXTURE_DATA(b) *self, const char *dev,
 	/* stderr: the harness's test process ends without flushing stdout. */
 	fprintf(stderr, "# flood on %s: %.0f requests/s snooped for %.1f s; "
 		"%d of %d exchanges learned (server delay %d ms)\n",
-		dev, (snooped1 - snooped0) / secs, secs, learned, tries,
+		dev, (snooped1 - snooped0) / secs, secs, learned, i,
 		delay_ms);
 	*flooded = snooped1 - snooped0;
+	*tries = i;
 	return learned;
 }
 
-/* Enough to turn the 2048 pending entries over many times. */
-#define FLOOD_ENOUGH	(20 * 2048)
 
-TEST_F_TIMEOUT(b, flood_from_a_neighbour_on_the_link, 180)
+TEST_F_TIMEOUT(b, flood_from_a_neighbour_on_the_link, 240)
 {
 	uint64_t flooded;
+	int tries, learned;
 
 	roles(self);
-	EXPECT_EQ(100, exchanges_under_flood(self, "eth0", self->acc0,
-					     nb_mac, 100, &flooded));
+	learned = exchanges_under_flood(self, "eth0", self->acc0, nb_mac,
+					&tries, &flooded);
+	EXPECT_EQ(tries, learned);
 	EXPECT_LE(FLOOD_ENOUGH, flooded);
 }
 
-TEST_F_TIMEOUT(b, flood_from_another_link_with_any_mac, 180)
+TEST_F_TIMEOUT(b, flood_from_another_link_with_any_mac, 240)
 {
 	uint64_t flooded;
+	int tries, learned;
 	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd),
@@ -443,8 +455,9 @@ TEST_F_TIMEOUT(b, flood_from_another_link_with_any_mac, 180)
 	roles(self);
 	if (link_set(self, self->acc1, LG_ROLE_ACCESS, 0))
 		die(self->ack.msg);
-	EXPECT_EQ(100, exchanges_under_flood(self, "eth1", self->acc1, NULL,
-					     100, &flooded));
+	learned = exchanges_under_flood(self, "eth1", self->acc1, NULL,
+					&tries, &flooded);
+	EXPECT_EQ(tries, learned);
 	EXPECT_LE(FLOOD_ENOUGH, flooded);
 }
 
