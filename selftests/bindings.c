@@ -407,8 +407,8 @@ static uint32_t access_link(FIXTURE_DATA(b) *self, int i, int *cl_fd)
  * Client @c behind acc@i (@fd its socket; acc0 is the topology's) asks,
  * and the server grants it @n IA_NAs: IAIDs 1..@n, 2001:db8:1i:c::IAID.
  */
-static void exchange_n(FIXTURE_DATA(b) *self, int i, int fd, uint32_t acc,
-		       int c, int n)
+static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
+			     uint32_t acc, int c, int n, uint32_t valid)
 {
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(547) };
@@ -445,7 +445,7 @@ static void exchange_n(FIXTURE_DATA(b) *self, int i, int fd, uint32_t acc,
 		a.s6_addr[7] = c;
 		a.s6_addr[15] = k;
 		d6b_ia(&self->m, OPT_IA_NA, k, 0, 0);
-		d6b_iaaddr(&self->m, &a, 3600, 7200);
+		d6b_iaaddr(&self->m, &a, valid / 2, valid);
 		d6b_end(&self->m);
 	}
 	snprintf(name, sizeof(name), "fe80::ff:fe00:%x02", i ? 0x10 + i : 1);
@@ -455,6 +455,12 @@ static void exchange_n(FIXTURE_DATA(b) *self, int i, int fd, uint32_t acc,
 	if (sendto(self->relay_fd, self->m.buf, self->m.len, 0,
 		   (struct sockaddr *)&to, sizeof(to)) < 0)
 		die("relay sendto");
+}
+
+static void exchange_n(FIXTURE_DATA(b) *self, int i, int fd, uint32_t acc,
+		       int c, int n)
+{
+	exchange_n_valid(self, i, fd, acc, c, n, 7200);
 }
 
 static int config_max(FIXTURE_DATA(b) *self, uint32_t max)
@@ -1641,6 +1647,94 @@ TEST_F_TIMEOUT(b, packet_state_is_charged_to_the_namespace_admin, 120)
 	waitpid(child, &status, 0);
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	rmdir(MEMCG);
+}
+
+static time_t clock_sec(clockid_t clock)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	return t.tv_sec;
+}
+
+/* How many leases of a dump expire in each second of a window. */
+struct expiry_tally {
+	uint64_t first;		/* the window's first second, wall clock */
+	int at[8];
+};
+
+static int expiry_tally_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct expiry_tally *t = data;
+	struct bnd b = { 0 };
+	int i;
+
+	if (mnl_attr_parse(nlh, GENL_HDRLEN, top_cb, &b) < 0)
+		return MNL_CB_ERROR;
+	for (i = 0; i < b.n_leases; i++)
+		if (b.leases[i].expires - t->first < 8)
+			t->at[b.leases[i].expires - t->first]++;
+	return MNL_CB_OK;
+}
+
+#define EXPIRY_BUDGET	4096	/* LG_EXPIRY_BUDGET in kmod/binding.c */
+
+/*
+ * The expiry worker looks at no more than EXPIRY_BUDGET bindings a run, so
+ * that BHs never wait for a whole wheel; a bucket with more is finished by
+ * the next run, from where the last one stopped. 4,400 leases that all
+ * end in the same second (each REPLY's lifetime is what is left to that
+ * second) all expire, each once, and the bindings that live on are whole.
+ * A first 100 bindings time the REPLYs, so that the second comes after
+ * the last REPLY on a kernel of any speed.
+ */
+TEST_F_TIMEOUT(b, expiry_beyond_one_runs_budget_resumes_where_it_stopped,
+	       300)
+{
+	const uint64_t kept = 100, n = 4400;
+	const int per = 8;
+	struct expiry_tally tally = { 0 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	uint64_t expired0;
+	time_t end, wall;
+	struct timespec t0;
+	int c, i, most = 0;
+
+	roles(self);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (c = 0; c < (int)kept / per; c++)
+		exchange_n(self, 0, self->cl_fd, self->acc0, c, per);
+	/* As fast as the first ones, the rest take n / kept times as long. */
+	end = clock_sec(CLOCK_BOOTTIME) + 5 +
+	      3 * ms_since(&t0) * (n / kept) / 2000;
+	for (; c < (int)(kept + n) / per; c++)
+		exchange_n_valid(self, 0, self->cl_fd, self->acc0, c, per,
+				 end - clock_sec(CLOCK_BOOTTIME));
+	ASSERT_LT(clock_sec(CLOCK_BOOTTIME), end);
+	ASSERT_EQ(kept + n, stat(self, LG_STATS_A_BINDINGS));
+	expired0 = stat(self, LG_STATS_A_LEASES_EXPIRED);
+
+	/* More than a run's budget expire in one second (one bucket). */
+	wall = end + clock_sec(CLOCK_REALTIME) - clock_sec(CLOCK_BOOTTIME);
+	tally.first = wall - 4;
+	nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, lg_talk(&self->s, nlh, expiry_tally_cb, &tally,
+			     &self->ack));
+	for (i = 0; i < 8; i++)
+		most = tally.at[i] > most ? tally.at[i] : most;
+	TH_LOG("%d leases end in the same second (of %d)", most, n);
+	ASSERT_LT(EXPIRY_BUDGET, most);
+
+	while (clock_sec(CLOCK_BOOTTIME) <= end)
+		usleep(200000);
+	for (i = 0; i < 100 && stat(self, LG_STATS_A_BINDINGS) > kept; i++)
+		usleep(100000);
+	EXPECT_EQ(kept, stat(self, LG_STATS_A_BINDINGS));
+	EXPECT_EQ(expired0 + n, stat(self, LG_STATS_A_LEASES_EXPIRED));
+	EXPECT_EQ(0, broken_leases(self));
+	ASSERT_EQ(0, dump(self, NULL));
+	EXPECT_EQ(kept, self->got.n);
 }
 
 TEST_HARNESS_MAIN
