@@ -311,9 +311,11 @@ hook "{}"
 check "Kea warns that no relay is trusted" grep -q RELEASE_REQUEST_NO_TRUSTED_RELAYS "$DIR/kea.log"
 n lg binding release dev acc2 nowait
 wait_for atleast 1 hook_stat refused
+# At once: on a debug kernel the checks below outlast the retransmissions
+# (step 7 sees that they gave up).
+check_eq "the relay waits (it retransmits, then gives up)" releasing "$(state acc2)"
 check_eq "no reply sent" 0 "$(hook_stat reply-sent)"
 check_eq "Kea kept sub2's leases" 2 "$(nkea_of "$SUB2")"
-check_eq "the relay waits (it retransmits, then gives up)" releasing "$(state acc2)"
 check "Kea's log says dropped" grep -q "RELEASE_REQUEST_REFUSED .*: dropped" "$DIR/kea.log"
 
 step "6. Broken and forged requests: dropped, logged, no lease touched."

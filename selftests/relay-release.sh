@@ -307,8 +307,10 @@ rc=0
 OUT=$(lg binding release dev acc0 nowait 2>&1) || rc=$?
 t1=$(date +%s%N)
 check_eq "nowait: exit 0, prints nothing" "0 " "$rc $OUT"
-check "nowait: returns at once (in under 2 s, a silent server takes 16)" \
-	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
+# Waiting would take 16 s; half of that tells the two apart even on a
+# debug kernel, where running lgctl alone takes up to 3 s.
+check "nowait: returns without waiting (in under 8 s, a silent server takes 16)" \
+	[ $(((t1 - t0) / 1000000)) -lt 8000 ]
 check_eq "the bindings are releasing" releasing "$(state)"
 rs_start	# the next retransmission is answered
 wait_for is 0 nbindings
