@@ -76,7 +76,7 @@ check:
 check-debug:
 	@$(DEPS) --debug-kernel --check 2>/dev/null || $(DEPS) --debug-kernel
 	@$(MAKE) all
-	@selftests/check-debug
+	@selftests/check-debug selftests/vm-tests $(SUITE)
 
 demo:
 	@$(DEPS) --check 2>/dev/null || $(DEPS)
