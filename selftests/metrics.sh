@@ -175,8 +175,14 @@ check "lgctl binding release waits for both outcomes: released" \
 wait_for is 0 nbindings
 scrape released
 valid released
-check_eq "released: 1 RELEASE-REQUEST sent" 1 "$(value released leaseguard_release_requests_total)"
-check_eq "released: 1 reply accepted" 1 "$(value released leaseguard_release_replies_total)"
+# One request for both, unless leaseguardd read the two bindings' release
+# notifications apart (a debug kernel is that slow); relay-release.sh
+# tests the grouping itself.
+requests=$(value released leaseguard_release_requests_total)
+check "released: 1 RELEASE-REQUEST sent (2 if the bindings came apart)" \
+	bash -c "[ $requests -ge 1 ] && [ $requests -le 2 ]"
+check_eq "released: as many replies accepted" "$requests" \
+	"$(value released leaseguard_release_replies_total)"
 check_eq "released: both bindings released (Success), none NoBinding" "2 0" \
 	"$(value released 'leaseguard_release_bindings_total{outcome="success"}') $(value released 'leaseguard_release_bindings_total{outcome="nobinding"}')"
 check_eq "released: none refused, timed out or without a server" "0 0 0" \
