@@ -157,27 +157,44 @@ static inline int ns_link_up(int nsfd, const char *ifname)
 	return err;
 }
 
+/*
+ * Whether IFNAME has a link-local address that is usable: listed is not
+ * enough, for addrconf clears its "tentative" flag from a workqueue, DAD
+ * or not, and until then nothing can send from it (EADDRNOTAVAIL). A
+ * bind() to it fails the same way, so a bind tells.
+ */
 static inline int ns_has_link_local(const char *ifname)
 {
 	struct ifaddrs *all, *a;
-	int found = 0;
+	int found = 0, fd;
 
 	if (getifaddrs(&all))
 		return 0;
 	for (a = all; a && !found; a = a->ifa_next) {
-		const struct sockaddr_in6 *sin6 = (void *)a->ifa_addr;
+		struct sockaddr_in6 sin6;
 
-		found = sin6 && sin6->sin6_family == AF_INET6 &&
-			!strcmp(a->ifa_name, ifname) &&
-			IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr);
+		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET6 ||
+		    strcmp(a->ifa_name, ifname))
+			continue;
+		memcpy(&sin6, a->ifa_addr, sizeof(sin6));
+		if (!IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr))
+			continue;
+		sin6.sin6_port = 0;
+		sin6.sin6_scope_id = if_nametoindex(ifname);
+		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		found = fd >= 0 && !bind(fd, (struct sockaddr *)&sin6,
+					 sizeof(sin6));
+		if (fd >= 0)
+			close(fd);
 	}
 	freeifaddrs(all);
 	return found;
 }
 
 /*
- * Waits up to 10 s for IFNAME in the namespace NSFD to have its link-local
- * address: carrier, and then the address, come asynchronously.
+ * Waits up to 10 s for IFNAME in the namespace NSFD to have a usable
+ * link-local address: carrier, the address and the end of its tentative
+ * state come asynchronously.
  */
 static inline int ns_wait_link_local(int nsfd, const char *ifname)
 {
