@@ -357,24 +357,27 @@ static const struct fa r_lease_a[] = {
 	R(LG_LEASE_A_EXPIRES, FK_U64, 0, 0, U64_MAX),
 };
 static const struct fp r_lease = POL(r_lease_a, LG_LEASE_A_MAX);
-static const struct fa r_binding_a[] = {
-	R(LG_BINDING_A_PAD, FK_BIN, 0, 0, 0),
-	R(LG_BINDING_A_ID, FK_U64, A_REQ, 1, U64_MAX),
-	R(LG_BINDING_A_IFINDEX, FK_U32, A_REQ, 1, U32_MAX),
-	R(LG_BINDING_A_IFNAME, FK_STR, 0, 0, 0),
-	R(LG_BINDING_A_CLIENT_DUID, FK_BIN, A_REQ, 3, 130),
-	R(LG_BINDING_A_IA_TYPE, FK_U32, A_REQ, 1, LG_IA_MAX),
-	R(LG_BINDING_A_IAID, FK_U32, A_REQ, 0, U32_MAX),
-	R(LG_BINDING_A_STATE, FK_U32, A_REQ, 1, LG_BINDING_STATE_MAX),
-	R(LG_BINDING_A_CLIENT_LLADDR, FK_BIN, A_REQ, 16, 16),
-	R(LG_BINDING_A_CLIENT_MAC, FK_BIN, 0, 6, 6),
-	R(LG_BINDING_A_SERVER_DUID, FK_BIN, 0, 3, 130),
-	R(LG_BINDING_A_SERVER_ADDR, FK_BIN, A_REQ, 16, 16),
-	R(LG_BINDING_A_INTERFACE_ID, FK_BIN, 0, 1, 65535),
-	R(LG_BINDING_A_CREATED, FK_U64, A_REQ, 0, U64_MAX),
-	R(LG_BINDING_A_UPDATED, FK_U64, A_REQ, 0, U64_MAX),
-	RN(LG_BINDING_A_LEASE, A_MULTI, r_lease),
+#define R_BINDING_A \
+	R(LG_BINDING_A_PAD, FK_BIN, 0, 0, 0), \
+	R(LG_BINDING_A_ID, FK_U64, A_REQ, 1, U64_MAX), \
+	R(LG_BINDING_A_IFINDEX, FK_U32, A_REQ, 1, U32_MAX), \
+	R(LG_BINDING_A_IFNAME, FK_STR, 0, 0, 0), \
+	R(LG_BINDING_A_CLIENT_DUID, FK_BIN, A_REQ, 3, 130), \
+	R(LG_BINDING_A_IA_TYPE, FK_U32, A_REQ, 1, LG_IA_MAX), \
+	R(LG_BINDING_A_IAID, FK_U32, A_REQ, 0, U32_MAX), \
+	R(LG_BINDING_A_STATE, FK_U32, A_REQ, 1, LG_BINDING_STATE_MAX), \
+	R(LG_BINDING_A_CLIENT_LLADDR, FK_BIN, A_REQ, 16, 16), \
+	R(LG_BINDING_A_CLIENT_MAC, FK_BIN, 0, 6, 6), \
+	R(LG_BINDING_A_SERVER_DUID, FK_BIN, 0, 3, 130), \
+	R(LG_BINDING_A_SERVER_ADDR, FK_BIN, A_REQ, 16, 16), \
+	R(LG_BINDING_A_INTERFACE_ID, FK_BIN, 0, 1, 65535), \
+	R(LG_BINDING_A_CREATED, FK_U64, A_REQ, 0, U64_MAX), \
+	R(LG_BINDING_A_UPDATED, FK_U64, A_REQ, 0, U64_MAX), \
+	RN(LG_BINDING_A_LEASE, A_MULTI, r_lease), \
 	R(LG_BINDING_A_RELEASE_REASON, FK_U32, 0, 1, LG_RELEASE_MAX),
+
+static const struct fa r_binding_a[] = {
+	R_BINDING_A
 };
 static const struct fa r_savi_a[] = {
 	R(LG_SAVI_A_IFINDEX, FK_U32, A_REQ, 1, U32_MAX),
@@ -430,20 +433,78 @@ static const struct fp r_savi = POL(r_savi_a, LG_SAVI_A_MAX);
 static const struct fp r_mcast = POL(r_mcast_a, LG_MCAST_A_MAX);
 static const struct fp r_mc_group = POL(r_mc_group_a, LG_MC_GROUP_A_MAX);
 
-/* The one top-level attribute each reply carries. */
+/* Notifications: what differs from the GET replies. */
+static const struct fa r_link_del_a[] = {
+	R(LG_LINK_A_IFINDEX, FK_U32, A_REQ, 1, U32_MAX),
+	R(LG_LINK_A_IFNAME, FK_STR, 0, 0, 0),
+};
+static const struct fa r_binding_del_a[] = {
+	R_BINDING_A
+	R(LG_BINDING_A_DEL_REASON, FK_U32, A_REQ, 1, LG_BINDING_DEL_MAX),
+};
+static const struct fa r_anchor_a[] = {
+	R(LG_BINDING_A_CLIENT_LLADDR, FK_BIN, A_REQ, 16, 16),
+	R(LG_BINDING_A_CLIENT_MAC, FK_BIN, 0, 6, 6),
+};
+static const struct fa r_mc_group_del_a[] = {
+	R(LG_MC_GROUP_A_IFINDEX, FK_U32, A_REQ, 1, U32_MAX),
+	R(LG_MC_GROUP_A_IFNAME, FK_STR, 0, 0, 0),
+	R(LG_MC_GROUP_A_FAMILY, FK_U8, A_REQ, AF_INET, AF_INET6),
+	R(LG_MC_GROUP_A_GROUP, FK_BIN, A_REQ, 4, 16),
+	R(LG_MC_GROUP_A_DEL_REASON, FK_U32, A_REQ, 1, LG_MC_DEL_MAX),
+};
+static const struct fa r_mc_query_src_a[] = {
+	R(LG_MC_SOURCE_A_ADDR, FK_BIN, A_REQ, 4, 16),
+};
+static const struct fp r_mc_query_src = POL(r_mc_query_src_a,
+					    LG_MC_SOURCE_A_MAX);
+static const struct fa r_mc_query_a[] = {
+	R(LG_MC_GROUP_A_IFINDEX, FK_U32, A_REQ, 1, U32_MAX),
+	R(LG_MC_GROUP_A_FAMILY, FK_U8, A_REQ, AF_INET, AF_INET6),
+	R(LG_MC_GROUP_A_GROUP, FK_BIN, A_REQ, 4, 16),
+	RN(LG_MC_GROUP_A_SOURCE, A_MULTI, r_mc_query_src),
+};
+static const struct fp r_link_del = POL(r_link_del_a, LG_LINK_A_MAX);
+static const struct fp r_binding_del = POL(r_binding_del_a, LG_BINDING_A_MAX);
+static const struct fp r_anchor = POL(r_anchor_a, LG_BINDING_A_MAX);
+static const struct fp r_mc_group_del = POL(r_mc_group_del_a,
+					    LG_MC_GROUP_A_MAX);
+static const struct fp r_mc_query = POL(r_mc_query_a, LG_MC_GROUP_A_MAX);
+
+/*
+ * The top-level attributes of each reply and notification, each once:
+ * notifications go to @grp (LG_MCGRP_* order: config, bindings, mcast).
+ */
+enum { G_REPLY = -1, G_CONFIG, G_BINDINGS, G_MCAST };
+
 static const struct {
 	uint8_t cmd;
+	int8_t grp;
 	uint16_t top;
 	uint8_t kind;
 	const struct fp *p;
-} replies[] = {
-	{ LG_CMD_LINK_GET, LG_A_LINK, FK_NEST, &r_link },
-	{ LG_CMD_STATS_GET, LG_A_STATS, FK_CNT, &r_stats },
-	{ LG_CMD_CONFIG_GET, LG_A_CONFIG, FK_NEST, &r_config },
-	{ LG_CMD_BINDING_GET, LG_A_BINDING, FK_NEST, &r_binding },
-	{ LG_CMD_SAVI_GET, LG_A_SAVI, FK_NEST, &r_savi },
-	{ LG_CMD_MCAST_GET, LG_A_MCAST, FK_NEST, &r_mcast },
-	{ LG_CMD_MC_GROUP_GET, LG_A_MC_GROUP, FK_NEST, &r_mc_group },
+} msgs[] = {
+	{ LG_CMD_LINK_GET, G_REPLY, LG_A_LINK, FK_NEST, &r_link },
+	{ LG_CMD_STATS_GET, G_REPLY, LG_A_STATS, FK_CNT, &r_stats },
+	{ LG_CMD_CONFIG_GET, G_REPLY, LG_A_CONFIG, FK_NEST, &r_config },
+	{ LG_CMD_BINDING_GET, G_REPLY, LG_A_BINDING, FK_NEST, &r_binding },
+	{ LG_CMD_SAVI_GET, G_REPLY, LG_A_SAVI, FK_NEST, &r_savi },
+	{ LG_CMD_MCAST_GET, G_REPLY, LG_A_MCAST, FK_NEST, &r_mcast },
+	{ LG_CMD_MC_GROUP_GET, G_REPLY, LG_A_MC_GROUP, FK_NEST, &r_mc_group },
+	{ LG_CMD_LINK_NTF, G_CONFIG, LG_A_LINK, FK_NEST, &r_link },
+	{ LG_CMD_LINK_DEL_NTF, G_CONFIG, LG_A_LINK, FK_NEST, &r_link_del },
+	{ LG_CMD_MCAST_NTF, G_CONFIG, LG_A_MCAST, FK_NEST, &r_mcast },
+	{ LG_CMD_BINDING_NEW_NTF, G_BINDINGS, LG_A_BINDING, FK_NEST, &r_binding },
+	{ LG_CMD_BINDING_UPD_NTF, G_BINDINGS, LG_A_BINDING, FK_NEST, &r_binding },
+	{ LG_CMD_BINDING_DEL_NTF, G_BINDINGS, LG_A_BINDING, FK_NEST,
+	  &r_binding_del },
+	{ LG_CMD_BINDING_ANCHOR_NTF, G_BINDINGS, LG_A_BINDING, FK_NEST,
+	  &r_binding },
+	{ LG_CMD_BINDING_ANCHOR_NTF, G_BINDINGS, LG_A_ANCHOR, FK_NEST, &r_anchor },
+	{ LG_CMD_MC_GROUP_NTF, G_MCAST, LG_A_MC_GROUP, FK_NEST, &r_mc_group },
+	{ LG_CMD_MC_GROUP_DEL_NTF, G_MCAST, LG_A_MC_GROUP, FK_NEST,
+	  &r_mc_group_del },
+	{ LG_CMD_MC_QUERY_NTF, G_MCAST, LG_A_MC_GROUP, FK_NEST, &r_mc_query },
 };
 
 /* ------------------------------------------------------------------ */
@@ -466,6 +527,7 @@ static const char *const cls_name[M__MAX] = {
 };
 
 #define POOL	64
+#define N_DUIDS	1024	/* clients: up to two bindings each */
 
 /* In memory shared with the children: they count and read the pools too. */
 struct shared {
@@ -476,6 +538,7 @@ struct shared {
 	uint64_t dhcp, relay_repl, mc_joins, mc_leaves, traffic_errs;
 	uint64_t link_add, link_del, link_rename, link_move, netns_made;
 	uint64_t userns_runs, nocap_runs;
+	uint64_t ntf, ntf_overruns, join_eperm;
 	int userns_skip;
 	int printed;
 	uint32_t ifindex[16];		/* R's interfaces, 0: none */
@@ -789,9 +852,10 @@ next:
 }
 
 /* What a data message says beyond its types. */
-static bool check_meaning(uint8_t cmd, const struct nlattr *top, char *why,
-			  size_t wn)
+static bool check_meaning(const struct nlattr *top, char *why, size_t wn)
 {
+	bool binding = mnl_attr_get_type(top) == LG_A_BINDING;
+	bool group = mnl_attr_get_type(top) == LG_A_MC_GROUP;
 	const struct nlattr *a, *c;
 	uint32_t state = 0;
 	bool reason = false;
@@ -800,7 +864,7 @@ static bool check_meaning(uint8_t cmd, const struct nlattr *top, char *why,
 	mnl_attr_for_each_nested(a, top) {
 		uint16_t t = mnl_attr_get_type(a);
 
-		if (cmd == LG_CMD_BINDING_GET) {
+		if (binding) {
 			if (t == LG_BINDING_A_ID)
 				pool_add_id(mnl_attr_get_u64(a));
 			if (t == LG_BINDING_A_STATE)
@@ -813,21 +877,82 @@ static bool check_meaning(uint8_t cmd, const struct nlattr *top, char *why,
 					    LG_LEASE_A_ADDR)
 						pool_add_addr(mnl_attr_get_payload(c));
 		}
-		if (cmd == LG_CMD_MC_GROUP_GET) {
+		if (group) {
 			if (t == LG_MC_GROUP_A_FAMILY)
 				family = mnl_attr_get_u8(a);
 			if (t == LG_MC_GROUP_A_GROUP)
 				glen = mnl_attr_get_payload_len(a);
 		}
 	}
-	if (cmd == LG_CMD_BINDING_GET && reason != (state == LG_BINDING_RELEASING)) {
+	if (binding && reason != (state == LG_BINDING_RELEASING)) {
 		snprintf(why, wn, "binding: state %u with%s a release reason",
 			 state, reason ? "" : "out");
 		return false;
 	}
-	if (cmd == LG_CMD_MC_GROUP_GET &&
-	    glen != (family == AF_INET ? 4 : 16)) {
+	if (group && glen != (family == AF_INET ? 4 : 16)) {
 		snprintf(why, wn, "group of family %d is %d octets", family, glen);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Checks message @m of command @cmd against msgs[] (@grp: G_REPLY, or the
+ * group it came from); says what is wrong in @why.
+ */
+static bool check_msg(const struct nlmsghdr *m, int grp, char *why, size_t wn)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
+	uint32_t seen = 0, want = 0;
+	const struct nlattr *a;
+	unsigned int i;
+
+	if (m->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
+		snprintf(why, wn, "%u bytes", m->nlmsg_len);
+		return false;
+	}
+	if (g->version != LEASEGUARD_GENL_VERSION || g->reserved) {
+		snprintf(why, wn, "version %u reserved %u", g->version,
+			 g->reserved);
+		return false;
+	}
+	for (i = 0; i < ARRAY_SIZE(msgs); i++)
+		if (msgs[i].cmd == g->cmd && msgs[i].grp == grp)
+			want |= 1u << msgs[i].top;
+	if (!want) {
+		snprintf(why, wn, "command %u %s", g->cmd,
+			 grp == G_REPLY ? "has no reply" : "is not this group's");
+		return false;
+	}
+	mnl_attr_for_each(a, m, GENL_HDRLEN) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		for (i = 0; i < ARRAY_SIZE(msgs); i++)
+			if (msgs[i].cmd == g->cmd && msgs[i].grp == grp &&
+			    msgs[i].top == t)
+				break;
+		if (i == ARRAY_SIZE(msgs) || (seen & (1u << t)) ||
+		    !(a->nla_type & NLA_F_NESTED)) {
+			snprintf(why, wn, "cmd %u: top-level attribute %#x",
+				 g->cmd, a->nla_type);
+			return false;
+		}
+		seen |= 1u << t;
+		if (!check_attrs(msgs[i].p, msgs[i].kind == FK_CNT,
+				 mnl_attr_get_payload(a),
+				 mnl_attr_get_payload_len(a), msgs[i].p->name,
+				 why, wn) ||
+		    !check_meaning(a, why, wn))
+			return false;
+	}
+	if ((const char *)a != (const char *)m + m->nlmsg_len) {
+		snprintf(why, wn, "cmd %u: %td bytes of attributes", g->cmd,
+			 (const char *)a - (const char *)m);
+		return false;
+	}
+	if (seen != want) {
+		snprintf(why, wn, "cmd %u: top-level attributes %#x, not %#x",
+			 g->cmd, seen, want);
 		return false;
 	}
 	return true;
@@ -838,19 +963,13 @@ static void check_data(struct fz *f, const struct req *r,
 		       const struct nlmsghdr *m)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
-	const struct nlattr *a;
-	unsigned int i, n_top = 0;
 	char why[512];
 
 	CNT(replies);
-	if (m->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
-		violation(f, r, "reply of %u bytes", m->nlmsg_len);
-		return;
-	}
-	if (m->nlmsg_type != f->s.family || g->cmd != r->cmd ||
-	    g->version != LEASEGUARD_GENL_VERSION || g->reserved) {
-		violation(f, r, "reply type %u cmd %u version %u reserved %u",
-			  m->nlmsg_type, g->cmd, g->version, g->reserved);
+	if (m->nlmsg_type != f->s.family ||
+	    m->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN || g->cmd != r->cmd) {
+		violation(f, r, "reply type %u cmd %u", m->nlmsg_type,
+			  m->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN ? g->cmd : 0);
 		return;
 	}
 	if (r->dump != !!(m->nlmsg_flags & NLM_F_MULTI)) {
@@ -859,33 +978,8 @@ static void check_data(struct fz *f, const struct req *r,
 	}
 	if (m->nlmsg_flags & NLM_F_DUMP_INTR)
 		CNT(dump_intr);
-	for (i = 0; i < ARRAY_SIZE(replies); i++)
-		if (replies[i].cmd == g->cmd)
-			break;
-	if (i == ARRAY_SIZE(replies)) {
-		violation(f, r, "a reply to a command that has none");
-		return;
-	}
-	mnl_attr_for_each(a, m, GENL_HDRLEN) {
-		uint16_t t = mnl_attr_get_type(a);
-
-		n_top++;
-		if (t != replies[i].top || !(a->nla_type & NLA_F_NESTED)) {
-			violation(f, r, "reply: top-level attribute %#x", a->nla_type);
-			return;
-		}
-		if (!check_attrs(replies[i].p, replies[i].kind == FK_CNT,
-				 mnl_attr_get_payload(a),
-				 mnl_attr_get_payload_len(a),
-				 r->c ? r->c->name : "reply", why, sizeof(why)) ||
-		    !check_meaning(g->cmd, a, why, sizeof(why))) {
-			violation(f, r, "malformed reply: %s", why);
-			return;
-		}
-	}
-	if (n_top != 1 || (const char *)a != (const char *)m + m->nlmsg_len)
-		violation(f, r, "reply: %u top-level attributes, %td bytes",
-			  n_top, (const char *)a - (const char *)m);
+	if (!check_msg(m, G_REPLY, why, sizeof(why)))
+		violation(f, r, "malformed reply: %s", why);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1068,6 +1162,23 @@ static void fz_reopen(struct fz *f)
 	}
 }
 
+/* Attributes that walk exactly to @len, nests too (--dry-run's check). */
+static bool wellformed(const void *p, int len, int depth)
+{
+	const struct nlattr *a = p;
+
+	while (len >= (int)sizeof(*a)) {
+		if (a->nla_len < sizeof(*a) || a->nla_len > len)
+			return false;
+		if ((a->nla_type & NLA_F_NESTED) && depth < 4 &&
+		    !wellformed(a + 1, a->nla_len - sizeof(*a), depth + 1))
+			return false;
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return len == 0;
+}
+
 /* Sends @r and judges what comes back. */
 static void talk(struct fz *f, struct req *r)
 {
@@ -1075,8 +1186,17 @@ static void talk(struct fz *f, struct req *r)
 	CNT(by_cls[r->cls]);
 	if (r->dump)
 		CNT(dumps);
-	if (opt_dry)
+	if (opt_dry) {
+		/* What is not meant to be malformed is not. */
+		if (r->cls != M_SHORT && r->cls != M_TRAILING &&
+		    r->cls != M_NESTFLAG &&
+		    r->cls != M_GARBAGE && r->cls != M_LEN &&
+		    r->cls != M_UNKNOWN && r->cls != M_NOTTAKEN &&
+		    !wellformed((char *)r->nlh + NLMSG_HDRLEN + GENL_HDRLEN,
+				r->nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, 0))
+			violation(f, r, "built a malformed request");
 		return;
+	}
 	if (mnl_socket_sendto(f->s.nl, r->nlh, r->nlh->nlmsg_len) < 0) {
 		violation(f, r, "send: %s", strerror(errno));
 		fz_reopen(f);
@@ -1199,7 +1319,7 @@ static void put_bin_valid(struct fz *f, struct nlmsghdr *nlh,
 			memset(a.s6_addr + 6, 0, 10);
 		memcpy(b, &a, 16);
 	} else if (name_has(d, "DUID") && !chance(s, 4)) {
-		make_duid(b, rn(s, 256));
+		make_duid(b, rn(s, N_DUIDS));
 		len = 14;
 	} else if (name_has(d, "MAC")) {
 		b[0] &= chance(s, 8) ? 0xff : 0xfe;
@@ -2124,6 +2244,101 @@ static void set_role(struct fz *f, uint32_t ifindex, uint32_t role)
 }
 
 /* ------------------------------------------------------------------ */
+/* Notifications                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Joins the family's groups: all of them with CAP_NET_ADMIN over the
+ * socket's namespace, only "config" without (the others: -EPERM).
+ */
+static void join_groups(struct fz *f)
+{
+	uint32_t grp[] = { f->s.mcgrp_config, f->s.mcgrp_bindings,
+			   f->s.mcgrp_mcast };
+	unsigned int i;
+	int err;
+
+	if (opt_dry)
+		return;
+	for (i = 0; i < ARRAY_SIZE(grp); i++) {
+		if (!grp[i]) {
+			violation(f, NULL, "group %u has no ID", i);
+			continue;
+		}
+		err = lg_join(&f->s, grp[i]) ? -errno : 0;
+		if (err == -EPERM)
+			CNT(join_eperm);
+		if (f->priv || i == G_CONFIG ? err : err != -EPERM)
+			violation(f, NULL, "joining group %u: %s", i,
+				  err ? strerror(-err) : "allowed");
+	}
+}
+
+/* Whatever the groups bring: parsed whole, as the replies are. */
+static void *listen_thread(void *arg)
+{
+	static char buf[LGNL_RECV_SIZE];
+	int rcvbuf = 4 << 20, len, fd;
+	struct timeval tv = { .tv_sec = 1 };
+	struct fz f;
+
+	(void)arg;
+	if (opt_dry)
+		return NULL;
+	fz_init(&f, "listener", opt_seed + 3000, true);
+	enter(nsfd_r);
+	if (fz_open(&f))
+		die("open the family in R");
+	fd = mnl_socket_get_fd(f.s.nl);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	join_groups(&f);
+	while (time_left()) {
+		const struct nlmsghdr *m;
+		char why[512];
+
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0) {
+			if (errno == ENOBUFS)
+				CNT(ntf_overruns);
+			else if (errno != EAGAIN && errno != EINTR)
+				violation(&f, NULL, "recv: %s", strerror(errno));
+			continue;
+		}
+		for (m = (void *)buf; mnl_nlmsg_ok(m, len);
+		     m = mnl_nlmsg_next(m, &len)) {
+			const struct genlmsghdr *g = mnl_nlmsg_get_payload(m);
+			int grp;
+
+			CNT(ntf);
+			if (m->nlmsg_type != f.s.family || m->nlmsg_seq ||
+			    m->nlmsg_pid || m->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
+				violation(&f, NULL, "notification type %u seq %u pid %u",
+					  m->nlmsg_type, m->nlmsg_seq, m->nlmsg_pid);
+				continue;
+			}
+			/* Which group: the first whose table has the command. */
+			for (grp = G_CONFIG; grp <= G_MCAST; grp++) {
+				unsigned int i;
+
+				for (i = 0; i < ARRAY_SIZE(msgs); i++)
+					if (msgs[i].cmd == g->cmd &&
+					    msgs[i].grp == grp)
+						break;
+				if (i < ARRAY_SIZE(msgs))
+					break;
+			}
+			if (!check_msg(m, grp > G_MCAST ? G_CONFIG : grp, why,
+				       sizeof(why)))
+				violation(&f, NULL, "malformed notification: %s",
+					  why);
+		}
+	}
+	lg_close(&f.s);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* Traffic: DHCPv6 through acc0, RELAY-REPLs and IGMP/MLD from C      */
 /* ------------------------------------------------------------------ */
 
@@ -2174,7 +2389,7 @@ static void dhcp_exchange(uint64_t *s, int cl, int relay, uint32_t eth0)
 {
 	static const uint8_t sduid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
 					 2, 0, 0, 0, 0xf, 2 };
-	unsigned int i = rn(s, 256);
+	unsigned int i = rn(s, N_DUIDS);
 	uint32_t xid = rnd(s) & 0xffffff, valid = chance(s, 8) ? 0 :
 						  rrange(s, 60, 7200);
 	bool pd = chance(s, 3);
@@ -2201,6 +2416,7 @@ static void dhcp_exchange(uint64_t *s, int cl, int relay, uint32_t eth0)
 	d6b_ia(&m, pd ? 25 : 3, i, 0, 0);
 	if (pd) {
 		inet_pton(AF_INET6, "2001:db8:100::", &a);
+		a.s6_addr[4] = i >> 8;
 		a.s6_addr[5] = i;
 		d6b_iaprefix(&m, 56, &a, valid / 2, valid);
 	} else {
@@ -2225,7 +2441,7 @@ static void relay_repl(uint64_t *s, int cl)
 	struct d6b m;
 
 	inet_pton(AF_INET6, "fe80::ff:fe00:102", &peer);
-	make_duid(duid, rn(s, 256));
+	make_duid(duid, rn(s, N_DUIDS));
 	m.len = 0;
 	m.depth = 0;
 	d6b_relay(&m, RELAY_REPL, rn(s, 3), &link, &peer);
@@ -2631,6 +2847,8 @@ static void nocap_child(void)
 	drop_net_admin();
 	if (fz_open(&b))
 		die("open the family in R");
+	join_groups(&a);
+	join_groups(&b);
 	while (time_left())
 		fuzz_one(chance(&a.rng, 2) ? &a : &b);
 	_exit(0);
@@ -2674,6 +2892,8 @@ static void userns_child(uint64_t seed)
 	if (fz_open(&own))
 		die("open the family in the user's namespace");
 	set_role(&own, own.own_ifindex[0], LG_ROLE_ACCESS);
+	join_groups(&r);
+	join_groups(&own);
 	while (time_left() && now_s() < until)
 		fuzz_one(chance(&own.rng, 4) ? &r : &own);
 	_exit(0);
@@ -2714,9 +2934,14 @@ static void userns_children(void)
 
 static void cleanup(void)
 {
-	ns_del(ns_r);
-	ns_del(ns_c);
-	ns_del(ns_o);
+	char *names[] = { ns_r, ns_c, ns_o };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (*names[i])
+			ns_del(names[i]);
+		*names[i] = 0;
+	}
 }
 
 static void setup(void)
@@ -2796,6 +3021,9 @@ static void report(double secs)
 	       " RELAY-REPLs from C, %" PRIu64 " joins, %" PRIu64
 	       " leaves, %" PRIu64 " send/recv failures\n", sh->dhcp,
 	       sh->relay_repl, sh->mc_joins, sh->mc_leaves, sh->traffic_errs);
+	printf("# notifications: %" PRIu64 " parsed, %" PRIu64
+	       " overruns; %" PRIu64 " joins refused (EPERM)\n", sh->ntf,
+	       sh->ntf_overruns, sh->join_eperm);
 	printf("# churn: %" PRIu64 " links added, %" PRIu64 " deleted, %"
 	       PRIu64 " renamed, %" PRIu64 " moved; %" PRIu64
 	       " namespaces made and deleted\n", sh->link_add, sh->link_del,
@@ -2827,7 +3055,7 @@ int main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{}
 	};
-	pthread_t th[16], traffic, churn;
+	pthread_t th[16], traffic, churn, listener;
 	pid_t nocap, userns;
 	double start;
 	long i;
@@ -2893,12 +3121,14 @@ int main(int argc, char **argv)
 		if (pthread_create(&th[i], NULL, fuzz_thread, (void *)i))
 			die("pthread_create");
 	if (pthread_create(&traffic, NULL, traffic_thread, NULL) ||
-	    pthread_create(&churn, NULL, churn_thread, NULL))
+	    pthread_create(&churn, NULL, churn_thread, NULL) ||
+	    pthread_create(&listener, NULL, listen_thread, NULL))
 		die("pthread_create");
 	for (i = 0; i < (long)opt_threads; i++)
 		pthread_join(th[i], NULL);
 	pthread_join(traffic, NULL);
 	pthread_join(churn, NULL);
+	pthread_join(listener, NULL);
 	if (waitpid(nocap, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		printf("# the child without CAP_NET_ADMIN: status %#x\n", st);
 		bad = 1;
@@ -2908,6 +3138,7 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	report(now_s() - start);
+	cleanup();
 	if (sh->violations || bad || !sh->dhcp) {
 		printf("not ok 1 genl_fuzz\n");
 		return 1;
