@@ -6,11 +6,13 @@
  *	genl_fuzz [--seconds N] [--seed S] [--threads N] [--verbose]
  *	genl_fuzz --policy FAMILY	print a family's policies, as the
  *					kernel reports them, and exit
+ *	genl_fuzz --dry-run ...		build requests, send none; traffic
+ *					and churn as usual (no module)
  *
  *   netns C (client)            netns R (leaseguard)              netns O
  *   eth0 fe80::ff:fe00:102 --   acc0 (access) fe80::ff:fe00:101  (links
  *   UDP 546, IGMP/MLD joins     up0 (upstream, dummy)             moved
- *                               fz0..fz7 (dummies: churn)         here)
+ *                               fz0..fz5 (dummies: churn)         here)
  *
  * It generates requests for every command of the family from the table
  * below, which says what each command takes (the policies of
@@ -35,7 +37,8 @@
  * acc0 (bindings come and go), RELAY-REPLs from the subscriber side and
  * IGMP/MLD joins and leaves from C, and another adds, deletes, renames
  * and moves interfaces between R and O, and makes and deletes whole
- * namespaces with leaseguard state in them.
+ * namespaces with leaseguard state in them. A listener joins the family's
+ * multicast groups, so that notifications are built, and checks them.
  *
  * Each reply is checked: the sequence number and port; every error (in
  * NLMSG_ERROR, or in a dump's NLMSG_DONE) carries an extack message,
@@ -2385,7 +2388,7 @@ static void drain(int fd)
 }
 
 /* A client's REQUEST, then the server's REPLY to it out of acc0. */
-static void dhcp_exchange(uint64_t *s, int cl, int relay, uint32_t eth0)
+static void dhcp_exchange(uint64_t *s, int cl, int relay)
 {
 	static const uint8_t sduid[] = { 0, 1, 0, 1, 0x11, 0x22, 0x33, 0x44,
 					 2, 0, 0, 0, 0xf, 2 };
@@ -2398,7 +2401,6 @@ static void dhcp_exchange(uint64_t *s, int cl, int relay, uint32_t eth0)
 	struct d6b m;
 	char b[2048];
 
-	(void)eth0;
 	make_duid(duid, i);
 	d6b_msg(&m, REQUEST, xid);
 	d6b_put(&m, 1, duid, sizeof(duid));
@@ -2540,7 +2542,7 @@ static void *traffic_thread(void *arg)
 				 LG_MCAST_A_ENABLE, FK_U8, (uint64_t)1,
 				 LG_MCAST_A_UPSTREAM, FK_U32, (uint64_t)up0);
 		}
-		dhcp_exchange(&s, cl, relay, eth0);
+		dhcp_exchange(&s, cl, relay);
 		if (chance(&s, 8))
 			relay_repl(&s, cl);
 		if (chance(&s, 3))
