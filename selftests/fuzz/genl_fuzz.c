@@ -1331,9 +1331,10 @@ static void put_bin_valid(struct fz *f, struct nlmsghdr *nlh,
 		static const uint8_t v6[] = { 0xff, 0x05, 0, 0, 0, 0, 0, 0,
 					      0, 0, 0, 0, 0, 1, 0, 0 };
 
+		/* The groups the traffic joins (mc_churn()). */
 		len = chance(s, 2) ? 4 : 16;
 		memcpy(b, len == 4 ? v4 : v6, len);
-		b[len - 1] = rn(s, 16);
+		b[len - 1] = len == 4 ? rn(s, 16) : 16 + rn(s, 16);
 	}
 	mnl_attr_put(nlh, d->type, len, b);
 }
