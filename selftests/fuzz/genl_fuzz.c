@@ -2154,8 +2154,25 @@ static void dump_cut(struct fz *f)
 	CNT(dumps);
 	CNT(dumps_cut);
 	CNT(by_cls[M_DUMPCUT]);
-	if (mnl_socket_sendto(g.s.nl, r.nlh, r.nlh->nlmsg_len) >= 0)
-		collect(&g, &r, reads);
+	if (mnl_socket_sendto(g.s.nl, r.nlh, r.nlh->nlmsg_len) < 0 ||
+	    collect(&g, &r, reads) < 0)
+		goto out;
+	/*
+	 * Another request on the socket whose dump is unread: its answer
+	 * comes behind the dump's (skipped), a dump is refused (-EBUSY).
+	 */
+	if (chance(&g.rng, 2)) {
+		static __thread struct req r2;
+
+		while (!build(&g, &r2, M_VALID))
+			;
+		snprintf(r2.what, sizeof(r2.what), "behind an unread dump");
+		CNT(sent);
+		CNT(by_cls[M_VALID]);
+		if (mnl_socket_sendto(g.s.nl, r2.nlh, r2.nlh->nlmsg_len) >= 0)
+			collect(&g, &r2, -1);
+	}
+out:
 	lg_close(&g.s);
 	f->rng = g.rng;
 	f->iter = g.iter;
