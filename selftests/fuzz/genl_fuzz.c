@@ -70,6 +70,7 @@
 #include <stdarg.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -655,6 +656,8 @@ struct fz {
 	struct lg_sock s;
 	bool priv;		/* CAP_NET_ADMIN over s's namespace */
 	bool own_ns;		/* not R: use own_ifindex */
+	bool pinned;		/* opened in a namespace it cannot enter again */
+	bool dead;		/* pinned, and its socket failed */
 	uint32_t own_ifindex[4];
 	int n_own;
 };
@@ -1158,6 +1161,10 @@ static int fz_open(struct fz *f)
 static void fz_reopen(struct fz *f)
 {
 	lg_close(&f->s);
+	if (f->pinned) {
+		f->dead = true;
+		return;
+	}
 	if (fz_open(f)) {
 		fprintf(stderr, "# %s: cannot reopen the socket\n", f->tag);
 		errno = EIO;
@@ -1522,7 +1529,7 @@ static void put_attrs(struct fz *f, struct req *r, const struct fp *p,
 		if (inc)
 			put_valid(f, r, d, m);
 	}
-	if (m->where == p && !m->which && !m->done) {
+	if (m->where == p && !m->which && !m->done && m->cls != M_TRAILING) {
 		m->done = true;
 		put_mutated(f, r, p, NULL, m);
 	}
@@ -2182,8 +2189,11 @@ static void fuzz_one(struct fz *f)
 {
 	static __thread struct req r;
 
+	if (f->dead)
+		return;
 	f->iter++;
-	if (chance(&f->rng, 24) && !opt_dry) {
+	/* A new socket would be in this thread's namespace, not the pinned. */
+	if (chance(&f->rng, 24) && !opt_dry && !f->pinned) {
 		dump_cut(f);
 		return;
 	}
@@ -2205,6 +2215,15 @@ static void fz_init(struct fz *f, const char *tag, uint64_t seed, bool priv)
 	f->priv = priv;
 }
 
+/*
+ * The fuzzers never wait: niced, they leave the CPU to the traffic and to
+ * the softirqs it needs (two vCPUs under TCG).
+ */
+static void fuzzer_nice(void)
+{
+	setpriority(PRIO_PROCESS, 0, 5);
+}
+
 static void enter(int fd)
 {
 	if (setns(fd, CLONE_NEWNET))
@@ -2219,6 +2238,7 @@ static void *fuzz_thread(void *arg)
 
 	snprintf(tag, sizeof(tag), "thread%ld", i);
 	fz_init(&f, tag, opt_seed + i, true);
+	fuzzer_nice();
 	enter(nsfd_r);
 	if (fz_open(&f))
 		die("open the family in R");
@@ -2522,8 +2542,8 @@ static void mc_churn(uint64_t *s, int fd4, int fd6, uint32_t eth0,
 static void *traffic_thread(void *arg)
 {
 	uint64_t s = opt_seed ^ 0x7472616666696300ULL;
-	uint32_t joined = 0, eth0, n = 0;
-	int cl, relay, fd4, fd6;
+	uint32_t n = 0;
+	int cl, relay;
 	struct fz f;
 
 	(void)arg;
@@ -2533,13 +2553,6 @@ static void *traffic_thread(void *arg)
 		die("open the family in R");
 	cl = udp6(nsfd_c, "eth0", 546);
 	relay = udp6(nsfd_r, "acc0", 547);
-	enter(nsfd_c);
-	eth0 = if_nametoindex("eth0");
-	fd4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	fd6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	enter(nsfd_r);
-	if (fd4 < 0 || fd6 < 0)
-		die("socket");
 	while (time_left()) {
 		/* Now and then, what the fuzzers undo: access, multicast. */
 		if (n++ % 64 == 0) {
@@ -2563,16 +2576,38 @@ static void *traffic_thread(void *arg)
 		dhcp_exchange(&s, cl, relay);
 		if (chance(&s, 8))
 			relay_repl(&s, cl);
-		if (chance(&s, 3))
-			mc_churn(&s, fd4, fd6, eth0, &joined);
 		drain(relay);
 		usleep(1000);
 	}
 	close(cl);
 	close(relay);
+	lg_close(&f.s);
+	return NULL;
+}
+
+/*
+ * Joins and leaves in C, a thread of their own: they take RTNL, which
+ * the churn and the namespaces' deletion hold for long.
+ */
+static void *mcast_thread(void *arg)
+{
+	uint64_t s = opt_seed ^ 0x6d63617374000000ULL;
+	uint32_t joined = 0, eth0;
+	int fd4, fd6;
+
+	(void)arg;
+	enter(nsfd_c);
+	eth0 = if_nametoindex("eth0");
+	fd4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd4 < 0 || fd6 < 0)
+		die("socket");
+	while (time_left()) {
+		mc_churn(&s, fd4, fd6, eth0, &joined);
+		usleep(rn(&s, 20000));
+	}
 	close(fd4);
 	close(fd6);
-	lg_close(&f.s);
 	return NULL;
 }
 
@@ -2859,6 +2894,7 @@ static void nocap_child(void)
 {
 	struct fz a, b;
 
+	fuzzer_nice();
 	fz_init(&a, "nocap-before", opt_seed + 100, false);
 	fz_init(&b, "nocap-after", opt_seed + 101, false);
 	enter(nsfd_r);
@@ -2887,6 +2923,7 @@ static void userns_child(uint64_t seed)
 
 	fz_init(&r, "userns-R", seed, false);
 	fz_init(&own, "userns-own", seed + 1, true);
+	r.pinned = true;
 	enter(nsfd_r);
 	if (fz_open(&r))
 		die("open the family in R");
@@ -2924,6 +2961,7 @@ static void userns_children(void)
 	unsigned int k = 0;
 	int st;
 
+	fuzzer_nice();
 	while (time_left()) {
 		pid_t p = fork();
 
@@ -3075,7 +3113,7 @@ int main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{}
 	};
-	pthread_t th[16], traffic, churn, listener;
+	pthread_t th[16], traffic, churn, listener, mcast;
 	pid_t nocap, userns;
 	double start;
 	long i;
@@ -3142,13 +3180,15 @@ int main(int argc, char **argv)
 			die("pthread_create");
 	if (pthread_create(&traffic, NULL, traffic_thread, NULL) ||
 	    pthread_create(&churn, NULL, churn_thread, NULL) ||
-	    pthread_create(&listener, NULL, listen_thread, NULL))
+	    pthread_create(&listener, NULL, listen_thread, NULL) ||
+	    pthread_create(&mcast, NULL, mcast_thread, NULL))
 		die("pthread_create");
 	for (i = 0; i < (long)opt_threads; i++)
 		pthread_join(th[i], NULL);
 	pthread_join(traffic, NULL);
 	pthread_join(churn, NULL);
 	pthread_join(listener, NULL);
+	pthread_join(mcast, NULL);
 	if (waitpid(nocap, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		printf("# the child without CAP_NET_ADMIN: status %#x\n", st);
 		bad = 1;
