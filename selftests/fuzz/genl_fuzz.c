@@ -2405,14 +2405,20 @@ static int udp6(int nsfd, const char *dev, int port)
 	return fd;
 }
 
-static void send6(int fd, const char *to, const char *dev, int port,
+/*
+ * C's eth0, as an index: if_nametoindex() of a name the thread's
+ * namespace lacks runs modprobe (dev_load()), seconds in the VM.
+ */
+static uint32_t eth0_c;
+
+static void send6(int fd, const char *to, uint32_t ifindex, int port,
 		  const struct d6b *m)
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(port) };
 
 	inet_pton(AF_INET6, to, &sa.sin6_addr);
-	sa.sin6_scope_id = if_nametoindex(dev);
+	sa.sin6_scope_id = ifindex;
 	if (sendto(fd, m->buf, m->len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		CNT(traffic_errs);
 }
@@ -2445,7 +2451,7 @@ static void dhcp_exchange(uint64_t *s, int cl, int relay)
 	d6b_put(&m, 2, sduid, sizeof(sduid));
 	d6b_ia(&m, pd ? 25 : 3, i, 0, 0);
 	d6b_end(&m);
-	send6(cl, "fe80::ff:fe00:101", "eth0", 547, &m);
+	send6(cl, "fe80::ff:fe00:101", eth0_c, 547, &m);
 	/* The relay has it: the receive hook saw it. */
 	if (recv(relay, b, sizeof(b), 0) < 0)
 		CNT(traffic_errs);
@@ -2466,7 +2472,7 @@ static void dhcp_exchange(uint64_t *s, int cl, int relay)
 		d6b_iaaddr(&m, &a, valid / 2, valid);
 	}
 	d6b_end(&m);
-	send6(relay, "fe80::ff:fe00:102", "acc0", 546, &m);
+	send6(relay, "fe80::ff:fe00:102", acc0, 546, &m);
 	drain(cl);
 	if (valid)
 		pool_add_addr(&a);
@@ -2491,7 +2497,7 @@ static void relay_repl(uint64_t *s, int cl)
 	d6b_u16(&m, rnd(s));
 	d6b_put(&m, 1, duid, sizeof(duid));
 	d6b_end(&m);
-	send6(cl, "fe80::ff:fe00:101", "eth0", 547, &m);
+	send6(cl, "fe80::ff:fe00:101", eth0_c, 547, &m);
 	CNT(relay_repl);
 }
 
@@ -3047,6 +3053,7 @@ static void setup(void)
 	    ns_wait_link_local(nsfd_c, "eth0"))
 		die("link-local addresses");
 	acc0 = ifindex_in(nsfd_r, "acc0");
+	eth0_c = ifindex_in(nsfd_c, "eth0");
 	up0 = ifindex_in(nsfd_r, "up0");
 	sh->ifindex[0] = acc0;
 	sh->ifindex[1] = up0;
