@@ -7,6 +7,7 @@
 # make demo       boot the VM and show leaseguard at work
 # make lint       checkpatch and sparse on kmod/
 # make fuzz       fuzz the wire-format parsers, FUZZ_SECONDS (600) each
+# make fuzz-netlink  fuzz the netlink family in the VM for SECONDS (300)
 # make bench      benchmarks in the VM; prints figures, never fails on them
 # make man        man pages into build/man (lgctl.8, leaseguardd.8, leaseguardd.conf.5)
 # make deps       install the Debian packages needed to build and test
@@ -29,6 +30,7 @@ KSRC := $(BUILD)/ksrc
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all module agent kea selftests deps check check-debug demo lint fuzz bench clean man
+.PHONY: fuzz-netlink
 .PHONY: install install-agent install-kea-hook install-dkms uninstall deb
 
 all: module agent kea selftests
@@ -76,7 +78,7 @@ check:
 check-debug:
 	@$(DEPS) --debug-kernel --check 2>/dev/null || $(DEPS) --debug-kernel
 	@$(MAKE) all
-	@selftests/check-debug selftests/vm-tests $(SUITE)
+	@SUITE=$(SUITE) selftests/check-debug
 
 demo:
 	@$(DEPS) --check 2>/dev/null || $(DEPS)
@@ -85,6 +87,14 @@ demo:
 
 fuzz: selftests
 	$(MAKE) -C selftests/unit fuzz
+
+# The generic netlink fuzzer (selftests/fuzz/genl_fuzz.c) on the production
+# kernel for SECONDS (SEED= repeats a run); make check-debug runs it too.
+SECONDS ?= 300
+fuzz-netlink: all
+	selftests/vm/run.sh --timeout $$(($(SECONDS) + 600)) -- bash -c \
+		'insmod kmod/leaseguard.ko && selftests/fuzz/genl_fuzz --seconds $(SECONDS) $(if $(SEED),--seed $(SEED)); \
+		rc=$$?; rmmod leaseguard || rc=1; exit $$rc'
 
 bench: all
 	$(MAKE) -C selftests/bench

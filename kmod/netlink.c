@@ -384,10 +384,26 @@ static int lg_nl_dump_check(struct netlink_callback *cb)
 	return lg_nl_check_req(cb->nlh, cb->extack);
 }
 
+/*
+ * The interface and proxy dumps share their doit's policy, which takes
+ * @attrtype: refuse it rather than ignore it (the fuzzer found that).
+ */
+static int lg_nl_dump_no_attrs(struct netlink_callback *cb, int attrtype)
+{
+	struct nlattr *attr = genl_dumpit_info(cb)->attrs[attrtype];
+
+	if (!attr)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(cb->extack, attr,
+			    "leaseguard: this dump takes no attributes");
+	return -EINVAL;
+}
+
 static int lg_nl_mcast_get_dump_checked(struct sk_buff *skb,
 					struct netlink_callback *cb)
 {
-	return lg_nl_dump_check(cb) ?: lg_nl_mcast_get_dumpit(skb, cb);
+	return lg_nl_dump_check(cb) ?: lg_nl_dump_no_attrs(cb, LG_A_MCAST) ?:
+	       lg_nl_mcast_get_dumpit(skb, cb);
 }
 
 static int lg_nl_mc_group_get_dump_checked(struct sk_buff *skb,
@@ -406,7 +422,7 @@ static int lg_nl_link_get_dumpit(struct sk_buff *skb,
 	struct lg_link *link;
 	int err;
 
-	err = lg_nl_dump_check(cb);
+	err = lg_nl_dump_check(cb) ?: lg_nl_dump_no_attrs(cb, LG_A_LINK);
 	if (err)
 		return err;
 	rcu_read_lock();

@@ -766,6 +766,40 @@ TEST_F(lg, newer_version_is_rejected)
 }
 
 /*
+ * The interface and proxy dumps take no attributes: one is refused with a
+ * message, not ignored (genl_fuzz found them ignored: the dumps share the
+ * policy of their doits, which take them).
+ */
+TEST_F(lg, dumps_without_filters_refuse_attributes)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = lg_msg(&self->s, buf, LG_CMD_LINK_GET, NLM_F_DUMP);
+	nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, self->dummy0);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, lg_talk_r(&self->s, nlh, &self->r));
+	EXPECT_EQ(0, self->r.nmsgs);
+	EXPECT_STREQ("leaseguard: this dump takes no attributes",
+		     self->r.ack.msg);
+
+	nlh = lg_msg(&self->s, buf, LG_CMD_MCAST_GET, NLM_F_DUMP);
+	nest = mnl_attr_nest_start(nlh, LG_A_MCAST);
+	mnl_attr_put_u8(nlh, LG_MCAST_A_FAMILY, AF_INET);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, lg_talk_r(&self->s, nlh, &self->r));
+	EXPECT_EQ(0, self->r.nmsgs);
+	EXPECT_STREQ("leaseguard: this dump takes no attributes",
+		     self->r.ack.msg);
+
+	/* Without: both families, as before. */
+	EXPECT_EQ(0, lg_req(&self->s, LG_CMD_MCAST_GET, NLM_F_DUMP, 0, &self->r));
+	EXPECT_EQ(2, self->r.nmsgs);
+}
+
+/*
  * What genetlink refuses before leaseguard sees it comes without a
  * message (6.1 gives the family no say): the uapi tells, this pins it.
  */

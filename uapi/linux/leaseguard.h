@@ -88,8 +88,8 @@
  *   Errors: -ENODEV when the interface does not exist, -ENOENT when it
  *   exists but has no leaseguard configuration (its role is "none").
  *
- *   Dump (NLM_F_DUMP): no attributes; one message as above for every
- *   configured interface, in ascending ifindex order.
+ *   Dump (NLM_F_DUMP): no attributes (LG_A_LINK: -EINVAL); one message
+ *   as above for every configured interface, in ascending ifindex order.
  *
  * LG_CMD_LINK_SET (GENL_UNS_ADMIN_PERM)
  *   Configure one interface. Attributes that are absent keep their value.
@@ -532,7 +532,7 @@
  *
  * LG_CMD_MCAST_GET
  *   Request (doit): LG_A_MCAST with FAMILY. Reply: LG_A_MCAST, whole.
- *   Dump: no attributes; IGMP then MLD.
+ *   Dump: no attributes (LG_A_MCAST: -EINVAL); IGMP then MLD.
  *
  * LG_CMD_MCAST_SET (GENL_UNS_ADMIN_PERM)
  *   Change one family's configuration; absent attributes keep their value.
