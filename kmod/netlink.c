@@ -699,7 +699,7 @@ void lg_nl_notify_binding_anchor(struct lg_net *ln, const struct lg_binding *b,
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&lg_genl_family, ln->net, LG_MCGRP_BINDINGS))
+	if (!lg_nl_has_listeners(ln, LG_MCGRP_BINDINGS))
 		return;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
