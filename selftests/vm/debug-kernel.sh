@@ -120,16 +120,29 @@ build_kernel() {
 	say "kernel built in $((SECONDS - start)) s"
 }
 
+# Copies FILE into DIR only if it differs: what changed gets a new mtime
+# and is rebuilt, what did not is not.
+sync_file() {
+	cmp -s "$1" "$2/${1##*/}" || cp "$1" "$2/"
+}
+
 # kmod/ is copied so that the debug objects never mix with the normal
-# build's in kmod/ (M= builds in the source directory).
+# build's in kmod/ (M= builds in the source directory). The copy is this
+# tree's own (build/debug/mod), even when the kernel is shared through
+# LG_DEBUG_BUILD: another tree's files must never be linked in.
 build_module() {
-	local mod=$dir/mod out=$root/build/debug
+	local mod=$root/build/debug/mod out=$root/build/debug f
 
 	[[ -f $obj/.lg-built ]] || die "no debug kernel in $obj (run: $0 kernel)"
 	mkdir -p "$mod/kmod" "$mod/uapi/linux" "$out"
-	cp -p "$root"/kmod/Kbuild "$root"/kmod/*.[ch] "$mod/kmod/"
+	for f in "$mod"/kmod/*.[ch]; do
+		[[ -e $f && ! -e $root/kmod/${f##*/} ]] && rm -f "$f"
+	done
+	for f in "$root"/kmod/Kbuild "$root"/kmod/*.[ch]; do
+		sync_file "$f" "$mod/kmod"
+	done
 	rm -f "$mod"/kmod/*.mod.c
-	cp -p "$root/uapi/linux/leaseguard.h" "$mod/uapi/linux/"
+	sync_file "$root/uapi/linux/leaseguard.h" "$mod/uapi/linux"
 	"${kmake[@]}" -C "$obj" M="$mod/kmod" -j"$jobs" modules >&2 ||
 		die "leaseguard.ko does not build against $obj"
 	cp "$mod/kmod/leaseguard.ko" "$out/leaseguard.ko"
