@@ -202,7 +202,7 @@ static void lg_lease_supersede(struct lg_net *ln, struct lg_lease *lease)
 	struct lg_draft *d;
 	unsigned int i;
 
-	d = kmalloc(sizeof(*d), GFP_ATOMIC);
+	d = lg_should_fail() ? NULL : kmalloc(sizeof(*d), GFP_ATOMIC);
 	if (!d) {
 		lg_counter_inc(ln->counters, LG_STATS_A_DHCP6_NOMEM);
 		return;
@@ -271,7 +271,8 @@ static void lg_binding_index_leases(struct lg_net *ln, struct lg_binding *old,
 			continue;
 		}
 		/* lg_draft_claim() left no other holder: -EEXIST cannot be. */
-		err = rhashtable_lookup_insert_fast(&bs->leases, &lease->node,
+		err = lg_should_fail() ? -ENOMEM :
+		      rhashtable_lookup_insert_fast(&bs->leases, &lease->node,
 						    lg_lease_params);
 		if (err) {
 			lease->indexed = false;
@@ -362,6 +363,9 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 
 		/* Reserved: reads as no binding until stored below. */
 		new->m.id = bs->next_id + 1;
+		err = -ENOMEM;
+		if (lg_should_fail())
+			goto err_free;
 		err = xa_reserve(&bs->by_id, new->m.id,
 				 lg_charge_begin(ln, &memcg));
 		lg_charge_end(memcg);
@@ -376,7 +380,7 @@ static int __lg_binding_commit(struct lg_net *ln, struct lg_binding *old,
 	 */
 	key.duid = lg_binding_duid(new);
 	key.len = new->m.duid_len;
-	err = lg_should_fail_insert() ? -ENOMEM :
+	err = lg_should_fail_insert() || lg_should_fail() ? -ENOMEM :
 	      rhltable_insert_key(&bs->by_duid, &key, &new->node,
 				  lg_duid_params);
 	if (err)
@@ -605,7 +609,7 @@ int lg_binding_move(struct lg_net *ln, u64 id, const struct in6_addr *lladdr,
 	struct lg_draft *d;
 	int err = 0;
 
-	d = kmalloc(sizeof(*d), GFP_KERNEL);
+	d = lg_should_fail() ? NULL : kmalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
 	spin_lock_bh(&bs->lock);
@@ -653,7 +657,7 @@ static void lg_binding_expire(struct lg_net *ln, struct lg_binding *b,
 	struct lg_draft *d;
 	unsigned int i, n;
 
-	d = kmalloc(sizeof(*d), GFP_ATOMIC);
+	d = lg_should_fail() ? NULL : kmalloc(sizeof(*d), GFP_ATOMIC);
 	if (!d)
 		return;		/* tried again at the next turn */
 	lg_draft_from(d, b);
@@ -876,7 +880,7 @@ int lg_bindings_mark_release(struct lg_net *ln,
 	};
 	int ret;
 
-	r.d = kmalloc(sizeof(*r.d), GFP_KERNEL);
+	r.d = lg_should_fail() ? NULL : kmalloc(sizeof(*r.d), GFP_KERNEL);
 	if (!r.d)
 		return -ENOMEM;
 	ret = lg_bindings_walk(ln, f, lg_binding_release_fn, &r);

@@ -84,6 +84,26 @@ static inline struct lg_net *lg_net(const struct net *net)
 /* main.c */
 void lg_net_set_memcg(struct lg_net *ln);
 
+/* fault.c: only a debug kernel has CONFIG_FAULT_INJECTION. */
+#ifdef CONFIG_FAULT_INJECTION
+bool lg_should_fail(void);
+void lg_fault_init(void);
+void lg_fault_exit(void);
+#else
+static inline bool lg_should_fail(void)
+{
+	return false;
+}
+
+static inline void lg_fault_init(void)
+{
+}
+
+static inline void lg_fault_exit(void)
+{
+}
+#endif
+
 /*
  * What packets make a namespace keep (bindings, multicast groups, their
  * source lists and hosts) is charged to its memcg. Those allocations run
@@ -116,6 +136,8 @@ static inline void *lg_kmalloc_kept(const struct lg_net *ln, size_t size,
 	struct mem_cgroup *old;
 	void *p;
 
+	if (lg_should_fail())
+		return NULL;
 	p = kmalloc(size, lg_charge_begin(ln, &old) | flags);
 	lg_charge_end(old);
 	return p;

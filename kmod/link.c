@@ -67,7 +67,8 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	struct lg_link *link;
 	int err;
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
+	link = lg_should_fail() ? NULL :
+	       kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
 	if (!link)
 		return ERR_PTR(-ENOMEM);
 	link->counters = lg_counters_alloc(__LG_LINK_STATS_A_MAX,
@@ -83,7 +84,8 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	link->release_forward = true;
 	INIT_LIST_HEAD(&link->statics);
 
-	err = xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL_ACCOUNT);
+	err = lg_should_fail() ? -ENOMEM :
+	      xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto err_free_counters;
 	return link;

@@ -96,9 +96,10 @@ static int __init lg_init(void)
 {
 	int err;
 
+	lg_fault_init();
 	err = lg_snoop_init();
 	if (err)
-		return err;
+		goto err_fault_exit;
 
 	err = lg_mcast_module_init();
 	if (err)
@@ -127,6 +128,8 @@ err_mcast_exit:
 	lg_mcast_module_exit();
 err_snoop_exit:
 	lg_snoop_exit();
+err_fault_exit:
+	lg_fault_exit();
 	return err;
 }
 
@@ -139,6 +142,7 @@ static void __exit lg_exit(void)
 	lg_snoop_exit();
 	/* The RCU callbacks that free links and bindings live in this module. */
 	rcu_barrier();
+	lg_fault_exit();
 	pr_info("unloaded\n");
 }
 

@@ -209,7 +209,8 @@ static struct lg_mc_host *lg_mc_host_get(struct lg_net *ln,
 	if (!h)
 		return NULL;
 	h->key = *key;
-	if (rhashtable_insert_fast(&mc->hosts, &h->node, lg_mc_host_params)) {
+	if (lg_should_fail() ||
+	    rhashtable_insert_fast(&mc->hosts, &h->node, lg_mc_host_params)) {
 		kfree(h);
 		return NULL;
 	}
@@ -339,7 +340,7 @@ static struct lg_mc_group *lg_mc_group_new(struct lg_net *ln,
 	g->host = host;
 	timer_setup(&g->timer, lg_mc_timer, 0);
 	RCU_INIT_POINTER(g->snap, lg_mc_snap_new(ln, s));
-	if (!g->snap ||
+	if (!g->snap || lg_should_fail() ||
 	    rhashtable_insert_fast(&mc->groups, &g->node, lg_mc_params)) {
 		kfree(rcu_dereference_protected(g->snap, true));
 		kfree(g);

@@ -376,11 +376,12 @@ int lg_savi_add(struct lg_net *ln, struct lg_link *link,
 		return -ENOSPC;
 	}
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	e = lg_should_fail() ? NULL : kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return -ENOMEM;
 	lg_lease_key_init(&e->key, link->ifindex, prefix->s6_addr, plen);
-	err = rhashtable_lookup_insert_fast(&ln->savi_statics, &e->node,
+	err = lg_should_fail() ? -ENOMEM :
+	      rhashtable_lookup_insert_fast(&ln->savi_statics, &e->node,
 					    lg_savi_params);
 	if (err) {
 		kfree(e);
