@@ -28,7 +28,7 @@
 #include <linux/filter.h>
 
 #include "dhcp6_release.h"
-#include "lgctl.h"
+#include "binding.h"
 #include "lgd.h"
 
 #define DHCP6_SERVER_PORT	547

@@ -38,7 +38,7 @@
 #include <sys/socket.h>
 #include <linux/leaseguard.h>
 
-#include "lgctl.h"
+#include "binding.h"
 #include "lgd.h"
 #include "mcast.h"
 

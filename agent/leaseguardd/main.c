@@ -24,11 +24,12 @@
 #include <sys/signalfd.h>
 #include <linux/leaseguard.h>
 
-#include "lgctl.h"
+#include "binding.h"
+#include "version.h"
 #include "lgd.h"
 #include "mcast.h"
 
-#define LGD_VERSION	LGCTL_VERSION
+#define LGD_VERSION	LG_VERSION
 
 /* Leases in one binding: the kernel keeps 4 (DHCP6_MAX_LEASES); room to grow. */
 #define LGD_MAX_LEASES	16

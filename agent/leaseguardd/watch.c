@@ -35,7 +35,7 @@
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
 
-#include "lgctl.h"
+#include "binding.h"
 #include "lgd.h"
 
 /* The kernel's NUD_VALID (include/net/neighbour.h): an answer was seen. */
