@@ -314,9 +314,12 @@ TEST_F(rel, retransmits_per_rfc8415_then_gives_up)
 	EXPECT_EQ(7, self->w.batches[0].ids[0]);
 	EXPECT_EQ(1, show_stat(self->r, "timed_out"));
 	EXPECT_EQ(NULL, self->w.b.req);
-	/* 1 + 2 + 4 + 8 s, each +-10%. */
-	EXPECT_GE(total, 13500);
-	EXPECT_LE(total, 16500);
+	/*
+	 * About 1 + 2 + 4 + 8 s: at the least 0.9 s (1 + 1.9 + 1.9^2 + 1.9^3),
+	 * at the most 1.1 s (1 + 2.1 + 2.1^2 + 2.1^3).
+	 */
+	EXPECT_GE(total, 12032 - 4);
+	EXPECT_LE(total, 18448 + 4);
 
 	o = outcome_of(self->r, "7");
 	EXPECT_NE(NULL, strstr(o, "outcome=timed-out cleared=0"));
