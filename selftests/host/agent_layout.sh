@@ -4,8 +4,8 @@
 # agent/ has a folder per program and one for what they share, and the
 # binaries keep to it:
 #
-#   agent/lgctl/        -> agent/lgctl/lgctl              (libmnl)
-#   agent/leaseguardd/  -> agent/leaseguardd/leaseguardd
+#   agent/lgctl/        -> agent/lgctl/lgctl              (libmnl: mnl.c)
+#   agent/leaseguardd/  -> agent/leaseguardd/leaseguardd  (libnl-genl-3: genl.c)
 #   agent/lib/          -> both, through agent/lib/liblg.a
 #
 # Which sources went into a binary is read from its DWARF compile units
@@ -51,9 +51,12 @@ check_eq "no source of agent/leaseguardd/ is linked into lgctl" "" \
 	"$(grep -v -e '^lgctl/' -e '^lib/' <<<"$ctl" | grep -e '^leaseguardd/' -e '^[^/]*$')"
 check_eq "no source of agent/lgctl/ is linked into leaseguardd" "" \
 	"$(grep -v -e '^leaseguardd/' -e '^lib/' <<<"$lgd" | grep -e '^lgctl/' -e '^[^/]*$')"
-check_eq "both link the shared binding model and netlink backend (agent/lib/)" \
+check_eq "both link the shared binding model and netlink layer (agent/lib/)" \
 	"lib/binding.c lib/nl.c" \
 	"$(comm -12 <(echo "$ctl") <(echo "$lgd") | grep '^lib/' | grep -e binding -e '/nl' | paste -sd' ')"
+check "lgctl's netlink backend is agent/lgctl/mnl.c" grep -qx lgctl/mnl.c <<<"$ctl"
+check "leaseguardd's netlink backend is agent/leaseguardd/genl.c" \
+	grep -qx leaseguardd/genl.c <<<"$lgd"
 check_eq "every source of lgctl is in agent/lgctl/ or agent/lib/" "" \
 	"$(grep -v -e '^lgctl/' -e '^lib/' <<<"$ctl")"
 check_eq "every source of leaseguardd is in agent/leaseguardd/ or agent/lib/" "" \
@@ -61,5 +64,9 @@ check_eq "every source of leaseguardd is in agent/leaseguardd/ or agent/lib/" ""
 
 check "ldd agent/lgctl/lgctl: libmnl" \
 	bash -c "ldd '$CTL' | grep -q 'libmnl\.so'"
+check "ldd agent/lgctl/lgctl: no libnl" \
+	bash -c "! ldd '$CTL' | grep -q 'libnl-'"
+check "ldd agent/leaseguardd/leaseguardd: libnl-genl-3 and libnl-3" \
+	bash -c "ldd '$LGD' | grep -q 'libnl-genl-3\.so' && ldd '$LGD' | grep -q 'libnl-3\.so'"
 
 tap_done
