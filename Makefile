@@ -139,7 +139,7 @@ install: install-agent install-kea-hook install-dkms
 # Man pages and bash completion: whichever exist.
 install-agent: agent man
 	$(INSTALL) -d $(DESTDIR)$(sbindir)
-	$(INSTALL) -m 755 agent/lgctl agent/leaseguardd $(DESTDIR)$(sbindir)/
+	$(INSTALL) -m 755 agent/lgctl/lgctl agent/leaseguardd/leaseguardd $(DESTDIR)$(sbindir)/
 	$(INSTALL) -d $(DESTDIR)$(systemdunitdir)
 	@set -e; for unit in leaseguardd.service leaseguard-metrics.service \
 			leaseguard-metrics.timer; do \

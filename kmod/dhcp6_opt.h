@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * The DHCPv6 option walk (RFC 8415 section 21.1), shared by the parsers:
- * kmod/dhcp6_parse.c and agent/dhcp6_release.c. Each option header and
+ * kmod/dhcp6_parse.c and agent/lib/dhcp6_release.c. Each option header and
  * length is checked against what is left of its container before anything
  * reads the option. Plain C, and C++ for the Kea hook.
  */

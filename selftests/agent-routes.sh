@@ -23,8 +23,8 @@ source "$(dirname "$0")/lib.sh"
 for bin in kea-dhcp6 dhcrelay dhclient; do
 	command -v $bin >/dev/null || skip_all "$bin is not installed"
 done
-LGD=$LG_ROOT/agent/leaseguardd
-[[ -x $LGD ]] || skip_all "agent/leaseguardd is not built"
+LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
+[[ -x $LGD ]] || skip_all "agent/leaseguardd/leaseguardd is not built"
 
 cleanup() {
 	set +e

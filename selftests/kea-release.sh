@@ -31,7 +31,7 @@ source "$(dirname "$0")/lib.sh"
 for bin in kea-dhcp6 dhcrelay dhclient jq nft python3; do
 	command -v $bin >/dev/null || skip_all "$bin is not installed"
 done
-LGD=$LG_ROOT/agent/leaseguardd
+LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
 HOOK=$LG_ROOT/kea/libdhcp_release_request.so
 RC=$LG_ROOT/selftests/host/release_client
 [[ -x $LGD && -x $RC ]] || skip_all "leaseguardd or release_client is not built"

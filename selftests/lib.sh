@@ -3,7 +3,7 @@
 # TAP output. Source it; call tap_done last.
 
 LG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LGCTL=${LGCTL:-$LG_ROOT/agent/lgctl}
+LGCTL=${LGCTL:-$LG_ROOT/agent/lgctl/lgctl}
 KSFT_SKIP=4
 _tap_n=0
 _tap_failed=0

@@ -24,9 +24,9 @@ source "$(dirname "$0")/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || skip_all "needs root"
 [[ -e $LG_ROOT/kmod/leaseguard.ko ]] || skip_all "kmod/leaseguard.ko is not built"
-LGD=$LG_ROOT/agent/leaseguardd
+LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
 MCTOOL=$LG_ROOT/selftests/mctool
-[[ -x $LGD ]] || skip_all "agent/leaseguardd is not built"
+[[ -x $LGD ]] || skip_all "agent/leaseguardd/leaseguardd is not built"
 [[ -x $MCTOOL ]] || skip_all "selftests/mctool is not built"
 command -v tcpdump >/dev/null || skip_all "tcpdump is not installed"
 command -v jq >/dev/null || skip_all "jq is not installed"

@@ -28,7 +28,7 @@ source "$(dirname "$0")/lib.sh"
 for bin in kea-dhcp6 dhcrelay dhclient jq promtool; do
 	command -v $bin >/dev/null || skip_all "$bin is not installed"
 done
-LGD=$LG_ROOT/agent/leaseguardd
+LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
 MCTOOL=$LG_ROOT/selftests/mctool
 HOOK=$LG_ROOT/kea/libdhcp_release_request.so
 LINT=$LG_ROOT/selftests/host/prometheus_test.sh

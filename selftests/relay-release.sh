@@ -38,7 +38,7 @@ source "$(dirname "$0")/lib.sh"
 for bin in kea-dhcp6 dhcrelay dhclient jq; do
 	command -v $bin >/dev/null || skip_all "$bin is not installed"
 done
-LGD=$LG_ROOT/agent/leaseguardd
+LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
 RS=$LG_ROOT/selftests/release_server
 [[ -x $LGD && -x $RS ]] || skip_all "leaseguardd or release_server is not built"
 

@@ -5,7 +5,7 @@
  * for tests and benchmarks. It answers each valid RELEASE-REQUEST with the
  * RELEASE-REQUEST-REPLY its options ask for, or with none, or with replies
  * a relay must discard first, and logs one line per event. Parsing and
- * building are agent/dhcp6_release.c's, the code leaseguardd uses.
+ * building are agent/lib/dhcp6_release.c's, the code leaseguardd uses.
  *
  * One socket, one loop: ppoll() with SIGTERM and SIGINT unblocked only
  * while it sleeps (no lost wakeup), then recvmsg() until the queue is dry.

@@ -899,7 +899,7 @@ static void usage(void)
 		"  -l LEVEL    leaseguardd's log-level (default info: a line per\n"
 		"              binding released)\n"
 		"  -k          keep the namespaces and the files\n"
-		"  -D, -S      the programs (default: agent/leaseguardd and\n"
+		"  -D, -S      the programs (default: agent/leaseguardd/leaseguardd and\n"
 		"              selftests/release_server of this tree)\n",
 		MAX_BATCH);
 	exit(2);
@@ -977,7 +977,7 @@ int main(int argc, char **argv)
 		base = dirname(exe);
 	}
 	if (!*lgd)
-		snprintf(lgd, sizeof(lgd), "%s/../../agent/leaseguardd", base);
+		snprintf(lgd, sizeof(lgd), "%s/../../agent/leaseguardd/leaseguardd", base);
 	if (!*rs)
 		snprintf(rs, sizeof(rs), "%s/../release_server", base);
 	if (access(lgd, X_OK) || access(rs, X_OK)) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Access-route benchmark: how fast leaseguardd's route installer
- * (agent/routes.c, linked in) adds, dumps and deletes the routes of N
+ * (agent/leaseguardd/routes.c, linked in) adds, dumps and deletes the routes of N
  * bindings. No module is needed: it talks rtnetlink only, in a network
  * namespace of its own.
  *

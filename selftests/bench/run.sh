@@ -19,8 +19,8 @@
 # all (the default) runs the five with their default sizes; sizes and
 # OPTIONS (passed to the program before the sizes) need one benchmark named.
 # Builds the programs, boots the VM with 3 GB, prints the "bench " lines
-# last. snoop and savi need kmod/leaseguard.ko and agent/lgctl (make);
-# release needs kmod/leaseguard.ko and agent/leaseguardd, and builds
+# last. snoop and savi need kmod/leaseguard.ko and agent/lgctl/lgctl (make);
+# release needs kmod/leaseguard.ko and agent/leaseguardd/leaseguardd, and builds
 # selftests/release_server; mcast needs kmod/leaseguard.ko.
 # LG_BENCH_MEM (MB) and LG_BENCH_TIMEOUT (s) override the VM's.
 # Exit status: the VM runner's (124 timeout, 125 kernel splat, ...).
@@ -60,11 +60,11 @@ mcast) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
 esac
 
 case "$which" in
-snoop|savi) need=(kmod/leaseguard.ko agent/lgctl) ;;
+snoop|savi) need=(kmod/leaseguard.ko agent/lgctl/lgctl) ;;
 routes) need=() ;;
-release) need=(kmod/leaseguard.ko agent/leaseguardd) ;;
+release) need=(kmod/leaseguard.ko agent/leaseguardd/leaseguardd) ;;
 mcast) need=(kmod/leaseguard.ko) ;;
-*) need=(kmod/leaseguard.ko agent/lgctl agent/leaseguardd) ;;
+*) need=(kmod/leaseguard.ko agent/lgctl/lgctl agent/leaseguardd/leaseguardd) ;;
 esac
 for f in "${need[@]}"; do
 	[[ -e $root/$f ]] ||

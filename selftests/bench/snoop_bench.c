@@ -148,7 +148,7 @@ static void usage(void)
 		"  N         bindings to create (one IA_NA each)\n"
 		"  -b BATCH  requests per batch, 1..%d (default 128)\n"
 		"  -k        keep the namespaces and bindings (no delete)\n"
-		"  -L LGCTL  lgctl to time (default: agent/lgctl next to us)\n",
+		"  -L LGCTL  lgctl to time (default: agent/lgctl/lgctl next to us)\n",
 		MAX_BATCH);
 	exit(2);
 }
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
 		if (l < 0)
 			die("/proc/self/exe");
 		exe[l] = 0;
-		snprintf(lgctl, sizeof(lgctl), "%s/../../agent/lgctl",
+		snprintf(lgctl, sizeof(lgctl), "%s/../../agent/lgctl/lgctl",
 			 dirname(exe));
 	}
 	srandom(getpid());

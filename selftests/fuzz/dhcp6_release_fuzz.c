@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * libFuzzer target for agent/dhcp6_release.c.
+ * libFuzzer target for agent/lib/dhcp6_release.c.
  *
  * The input is parsed as a RELEASE-REQUEST or RELEASE-REQUEST-REPLY from
  * a heap buffer of exactly its size, so ASan reports any read past it, and

@@ -11,7 +11,7 @@
 # first in PATH, or named by LGCTL, that prints a fixed "binding show"),
 # silence when the module is not loaded, paths after socket. Then that the
 # file knows every word of each object's grammar ("lgctl OBJECT help"), and
-# offers every object and option of agent/lgctl.c.
+# offers every object and option of agent/lgctl/lgctl.c.
 #
 # Needs bash-completion (/usr/share/bash-completion/bash_completion):
 # skips without it. LGCTL names the lgctl whose help is read.
@@ -103,7 +103,7 @@ objects=$("$REAL_LGCTL" help | sed -n '/^Objects/,/^$/s/^  \([a-z0-9-]*\) .*/\1/
 [[ $objects ]] || not_ok "no objects from \"$REAL_LGCTL help\""
 # shellcheck disable=SC2086
 is_ "lgctl " "$(words $objects help)"
-opts=$(sed -n '/^int main/,/^}/p' agent/lgctl.c | grep -o 'strcmp(opt, "[^"]*")' | cut -d'"' -f2)
+opts=$(sed -n '/^int main/,/^}/p' agent/lgctl/lgctl.c | grep -o 'strcmp(opt, "[^"]*")' | cut -d'"' -f2)
 # shellcheck disable=SC2086
 is_ "lgctl -" "$(words $opts)"
 # shellcheck disable=SC2086

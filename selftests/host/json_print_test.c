@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Prints one value through agent/json_print.c; lgctl_cli.sh checks it
+ * Prints one value through agent/lib/json_print.c; lgctl_cli.sh checks it
  * byte for byte and through jq.
  *
  *	json_print_test { text | json | pretty }

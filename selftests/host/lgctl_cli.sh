@@ -8,7 +8,7 @@
 #   lgctl ──netlink──> genl controller: no "leaseguard" family
 #
 # Exit codes under test: 0 ok, 1 operation failed, 2 usage, 3 no module.
-# Needs: a built agent/lgctl (LGCTL overrides), cc, jq; valgrind optional.
+# Needs: a built agent/lgctl/lgctl (LGCTL overrides), cc, jq; valgrind optional.
 #
 # Conditions are single-quoted and eval'd by check(), after the command ran.
 # shellcheck disable=SC2016,SC2034
@@ -17,7 +17,7 @@ set -e -u -o pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
-LGCTL=${LGCTL:-$AGENT/lgctl}
+LGCTL=${LGCTL:-$AGENT/lgctl/lgctl}
 PLAN=156
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
@@ -667,11 +667,11 @@ check "-V in text" expect 0 \
 	"lgctl $(jq -r .version "$TMP/version.json") (leaseguard genl version $(jq -r .genl_version "$TMP/version.json"))" ""
 
 # --- the JSON writer -----------------------------------------------------
-echo "# \$ cc json_print_test.c ../../agent/json_print.c"
+echo "# \$ cc json_print_test.c ../../agent/lib/json_print.c"
 set +e
-"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -I"$AGENT" \
+"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -I"$AGENT/lib" \
 	-o "$TMP/json_print_test" "$HERE/json_print_test.c" \
-	"$AGENT/json_print.c" 2>"$TMP/err"
+	"$AGENT/lib/json_print.c" 2>"$TMP/err"
 rc=$?
 set -e
 : >"$TMP/out"

@@ -6,14 +6,14 @@
 # lexgrog, hence whatis and apropos, reads it) and its sections; and they
 # say what the code does, so that they cannot rot:
 #
-#   lgctl.8             every object of lg_objects[] (agent/lgctl.c), every
+#   lgctl.8             every object of lg_objects[] (agent/lgctl/lgctl.c), every
 #                       option main() takes, every keyword of each object's
 #                       grammar ("lgctl OBJECT help") in the object's own
 #                       section, the exit codes of lgctl.h
-#   leaseguardd.8       every option of getopt() (agent/leaseguardd.c), the
+#   leaseguardd.8       every option of getopt() (agent/leaseguardd/main.c), the
 #                       signals it handles, the statuses main() returns,
-#                       the control socket's commands (agent/control.c)
-#   leaseguardd.conf.5  every key agent/conf.c accepts, each with the
+#                       the control socket's commands (agent/leaseguardd/control.c)
+#   leaseguardd.conf.5  every key agent/leaseguardd/conf.c accepts, each with the
 #                       default that dist/leaseguardd.conf gives it
 #
 # Needs rst2man (python3-docutils) and man (man-db): skips without them.
@@ -127,24 +127,24 @@ done
 L=${TEXT[lgctl.8]:-}
 
 check "lgctl.8: SYNOPSIS has lgctl's usage line" \
-	grep -qF "$(sed -n 's/^.*"Usage: \(lgctl [^"]*\)\\n".*/\1/p' agent/lgctl.c | head -n 1)" \
+	grep -qF "$(sed -n 's/^.*"Usage: \(lgctl [^"]*\)\\n".*/\1/p' agent/lgctl/lgctl.c | head -n 1)" \
 	<<<"$(section "$L" SYNOPSIS)"
 
-objects=$(sed -n '/lg_objects\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z0-9-]*\)".*/\1/p' agent/lgctl.c)
-[[ $objects ]] || not_ok "no object found in lg_objects[] of agent/lgctl.c"
+objects=$(sed -n '/lg_objects\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z0-9-]*\)".*/\1/p' agent/lgctl/lgctl.c)
+[[ $objects ]] || not_ok "no object found in lg_objects[] of agent/lgctl/lgctl.c"
 for o in $objects; do
 	check "lgctl.8 documents the object \"lgctl $o\" (lg_objects[])" \
 		grep -qE -e "(^|[^a-z])lgctl $o([^a-z-]|\$)" <<<"$L"
 done
 
-opts=$(sed -n '/^int main/,/^}/p' agent/lgctl.c | grep -o 'strcmp(opt, "[^"]*")' | cut -d'"' -f2)
-[[ $opts ]] || not_ok "no option found in main() of agent/lgctl.c"
+opts=$(sed -n '/^int main/,/^}/p' agent/lgctl/lgctl.c | grep -o 'strcmp(opt, "[^"]*")' | cut -d'"' -f2)
+[[ $opts ]] || not_ok "no option found in main() of agent/lgctl/lgctl.c"
 lopts=$(terms lgctl.8 OPTIONS)
 for o in $opts; do
-	check "lgctl.8 OPTIONS has $o (main() of agent/lgctl.c)" grep -qxF -e "$o" <<<"$lopts"
+	check "lgctl.8 OPTIONS has $o (main() of agent/lgctl/lgctl.c)" grep -qxF -e "$o" <<<"$lopts"
 done
 
-codes=$(sed -n 's/^#define LG_EXIT_[A-Z]*[[:space:]]*\([0-9]*\).*/\1/p' agent/lgctl.h)
+codes=$(sed -n 's/^#define LG_EXIT_[A-Z]*[[:space:]]*\([0-9]*\).*/\1/p' agent/lgctl/lgctl.h)
 check_eq "lgctl.8 EXIT STATUS lists exactly the LG_EXIT_ codes of lgctl.h" \
 	"$(sort -n <<<"$codes")" "$(terms lgctl.8 "EXIT STATUS" | sort -n)"
 
@@ -169,36 +169,36 @@ done
 D=${TEXT[leaseguardd.8]:-}
 
 check "leaseguardd.8: SYNOPSIS has leaseguardd's usage line" \
-	grep -qF "$(sed -n 's/^.*"Usage: \(leaseguardd [^"]*\)\\n".*/\1/p' agent/leaseguardd.c | head -n 1)" \
+	grep -qF "$(sed -n 's/^.*"Usage: \(leaseguardd [^"]*\)\\n".*/\1/p' agent/leaseguardd/main.c | head -n 1)" \
 	<<<"$(section "$D" SYNOPSIS)"
 
-getopt=$(sed -n 's/.*getopt(argc, argv, "\([^"]*\)").*/\1/p' agent/leaseguardd.c)
-[[ $getopt ]] || not_ok "no getopt() string in agent/leaseguardd.c"
+getopt=$(sed -n 's/.*getopt(argc, argv, "\([^"]*\)").*/\1/p' agent/leaseguardd/main.c)
+[[ $getopt ]] || not_ok "no getopt() string in agent/leaseguardd/main.c"
 dopts=$(terms leaseguardd.8 OPTIONS)
 for o in $(tr -d ':' <<<"$getopt" | grep -o .); do
 	check "leaseguardd.8 OPTIONS has -$o (getopt \"$getopt\")" grep -qxF -e "-$o" <<<"$dopts"
 done
 
-sigs=$(grep -o 'sigaddset(&sigs, SIG[A-Z0-9]*)' agent/leaseguardd.c | grep -o 'SIG[A-Z0-9]*' | sort -u)
+sigs=$(grep -o 'sigaddset(&sigs, SIG[A-Z0-9]*)' agent/leaseguardd/main.c | grep -o 'SIG[A-Z0-9]*' | sort -u)
 check_eq "leaseguardd.8 SIGNALS lists exactly the signals leaseguardd handles" \
 	"$sigs" "$(terms leaseguardd.8 SIGNALS | sort -u)"
 
-rets=$(sed -n '/^int main/,/^}/p' agent/leaseguardd.c | grep -o 'return [0-9]*;' | tr -dc '0-9\n' | sort -nu)
+rets=$(sed -n '/^int main/,/^}/p' agent/leaseguardd/main.c | grep -o 'return [0-9]*;' | tr -dc '0-9\n' | sort -nu)
 check_eq "leaseguardd.8 EXIT STATUS lists exactly what main() returns" \
 	"$rets" "$(terms leaseguardd.8 "EXIT STATUS" | sort -nu)"
 
-ctl=$(grep -o 'strcmp(cmd, "[^"]*")' agent/control.c | cut -d'"' -f2 | sort -u)
-check_eq "leaseguardd.8 THE CONTROL SOCKET lists exactly the commands of agent/control.c" \
+ctl=$(grep -o 'strcmp(cmd, "[^"]*")' agent/leaseguardd/control.c | cut -d'"' -f2 | sort -u)
+check_eq "leaseguardd.8 THE CONTROL SOCKET lists exactly the commands of agent/leaseguardd/control.c" \
 	"$ctl" "$(terms leaseguardd.8 "THE CONTROL SOCKET" | sort -u)"
 
 # ---------------------------------------------------------------- leaseguardd.conf.5
 C=${TEXT[leaseguardd.conf.5]:-}
 
-keys=$(grep -o 'strcmp(key, "[^"]*")' agent/conf.c | cut -d'"' -f2)
-[[ $keys ]] || not_ok "no key found in agent/conf.c"
+keys=$(grep -o 'strcmp(key, "[^"]*")' agent/leaseguardd/conf.c | cut -d'"' -f2)
+[[ $keys ]] || not_ok "no key found in agent/leaseguardd/conf.c"
 ckeys=$(terms leaseguardd.conf.5 "GLOBAL KEYS"; terms leaseguardd.conf.5 "INTERFACE KEYS")
 for k in $keys; do
-	check "leaseguardd.conf.5 documents the key $k (agent/conf.c)" grep -qxF -e "$k" <<<"$ckeys"
+	check "leaseguardd.conf.5 documents the key $k (agent/leaseguardd/conf.c)" grep -qxF -e "$k" <<<"$ckeys"
 done
 
 # The defaults: dist/leaseguardd.conf sets every key to its default.
@@ -212,7 +212,7 @@ default_of() {
 		sed -n 's/.*Default: \([^ ]*\)\. *$/\1/p'
 }
 dist=$(sed 's/#.*//' dist/leaseguardd.conf | awk 'NF { k = $1 == "interface" ? $3 : $1; print k, $NF }')
-check_eq "dist/leaseguardd.conf sets every key of agent/conf.c" \
+check_eq "dist/leaseguardd.conf sets every key of agent/leaseguardd/conf.c" \
 	"$(sort <<<"$keys")" "$(cut -d' ' -f1 <<<"$dist" | sort)"
 while read -r k v; do
 	check_eq "leaseguardd.conf.5: $k defaults to $v (dist/leaseguardd.conf)" \
@@ -220,8 +220,8 @@ while read -r k v; do
 done <<<"$dist"
 
 # ---------------------------------------------------------------- paths
-conf_default=$(sed -n 's/^#define LGD_CONF_DEFAULT[[:space:]]*"\(.*\)"/\1/p' agent/lgd.h)
-sock_default=$(sed -n 's/^#define LGD_CONTROL_DEFAULT[[:space:]]*"\(.*\)"/\1/p' agent/lgctl.h)
+conf_default=$(sed -n 's/^#define LGD_CONF_DEFAULT[[:space:]]*"\(.*\)"/\1/p' agent/leaseguardd/lgd.h)
+sock_default=$(sed -n 's/^#define LGD_CONTROL_DEFAULT[[:space:]]*"\(.*\)"/\1/p' agent/lgctl/lgctl.h)
 for p in leaseguardd.8 leaseguardd.conf.5; do
 	check "$p FILES has $conf_default (LGD_CONF_DEFAULT)" \
 		grep -qxF "       $conf_default" <<<"$(section "${TEXT[$p]:-}" FILES)"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The Prometheus output on the host (no module needed): the writer
-# (agent/prometheus.c, through a small program built here) and its
+# (agent/lgctl/prometheus.c, through a small program built here) and its
 # escaping and refusals; "lgctl -o prometheus stats" for the figures of a
 # fixture (through the hidden "lgctl stats prometheus-from FILE"), which
 # holds every counter the kernel and leaseguardd have; the -o option's
@@ -17,7 +17,7 @@
 # "prometheus_test.sh --lint FILE" runs lint() alone (selftests/metrics.sh
 # does, on the output of the VM).
 #
-# Needs: promtool (Debian's prometheus package), cc, a built agent/lgctl
+# Needs: promtool (Debian's prometheus package), cc, a built agent/lgctl/lgctl
 # (LGCTL overrides); valgrind optional.
 
 set -u -o pipefail
@@ -25,7 +25,7 @@ set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 AGENT=$REPO/agent
-LGCTL=${LGCTL:-$AGENT/lgctl}
+LGCTL=${LGCTL:-$AGENT/lgctl/lgctl}
 
 # lint FILE: prints what is wrong with the exposition, fails if anything.
 lint() {
@@ -72,7 +72,7 @@ source "$REPO/selftests/lib.sh"
 
 command -v promtool >/dev/null || skip_all "promtool is not installed (Debian package prometheus)"
 command -v "${CC:-cc}" >/dev/null || skip_all "${CC:-cc} is not installed"
-[[ -x $LGCTL ]] || skip_all "agent/lgctl is not built"
+[[ -x $LGCTL ]] || skip_all "agent/lgctl/lgctl is not built"
 
 TMP=$(mktemp -d)
 trap '[[ -n ${LG_KEEP_TMP:-} ]] || rm -rf "$TMP"' EXIT
@@ -251,10 +251,10 @@ int main(void)
 }
 EOF
 
-step "The writer (agent/prometheus.c)"
+step "The writer (agent/lgctl/prometheus.c)"
 WT=$TMP/prometheus_test
-if n "${CC:-cc}" -std=gnu11 -O2 -g -Wall -Wextra -Werror -I"$AGENT" \
-	-o "$WT" "$TMP/prometheus_test.c" "$AGENT/prometheus.c" 2>"$TMP/cc.err"; then
+if n "${CC:-cc}" -std=gnu11 -O2 -g -Wall -Wextra -Werror -I"$AGENT/lgctl" \
+	-o "$WT" "$TMP/prometheus_test.c" "$AGENT/lgctl/prometheus.c" 2>"$TMP/cc.err"; then
 	ok "the writer's test program builds"
 else
 	not_ok "the writer's test program builds"
@@ -304,35 +304,35 @@ fi
 step "Every counter has a metric"
 missing=""
 while read -r a; do
-	grep -q "{ NS($a)," "$AGENT/stats.c" || missing+=" LG_STATS_A_$a"
+	grep -q "{ NS($a)," "$AGENT/lgctl/stats.c" || missing+=" LG_STATS_A_$a"
 done < <(sed -n '/^enum lg_stats_attrs/,/^};/p' "$REPO/uapi/linux/leaseguard.h" |
 	 grep -o '^[[:space:]]*LG_STATS_A_[A-Z0-9_]*' | sed 's/[[:space:]]//g; s/LG_STATS_A_//' |
 	 grep -vx 'UNSPEC\|PAD')
 check_eq "each LG_STATS_A_* of the uapi has a row in lg_pm_metrics[] (stats.c)" "" "$missing"
 missing=""
 while read -r a; do
-	grep -q "{ LINK($a)," "$AGENT/stats.c" || missing+=" LG_LINK_STATS_A_$a"
+	grep -q "{ LINK($a)," "$AGENT/lgctl/stats.c" || missing+=" LG_LINK_STATS_A_$a"
 done < <(sed -n '/^enum lg_link_stats_attrs/,/^};/p' "$REPO/uapi/linux/leaseguard.h" |
 	 grep -o '^[[:space:]]*LG_LINK_STATS_A_[A-Z0-9_]*' | sed 's/[[:space:]]//g; s/LG_LINK_STATS_A_//' |
 	 grep -vx 'UNSPEC\|PAD')
 check_eq "each LG_LINK_STATS_A_* has one" "" "$missing"
 # released is the sum of success and nobinding, for lgctl release show.
-REL_KEYS=$(grep -o 'fprintf(f, "stats [^"]*"' "$AGENT/release.c" | grep -o '[a-z_]*=' | tr -d = |
+REL_KEYS=$(grep -o 'fprintf(f, "stats [^"]*"' "$AGENT/leaseguardd/release.c" | grep -o '[a-z_]*=' | tr -d = |
 	   grep -vx released)
 missing=""
 for k in $REL_KEYS; do
-	grep -q "{ REL(\"$k\")," "$AGENT/stats.c" || missing+=" $k"
+	grep -q "{ REL(\"$k\")," "$AGENT/lgctl/stats.c" || missing+=" $k"
 done
 check "leaseguardd's release counters (release.c) are found" [ -n "$REL_KEYS" ]
 check_eq "each has one" "" "$missing"
 # The proxy line's words (mcast.c); family and upstream are names, and
 # version is configuration.
-PRX_KEYS=$( (sed -n '/^void lgd_mcast_show/,/^}/p' "$AGENT/mcast.c" | grep -o '[a-z-]*=%'
-	     grep -o 'LGD_MC_STAT("[a-z-]*"' "$AGENT/mcast.c" | cut -d'"' -f2) |
+PRX_KEYS=$( (sed -n '/^void lgd_mcast_show/,/^}/p' "$AGENT/leaseguardd/mcast.c" | grep -o '[a-z-]*=%'
+	     grep -o 'LGD_MC_STAT("[a-z-]*"' "$AGENT/leaseguardd/mcast.c" | cut -d'"' -f2) |
 	   tr -d '=%' | grep -vx 'family\|upstream\|version')
 missing=""
 for k in $PRX_KEYS; do
-	grep -q "{ PRX(\"$k\")," "$AGENT/stats.c" || missing+=" $k"
+	grep -q "{ PRX(\"$k\")," "$AGENT/lgctl/stats.c" || missing+=" $k"
 done
 check "leaseguardd's proxy figures (mcast.c) are found" [ -n "$PRX_KEYS" ]
 check_eq "each has one" "" "$missing"
@@ -340,7 +340,7 @@ check_eq "each has one" "" "$missing"
 # ----------------------------------------------------------- the fixture
 step "lgctl stats prometheus-from: every figure, as the kernel and leaseguardd give them"
 keys() {
-	sed -n "/^const struct lg_counter_name $1\\[\\] = {/,/^};/p" "$AGENT/stats.c" |
+	sed -n "/^const struct lg_counter_name $1\\[\\] = {/,/^};/p" "$AGENT/lgctl/stats.c" |
 		grep -o '{ "[a-z0-9_]*"' | cut -d'"' -f2
 }
 {

@@ -11,7 +11,7 @@
 #   yang/state.txt ──lgctl mcast yang-from──> JSON ──yang_check.sh──> ok?
 #                                              └── = yang/lgctl-state.json
 #
-# Needs: yanglint (libyang2-tools), jq, a built agent/lgctl (LGCTL
+# Needs: yanglint (libyang2-tools), jq, a built agent/lgctl/lgctl (LGCTL
 # overrides), shared/specs/yang beside the repository (LG_YANG_DIR), else
 # the repository's copy, Documentation/yang (checked to be the same files
 # when both are there).
@@ -23,7 +23,7 @@ set -e -u -o pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-LGCTL=${LGCTL:-$REPO/agent/lgctl}
+LGCTL=${LGCTL:-$REPO/agent/lgctl/lgctl}
 CHECK=$HERE/yang_check.sh
 FIXTURE=$HERE/yang/lgctl-state.json
 STATE=$HERE/yang/state.txt

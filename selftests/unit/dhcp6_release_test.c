@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Unit tests for agent/dhcp6_release.c (RELEASE-REQUEST and
+ * Unit tests for agent/lib/dhcp6_release.c (RELEASE-REQUEST and
  * RELEASE-REQUEST-REPLY), built in userspace under ASan and UBSan.
  *
  * Two messages are written out by hand, octet by octet, and the builder

@@ -71,6 +71,7 @@ struct lgd_qif {
 };
 
 struct lgd_querier {
+	const struct lgd_ctx *x;
 	const struct lgd_mc_conf *conf[LGD_MC_FAMILIES];
 	int fd[LGD_MC_FAMILIES];
 	void *ifs;			/* tsearch() of struct lgd_qif */
@@ -226,7 +227,7 @@ static bool lgd_qif_up(struct lgd_qif *qif)
 	struct ifreq ifr = {};
 	char name[IF_NAMESIZE];
 
-	lgd_ifname(qif->ifindex, name);
+	lgd_ifname(qif->q->x, qif->ifindex, name);
 	memcpy(ifr.ifr_name, name, sizeof(name));
 	if (ioctl(qif->q->fd[LGD_MC_IGMP], SIOCGIFFLAGS, &ifr) < 0)
 		return true;
@@ -335,7 +336,7 @@ static void lgd_q_send(struct lgd_qif *qif, const uint8_t *pkt, size_t len,
 		LOG_DEBUG : LOG_WARNING,
 		"%s query to %s on %s: %s", lgd_mc_name(qif->fi),
 		inet_ntop(lgd_mc_af(qif->fi), dst->a, a, sizeof(a)),
-		lgd_ifname(qif->ifindex, ifn), strerror(err));
+		lgd_ifname(qif->q->x, qif->ifindex, ifn), strerror(err));
 }
 
 /*
@@ -462,7 +463,7 @@ void lgd_querier_request(struct lgd_querier *q, int fi, uint32_t ifindex,
 	if (fi == LGD_MC_IGMP && c->version == 1) {
 		lgd_debug("IGMP: no group-specific query in version 1 (%s on %s)",
 			  inet_ntop(AF_INET, grp->a, a, sizeof(a)),
-			  lgd_ifname(ifindex, ifn));
+			  lgd_ifname(q->x, ifindex, ifn));
 		return;
 	}
 	for (g = qif->grps; g; g = g->next)
@@ -481,7 +482,7 @@ void lgd_querier_request(struct lgd_querier *q, int fi, uint32_t ifindex,
 	lgd_debug("%s: %s-specific query for %s on %s (%zu sources)",
 		  lgd_mc_name(fi), n_src ? "group-and-source" : "group",
 		  inet_ntop(lgd_mc_af(fi), grp->a, a, sizeof(a)),
-		  lgd_ifname(ifindex, ifn), n_src);
+		  lgd_ifname(q->x, ifindex, ifn), n_src);
 	if (!n_src || !lgd_mc_v3(fi, c->version)) {
 		g->left = c->last_member_count;
 	} else {
@@ -528,7 +529,7 @@ static void lgd_qif_fire(struct lgd_timer *t)
 	if (!lgd_qif_up(qif)) {
 		if (!qif->down)
 			lgd_debug("%s querier: %s is down", lgd_mc_name(qif->fi),
-				  lgd_ifname(qif->ifindex, ifn));
+				  lgd_ifname(qif->q->x, qif->ifindex, ifn));
 		qif->down = true;
 		lgd_timer_arm(&qif->timer, lgd_now_ms() + LGD_Q_DOWN_POLL_MS);
 		return;
@@ -569,7 +570,7 @@ void lgd_querier_set(struct lgd_querier *q, int fi, uint32_t ifindex,
 		tdelete(qif, &q->ifs, lgd_qif_cmp);
 		lgd_qif_free(qif);
 		lgd_info("%s querier stopped on %s", lgd_mc_name(fi),
-			 lgd_ifname(ifindex, ifn));
+			 lgd_ifname(q->x, ifindex, ifn));
 		return;
 	}
 	if (qif)
@@ -583,14 +584,14 @@ void lgd_querier_set(struct lgd_querier *q, int fi, uint32_t ifindex,
 	if (!qif || !tsearch(qif, &q->ifs, lgd_qif_cmp)) {
 		free(qif);
 		lgd_err("%s querier on %s: out of memory", lgd_mc_name(fi),
-			lgd_ifname(ifindex, ifn));
+			lgd_ifname(q->x, ifindex, ifn));
 		return;
 	}
 	qif->q = q;
 	qif->timer.fire = lgd_qif_fire;
 	qif->startup = q->conf[fi]->robustness;
 	lgd_info("%s querier started on %s (version %u)", lgd_mc_name(fi),
-		 lgd_ifname(ifindex, ifn), q->conf[fi]->version);
+		 lgd_ifname(q->x, ifindex, ifn), q->conf[fi]->version);
 	lgd_timer_arm(&qif->timer, lgd_now_ms());
 }
 
@@ -668,7 +669,8 @@ static int lgd_q_socket6(void)
 	return fd;
 }
 
-struct lgd_querier *lgd_querier_open(const struct lgd_mc_conf *igmp,
+struct lgd_querier *lgd_querier_open(const struct lgd_ctx *x,
+				     const struct lgd_mc_conf *igmp,
 				     const struct lgd_mc_conf *mld)
 {
 	struct lgd_querier *q = calloc(1, sizeof(*q));
@@ -677,6 +679,7 @@ struct lgd_querier *lgd_querier_open(const struct lgd_mc_conf *igmp,
 		lgd_err("querier: out of memory");
 		return NULL;
 	}
+	q->x = x;
 	q->conf[LGD_MC_IGMP] = igmp;
 	q->conf[LGD_MC_MLD] = mld;
 	q->fd[LGD_MC_IGMP] = lgd_q_socket4();

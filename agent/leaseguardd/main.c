@@ -24,11 +24,12 @@
 #include <sys/signalfd.h>
 #include <linux/leaseguard.h>
 
-#include "lgctl.h"
+#include "binding.h"
+#include "version.h"
 #include "lgd.h"
 #include "mcast.h"
 
-#define LGD_VERSION	LGCTL_VERSION
+#define LGD_VERSION	LG_VERSION
 
 /* Leases in one binding: the kernel keeps 4 (DHCP6_MAX_LEASES); room to grow. */
 #define LGD_MAX_LEASES	16
@@ -51,17 +52,8 @@ struct lgd {
 	/* Routes of bindings deleted in this round of events, removed at once. */
 	struct lgd_route *dead;
 	size_t n_dead, cap_dead;
+	struct lgd_ctx ctx;		/* what the parts get of all this */
 };
-
-const struct lgd_conf *lgd_conf(struct lgd *d)
-{
-	return &d->conf;
-}
-
-struct lg_nl *lgd_nl(struct lgd *d)
-{
-	return &d->req;
-}
 
 static int lgd_binding_cmp(const void *a, const void *b)
 {
@@ -79,7 +71,7 @@ static int lgd_client_cmp(const void *a, const void *b)
 	return memcmp(x->duid, y->duid, x->duid_len);
 }
 
-struct lgd_binding *lgd_binding_find(struct lgd *d, uint64_t id)
+static struct lgd_binding *lgd_find(struct lgd *d, uint64_t id)
 {
 	struct lgd_binding key = { .id = id }, **slot;
 
@@ -87,12 +79,16 @@ struct lgd_binding *lgd_binding_find(struct lgd *d, uint64_t id)
 	return slot ? *slot : NULL;
 }
 
-static struct lgd *lgd_self;	/* for lgd_ifname() */
-
-const char *lgd_ifname(uint32_t ifindex, char *buf)
+/* The context's callbacks (struct lgd_ctx): d is their priv. */
+static struct lgd_binding *lgd_ctx_find(void *priv, uint64_t id)
 {
-	const char *name = lgd_watch_ifname(lgd_self ? lgd_self->watch : NULL,
-					    ifindex);
+	return lgd_find(priv, id);
+}
+
+static const char *lgd_ctx_ifname(void *priv, uint32_t ifindex, char *buf)
+{
+	struct lgd *d = priv;
+	const char *name = lgd_watch_ifname(d->watch, ifindex);
 
 	if (name)
 		return strcpy(buf, name);
@@ -101,27 +97,14 @@ const char *lgd_ifname(uint32_t ifindex, char *buf)
 	return buf;
 }
 
-const struct lgd_if_conf *lgd_binding_if(struct lgd *d,
-					 const struct lgd_binding *b)
+static int lgd_ctx_batch(void *priv, uint8_t cmd, const uint64_t *ids,
+			 size_t n, uint32_t reason, bool cancel,
+			 size_t *n_failed)
 {
-	char buf[IF_NAMESIZE];
+	struct lgd *d = priv;
 
-	return lgd_conf_if(&d->conf, lgd_ifname(b->ifindex, buf));
-}
-
-void lgd_release_ids(struct lgd *d, const uint64_t *ids, size_t n,
-		     uint32_t reason)
-{
-	size_t failed = 0;
-	int err;
-
-	if (!n)
-		return;
-	err = lg_binding_batch(&d->req, LG_CMD_BINDING_RELEASE, ids, n,
-			       reason, false, &failed);
-	if (err)
-		lgd_err("releasing %zu bindings (%s): %s", n,
-			lgd_trigger_name(reason), strerror(-err));
+	return lg_binding_batch(&d->req, cmd, ids, n, reason, cancel,
+				n_failed);
 }
 
 /* The routes binding b needs, into v (room for b->n_leases). */
@@ -365,7 +348,7 @@ static void lgd_trigger_moved(struct lgd *d, const struct lgd_binding *b)
 
 	for (o = b->client->bindings; o; o = o->client_next) {
 		if (o->ifindex == b->ifindex || o->state != LG_BINDING_BOUND ||
-		    !(lgd_binding_if(d, o)->triggers &
+		    !(lgd_binding_if(&d->ctx, o)->triggers &
 		      LGD_TRIGGER(LG_RELEASE_MOVED)))
 			continue;
 		o->away = true;
@@ -376,9 +359,10 @@ static void lgd_trigger_moved(struct lgd *d, const struct lgd_binding *b)
 		if (o->probing)
 			continue;	/* the running probe decides */
 		lgd_notice("binding %llu on %s: client %s bound on %s from %s: probing its client %s",
-			   (unsigned long long)o->id, lgd_ifname(o->ifindex, oifn),
+			   (unsigned long long)o->id,
+			   lgd_ifname(&d->ctx, o->ifindex, oifn),
 			   lg_hex_format(b->client->duid, b->client->duid_len, hex),
-			   lgd_ifname(b->ifindex, ifn),
+			   lgd_ifname(&d->ctx, b->ifindex, ifn),
 			   lgd_anchor_str(b->lladdr, b->has_mac, b->mac, theirs,
 					  sizeof(theirs)),
 			   lgd_anchor_str(o->lladdr, o->has_mac, o->mac, mine,
@@ -406,7 +390,8 @@ static void lgd_anchor_conflict(struct lgd *d, struct lgd_binding *b,
 	if (b->probing)
 		return;
 	lgd_notice("binding %llu on %s: a request from %s, not its client %s: probing its client",
-		   (unsigned long long)b->id, lgd_ifname(b->ifindex, ifn),
+		   (unsigned long long)b->id,
+		   lgd_ifname(&d->ctx, b->ifindex, ifn),
 		   lgd_anchor_str(a->lladdr, a->has_mac, a->mac, theirs,
 				  sizeof(theirs)),
 		   lgd_anchor_str(b->lladdr, b->has_mac, b->mac, mine,
@@ -416,9 +401,10 @@ static void lgd_anchor_conflict(struct lgd *d, struct lgd_binding *b,
 			b->has_mac ? b->mac : NULL);
 }
 
-void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered)
+static void lgd_anchor_verdict(void *priv, uint64_t id, bool answered)
 {
-	struct lgd_binding *b = lgd_binding_find(d, id);
+	struct lgd *d = priv;
+	struct lgd_binding *b = lgd_find(d, id);
 	struct lg_anchor a = { .has_lladdr = true };
 	char mine[64], theirs[64], ifn[IF_NAMESIZE], oifn[IF_NAMESIZE];
 	int err;
@@ -431,19 +417,19 @@ void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered)
 		b->away = false;
 		lgd_anchor_str(b->away_lladdr, b->away_has_mac, b->away_mac,
 			       theirs, sizeof(theirs));
-		lgd_ifname(b->away_ifindex, ifn);
+		lgd_ifname(&d->ctx, b->away_ifindex, ifn);
 		if (answered) {
 			lgd_notice("binding %llu on %s: its client %s answers there: it stays; the same DUID on %s from %s is not a move",
 				   (unsigned long long)id,
-				   lgd_ifname(b->ifindex, oifn), mine, ifn,
-				   theirs);
+				   lgd_ifname(&d->ctx, b->ifindex, oifn), mine,
+				   ifn, theirs);
 		} else if (b->state == LG_BINDING_BOUND) {
 			lgd_notice("binding %llu on %s: its client %s does not answer: it moved to %s (%s): releasing",
 				   (unsigned long long)id,
-				   lgd_ifname(b->ifindex, oifn), mine, ifn,
-				   theirs);
+				   lgd_ifname(&d->ctx, b->ifindex, oifn), mine,
+				   ifn, theirs);
 			b->has_move = false;	/* released: nowhere to move */
-			lgd_release_ids(d, &id, 1, LG_RELEASE_MOVED);
+			lgd_release_ids(&d->ctx, &id, 1, LG_RELEASE_MOVED);
 		}
 	}
 	if (!b->has_move)
@@ -469,7 +455,7 @@ void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered)
 /* "replaced": a new client on a single-subscriber interface. */
 static void lgd_trigger_replaced(struct lgd *d, const struct lgd_binding *b)
 {
-	const struct lgd_if_conf *ic = lgd_binding_if(d, b);
+	const struct lgd_if_conf *ic = lgd_binding_if(&d->ctx, b);
 	struct lg_binding_sel sel = { .ifindex = b->ifindex };
 	struct lg_binding_list list = {};
 	uint64_t *ids;
@@ -493,8 +479,8 @@ static void lgd_trigger_replaced(struct lgd *d, const struct lgd_binding *b)
 		char ifn[IF_NAMESIZE];
 
 		lgd_notice("%s is single-subscriber and has a new client: releasing %zu bindings of the old one",
-			   lgd_ifname(b->ifindex, ifn), n);
-		lgd_release_ids(d, ids, n, LG_RELEASE_REPLACED);
+			   lgd_ifname(&d->ctx, b->ifindex, ifn), n);
+		lgd_release_ids(&d->ctx, ids, n, LG_RELEASE_REPLACED);
 	}
 	free(ids);
 	lg_binding_list_free(&list);
@@ -513,12 +499,14 @@ static void lgd_binding_state(struct lgd *d, struct lgd_binding *b)
 	}
 	if (b->req || b->queued)
 		return;
-	if (lgd_binding_if(d, b)->triggers & LGD_TRIGGER(b->release_reason)) {
+	if (lgd_binding_if(&d->ctx, b)->triggers &
+	    LGD_TRIGGER(b->release_reason)) {
 		lgd_release_queue(d->release, b);
 		return;
 	}
 	lgd_warn("binding %llu on %s: release (%s) is not enabled there; it stays",
-		 (unsigned long long)b->id, lgd_ifname(b->ifindex, ifn),
+		 (unsigned long long)b->id,
+		 lgd_ifname(&d->ctx, b->ifindex, ifn),
 		 lgd_trigger_name(b->release_reason));
 	lg_binding_release(&d->req, &cancel);
 }
@@ -531,7 +519,7 @@ static void lgd_binding_update(struct lgd *d, const struct lg_binding *lb,
 			       bool is_new, bool apply_routes)
 {
 	struct lgd_route want[LGD_MAX_LEASES];
-	struct lgd_binding *b = lgd_binding_find(d, lb->id);
+	struct lgd_binding *b = lgd_find(d, lb->id);
 	bool created = !b, moved;
 	size_t n;
 
@@ -575,7 +563,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 		return -EBADMSG;
 	}
 	if (cmd == LG_CMD_BINDING_ANCHOR_NTF) {
-		b = lgd_binding_find(d, lb.id);
+		b = lgd_find(d, lb.id);
 		if (b && tb[LG_A_ANCHOR] && !lg_anchor_parse(tb[LG_A_ANCHOR], &a))
 			lgd_anchor_conflict(d, b, &a);
 		lg_binding_free(&lb);
@@ -586,7 +574,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 		  cmd == LG_CMD_BINDING_UPD_NTF ? "updated" : "deleted");
 
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
-		b = lgd_binding_find(d, lb.id);
+		b = lgd_find(d, lb.id);
 		if (b) {
 			lgd_routes_defer_del(d, b);
 			lgd_binding_free(d, b);
@@ -672,7 +660,7 @@ static int lgd_sync(struct lgd *d)
 		if (list.v[i].n_leases > LGD_MAX_LEASES)
 			continue;
 		lgd_binding_update(d, &list.v[i], false, false);
-		b = lgd_binding_find(d, list.v[i].id);
+		b = lgd_find(d, list.v[i].id);
 		if (b)
 			b->sync_gen = gen;
 	}
@@ -698,7 +686,7 @@ static int lgd_sync(struct lgd *d)
 		goto out;
 	}
 	for (i = 0; i < list.n; i++) {
-		struct lgd_binding *b = lgd_binding_find(d, list.v[i].id);
+		struct lgd_binding *b = lgd_find(d, list.v[i].id);
 
 		if (!b)
 			continue;
@@ -895,7 +883,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	lgd_log_init(d.conf.log_level, d.conf.log_syslog);
-	lgd_self = &d;
+	d.ctx = (struct lgd_ctx){
+		.conf = &d.conf,
+		.nl = &d.req,
+		.priv = &d,
+		.binding_find = lgd_ctx_find,
+		.ifname = lgd_ctx_ifname,
+		.binding_batch = lgd_ctx_batch,
+		.anchor_verdict = lgd_anchor_verdict,
+	};
 
 	/* Subscribe before dumping: no change can fall between the two. */
 	err = lg_nl_open(&d.events);
@@ -916,8 +912,8 @@ int main(int argc, char **argv)
 		setsockopt(lg_nl_fd(&d.events), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			   sizeof(rcvbuf));
 	d.routes = lgd_routes_open(&d.conf);
-	d.release = d.routes ? lgd_release_open(&d) : NULL;
-	d.watch = d.release ? lgd_watch_open(&d) : NULL;
+	d.release = d.routes ? lgd_release_open(&d.ctx) : NULL;
+	d.watch = d.release ? lgd_watch_open(&d.ctx) : NULL;
 	d.control = d.watch ? lgd_control_open(d.conf.control_socket) : NULL;
 	if (!d.control)
 		return 1;
@@ -939,7 +935,7 @@ int main(int argc, char **argv)
 	fds[3] = lgd_watch_fd(d.watch);
 	fds[4] = lgd_control_fd(d.control);
 	/* The IGMP/MLD proxy: not fatal, the module may not have it. */
-	d.mcast = lgd_mcast_open(&d);
+	d.mcast = lgd_mcast_open(&d.ctx);
 	fds[5] = d.mcast ? lgd_mcast_fd(d.mcast) : -1;
 	for (i = 0; i < 6; i++) {
 		if (fds[i] < 0)

@@ -28,7 +28,7 @@
 #include <linux/filter.h>
 
 #include "dhcp6_release.h"
-#include "lgctl.h"
+#include "binding.h"
 #include "lgd.h"
 
 #define DHCP6_SERVER_PORT	547
@@ -95,7 +95,7 @@ struct lgd_outcome {
 #define LGD_OUTCOMES_MAX	65536
 
 struct lgd_release {
-	struct lgd *d;
+	const struct lgd_ctx *x;
 	int fd;
 	uint8_t request_type, reply_type;
 	struct lgd_req *reqs;
@@ -217,16 +217,16 @@ static int lgd_release_filter(struct lgd_release *r)
 			  sizeof(prog));
 }
 
-struct lgd_release *lgd_release_open(struct lgd *d)
+struct lgd_release *lgd_release_open(const struct lgd_ctx *x)
 {
-	const struct lgd_conf *c = lgd_conf(d);
+	const struct lgd_conf *c = x->conf;
 	struct lgd_release *r = calloc(1, sizeof(*r));
 	int offset = 6, rcvbuf = 4 << 20;
 	struct sockaddr_in6 src = { .sin6_family = AF_INET6 };
 
 	if (!r)
 		return NULL;
-	r->d = d;
+	r->x = x;
 	r->request_type = LG_RELEASE_REQUEST_TYPE_DEFAULT;
 	r->reply_type = LG_RELEASE_REPLY_TYPE_DEFAULT;
 	r->clients = calloc(LGD_REPLY_CLIENTS, sizeof(*r->clients));
@@ -307,6 +307,21 @@ size_t lgd_release_pending(const struct lgd_release *r)
 int lgd_release_fd(const struct lgd_release *r)
 {
 	return r->fd;
+}
+
+void lgd_release_ids(const struct lgd_ctx *x, const uint64_t *ids, size_t n,
+		     uint32_t reason)
+{
+	size_t failed = 0;
+	int err;
+
+	if (!n)
+		return;
+	err = x->binding_batch(x->priv, LG_CMD_BINDING_RELEASE, ids, n, reason,
+			       false, &failed);
+	if (err)
+		lgd_err("releasing %zu bindings (%s): %s", n,
+			lgd_trigger_name(reason), strerror(-err));
 }
 
 void lgd_release_types(struct lgd_release *r, uint8_t request, uint8_t reply)
@@ -435,7 +450,7 @@ static size_t lgd_path_mtu(const uint8_t *dst)
 static bool lgd_release_dst(struct lgd_release *r,
 			    const struct lgd_binding *b, uint8_t *dst)
 {
-	const struct lgd_if_conf *ic = lgd_binding_if(r->d, b);
+	const struct lgd_if_conf *ic = lgd_binding_if(r->x, b);
 
 	if (ic->has_server)
 		memcpy(dst, ic->server, 16);
@@ -578,7 +593,7 @@ static void lgd_release_end(struct lgd_release *r, const uint64_t *ids,
 static void lgd_release_send_group(struct lgd_release *r,
 				   struct lgd_out *out, size_t n)
 {
-	const struct lgd_conf *c = lgd_conf(r->d);
+	const struct lgd_conf *c = r->x->conf;
 	size_t cap = lgd_path_mtu(out[0].dst) - 48;
 	size_t *first = calloc(LGD_REPLY_CLIENTS + 1, sizeof(*first));
 	struct dr_client *cl = r->clients;
@@ -677,7 +692,7 @@ void lgd_release_flush(struct lgd_release *r)
 		return;
 	}
 	for (i = 0; i < r->n_queue; i++) {
-		struct lgd_binding *b = lgd_binding_find(r->d, r->queue[i]);
+		struct lgd_binding *b = lgd_binding_find(r->x, r->queue[i]);
 		char ifn[IF_NAMESIZE], a[LG_DUID_MAX * 3];
 
 		if (!b || !b->queued)
@@ -690,7 +705,7 @@ void lgd_release_flush(struct lgd_release *r)
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
 					       b->client->duid_len, a),
-				 lgd_ifname(b->ifindex, ifn));
+				 lgd_ifname(r->x, b->ifindex, ifn));
 			r->stats.unsendable++;
 			lgd_outcome_add(r, b->id, LGD_OUT_NO_SERVER, NULL, 0,
 					false);
@@ -726,12 +741,12 @@ static void lgd_release_end(struct lgd_release *r, const uint64_t *ids,
 	if (!n)
 		return;
 	if (del)
-		err = lg_binding_batch(lgd_nl(r->d), LG_CMD_BINDING_DEL, ids, n,
-				       LG_BINDING_DEL_RELAY_RELEASE, false,
-				       &failed);
+		err = r->x->binding_batch(r->x->priv, LG_CMD_BINDING_DEL, ids,
+					  n, LG_BINDING_DEL_RELAY_RELEASE,
+					  false, &failed);
 	else
-		err = lg_binding_batch(lgd_nl(r->d), LG_CMD_BINDING_RELEASE,
-				       ids, n, 0, true, &failed);
+		err = r->x->binding_batch(r->x->priv, LG_CMD_BINDING_RELEASE,
+					  ids, n, 0, true, &failed);
 	if (err)
 		lgd_err("%s %zu bindings: %s", del ? "deleting" : "un-releasing",
 			n, strerror(-err));
@@ -744,7 +759,7 @@ static void lgd_req_fire(struct lgd_timer *t)
 {
 	struct lgd_req *q = (struct lgd_req *)t;
 	struct lgd_release *r = q->r;
-	const struct lgd_conf *c = lgd_conf(r->d);
+	const struct lgd_conf *c = r->x->conf;
 	char a[INET6_ADDRSTRLEN];
 	uint64_t *ids;
 	size_t i, n = 0;
@@ -870,7 +885,7 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
 					       b->client->duid_len, duid),
-				 lgd_ifname(b->ifindex, ifn),
+				 lgd_ifname(r->x, b->ifindex, ifn),
 				 dr_status_name(status));
 		} else {
 			keep[n_keep++] = b->id;
@@ -879,7 +894,7 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
 					       b->client->duid_len, duid),
-				 lgd_ifname(b->ifindex, ifn),
+				 lgd_ifname(r->x, b->ifindex, ifn),
 				 dr_status_name(status));
 		}
 	}
@@ -938,7 +953,7 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 				continue;
 			fprintf(f, "binding id=%llu dev=%s duid=%s ia=%s iaid=%u reason=%s\n",
 				(unsigned long long)b->id,
-				lgd_ifname(b->ifindex, ifn),
+				lgd_ifname(r->x, b->ifindex, ifn),
 				lg_hex_format(b->client->duid,
 					      b->client->duid_len, duid),
 				b->ia_type == LG_IA_PD ? "pd" : "na", b->iaid,
@@ -1039,7 +1054,7 @@ void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args)
 			lgd_outcome_print(*slot, f);
 			continue;
 		}
-		b = lgd_binding_find(r->d, id);
+		b = lgd_binding_find(r->x, id);
 		if (!b) {
 			fprintf(f, "binding id=%llu outcome=unknown\n", id);
 			continue;
@@ -1058,11 +1073,11 @@ void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args)
 		}
 		reason = b->release_reason ? b->release_reason :
 			 LG_RELEASE_ADMIN;
-		if (!(lgd_binding_if(r->d, b)->triggers &
+		if (!(lgd_binding_if(r->x, b)->triggers &
 		      LGD_TRIGGER(reason))) {
 			fprintf(f, "binding id=%llu outcome=not-sent why=not-enabled trigger=%s dev=%s\n",
 				id, lgd_trigger_name(reason),
-				lgd_ifname(b->ifindex, ifn));
+				lgd_ifname(r->x, b->ifindex, ifn));
 			continue;
 		}
 		/* bound here: the kernel's event has not been read yet */

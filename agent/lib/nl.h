@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The netlink backend of lgctl: a generic netlink socket bound to the
- * "leaseguard" family, over libmnl.
+ * The netlink backend both programs (and the binding model of binding.c)
+ * call: a generic netlink socket bound to the "leaseguard" family. Two
+ * implementations: lgctl/mnl.c over libmnl, leaseguardd/genl.c over
+ * libnl-genl-3, with lib/nl.c on top of either. Attributes are put and
+ * read with libmnl's mnl_attr_*() under either: they work on the struct
+ * nlattr of the message itself.
  *
- * Every function returns 0 or a negative errno and never prints. After a
+ * Every function returns 0 or a negative errno and never prints (but
+ * leaseguardd's backend logs the kernel's extended ACK messages). After a
  * failed request, lg_nl_ext_msg() gives the kernel's extended ACK message
  * (or NULL) and lg_nl_ext_offs() the offset of the attribute at fault in
  * the request (or -1).
@@ -31,8 +36,16 @@ struct lg_nl_group {
 	uint32_t id;
 };
 
+struct mnl_socket;
+struct nl_sock;
+struct nl_msg;
+
 struct lg_nl {
-	struct mnl_socket *sock;
+	union {
+		struct mnl_socket *sock;	/* lgctl/mnl.c */
+		struct nl_sock *sk;		/* leaseguardd/genl.c */
+	};
+	struct nl_msg *msg;		/* genl.c: the request being built */
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family_id;
@@ -106,6 +119,17 @@ typedef void (*lg_nl_ack_t)(size_t i, int err, void *data);
 
 int lg_nl_batch(struct lg_nl *nl, uint8_t cmd, size_t n, lg_nl_put_t put,
 		lg_nl_ack_t ack, void *data);
+/*
+ * For lg_nl_batch() (lib/nl.c), from the backend: a request header of
+ * cmd at buf (zeroed), with NLM_F_ACK and a sequence number of its own,
+ * following the previous one's; and the sending of len bytes of k
+ * requests, the first numbered seq, then the reading of their ACKs, each
+ * to ack(i0 + its place in the batch).
+ */
+struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd);
+int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
+		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
+		     void *data);
 
 /*
  * Multicast: join a group of the family by name (-ENOENT: the module has

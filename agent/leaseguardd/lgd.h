@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <net/if.h>
 #include <linux/leaseguard.h>
 
 #define LGD_CONF_DEFAULT	"/etc/leaseguard/leaseguardd.conf"
@@ -131,6 +132,7 @@ struct lgd_timer {
 	void (*fire)(struct lgd_timer *t);
 };
 
+/* clock.c: CLOCK_MONOTONIC, in ms. */
 uint64_t lgd_now_ms(void);
 void lgd_timer_arm(struct lgd_timer *t, uint64_t when);
 void lgd_timer_stop(struct lgd_timer *t);
@@ -138,7 +140,7 @@ void lgd_timer_stop(struct lgd_timer *t);
 int lgd_timers_run(void);
 
 /*
- * The daemon's copy of one kernel binding (leaseguardd.c), with what the
+ * The daemon's copy of one kernel binding (main.c), with what the
  * daemon hangs on it: its routes and its release.
  */
 struct lgd_lease {
@@ -191,24 +193,62 @@ struct lgd_client {
 	struct lgd_binding *bindings;
 };
 
-struct lgd;
+struct lg_nl;
 
-/* leaseguardd.c: what the other parts call back. */
-const struct lgd_conf *lgd_conf(struct lgd *d);
-struct lg_nl *lgd_nl(struct lgd *d);
-struct lgd_binding *lgd_binding_find(struct lgd *d, uint64_t id);
-const char *lgd_ifname(uint32_t ifindex, char *buf);
-/* A binding's interface settings. */
-const struct lgd_if_conf *lgd_binding_if(struct lgd *d,
-					 const struct lgd_binding *b);
 /*
- * The client at binding id's anchor answered a probe (lgd_watch_probe), or
- * did not: the move to the other anchor, or the release of a binding its
- * DUID left behind on another interface, goes ahead or not.
+ * What the daemon's parts (release.c, watch.c, mcast.c, querier.c) get
+ * from main.c, passed in at open: the settings, the request socket, and
+ * narrow callbacks into main.c's copies of the bindings, rather than
+ * main.c's globals. A unit test fills one in with its own
+ * (selftests/unit/lgd_release_test.c drives release.c with no event loop).
  */
-void lgd_anchor_verdict(struct lgd *d, uint64_t id, bool answered);
+struct lgd_ctx {
+	const struct lgd_conf *conf;	/* the current settings */
+	struct lg_nl *nl;		/* requests; has joined no group */
+	void *priv;			/* the callbacks' (main.c: struct lgd) */
+	/* The daemon's copy of binding id, or NULL. */
+	struct lgd_binding *(*binding_find)(void *priv, uint64_t id);
+	/* The name of an interface into buf (IF_NAMESIZE), or "ifN". */
+	const char *(*ifname)(void *priv, uint32_t ifindex, char *buf);
+	/*
+	 * cmd (LG_CMD_BINDING_DEL or LG_CMD_BINDING_RELEASE) of the n
+	 * bindings ids, as lg_binding_batch() does it.
+	 */
+	int (*binding_batch)(void *priv, uint8_t cmd, const uint64_t *ids,
+			     size_t n, uint32_t reason, bool cancel,
+			     size_t *n_failed);
+	/*
+	 * The client at binding id's anchor answered a probe
+	 * (lgd_watch_probe), or did not: the move to the other anchor, or
+	 * the release of a binding its DUID left behind on another
+	 * interface, goes ahead or not.
+	 */
+	void (*anchor_verdict)(void *priv, uint64_t id, bool answered);
+};
+
+static inline struct lgd_binding *lgd_binding_find(const struct lgd_ctx *x,
+						   uint64_t id)
+{
+	return x->binding_find(x->priv, id);
+}
+
+static inline const char *lgd_ifname(const struct lgd_ctx *x,
+				     uint32_t ifindex, char *buf)
+{
+	return x->ifname(x->priv, ifindex, buf);
+}
+
+/* A binding's interface settings. */
+static inline const struct lgd_if_conf *
+lgd_binding_if(const struct lgd_ctx *x, const struct lgd_binding *b)
+{
+	char buf[IF_NAMESIZE];
+
+	return lgd_conf_if(x->conf, lgd_ifname(x, b->ifindex, buf));
+}
+
 /* Asks the kernel to release these bindings (LG_CMD_BINDING_RELEASE). */
-void lgd_release_ids(struct lgd *d, const uint64_t *ids, size_t n,
+void lgd_release_ids(const struct lgd_ctx *x, const uint64_t *ids, size_t n,
 		     uint32_t reason);
 
 /* release.c: the RELEASE-REQUEST exchange with the server. */
@@ -229,7 +269,7 @@ struct lgd_release_stats {
 	uint64_t unsendable;		/* bindings: no server known */
 };
 
-struct lgd_release *lgd_release_open(struct lgd *d);
+struct lgd_release *lgd_release_open(const struct lgd_ctx *x);
 void lgd_release_close(struct lgd_release *r);
 int lgd_release_fd(const struct lgd_release *r);
 /* Requests waiting for a reply. */
@@ -253,7 +293,7 @@ void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args);
 /* watch.c: liveness triggers (link down, client unreachable). */
 struct lgd_watch;
 
-struct lgd_watch *lgd_watch_open(struct lgd *d);
+struct lgd_watch *lgd_watch_open(const struct lgd_ctx *x);
 void lgd_watch_close(struct lgd_watch *w);
 int lgd_watch_fd(const struct lgd_watch *w);
 void lgd_watch_input(struct lgd_watch *w);
@@ -265,7 +305,7 @@ void lgd_watch_unbind(struct lgd_watch *w, struct lgd_binding *b);
 /*
  * RFC 7513's address-conflict detection: does the client at addr (with
  * mac, if not NULL) on ifindex still answer unicast Neighbor
- * Solicitations? lgd_anchor_verdict(id) says, after a few seconds; at
+ * Solicitations? The context's anchor_verdict(id) says, after a few seconds; at
  * once "no" if ifindex is not running (nobody can answer there).
  */
 void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,

@@ -38,7 +38,7 @@
 #include <sys/socket.h>
 #include <linux/leaseguard.h>
 
-#include "lgctl.h"
+#include "binding.h"
 #include "lgd.h"
 #include "mcast.h"
 
@@ -114,6 +114,7 @@ struct lgd_mc_stats {
 
 struct lgd_mc_fam {
 	int fi;
+	const struct lgd_ctx *x;
 	struct lgd_mc_conf conf;
 	void *groups;			/* tsearch() of struct lgd_mc_grp */
 	struct lgd_mc_sock *socks;
@@ -136,7 +137,7 @@ struct lgd_mc_fam {
 };
 
 struct lgd_mcast {
-	struct lgd *d;
+	const struct lgd_ctx *x;
 	struct lg_nl ev;
 	int epfd;
 	struct lgd_mc_fam fam[LGD_MC_FAMILIES];
@@ -368,7 +369,7 @@ static const char *lgd_mc_upname(const struct lgd_mc_fam *f, char *buf)
 {
 	if (f->conf.upstream_name[0])
 		return strcpy(buf, f->conf.upstream_name);
-	return lgd_ifname(f->conf.upstream, buf);
+	return lgd_ifname(f->x, f->conf.upstream, buf);
 }
 
 /* force_igmp_version, force_mld_version of the upstream interface. */
@@ -822,7 +823,7 @@ static uint32_t lgd_mc_oifs(struct lgd_mc_fam *f, struct lgd_mc_grp *g,
 		f->st.no_vif++;
 		lgd_log(f->vif_warned ? LOG_DEBUG : LOG_WARNING,
 			"%s: no multicast routing vif for %s: %s%s",
-			lgd_mc_name(f->fi), lgd_ifname(mb->ifindex, ifn),
+			lgd_mc_name(f->fi), lgd_ifname(f->x, mb->ifindex, ifn),
 			strerror(vif < 0 ? -vif : EINVAL),
 			vif == -ENOSPC ?
 			" (the kernel has 32; one is upstream)" : "");
@@ -1580,7 +1581,7 @@ static int lgd_mc_msg(struct lgd_mcast *m, const struct nlmsghdr *nlh,
 			break;
 		lgd_debug("%s: %s on %s: %s of %zu sources", lgd_mc_name(gm.fi),
 			  lgd_mc_ntop(gm.fi, &gm.grp, a),
-			  lgd_ifname(gm.ifindex, ifn),
+			  lgd_ifname(m->x, gm.ifindex, ifn),
 			  lgd_mc_mode_name(gm.mode), gm.n_src);
 		lgd_mc_memb_set(m, gm.fi, gm.ifindex, &gm.grp, gm.mode,
 				gm.src, gm.n_src);
@@ -1588,7 +1589,7 @@ static int lgd_mc_msg(struct lgd_mcast *m, const struct nlmsghdr *nlh,
 	case LG_CMD_MC_GROUP_DEL_NTF:
 		lgd_debug("%s: %s gone from %s", lgd_mc_name(gm.fi),
 			  lgd_mc_ntop(gm.fi, &gm.grp, a),
-			  lgd_ifname(gm.ifindex, ifn));
+			  lgd_ifname(m->x, gm.ifindex, ifn));
 		lgd_mc_memb_del(m, gm.fi, gm.ifindex, &gm.grp);
 		break;
 	case LG_CMD_MC_QUERY_NTF:
@@ -1662,7 +1663,7 @@ static void lgd_mc_count_cb(const void *node, VISIT which, void *data)
 
 static int lgd_mc_sync(struct lgd_mcast *m)
 {
-	struct lg_nl *nl = lgd_nl(m->d);
+	struct lg_nl *nl = m->x->nl;
 	struct lgd_mc_walk w = { .m = m };
 	size_t i;
 	int fi, err;
@@ -1882,7 +1883,7 @@ int lgd_mcast_fd(const struct lgd_mcast *m)
 	return m->epfd;
 }
 
-struct lgd_mcast *lgd_mcast_open(struct lgd *d)
+struct lgd_mcast *lgd_mcast_open(const struct lgd_ctx *x)
 {
 	struct epoll_event ev = { .events = EPOLLIN,
 				  .data.u32 = LGD_MC_EP_EVENTS };
@@ -1893,12 +1894,13 @@ struct lgd_mcast *lgd_mcast_open(struct lgd *d)
 		lgd_err("multicast: out of memory");
 		return NULL;
 	}
-	m->d = d;
+	m->x = x;
 	m->epfd = -1;
 	m->sweep.fire = lgd_mc_sweep_fire;
 	m->resync.fire = lgd_mc_resync_fire;
 	for (fi = 0; fi < LGD_MC_FAMILIES; fi++) {
 		m->fam[fi].fi = fi;
+		m->fam[fi].x = x;
 		m->fam[fi].up_vif = -1;
 	}
 	err = lg_nl_open(&m->ev);
@@ -1929,7 +1931,7 @@ struct lgd_mcast *lgd_mcast_open(struct lgd *d)
 		lgd_err("multicast: epoll: %s", strerror(errno));
 		goto err_ep;
 	}
-	m->q = lgd_querier_open(&m->fam[LGD_MC_IGMP].conf,
+	m->q = lgd_querier_open(x, &m->fam[LGD_MC_IGMP].conf,
 				&m->fam[LGD_MC_MLD].conf);
 	if (!m->q)
 		goto err_ep;

@@ -11,29 +11,10 @@
 #include <errno.h>
 #include <net/if.h>
 
-#include "nl.h"
+#include "binding.h"
+#include "version.h"
 
-#define LGCTL_VERSION	"0.1"
-
-/*
- * Room for one more element in a growing array (*v, n used, *cap
- * allocated): 0 or -ENOMEM, *v unchanged then.
- */
-static inline int lg_grow(void *v, size_t *cap, size_t n, size_t size)
-{
-	void **p = v, *nv;
-	size_t ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? 2 * *cap : 16;
-	nv = realloc(*p, ncap * size);
-	if (!nv)
-		return -ENOMEM;
-	*p = nv;
-	*cap = ncap;
-	return 0;
-}
+#define LGCTL_VERSION	LG_VERSION
 
 /* Exit codes */
 #define LG_EXIT_OK		0
@@ -161,114 +142,6 @@ void print_link(const char *key, const struct lg_link *l);
 void lg_link_stats_print_text(const struct lg_counters *c,
 			      const char *indent);
 
-/* Octet strings (DUIDs, MACs, Interface-Ids) as "00:01:0a" */
-#define LG_DUID_MIN	3
-#define LG_DUID_MAX	130
-
-#include "hex.h"
-
-/* Bindings: the model of LG_A_BINDING. */
-struct lg_lease {
-	uint8_t addr[16];
-	bool has_plen, has_preferred, has_valid, has_expires;
-	uint32_t plen;
-	uint32_t preferred;
-	uint32_t valid;
-	uint64_t expires;		/* CLOCK_REALTIME seconds */
-};
-
-struct lg_binding {
-	uint64_t id;
-	uint32_t ifindex;		/* 0: absent */
-	char ifname[IF_NAMESIZE];
-	size_t client_duid_len;		/* 0: absent */
-	uint8_t client_duid[LG_DUID_MAX];
-	bool has_ia_type, has_iaid, has_state, has_del_reason;
-	uint32_t ia_type;
-	uint32_t iaid;
-	uint32_t state;
-	uint32_t del_reason;
-	bool has_release_reason;	/* LG_BINDING_RELEASING only */
-	uint32_t release_reason;	/* enum lg_release_reason */
-	bool has_client_lladdr, has_client_mac, has_server_addr;
-	uint8_t client_lladdr[16];
-	uint8_t client_mac[6];
-	uint8_t server_addr[16];
-	size_t server_duid_len;		/* 0: absent */
-	uint8_t server_duid[LG_DUID_MAX];
-	size_t interface_id_len;	/* 0: absent */
-	uint8_t *interface_id;
-	bool has_created, has_updated;
-	uint64_t created, updated;	/* CLOCK_REALTIME seconds */
-	struct lg_lease *leases;
-	size_t n_leases;
-};
-
-struct lg_binding_list {
-	struct lg_binding *v;
-	size_t n, cap;
-};
-
-/*
- * A dump filter, or the selectors of a GET, DEL or RELEASE; 0 lengths are
- * absent.
- */
-struct lg_binding_sel {
-	uint64_t id;
-	bool has_id;
-	uint32_t ifindex;		/* 0: absent */
-	size_t duid_len;
-	uint8_t duid[LG_DUID_MAX];
-	bool has_addr;
-	uint8_t addr[16];
-	bool all;
-	/*
-	 * DEL: enum lg_binding_del_reason; RELEASE: enum lg_release_reason.
-	 * 0: not sent (the kernel's default).
-	 */
-	uint32_t reason;
-	bool cancel;			/* RELEASE: bound again */
-};
-
-int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b);
-void lg_binding_free(struct lg_binding *b);
-void lg_binding_list_free(struct lg_binding_list *list);
-/* Dump with the filter's ifindex and duid (sel may be NULL). */
-int lg_binding_dump(struct lg_nl *nl, const struct lg_binding_sel *sel,
-		    struct lg_binding_list *list);
-/* By the selector's id, or its addr (and ifindex); -ENOENT: none. */
-int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
-		   struct lg_binding *b);
-/* The selectors of sel, and its reason (if not 0). */
-int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel);
-/* The selectors of sel, its reason (if not 0) and cancel. */
-int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel);
-/* A client a binding may be anchored to (LG_A_ANCHOR). */
-struct lg_anchor {
-	uint8_t lladdr[16];
-	bool has_lladdr, has_mac;
-	uint8_t mac[6];
-};
-
-/* LG_A_ANCHOR of an LG_CMD_BINDING_ANCHOR_NTF; -EBADMSG without lladdr. */
-int lg_anchor_parse(const struct nlattr *nest, struct lg_anchor *a);
-/* LG_CMD_BINDING_MOVE: binding id is a's from now on. */
-int lg_binding_move(struct lg_nl *nl, uint64_t id, const struct lg_anchor *a);
-/*
- * cmd (LG_CMD_BINDING_DEL or LG_CMD_BINDING_RELEASE) of each of the n
- * bindings ids[], with reason (if not 0) and, to release, cancel: one
- * request per ID, batched (lg_nl_batch(): nl should have joined no
- * group). *n_failed (may be NULL): the requests that did not succeed,
- * -ENOENT (the binding is gone) included, and those whose ACK a socket
- * error left unread. Returns 0, the -errno of the socket, or else the
- * first error of a request other than -ENOENT.
- */
-int lg_binding_batch(struct lg_nl *nl, uint8_t cmd, const uint64_t *ids,
-		     size_t n, uint32_t reason, bool cancel, size_t *n_failed);
-/* A dump request with the filter of sel; each reply appends to a list. */
-struct nlmsghdr *lg_binding_dump_msg(struct lg_nl *nl,
-				     const struct lg_binding_sel *sel);
-int lg_binding_cb(const struct nlmsghdr *nlh, void *data);
 /*
  * The binding as JSON object key (NULL in an array); text: a block like
  * "ip addr" or, oneline, one line for "lgctl monitor" that the caller ends.

@@ -53,7 +53,7 @@ static inline bool lgd_mc_v3(int fi, uint8_t version)
 }
 
 /* mcast.c: the mirror of the kernel's state, the proxy, the glue. */
-struct lgd;
+struct lgd_ctx;
 struct lgd_mcast;
 
 /*
@@ -61,7 +61,7 @@ struct lgd_mcast;
  * and starts the queriers. NULL if the module has no IGMP/MLD proxy
  * (logged; the rest of leaseguardd works without it) or on error.
  */
-struct lgd_mcast *lgd_mcast_open(struct lgd *d);
+struct lgd_mcast *lgd_mcast_open(const struct lgd_ctx *x);
 /* Leaves every group, stops routing multicast, frees everything. */
 void lgd_mcast_close(struct lgd_mcast *m);
 /* One descriptor (an epoll set of the proxy's sockets) to poll. */
@@ -145,7 +145,8 @@ int lgd_mroute_read(struct lgd_mroute *mr, struct lgd_mc_upcall *u);
 struct lgd_querier;
 
 /* The families' settings, which it reads as they change: they outlive it. */
-struct lgd_querier *lgd_querier_open(const struct lgd_mc_conf *igmp,
+struct lgd_querier *lgd_querier_open(const struct lgd_ctx *x,
+				     const struct lgd_mc_conf *igmp,
 				     const struct lgd_mc_conf *mld);
 void lgd_querier_close(struct lgd_querier *q);
 /*

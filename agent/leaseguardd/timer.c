@@ -5,20 +5,11 @@
  * times are few (a request carries many clients), so a heap is plenty.
  */
 #include <stdlib.h>
-#include <time.h>
 
 #include "lgd.h"
 
 static struct lgd_timer **heap;
 static size_t heap_n, heap_cap;
-
-uint64_t lgd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void lgd_heap_set(size_t i, struct lgd_timer *t)
 {

@@ -35,7 +35,7 @@
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
 
-#include "lgctl.h"
+#include "binding.h"
 #include "lgd.h"
 
 /* The kernel's NUD_VALID (include/net/neighbour.h): an answer was seen. */
@@ -80,7 +80,7 @@ struct lgd_probe {
 #define LGD_PROBE_TIMEOUT_MS	15000
 
 struct lgd_watch {
-	struct lgd *d;
+	const struct lgd_ctx *x;
 	struct lgd_probe *probes;
 	struct mnl_socket *ev;		/* link and neighbor groups */
 	struct mnl_socket *req;		/* our requests */
@@ -112,7 +112,7 @@ static struct lgd_link *lgd_link_find(struct lgd_watch *w, uint32_t ifindex)
 static const struct lgd_if_conf *lgd_link_conf(struct lgd_watch *w,
 					       const struct lgd_link *l)
 {
-	return lgd_conf_if(lgd_conf(w->d), l->name);
+	return lgd_conf_if(w->x->conf, l->name);
 }
 
 static void lgd_link_fire(struct lgd_timer *t)
@@ -124,7 +124,7 @@ static void lgd_link_fire(struct lgd_timer *t)
 
 	lgd_notice("%s has been down for %u s: releasing its bindings",
 		   l->name, lgd_link_conf(l->w, l)->link_down_hold);
-	err = lg_binding_release(lgd_nl(l->w->d), &sel);
+	err = lg_binding_release(l->w->x->nl, &sel);
 	if (err && err != -ENOENT)
 		lgd_err("releasing the bindings of %s: %s", l->name,
 			strerror(-err));
@@ -205,14 +205,14 @@ static void lgd_neigh_fire(struct lgd_timer *t)
 	struct lgd_neigh *n = (struct lgd_neigh *)t;
 	char a[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
 	struct lgd_binding *b = n->n_ids ?
-		lgd_binding_find(n->w->d, n->ids[0]) : NULL;
+		lgd_binding_find(n->w->x, n->ids[0]) : NULL;
 
 	lgd_notice("%s on %s has not answered for %u s: releasing %zu bindings",
 		   inet_ntop(AF_INET6, n->addr, a, sizeof(a)),
-		   lgd_ifname(n->ifindex, ifn),
-		   b ? lgd_binding_if(n->w->d, b)->unreachable_hold : 0,
+		   lgd_ifname(n->w->x, n->ifindex, ifn),
+		   b ? lgd_binding_if(n->w->x, b)->unreachable_hold : 0,
 		   n->n_ids);
-	lgd_release_ids(n->w->d, n->ids, n->n_ids, LG_RELEASE_UNREACHABLE);
+	lgd_release_ids(n->w->x, n->ids, n->n_ids, LG_RELEASE_UNREACHABLE);
 }
 
 static int lgd_neigh_attr_cb(const struct nlattr *a, void *data)
@@ -291,7 +291,7 @@ static void lgd_probe_end(struct lgd_watch *w, struct lgd_probe *p,
 	slot = q ? NULL : tfind(&key, &w->neighs, lgd_neigh_cmp);
 	if (slot)
 		lgd_neigh_request(w, *slot, true);
-	lgd_anchor_verdict(w->d, p->id, answered);
+	w->x->anchor_verdict(w->x->priv, p->id, answered);
 	free(p);
 }
 
@@ -358,13 +358,13 @@ void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 	if (l && !l->running) {
 		lgd_info("probe of %s on %s: the link is down, nobody answers",
 			 inet_ntop(AF_INET6, addr, a, sizeof(a)), l->name);
-		lgd_anchor_verdict(w->d, id, false);
+		w->x->anchor_verdict(w->x->priv, id, false);
 		return;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		lgd_err("anchor probe: out of memory");
-		lgd_anchor_verdict(w->d, id, true);
+		w->x->anchor_verdict(w->x->priv, id, true);
 		return;
 	}
 	p->w = w;
@@ -440,16 +440,16 @@ static void lgd_on_neigh(struct lgd_watch *w, const struct nlmsghdr *nlh)
 		if (n->failed)
 			lgd_info("%s on %s answers again",
 				 inet_ntop(AF_INET6, n->addr, a, sizeof(a)),
-				 lgd_ifname(n->ifindex, ifn));
+				 lgd_ifname(w->x, n->ifindex, ifn));
 		n->failed = false;
 		lgd_timer_stop(&n->timer);
 	} else if ((ndm->ndm_state & NUD_FAILED) && !n->failed) {
-		struct lgd_binding *b = lgd_binding_find(w->d, n->ids[0]);
-		uint32_t hold = b ? lgd_binding_if(w->d, b)->unreachable_hold : 0;
+		struct lgd_binding *b = lgd_binding_find(w->x, n->ids[0]);
+		uint32_t hold = b ? lgd_binding_if(w->x, b)->unreachable_hold : 0;
 
 		lgd_info("%s on %s does not answer: released in %u s unless it does",
 			 inet_ntop(AF_INET6, n->addr, a, sizeof(a)),
-			 lgd_ifname(n->ifindex, ifn), hold);
+			 lgd_ifname(w->x, n->ifindex, ifn), hold);
 		n->failed = true;
 		lgd_timer_arm(&n->timer, lgd_now_ms() + hold * 1000ull);
 	}
@@ -500,7 +500,7 @@ static int lgd_watch_dump(struct lgd_watch *w, uint16_t type)
 	return ret < 0 ? -errno : 0;
 }
 
-struct lgd_watch *lgd_watch_open(struct lgd *d)
+struct lgd_watch *lgd_watch_open(const struct lgd_ctx *x)
 {
 	struct lgd_watch *w = calloc(1, sizeof(*w));
 	unsigned int groups[] = { RTNLGRP_LINK, RTNLGRP_NEIGH };
@@ -508,7 +508,7 @@ struct lgd_watch *lgd_watch_open(struct lgd *d)
 
 	if (!w)
 		return NULL;
-	w->d = d;
+	w->x = x;
 	w->seq = time(NULL);
 	w->buf = malloc(LGD_WATCH_BUF);
 	w->ev = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -611,7 +611,7 @@ void lgd_watch_binding(struct lgd_watch *w, struct lgd_binding *b)
 	uint64_t *ids;
 
 	if (b->neigh || !b->has_lladdr || !b->ifindex ||
-	    !(lgd_binding_if(w->d, b)->triggers &
+	    !(lgd_binding_if(w->x, b)->triggers &
 	      LGD_TRIGGER(LG_RELEASE_UNREACHABLE)))
 		return;
 	key.ifindex = b->ifindex;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The netlink backend of lgctl: generic netlink over libmnl.
+ * The netlink backend of lgctl (lib/nl.h): generic netlink over libmnl.
+ * What does not depend on the library is in lib/nl.c.
  *
  * libmnl's mnl_cb_run() gives up on the first NLM_F_DUMP_INTR message and
  * leaves the rest of the dump in the socket, so replies are walked here:
@@ -23,15 +24,6 @@
 #define LG_NL_RBUF_SIZE		65536
 #define LG_NL_SBUF_SIZE		MNL_SOCKET_BUFFER_SIZE
 
-/*
- * A batch: requests sent with one sendmsg(), then their ACKs read. Each
- * ACK is an skb of its own in the receive buffer (truesize ~768 bytes
- * with NETLINK_CAP_ACK); one that does not fit is lost (ENOBUFS), so a
- * batch holds no more requests than the buffer has room for ACKs.
- */
-#define LG_NL_BATCH_SIZE	65536
-#define LG_NL_BATCH_RCVBUF	(2 << 20)	/* asked for; doubled */
-#define LG_NL_ACK_TRUESIZE	1024
 
 struct lg_nl_tb {
 	const struct nlattr **tb;
@@ -79,30 +71,6 @@ uint8_t lg_nl_cmd(const struct nlmsghdr *nlh)
 	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
 		return 0;
 	return genl->cmd;
-}
-
-int lg_nl_reply_obj(const struct nlmsghdr *nlh, uint8_t cmd,
-		    unsigned int attr, const struct nlattr **obj)
-{
-	const struct nlattr *tb[LG_A_MAX + 1];
-
-	if (lg_nl_cmd(nlh) != cmd)
-		return 1;
-	if (attr > LG_A_MAX || lg_nl_parse_msg(nlh, tb, LG_A_MAX) ||
-	    !tb[attr])
-		return -EBADMSG;
-	*obj = tb[attr];
-	return 0;
-}
-
-const char *lg_nl_ext_msg(const struct lg_nl *nl)
-{
-	return nl->ext_msg[0] ? nl->ext_msg : NULL;
-}
-
-int64_t lg_nl_ext_offs(const struct lg_nl *nl)
-{
-	return nl->ext_offs;
 }
 
 static int lg_nl_ext_cb(const struct nlattr *attr, void *data)
@@ -260,67 +228,18 @@ int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
 			  NULL);
 }
 
-int lg_nl_dump_req(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
-		   void (*reset)(void *data), void *data)
-{
-	int tries, err;
-
-	for (tries = 0; tries < LG_NL_DUMP_TRIES; tries++) {
-		bool intr = false;
-
-		/* the request stays in sbuf: send it again, as a new one */
-		if (tries) {
-			nlh->nlmsg_seq = ++nl->seq;
-			if (reset)
-				reset(data);
-		}
-		err = lg_nl_send(nl, nlh);
-		if (err)
-			return err;
-		err = lg_nl_recv(nl, nlh->nlmsg_seq, nl->family_id, cb, data,
-				 &intr);
-		if (err || !intr)
-			return err;
-	}
-	return -EINTR;
-}
-
 int lg_nl_dump_once(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
 		    void *data, bool *intr)
 {
-	int err = lg_nl_send(nl, nlh);
+	int err;
+
+	/* a new request each time, also when sent again (lg_nl_dump_req) */
+	nlh->nlmsg_seq = ++nl->seq;
+	err = lg_nl_send(nl, nlh);
 
 	*intr = false;
 	return err ?: lg_nl_recv(nl, nlh->nlmsg_seq, nl->family_id, cb, data,
 				 intr);
-}
-
-int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
-	       void (*reset)(void *data), void *data)
-{
-	return lg_nl_dump_req(nl, lg_nl_msg(nl, cmd, NLM_F_DUMP), cb, reset,
-			      data);
-}
-
-/*
- * How many ACKs the receive buffer takes: first made large enough for a
- * whole batch where privileges allow (SO_RCVBUFFORCE), else as it is.
- */
-static size_t lg_nl_batch_max(struct lg_nl *nl)
-{
-	int fd = mnl_socket_get_fd(nl->sock), want = LG_NL_BATCH_RCVBUF;
-	int rcvbuf = 0;
-	socklen_t len = sizeof(rcvbuf);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0 &&
-	    rcvbuf < 2 * want)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want));
-	len = sizeof(rcvbuf);
-	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) < 0 ||
-	    rcvbuf < 2 * LG_NL_ACK_TRUESIZE)
-		return 1;
-	/* Half: the buffer may hold something else already. */
-	return rcvbuf / 2 / LG_NL_ACK_TRUESIZE;
 }
 
 /* The ACKs of the k requests from seq on, the first being request i0. */
@@ -353,42 +272,19 @@ static int lg_nl_batch_acks(struct lg_nl *nl, uint32_t seq, size_t k,
 	return 0;
 }
 
-int lg_nl_batch(struct lg_nl *nl, uint8_t cmd, size_t n, lg_nl_put_t put,
-		lg_nl_ack_t ack, void *data)
+struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd)
 {
-	size_t i = 0, max;
-	char *buf;
-	int err = 0;
+	return lg_nl_put_at(nl, buf, nl->family_id, cmd,
+			    LEASEGUARD_GENL_VERSION, NLM_F_ACK);
+}
 
-	if (!n)
-		return 0;
-	max = lg_nl_batch_max(nl);
-	buf = malloc(LG_NL_BATCH_SIZE);
-	if (!buf)
-		return -ENOMEM;
-	while (!err && i < n) {
-		uint32_t seq = nl->seq + 1;
-		size_t off = 0, i0 = i;
-
-		memset(buf, 0, LG_NL_BATCH_SIZE);
-		while (i < n && i - i0 < max &&
-		       LG_NL_BATCH_SIZE - off >= LG_NL_BATCH_REQ_MAX) {
-			struct nlmsghdr *nlh;
-
-			nlh = lg_nl_put_at(nl, buf + off, nl->family_id, cmd,
-					   LEASEGUARD_GENL_VERSION, NLM_F_ACK);
-			put(nlh, i++, data);
-			off += MNL_ALIGN(nlh->nlmsg_len);
-		}
-		nl->ext_msg[0] = '\0';
-		nl->ext_offs = -1;
-		if (mnl_socket_sendto(nl->sock, buf, off) < 0)
-			err = -errno;
-		else
-			err = lg_nl_batch_acks(nl, seq, i - i0, i0, ack, data);
-	}
-	free(buf);
-	return err;
+int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
+		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
+		     void *data)
+{
+	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
+		return -errno;
+	return lg_nl_batch_acks(nl, seq, k, i0, ack, data);
 }
 
 static int lg_nl_family_cb(const struct nlmsghdr *nlh, void *data)

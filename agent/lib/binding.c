@@ -8,7 +8,7 @@
 #include <string.h>
 #include <linux/leaseguard.h>
 
-#include "lgctl.h"
+#include "binding.h"
 
 /* Model */
 

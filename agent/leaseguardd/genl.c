@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netlink backend of leaseguardd: the interface of lib/nl.h (which the
+ * shared binding model calls) over libnl-genl-3, as a long-running event
+ * consumer like hostapd or wpa_supplicant has it. lgctl's backend is
+ * lgctl/mnl.c, over libmnl; what does not depend on the library (dump
+ * retries, batches, reply objects) is lib/nl.c.
+ *
+ * The family and its groups are resolved by genl_ctrl_resolve() and
+ * genl_ctrl_resolve_grp(); every exchange is nl_send_auto() (or, for a
+ * batch, nl_sendto() of many requests) and nl_recvmsgs() with a callback
+ * set of the exchange's own: our own sequence check (a reply to an
+ * earlier request, left by an error, is skipped rather than fatal),
+ * NL_CB_DUMP_INTR noted and the dump read to its end, NLMSG_DONE and
+ * NLMSG_ERROR parsed for their error and extended ACK. Requests are built
+ * with genlmsg_put(); their attributes are put by the callers with
+ * libmnl's mnl_attr_put_*() on the header, which only needs room in the
+ * message (LG_NL_SBUF_SIZE).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/genetlink.h>
+#include <linux/leaseguard.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <netlink/handlers.h>
+#include <netlink/socket.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include "lgd.h"
+#include "nl.h"
+
+#define LG_NL_SBUF_SIZE		8192	/* room for a request's attributes */
+#define LG_NL_SOCK_BUF		212992	/* net.core.[rw]mem_default */
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK		270
+#endif
+
+/* One exchange on the request socket, as its callbacks see it. */
+struct lg_genl_x {
+	struct lg_nl *nl;
+	uint32_t seq;			/* first sequence number of ours */
+	uint32_t n_seq;			/* how many from seq on */
+	uint16_t type;			/* replies passed to cb */
+	lg_nl_cb_t cb;
+	void *data;
+	int cb_err;			/* cb's first error */
+	int err;			/* the ACK's, or the dump's */
+	bool done;			/* its NLMSG_DONE or NLMSG_ERROR */
+	bool intr;			/* NLM_F_DUMP_INTR seen */
+	/* Batches: every NLMSG_ERROR to ack(i0 + seq offset). */
+	lg_nl_ack_t ack;
+	size_t i0, acked;
+};
+
+static struct nl_sock *lg_sk(const struct lg_nl *nl)
+{
+	return nl->sk;
+}
+
+int lg_nl_parse_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		    unsigned int max)
+{
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
+		return -EBADMSG;
+	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, (struct nlattr **)tb,
+			  max, NULL) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+int lg_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max)
+{
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (nla_parse_nested((struct nlattr **)tb, max, (struct nlattr *)nest,
+			     NULL) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+uint8_t lg_nl_cmd(const struct nlmsghdr *nlh)
+{
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
+		return 0;
+	return genlmsg_hdr((struct nlmsghdr *)nlh)->cmd;
+}
+
+/* The extended ACK's TLVs from offset (unaligned) in nlh's payload. */
+static void lg_nl_parse_ext(struct lg_nl *nl, struct nlmsghdr *nlh,
+			    size_t offset)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t len = nlmsg_datalen(nlh);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	offset = NLMSG_ALIGN(offset);
+	if (offset >= len ||
+	    nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + offset),
+		      len - offset, NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 0 &&
+	    !((char *)nla_data(tb[NLMSGERR_ATTR_MSG]))
+		    [nla_len(tb[NLMSGERR_ATTR_MSG]) - 1])
+		snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) == 4)
+		nl->ext_offs = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+}
+
+/* NLMSG_ERROR: the request's -errno (0: an ACK), its extack kept. */
+static int lg_nl_parse_error(struct lg_nl *nl, struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	size_t offset = sizeof(*e);
+
+	if (nlmsg_datalen(nlh) < (int)sizeof(*e))
+		return -EBADMSG;
+	/* Without NLM_F_CAPPED the whole request is echoed before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len > sizeof(struct nlmsghdr))
+		offset += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	lg_nl_parse_ext(nl, nlh, offset);
+	return e->error <= 0 ? e->error : -e->error;
+}
+
+/* Ours: the port is ours and the sequence number the exchange's. */
+static int lg_nl_seq_cb(struct nl_msg *msg, void *arg)
+{
+	struct lg_genl_x *x = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (nlh->nlmsg_pid != nl_socket_get_local_port(lg_sk(x->nl)) ||
+	    nlh->nlmsg_seq - x->seq >= x->n_seq)
+		return NL_SKIP;
+	return NL_OK;
+}
+
+static int lg_nl_intr_cb(struct nl_msg *msg, void *arg)
+{
+	struct lg_genl_x *x = arg;
+
+	(void)msg;
+	x->intr = true;
+	return NL_OK;		/* the message is a reply all the same */
+}
+
+static int lg_nl_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct lg_genl_x *x = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	/* A failing cb stops the calls, not the reading. */
+	if (nlh->nlmsg_type == x->type && x->cb && !x->cb_err)
+		x->cb_err = x->cb(nlh, x->data);
+	return NL_OK;
+}
+
+/* NLMSG_DONE: an int error, then maybe extack TLVs. */
+static int lg_nl_finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct lg_genl_x *x = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err = 0;
+
+	if (nlmsg_datalen(nlh) >= (int)sizeof(int)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		lg_nl_parse_ext(x->nl, nlh, sizeof(int));
+	}
+	x->err = err <= 0 ? err : -err;
+	x->done = true;
+	return NL_STOP;
+}
+
+static int lg_nl_ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct lg_genl_x *x = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (x->ack) {
+		x->ack(x->i0 + (nlh->nlmsg_seq - x->seq), 0, x->data);
+		x->acked++;
+		return NL_OK;
+	}
+	x->err = 0;
+	x->done = true;
+	return NL_STOP;
+}
+
+static int lg_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e,
+			void *arg)
+{
+	struct lg_genl_x *x = arg;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	int err = lg_nl_parse_error(x->nl, nlh);
+
+	(void)nla;
+	/* The kernel's reason goes to the log; the caller logs the errno. */
+	if (x->nl->ext_msg[0])
+		lgd_log(x->ack ? LOG_DEBUG : LOG_INFO, "netlink: %s: %s",
+			strerror(-err), x->nl->ext_msg);
+	if (x->ack) {
+		x->ack(x->i0 + (nlh->nlmsg_seq - x->seq), err, x->data);
+		x->acked++;
+		return NL_OK;
+	}
+	x->err = err;
+	x->done = true;
+	return NL_STOP;
+}
+
+static int lg_nl_skip_cb(struct nl_msg *msg, void *arg)
+{
+	(void)msg, (void)arg;
+	return NL_SKIP;
+}
+
+/* The callback set of exchange x. */
+static struct nl_cb *lg_nl_x_cb(struct lg_genl_x *x)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+
+	if (!cb)
+		return NULL;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, lg_nl_seq_cb, x);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, lg_nl_intr_cb, x);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, lg_nl_valid_cb, x);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, lg_nl_finish_cb, x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, lg_nl_ack_cb, x);
+	nl_cb_set(cb, NL_CB_OVERRUN, NL_CB_CUSTOM, lg_nl_skip_cb, x);
+	nl_cb_err(cb, NL_CB_CUSTOM, lg_nl_err_cb, x);
+	return cb;
+}
+
+/* libnl's error of a receive, as the -errno the callers know. */
+static int lg_nl_errno(int nlerr, int sys)
+{
+	switch (-nlerr) {
+	case NLE_NOMEM:
+		/* ENOBUFS (the socket overran) comes back as NLE_NOMEM */
+		return sys == ENOBUFS ? -ENOBUFS : -ENOMEM;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	case NLE_MSG_TRUNC:
+	case NLE_MSG_OVERFLOW:
+		return -EMSGSIZE;
+	default:
+		return -EIO;
+	}
+}
+
+/*
+ * Reads until exchange x is done (its NLMSG_DONE or NLMSG_ERROR; for a
+ * batch, every ACK): each nl_recvmsgs() call reads one datagram, or a
+ * multipart message to its end.
+ */
+static int lg_nl_run(struct lg_genl_x *x)
+{
+	struct nl_cb *cb = lg_nl_x_cb(x);
+	int ret = 0, sys;
+
+	if (!cb)
+		return -ENOMEM;
+	while (x->ack ? x->acked < x->n_seq : !x->done) {
+		errno = 0;
+		ret = nl_recvmsgs_report(lg_sk(x->nl), cb);
+		sys = errno;
+		/* Our callbacks stopped it: an error ACK is not libnl's. */
+		if (x->ack ? x->acked >= x->n_seq : x->done) {
+			ret = 0;
+			break;
+		}
+		if (ret < 0) {
+			ret = lg_nl_errno(ret, sys);
+			break;
+		}
+		if (!ret) {		/* nothing read: a blocking socket's EOF */
+			ret = -EIO;
+			break;
+		}
+		ret = 0;
+	}
+	nl_cb_put(cb);
+	if (ret)
+		return x->cb_err ? x->cb_err : ret;
+	if (x->ack)
+		return 0;
+	return x->cb_err ? x->cb_err : x->err;
+}
+
+static int lg_nl_send(struct lg_nl *nl, struct nlmsghdr *nlh)
+{
+	int ret;
+
+	/* Requests are built by lg_nl_msg(), in nl->msg. */
+	if (!nl->msg || nlh != nlmsg_hdr(nl->msg))
+		return -EINVAL;
+	nl->ext_msg[0] = '\0';
+	nl->ext_offs = -1;
+	nlh->nlmsg_seq = NL_AUTO_SEQ;	/* a new one, also when sent again */
+	ret = nl_send_auto(lg_sk(nl), nl->msg);
+	if (ret < 0)
+		return ret == -NLE_NOMEM ? -ENOMEM : -EIO;
+	return 0;
+}
+
+struct nlmsghdr *lg_nl_msg(struct lg_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	/* The previous request goes: callers build and send one at a time. */
+	nlmsg_free(nl->msg);
+	nl->msg = nlmsg_alloc_size(LG_NL_SBUF_SIZE);
+	if (!nl->msg)
+		abort();	/* lgctl/mnl.c has its buffer; no -errno here */
+	genlmsg_put(nl->msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family_id, 0,
+		    flags, cmd, LEASEGUARD_GENL_VERSION);
+	return nlmsg_hdr(nl->msg);
+}
+
+int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+	       void *data)
+{
+	struct lg_genl_x x = { .nl = nl, .n_seq = 1, .type = nlh->nlmsg_type,
+			       .cb = cb, .data = data };
+	int err;
+
+	/* The ACK ends the exchange, whether or not there is a reply. */
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	err = lg_nl_send(nl, nlh);
+	if (err)
+		return err;
+	x.seq = nlh->nlmsg_seq;
+	return lg_nl_run(&x);
+}
+
+int lg_nl_dump_once(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+		    void *data, bool *intr)
+{
+	struct lg_genl_x x = { .nl = nl, .n_seq = 1, .type = nl->family_id,
+			       .cb = cb, .data = data };
+	int err;
+
+	*intr = false;
+	err = lg_nl_send(nl, nlh);
+	if (err)
+		return err;
+	x.seq = nlh->nlmsg_seq;
+	err = lg_nl_run(&x);
+	*intr = x.intr;
+	return err;
+}
+
+struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = buf;
+	struct genlmsghdr *genl = nlmsg_data(nlh);
+
+	nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	nlh->nlmsg_type = nl->family_id;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = nl_socket_use_seq(lg_sk(nl));
+	nlh->nlmsg_pid = nl_socket_get_local_port(lg_sk(nl));
+	genl->cmd = cmd;
+	genl->version = LEASEGUARD_GENL_VERSION;
+	return nlh;
+}
+
+int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
+		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
+		     void *data)
+{
+	struct lg_genl_x x = { .nl = nl, .seq = seq, .n_seq = k, .ack = ack,
+			       .data = data, .i0 = i0 };
+
+	if (nl_sendto(lg_sk(nl), (void *)buf, len) < 0)
+		return -EIO;
+	return lg_nl_run(&x);
+}
+
+int lg_nl_open(struct lg_nl *nl)
+{
+	int one = 1, fd, id, err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->ext_offs = -1;
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		return -ENOMEM;
+	/* Our own ACK flags and sequence checks, per exchange. */
+	nl_socket_disable_auto_ack(nl->sk);
+	nl_socket_enable_msg_peek(nl->sk);
+	err = genl_connect(nl->sk);
+	if (err) {
+		err = -EIO;
+		goto err_free;
+	}
+	/*
+	 * libnl's connect leaves 32 KiB buffers: too small to send a batch
+	 * (64 KiB, lib/nl.c) in one go. Back to the kernel's defaults, as
+	 * lgctl's sockets have them (the kernel doubles what it is given).
+	 */
+	nl_socket_set_buffer_size(nl->sk, LG_NL_SOCK_BUF / 2,
+				  LG_NL_SOCK_BUF / 2);
+	fd = nl_socket_get_fd(nl->sk);
+	/* Both are optional: an old kernel just gives plain errors. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->portid = nl_socket_get_local_port(nl->sk);
+	id = genl_ctrl_resolve(nl->sk, LEASEGUARD_GENL_NAME);
+	if (id < 0) {
+		err = id == -NLE_OBJ_NOTFOUND ? -LG_NL_ENOFAMILY : -EIO;
+		goto err_free;
+	}
+	nl->family_id = id;
+	return 0;
+
+err_free:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return err;
+}
+
+void lg_nl_close(struct lg_nl *nl)
+{
+	nlmsg_free(nl->msg);
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->msg = NULL;
+	nl->sk = NULL;
+}
+
+int lg_nl_join(struct lg_nl *nl, const char *group)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int id = -NLE_NOMEM;
+
+	/*
+	 * Resolved on a socket of its own: one that has joined a group
+	 * already may hold an event where the controller's reply should be.
+	 */
+	if (sk && !genl_connect(sk))
+		id = genl_ctrl_resolve_grp(sk, LEASEGUARD_GENL_NAME, group);
+	nl_socket_free(sk);
+	if (id == -NLE_OBJ_NOTFOUND)
+		return -ENOENT;
+	if (id < 0)
+		return -EIO;
+	if (nl_socket_add_membership(nl->sk, id) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int lg_nl_fd(const struct lg_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+/* Events carry no sequence number of ours. */
+static int lg_nl_any_seq_cb(struct nl_msg *msg, void *arg)
+{
+	(void)msg, (void)arg;
+	return NL_OK;
+}
+
+struct lg_nl_ev {
+	uint16_t family_id;
+	lg_nl_cb_t cb;
+	void *data;
+	int err;
+};
+
+static int lg_nl_event_cb(struct nl_msg *msg, void *arg)
+{
+	struct lg_nl_ev *ev = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (nlh->nlmsg_type != ev->family_id)
+		return NL_SKIP;
+	ev->err = ev->cb(nlh, ev->data);
+	return ev->err ? NL_STOP : NL_OK;
+}
+
+int lg_nl_read_events(struct lg_nl *nl, lg_nl_cb_t cb, void *data)
+{
+	struct lg_nl_ev ev = { .family_id = nl->family_id, .cb = cb,
+			       .data = data };
+	struct nl_cb *c = nl_cb_alloc(NL_CB_DEFAULT);
+	int ret, sys;
+
+	if (!c)
+		return -ENOMEM;
+	nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, lg_nl_any_seq_cb, NULL);
+	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, lg_nl_event_cb, &ev);
+	errno = 0;
+	ret = nl_recvmsgs(nl->sk, c);
+	sys = errno;
+	nl_cb_put(c);
+	if (ev.err)
+		return ev.err;
+	if (ret < 0)
+		return lg_nl_errno(ret, sys);
+	/* Some libnl versions say 0 for nothing to read: it is EAGAIN. */
+	return sys == EAGAIN ? -EAGAIN : 0;
+}

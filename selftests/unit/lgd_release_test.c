@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leaseguardd's RELEASE-REQUEST exchange (agent/leaseguardd/release.c)
+ * driven alone, without the daemon's event loop, through the context
+ * struct it is given (struct lgd_ctx): the test keeps the bindings, its
+ * clock stands in for clock.c's, and the kernel's side (LG_CMD_BINDING_DEL
+ * or _RELEASE of the bindings whose release ended) is recorded.
+ *
+ * The messages are real: each test runs in a network namespace of its
+ * own, the server is a UDP socket on [::1]:547 there, and release.c's raw
+ * socket sends and reads as in the daemon. What is checked is RFC 8415
+ * section 15 as the draft applies it (IRT 1 s, MRC 4, MRT and MRD 0):
+ * the first RT in IRT +-10%, each next one 2 RTprev +-10%, the same xid
+ * every time, and after the fourth transmission the bindings go back to
+ * bound; a reply with the xid releases them and stops the timer.
+ *
+ * Needs root (a network namespace and a raw socket); skips without it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <poll.h>
+
+#include "kselftest_harness.h"
+
+#include "dhcp6_release.h"
+#include "lgd.h"
+
+/* The clock release.c and timer.c read: the test's. */
+static uint64_t now_ms = 1000000;
+
+uint64_t lgd_now_ms(void)
+{
+	return now_ms;
+}
+
+#define MAX_BATCHES	8
+#define SERVER_DUID	{ 0x00, 0x03, 0x00, 0x01, 2, 0, 0, 0, 0, 0x53 }
+
+struct batch {
+	uint8_t cmd;
+	uint32_t reason;
+	bool cancel;
+	size_t n;
+	uint64_t ids[4];
+};
+
+/* The daemon's side of the context: bindings, names, the kernel. */
+struct world {
+	struct lgd_conf conf;
+	struct lgd_ctx ctx;
+	struct lgd_client client;
+	struct lgd_lease lease;
+	uint8_t server_duid[10];
+	struct lgd_binding b;
+	struct batch batches[MAX_BATCHES];
+	size_t n_batches;
+};
+
+static struct lgd_binding *w_find(void *priv, uint64_t id)
+{
+	struct world *w = priv;
+
+	return id == w->b.id ? &w->b : NULL;
+}
+
+static const char *w_ifname(void *priv, uint32_t ifindex, char *buf)
+{
+	(void)priv;
+	snprintf(buf, IF_NAMESIZE, "acc%u", ifindex);
+	return buf;
+}
+
+static int w_batch(void *priv, uint8_t cmd, const uint64_t *ids, size_t n,
+		   uint32_t reason, bool cancel, size_t *n_failed)
+{
+	struct world *w = priv;
+	struct batch *bt;
+
+	if (w->n_batches == MAX_BATCHES || n > 4)
+		abort();
+	bt = &w->batches[w->n_batches++];
+	bt->cmd = cmd;
+	bt->reason = reason;
+	bt->cancel = cancel;
+	bt->n = n;
+	memcpy(bt->ids, ids, n * sizeof(*ids));
+	*n_failed = 0;
+	return 0;
+}
+
+static void w_verdict(void *priv, uint64_t id, bool answered)
+{
+	(void)priv, (void)id, (void)answered;
+	abort();	/* release.c never probes */
+}
+
+static void world_init(struct world *w)
+{
+	static const uint8_t relay_duid[] = { 0x00, 0x03, 0x00, 0x01,
+					      2, 0, 0, 0, 0, 0x01 };
+	static const uint8_t client_duid[] = { 0x00, 0x03, 0x00, 0x01,
+					       2, 0, 0, 0, 0, 0xc1 };
+	static const uint8_t server_duid[] = SERVER_DUID;
+
+	memset(w, 0, sizeof(*w));
+	lgd_conf_defaults(&w->conf);
+	memcpy(w->conf.relay_id, relay_duid, sizeof(relay_duid));
+	w->conf.relay_id_len = sizeof(relay_duid);
+	w->ctx = (struct lgd_ctx){
+		.conf = &w->conf,
+		.priv = w,
+		.binding_find = w_find,
+		.ifname = w_ifname,
+		.binding_batch = w_batch,
+		.anchor_verdict = w_verdict,
+	};
+	memcpy(w->client.duid, client_duid, sizeof(client_duid));
+	w->client.duid_len = sizeof(client_duid);
+	inet_pton(AF_INET6, "2001:db8:1::10", w->lease.addr);
+	w->lease.plen = 128;
+	memcpy(w->server_duid, server_duid, sizeof(server_duid));
+
+	w->b.id = 7;
+	w->b.ifindex = 3;
+	w->b.iaid = 0x1234;
+	w->b.ia_type = LG_IA_NA;
+	w->b.state = LG_BINDING_RELEASING;
+	w->b.release_reason = LG_RELEASE_ADMIN;
+	w->b.n_leases = 1;
+	w->b.leases = &w->lease;
+	w->b.server_duid = w->server_duid;
+	w->b.server_duid_len = sizeof(w->server_duid);
+	w->b.has_server_addr = true;
+	inet_pton(AF_INET6, "::1", w->b.server_addr);
+	w->b.client = &w->client;
+	w->client.bindings = &w->b;
+}
+
+FIXTURE(rel) {
+	struct world w;
+	struct lgd_release *r;
+	int srv;			/* the server: UDP [::1]:547 */
+};
+
+FIXTURE_SETUP(rel)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(547),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd;
+
+	self->srv = -1;
+	if (geteuid())
+		SKIP(return, "not root: needs a network namespace and a raw socket");
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, SIOCGIFFLAGS, &ifr));
+	ifr.ifr_flags |= IFF_UP;
+	ASSERT_EQ(0, ioctl(fd, SIOCSIFFLAGS, &ifr));
+	close(fd);
+
+	self->srv = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, self->srv);
+	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&sa, sizeof(sa)));
+
+	lgd_log_init(LOG_ERR, false);
+	world_init(&self->w);
+	self->r = lgd_release_open(&self->w.ctx);
+	ASSERT_NE(NULL, self->r);
+}
+
+FIXTURE_TEARDOWN(rel)
+{
+	lgd_release_close(self->r);
+	if (self->srv >= 0)
+		close(self->srv);
+}
+
+/*
+ * The next RELEASE-REQUEST the server got: its xid, or -1 if none came in
+ * ms (loopback delivers before sendto() returns: a short wait is plenty).
+ * The server's socket stands for whoever owns port 547 on the router.
+ */
+static long srv_recv_ms(int srv, struct dr_msg *m, struct dr_client *cl,
+			int ms)
+{
+	static uint8_t buf[65536];
+	struct pollfd p = { .fd = srv, .events = POLLIN };
+	ssize_t len;
+
+again:
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	len = recv(srv, buf, sizeof(buf), 0);
+	if (len <= 0)
+		return -1;
+	/* The server's own replies come here too (it is the port's owner). */
+	if (buf[0] != LG_RELEASE_REQUEST_TYPE_DEFAULT)
+		goto again;
+	memset(m, 0, sizeof(*m));
+	m->clients = cl;
+	m->max_clients = 4;
+	if (dr_parse(buf, len, m) != DR_OK)
+		return -1;
+	return m->xid;
+}
+
+#define srv_recv(srv, m, cl)	srv_recv_ms(srv, m, cl, 1000)
+#define srv_none(srv, m, cl)	(srv_recv_ms(srv, m, cl, 50) == -1)
+
+/* What "lgctl release show" would print of key (stats line), or -1. */
+static long show_stat(struct lgd_release *r, const char *key)
+{
+	char *out = NULL, *p, k[64];
+	size_t len = 0;
+	long v = -1;
+	FILE *f = open_memstream(&out, &len);
+
+	lgd_release_show(r, f);
+	fclose(f);
+	snprintf(k, sizeof(k), " %s=", key);
+	p = strstr(out, k);
+	if (p)
+		v = strtol(p + strlen(k), NULL, 10);
+	free(out);
+	return v;
+}
+
+static char *outcome_of(struct lgd_release *r, const char *id)
+{
+	char *out = NULL, args[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	snprintf(args, sizeof(args), "%s", id);
+	lgd_release_outcomes(r, f, args);
+	fclose(f);
+	return out;
+}
+
+/* RT is mid + RAND * of, RAND in -0.1..0.1 (a millisecond for rounding). */
+#define ASSERT_RT(rt, mid, of)						\
+	do {								\
+		ASSERT_GE((long)(rt), (long)(mid) - (long)(of) / 10 - 1); \
+		ASSERT_LE((long)(rt), (long)(mid) + (long)(of) / 10 + 1); \
+	} while (0)
+
+TEST_F(rel, retransmits_per_rfc8415_then_gives_up)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid, rt, prev, total = 0;
+	int attempt;
+	char *o;
+
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	ASSERT_EQ(1, lgd_release_pending(self->r));
+	xid = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid);
+	EXPECT_EQ(LG_RELEASE_REQUEST_TYPE_DEFAULT, m.type);
+	ASSERT_EQ(1, m.n_clients);
+	ASSERT_EQ(1, cl[0].n_ias);
+	EXPECT_EQ(0x1234, cl[0].ias[0].iaid);
+	EXPECT_EQ(DR_OPT_IA_NA, cl[0].ias[0].type);
+
+	/* First RT: IRT + RAND * IRT. */
+	rt = lgd_timers_run();
+	ASSERT_RT(rt, 1000, 1000);
+	for (attempt = 2; attempt <= 4; attempt++) {
+		/* Not a millisecond early. */
+		now_ms += rt - 1;
+		total += rt;
+		ASSERT_EQ(1, lgd_timers_run());
+		ASSERT_TRUE(srv_none(self->srv, &m, cl)) {
+			TH_LOG("attempt %d came early", attempt);
+		}
+		now_ms += 1;
+		prev = rt;
+		rt = lgd_timers_run();
+		/* The same message again: same xid. */
+		ASSERT_EQ(xid, srv_recv(self->srv, &m, cl)) {
+			TH_LOG("attempt %d", attempt);
+		}
+		/* RT = 2 RTprev + RAND * RTprev. */
+		ASSERT_RT(rt, 2 * prev, prev);
+		EXPECT_EQ(0, self->w.n_batches);
+	}
+	EXPECT_EQ(3, show_stat(self->r, "retransmissions"));
+	EXPECT_EQ(1, show_stat(self->r, "requests"));
+
+	/* MRC 4: no fifth transmission; the binding is bound again. */
+	now_ms += rt;
+	total += rt;
+	ASSERT_EQ(-1, lgd_timers_run());
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	ASSERT_EQ(1, self->w.n_batches);
+	EXPECT_EQ(LG_CMD_BINDING_RELEASE, self->w.batches[0].cmd);
+	EXPECT_TRUE(self->w.batches[0].cancel);
+	ASSERT_EQ(1, self->w.batches[0].n);
+	EXPECT_EQ(7, self->w.batches[0].ids[0]);
+	EXPECT_EQ(1, show_stat(self->r, "timed_out"));
+	EXPECT_EQ(NULL, self->w.b.req);
+	/*
+	 * About 1 + 2 + 4 + 8 s: at the least 0.9 s (1 + 1.9 + 1.9^2 + 1.9^3),
+	 * at the most 1.1 s (1 + 2.1 + 2.1^2 + 2.1^3).
+	 */
+	EXPECT_GE(total, 12032 - 4);
+	EXPECT_LE(total, 18448 + 4);
+
+	o = outcome_of(self->r, "7");
+	EXPECT_NE(NULL, strstr(o, "outcome=timed-out cleared=0"));
+	EXPECT_NE(NULL, strstr(o, " attempts=4 "));
+	free(o);
+}
+
+TEST_F(rel, clear_on_timeout_deletes)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	int i, rt;
+
+	self->w.conf.release_clear_on_timeout = true;
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	rt = lgd_timers_run();
+	for (i = 0; i < 4; i++) {
+		ASSERT_LE(0, srv_recv(self->srv, &m, cl));
+		ASSERT_LT(0, rt);
+		now_ms += rt;
+		rt = lgd_timers_run();
+	}
+	ASSERT_EQ(-1, rt);
+	ASSERT_EQ(1, self->w.n_batches);
+	EXPECT_EQ(LG_CMD_BINDING_DEL, self->w.batches[0].cmd);
+	EXPECT_EQ(LG_BINDING_DEL_RELAY_RELEASE, self->w.batches[0].reason);
+	EXPECT_EQ(7, self->w.batches[0].ids[0]);
+}
+
+/* The server answers attempt 2 with status: what happens to binding 7. */
+static void reply(struct __test_metadata *_metadata, FIXTURE_DATA(rel) *self,
+		  long xid, uint16_t status)
+{
+	static const uint8_t server_duid[] = SERVER_DUID;
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(547),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct dr_client c = {
+		.duid = { self->w.client.duid, self->w.client.duid_len },
+	};
+	struct dr_msg m = {
+		.type = LG_RELEASE_REPLY_TYPE_DEFAULT,
+		.xid = xid,
+		.server_id = { server_duid, sizeof(server_duid) },
+		.relay_id = { self->w.conf.relay_id, self->w.conf.relay_id_len },
+		.has_status = true,
+		.status = status,
+		.n_clients = 1,
+		.clients = &c,
+	};
+	uint8_t buf[1500];
+	size_t len = dr_build(&m, buf, sizeof(buf));
+	struct pollfd p = { .fd = lgd_release_fd(self->r), .events = POLLIN };
+
+	ASSERT_LT(0, len);
+	ASSERT_EQ((ssize_t)len, sendto(self->srv, buf, len, 0,
+				       (struct sockaddr *)&to, sizeof(to)));
+	ASSERT_EQ(1, poll(&p, 1, 1000));
+	lgd_release_input(self->r);
+}
+
+TEST_F(rel, success_reply_releases_and_stops_the_timer)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid;
+	char *o;
+
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid);
+	now_ms += lgd_timers_run();
+	ASSERT_LT(0, lgd_timers_run());
+	ASSERT_EQ(xid, srv_recv(self->srv, &m, cl));
+
+	/* Another xid: discarded, the request still waits. */
+	reply(_metadata, self, xid ^ 1, DR_STATUS_SUCCESS);
+	EXPECT_EQ(1, show_stat(self->r, "discarded_xid"));
+	EXPECT_EQ(1, lgd_release_pending(self->r));
+	EXPECT_EQ(0, self->w.n_batches);
+
+	reply(_metadata, self, xid, DR_STATUS_SUCCESS);
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	ASSERT_EQ(1, self->w.n_batches);
+	EXPECT_EQ(LG_CMD_BINDING_DEL, self->w.batches[0].cmd);
+	EXPECT_EQ(LG_BINDING_DEL_RELAY_RELEASE, self->w.batches[0].reason);
+	EXPECT_EQ(7, self->w.batches[0].ids[0]);
+	/* No timer left: no third transmission, ever. */
+	EXPECT_EQ(-1, lgd_timers_run());
+	now_ms += 60000;
+	EXPECT_EQ(-1, lgd_timers_run());
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+
+	o = outcome_of(self->r, "7");
+	EXPECT_NE(NULL, strstr(o, "outcome=released status=Success code=0"));
+	EXPECT_NE(NULL, strstr(o, " attempts=2 "));
+	free(o);
+}
+
+TEST_F(rel, refused_reply_binds_again)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid;
+
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid);
+	reply(_metadata, self, xid, DR_STATUS_NOT_ALLOWED);
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	ASSERT_EQ(1, self->w.n_batches);
+	EXPECT_EQ(LG_CMD_BINDING_RELEASE, self->w.batches[0].cmd);
+	EXPECT_TRUE(self->w.batches[0].cancel);
+	EXPECT_EQ(1, show_stat(self->r, "refused"));
+	EXPECT_EQ(-1, lgd_timers_run());
+}
+
+TEST_F(rel, bound_again_before_a_reply_stops_retransmitting)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	char *o;
+
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	ASSERT_LE(0, srv_recv(self->srv, &m, cl));
+	self->w.b.state = LG_BINDING_BOUND;
+	lgd_release_forget(self->r, &self->w.b);
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	EXPECT_EQ(-1, lgd_timers_run());
+	now_ms += 20000;
+	EXPECT_EQ(-1, lgd_timers_run());
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+	EXPECT_EQ(0, self->w.n_batches);
+	o = outcome_of(self->r, "7");
+	EXPECT_NE(NULL, strstr(o, "outcome=cancelled"));
+	free(o);
+}
+
+TEST_HARNESS_MAIN
