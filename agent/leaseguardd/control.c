@@ -21,6 +21,12 @@
  *	   "proxy family=mld ..."
  *	   (or "error ..." when the module has no IGMP/MLD proxy)
  *
+ *	-> "status\n"
+ *	<- "family state=up|gone|absent id=N ... grace-left-ms=N ..."
+ *	   "config state=applied|partly-applied|not-applied|drift-kept ..."
+ *	   "interface name=IF ifindex=N state=applied|absent|failed|..."
+ *	   "last-drift WHAT: WHAT DIFFERED" (if there was one)
+ *
  * key=value words, so that new keys do not break an older lgctl.
  */
 #define _GNU_SOURCE
@@ -41,6 +47,8 @@
 
 struct lgd_control {
 	int fd;
+	void (*status)(void *priv, FILE *f);
+	void *status_priv;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -93,6 +101,13 @@ void lgd_control_close(struct lgd_control *c)
 	free(c);
 }
 
+void lgd_control_status(struct lgd_control *c,
+			void (*show)(void *priv, FILE *f), void *priv)
+{
+	c->status = show;
+	c->status_priv = priv;
+}
+
 int lgd_control_fd(const struct lgd_control *c)
 {
 	return c->fd;
@@ -143,6 +158,8 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 			lgd_mcast_show(m, f);
 		else if (!strcmp(cmd, "mcast"))
 			fprintf(f, "error no IGMP/MLD proxy: the module has none, or it failed to start (see the log)\n");
+		else if (!strcmp(cmd, "status") && c->status)
+			c->status(c->status_priv, f);
 		else
 			fprintf(f, "error unknown command \"%s\"\n", cmd);
 		fclose(f);
