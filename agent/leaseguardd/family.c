@@ -271,6 +271,13 @@ static int lgd_family_event_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Notifications carry no sequence number of ours. */
+static int lgd_family_any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg, (void)arg;
+	return NL_OK;
+}
+
 void lgd_family_input(struct lgd_family *f)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -278,6 +285,12 @@ void lgd_family_input(struct lgd_family *f)
 
 	if (!cb)
 		return;
+	/*
+	 * A fresh callback set has libnl's sequence check back, whatever
+	 * the socket says: every notification (sequence 0) would be
+	 * dropped as a mismatch.
+	 */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, lgd_family_any_seq, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, lgd_family_event_cb, f);
 	for (;;) {
 		ret = nl_recvmsgs(f->sk, cb);

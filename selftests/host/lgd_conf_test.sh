@@ -122,6 +122,29 @@ sys.stdout.write(s.makefile().read())' "$TMP/lgd.sock")
 config state=not-applied drift-policy=revert interfaces=1 applied=0 absent=0 failed=0 drift-kept=0 applies=0 drifts=0 reverts=0 failures=0
 interface name=acc0 ifindex=0 state=not-applied" \
 		"$(sed 's/ since-ms=[0-9]*//' <<<"$status")"
+	# The controller's notification, as the kernel sends it when the
+	# module registers the family (here forged: unicast to the daemon's
+	# socket that joined nlctrl's "notify" group, sequence 0). The
+	# daemon reads it and tries to follow the family, which is not there.
+	nsenter --preserve-credentials -U -n -t "$PID" python3 -c '
+import socket, struct
+def attr(t, d):
+    a = struct.pack("=HH", 4 + len(d), t) + d
+    return a + bytes(-len(a) % 4)
+body = struct.pack("=BBH", 1, 2, 0) + attr(1, struct.pack("=H", 99)) + \
+       attr(2, b"leaseguard\0")
+msg = struct.pack("=IHHII", 16 + len(body), 16, 0, 0, 0) + body
+for l in open("/proc/net/netlink").read().splitlines()[1:]:
+    f = l.split()
+    if int(f[1]) == 16 and int(f[3], 16) & (1 << 15):
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+        s.sendto(msg, (int(f[2]), 0))'
+	wait_for -t 10 grep -q "could not take it up" "$TMP/wait.log" || true
+	check "CTRL_CMD_NEWFAMILY of leaseguard is heard" grep -q \
+		"generic netlink controller: family leaseguard registered (id 99)" \
+		"$TMP/wait.log"
+	check "and acted on (the family is not really there: try again later)" \
+		grep -q "leaseguard family 99: could not take it up" "$TMP/wait.log"
 	kill "$PID"
 	wait "$PID" 2>/dev/null
 	PID=
