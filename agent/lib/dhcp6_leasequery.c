@@ -431,14 +431,10 @@ static void w_end(struct writer *w, size_t at)
 }
 
 static void w_opt(struct writer *w, uint16_t code, const uint8_t *data,
-		  size_t len)
+		  uint16_t len)
 {
-	if (len > OPT_LEN_MAX) {
-		w->over = true;
-		return;
-	}
 	w_put16(w, code);
-	w_put16(w, (uint16_t)len);
+	w_put16(w, len);
 	w_put(w, data, len);
 }
 
@@ -579,7 +575,7 @@ size_t lq_build_reply(const struct lq_reply *r, uint8_t *buf, size_t cap)
 		if ((size_t)r->n_links * ADDR_LEN > OPT_LEN_MAX)
 			return 0;
 		w_opt(&w, LQ_OPT_LQ_CLIENT_LINK, r->links,
-		      (size_t)r->n_links * ADDR_LEN);
+		      (uint16_t)(r->n_links * ADDR_LEN));
 	}
 	return w_done(&w);
 }

@@ -598,6 +598,18 @@ TEST_F(lq, build_refusals)
 	r.client_duid.len = 0;
 	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
 	reply_client_data_msg(&r, l);
+	r.client_id = bytes(requestor_duid, 2);
+	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+	reply_client_data_msg(&r, l);
+	r.server_id = BYTES(big);
+	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+	reply_client_data_msg(&r, l);
+	r.leases = NULL;
+	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+	reply_client_link_msg(&r);
+	r.links = NULL;
+	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+	reply_client_data_msg(&r, l);
 	l[0].plen = 64;			/* an IAADDR is an address */
 	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
 	reply_client_data_msg(&r, l);
@@ -1136,6 +1148,87 @@ TEST_F(lq, err_reply_relay_data)
 	EXPECT_RERR(LQ_OK);
 	EXPECT_TRUE(self->r.has_relay_data);
 	EXPECT_EQ(4, self->r.relay_msg.len);
+}
+
+TEST_F(lq, err_query_two_oros)
+{
+	lq_msg(&self->b);
+	lq_query(&self->b, LQ_QUERY_BY_ADDRESS);
+	iaaddr(&self->b);
+	opt_fill(&self->b, LQ_OPT_ORO, 2);
+	opt_fill(&self->b, LQ_OPT_ORO, 2);
+	end(&self->b);
+	EXPECT_QERR(LQ_ERR_DUPLICATE);
+	EXPECT_TRUE(self->in_query);
+}
+
+TEST_F(lq, in_query_may_be_null)
+{
+	struct lq_query q;
+
+	lq_msg(&self->b);
+	EXPECT_EQ(LQ_ERR_NO_QUERY, lq_parse_query(self->b.data, self->b.len,
+						  &q, NULL));
+	EXPECT_EQ(LQ_OK, lq_parse_query(query_by_address,
+					sizeof(query_by_address), &q, NULL));
+}
+
+TEST_F(lq, err_reply_iaaddr_inner_overrun)
+{
+	lqr_msg(&self->b);
+	client_data(&self->b);
+	begin(&self->b, DR_OPT_IAADDR);
+	put(&self->b, addr_100, 16);
+	put32(&self->b, 0);
+	put32(&self->b, 0);
+	put16(&self->b, 13);
+	end(&self->b);
+	end(&self->b);
+	EXPECT_RERR(LQ_ERR_OPT_OVERRUN);
+}
+
+TEST_F(lq, reply_unknown_options_skipped)
+{
+	lqr_msg(&self->b);
+	opt_fill(&self->b, 999, 3);
+	client_data(&self->b);
+	opt_fill(&self->b, 998, 5);
+	opt_fill(&self->b, DR_OPT_STATUS_CODE, 2);	/* not the reply's */
+	end(&self->b);
+	EXPECT_RERR(LQ_OK);
+	EXPECT_FALSE(self->r.has_status);
+	EXPECT_TRUE(self->r.has_client);
+}
+
+TEST_F(lq, build_status_text_and_too_long_client_data)
+{
+	static struct lq_lease many[2400];
+	struct lq_reply r;
+	size_t len;
+	int i;
+
+	/* A status text of the server's own. */
+	memset(&r, 0, sizeof(r));
+	r.has_status = true;
+	r.status = DR_STATUS_SUCCESS;
+	r.status_text = bytes("no binding", 10);
+	len = lq_build_reply(&r, self->out, sizeof(self->out));
+	ASSERT_EQ(4 + 4 + 2 + 10, len);
+	ASSERT_EQ(LQ_OK, REPLY(self->out, len));
+	EXPECT_TRUE(same(&self->r.status_text, "no binding", 10));
+
+	/* 2400 prefixes: 69,600 octets, more than a Client Data holds. */
+	for (i = 0; i < 2400; i++) {
+		many[i].prefix = true;
+		many[i].plen = 64;
+	}
+	r.has_client = true;
+	r.client_duid = BYTES(client_duid);
+	r.leases = many;
+	r.n_leases = 2400;
+	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+	r.n_leases = 2000;			/* 58,000: fits */
+	EXPECT_LT(0, lq_build_reply(&r, self->out, sizeof(self->out)));
 }
 
 TEST_F(lq, err_names)
