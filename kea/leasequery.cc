@@ -314,6 +314,11 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
                 text = "no binding";    // Kea holds no DUID that long
             }
 
+            // "The IAs" (dhcp6_leasequery.h): IAIDs when the ORO asks.
+            const uint16_t* oro = q.oro;
+            const uint16_t* oro_end = q.oro + q.n_oro;
+            bool ia_na = std::find(oro, oro_end, uint16_t(DR_OPT_IA_NA)) != oro_end;
+            bool ia_pd = std::find(oro, oro_end, uint16_t(DR_OPT_IA_PD)) != oro_end;
             // Addresses, then prefixes; each in address order.
             std::sort(found.begin(), found.end(),
                       [](const Lease6Ptr& a, const Lease6Ptr& b) {
@@ -326,6 +331,8 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
                 std::copy(a.begin(), a.end(), ll.addr);
                 ll.prefix = l->type_ == Lease::TYPE_PD;
                 ll.plen = ll.prefix ? l->prefixlen_ : 128;
+                ll.has_iaid = ll.prefix ? ia_pd : ia_na;
+                ll.iaid = ll.has_iaid ? l->iaid_ : 0;
                 ll.preferred = left(l->preferred_lft_, l->cltt_, now);
                 ll.valid = left(l->valid_lft_, l->cltt_, now);
                 leases.push_back(ll);

@@ -40,7 +40,10 @@
 //   (lifetime less the time since the lease's last transaction; infinite
 //   stays infinite), and CLT_TIME, the seconds since the client's latest
 //   transaction among them. No LQ_RELAY_DATA: Kea 2.2 keeps no relay
-//   message by default.
+//   message by default. When the query's ORO asks for OPTION_IA_NA or
+//   OPTION_IA_PD, the leases of that kind come again in their IAs, with
+//   Kea's IAIDs ("The IAs" in dhcp6_leasequery.h): leaseguard keys a
+//   binding by its IAID.
 #ifndef LEASEGUARD_KEA_LEASEQUERY_H
 #define LEASEGUARD_KEA_LEASEQUERY_H
 

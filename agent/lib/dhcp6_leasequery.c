@@ -23,6 +23,8 @@
 #define LQ_QUERY_LEN	17	/* query-type, link-address */
 #define IAADDR_LEN	24	/* address, preferred, valid */
 #define IAPREFIX_LEN	25	/* preferred, valid, plen, prefix */
+#define IA_LEN		12	/* IAID, T1, T2 */
+#define MAX_IAS		255	/* IAs one reply builds */
 #define STATUS_LEN	2
 #define CLT_TIME_LEN	4
 #define RELAY_DATA_LEN	16	/* peer-address, then the relay message */
@@ -181,14 +183,23 @@ enum lq_err lq_parse_query(const uint8_t *buf, size_t len,
 	return LQ_OK;
 }
 
-static enum lq_err parse_lease(const struct dhcp6_opt_cursor *c,
-			       struct lq_reply *r)
+static bool same_lease(const struct lq_lease *a, const struct lq_lease *b)
 {
-	struct lq_lease *l;
+	return a->prefix == b->prefix && a->plen == b->plen &&
+	       !memcmp(a->addr, b->addr, ADDR_LEN);
+}
 
-	if (r->n_leases >= r->max_leases)
-		return LQ_ERR_TOO_MANY;
-	l = &r->leases[r->n_leases];
+/*
+ * An IAADDR or IAPREFIX of the Client Data, or of an IA in it (ia not
+ * NULL: its IAID). A lease met before is that lease (see "The IAs").
+ */
+static enum lq_err parse_lease(const struct dhcp6_opt_cursor *c,
+			       struct lq_reply *r, const uint32_t *ia)
+{
+	struct lq_lease *l, tmp;
+	uint16_t i;
+
+	l = &tmp;
 	memset(l, 0, sizeof(*l));
 	if (c->code == DR_OPT_IAADDR) {
 		if (c->len < IAADDR_LEN)
@@ -212,8 +223,45 @@ static enum lq_err parse_lease(const struct dhcp6_opt_cursor *c,
 		if (walk_inner(c->data + IAPREFIX_LEN, c->len - IAPREFIX_LEN))
 			return LQ_ERR_OPT_OVERRUN;
 	}
-	r->n_leases++;
+	for (i = 0; i < r->n_leases && !same_lease(&r->leases[i], l); i++)
+		;
+	if (i == r->n_leases) {
+		if (r->n_leases >= r->max_leases)
+			return LQ_ERR_TOO_MANY;
+		r->leases[r->n_leases++] = *l;
+	}
+	l = &r->leases[i];
+	if (ia) {
+		if (l->has_iaid && l->iaid != *ia)
+			return LQ_ERR_DUPLICATE;
+		l->has_iaid = true;
+		l->iaid = *ia;
+	}
 	return LQ_OK;
+}
+
+/* An IA_NA or IA_PD in the Client Data: its leases' IAID. */
+static enum lq_err parse_ia(const struct dhcp6_opt_cursor *opt,
+			    struct lq_reply *r)
+{
+	uint16_t want = opt->code == DR_OPT_IA_NA ? DR_OPT_IAADDR :
+						    DR_OPT_IAPREFIX;
+	struct dhcp6_opt_cursor c;
+	enum lq_err err;
+	uint32_t iaid;
+
+	if (opt->len < IA_LEN)
+		return LQ_ERR_OPT_LEN;
+	iaid = dhcp6_get32(opt->data);
+	dhcp6_opt_init(&c, opt->data + IA_LEN, opt->len - IA_LEN);
+	while (dhcp6_opt_next(&c)) {
+		if (c.code != want)
+			continue;
+		err = parse_lease(&c, r, &iaid);
+		if (err)
+			return err;
+	}
+	return c.overrun ? LQ_ERR_OPT_OVERRUN : LQ_OK;
 }
 
 static enum lq_err parse_relay_data(const struct dhcp6_opt_cursor *c,
@@ -247,7 +295,11 @@ static enum lq_err parse_client_data(const struct dhcp6_opt_cursor *opt,
 			break;
 		case DR_OPT_IAADDR:
 		case DR_OPT_IAPREFIX:
-			err = parse_lease(&c, r);
+			err = parse_lease(&c, r, NULL);
+			break;
+		case DR_OPT_IA_NA:
+		case DR_OPT_IA_PD:
+			err = parse_ia(&c, r);
 			break;
 		case LQ_OPT_CLT_TIME:
 			if (r->has_clt_time)
@@ -438,6 +490,79 @@ static void w_opt(struct writer *w, uint16_t code, const uint8_t *data,
 	w_put(w, data, len);
 }
 
+static void w_lease(struct writer *w, const struct lq_lease *l)
+{
+	if (l->prefix) {
+		w_put16(w, DR_OPT_IAPREFIX);
+		w_put16(w, IAPREFIX_LEN);
+		w_put32(w, l->preferred);
+		w_put32(w, l->valid);
+		w_put8(w, l->plen);
+		w_put(w, l->addr, ADDR_LEN);
+	} else {
+		w_put16(w, DR_OPT_IAADDR);
+		w_put16(w, IAADDR_LEN);
+		w_put(w, l->addr, ADDR_LEN);
+		w_put32(w, l->preferred);
+		w_put32(w, l->valid);
+	}
+}
+
+/*
+ * The IAs of "The IAs": for each lease with an IAID whose IA was not
+ * written yet, that IA with every lease of its kind and IAID.
+ */
+static void w_ias(struct writer *w, const struct lq_reply *r)
+{
+	uint16_t i, j, k;
+	size_t at;
+
+	for (i = 0; i < r->n_leases; i++) {
+		const struct lq_lease *l = &r->leases[i];
+
+		if (!l->has_iaid)
+			continue;
+		for (j = 0; j < i; j++)
+			if (r->leases[j].has_iaid &&
+			    r->leases[j].prefix == l->prefix &&
+			    r->leases[j].iaid == l->iaid)
+				break;
+		if (j < i)
+			continue;	/* written with lease j */
+		at = w_begin(w, l->prefix ? DR_OPT_IA_PD : DR_OPT_IA_NA);
+		w_put32(w, l->iaid);
+		w_put32(w, 0);		/* T1, T2: the requestor renews nothing */
+		w_put32(w, 0);
+		for (k = i; k < r->n_leases; k++)
+			if (r->leases[k].has_iaid &&
+			    r->leases[k].prefix == l->prefix &&
+			    r->leases[k].iaid == l->iaid)
+				w_lease(w, &r->leases[k]);
+		w_end(w, at);
+	}
+}
+
+/* How many IAs w_ias() writes. */
+static size_t n_ias(const struct lq_reply *r)
+{
+	uint16_t i, j;
+	size_t n = 0;
+
+	for (i = 0; i < r->n_leases; i++) {
+		const struct lq_lease *l = &r->leases[i];
+
+		if (!l->has_iaid)
+			continue;
+		for (j = 0; j < i; j++)
+			if (r->leases[j].has_iaid &&
+			    r->leases[j].prefix == l->prefix &&
+			    r->leases[j].iaid == l->iaid)
+				break;
+		n += j == i;
+	}
+	return n;
+}
+
 static void w_hdr(struct writer *w, uint8_t type, uint32_t xid)
 {
 	w_put8(w, type);
@@ -516,6 +641,13 @@ size_t lq_build_reply(const struct lq_reply *r, uint8_t *buf, size_t cap)
 		if (l->prefix ? l->plen > 128 : l->plen != 128)
 			return 0;
 	}
+	/*
+	 * The IAs are found again lease by lease: keep that quadratic small.
+	 * More leases than a Client Data holds bare would not fit anyway.
+	 */
+	if (r->has_client && (r->n_leases > OPT_LEN_MAX / (4 + IAADDR_LEN) ||
+			      n_ias(r) > MAX_IAS))
+		return 0;
 
 	w_hdr(&w, LQ_MSG_LEASEQUERY_REPLY, r->xid);
 	if (r->client_id.len)
@@ -539,24 +671,9 @@ size_t lq_build_reply(const struct lq_reply *r, uint8_t *buf, size_t cap)
 		at = w_begin(&w, LQ_OPT_CLIENT_DATA);
 		w_opt(&w, DR_OPT_CLIENTID, r->client_duid.data,
 		      r->client_duid.len);
-		for (i = 0; i < r->n_leases; i++) {
-			const struct lq_lease *l = &r->leases[i];
-
-			if (l->prefix) {
-				w_put16(&w, DR_OPT_IAPREFIX);
-				w_put16(&w, IAPREFIX_LEN);
-				w_put32(&w, l->preferred);
-				w_put32(&w, l->valid);
-				w_put8(&w, l->plen);
-				w_put(&w, l->addr, ADDR_LEN);
-			} else {
-				w_put16(&w, DR_OPT_IAADDR);
-				w_put16(&w, IAADDR_LEN);
-				w_put(&w, l->addr, ADDR_LEN);
-				w_put32(&w, l->preferred);
-				w_put32(&w, l->valid);
-			}
-		}
+		for (i = 0; i < r->n_leases; i++)
+			w_lease(&w, &r->leases[i]);
+		w_ias(&w, r);
 		if (r->has_clt_time) {
 			w_put16(&w, LQ_OPT_CLT_TIME);
 			w_put16(&w, CLT_TIME_LEN);

@@ -80,11 +80,17 @@ struct lq_query {
 	uint16_t oro[LQ_MAX_ORO];
 };
 
-/* An IAADDR (prefix false, plen 128) or an IAPREFIX of a Client Data. */
+/*
+ * An IAADDR (prefix false, plen 128) or an IAPREFIX of a Client Data, and
+ * the IAID of the IA_NA or IA_PD that holds it, when the server said (see
+ * "The IAs" below).
+ */
 struct lq_lease {
 	uint8_t addr[16];
 	uint8_t plen;
 	bool prefix;
+	bool has_iaid;
+	uint32_t iaid;
 	uint32_t preferred;		/* seconds left, as the server says */
 	uint32_t valid;
 };
@@ -145,6 +151,25 @@ enum lq_err {
 };
 
 /*
+ * The IAs. RFC 5007's Client Data carries a client's leases as bare
+ * IAADDRs and IAPREFIXes, with no IAID, but leaseguard keys a binding by
+ * DUID, IA type and IAID. A requestor that asks for OPTION_IA_NA (3) and
+ * OPTION_IA_PD (25) in the LQ_QUERY's ORO (4.1.2.2: "other options specific
+ * to the client and requested by the requestor in the OPTION_ORO") gets,
+ * from leaseguard's Kea hook, each lease a second time in an IA_NA or IA_PD
+ * (IAID, T1 0, T2 0, the leases) after the bare ones. A requestor that does
+ * not ask, or does not know them, loses nothing: the bare leases are all
+ * there.
+ *
+ * Parsing, a lease is identified by its kind, address and length: one met
+ * again (bare or in an IA) is the same lease, with the lifetimes it first
+ * had; one in an IA gets that IA's IAID (in two IAs of different IAIDs:
+ * LQ_ERR_DUPLICATE); one only in an IA is a lease too. Building, every lease
+ * is written bare, and those with has_iaid again in their IA, an IA per
+ * kind and IAID, in the order of their first lease.
+ */
+
+/*
  * Encodes q into buf. Returns the length, or 0 when it is more than cap or
  * q cannot be parsed back: an xid over 24 bits, a client_id (required),
  * server_id (optional) or query_client_id (QUERY_BY_CLIENTID) outside
@@ -159,7 +184,7 @@ size_t lq_build_query(const struct lq_query *q, uint8_t *buf, size_t cap);
  * (with has_client) client_duid outside DR_DUID_MIN..MAX (absent client_id
  * and server_id are left out), an IAADDR with plen other than 128, an
  * IAPREFIX with plen over 128, a Client Data or LQ_CLIENT_LINK longer than
- * an option can be.
+ * an option can be, more than 255 IAs.
  */
 size_t lq_build_reply(const struct lq_reply *r, uint8_t *buf, size_t cap);
 
@@ -192,7 +217,9 @@ enum lq_err lq_parse_query(const uint8_t *buf, size_t len,
  *   LQ_CLIENT_LINK (a non-zero multiple of 16) once each.
  * - In the Client Data: CLIENTID (required), CLT_TIME (exactly 4) once
  *   each; IAADDR (>= 24) and IAPREFIX (>= 25, plen <= 128) each a lease,
- *   more than max_leases LQ_ERR_TOO_MANY.
+ *   more than max_leases LQ_ERR_TOO_MANY; IA_NA and IA_PD (>= 12) give
+ *   their IAADDRs and IAPREFIXes an IAID (see "The IAs"; the other kind in
+ *   an IA is skipped).
  * - LQ_RELAY_DATA (>= 16) once, in the Client Data or at the top.
  * - Other options are skipped, at every level.
  * The structure only: that client_id is the requestor's, server_id the

@@ -81,11 +81,17 @@ struct Query {
     }
 };
 
-// A parsed reply; the leases array outlives the view of it.
+// A parsed reply; the leases array outlives the view of it. r points
+// into the vectors, whose buffers a move keeps and a copy would not.
 struct Reply {
     std::vector<uint8_t> bytes;
     std::vector<lq_lease> leases = std::vector<lq_lease>(64);
     lq_reply r = {};
+
+    Reply(const Reply&) = delete;
+    Reply& operator=(const Reply&) = delete;
+    Reply(Reply&&) = default;
+    Reply& operator=(Reply&&) = default;
 
     explicit Reply(const std::vector<uint8_t>& b) : bytes(b) {
         r.leases = leases.data();
@@ -399,6 +405,35 @@ TEST_F(LeaseQueryTest, byAddressInADelegatedPrefix) {
     }
     // Just outside the /56.
     EXPECT_FALSE(answer(Query::byAddress("2001:db8:101::1")).r.has_client);
+}
+
+TEST_F(LeaseQueryTest, theIAsWhenTheOroAsks) {
+    twoClients();       // A: address in IA_NA 7, /56 in IA_PD 7
+    Query q = Query::byAddress("2001:db8:1::1000");
+    Reply r = answer(q);
+    ASSERT_EQ(2u, r.r.n_leases);
+    EXPECT_FALSE(r.leases[0].has_iaid);
+    EXPECT_FALSE(r.leases[1].has_iaid);
+
+    q.q.n_oro = 2;
+    q.q.oro[0] = DR_OPT_IA_NA;
+    q.q.oro[1] = DR_OPT_IA_PD;
+    r = answer(q);
+    ASSERT_EQ(2u, r.r.n_leases);
+    EXPECT_TRUE(r.leases[0].has_iaid);
+    EXPECT_EQ(7u, r.leases[0].iaid);
+    EXPECT_TRUE(r.leases[1].has_iaid);
+    EXPECT_EQ(7u, r.leases[1].iaid);
+    // Each lease twice on the wire: bare, then in its IA.
+    EXPECT_EQ(answer(Query::byAddress("2001:db8:1::1000")).bytes.size() +
+              (4 + 12 + 28) + (4 + 12 + 29), r.bytes.size());
+
+    // Only IA_PD asked: only the prefix comes in its IA.
+    q.q.n_oro = 1;
+    q.q.oro[0] = DR_OPT_IA_PD;
+    r = answer(q);
+    EXPECT_FALSE(r.leases[0].has_iaid);
+    EXPECT_TRUE(r.leases[1].has_iaid);
 }
 
 TEST_F(LeaseQueryTest, byAddressOnAnotherLink) {

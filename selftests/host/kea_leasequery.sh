@@ -139,6 +139,12 @@ client=$A clt_time=~0
 lease=2001:db8:1::1000 preferred=~300 valid=~600
 prefix=2001:db8:100::/56 preferred=~300 valid=~600" \
 	"$(lq -r $REQUESTOR 2001:db8:f::2 address 2001:db8:100:ab::1)"
+check_eq "IA_NA and IA_PD in the ORO: the IAIDs too" \
+"status=Success text=Success
+client=$A clt_time=~0
+lease=2001:db8:1::1000 preferred=~300 valid=~600 iaid=7
+prefix=2001:db8:100::/56 preferred=~300 valid=~600 iaid=7" \
+	"$(lq -i -r $REQUESTOR 2001:db8:f::2 address 2001:db8:1::1000)"
 check_eq "A's address asked on link 2: no Client Data" \
 	"status=Success text=bound on another link" \
 	"$(lq -r $REQUESTOR -l 2001:db8:2::1 2001:db8:f::2 address 2001:db8:1::1000)"
@@ -199,11 +205,11 @@ check_eq "for another server: no answer" "no reply" \
 	"$(lq -w 500 2001:db8:f::2 hex "${NOQUERY}0002000a0003000102000000ff02")"
 
 step "Kea's statistics and log"
-check_eq "pkt6-leasequery-received" 18 "$(kea_stat pkt6-leasequery-received)"
-check_eq "pkt6-leasequery-reply-sent" 16 "$(kea_stat pkt6-leasequery-reply-sent)"
+check_eq "pkt6-leasequery-received" 19 "$(kea_stat pkt6-leasequery-received)"
+check_eq "pkt6-leasequery-reply-sent" 17 "$(kea_stat pkt6-leasequery-reply-sent)"
 check_eq "pkt6-leasequery-refused" 2 "$(kea_stat pkt6-leasequery-refused)"
 check_eq "pkt6-leasequery-discarded" 2 "$(kea_stat pkt6-leasequery-discarded)"
-check_eq "each answer logged" 16 \
+check_eq "each answer logged" 17 \
 	"$(grep -cE 'LEASEQUERY_(ANSWERED|REFUSED)' "$LG_DHCP_DIR/kea.log")"
 check_eq "the leases are all still there" 7 \
 	"$(kea_cmd lease6-get-all | jq '.arguments.leases | length')"

@@ -7,15 +7,16 @@
  *
  *	status=NAME text=TEXT
  *	client=DUID clt_time=SECONDS
- *	lease=ADDR preferred=S valid=S		(IAADDR)
- *	prefix=ADDR/PLEN preferred=S valid=S	(IAPREFIX)
+ *	lease=ADDR preferred=S valid=S [iaid=N]		(IAADDR)
+ *	prefix=ADDR/PLEN preferred=S valid=S [iaid=N]	(IAPREFIX)
  *	link=ADDR				(LQ_CLIENT_LINK)
  *
- *   lq_client [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] SERVER QUERY
+ *   lq_client [-i] [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] SERVER QUERY
  *
  * QUERY is "address ADDR", "client-id DUID", "type N" (that query-type,
  * no query-options) or "hex HEX" (sent as it is). -r: the requestor's
- * DUID (Client Identifier), -l the link-address (default 0::0).
+ * DUID (Client Identifier), -l the link-address (default 0::0), -i asks
+ * for IA_NA and IA_PD in the ORO (the IAIDs, as leaseguardd will).
  * Exit 0 on a reply that parses and answers this query (same xid, own
  * Client Identifier), 1 when none came in MS (default 2000) or it does not,
  * 2 on bad arguments or a socket error.
@@ -47,7 +48,7 @@ static void die(const char *what)
 
 static void usage(void)
 {
-	fputs("Usage: lq_client [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] "
+	fputs("Usage: lq_client [-i] [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] "
 	      "SERVER { address ADDR | client-id DUID | type N | hex HEX }\n",
 	      stderr);
 	exit(2);
@@ -79,7 +80,10 @@ static void print_reply(const struct lq_reply *r)
 			printf("prefix=%s/%u", a, l->plen);
 		else
 			printf("lease=%s", a);
-		printf(" preferred=%u valid=%u\n", l->preferred, l->valid);
+		printf(" preferred=%u valid=%u", l->preferred, l->valid);
+		if (l->has_iaid)
+			printf(" iaid=%u", l->iaid);
+		printf("\n");
 	}
 	for (i = 0; i < r->n_links; i++)
 		printf("link=%s\n", inet_ntop(AF_INET6, r->links + 16 * i, a,
@@ -108,8 +112,13 @@ int main(int argc, char **argv)
 	q.client_id.data = duid;
 	q.client_id.len = sizeof(default_duid);
 	src.sin6_port = htons(547);
-	while ((c = getopt(argc, argv, "b:P:r:l:w:")) != -1) {
+	while ((c = getopt(argc, argv, "ib:P:r:l:w:")) != -1) {
 		switch (c) {
+		case 'i':
+			q.n_oro = 2;
+			q.oro[0] = DR_OPT_IA_NA;
+			q.oro[1] = DR_OPT_IA_PD;
+			break;
 		case 'b':
 			addr6(optarg, src.sin6_addr.s6_addr);
 			break;

@@ -148,6 +148,51 @@ static const uint8_t reply_not_allowed[] = {
 	'N', 'o', 't', 'A', 'l', 'l', 'o', 'w', 'e', 'd',
 };
 
+/* The same leases, asked with IA_NA and IA_PD in the ORO: their IAs too. */
+static const uint8_t reply_with_ias[] = {
+	0x0f, 0x12, 0x34, 0x59,			/* LEASEQUERY-REPLY */
+	0x00, 0x01, 0x00, 0x0a,			/* CLIENTID, 10 octets */
+	0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0xaa,
+	0x00, 0x02, 0x00, 0x0e,			/* SERVERID, 14 octets */
+	0x00, 0x01, 0x00, 0x01, 0x2a, 0x3b, 0x4c, 0x5d,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0xfe,
+	0x00, 0x2d, 0x00, 0xa8,			/* CLIENT_DATA, 168 octets: */
+	0x00, 0x01, 0x00, 0x0a,			/*   CLIENTID, 10 octets */
+	0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x01, 0x02,
+	0x00, 0x05, 0x00, 0x18,			/*   IAADDR, 24 octets: */
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,	/* 2001:db8:1:: */
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,	/*   ...:100 */
+	0x00, 0x00, 0x0e, 0x10,			/*     preferred 3600 */
+	0x00, 0x00, 0x1c, 0x20,			/*     valid 7200 */
+	0x00, 0x1a, 0x00, 0x19,			/*   IAPREFIX, 25 octets: */
+	0x00, 0x00, 0x07, 0x08,			/*     preferred 1800 */
+	0x00, 0x00, 0x0e, 0x10,			/*     valid 3600 */
+	0x38,					/*     /56 */
+	0x20, 0x01, 0x0d, 0xb8, 0xab, 0x00, 0x00, 0x00,	/* 2001:db8:ab00:: */
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x03, 0x00, 0x28,			/*   IA_NA, 40 octets: */
+	0x00, 0x00, 0x00, 0x07,			/*     IAID 7 */
+	0x00, 0x00, 0x00, 0x00,			/*     T1 0 */
+	0x00, 0x00, 0x00, 0x00,			/*     T2 0 */
+	0x00, 0x05, 0x00, 0x18,			/*     IAADDR, 24 octets: */
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,	/* 2001:db8:1:: */
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,	/*   ...:100 */
+	0x00, 0x00, 0x0e, 0x10,			/*       preferred 3600 */
+	0x00, 0x00, 0x1c, 0x20,			/*       valid 7200 */
+	0x00, 0x19, 0x00, 0x29,			/*   IA_PD, 41 octets: */
+	0x00, 0x00, 0x00, 0x09,			/*     IAID 9 */
+	0x00, 0x00, 0x00, 0x00,			/*     T1 0 */
+	0x00, 0x00, 0x00, 0x00,			/*     T2 0 */
+	0x00, 0x1a, 0x00, 0x19,			/*     IAPREFIX, 25 octets: */
+	0x00, 0x00, 0x07, 0x08,			/*       preferred 1800 */
+	0x00, 0x00, 0x0e, 0x10,			/*       valid 3600 */
+	0x38,					/*       /56 */
+	0x20, 0x01, 0x0d, 0xb8, 0xab, 0x00, 0x00, 0x00,	/* 2001:db8:ab00:: */
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x2e, 0x00, 0x04,			/*   CLT_TIME, 4 octets: */
+	0x00, 0x00, 0x00, 0x3c,			/*     60 s */
+};
+
 static struct dr_bytes bytes(const void *data, size_t len)
 {
 	struct dr_bytes b = { (const uint8_t *)data, (uint16_t)len };
@@ -426,6 +471,106 @@ TEST_F(lq, reply_not_allowed_both_ways)
 	len = lq_build_reply(&r, self->out, sizeof(self->out));
 	ASSERT_EQ(sizeof(reply_not_allowed), len);
 	EXPECT_EQ(0, memcmp(reply_not_allowed, self->out, len));
+}
+
+TEST_F(lq, reply_with_ias_both_ways)
+{
+	const struct lq_lease *l = self->leases;
+	struct lq_lease want[2];
+	struct lq_reply r;
+	size_t len;
+
+	ASSERT_EQ(LQ_OK, REPLY(reply_with_ias, sizeof(reply_with_ias)));
+	ASSERT_EQ(2, self->r.n_leases);		/* each lease once */
+	EXPECT_TRUE(l[0].has_iaid);
+	EXPECT_EQ(7, l[0].iaid);
+	EXPECT_FALSE(l[0].prefix);
+	EXPECT_EQ(7200, l[0].valid);
+	EXPECT_TRUE(l[1].has_iaid);
+	EXPECT_EQ(9, l[1].iaid);
+	EXPECT_TRUE(l[1].prefix);
+	EXPECT_EQ(56, l[1].plen);
+	EXPECT_EQ(60, self->r.clt_time);
+
+	reply_client_data_msg(&r, want);
+	r.xid = 0x123459;
+	r.has_status = false;
+	want[0].has_iaid = true;
+	want[0].iaid = 7;
+	want[1].has_iaid = true;
+	want[1].iaid = 9;
+	EXPECT_EQ(0, memcmp(want, self->leases, sizeof(want)));
+	len = lq_build_reply(&r, self->out, sizeof(self->out));
+	ASSERT_EQ(sizeof(reply_with_ias), len);
+	EXPECT_EQ(0, memcmp(reply_with_ias, self->out, len));
+
+	/* Without IAs (reply_client_data): no IAID. */
+	ASSERT_EQ(LQ_OK, REPLY(reply_client_data, sizeof(reply_client_data)));
+	EXPECT_FALSE(l[0].has_iaid);
+	EXPECT_FALSE(l[1].has_iaid);
+}
+
+TEST_F(lq, ias_group_leases_by_kind_and_iaid)
+{
+	struct lq_lease l[4];
+	struct lq_reply r;
+	size_t len;
+	int i;
+
+	/* Two addresses in IA_NA 1, one in IA_NA 2, a prefix in IA_PD 1. */
+	memset(&r, 0, sizeof(r));
+	memset(l, 0, sizeof(l));
+	r.has_client = true;
+	r.client_duid = BYTES(client_duid);
+	r.leases = l;
+	r.n_leases = 4;
+	for (i = 0; i < 4; i++) {
+		memcpy(l[i].addr, i == 3 ? prefix_ab00 : addr_100, 16);
+		l[i].addr[15] += i;
+		l[i].prefix = i == 3;
+		l[i].plen = i == 3 ? 60 : 128;
+		l[i].has_iaid = true;
+		l[i].iaid = i == 1 ? 2 : 1;
+		l[i].valid = i;
+	}
+	len = lq_build_reply(&r, self->out, sizeof(self->out));
+	/* 4 + Client Data(4 + 14 + 3 * 28 + 29, IA_NA 1: 16 + 2 * 28,
+	   IA_NA 2: 16 + 28, IA_PD 1: 16 + 29) */
+	ASSERT_EQ(4 + 4 + 14 + 3 * 28 + 29 + 16 + 56 + 16 + 28 + 16 + 29, len);
+	ASSERT_EQ(LQ_OK, REPLY(self->out, len));
+	ASSERT_EQ(4, self->r.n_leases);
+	EXPECT_EQ(0, memcmp(l, self->leases, sizeof(l)));
+
+	/* Leases without an IAID are written bare only. */
+	l[1].has_iaid = false;
+	l[1].iaid = 0;			/* meaningless without has_iaid */
+	len = lq_build_reply(&r, self->out, sizeof(self->out));
+	ASSERT_EQ(LQ_OK, REPLY(self->out, len));
+	EXPECT_FALSE(self->leases[1].has_iaid);
+	EXPECT_EQ(0, memcmp(l, self->leases, sizeof(l)));
+}
+
+TEST_F(lq, build_refuses_256_ias)
+{
+	static struct lq_lease l[256];
+	struct lq_reply r;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	r.has_client = true;
+	r.client_duid = BYTES(client_duid);
+	r.leases = l;
+	r.n_leases = 256;
+	for (i = 0; i < 256; i++) {
+		memcpy(l[i].addr, addr_100, 16);
+		l[i].addr[14] = i;
+		l[i].plen = 128;
+		l[i].has_iaid = true;
+		l[i].iaid = i;
+	}
+	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+	r.n_leases = 255;
+	EXPECT_LT(0, lq_build_reply(&r, self->out, sizeof(self->out)));
 }
 
 TEST_F(lq, each_status_by_name)
@@ -976,6 +1121,17 @@ static void client_data(struct builder *b)
 	opt(b, DR_OPT_CLIENTID, client_duid, sizeof(client_duid));
 }
 
+/* An IAPREFIX 2001:db8:ab00::/plen, valid lifetime valid. */
+static void ia_prefix(struct builder *b, uint8_t plen, uint32_t valid)
+{
+	begin(b, DR_OPT_IAPREFIX);
+	put32(b, 0);
+	put32(b, valid);
+	put8(b, plen);
+	put(b, prefix_ab00, 16);
+	end(b);
+}
+
 TEST_F(lq, reply_minimal)
 {
 	/* Success and nothing: no binding. Every option is optional here. */
@@ -1217,7 +1373,7 @@ TEST_F(lq, build_status_text_and_too_long_client_data)
 	ASSERT_EQ(LQ_OK, REPLY(self->out, len));
 	EXPECT_TRUE(same(&self->r.status_text, "no binding", 10));
 
-	/* 2400 prefixes: 69,600 octets, more than a Client Data holds. */
+	/* 2400 prefixes: more than 65535 / 28, refused before writing. */
 	for (i = 0; i < 2400; i++) {
 		many[i].prefix = true;
 		many[i].plen = 64;
@@ -1227,8 +1383,70 @@ TEST_F(lq, build_status_text_and_too_long_client_data)
 	r.leases = many;
 	r.n_leases = 2400;
 	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+	/* 2300: 66,718 octets, more than a Client Data holds. */
+	r.n_leases = 2300;
+	EXPECT_EQ(0, lq_build_reply(&r, self->out, sizeof(self->out)));
 	r.n_leases = 2000;			/* 58,000: fits */
 	EXPECT_LT(0, lq_build_reply(&r, self->out, sizeof(self->out)));
+}
+
+TEST_F(lq, ias_in_a_reply)
+{
+	/* An IA before the bare leases, and a lease only in an IA. */
+	lqr_msg(&self->b);
+	client_data(&self->b);
+	begin(&self->b, DR_OPT_IA_PD);
+	put32(&self->b, 5);
+	put32(&self->b, 100);
+	put32(&self->b, 200);
+	ia_prefix(&self->b, 56, 11);
+	ia_prefix(&self->b, 60, 12);		/* only here */
+	opt_fill(&self->b, DR_OPT_IAADDR, 24);	/* not an IA_PD's: skipped */
+	end(&self->b);
+	ia_prefix(&self->b, 56, 13);		/* again, bare: the same */
+	end(&self->b);
+	EXPECT_RERR(LQ_OK);
+	ASSERT_EQ(2, self->r.n_leases);
+	EXPECT_TRUE(self->leases[0].has_iaid);
+	EXPECT_EQ(5, self->leases[0].iaid);
+	EXPECT_EQ(11, self->leases[0].valid);	/* as first met */
+	EXPECT_EQ(60, self->leases[1].plen);
+	EXPECT_EQ(5, self->leases[1].iaid);
+
+	/* One lease in two IAs of different IAIDs: which is it? */
+	lqr_msg(&self->b);
+	client_data(&self->b);
+	begin(&self->b, DR_OPT_IA_PD);
+	put32(&self->b, 5);
+	put32(&self->b, 0);
+	put32(&self->b, 0);
+	ia_prefix(&self->b, 56, 1);
+	end(&self->b);
+	begin(&self->b, DR_OPT_IA_PD);
+	put32(&self->b, 6);
+	put32(&self->b, 0);
+	put32(&self->b, 0);
+	ia_prefix(&self->b, 56, 1);
+	end(&self->b);
+	end(&self->b);
+	EXPECT_RERR(LQ_ERR_DUPLICATE);
+
+	lqr_msg(&self->b);
+	client_data(&self->b);
+	opt_fill(&self->b, DR_OPT_IA_NA, 11);
+	end(&self->b);
+	EXPECT_RERR(LQ_ERR_OPT_LEN);
+
+	lqr_msg(&self->b);
+	client_data(&self->b);
+	begin(&self->b, DR_OPT_IA_NA);
+	put32(&self->b, 5);
+	put32(&self->b, 0);
+	put32(&self->b, 0);
+	put16(&self->b, 1);			/* half an option header */
+	end(&self->b);
+	end(&self->b);
+	EXPECT_RERR(LQ_ERR_OPT_OVERRUN);
 }
 
 TEST_F(lq, err_names)
