@@ -299,7 +299,7 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
                     on[std::to_string(*l.subnets.begin())] = l;
                     found.push_back(c);
                 }
-                if (on.size() > 1) {
+                if (any_link && on.size() > 1) {
                     // 4.1.2.5: ask again on each. A link-address each.
                     for (auto const& kv : on) {
                         std::vector<uint8_t> a = kv.second.address.toBytes();

@@ -527,6 +527,19 @@ TEST_F(LeaseQueryTest, byClientIdOnTwoLinksGivesTheLinks) {
     EXPECT_EQ(2u, r.r.n_leases);
 }
 
+// RFC 5007 4.1.2.5: LQ_CLIENT_LINK answers a query with no link-address
+// only. A link-address that names two links (link 1's prefix holds it, and
+// link 2 lists it as a relay) gets the leases on both.
+TEST_F(LeaseQueryTest, noClientLinkWhenALinkIsGiven) {
+    subnets()->getSubnet(2)->addRelayAddress(IOAddress("2001:db8:1::1"));
+    twoClients();
+    addLease(Lease::TYPE_NA, "2001:db8:2::1000", CLIENT_A, 2);
+    Reply r = answer(Query::byClientId(CLIENT_A, "2001:db8:1::1"));
+    EXPECT_EQ(0u, r.r.n_links);
+    EXPECT_EQ(3u, r.r.n_leases);
+    EXPECT_EQ(2u, answer(Query::byClientId(CLIENT_A)).r.n_links);
+}
+
 TEST_F(LeaseQueryTest, aSharedNetworkIsOneLink) {
     SharedNetwork6Ptr net(new SharedNetwork6("access"));
     CfgMgr::instance().getCurrentCfg()->getCfgSharedNetworks6()->add(net);
