@@ -160,7 +160,8 @@ int load(LibraryHandle& library) {
         }
         LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_LOADED)
             .arg(config.summary());
-        if (config.enabled && config.trusted_relays.empty()) {
+        if ((config.enabled || config.leasequery) &&
+            config.trusted_relays.empty()) {
             LOG_WARN(release_request_logger,
                      leaseguard::RELEASE_REQUEST_NO_TRUSTED_RELAYS);
         } else if (config.enabled && !config.trusted_intermediates.empty() &&
