@@ -164,6 +164,34 @@ check_eq "a link-address of no subnet: NotConfigured" \
 	"status=NotConfigured text=no link for 2001:db8:99::1" \
 	"$(lq -r $REQUESTOR -l 2001:db8:99::1 2001:db8:f::2 address 2001:db8:1::1000)"
 
+# tcpdump's own DHCPv6 dissector reads the exchange independently of the
+# codec: the query and the reply as RFC 5007 lays them out.
+if command -v tcpdump >/dev/null; then
+	nsx "$CLI" timeout 10 tcpdump -i eth0 -n -vv -s0 -c 2 -l udp port 547 \
+		>"$LG_DHCP_DIR/tcpdump.txt" 2>/dev/null &
+	dump=$!
+	sleep 1
+	lq -i -r $REQUESTOR -l 2001:db8:1::1 2001:db8:f::2 address 2001:db8:1::1000 >/dev/null
+	wait $dump || true
+	# What follows the xid (and the requestor's DUID-EN, which tcpdump
+	# does not decode), lifetimes and CLT_TIME as ~.
+	decoded() {
+		sed -n "s/.* dhcp6 $1 (xid=[0-9a-f]* (client-ID ?) //p" \
+			"$LG_DHCP_DIR/tcpdump.txt" |
+			sed -E 's/pltime:[0-9]+ vltime:[0-9]+/pltime:~ vltime:~/g;
+				s/Clt-time [0-9]+/Clt-time ~/'
+	}
+	check_eq "tcpdump reads the LEASEQUERY" \
+		"(Lease-query by-address 2001:db8:1::1 (IA_ADDR 2001:db8:1::1000 pltime:~ vltime:~) (option-request IA_NA IA_PD)))" \
+		"$(decoded leasequery)"
+	check_eq "tcpdump reads the LEASEQUERY-REPLY" \
+		"(server-ID hwaddr type 1 020000000f02) (status-code Success) (LQ-client-data (client-ID hwaddr/time type 1 time 168430090 ) (IA_ADDR 2001:db8:1::1000 pltime:~ vltime:~) (IA_PD-prefix 2001:db8:100::/56 pltime:~ vltime:~) (IA_NA IAID:7 T1:0 T2:0 (IA_ADDR 2001:db8:1::1000 pltime:~ vltime:~)) (IA_PD IAID:7 T1:0 T2:0 (IA_PD-prefix 2001:db8:100::/56 pltime:~ vltime:~)) (Clt-time ~)))" \
+		"$(decoded leasequery-reply)"
+else
+	ok "tcpdump reads the LEASEQUERY # SKIP tcpdump is not installed"
+	ok "tcpdump reads the LEASEQUERY-REPLY # SKIP tcpdump is not installed"
+	lq -i -r $REQUESTOR 2001:db8:f::2 address 2001:db8:1::1000 >/dev/null
+fi
 step "QUERY_BY_CLIENTID"
 check_eq "B, on one link: its Client Data" \
 "status=Success text=Success
@@ -205,11 +233,11 @@ check_eq "for another server: no answer" "no reply" \
 	"$(lq -w 500 2001:db8:f::2 hex "${NOQUERY}0002000a0003000102000000ff02")"
 
 step "Kea's statistics and log"
-check_eq "pkt6-leasequery-received" 19 "$(kea_stat pkt6-leasequery-received)"
-check_eq "pkt6-leasequery-reply-sent" 17 "$(kea_stat pkt6-leasequery-reply-sent)"
+check_eq "pkt6-leasequery-received" 20 "$(kea_stat pkt6-leasequery-received)"
+check_eq "pkt6-leasequery-reply-sent" 18 "$(kea_stat pkt6-leasequery-reply-sent)"
 check_eq "pkt6-leasequery-refused" 2 "$(kea_stat pkt6-leasequery-refused)"
 check_eq "pkt6-leasequery-discarded" 2 "$(kea_stat pkt6-leasequery-discarded)"
-check_eq "each answer logged" 17 \
+check_eq "each answer logged" 18 \
 	"$(grep -cE 'LEASEQUERY_(ANSWERED|REFUSED)' "$LG_DHCP_DIR/kea.log")"
 check_eq "the leases are all still there" 7 \
 	"$(kea_cmd lease6-get-all | jq '.arguments.leases | length')"
