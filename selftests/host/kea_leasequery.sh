@@ -5,7 +5,9 @@
 # host: two network namespaces and a veth pair, leases put in Kea with
 # lease6-add (lease_cmds), queries sent by selftests/host/lq_client (the
 # agent's codec, as leaseguardd will send them) and every reply checked.
-# No kernel module, no VM.
+# Then a RELEASE-REQUEST (host/release_client) through the same hook, whose
+# reply goes out the same way, and the released client is gone for
+# LEASEQUERY too. No kernel module, no VM.
 #
 #   netns lgqcPID (requestor)          netns lgqsPID (server)
 #  +---------------------------+     +-------------------------------------+
@@ -45,10 +47,12 @@ for bin in jq python3; do
 done
 [[ -f $LEASE_CMDS ]] || skip "Kea's lease_cmds hook is not installed"
 [[ -f $HOOK ]] || skip "the Kea hook is not built (kea-dev is not installed)"
-if [[ ! -x $CLIENT ]]; then
-	echo "Bail out! $CLIENT is not built (make -C selftests)"
-	exit 1
-fi
+for prog in "$CLIENT" "$HERE/release_client"; do
+	if [[ ! -x $prog ]]; then
+		echo "Bail out! $prog is not built (make -C selftests)"
+		exit 1
+	fi
+done
 
 cleanup() {
 	kea_stop
@@ -232,14 +236,28 @@ check_eq "a truncated LEASEQUERY: no answer" "no reply" \
 check_eq "for another server: no answer" "no reply" \
 	"$(lq -w 500 2001:db8:f::2 hex "${NOQUERY}0002000a0003000102000000ff02")"
 
+step "a RELEASE-REQUEST through the same hook, then LEASEQUERY again"
+# RELEASE-REQUEST (240), xid aabbcc: Kea's Server-Id, the requestor's DUID
+# as Relay-Id, and a Client Data naming B alone: all of B's leases.
+RR=f0aabbcc0002000a00030001020000000f0200350008$(tr -d : <<<$REQUESTOR)
+RR+=002d000c00010008$(tr -d : <<<$B)
+check_eq "Kea releases B (RELEASE-REQUEST-REPLY, Success)" \
+	"from=2001:db8:f::2 port=547 hex=f1aabbcc0002000a00030001020000000f02000d0009000053756363657373" \
+	"$(nsx "$CLI" "$HERE/release_client" -b 2001:db8:f::1 -P 547 -n 1 -w 2000 \
+		2001:db8:f::2 547 "$RR")"
+check_eq "B asked again: no binding" "status=Success text=no binding" \
+	"$(lq -r $REQUESTOR 2001:db8:f::2 client-id $B)"
+check_eq "pkt6-release-request-reply-sent" 1 \
+	"$(kea_stat pkt6-release-request-reply-sent)"
+
 step "Kea's statistics and log"
-check_eq "pkt6-leasequery-received" 20 "$(kea_stat pkt6-leasequery-received)"
-check_eq "pkt6-leasequery-reply-sent" 18 "$(kea_stat pkt6-leasequery-reply-sent)"
+check_eq "pkt6-leasequery-received" 21 "$(kea_stat pkt6-leasequery-received)"
+check_eq "pkt6-leasequery-reply-sent" 19 "$(kea_stat pkt6-leasequery-reply-sent)"
 check_eq "pkt6-leasequery-refused" 2 "$(kea_stat pkt6-leasequery-refused)"
 check_eq "pkt6-leasequery-discarded" 2 "$(kea_stat pkt6-leasequery-discarded)"
-check_eq "each answer logged" 18 \
+check_eq "each answer logged" 19 \
 	"$(grep -cE 'LEASEQUERY_(ANSWERED|REFUSED)' "$LG_DHCP_DIR/kea.log")"
-check_eq "the leases are all still there" 7 \
+check_eq "the leases are all still there, but B's" 6 \
 	"$(kea_cmd lease6-get-all | jq '.arguments.leases | length')"
 check "Kea is alive" kill -0 "$(<"$LG_DHCP_DIR/kea.bgpid")"
 
