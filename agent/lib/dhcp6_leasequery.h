@@ -20,9 +20,11 @@
  *
  *   LEASEQUERY-REPLY (15):
  *     CLIENTID (the requestor's), SERVERID, STATUS_CODE (if given),
- *     CLIENT_DATA (if given): CLIENTID, IAADDR(addr, preferred, valid)...,
- *       IAPREFIX(preferred, valid, plen, prefix)..., CLT_TIME (if given),
- *       LQ_RELAY_DATA (if given),
+ *     CLIENT_DATA (if given): CLIENTID, each lease as an
+ *       IAADDR(addr, preferred, valid) or an
+ *       IAPREFIX(preferred, valid, plen, prefix), in the caller's order,
+ *       then IA_NA/IA_PD(IAID, 0, 0, its leases) for the leases with an
+ *       IAID (see "The IAs"), CLT_TIME (if given), LQ_RELAY_DATA (if given),
  *     LQ_CLIENT_LINK (if given): link-address(16)...
  *
  * RFC 5007 section 4.3.3: a reply has one Client Data, for one client on
