@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <cc/data.h>
 #include <dhcp/duid.h>
 #include <dhcpsrv/cfgmgr.h>
 #include <dhcpsrv/lease_mgr_factory.h>
@@ -12,9 +13,13 @@
 #include <set>
 #include <sstream>
 
+#include <util/strutil.h>
+
 #include "leasequery.h"
 
 using isc::asiolink::IOAddress;
+using isc::data::ConstElementPtr;
+using isc::data::Element;
 using isc::dhcp::CfgMgr;
 using isc::dhcp::DUID;
 using isc::dhcp::Lease;
@@ -167,6 +172,73 @@ bool configured(const IOAddress& addr) {
     return (false);
 }
 
+// The relays Kea kept for a lease with "store-extended-info" (Kea 2.2:
+// user-context {"ISC": {"relays": [{"hop", "link", "peer", "options"},
+// ...]}}, outermost relay first), as RFC 5007 4.1.2.4's relay data: the
+// RELAY-FORWs, each in the one before's RELAY_MSG, the innermost without
+// the client's message. peer: the outermost relay's peer-address (Kea
+// keeps no source address; its own leasequery hook says the same). False
+// when there is none, or it is not what Kea writes.
+bool relayData(const Lease6Ptr& lease, uint8_t* peer, std::vector<uint8_t>& msg) {
+    ConstElementPtr ctx = lease->getContext();
+    ConstElementPtr isc = ctx && ctx->getType() == Element::map ?
+                          ctx->get("ISC") : ConstElementPtr();
+    ConstElementPtr relays = isc && isc->getType() == Element::map ?
+                             isc->get("relays") : ConstElementPtr();
+    if (!relays || relays->getType() != Element::list || relays->empty() ||
+        relays->size() > 32) {
+        return (false);
+    }
+    // Each relay's header and options, outermost first.
+    std::vector<std::vector<uint8_t>> layers;
+    for (auto const& r : relays->listValue()) {
+        if (r->getType() != Element::map) {
+            return (false);
+        }
+        ConstElementPtr hop = r->get("hop"), link = r->get("link"),
+                        from = r->get("peer"), opts = r->get("options");
+        if (!hop || hop->getType() != Element::integer ||
+            hop->intValue() < 0 || hop->intValue() > 255 ||
+            !link || link->getType() != Element::string ||
+            !from || from->getType() != Element::string ||
+            (opts && opts->getType() != Element::string)) {
+            return (false);
+        }
+        std::vector<uint8_t> l = {12, uint8_t(hop->intValue())};   // RELAY-FORW
+        try {
+            IOAddress la(link->stringValue()), pa(from->stringValue());
+            if (!la.isV6() || !pa.isV6()) {
+                return (false);
+            }
+            std::vector<uint8_t> a = la.toBytes(), b = pa.toBytes();
+            l.insert(l.end(), a.begin(), a.end());
+            l.insert(l.end(), b.begin(), b.end());
+            std::vector<uint8_t> o;
+            if (opts && !opts->stringValue().empty()) {
+                isc::util::str::decodeFormattedHexString(opts->stringValue(), o);
+            }
+            l.insert(l.end(), o.begin(), o.end());
+        } catch (const std::exception&) {
+            return (false);
+        }
+        layers.push_back(l);
+    }
+    std::copy(layers[0].begin() + 18, layers[0].begin() + 34, peer);
+    // From the innermost out: each around what is inside it.
+    msg = layers.back();
+    for (size_t i = layers.size() - 1; i-- > 0; ) {
+        if (msg.size() > 60000) {
+            return (false);
+        }
+        std::vector<uint8_t> outer = layers[i];
+        uint8_t h[4] = {0, 9, uint8_t(msg.size() >> 8), uint8_t(msg.size())};
+        outer.insert(outer.end(), h, h + 4);
+        outer.insert(outer.end(), msg.begin(), msg.end());
+        msg.swap(outer);
+    }
+    return (msg.size() <= 60000);
+}
+
 } // namespace
 
 bool
@@ -216,6 +288,8 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
     std::vector<lq_lease> leases;
     std::vector<uint8_t> links;
     std::vector<uint8_t> duid;
+    std::vector<uint8_t> relay_msg;
+    bool relay_data = false;
     std::string text;
     time_t clt = 0;
     lq_reply r = {};
@@ -319,6 +393,21 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
             const uint16_t* oro_end = q.oro + q.n_oro;
             bool ia_na = std::find(oro, oro_end, uint16_t(DR_OPT_IA_NA)) != oro_end;
             bool ia_pd = std::find(oro, oro_end, uint16_t(DR_OPT_IA_PD)) != oro_end;
+            // 4.1.2.4: relay data only when asked, from the lease of the
+            // client's latest transaction that has it.
+            bool want_relay = std::find(oro, oro_end,
+                uint16_t(LQ_OPT_LQ_RELAY_DATA)) != oro_end;
+            Lease6Ptr latest;
+            for (auto const& l : found) {
+                if (want_relay && (!latest || l->cltt_ > latest->cltt_) &&
+                    relayData(l, r.relay_peer, relay_msg)) {
+                    latest = l;
+                }
+            }
+            if (latest) {
+                relayData(latest, r.relay_peer, relay_msg);
+                relay_data = true;
+            }
             // Addresses, then prefixes; each in address order.
             std::sort(found.begin(), found.end(),
                       [](const Lease6Ptr& a, const Lease6Ptr& b) {
@@ -357,6 +446,8 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
         r.n_leases = uint16_t(leases.size());
         r.has_clt_time = true;
         r.clt_time = static_cast<uint32_t>(now > clt ? now - clt : 0);
+        r.has_relay_data = relay_data;
+        r.relay_msg = {relay_msg.data(), uint16_t(relay_msg.size())};
     }
     if (!links.empty()) {
         r.links = links.data();
@@ -371,6 +462,7 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
     if (!n) {
         // More leases than one message holds: say so, with none.
         r.has_client = false;
+        r.has_relay_data = false;
         r.n_links = 0;
         r.status = DR_STATUS_UNSPEC_FAIL;
         text = "reply too long";

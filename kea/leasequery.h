@@ -39,8 +39,12 @@
 // - The Client Data: CLIENTID, IAADDR/IAPREFIX with the lifetimes left
 //   (lifetime less the time since the lease's last transaction; infinite
 //   stays infinite), and CLT_TIME, the seconds since the client's latest
-//   transaction among them. No LQ_RELAY_DATA: Kea 2.2 keeps no relay
-//   message by default. When the query's ORO asks for OPTION_IA_NA or
+//   transaction among them. When the query's ORO asks for
+//   OPTION_LQ_RELAY_DATA and Kea kept the relays of the client's latest
+//   transaction ("store-extended-info": true), the Client Data has the
+//   relay data too: those RELAY-FORWs without the client's message (its
+//   innermost peer-address is the client's link-local address, its options
+//   the relay's Interface-Id). When the query's ORO asks for OPTION_IA_NA or
 //   OPTION_IA_PD, the leases of that kind come again in their IAs, with
 //   Kea's IAIDs ("The IAs" in dhcp6_leasequery.h): leaseguard keys a
 //   binding by its IAID.

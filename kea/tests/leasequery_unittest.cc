@@ -436,6 +436,89 @@ TEST_F(LeaseQueryTest, theIAsWhenTheOroAsks) {
     EXPECT_TRUE(r.leases[1].has_iaid);
 }
 
+// RFC 5007 4.1.2.4, from what Kea 2.2 keeps with "store-extended-info"
+// (the user context selftests/host/kea_leasequery.sh sees Kea write).
+TEST_F(LeaseQueryTest, relayDataWhenAskedAndKept) {
+    Lease6Ptr l = addLease(Lease::TYPE_NA, "2001:db8:1::1000", CLIENT_A);
+    l->setContext(Element::fromJSON(R"({ "ISC": { "relays": [ { "hop": 0,
+        "link": "2001:db8:1::1", "options": "0x0012000461636330",
+        "peer": "fe80::bc" } ] } })"));
+    LeaseMgrFactory::instance().updateLease6(l);
+    addLease(Lease::TYPE_PD, "2001:db8:100::", CLIENT_A, 1, 56);   // none
+
+    Query q = Query::byAddress("2001:db8:1::1000");
+    EXPECT_FALSE(answer(q).r.has_relay_data);       // not asked
+    q.q.n_oro = 1;
+    q.q.oro[0] = LQ_OPT_LQ_RELAY_DATA;
+    Reply r = answer(q);
+    ASSERT_TRUE(r.r.has_relay_data);
+    EXPECT_EQ("fe80::bc", IOAddress::fromBytes(AF_INET6, r.r.relay_peer).toText());
+    const std::vector<uint8_t> want = {
+        0x0c, 0x00,                         // RELAY-FORW, hop 0
+        0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+        0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xbc,
+        0x00, 0x12, 0x00, 0x04, 'a', 'c', 'c', '0',  // Interface-Id
+    };                                      // and no RELAY_MSG
+    EXPECT_EQ(want, std::vector<uint8_t>(r.r.relay_msg.data,
+                                         r.r.relay_msg.data + r.r.relay_msg.len));
+    EXPECT_EQ(2u, r.r.n_leases);
+}
+
+TEST_F(LeaseQueryTest, relayDataOfTwoRelaysAndTheLatest) {
+    Lease6Ptr old = addLease(Lease::TYPE_NA, "2001:db8:1::1000", CLIENT_A,
+                             1, 128, 300);
+    old->setContext(Element::fromJSON(R"({ "ISC": { "relays": [ { "hop": 0,
+        "link": "2001:db8:1::1", "peer": "fe80::1" } ] } })"));
+    LeaseMgrFactory::instance().updateLease6(old);
+    Lease6Ptr l = addLease(Lease::TYPE_PD, "2001:db8:100::", CLIENT_A, 1, 56, 10);
+    l->setContext(Element::fromJSON(R"({ "ISC": { "relays": [
+        { "hop": 1, "link": "::", "peer": "2001:db8:e::1" },
+        { "hop": 0, "link": "2001:db8:1::1", "peer": "fe80::bc",
+          "options": "0x0012000461636330" } ] } })"));
+    LeaseMgrFactory::instance().updateLease6(l);
+    Query q = Query::byClientId(CLIENT_A);
+    q.q.n_oro = 1;
+    q.q.oro[0] = LQ_OPT_LQ_RELAY_DATA;
+    Reply r = answer(q);
+    ASSERT_TRUE(r.r.has_relay_data);
+    EXPECT_EQ("2001:db8:e::1", IOAddress::fromBytes(AF_INET6, r.r.relay_peer).toText());
+    const std::vector<uint8_t> want = {
+        0x0c, 0x01,                         // the outer RELAY-FORW
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0x20, 0x01, 0x0d, 0xb8, 0x00, 0x0e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+        0x00, 0x09, 0x00, 0x2a,             // RELAY_MSG, 42 octets:
+        0x0c, 0x00,                         //   the inner one
+        0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+        0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xbc,
+        0x00, 0x12, 0x00, 0x04, 'a', 'c', 'c', '0',
+    };
+    EXPECT_EQ(want, std::vector<uint8_t>(r.r.relay_msg.data,
+                                         r.r.relay_msg.data + r.r.relay_msg.len));
+}
+
+TEST_F(LeaseQueryTest, relayDataNotAsKeaWritesItIsLeftOut) {
+    Lease6Ptr l = addLease(Lease::TYPE_NA, "2001:db8:1::1000", CLIENT_A);
+    Query q = Query::byAddress("2001:db8:1::1000");
+    q.q.n_oro = 1;
+    q.q.oro[0] = LQ_OPT_LQ_RELAY_DATA;
+    for (const char* ctx : {
+             R"({ "other": 1 })", R"({ "ISC": { "relays": {} } })",
+             R"({ "ISC": { "relays": [] } })", R"({ "ISC": { "relays": [ 1 ] } })",
+             R"({ "ISC": { "relays": [ { "hop": "0", "link": "::", "peer": "::" } ] } })",
+             R"({ "ISC": { "relays": [ { "hop": 256, "link": "::", "peer": "::" } ] } })",
+             R"({ "ISC": { "relays": [ { "hop": 0, "link": "10.0.0.1", "peer": "::" } ] } })",
+             R"({ "ISC": { "relays": [ { "hop": 0, "link": "::", "peer": "x" } ] } })",
+             R"({ "ISC": { "relays": [ { "hop": 0, "peer": "::" } ] } })",
+             R"({ "ISC": { "relays": [ { "hop": 0, "link": "::", "peer": "::",
+                                         "options": "0xzz" } ] } })" }) {
+        l->setContext(Element::fromJSON(ctx));
+        LeaseMgrFactory::instance().updateLease6(l);
+        Reply r = answer(q);
+        EXPECT_TRUE(r.r.has_client) << ctx;
+        EXPECT_FALSE(r.r.has_relay_data) << ctx;
+    }
+}
+
 TEST_F(LeaseQueryTest, byAddressOnAnotherLink) {
     twoClients();
     // The link of 2001:db8:2::1, and of the relay 2001:db8:f::2: link 2.

@@ -84,13 +84,25 @@ n ip -n "$SRV" link set eth0 up
 link_running() { ip -n "$SRV" link show eth0 | grep -q 'LOWER_UP'; }
 wait_for -t 10 link_running || { echo "Bail out! the veth pair is not up"; exit 1; }
 
-step "kea-dhcp6 with the hook and lease_cmds"
+step "kea-dhcp6 with the hook and lease_cmds, keeping relay information"
 dhcp_tmpdir >/dev/null
+# kea_start's configuration, and "store-extended-info" (the relays of each
+# client's last message, for LQ_RELAY_DATA).
 LG_KEA_NS=$SRV LG_DHCP_LINKS="1 2" LG_DHCP_SERVER=2001:db8:f::2 \
 LG_KEA_HOOKS="{ \"library\": \"$LEASE_CMDS\" },
     { \"library\": \"$HOOK\", \"parameters\": { \"trusted-relays\": [
         { \"relay-id\": \"$REQUESTOR\", \"address\": \"2001:db8:f::1\" } ] } }" \
-	kea_start 600 || { echo "Bail out! kea-dhcp6 did not start"; exit 1; }
+	kea_config 600 300 480 |
+	sed 's/"Dhcp6": {/"Dhcp6": { "store-extended-info": true,/' \
+	>"$LG_DHCP_DIR/kea-dhcp6.conf"
+: >"$LG_DHCP_DIR/kea.log"
+_dhcp_bg kea "$SRV" "$LG_DHCP_DIR/kea.out" env KEA_PIDFILE_DIR="$LG_DHCP_DIR" \
+	KEA_LOCKFILE_DIR="$LG_DHCP_DIR" kea-dhcp6 -c "$LG_DHCP_DIR/kea-dhcp6.conf"
+wait_for _kea_up || {
+	_dhcp_fail "kea-dhcp6 did not start" "$LG_DHCP_DIR/kea.out"
+	echo "Bail out! kea-dhcp6 did not start"
+	exit 1
+}
 check "the hook says it answers leasequery" \
 	grep -q "RELEASE_REQUEST_LOADED.*leasequery answered" "$LG_DHCP_DIR/kea.log"
 
@@ -250,14 +262,41 @@ check_eq "B asked again: no binding" "status=Success text=no binding" \
 check_eq "pkt6-release-request-reply-sent" 1 \
 	"$(kea_stat pkt6-release-request-reply-sent)"
 
+step "a client of Kea's own, through a relay: the relay data"
+# A REQUEST from E (DUID-LL 02:00:00:00:00:bc, IA_NA 1) in the RELAY-FORW
+# of a relay on link 1 (link-address 2001:db8:1::1, Interface-Id "acc0"),
+# sent by the requestor's address as that relay would. Kea leases E an
+# address (D's expired 2001:db8:1::1002, the first free one) and keeps the
+# relay's part of the message.
+E=00:03:00:01:02:00:00:00:00:bc
+REQUEST=031122330001000a$(tr -d : <<<$E)0002000a00030001020000000f02
+REQUEST+=0003000c000000010000000000000000
+RELAY=0c0020010db8000100000000000000000001fe8000000000000000000000000000bc
+RELAY+=00120004616363300009$(printf %04x $((${#REQUEST} / 2)))$REQUEST
+check_eq "Kea answers E's relayed REQUEST (a RELAY-REPL)" \
+	"from=2001:db8:f::2 port=547 hex=0d00" \
+	"$(nsx "$CLI" "$HERE/release_client" -b 2001:db8:f::1 -P 547 -n 1 \
+		-w 2000 2001:db8:f::2 547 "$RELAY" | cut -c1-36)"
+check_eq "E's lease with its IAID and the relay data (RFC 5007 4.1.2.4)" \
+"status=Success text=Success
+client=$E clt_time=~0
+lease=2001:db8:1::1002 preferred=~600 valid=~600 iaid=1
+relay_data peer=fe80::bc msg=0c0020010db8000100000000000000000001fe8000000000000000000000000000bc0012000461636330" \
+	"$(lq -i -o 47 -r $REQUESTOR 2001:db8:f::2 client-id $E)"
+check_eq "not asked for, no relay data" \
+"status=Success text=Success
+client=$E clt_time=~0
+lease=2001:db8:1::1002 preferred=~600 valid=~600" \
+	"$(lq -r $REQUESTOR 2001:db8:f::2 client-id $E)"
+
 step "Kea's statistics and log"
-check_eq "pkt6-leasequery-received" 21 "$(kea_stat pkt6-leasequery-received)"
-check_eq "pkt6-leasequery-reply-sent" 19 "$(kea_stat pkt6-leasequery-reply-sent)"
+check_eq "pkt6-leasequery-received" 23 "$(kea_stat pkt6-leasequery-received)"
+check_eq "pkt6-leasequery-reply-sent" 21 "$(kea_stat pkt6-leasequery-reply-sent)"
 check_eq "pkt6-leasequery-refused" 2 "$(kea_stat pkt6-leasequery-refused)"
 check_eq "pkt6-leasequery-discarded" 2 "$(kea_stat pkt6-leasequery-discarded)"
-check_eq "each answer logged" 19 \
+check_eq "each answer logged" 21 \
 	"$(grep -cE 'LEASEQUERY_(ANSWERED|REFUSED)' "$LG_DHCP_DIR/kea.log")"
-check_eq "the leases are all still there, but B's" 6 \
+check_eq "Kea's leases: not B's (released), E's instead of D's expired one" 6 \
 	"$(kea_cmd lease6-get-all | jq '.arguments.leases | length')"
 check "Kea is alive" kill -0 "$(<"$LG_DHCP_DIR/kea.bgpid")"
 

@@ -9,14 +9,16 @@
  *	client=DUID clt_time=SECONDS
  *	lease=ADDR preferred=S valid=S [iaid=N]		(IAADDR)
  *	prefix=ADDR/PLEN preferred=S valid=S [iaid=N]	(IAPREFIX)
+ *	relay_data peer=ADDR msg=HEX				(LQ_RELAY_DATA)
  *	link=ADDR				(LQ_CLIENT_LINK)
  *
- *   lq_client [-i] [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] SERVER QUERY
+ *   lq_client [-i] [-o CODE]... [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] SERVER QUERY
  *
  * QUERY is "address ADDR", "client-id DUID", "type N" (that query-type,
  * no query-options) or "hex HEX" (sent as it is). -r: the requestor's
  * DUID (Client Identifier), -l the link-address (default 0::0), -i asks
- * for IA_NA and IA_PD in the ORO (the IAIDs, as leaseguardd will).
+ * for IA_NA and IA_PD in the ORO (the IAIDs, as leaseguardd will), -o
+ * for option CODE (47: LQ_RELAY_DATA).
  * Exit 0 on a reply that parses and answers this query (same xid, own
  * Client Identifier), 1 when none came in MS (default 2000) or it does not,
  * 2 on bad arguments or a socket error.
@@ -48,7 +50,7 @@ static void die(const char *what)
 
 static void usage(void)
 {
-	fputs("Usage: lq_client [-i] [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] "
+	fputs("Usage: lq_client [-i] [-o CODE]... [-b ADDR] [-P PORT] [-r DUID] [-l LINK] [-w MS] "
 	      "SERVER { address ADDR | client-id DUID | type N | hex HEX }\n",
 	      stderr);
 	exit(2);
@@ -85,6 +87,13 @@ static void print_reply(const struct lq_reply *r)
 			printf(" iaid=%u", l->iaid);
 		printf("\n");
 	}
+	if (r->has_relay_data) {
+		printf("relay_data peer=%s msg=",
+		       inet_ntop(AF_INET6, r->relay_peer, a, sizeof(a)));
+		for (i = 0; i < r->relay_msg.len; i++)
+			printf("%02x", r->relay_msg.data[i]);
+		printf("\n");
+	}
 	for (i = 0; i < r->n_links; i++)
 		printf("link=%s\n", inet_ntop(AF_INET6, r->links + 16 * i, a,
 					      sizeof(a)));
@@ -112,12 +121,18 @@ int main(int argc, char **argv)
 	q.client_id.data = duid;
 	q.client_id.len = sizeof(default_duid);
 	src.sin6_port = htons(547);
-	while ((c = getopt(argc, argv, "ib:P:r:l:w:")) != -1) {
+	while ((c = getopt(argc, argv, "io:b:P:r:l:w:")) != -1) {
 		switch (c) {
 		case 'i':
-			q.n_oro = 2;
-			q.oro[0] = DR_OPT_IA_NA;
-			q.oro[1] = DR_OPT_IA_PD;
+			if (q.n_oro + 2 > LQ_MAX_ORO)
+				usage();
+			q.oro[q.n_oro++] = DR_OPT_IA_NA;
+			q.oro[q.n_oro++] = DR_OPT_IA_PD;
+			break;
+		case 'o':
+			if (q.n_oro == LQ_MAX_ORO)
+				usage();
+			q.oro[q.n_oro++] = (uint16_t)atoi(optarg);
 			break;
 		case 'b':
 			addr6(optarg, src.sin6_addr.s6_addr);
