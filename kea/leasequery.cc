@@ -459,6 +459,11 @@ LeaseQueryHandler::handle(const uint8_t* buf, size_t len,
     }
     out.reply.resize(0xffff);
     size_t n = lq_build_reply(&r, out.reply.data(), out.reply.size());
+    if (!n && r.has_relay_data) {
+        // The relay data is what was asked besides: without it, then.
+        r.has_relay_data = false;
+        n = lq_build_reply(&r, out.reply.data(), out.reply.size());
+    }
     if (!n) {
         // More leases than one message holds: say so, with none.
         r.has_client = false;

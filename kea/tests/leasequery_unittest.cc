@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -85,7 +86,7 @@ struct Query {
 // into the vectors, whose buffers a move keeps and a copy would not.
 struct Reply {
     std::vector<uint8_t> bytes;
-    std::vector<lq_lease> leases = std::vector<lq_lease>(64);
+    std::vector<lq_lease> leases = std::vector<lq_lease>(512);
     lq_reply r = {};
 
     Reply(const Reply&) = delete;
@@ -494,6 +495,40 @@ TEST_F(LeaseQueryTest, relayDataOfTwoRelaysAndTheLatest) {
     };
     EXPECT_EQ(want, std::vector<uint8_t>(r.r.relay_msg.data,
                                          r.r.relay_msg.data + r.r.relay_msg.len));
+}
+
+// Leases and relay data together too big for a Client Data: the leases,
+// without the relay data.
+TEST_F(LeaseQueryTest, relayDataLeftOutWhenItDoesNotFit) {
+    std::string opt = "0x00ff" + std::string("e67c") + std::string(2 * 59004, 'a');
+    for (int i = 0; i < 250; ++i) {
+        char a[40];
+        std::snprintf(a, sizeof(a), "2001:db8:1::%x", 0x2000 + i);
+        Lease6Ptr l = addLease(Lease::TYPE_NA, a, CLIENT_A);
+        if (!i) {
+            l->setContext(Element::fromJSON(R"({ "ISC": { "relays": [ { "hop": 0,
+                "link": "2001:db8:1::1", "peer": "fe80::bc", "options": ")" +
+                opt + R"(" } ] } })"));
+            LeaseMgrFactory::instance().updateLease6(l);
+        }
+    }
+    Query q = Query::byClientId(CLIENT_A);
+    q.q.n_oro = 1;
+    q.q.oro[0] = LQ_OPT_LQ_RELAY_DATA;
+    Reply r = answer(q);
+    EXPECT_EQ(250u, r.r.n_leases);
+    EXPECT_FALSE(r.r.has_relay_data);
+    // With fewer leases it fits.
+    for (int i = 100; i < 250; ++i) {
+        char a[40];
+        std::snprintf(a, sizeof(a), "2001:db8:1::%x", 0x2000 + i);
+        LeaseMgrFactory::instance().deleteLease(
+            LeaseMgrFactory::instance().getLease6(Lease::TYPE_NA, IOAddress(a)));
+    }
+    r = answer(q);
+    EXPECT_EQ(100u, r.r.n_leases);
+    EXPECT_TRUE(r.r.has_relay_data);
+    EXPECT_EQ(34u + 4u + 59004u, r.r.relay_msg.len);
 }
 
 TEST_F(LeaseQueryTest, relayDataNotAsKeaWritesItIsLeftOut) {
