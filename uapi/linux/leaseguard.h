@@ -236,6 +236,8 @@
  *   LG_BINDING_A_RELEASE_REASON: NLA_U32, enum lg_release_reason: why
  *                              the binding is LG_BINDING_RELEASING (only
  *                              in that state)
+ *   LG_BINDING_A_ORIGIN:       NLA_U32, enum lg_binding_origin: how the
+ *                              binding came to this router (always)
  *
  * LG_CMD_BINDING_GET (GENL_UNS_ADMIN_PERM)
  *   Request (doit): one binding, by ID or by an address it leases.
@@ -307,8 +309,58 @@
  *   with a REASON; -ERANGE a reason out of range; -ENOMEM (the bindings
  *   changed before it stay changed).
  *
+ * LG_CMD_BINDING_NEW (GENL_UNS_ADMIN_PERM)
+ *   Create a binding that was not snooped here: one restored from
+ *   leaseguardd's store after a reload or reboot, recovered by LEASEQUERY,
+ *   or synchronised from a failover partner. It holds what snooping would
+ *   have learned and passes the same checks as a snooped binding.
+ *     LG_A_BINDING: NLA_NESTED, required:
+ *       LG_BINDING_A_IFINDEX:       NLA_U32, required: an access interface
+ *       LG_BINDING_A_CLIENT_DUID:   NLA_BINARY, 3..130 octets, required
+ *       LG_BINDING_A_IA_TYPE:       NLA_U32, required, enum lg_ia_type
+ *       LG_BINDING_A_IAID:          NLA_U32, required
+ *       LG_BINDING_A_CLIENT_LLADDR: NLA_BINARY, 16 octets, required,
+ *                                   link-local unicast
+ *       LG_BINDING_A_CLIENT_MAC:    NLA_BINARY, 6 octets, unicast
+ *       LG_BINDING_A_SERVER_ADDR:   NLA_BINARY, 16 octets, required, unicast
+ *       LG_BINDING_A_SERVER_DUID:   NLA_BINARY, 3..130 octets
+ *       LG_BINDING_A_INTERFACE_ID:  NLA_BINARY, 1..32 octets
+ *       LG_BINDING_A_CREATED:       NLA_U64, CLOCK_REALTIME seconds, not in
+ *                                   the future (default: now)
+ *       LG_BINDING_A_ORIGIN:        NLA_U32, LG_BINDING_ORIGIN_RESTORED (the
+ *                                   default), _LEASEQUERY or _SYNCED
+ *       LG_BINDING_A_LEASE:         NLA_NESTED, 1..LG_BINDING_MAX_LEASES:
+ *         LG_LEASE_A_ADDR:          NLA_BINARY, 16 octets, required, unicast
+ *                                   and not link-local
+ *         LG_LEASE_A_PLEN:          NLA_U32, required: 128 for IA_NA,
+ *                                   1..128 for IA_PD (host bits zero)
+ *         LG_LEASE_A_PREFERRED:     NLA_U32, required: seconds from now
+ *         LG_LEASE_A_VALID:         NLA_U32, required: seconds from now,
+ *                                   1..0xffffffff (infinite), >= PREFERRED
+ *   The lifetimes are what is left of the lease, not what the server first
+ *   granted: a binding's lease ends VALID seconds after this request, and
+ *   later replies and notifications give these as PREFERRED and VALID. The
+ *   binding is LG_BINDING_BOUND; its UPDATED is now.
+ *   Checks, as for a snooped binding: the interface's and the namespace's
+ *   limits (see "Binding limits"; a refusal is counted in
+ *   LG_STATS_A_BINDINGS_LIMITED), and no lease may be one that another
+ *   binding on the interface holds (the same address, or the same prefix).
+ *   Without NLM_F_REPLACE a binding with the same key (interface, DUID, IA
+ *   type, IAID) is an error. With NLM_F_REPLACE it is updated instead, as
+ *   a REPLY would update it: its leases become these, its server these,
+ *   and it keeps its ID, CREATED, state and anchor (CLIENT_LLADDR,
+ *   CLIENT_MAC, INTERFACE_ID are those of the request only if it had none).
+ *   Reply: one LG_CMD_BINDING_NEW message with LG_A_BINDING as in the
+ *   LG_CMD_BINDING_GET reply. Sends LG_CMD_BINDING_NEW_NTF (or, replaced,
+ *   LG_CMD_BINDING_UPD_NTF) with its ORIGIN.
+ *   Errors: -EINVAL a required attribute missing, one it does not take, or
+ *   a value out of place (extack says which); -ENODEV the interface is not
+ *   an access interface here; -EEXIST the key exists (no NLM_F_REPLACE);
+ *   -EADDRINUSE a lease is another binding's; -ENOSPC a binding limit;
+ *   -ENOMEM.
+ *
  * In replies and notifications, ID, IFINDEX, CLIENT_DUID, IA_TYPE, IAID,
- * STATE, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
+ * STATE, ORIGIN, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
  * present, and every LEASE has ADDR, PLEN, PREFERRED and VALID; IFNAME,
  * CLIENT_MAC, SERVER_DUID, INTERFACE_ID and EXPIRES only when known. A
  * binding has at least one LEASE, unless memory ran out while its leases
@@ -671,6 +723,7 @@ enum lg_cmd {
 	LG_CMD_MC_QUERY_NTF,
 	LG_CMD_BINDING_ANCHOR_NTF,
 	LG_CMD_BINDING_MOVE,
+	LG_CMD_BINDING_NEW,
 
 	__LG_CMD_MAX
 };
@@ -936,6 +989,28 @@ enum lg_binding_state {
 #define LG_BINDING_STATE_MAX (__LG_BINDING_STATE_MAX - 1)
 
 /*
+ * How a binding came to this router.
+ * @LG_BINDING_ORIGIN_SNOOPED: learned from a DHCPv6 exchange seen here.
+ * @LG_BINDING_ORIGIN_RESTORED: LG_CMD_BINDING_NEW from leaseguardd's store
+ *	(after a module reload or a reboot), or by an administrator.
+ * @LG_BINDING_ORIGIN_LEASEQUERY: LG_CMD_BINDING_NEW with what a server's
+ *	LEASEQUERY-REPLY said (RFC 5007; RFC 7513 section 7).
+ * @LG_BINDING_ORIGIN_SYNCED: LG_CMD_BINDING_NEW with what the failover
+ *	partner sent.
+ * A snooped REPLY that refreshes a binding makes it LG_BINDING_ORIGIN_SNOOPED.
+ */
+enum lg_binding_origin {
+	LG_BINDING_ORIGIN_SNOOPED = 1,
+	LG_BINDING_ORIGIN_RESTORED,
+	LG_BINDING_ORIGIN_LEASEQUERY,
+	LG_BINDING_ORIGIN_SYNCED,
+
+	__LG_BINDING_ORIGIN_MAX
+};
+
+#define LG_BINDING_ORIGIN_MAX (__LG_BINDING_ORIGIN_MAX - 1)
+
+/*
  * Why a binding went away.
  * @LG_BINDING_DEL_EXPIRED: every lease reached its valid lifetime.
  * @LG_BINDING_DEL_CLIENT_RELEASE: the server confirmed the client's RELEASE.
@@ -1009,6 +1084,7 @@ enum lg_binding_attrs {
 	LG_BINDING_A_ALL,		/* flag; requests only */
 	LG_BINDING_A_RELEASE_REASON,	/* u32, enum lg_release_reason */
 	LG_BINDING_A_RELEASE_CANCEL,	/* flag; requests only */
+	LG_BINDING_A_ORIGIN,		/* u32, enum lg_binding_origin */
 
 	__LG_BINDING_A_MAX
 };
