@@ -22,12 +22,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
 #include <linux/leaseguard.h>
@@ -114,6 +117,7 @@ struct lgd_store_change {
 struct lgd_store {
 	char path[PATH_MAX];
 	sqlite3 *db;
+	int lock_fd;			/* flock()ed: one daemon a store */
 	sqlite3_stmt *stmt[LGD_SQL_N];
 	uint32_t delay_ms;
 	uint32_t retry_ms;		/* after a failed commit */
@@ -220,6 +224,10 @@ static void lgd_store_close_db(struct lgd_store *s)
 	sqlite3_close_v2(s->db);
 	s->db = NULL;
 	s->st.open = false;
+	/* After SQLite's: closing any descriptor drops its fcntl() locks. */
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = -1;
 }
 
 /* The file and its -wal and -shm, to path.corrupt-TIME[-wal|-shm]. */
@@ -329,6 +337,18 @@ static int lgd_store_try(struct lgd_store *s, const char **why)
 	if (rc)
 		goto fail;
 	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * Two daemons (two namespaces) on one store would restore each
+	 * other's bindings: the second one does not use it.
+	 */
+	*why = "locking it";
+	s->lock_fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB)) {
+		rc = errno == EWOULDBLOCK ? SQLITE_BUSY : SQLITE_CANTOPEN;
+		if (rc == SQLITE_BUSY)
+			*why = "another leaseguardd uses it (give each namespace its own store)";
+		goto fail;
+	}
 	/* The first read of the file: a garbage one fails here. */
 	*why = "setting WAL mode";
 	rc = lgd_store_pragma(s, "PRAGMA journal_mode = WAL", val,
@@ -447,6 +467,7 @@ struct lgd_store *lgd_store_open(const char *path, uint32_t delay_ms)
 	if (!s)
 		return NULL;
 	snprintf(s->path, sizeof(s->path), "%s", path);
+	s->lock_fd = -1;
 	s->delay_ms = delay_ms;
 	s->timer.fire = lgd_store_fire;
 	if (!lgd_store_reopen(s))

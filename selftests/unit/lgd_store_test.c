@@ -491,6 +491,39 @@ TEST_F(store, damaged_not_ours)
 	lgd_store_close(s);
 }
 
+/*
+ * Two daemons on one store (two namespaces, one default path) would
+ * restore each other's bindings: the second waits until the first is gone.
+ */
+TEST_F(store, one_daemon)
+{
+	struct lgd_store_stats st;
+	struct lgd_store *a, *b;
+	struct lgd_store_rec r;
+
+	a = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, a);
+	b = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, b);
+	lgd_store_get_stats(b, &st);
+	EXPECT_FALSE(st.open);
+	EXPECT_EQ(1, st.errors);
+	EXPECT_STREQ("busy", lgd_store_error_name(st.last_error));
+	mkrec(&r, 1, NOW + 10);
+	lgd_store_put(b, &r);
+	advance(1000);
+	lgd_store_get_stats(b, &st);
+	EXPECT_EQ(0, st.commits);
+	EXPECT_EQ(1, st.pending);
+	lgd_store_close(a);
+	advance(1000);
+	lgd_store_get_stats(b, &st);
+	EXPECT_TRUE(st.open);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(1, st.rows);
+	lgd_store_close(b);
+}
+
 /* Rows that make no sense (edited by hand, a bit flip): skipped, counted. */
 TEST_F(store, invalid_rows)
 {
