@@ -55,6 +55,7 @@ static const char lgd_store_schema[] =
 	" kernel_id INTEGER NOT NULL,"
 	" state INTEGER NOT NULL,"
 	" origin INTEGER NOT NULL,"
+	" restore INTEGER NOT NULL DEFAULT 0,"	/* 1: refused, try again */
 	" client_lladdr BLOB,"
 	" client_mac BLOB,"
 	" server_addr BLOB,"
@@ -89,13 +90,13 @@ static const char *const lgd_store_sql[LGD_SQL_N] = {
 		"INSERT INTO binding (ifname, ifindex, duid, ia_type, iaid,"
 		" kernel_id, state, origin, client_lladdr, client_mac,"
 		" server_addr, server_duid, interface_id, created, updated,"
-		" expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13, ?14, ?15, ?16)"
+		" expires, restore) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
 		" ON CONFLICT (ifname, duid, ia_type, iaid) DO UPDATE SET"
 		" ifindex = ?2, kernel_id = ?6, state = ?7, origin = ?8,"
 		" client_lladdr = ?9, client_mac = ?10, server_addr = ?11,"
 		" server_duid = ?12, interface_id = ?13, created = ?14,"
-		" updated = ?15, expires = ?16 RETURNING id",
+		" updated = ?15, expires = ?16, restore = ?17 RETURNING id",
 	[LGD_SQL_DEL_LEASES] = "DELETE FROM lease WHERE binding = ?1",
 	[LGD_SQL_ADD_LEASE] =
 		"INSERT OR REPLACE INTO lease (binding, addr, plen, preferred,"
@@ -659,6 +660,7 @@ static int lgd_store_write_put(struct lgd_store *s,
 		sqlite3_bind_int64(st, 16, (sqlite3_int64)end);
 	else
 		sqlite3_bind_null(st, 16);
+	sqlite3_bind_int(st, 17, r->restore_pending);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -877,6 +879,7 @@ static bool lgd_store_read_binding(sqlite3_stmt *st, struct lgd_store_rec *r)
 	r->ifid_len = n;
 	r->created = sqlite3_column_int64(st, 14);
 	r->updated = sqlite3_column_int64(st, 15);
+	r->restore_pending = sqlite3_column_int(st, 22) != 0;
 	return true;
 }
 
@@ -911,7 +914,7 @@ int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n)
 		" b.kernel_id, b.state, b.origin, b.client_lladdr,"
 		" b.client_mac, b.server_addr, b.server_duid, b.interface_id,"
 		" b.created, b.updated, l.binding, l.addr, l.plen,"
-		" l.preferred, l.valid, l.expires"
+		" l.preferred, l.valid, l.expires, b.restore"
 		" FROM binding b LEFT JOIN lease l ON l.binding = b.id"
 		" ORDER BY b.id";
 	struct lgd_store_rec *out = NULL;
@@ -1004,7 +1007,7 @@ bool lgd_store_remaining(const struct lgd_store_rec *r,
 
 void lgd_store_plan(struct lgd_store_rec *st, size_t ns,
 		    struct lgd_store_rec *k, size_t nk, uint64_t now,
-		    bool restore, uint8_t *act)
+		    bool lost, bool resync, uint8_t *act)
 {
 	size_t i, j = 0;
 	int c;
@@ -1018,11 +1021,11 @@ void lgd_store_plan(struct lgd_store_rec *st, size_t ns,
 			act[i] = LGD_STORE_IN_KERNEL;
 		else if (lgd_store_rec_expired(&st[i], now))
 			act[i] = LGD_STORE_DROP_EXPIRED;
-		else if (!restore)
+		else if (!lost && !st[i].restore_pending)
 			act[i] = LGD_STORE_DROP_GONE;
 		else if (st[i].state != LG_BINDING_BOUND)
 			act[i] = LGD_STORE_DROP_STATE;
 		else
-			act[i] = LGD_STORE_RESTORE;
+			act[i] = resync ? LGD_STORE_KEEP : LGD_STORE_RESTORE;
 	}
 }

@@ -46,6 +46,8 @@ struct lgd_store_rec {
 	uint32_t iaid;
 	uint8_t state;			/* enum lg_binding_state */
 	uint8_t origin;			/* enum lg_binding_origin */
+	/* The kernel lost it and a restore was refused: tried again. */
+	bool restore_pending;
 	bool has_lladdr, has_mac, has_server_addr;
 	uint8_t lladdr[16];
 	uint8_t mac[6];
@@ -129,10 +131,12 @@ void lgd_store_on_reset(struct lgd_store *s, void (*fn)(void *), void *arg);
  * The reconcile's decisions, with no kernel and no file: what to do with
  * each binding of the store (st[0..ns)) given the kernel's (k[0..nk)) at
  * now (CLOCK_REALTIME s). Every kernel binding is written (the kernel wins
- * where both have it). restore: the kernel lost its bindings (a reload,
- * a reboot): those of the store it does not have are restored; otherwise
- * they went away while leaseguardd was not looking and are dropped. Both
- * arrays are sorted by key; act[i] is st[i]'s.
+ * where both have it). lost: the kernel lost its bindings (a reload, a
+ * reboot): those of the store it does not have are restored; otherwise
+ * they went away while leaseguardd was not looking and are dropped, but
+ * for those whose restore is pending (refused before). resync (after lost
+ * events): nothing is restored, pending ones are kept. Both arrays are
+ * sorted by key; act[i] is st[i]'s.
  */
 enum lgd_store_act {
 	LGD_STORE_IN_KERNEL = 1,	/* the kernel's copy is written */
@@ -140,11 +144,12 @@ enum lgd_store_act {
 	LGD_STORE_DROP_EXPIRED,		/* every lease past its valid */
 	LGD_STORE_DROP_GONE,		/* deleted while we were away */
 	LGD_STORE_DROP_STATE,		/* was not bound (releasing) */
+	LGD_STORE_KEEP,			/* pending, not now (resync) */
 };
 
 void lgd_store_plan(struct lgd_store_rec *st, size_t ns,
 		    struct lgd_store_rec *k, size_t nk, uint64_t now,
-		    bool restore, uint8_t *act);
+		    bool lost, bool resync, uint8_t *act);
 int lgd_store_rec_cmp(const struct lgd_store_rec *a,
 		      const struct lgd_store_rec *b);
 /* Every lease of r ended by now. */

@@ -245,7 +245,12 @@ static const char *lgd_store_act_name(uint8_t act)
 	return "?";
 }
 
-static void lgd_store_do_restore(struct lgd_ctx *x, struct lgd_store *s,
+/*
+ * Restores r: true if it is done with (restored, or dropped); false if it
+ * stays in the store, its restore pending (tried again at the next
+ * reconcile, whatever the kernel).
+ */
+static bool lgd_store_do_restore(struct lgd_ctx *x, struct lgd_store *s,
 				 const struct lgd_store_rec *r, uint64_t now,
 				 struct lgd_store_tally *t)
 {
@@ -253,48 +258,48 @@ static void lgd_store_do_restore(struct lgd_ctx *x, struct lgd_store *s,
 	int err;
 
 	if (t->unsupported)
-		return;
+		return false;
 	t->tried++;
 	ifindex = if_nametoindex(r->ifname);
 	if (!ifindex) {
-		t->noif++;	/* kept: the interface may come back */
-		return;
+		t->noif++;	/* the interface may come back */
+		return false;
 	}
 	if (!r->has_lladdr || !r->has_server_addr) {
 		t->incomplete++;
 		lgd_store_del(s, r);
-		return;
+		return true;
 	}
 	err = lgd_store_restore(x, r, ifindex, now);
 	switch (err) {
 	case 0:
 		t->ok++;	/* its notification writes it back */
-		break;
+		return true;
 	case -EOPNOTSUPP:
 		t->unsupported = err;
-		break;
+		return false;
 	case -ETIME:
 		t->ended++;
 		lgd_store_del(s, r);
-		break;
+		return true;
 	case -EEXIST:
 	case -EADDRINUSE:
 		/* The kernel has it, or another binding its lease: it wins. */
 		t->conflict++;
 		lgd_store_del(s, r);
-		break;
+		return true;
 	case -EINVAL:
 		/* The first one refused: a module without the command's policy. */
 		if (!t->ok && !t->other && !t->conflict) {
 			t->unsupported = err;
-			break;
+			return false;
 		}
 		/* fall through */
 	default:
 		/* -ENODEV (not an access interface yet), -ENOSPC...: kept. */
 		if (!t->other++)
 			t->other_err = err;
-		break;
+		return false;
 	}
 }
 
@@ -343,13 +348,18 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 		free(k.v);
 		return -ENOMEM;
 	}
-	lgd_store_plan(v, n, k.v, k.n, now, restore, act);
+	lgd_store_plan(v, n, k.v, k.n, now, restore, !may_restore, act);
 	for (i = 0; i < k.n; i++)
 		lgd_store_put(s, &k.v[i]);
 	for (i = 0; i < n; i++) {
 		if (act[i] == LGD_STORE_RESTORE) {
-			lgd_store_do_restore(x, s, &v[i], now, &t);
-		} else if (act[i] != LGD_STORE_IN_KERNEL) {
+			if (!lgd_store_do_restore(x, s, &v[i], now, &t) &&
+			    !v[i].restore_pending) {
+				v[i].restore_pending = true;
+				lgd_store_put(s, &v[i]);
+			}
+		} else if (act[i] != LGD_STORE_IN_KERNEL &&
+			   act[i] != LGD_STORE_KEEP) {
 			lgd_debug("store: %s: %s", v[i].ifname,
 				  lgd_store_act_name(act[i]));
 			lgd_store_del(s, &v[i]);
@@ -361,7 +371,7 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 	/* Not restored and not dropped: they stay for a later try. */
 	kept = n_restore - t.ok - t.incomplete - t.conflict - t.ended;
 	if (t.unsupported)
-		lgd_warn("store: cannot restore bindings: the leaseguard module refused LG_CMD_BINDING_NEW (%s: it has none); %zu bindings stay in the store",
+		lgd_warn("store: cannot restore bindings: the leaseguard module refused LG_CMD_BINDING_NEW (%s: it has none); %zu bindings stay in the store, to be restored by a later start",
 			 strerror(-t.unsupported), kept);
 	lgd_store_set_instance(s, boot, created, k.max_id);
 	st->restored = t.ok;

@@ -263,6 +263,7 @@ TEST_F(store, restart_reload)
 	ASSERT_NE(NULL, s);
 	for (i = 0; i < 60; i++) {
 		mkrec(&want[i], i, i % 7 ? NOW + i : 0);
+		want[i].restore_pending = i % 11 == 3;
 		if (!(i % 7))
 			for (n = 0; n < want[i].n_leases; n++)
 				want[i].leases[n].valid = LGD_STORE_INFINITE;
@@ -305,8 +306,8 @@ TEST_F(store, restart_reload)
 /* The reconcile's decisions. */
 TEST(plan)
 {
-	struct lgd_store_rec st[6], k[3];
-	uint8_t act[6];
+	struct lgd_store_rec st[7], k[3];
+	uint8_t act[7];
 	size_t i;
 
 	mkrec(&st[0], 0, NOW + 100);	/* both have it: the kernel wins */
@@ -317,15 +318,17 @@ TEST(plan)
 	mkrec(&st[4], 4, 0);		/* never expires: restored */
 	mkrec(&st[5], 5, NOW + 100);	/* one lease ended, one not */
 	st[5].leases[0].expires = NOW - 1;
+	mkrec(&st[6], 7, NOW + 100);	/* a restore refused before */
+	st[6].restore_pending = true;
 	mkrec(&k[0], 0, NOW + 3000);
 	k[0].kernel_id = 9;
 	mkrec(&k[1], 6, NOW + 3000);	/* only the kernel has it */
 	mkrec(&k[2], 1, NOW + 3000);	/* 1's key on another interface */
 	snprintf(k[2].ifname, sizeof(k[2].ifname), "acc9");
 
-	lgd_store_plan(st, 6, k, 3, NOW, true, act);
+	lgd_store_plan(st, 7, k, 3, NOW, true, false, act);
 	/* Sorted by key: find each by its IAID. */
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 7; i++) {
 		switch (st[i].iaid / 7) {
 		case 0:
 			EXPECT_EQ(LGD_STORE_IN_KERNEL, act[i]);
@@ -333,6 +336,7 @@ TEST(plan)
 		case 1:
 		case 4:
 		case 5:
+		case 7:
 			EXPECT_EQ(LGD_STORE_RESTORE, act[i]);
 			break;
 		case 2:
@@ -343,24 +347,34 @@ TEST(plan)
 			break;
 		}
 	}
-	/* The same module instance: what it lacks was deleted meanwhile. */
-	lgd_store_plan(st, 6, k, 3, NOW, false, act);
-	for (i = 0; i < 6; i++) {
-		switch (st[i].iaid / 7) {
-		case 0:
-			EXPECT_EQ(LGD_STORE_IN_KERNEL, act[i]);
-			break;
-		case 2:
-			EXPECT_EQ(LGD_STORE_DROP_EXPIRED, act[i]);
-			break;
-		default:
-			EXPECT_EQ(LGD_STORE_DROP_GONE, act[i]);
+	/*
+	 * The same module instance: what it lacks was deleted meanwhile, but
+	 * for the restore that was refused before: tried again.
+	 */
+	for (int resync = 0; resync < 2; resync++) {
+		lgd_store_plan(st, 7, k, 3, NOW, false, resync, act);
+		for (i = 0; i < 7; i++) {
+			switch (st[i].iaid / 7) {
+			case 0:
+				EXPECT_EQ(LGD_STORE_IN_KERNEL, act[i]);
+				break;
+			case 2:
+				EXPECT_EQ(LGD_STORE_DROP_EXPIRED, act[i]);
+				break;
+			case 7:
+				/* After lost events: nothing restored, kept. */
+				EXPECT_EQ(resync ? LGD_STORE_KEEP :
+					  LGD_STORE_RESTORE, act[i]);
+				break;
+			default:
+				EXPECT_EQ(LGD_STORE_DROP_GONE, act[i]);
+			}
 		}
 	}
 	/* An empty store or an empty kernel. */
-	lgd_store_plan(st, 0, k, 3, NOW, true, act);
-	lgd_store_plan(st, 6, k, 0, NOW, true, act);
-	for (i = 0; i < 6; i++)
+	lgd_store_plan(st, 0, k, 3, NOW, true, false, act);
+	lgd_store_plan(st, 7, k, 0, NOW, true, false, act);
+	for (i = 0; i < 7; i++)
 		EXPECT_NE(LGD_STORE_IN_KERNEL, act[i]);
 }
 
