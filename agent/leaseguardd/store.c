@@ -125,7 +125,7 @@ struct lgd_store {
 	struct lgd_timer timer;
 	void *pending;			/* tsearch() of changes, by key */
 	uint64_t seq;
-	char boot_id[40];
+	char instance[64];
 	uint64_t created, max_id;
 	bool has_instance;
 	void (*on_reset)(void *);
@@ -305,8 +305,8 @@ static void lgd_store_read_meta(struct lgd_store *s)
 
 		if (!k)
 			continue;
-		if (!strcmp(k, "boot_id"))
-			snprintf(s->boot_id, sizeof(s->boot_id), "%s",
+		if (!strcmp(k, "instance"))
+			snprintf(s->instance, sizeof(s->instance), "%s",
 				 (const char *)sqlite3_column_text(st, 1) ?: "");
 		else if (!strcmp(k, "kernel_created"))
 			s->created = sqlite3_column_int64(st, 1);
@@ -510,17 +510,17 @@ struct lgd_store_stats *lgd_store_stats(struct lgd_store *s)
 	return &s->st;
 }
 
-void lgd_store_instance(struct lgd_store *s, char *boot_id, size_t len,
+void lgd_store_instance(struct lgd_store *s, char *instance, size_t len,
 			uint64_t *created)
 {
-	snprintf(boot_id, len, "%s", s->boot_id);
+	snprintf(instance, len, "%s", s->instance);
 	*created = s->created;
 }
 
-void lgd_store_set_instance(struct lgd_store *s, const char *boot_id,
+void lgd_store_set_instance(struct lgd_store *s, const char *instance,
 			    uint64_t created, uint64_t max_id)
 {
-	snprintf(s->boot_id, sizeof(s->boot_id), "%s", boot_id);
+	snprintf(s->instance, sizeof(s->instance), "%s", instance);
 	s->created = created;
 	s->max_id = max_id;
 	s->has_instance = true;
@@ -710,8 +710,8 @@ static int lgd_store_write_meta(struct lgd_store *s)
 
 	if (!s->has_instance)
 		return SQLITE_OK;
-	sqlite3_bind_text(st, 1, "boot_id", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->boot_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, "instance", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->instance, -1, SQLITE_STATIC);
 	rc = lgd_store_step(st);
 	if (rc)
 		return rc;

@@ -108,13 +108,14 @@ int lgd_store_commit(struct lgd_store *s);
 int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n);
 
 /*
- * Which kernel instance the store follows: the machine's boot_id and a
- * lower bound of the kernel's LG_STATS_A_BINDINGS_CREATED. Written with
- * each commit; 0 and "" when the file has none.
+ * Which kernel instance the store follows: a string that names it (the
+ * machine's boot_id and the family's ID) and a lower bound of the kernel's
+ * LG_STATS_A_BINDINGS_CREATED. Written with each commit; "" and 0 when the
+ * file has none.
  */
-void lgd_store_instance(struct lgd_store *s, char *boot_id, size_t len,
+void lgd_store_instance(struct lgd_store *s, char *instance, size_t len,
 			uint64_t *created);
-void lgd_store_set_instance(struct lgd_store *s, const char *boot_id,
+void lgd_store_set_instance(struct lgd_store *s, const char *instance,
 			    uint64_t created, uint64_t max_id);
 /*
  * A NEW notification of binding id: one more created, if its ID is above

@@ -5,10 +5,11 @@
  * back after a module reload) the store and the kernel are reconciled.
  *
  * Whether the kernel lost its bindings is told by its instance: the
- * machine's boot_id and a lower bound of the namespace's
- * LG_STATS_A_BINDINGS_CREATED, which the store keeps with each commit.
- * Another boot, or fewer bindings ever created than the store saw, is a
- * new module instance: what the store has and the kernel does not is
+ * machine's boot_id, the family's ID (a reloaded module gets another:
+ * genetlink allocates them cyclically) and a lower bound of the
+ * namespace's LG_STATS_A_BINDINGS_CREATED, which the store keeps with
+ * each commit. Another boot, another family ID, or fewer bindings ever
+ * created than the store saw, is a new module instance: what the store has and the kernel does not is
  * restored with LG_CMD_BINDING_NEW. The same instance (leaseguardd alone
  * restarted) lost nothing: what the kernel no longer has was deleted
  * while leaseguardd was away, and the store forgets it.
@@ -173,16 +174,19 @@ static int lgd_store_stats_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static void lgd_store_boot_id(char *buf, size_t len)
+/* "BOOT_ID family ID": the kernel, and the module's life in it. */
+static void lgd_store_kernel_instance(const struct lg_nl *nl, char *buf,
+				      size_t len)
 {
 	FILE *f = fopen(LGD_BOOT_ID, "r");
+	char boot[40] = "";
 
-	buf[0] = '\0';
 	if (f) {
-		if (fgets(buf, len, f))
-			buf[strcspn(buf, "\n")] = '\0';
+		if (fgets(boot, sizeof(boot), f))
+			boot[strcspn(boot, "\n")] = '\0';
 		fclose(f);
 	}
+	snprintf(buf, len, "%s family %u", boot, nl->family_id);
 }
 
 /* LG_CMD_BINDING_NEW of r, what is left of it at now: 0 or -errno. */
@@ -310,7 +314,7 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 	struct lgd_store_kernel k = {};
 	struct lgd_store_rec *v = NULL;
 	struct lgd_store_tally t = {};
-	char boot[40], sboot[40];
+	char boot[64], sboot[64];
 	uint64_t created = 0, screated, now = time(NULL);
 	size_t n = 0, i, dropped = 0, kept, n_restore = 0;
 	bool restore;
@@ -335,7 +339,7 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 		free(k.v);
 		return err;
 	}
-	lgd_store_boot_id(boot, sizeof(boot));
+	lgd_store_kernel_instance(x->nl, boot, sizeof(boot));
 	lgd_store_instance(s, sboot, sizeof(sboot), &screated);
 	restore = may_restore &&
 		  (!sboot[0] || strcmp(sboot, boot) || created < screated);
