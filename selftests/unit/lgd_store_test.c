@@ -18,7 +18,8 @@
  *     next commit after the disk came back writes them all.
  *
  * LGD_STORE_BENCH_DIR=DIR: the 5,000-binding commit is timed there (a
- * real disk: synchronous=FULL fsyncs), and its time printed.
+ * real disk: synchronous=FULL fsyncs), and its time printed;
+ * LGD_STORE_BENCH_N=N: N bindings instead.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -707,6 +708,8 @@ TEST_F(store, disk_full)
 TEST(bench_5000)
 {
 	const char *base = getenv("LGD_STORE_BENCH_DIR");
+	const char *nv = getenv("LGD_STORE_BENCH_N");
+	unsigned int n_recs = nv ? strtoul(nv, NULL, 10) : 5000;
 	struct lgd_store_stats st;
 	struct lgd_store_rec r, *v;
 	struct timespec t0, t1;
@@ -721,33 +724,33 @@ TEST(bench_5000)
 	snprintf(path, sizeof(path), "%s/bindings.db", dir);
 	s = lgd_store_open(path, 1000);
 	ASSERT_NE(NULL, s);
-	for (i = 0; i < 5000; i++) {
+	for (i = 0; i < n_recs; i++) {
 		mkrec(&r, i, NOW + 10);
 		lgd_store_put(s, &r);
 	}
 	ASSERT_EQ(0, lgd_store_commit(s));
 	lgd_store_get_stats(s, &st);
-	EXPECT_EQ(5000, st.rows);
-	fprintf(stderr, "# 5000 new bindings: one commit in %llu us (%s)\n",
-		       (unsigned long long)st.last_commit_us, dir);
+	EXPECT_EQ(n_recs, st.rows);
+	fprintf(stderr, "# %u new bindings: one commit in %llu us (%s)\n",
+		n_recs, (unsigned long long)st.last_commit_us, dir);
 	/* All of them again (a resync): updates. */
-	for (i = 0; i < 5000; i++) {
+	for (i = 0; i < n_recs; i++) {
 		mkrec(&r, i, NOW + 20);
 		lgd_store_put(s, &r);
 	}
 	ASSERT_EQ(0, lgd_store_commit(s));
 	lgd_store_get_stats(s, &st);
-	fprintf(stderr, "# 5000 updated bindings: one commit in %llu us\n",
-		       (unsigned long long)st.last_commit_us);
+	fprintf(stderr, "# %u updated bindings: one commit in %llu us\n",
+		n_recs, (unsigned long long)st.last_commit_us);
 	lgd_store_close(s);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	s = lgd_store_open(path, 1000);
 	ASSERT_NE(NULL, s);
 	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	EXPECT_EQ(5000, n);
-	fprintf(stderr, "# open (quick_check) and load of 5000: %ld us\n",
-		       (t1.tv_sec - t0.tv_sec) * 1000000 +
+	EXPECT_EQ(n_recs, n);
+	fprintf(stderr, "# open (quick_check) and load of %u: %ld us\n",
+		n_recs, (t1.tv_sec - t0.tv_sec) * 1000000 +
 		       (t1.tv_nsec - t0.tv_nsec) / 1000);
 	free(v);
 	lgd_store_close(s);
