@@ -128,7 +128,7 @@ struct lgd_store {
 	char instance[64];
 	uint64_t created, max_id;
 	bool has_instance;
-	void (*on_reset)(void *);
+	void (*on_reset)(void *arg);
 	void *reset_arg;
 	time_t last_log;
 	uint64_t unlogged;		/* errors since the last line */
