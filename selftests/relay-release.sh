@@ -128,6 +128,7 @@ cat >"$DIR/lgd.conf" <<EOF
 log-level debug
 relay-id $RELAY_ID
 control-socket $DIR/lgd.sock
+store $DIR/bindings.db
 interface * release all
 interface * release-server $RELEASE_SERVER
 interface * link-down-hold 2

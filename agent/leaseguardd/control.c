@@ -21,6 +21,10 @@
  *	   "proxy family=mld ..."
  *	   (or "error ..." when the module has no IGMP/MLD proxy)
  *
+ *	-> "status\n"
+ *	<- "store path=PATH|- state=open|closed|off rows=N pending=N ..."
+ *	   the binding store (store.c; "lgctl daemon show" has the words)
+ *
  * key=value words, so that new keys do not break an older lgctl.
  */
 #define _GNU_SOURCE
@@ -36,6 +40,7 @@
 
 #include "lgd.h"
 #include "mcast.h"
+#include "store.h"
 
 #define LGD_CONTROL_CMD_MAX	65536
 
@@ -116,8 +121,34 @@ static size_t lgd_control_read(int fd, char *cmd, size_t max)
 	return len;
 }
 
+static void lgd_control_status(FILE *f, struct lgd_store *s)
+{
+	struct lgd_store_stats st;
+
+	if (!s) {
+		fprintf(f, "store path=- state=off\n");
+		return;
+	}
+	lgd_store_get_stats(s, &st);
+	fprintf(f, "store path=%s state=%s rows=%llu pending=%llu commits=%llu committed=%llu last-commit=%llu last-commit-us=%llu errors=%llu last-error=%s set-aside=%llu invalid=%llu restored=%llu refused=%llu written=%llu dropped=%llu\n",
+		lgd_store_path(s), st.open ? "open" : "closed",
+		(unsigned long long)st.rows, (unsigned long long)st.pending,
+		(unsigned long long)st.commits,
+		(unsigned long long)st.committed,
+		(unsigned long long)st.last_commit,
+		(unsigned long long)st.last_commit_us,
+		(unsigned long long)st.errors,
+		lgd_store_error_name(st.last_error),
+		(unsigned long long)st.set_aside,
+		(unsigned long long)st.invalid,
+		(unsigned long long)st.restored,
+		(unsigned long long)st.refused,
+		(unsigned long long)st.written,
+		(unsigned long long)st.dropped);
+}
+
 void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
-		       struct lgd_mcast *m)
+		       struct lgd_mcast *m, struct lgd_store *s)
 {
 	static char cmd[LGD_CONTROL_CMD_MAX];
 	struct timeval tv = { .tv_sec = 1 };
@@ -143,6 +174,8 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 			lgd_mcast_show(m, f);
 		else if (!strcmp(cmd, "mcast"))
 			fprintf(f, "error no IGMP/MLD proxy: the module has none, or it failed to start (see the log)\n");
+		else if (!strcmp(cmd, "status"))
+			lgd_control_status(f, s);
 		else
 			fprintf(f, "error unknown command \"%s\"\n", cmd);
 		fclose(f);

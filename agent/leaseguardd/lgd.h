@@ -58,6 +58,8 @@ struct lgd_conf {
 	uint8_t release_source[16];
 	bool release_clear_on_timeout;
 	char control_socket[108];	/* sun_path */
+	char store[256];		/* the binding store; "": off */
+	uint32_t store_delay;		/* seconds: a commit at most this late */
 	struct lgd_if_conf if_default;
 	unsigned int n_ifs;
 	struct lgd_if_conf ifs[LGD_MAX_IF_CONF];
@@ -205,6 +207,7 @@ struct lg_nl;
 struct lgd_ctx {
 	const struct lgd_conf *conf;	/* the current settings */
 	struct lg_nl *nl;		/* requests; has joined no group */
+	struct lgd_store *store;	/* store.h; NULL: "store off" */
 	void *priv;			/* the callbacks' (main.c: struct lgd) */
 	/* The daemon's copy of binding id, or NULL. */
 	struct lgd_binding *(*binding_find)(void *priv, uint64_t id);
@@ -319,12 +322,13 @@ const char *lgd_watch_ifname(struct lgd_watch *w, uint32_t ifindex);
  */
 struct lgd_control;
 struct lgd_mcast;
+struct lgd_store;
 
 struct lgd_control *lgd_control_open(const char *path);
 void lgd_control_close(struct lgd_control *c);
 int lgd_control_fd(const struct lgd_control *c);
 /* A client connected: answers its one command. */
 void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
-		       struct lgd_mcast *m);
+		       struct lgd_mcast *m, struct lgd_store *s);
 
 #endif /* LGD_H */

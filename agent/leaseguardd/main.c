@@ -28,6 +28,7 @@
 #include "version.h"
 #include "lgd.h"
 #include "mcast.h"
+#include "store.h"
 
 #define LGD_VERSION	LG_VERSION
 
@@ -572,6 +573,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	lgd_debug("binding %llu %s", (unsigned long long)lb.id,
 		  cmd == LG_CMD_BINDING_NEW_NTF ? "new" :
 		  cmd == LG_CMD_BINDING_UPD_NTF ? "updated" : "deleted");
+	lgd_store_event(&d->ctx, cmd, tb[LG_A_BINDING], &lb);
 
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
 		b = lgd_find(d, lb.id);
@@ -806,8 +808,13 @@ static void lgd_reload(struct lgd *d)
 	    c.has_release_source != d->conf.has_release_source ||
 	    memcmp(c.release_source, d->conf.release_source, 16))
 		lgd_notice("reload: control-socket and release-source change at the next start");
+	if (strcmp(c.store, d->conf.store))
+		lgd_notice("reload: store changes at the next start");
 	memcpy(c.control_socket, d->conf.control_socket,
 	       sizeof(c.control_socket));
+	memcpy(c.store, d->conf.store, sizeof(c.store));
+	if (d->ctx.store)
+		lgd_store_set_delay(d->ctx.store, c.store_delay * 1000);
 	c.has_release_source = d->conf.has_release_source;
 	memcpy(c.release_source, d->conf.release_source, 16);
 	d->conf = c;
@@ -917,6 +924,13 @@ int main(int argc, char **argv)
 	d.control = d.watch ? lgd_control_open(d.conf.control_socket) : NULL;
 	if (!d.control)
 		return 1;
+	/* Not fatal: a store that cannot be written is retried and counted. */
+	if (d.conf.store[0]) {
+		d.ctx.store = lgd_store_open(d.conf.store,
+					     d.conf.store_delay * 1000);
+		if (!d.ctx.store)
+			return 1;
+	}
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -951,6 +965,7 @@ int main(int argc, char **argv)
 		   d.conf.route_protocol);
 	if (lgd_sync(&d))
 		return 1;
+	lgd_store_reconcile(&d.ctx);
 
 	for (;;) {
 		int n = epoll_wait(efd, evs, 8, lgd_timers_run());
@@ -981,6 +996,7 @@ int main(int argc, char **argv)
 				if (err == -ENOBUFS || err == -EBADMSG) {
 					lgd_warn("binding events lost: resyncing");
 					lgd_sync(&d);
+					lgd_store_resync(&d.ctx);
 				} else if (err != -EAGAIN && err != -EINTR) {
 					lgd_err("reading events: %s",
 						strerror(-err));
@@ -994,7 +1010,8 @@ int main(int argc, char **argv)
 				lgd_watch_input(d.watch);
 				break;
 			case 4:
-				lgd_control_input(d.control, d.release, d.mcast);
+				lgd_control_input(d.control, d.release, d.mcast,
+						  d.ctx.store);
 				break;
 			case 5:
 				lgd_mcast_input(d.mcast);
@@ -1009,6 +1026,7 @@ stop:
 	lgd_notice("stopping on signal %u; %zu bindings' routes stay (%zu releases unanswered)",
 		   si.ssi_signo, d.n_bindings, lgd_release_pending(d.release));
 	lgd_mcast_close(d.mcast);
+	lgd_store_close(d.ctx.store);
 	lgd_control_close(d.control);
 	lgd_release_close(d.release);
 	lgd_watch_close(d.watch);

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl/lgctl}
-PLAN=156
+PLAN=163
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -710,6 +710,54 @@ check "mcast proxy: socket needs a path" \
 run mcast proxy sockets /x
 check "mcast proxy: unknown argument" \
 	expect 2 "" 'Argument "sockets" is unknown, try "lgctl mcast help".'
+
+# --- leaseguardd's own state: lgctl daemon --------------------------------
+run daemon help
+check "daemon help: its grammar, fits 24 lines of 80 columns" \
+	eval 'has_all "$TMP/out" "lgctl daemon [ show ] [ socket PATH ]" && fits 24 80 "$TMP/out"'
+
+run daemon show socket "$TMP/no-daemon.sock"
+check "daemon show: no daemon is a failure that says so" \
+	expect 1 "" "lgctl: leaseguardd at $TMP/no-daemon.sock: No such file or directory (is leaseguardd running?)"
+
+run daemon show socket
+check "daemon show: socket needs a path" \
+	expect 2 "" 'Argument "socket" needs a value, try "lgctl daemon help".'
+
+run daemon show sockets /x
+check "daemon show: unknown argument" \
+	expect 2 "" 'Argument "sockets" is unknown, try "lgctl daemon help".'
+
+# A leaseguardd stand-in: answers "status" once per connection, with a
+# kind this lgctl does not know (skipped) before the store's line.
+STATUS='family name=leaseguard up=1
+store path=/var/lib/leaseguard/bindings.db state=open rows=5000 pending=3 commits=12 committed=5012 last-commit=1800000000 last-commit-us=41000 errors=2 last-error=full set-aside=1 invalid=0 restored=4990 refused=10 written=7 dropped=4'
+python3 - "$TMP/fake.sock" "$STATUS" 2 >"$TMP/fake.log" 2>&1 <<'PY' &
+import os, socket, sys
+path, answer, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(1)
+for _ in range(n):
+    c, _ = s.accept()
+    cmd = c.makefile().readline().strip()
+    c.sendall((answer + "\n" if cmd == "status" else "error unknown command\n").encode())
+    c.close()
+PY
+FAKE=$!
+for _ in $(seq 50); do [ -S "$TMP/fake.sock" ] && break; sleep 0.1; done
+run daemon socket "$TMP/fake.sock"
+check "daemon: the store as text" expect 0 "store /var/lib/leaseguard/bindings.db: open, 5000 bindings
+	pending 3  commits 12 (5012 changes)  last commit 2027-01-15T08:00:00Z (41000 us)
+	errors 2 (last: full)  set aside 1  invalid rows 0
+	reconcile: restored 4990  refused 10  written 7  dropped 4" ""
+run -j daemon show socket "$TMP/fake.sock"
+check "daemon -j: the store as JSON, numbers as numbers" \
+	eval '[ "$rc" = 0 ] && jq -e ".store.path == \"/var/lib/leaseguard/bindings.db\" and .store.rows == 5000 and .store.pending == 3 and .store.last_commit == 1800000000 and .store.last_error == \"full\" and .store.set_aside == 1 and .store.restored == 4990 and (.family == null)" "$TMP/out" >/dev/null'
+wait "$FAKE" || true
+run daemon show socket "$TMP/fake.sock"
+check "daemon show: the daemon went away" \
+	eval '[ "$rc" = 1 ] && grep -q "is leaseguardd running" "$TMP/err"'
 
 # --- leaks ---------------------------------------------------------------
 if command -v valgrind >/dev/null; then
