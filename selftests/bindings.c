@@ -403,12 +403,39 @@ static uint32_t access_link(FIXTURE_DATA(b) *self, int i, int *cl_fd)
 	return ifindex;
 }
 
+static time_t clock_sec(clockid_t clock)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	return t.tv_sec;
+}
+
+/*
+ * The lifetime that ends at boottime second @end, for a REPLY sent now. The
+ * kernel adds it to its own second when the REPLY arrives: away from the
+ * end of a second, so that a slow host does not make that the next one.
+ */
+static uint32_t valid_until(time_t end)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	if (ts.tv_nsec > 700000000L) {
+		usleep((1000000000L - ts.tv_nsec) / 1000 + 10000);
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+	}
+	return end - ts.tv_sec;
+}
+
 /*
  * Client @c behind acc@i (@fd its socket; acc0 is the topology's) asks,
- * and the server grants it @n IA_NAs: IAIDs 1..@n, 2001:db8:1i:c::IAID.
+ * and the server grants it @n IA_NAs: IAIDs 1..@n, 2001:db8:1i:c::IAID,
+ * valid for @valid seconds, or (@valid 0) until boottime second @end.
  */
-static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
-			     uint32_t acc, int c, int n, uint32_t valid)
+static void exchange_n_until(FIXTURE_DATA(b) *self, int i, int fd,
+			     uint32_t acc, int c, int n, uint32_t valid,
+			     time_t end)
 {
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(547) };
@@ -438,6 +465,8 @@ static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
 
 	d6b_msg(&self->m, REPLY, self->xid);
 	ids(&self->m, &d, true);
+	if (!valid)
+		valid = valid_until(end);
 	for (k = 1; k <= n; k++) {
 		a = A6("2001:db8::");
 		a.s6_addr[5] = 0x10 + i;
@@ -455,6 +484,12 @@ static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
 	if (sendto(self->relay_fd, self->m.buf, self->m.len, 0,
 		   (struct sockaddr *)&to, sizeof(to)) < 0)
 		die("relay sendto");
+}
+
+static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
+			     uint32_t acc, int c, int n, uint32_t valid)
+{
+	exchange_n_until(self, i, fd, acc, c, n, valid, 0);
 }
 
 static void exchange_n(FIXTURE_DATA(b) *self, int i, int fd, uint32_t acc,
@@ -1649,14 +1684,6 @@ TEST_F_TIMEOUT(b, packet_state_is_charged_to_the_namespace_admin, 120)
 	rmdir(MEMCG);
 }
 
-static time_t clock_sec(clockid_t clock)
-{
-	struct timespec t;
-
-	clock_gettime(clock, &t);
-	return t.tv_sec;
-}
-
 /* How many leases of a dump expire in each second of a window. */
 struct expiry_tally {
 	uint64_t first;		/* the window's first second, wall clock */
@@ -1711,20 +1738,28 @@ TEST_F_TIMEOUT(b, expiry_beyond_one_runs_budget_resumes_where_it_stopped,
 	end = clock_sec(CLOCK_BOOTTIME) + 5 +
 	      3 * ms_since(&t0) * (n / kept) / 2000;
 	for (; c < (int)(kept + n) / per; c++)
-		exchange_n_valid(self, 0, self->cl_fd, self->acc0, c, per,
-				 end - clock_sec(CLOCK_BOOTTIME));
+		exchange_n_until(self, 0, self->cl_fd, self->acc0, c, per, 0,
+				 end);
 	ASSERT_LT(clock_sec(CLOCK_BOOTTIME), end);
 	ASSERT_EQ(kept + n, stat(self, LG_STATS_A_BINDINGS));
 	expired0 = stat(self, LG_STATS_A_LEASES_EXPIRED);
 
-	/* More than a run's budget expire in one second (one bucket). */
+	/*
+	 * More than a run's budget expire in one second (one bucket). A dump
+	 * gives expiries in wall-clock seconds, converted with the whole
+	 * seconds of both clocks, which step apart once a second: a dump
+	 * across that instant shows one bucket as two seconds. Three dumps.
+	 */
 	wall = end + clock_sec(CLOCK_REALTIME) - clock_sec(CLOCK_BOOTTIME);
-	tally.first = wall - 4;
-	nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_GET, NLM_F_DUMP);
-	ASSERT_EQ(0, lg_talk(&self->s, nlh, expiry_tally_cb, &tally,
-			     &self->ack));
-	for (i = 0; i < 8; i++)
-		most = tally.at[i] > most ? tally.at[i] : most;
+	for (c = 0; c < 3 && most <= EXPIRY_BUDGET; c++) {
+		memset(&tally, 0, sizeof(tally));
+		tally.first = wall - 4;
+		nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_GET, NLM_F_DUMP);
+		ASSERT_EQ(0, lg_talk(&self->s, nlh, expiry_tally_cb, &tally,
+				     &self->ack));
+		for (i = 0; i < 8; i++)
+			most = tally.at[i] > most ? tally.at[i] : most;
+	}
 	TH_LOG("%d leases end in the same second (of %d)", most, n);
 	ASSERT_LT(EXPIRY_BUDGET, most);
 
