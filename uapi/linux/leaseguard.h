@@ -237,7 +237,8 @@
  *                              the binding is LG_BINDING_RELEASING (only
  *                              in that state)
  *   LG_BINDING_A_ORIGIN:       NLA_U32, enum lg_binding_origin: how the
- *                              binding came to this router (always)
+ *                              binding came to this router (not sent yet:
+ *                              with LG_CMD_BINDING_NEW, always)
  *
  * LG_CMD_BINDING_GET (GENL_UNS_ADMIN_PERM)
  *   Request (doit): one binding, by ID or by an address it leases.
@@ -310,6 +311,9 @@
  *   changed before it stay changed).
  *
  * LG_CMD_BINDING_NEW (GENL_UNS_ADMIN_PERM)
+ *   Not answered yet: this version of the module returns -EOPNOTSUPP. The
+ *   command and its attributes are fixed here so that leaseguardd's store
+ *   (Documentation/leaseguardd.rst) uses it as soon as the module has it.
  *   Create a binding that was not snooped here: one restored from
  *   leaseguardd's store after a reload or reboot, recovered by LEASEQUERY,
  *   or synchronised from a failover partner. It holds what snooping would
@@ -360,7 +364,7 @@
  *   -ENOMEM.
  *
  * In replies and notifications, ID, IFINDEX, CLIENT_DUID, IA_TYPE, IAID,
- * STATE, ORIGIN, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
+ * STATE, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
  * present, and every LEASE has ADDR, PLEN, PREFERRED and VALID; IFNAME,
  * CLIENT_MAC, SERVER_DUID, INTERFACE_ID and EXPIRES only when known. A
  * binding has at least one LEASE, unless memory ran out while its leases
