@@ -1782,4 +1782,85 @@ TEST_F_TIMEOUT(b, expiry_beyond_one_runs_budget_resumes_where_it_stopped,
 		EXPECT_EQ(ids[i], owner_of(self, addrs[i])) TH_LOG("%s", addrs[i]);
 }
 
+/*
+ * LG_CMD_BINDING_NEW on acc0: client @d's IA_NA 1 with @addr, anchored
+ * where C's eth0 is, as leaseguardd restores it; the reply in self->got.
+ */
+static int binding_new(FIXTURE_DATA(b) *self, const struct duid *d,
+		       const char *addr, uint32_t valid)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_NEW, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING), *l;
+	struct in6_addr a = A6(addr), srv = A6("2001:db8:f::2");
+
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, self->acc0);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, d->len, d->p);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IA_TYPE, LG_IA_NA);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IAID, 1);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR, 16, &self->cl_ll);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_MAC, 6, "\x02\x00\x00\x00\x01\x02");
+	mnl_attr_put(nlh, LG_BINDING_A_SERVER_ADDR, 16, &srv);
+	mnl_attr_put(nlh, LG_BINDING_A_SERVER_DUID, sizeof(server_duid),
+		     server_duid);
+	l = mnl_attr_nest_start(nlh, LG_BINDING_A_LEASE);
+	mnl_attr_put(nlh, LG_LEASE_A_ADDR, 16, &a);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_PLEN, 128);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_PREFERRED, valid / 2);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_VALID, valid);
+	mnl_attr_nest_end(nlh, l);
+	mnl_attr_nest_end(nlh, nest);
+	self->got.n = 0;
+	return lg_talk(&self->s, nlh, bnds_cb, &self->got, &self->ack);
+}
+
+TEST_F_TIMEOUT(b, a_restored_binding_validates_its_address, 120)
+{
+	struct in6_addr a = A6("2001:db8:1::77");
+
+	roles(self);
+	savi_enforce(self);
+	EXPECT_FALSE(savi_passes(self, &a));
+	ASSERT_EQ(0, binding_new(self, &A, "2001:db8:1::77", 3600))
+		TH_LOG("%s", self->ack.msg);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW, self->got.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->got.b[0].origin);
+	EXPECT_TRUE(savi_passes(self, &a));
+	ASSERT_EQ(0, get_addr(self, "2001:db8:1::77"));
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->got.b[0].origin);
+}
+
+TEST_F_TIMEOUT(b, a_snooped_reply_makes_a_restored_binding_snooped, 120)
+{
+	uint64_t id;
+
+	roles(self);
+	ASSERT_EQ(0, binding_new(self, &A, "2001:db8:1::1000", 100))
+		TH_LOG("%s", self->ack.msg);
+	id = self->got.b[0].id;
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->got.b[0].origin);
+
+	request(self, RENEW, &A);
+	reply(self, &A, 3600, 7200);
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(id, self->got.b[0].id);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[0].origin);
+	EXPECT_EQ(3600, self->got.b[0].leases[0].valid);
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[0].origin);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(id, self->got.b[0].id);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[0].origin);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[1].origin);
+}
+
 TEST_HARNESS_MAIN
