@@ -218,6 +218,9 @@ ReleaseRequestConfig::parse(const ConstElementPtr& params) {
             for (size_t i = 0; i < v->size(); ++i) {
                 list.push_back(parseRelay(name, i, v->get(i)));
             }
+        } else if (name == "leasequery") {
+            expectType(name, v, Element::boolean);
+            c.leasequery = v->boolValue();
         } else if (name == "release-request-type") {
             c.request_type = parseType(name, v);
         } else if (name == "release-reply-type") {
@@ -226,7 +229,8 @@ ReleaseRequestConfig::parse(const ConstElementPtr& params) {
             isc_throw(BadValue, "unknown parameter '" << name << "' (known:"
                       " enabled, when-disabled, trusted-relays,"
                       " trusted-intermediate-relays, untrusted,"
-                      " release-request-type, release-reply-type)");
+                      " release-request-type, release-reply-type,"
+                      " leasequery)");
         }
     }
     if (c.request_type == c.reply_type) {
@@ -248,6 +252,7 @@ ReleaseRequestConfig::summary() const {
         s << ", when disabled: "
           << (when_disabled == Refusal::DROP ? "drop" : "not-configured");
     }
+    s << ", leasequery " << (leasequery ? "answered" : "not answered");
     return (s.str());
 }
 

@@ -63,6 +63,8 @@ struct ReleaseRequestConfig {
     Refusal untrusted = Refusal::DROP;      // REPLY: NotAllowed
     std::vector<TrustedRelay> trusted_relays;
     std::vector<TrustedRelay> trusted_intermediates;
+    // RFC 5007 LEASEQUERY answered (leasequery.h), to trusted_relays only.
+    bool leasequery = true;
     uint8_t request_type = 240;
     uint8_t reply_type = 241;
 

@@ -4,7 +4,8 @@
 // buffer6_receive, sees each packet before Kea parses it: a
 // RELEASE-REQUEST is handled here whole (ReleaseRequestHandler), the
 // RELEASE-REQUEST-REPLY sent through Kea's interface manager, and the query
-// dropped so that Kea's core does not log it as an unknown message. Every
+// dropped so that Kea's core does not log it as an unknown message. An
+// RFC 5007 LEASEQUERY is answered the same way (LeaseQueryHandler). Every
 // other packet passes untouched.
 #include <dhcp/iface_mgr.h>
 #include <dhcp/pkt6.h>
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "leasequery.h"
 #include "release_request.h"
 #include "release_request_log.h"
 
@@ -27,6 +29,8 @@ using isc::dhcp::Pkt6Ptr;
 using isc::hooks::CalloutHandle;
 using isc::hooks::LibraryHandle;
 using isc::stats::StatsMgr;
+using leaseguard::LeaseQueryHandler;
+using leaseguard::LeaseQueryOutcome;
 using leaseguard::ReleaseRequestConfig;
 using leaseguard::ReleaseRequestHandler;
 using leaseguard::ReleaseRequestOutcome;
@@ -38,6 +42,7 @@ const uint8_t RELAY_FORW = 12;
 
 // Set by load(), read-only until unload(): safe for Kea's packet threads.
 std::unique_ptr<ReleaseRequestHandler> handler;
+std::unique_ptr<LeaseQueryHandler> lq_handler;
 
 // The statistics this hook keeps (statistic-get names), besides the
 // subnets' assigned-nas and assigned-pds that a release lowers.
@@ -45,8 +50,13 @@ const char* const STAT_RECEIVED = "pkt6-release-request-received";
 const char* const STAT_REPLY_SENT = "pkt6-release-request-reply-sent";
 const char* const STAT_DISCARDED = "pkt6-release-request-discarded";
 const char* const STAT_REFUSED = "pkt6-release-request-refused";
+const char* const STAT_LQ_RECEIVED = "pkt6-leasequery-received";
+const char* const STAT_LQ_REPLY_SENT = "pkt6-leasequery-reply-sent";
+const char* const STAT_LQ_DISCARDED = "pkt6-leasequery-discarded";
+const char* const STAT_LQ_REFUSED = "pkt6-leasequery-refused";
 const char* const STATS[] = {
-    STAT_RECEIVED, STAT_REPLY_SENT, STAT_DISCARDED, STAT_REFUSED
+    STAT_RECEIVED, STAT_REPLY_SENT, STAT_DISCARDED, STAT_REFUSED,
+    STAT_LQ_RECEIVED, STAT_LQ_REPLY_SENT, STAT_LQ_DISCARDED, STAT_LQ_REFUSED
 };
 
 void count(const char* name) {
@@ -60,22 +70,66 @@ std::vector<uint8_t> serverDuid() {
 
 // Back to where the query came from: the relay's address and port, out of
 // the interface and from the address it arrived on.
-void sendReply(const Pkt6Ptr& query, const ReleaseRequestOutcome& out) {
-    Pkt6Ptr reply(new Pkt6(handler->config().reply_type, out.xid));
+bool sendReply(const Pkt6Ptr& query, uint8_t type, uint32_t xid,
+               const std::vector<uint8_t>& bytes) {
+    Pkt6Ptr reply(new Pkt6(type, xid));
     reply->setRemoteAddr(query->getRemoteAddr());
     reply->setRemotePort(query->getRemotePort());
     reply->setLocalAddr(query->getLocalAddr());
     reply->setLocalPort(query->getLocalPort());
     reply->setIface(query->getIface());
     reply->setIndex(query->getIndex());
-    reply->getBuffer().writeData(out.reply.data(), out.reply.size());
+    reply->getBuffer().writeData(bytes.data(), bytes.size());
     try {
         IfaceMgr::instance().send(reply);
-        count(STAT_REPLY_SENT);
+        return (true);
     } catch (const std::exception& e) {
         LOG_ERROR(release_request_logger, leaseguard::RELEASE_REQUEST_SEND_FAILED)
+            .arg(type == LQ_MSG_LEASEQUERY_REPLY ? "LEASEQUERY-REPLY" :
+                 "RELEASE-REQUEST-REPLY")
             .arg(query->getRemoteAddr().toText()).arg(e.what());
+        return (false);
     }
+}
+
+// An RFC 5007 LEASEQUERY, answered from the lease database.
+void leasequery(CalloutHandle& handle, const Pkt6Ptr& query) {
+    const std::vector<uint8_t>& data = query->data_;
+    LeaseQueryOutcome out = lq_handler->handle(data.data(), data.size(),
+                                               query->getRemoteAddr(),
+                                               serverDuid());
+    if (out.kind == LeaseQueryOutcome::Kind::NONE) {
+        return;
+    }
+    count(STAT_LQ_RECEIVED);
+    std::string from = query->getRemoteAddr().toText() + " on " + query->getIface();
+    switch (out.kind) {
+    case LeaseQueryOutcome::Kind::NONE:
+        break;
+    case LeaseQueryOutcome::Kind::DISCARDED:
+        count(STAT_LQ_DISCARDED);
+        LOG_INFO(release_request_logger, leaseguard::LEASEQUERY_DISCARDED)
+            .arg(from).arg(out.why);
+        break;
+    case LeaseQueryOutcome::Kind::REFUSED:
+        count(STAT_LQ_REFUSED);
+        LOG_INFO(release_request_logger, leaseguard::LEASEQUERY_REFUSED)
+            .arg(from).arg(out.why);
+        break;
+    case LeaseQueryOutcome::Kind::ANSWERED: {
+        char xid[8];
+        std::snprintf(xid, sizeof(xid), "%06x", out.xid);
+        LOG_INFO(release_request_logger, leaseguard::LEASEQUERY_ANSWERED)
+            .arg(from).arg(xid).arg(out.why).arg(dr_status_name(out.status))
+            .arg(out.leases).arg(out.links);
+        break;
+    }
+    }
+    if (out.action == LeaseQueryOutcome::Action::REPLY &&
+        sendReply(query, LQ_MSG_LEASEQUERY_REPLY, out.xid, out.reply)) {
+        count(STAT_LQ_REPLY_SENT);
+    }
+    handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
 }
 
 } // namespace
@@ -100,12 +154,14 @@ int load(LibraryHandle& library) {
         ReleaseRequestConfig config =
             ReleaseRequestConfig::parse(library.getParameters());
         handler.reset(new ReleaseRequestHandler(config));
+        lq_handler.reset(new LeaseQueryHandler(config));
         for (const char* name : STATS) {
             StatsMgr::instance().setValue(name, static_cast<int64_t>(0));
         }
         LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_LOADED)
             .arg(config.summary());
-        if (config.enabled && config.trusted_relays.empty()) {
+        if ((config.enabled || config.leasequery) &&
+            config.trusted_relays.empty()) {
             LOG_WARN(release_request_logger,
                      leaseguard::RELEASE_REQUEST_NO_TRUSTED_RELAYS);
         } else if (config.enabled && !config.trusted_intermediates.empty() &&
@@ -123,6 +179,7 @@ int load(LibraryHandle& library) {
 
 int unload() {
     handler.reset();
+    lq_handler.reset();
     for (const char* name : STATS) {
         StatsMgr::instance().del(name);
     }
@@ -136,6 +193,10 @@ int buffer6_receive(CalloutHandle& handle) {
     Pkt6Ptr query;
     handle.getArgument("query6", query);
     const std::vector<uint8_t>& data = query->data_;
+    if (!data.empty() && data[0] == LQ_MSG_LEASEQUERY) {
+        leasequery(handle, query);
+        return (0);
+    }
     if (data.empty() || (data[0] != handler->config().request_type &&
                          data[0] != RELAY_FORW)) {
         return (0);
@@ -174,8 +235,9 @@ int buffer6_receive(CalloutHandle& handle) {
         break;
     }
     }
-    if (out.action == ReleaseRequestOutcome::Action::REPLY) {
-        sendReply(query, out);
+    if (out.action == ReleaseRequestOutcome::Action::REPLY &&
+        sendReply(query, handler->config().reply_type, out.xid, out.reply)) {
+        count(STAT_REPLY_SENT);
     }
     // Handled (or deliberately ignored) here: Kea's core must not see it.
     handle.setStatus(CalloutHandle::NEXT_STEP_DROP);

@@ -18,6 +18,9 @@ const isc::log::MessageID RELEASE_REQUEST_LEASE_RELEASED = "RELEASE_REQUEST_LEAS
 const isc::log::MessageID RELEASE_REQUEST_NO_BINDING = "RELEASE_REQUEST_NO_BINDING";
 const isc::log::MessageID RELEASE_REQUEST_LEASE_FAILED = "RELEASE_REQUEST_LEASE_FAILED";
 const isc::log::MessageID RELEASE_REQUEST_SEND_FAILED = "RELEASE_REQUEST_SEND_FAILED";
+const isc::log::MessageID LEASEQUERY_DISCARDED = "LEASEQUERY_DISCARDED";
+const isc::log::MessageID LEASEQUERY_REFUSED = "LEASEQUERY_REFUSED";
+const isc::log::MessageID LEASEQUERY_ANSWERED = "LEASEQUERY_ANSWERED";
 
 namespace {
 
@@ -25,7 +28,7 @@ const char* messages[] = {
     "RELEASE_REQUEST_LOADED", "release-request hook loaded: %1",
     "RELEASE_REQUEST_LOAD_FAILED", "release-request hook not loaded: %1",
     "RELEASE_REQUEST_NO_TRUSTED_RELAYS",
-        "no trusted-relays: every RELEASE-REQUEST will be refused",
+        "no trusted-relays: every RELEASE-REQUEST and LEASEQUERY will be refused",
     "RELEASE_REQUEST_NO_RELAYED",
         "trusted-intermediate-relays are listed, but no trusted relay has a"
         " relay-id: every relayed RELEASE-REQUEST will be refused",
@@ -38,7 +41,11 @@ const char* messages[] = {
     "RELEASE_REQUEST_NO_BINDING", "duid=[%1]: no binding for %2",
     "RELEASE_REQUEST_LEASE_FAILED", "duid=[%1]: %2 not released: %3",
     "RELEASE_REQUEST_SEND_FAILED",
-        "RELEASE-REQUEST-REPLY to %1 not sent: %2",
+        "%1 to %2 not sent: %3",
+    "LEASEQUERY_DISCARDED", "LEASEQUERY from %1 discarded: %2",
+    "LEASEQUERY_REFUSED", "LEASEQUERY from %1 refused (NotAllowed): %2",
+    "LEASEQUERY_ANSWERED",
+        "LEASEQUERY from %1 (xid 0x%2): %3; replied %4, %5 leases, %6 links",
     NULL
 };
 

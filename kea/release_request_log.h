@@ -25,6 +25,9 @@ extern const isc::log::MessageID RELEASE_REQUEST_LEASE_RELEASED;
 extern const isc::log::MessageID RELEASE_REQUEST_NO_BINDING;
 extern const isc::log::MessageID RELEASE_REQUEST_LEASE_FAILED;
 extern const isc::log::MessageID RELEASE_REQUEST_SEND_FAILED;
+extern const isc::log::MessageID LEASEQUERY_DISCARDED;
+extern const isc::log::MessageID LEASEQUERY_REFUSED;
+extern const isc::log::MessageID LEASEQUERY_ANSWERED;
 
 } // namespace leaseguard
 

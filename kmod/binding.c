@@ -106,9 +106,9 @@ u32 lg_now(void)
 	return ktime_get_boottime_seconds();
 }
 
-time64_t lg_time_to_real(u32 boottime)
+time64_t lg_time_to_real(s64 boottime)
 {
-	return ktime_get_real_seconds() + ((s64)boottime - lg_now());
+	return ktime_get_real_seconds() + (boottime - lg_now());
 }
 
 static struct lg_net *lg_bindings_net(struct lg_bindings *bs)
@@ -503,6 +503,34 @@ static bool lg_binding_same_anchor(const struct lg_binding *b,
 	       ipv6_addr_equal(&b->m.client_lladdr, &req->lladdr);
 }
 
+/*
+ * May @link have one more binding? Past its reserve, an interface must
+ * leave the namespace room for the unused reserves of the others. A
+ * refusal is counted and logged. Caller holds bs->lock.
+ */
+static bool lg_binding_limited(struct lg_net *ln, struct lg_link *link)
+{
+	struct lg_bindings *bs = &ln->bindings;
+
+	if (bs->count >= READ_ONCE(bs->max) ||
+	    (link->n_bindings >= link->reserve &&
+	     bs->count + bs->reserve_unused >= READ_ONCE(bs->max))) {
+		lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_LIMITED);
+		net_info_ratelimited("%s: namespace binding limit %u reached (%u held for other interfaces)\n",
+				     lg_ifname_rcu(ln, link->ifindex), bs->max,
+				     bs->reserve_unused);
+		return true;
+	}
+	if (link->n_bindings >= READ_ONCE(link->max_bindings)) {
+		lg_counter_inc(link->counters, LG_LINK_STATS_A_BINDINGS_LIMITED);
+		net_info_ratelimited("%s: interface binding limit %u reached\n",
+				     lg_ifname_rcu(ln, link->ifindex),
+				     link->max_bindings);
+		return true;
+	}
+	return false;
+}
+
 /* A REPLY granted, refreshed or ended the leases of one IA. */
 void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 {
@@ -537,6 +565,8 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 		d->duid = msg->client_id.data;
 	}
 	d->m.updated = now;
+	/* The server's word, seen here, whoever made the binding. */
+	d->m.origin = LG_BINDING_ORIGIN_SNOOPED;
 	/*
 	 * RFC 7513: another anchor's request does not move a bound lease (a
 	 * neighbour can repeat a client's DUID and IAID). The leases are the
@@ -565,29 +595,8 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 	}
 	if (!old) {
 		link = lg_binding_link(ln, u->ifindex);
-		if (!link)
+		if (!link || lg_binding_limited(ln, link))
 			return;
-		/*
-		 * Past its reserve, an interface must leave the namespace
-		 * room for the unused reserves of the others.
-		 */
-		if (bs->count >= READ_ONCE(bs->max) ||
-		    (link->n_bindings >= link->reserve &&
-		     bs->count + bs->reserve_unused >= READ_ONCE(bs->max))) {
-			lg_counter_inc(ln->counters, LG_STATS_A_BINDINGS_LIMITED);
-			net_info_ratelimited("%s: namespace binding limit %u reached (%u held for other interfaces)\n",
-					     lg_ifname_rcu(ln, u->ifindex), bs->max,
-					     bs->reserve_unused);
-			return;
-		}
-		if (link->n_bindings >= READ_ONCE(link->max_bindings)) {
-			lg_counter_inc(link->counters,
-				       LG_LINK_STATS_A_BINDINGS_LIMITED);
-			net_info_ratelimited("%s: interface binding limit %u reached\n",
-					     lg_ifname_rcu(ln, u->ifindex),
-					     link->max_bindings);
-			return;
-		}
 	}
 	lg_binding_commit(ln, old, d, 0);
 	if (conflict) {
@@ -630,6 +639,120 @@ int lg_binding_move(struct lg_net *ln, u64 id, const struct in6_addr *lladdr,
 	else
 		eth_zero_addr(d->m.mac);
 	err = __lg_binding_commit(ln, b, d, 0);
+out:
+	rcu_read_unlock();
+	spin_unlock_bh(&bs->lock);
+	kfree(d);
+	return err;
+}
+
+/*
+ * LG_CMD_BINDING_NEW: commits the binding @n describes as a REPLY would
+ * (limits, lease index, expiry wheel, ID, notification), after the checks
+ * a REPLY does not need: the key is new (or @n->replace), and no lease is
+ * another binding's (a restore is not the server's latest word). Then
+ * fills @reply with the binding, still under the lock.
+ */
+int lg_binding_new(struct lg_net *ln, struct lg_binding_new *n,
+		   struct sk_buff *reply, u32 portid, u32 seq)
+{
+	struct lg_bindings *bs = &ln->bindings;
+	struct lg_binding *old, *b;
+	struct lg_lease_key key;
+	struct lg_lease *held;
+	struct lg_link *link;
+	struct lg_draft *d;
+	unsigned int i;
+	u32 now;
+	int err;
+
+	d = lg_should_fail() ? NULL : kmalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	spin_lock_bh(&bs->lock);
+	rcu_read_lock();
+	now = lg_now();
+	link = lg_binding_link(ln, n->ifindex);
+	if (!link) {
+		err = -ENODEV;
+		goto out;
+	}
+	old = lg_binding_find(ln, n->ifindex, n->duid, n->duid_len,
+			      n->ia_type, n->iaid);
+	if (old && !n->replace) {
+		err = -EEXIST;
+		goto out;
+	}
+	for (i = 0; i < n->n_leases; i++) {
+		lg_lease_key_init(&key, n->ifindex, n->leases[i].addr->s6_addr,
+				  n->leases[i].plen);
+		held = rhashtable_lookup_fast(&bs->leases, &key,
+					      lg_lease_params);
+		if (held && lg_lease_binding(held) != old) {
+			n->bad_lease = i;
+			err = -EADDRINUSE;
+			goto out;
+		}
+	}
+	if (!old && lg_binding_limited(ln, link)) {
+		err = -ENOSPC;
+		goto out;
+	}
+
+	if (old) {
+		/* As a REPLY from another anchor: the anchor stays. */
+		lg_draft_from(d, old);
+		if (!d->m.has_mac && n->mac) {
+			d->m.has_mac = true;
+			ether_addr_copy(d->m.mac, n->mac);
+		}
+		if (!d->m.ifid_len && n->ifid_len) {
+			d->m.ifid_len = n->ifid_len;
+			d->ifid = n->ifid;
+		}
+	} else {
+		memset(d, 0, sizeof(*d));
+		d->m.created = n->created;
+		d->m.ifindex = n->ifindex;
+		d->m.ia_type = n->ia_type;
+		d->m.iaid = n->iaid;
+		d->m.state = LG_BINDING_BOUND;
+		d->m.duid_len = n->duid_len;
+		d->duid = n->duid;
+		d->m.client_lladdr = *n->client_lladdr;
+		if (n->mac) {
+			d->m.has_mac = true;
+			ether_addr_copy(d->m.mac, n->mac);
+		}
+		d->m.ifid_len = n->ifid_len;
+		d->ifid = n->ifid_len ? n->ifid : n->duid;
+	}
+	d->m.updated = now;
+	d->m.origin = n->origin;
+	d->m.server_addr = *n->server_addr;
+	d->m.server_duid_len = n->server_duid_len;
+	d->server_duid = n->server_duid_len ? n->server_duid : n->duid;
+	/* Its leases become these; none is granted: nobody else's is taken. */
+	d->m.n_leases = n->n_leases;
+	for (i = 0; i < n->n_leases; i++) {
+		struct lg_lease *l = &d->leases[i];
+
+		memset(l, 0, sizeof(*l));
+		lg_lease_key_init(&l->key, n->ifindex,
+				  n->leases[i].addr->s6_addr, n->leases[i].plen);
+		l->preferred = n->leases[i].preferred;
+		l->valid = n->leases[i].valid;
+		l->expires = l->valid >= LG_FOREVER - now ? LG_FOREVER :
+			     now + l->valid;
+	}
+
+	err = __lg_binding_commit(ln, old, d, 0);
+	if (err)
+		goto out;
+	n->replaced = !!old;
+	b = lg_binding_find(ln, n->ifindex, n->duid, n->duid_len, n->ia_type,
+			    n->iaid);
+	err = b ? lg_nl_binding_reply(reply, ln, b, portid, seq) : -ENOENT;
 out:
 	rcu_read_unlock();
 	spin_unlock_bh(&bs->lock);

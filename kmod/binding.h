@@ -7,6 +7,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <linux/leaseguard.h>
 
 #include "dhcp6_parse.h"
 
@@ -30,7 +31,8 @@ struct lg_lease_key {
 	u8 pad[3];			/* zero: the key is hashed whole */
 };
 
-#define LG_BINDING_MAX_LEASES	DHCP6_MAX_LEASES
+/* What a REPLY can grant a binding is what LG_CMD_BINDING_NEW may give. */
+static_assert(LG_BINDING_MAX_LEASES == DHCP6_MAX_LEASES);
 
 struct lg_lease {
 	struct rhash_head node;		/* lg_bindings.leases */
@@ -46,7 +48,9 @@ struct lg_lease {
 /* Everything a binding holds but its links into the tables. */
 struct lg_binding_meta {
 	u64 id;
-	u32 created, updated;		/* boottime seconds */
+	/* Boottime seconds; created is negative before this boot (restored). */
+	s32 created;
+	u32 updated;
 	int ifindex;
 	u32 iaid;
 	u8 ia_type;			/* enum lg_ia_type */
@@ -56,6 +60,7 @@ struct lg_binding_meta {
 	u8 duid_len, server_duid_len, ifid_len;
 	bool has_mac;
 	u8 mac[ETH_ALEN];
+	u8 origin;			/* enum lg_binding_origin */
 	struct in6_addr client_lladdr;
 	struct in6_addr server_addr;
 };
@@ -170,6 +175,37 @@ int lg_bindings_prepare_access(struct lg_net *ln);
 void lg_bindings_destroy(struct lg_net *ln);
 
 void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u);
+
+/* LG_CMD_BINDING_NEW: a binding as snooping would have learned it. */
+struct lg_binding_new {
+	int ifindex;
+	const u8 *duid;
+	u8 duid_len;
+	u8 ia_type;			/* enum lg_ia_type */
+	u32 iaid;
+	const struct in6_addr *client_lladdr;
+	const u8 *mac;			/* NULL: none */
+	const struct in6_addr *server_addr;
+	const u8 *server_duid;
+	u8 server_duid_len;
+	const u8 *ifid;
+	u8 ifid_len;
+	s32 created;			/* boottime seconds */
+	u8 origin;			/* not LG_BINDING_ORIGIN_SNOOPED */
+	bool replace;			/* LG_BINDING_A_REPLACE */
+	u8 n_leases;
+	struct {
+		const struct in6_addr *addr;
+		u8 plen;
+		u32 preferred, valid;	/* seconds from now */
+	} leases[LG_BINDING_MAX_LEASES];
+	/* Out: on -EADDRINUSE, which lease; on success, whether replaced. */
+	u8 bad_lease;
+	bool replaced;
+};
+
+int lg_binding_new(struct lg_net *ln, struct lg_binding_new *n,
+		   struct sk_buff *reply, u32 portid, u32 seq);
 int lg_binding_move(struct lg_net *ln, u64 id, const struct in6_addr *lladdr,
 		    const u8 *mac);
 void lg_binding_release(struct lg_net *ln, int ifindex,
@@ -216,6 +252,6 @@ const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 
 /* For replies: CLOCK_REALTIME seconds of a boottime expiry. */
 u32 lg_now(void);
-time64_t lg_time_to_real(u32 boottime);
+time64_t lg_time_to_real(s64 boottime);
 
 #endif /* _LG_BINDING_H */

@@ -256,5 +256,7 @@ void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
 			  u8 cmd, u8 reason);
 void lg_nl_notify_binding_anchor(struct lg_net *ln, const struct lg_binding *b,
 				 const struct in6_addr *lladdr, const u8 *mac);
+int lg_nl_binding_reply(struct sk_buff *skb, struct lg_net *ln,
+			const struct lg_binding *b, u32 portid, u32 seq);
 
 #endif /* _LG_LEASEGUARD_H */

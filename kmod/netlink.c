@@ -112,6 +112,37 @@ static const struct nla_policy lg_binding_move_policy[LG_BINDING_A_MAX + 1] = {
 	[LG_BINDING_A_ID]	= { .type = NLA_U64 },
 };
 
+/* A lease of LG_CMD_BINDING_NEW: lifetimes are what is left of it. */
+static const struct nla_policy lg_lease_new_policy[LG_LEASE_A_MAX + 1] = {
+	[LG_LEASE_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_LEASE_A_PLEN]	= NLA_POLICY_RANGE(NLA_U32, 1, 128),
+	[LG_LEASE_A_PREFERRED]	= { .type = NLA_U32 },
+	[LG_LEASE_A_VALID]	= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy lg_binding_new_policy[LG_BINDING_A_MAX + 1] = {
+	[LG_BINDING_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[LG_BINDING_A_CLIENT_DUID] = NLA_POLICY_RANGE(NLA_BINARY,
+						      DHCP6_DUID_MIN,
+						      DHCP6_DUID_MAX),
+	[LG_BINDING_A_IA_TYPE]	= NLA_POLICY_RANGE(NLA_U32, 1, LG_IA_MAX),
+	[LG_BINDING_A_IAID]	= { .type = NLA_U32 },
+	[LG_BINDING_A_CLIENT_LLADDR] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_BINDING_A_CLIENT_MAC] = NLA_POLICY_ETH_ADDR,
+	[LG_BINDING_A_SERVER_ADDR] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[LG_BINDING_A_SERVER_DUID] = NLA_POLICY_RANGE(NLA_BINARY,
+						      DHCP6_DUID_MIN,
+						      DHCP6_DUID_MAX),
+	[LG_BINDING_A_INTERFACE_ID] = NLA_POLICY_RANGE(NLA_BINARY, 1, 32),
+	[LG_BINDING_A_CREATED]	= { .type = NLA_U64 },
+	/* Snooped is what this router saw itself: nobody may say it. */
+	[LG_BINDING_A_ORIGIN]	= NLA_POLICY_RANGE(NLA_U32,
+						   LG_BINDING_ORIGIN_RESTORED,
+						   LG_BINDING_ORIGIN_MAX),
+	[LG_BINDING_A_LEASE]	= NLA_POLICY_NESTED(lg_lease_new_policy),
+	[LG_BINDING_A_REPLACE]	= { .type = NLA_FLAG },
+};
+
 static const struct nla_policy lg_anchor_policy[LG_BINDING_A_MAX + 1] = {
 	[LG_BINDING_A_CLIENT_LLADDR] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[LG_BINDING_A_CLIENT_MAC] = NLA_POLICY_ETH_ADDR,
@@ -144,6 +175,10 @@ static const struct nla_policy lg_cmd_binding_release_policy[LG_A_MAX + 1] = {
 static const struct nla_policy lg_cmd_binding_move_policy[LG_A_MAX + 1] = {
 	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_move_policy),
 	[LG_A_ANCHOR]		= NLA_POLICY_NESTED(lg_anchor_policy),
+};
+
+static const struct nla_policy lg_cmd_binding_new_policy[LG_A_MAX + 1] = {
+	[LG_A_BINDING]		= NLA_POLICY_NESTED(lg_binding_new_policy),
 };
 
 static const struct nla_policy lg_cmd_savi_policy[LG_A_MAX + 1] = {
@@ -602,6 +637,7 @@ static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
 	    nla_put_u32(skb, LG_BINDING_A_IA_TYPE, m->ia_type) ||
 	    nla_put_u32(skb, LG_BINDING_A_IAID, m->iaid) ||
 	    nla_put_u32(skb, LG_BINDING_A_STATE, m->state) ||
+	    nla_put_u32(skb, LG_BINDING_A_ORIGIN, m->origin) ||
 	    (m->state == LG_BINDING_RELEASING &&
 	     nla_put_u32(skb, LG_BINDING_A_RELEASE_REASON,
 			 m->release_reason)) ||
@@ -666,6 +702,13 @@ static int lg_nl_binding_fill(struct sk_buff *skb, struct lg_net *ln,
 	}
 	genlmsg_end(skb, hdr);
 	return 0;
+}
+
+int lg_nl_binding_reply(struct sk_buff *skb, struct lg_net *ln,
+			const struct lg_binding *b, u32 portid, u32 seq)
+{
+	return lg_nl_binding_fill(skb, ln, b, portid, seq, 0,
+				  LG_CMD_BINDING_NEW, 0, NULL);
 }
 
 /* From the binding table's writers: BHs are off, so no sleeping here. */
@@ -1002,6 +1045,223 @@ static int lg_nl_binding_release_doit(struct sk_buff *skb,
 	return 0;
 }
 
+/* The leases of LG_CMD_BINDING_NEW's @nest into @n, their nests in @attrs. */
+static int lg_nl_binding_new_leases(const struct nlattr *nest,
+				    struct lg_binding_new *n,
+				    const struct nlattr **attrs,
+				    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[LG_LEASE_A_MAX + 1];
+	const struct in6_addr *addr;
+	const struct nlattr *attr;
+	struct in6_addr prefix;
+	unsigned int i;
+	int rem, err;
+	u32 plen;
+
+	nla_for_each_nested(attr, nest, rem) {
+		if (nla_type(attr) != LG_BINDING_A_LEASE)
+			continue;
+		if (n->n_leases == LG_BINDING_MAX_LEASES) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a binding holds at most "
+					    __stringify(LG_BINDING_MAX_LEASES)
+					    " leases");
+			return -EINVAL;
+		}
+		err = nla_parse_nested(tb, LG_LEASE_A_MAX, attr,
+				       lg_lease_new_policy, extack);
+		if (err)
+			return err;
+		if (NL_REQ_ATTR_CHECK(extack, attr, tb, LG_LEASE_A_ADDR) ||
+		    NL_REQ_ATTR_CHECK(extack, attr, tb, LG_LEASE_A_PLEN) ||
+		    NL_REQ_ATTR_CHECK(extack, attr, tb, LG_LEASE_A_PREFERRED) ||
+		    NL_REQ_ATTR_CHECK(extack, attr, tb, LG_LEASE_A_VALID)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a lease needs address, length and lifetimes");
+			return -EINVAL;
+		}
+		addr = nla_data(tb[LG_LEASE_A_ADDR]);
+		if (ipv6_addr_type(addr) == IPV6_ADDR_ANY ||
+		    ipv6_addr_type(addr) & (IPV6_ADDR_MULTICAST |
+					    IPV6_ADDR_LINKLOCAL |
+					    IPV6_ADDR_LOOPBACK)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LG_LEASE_A_ADDR],
+					    "a lease is unicast and not link-local");
+			return -EINVAL;
+		}
+		plen = nla_get_u32(tb[LG_LEASE_A_PLEN]);
+		if (n->ia_type == LG_IA_NA && plen != 128) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LG_LEASE_A_PLEN],
+					    "an IA_NA lease is an address: length 128");
+			return -EINVAL;
+		}
+		ipv6_addr_prefix(&prefix, addr, plen);
+		if (!ipv6_addr_equal(&prefix, addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LG_LEASE_A_ADDR],
+					    "the prefix has host bits set");
+			return -EINVAL;
+		}
+		if (nla_get_u32(tb[LG_LEASE_A_PREFERRED]) >
+		    nla_get_u32(tb[LG_LEASE_A_VALID])) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LG_LEASE_A_PREFERRED],
+					    "the preferred lifetime is longer than the valid one");
+			return -EINVAL;
+		}
+		for (i = 0; i < n->n_leases; i++) {
+			if (n->leases[i].plen == plen &&
+			    ipv6_addr_equal(n->leases[i].addr, addr)) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "the same lease twice");
+				return -EINVAL;
+			}
+		}
+		attrs[n->n_leases] = attr;
+		n->leases[n->n_leases].addr = addr;
+		n->leases[n->n_leases].plen = plen;
+		n->leases[n->n_leases].preferred =
+			nla_get_u32(tb[LG_LEASE_A_PREFERRED]);
+		n->leases[n->n_leases].valid = nla_get_u32(tb[LG_LEASE_A_VALID]);
+		n->n_leases++;
+	}
+	if (!n->n_leases) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, LG_BINDING_A_LEASE);
+		NL_SET_ERR_MSG_MOD(extack, "a binding needs a lease");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* LG_BINDING_A_CREATED, CLOCK_REALTIME, as boottime: before boot is < 0. */
+static int lg_nl_binding_created(const struct nlattr *attr, s32 *created,
+				 struct netlink_ext_ack *extack)
+{
+	time64_t real = ktime_get_real_seconds();
+	u64 when;
+
+	*created = lg_now();
+	if (!attr)
+		return 0;
+	when = nla_get_u64(attr);
+	if (when > (u64)real) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the binding cannot be created in the future");
+		return -EINVAL;
+	}
+	*created = max_t(s64, (s64)*created - (real - (s64)when), S32_MIN);
+	return 0;
+}
+
+static int lg_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lg_net *ln = lg_net(genl_info_net(info));
+	const struct nlattr *lease_attrs[LG_BINDING_MAX_LEASES];
+	struct nlattr *tb[LG_BINDING_A_MAX + 1], *nest;
+	struct netlink_ext_ack *extack = info->extack;
+	struct lg_binding_new n = {};
+	struct sk_buff *msg;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
+		return -EINVAL;
+	nest = info->attrs[LG_A_BINDING];
+	err = nla_parse_nested(tb, LG_BINDING_A_MAX, nest,
+			       lg_binding_new_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, LG_BINDING_A_IFINDEX) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, LG_BINDING_A_CLIENT_DUID) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, LG_BINDING_A_IA_TYPE) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, LG_BINDING_A_IAID) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, LG_BINDING_A_CLIENT_LLADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, LG_BINDING_A_SERVER_ADDR)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a binding needs interface, DUID, IA, IAID, client link-local and server");
+		return -EINVAL;
+	}
+	n.ifindex = nla_get_u32(tb[LG_BINDING_A_IFINDEX]);
+	n.duid = nla_data(tb[LG_BINDING_A_CLIENT_DUID]);
+	n.duid_len = nla_len(tb[LG_BINDING_A_CLIENT_DUID]);
+	n.ia_type = nla_get_u32(tb[LG_BINDING_A_IA_TYPE]);
+	n.iaid = nla_get_u32(tb[LG_BINDING_A_IAID]);
+	n.client_lladdr = nla_data(tb[LG_BINDING_A_CLIENT_LLADDR]);
+	if ((ipv6_addr_type(n.client_lladdr) &
+	     (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_UNICAST)) !=
+	    (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_UNICAST)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_CLIENT_LLADDR],
+				    "the client's address is a link-local unicast one");
+		return -EINVAL;
+	}
+	if (tb[LG_BINDING_A_CLIENT_MAC]) {
+		n.mac = nla_data(tb[LG_BINDING_A_CLIENT_MAC]);
+		if (!is_valid_ether_addr(n.mac)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_CLIENT_MAC],
+					    "the client's MAC is a unicast one");
+			return -EINVAL;
+		}
+	}
+	n.server_addr = nla_data(tb[LG_BINDING_A_SERVER_ADDR]);
+	if (ipv6_addr_any(n.server_addr) ||
+	    ipv6_addr_is_multicast(n.server_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_SERVER_ADDR],
+				    "the server's address is a unicast one");
+		return -EINVAL;
+	}
+	if (tb[LG_BINDING_A_SERVER_DUID]) {
+		n.server_duid = nla_data(tb[LG_BINDING_A_SERVER_DUID]);
+		n.server_duid_len = nla_len(tb[LG_BINDING_A_SERVER_DUID]);
+	}
+	if (tb[LG_BINDING_A_INTERFACE_ID]) {
+		n.ifid = nla_data(tb[LG_BINDING_A_INTERFACE_ID]);
+		n.ifid_len = nla_len(tb[LG_BINDING_A_INTERFACE_ID]);
+	}
+	err = lg_nl_binding_created(tb[LG_BINDING_A_CREATED], &n.created,
+				    extack);
+	if (err)
+		return err;
+	n.origin = tb[LG_BINDING_A_ORIGIN] ?
+		   nla_get_u32(tb[LG_BINDING_A_ORIGIN]) :
+		   LG_BINDING_ORIGIN_RESTORED;
+	n.replace = nla_get_flag(tb[LG_BINDING_A_REPLACE]);
+	err = lg_nl_binding_new_leases(nest, &n, lease_attrs, extack);
+	if (err)
+		return err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the reply");
+		return -ENOMEM;
+	}
+	err = lg_binding_new(ln, &n, msg, info->snd_portid, info->snd_seq);
+	switch (err) {
+	case 0:
+		return genlmsg_reply(msg, info);
+	case -ENODEV:
+		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_IFINDEX],
+				    "not an access interface");
+		break;
+	case -EEXIST:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the interface has a binding of this IA (replace it?)");
+		break;
+	case -EADDRINUSE:
+		NL_SET_ERR_MSG_ATTR(extack, lease_attrs[n.bad_lease],
+				    "another binding on the interface holds this lease");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG_MOD(extack, "binding limit reached");
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the binding");
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack, "the binding is made but cannot be told");
+		break;
+	}
+	nlmsg_free(msg);
+	return err;
+}
+
 static int lg_nl_savi_fill(struct sk_buff *skb, struct lg_net *ln,
 			   const struct lg_savi_entry *e, u32 portid, u32 seq,
 			   struct netlink_callback *cb)
@@ -1234,6 +1494,13 @@ static const struct genl_ops lg_genl_ops[] = {
 		.cmd		= LG_CMD_BINDING_MOVE,
 		.doit		= lg_nl_binding_move_doit,
 		.policy		= lg_cmd_binding_move_policy,
+		.maxattr	= LG_A_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= LG_CMD_BINDING_NEW,
+		.doit		= lg_nl_binding_new_doit,
+		.policy		= lg_cmd_binding_new_policy,
 		.maxattr	= LG_A_MAX,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},

@@ -43,8 +43,10 @@ our_routes() { ip -n rtr -6 route show proto 200 | sed 's/ *$//' | sort; }
 LGDPID=
 lgd_start() {
 	local conf=$1
-	printf '# [rtr] leaseguardd -c %s &\n' "$conf" >&2
-	ip netns exec rtr "$LGD" -c "$conf" >>"$DIR/leaseguardd.log" 2>&1 &
+	# Its own binding store: /var is shared by the stories of a VM run.
+	printf '# [rtr] leaseguardd -c %s -o store=%s &\n' "$conf" "$DIR/bindings.db" >&2
+	ip netns exec rtr "$LGD" -c "$conf" -o "store=$DIR/bindings.db" \
+		>>"$DIR/leaseguardd.log" 2>&1 &
 	LGDPID=$!
 	wait_for -t 20 grep -q "sync:" "$DIR/leaseguardd.log"
 }
@@ -88,6 +90,12 @@ check_eq "a /128 for the address, the /56 via the subscriber's link-local" \
 	"$want" "$(our_routes)"
 check "the subscriber is reachable through them" \
 	sh -c "ip netns exec srv ping -6 -c 1 -W 5 2001:db8:1::1000 >/dev/null"
+# leaseguardd's binding store (store-delay 1 s): both, committed.
+store_is() {
+	"$LGCTL" -j daemon show | jq -e "$1" >/dev/null
+}
+check "the binding store holds both bindings (lgctl daemon show)" \
+	wait_for -t 10 store_is ".store.path == \"$DIR/bindings.db\" and .store.state == \"open\" and .store.rows == 2 and .store.pending == 0 and .store.errors == 0"
 
 step "3. A restart with the bindings present changes no route."
 ip -n rtr monitor route >"$DIR/monitor" 2>&1 &
@@ -101,6 +109,9 @@ kill "$MONPID"; MONPID=
 check_eq "the routes are the same" "$want" "$(our_routes)"
 check_eq "ip monitor saw no route change during the restart" "" "$(cat "$DIR/monitor")"
 check "the second start kept both" grep -q "routes: 2 kept, 0 added, 0 removed" "$DIR/leaseguardd.log"
+check "the same module: nothing restored, the kernel's bindings written" \
+	grep -q "store $DIR/bindings.db: 2 bindings in it, 2 in the kernel (same module instance): 0 restored, 2 written, 0 dropped" \
+	"$DIR/leaseguardd.log"
 
 step "4. SIGHUP with another metric moves them."
 sed -i 's/^route-metric 1024/route-metric 2048/' "$DIR/lgd.conf"
@@ -216,6 +227,7 @@ step "7. A release takes them away."
 client_release sub eth0
 wait_for -t 20 sh -c "[ -z \"\$(ip -n rtr -6 route show proto 200)\" ]" || true
 check_eq "no route of ours left" "" "$(our_routes)"
+check "nor a binding in the store" wait_for -t 10 store_is ".store.rows == 0 and .store.pending == 0"
 check "the static route is still there" \
 	sh -c "ip -n rtr -6 route show 2001:db8:99::/48 | grep -q 'via fe80::99'"
 

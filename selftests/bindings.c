@@ -403,12 +403,39 @@ static uint32_t access_link(FIXTURE_DATA(b) *self, int i, int *cl_fd)
 	return ifindex;
 }
 
+static time_t clock_sec(clockid_t clock)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	return t.tv_sec;
+}
+
+/*
+ * The lifetime that ends at boottime second @end, for a REPLY sent now. The
+ * kernel adds it to its own second when the REPLY arrives: away from the
+ * end of a second, so that a slow host does not make that the next one.
+ */
+static uint32_t valid_until(time_t end)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	if (ts.tv_nsec > 700000000L) {
+		usleep((1000000000L - ts.tv_nsec) / 1000 + 10000);
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+	}
+	return end - ts.tv_sec;
+}
+
 /*
  * Client @c behind acc@i (@fd its socket; acc0 is the topology's) asks,
- * and the server grants it @n IA_NAs: IAIDs 1..@n, 2001:db8:1i:c::IAID.
+ * and the server grants it @n IA_NAs: IAIDs 1..@n, 2001:db8:1i:c::IAID,
+ * valid for @valid seconds, or (@valid 0) until boottime second @end.
  */
-static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
-			     uint32_t acc, int c, int n, uint32_t valid)
+static void exchange_n_until(FIXTURE_DATA(b) *self, int i, int fd,
+			     uint32_t acc, int c, int n, uint32_t valid,
+			     time_t end)
 {
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(547) };
@@ -438,6 +465,8 @@ static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
 
 	d6b_msg(&self->m, REPLY, self->xid);
 	ids(&self->m, &d, true);
+	if (!valid)
+		valid = valid_until(end);
 	for (k = 1; k <= n; k++) {
 		a = A6("2001:db8::");
 		a.s6_addr[5] = 0x10 + i;
@@ -455,6 +484,12 @@ static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
 	if (sendto(self->relay_fd, self->m.buf, self->m.len, 0,
 		   (struct sockaddr *)&to, sizeof(to)) < 0)
 		die("relay sendto");
+}
+
+static void exchange_n_valid(FIXTURE_DATA(b) *self, int i, int fd,
+			     uint32_t acc, int c, int n, uint32_t valid)
+{
+	exchange_n_until(self, i, fd, acc, c, n, valid, 0);
 }
 
 static void exchange_n(FIXTURE_DATA(b) *self, int i, int fd, uint32_t acc,
@@ -1649,14 +1684,6 @@ TEST_F_TIMEOUT(b, packet_state_is_charged_to_the_namespace_admin, 120)
 	rmdir(MEMCG);
 }
 
-static time_t clock_sec(clockid_t clock)
-{
-	struct timespec t;
-
-	clock_gettime(clock, &t);
-	return t.tv_sec;
-}
-
 /* How many leases of a dump expire in each second of a window. */
 struct expiry_tally {
 	uint64_t first;		/* the window's first second, wall clock */
@@ -1711,20 +1738,28 @@ TEST_F_TIMEOUT(b, expiry_beyond_one_runs_budget_resumes_where_it_stopped,
 	end = clock_sec(CLOCK_BOOTTIME) + 5 +
 	      3 * ms_since(&t0) * (n / kept) / 2000;
 	for (; c < (int)(kept + n) / per; c++)
-		exchange_n_valid(self, 0, self->cl_fd, self->acc0, c, per,
-				 end - clock_sec(CLOCK_BOOTTIME));
+		exchange_n_until(self, 0, self->cl_fd, self->acc0, c, per, 0,
+				 end);
 	ASSERT_LT(clock_sec(CLOCK_BOOTTIME), end);
 	ASSERT_EQ(kept + n, stat(self, LG_STATS_A_BINDINGS));
 	expired0 = stat(self, LG_STATS_A_LEASES_EXPIRED);
 
-	/* More than a run's budget expire in one second (one bucket). */
+	/*
+	 * More than a run's budget expire in one second (one bucket). A dump
+	 * gives expiries in wall-clock seconds, converted with the whole
+	 * seconds of both clocks, which step apart once a second: a dump
+	 * across that instant shows one bucket as two seconds. Three dumps.
+	 */
 	wall = end + clock_sec(CLOCK_REALTIME) - clock_sec(CLOCK_BOOTTIME);
-	tally.first = wall - 4;
-	nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_GET, NLM_F_DUMP);
-	ASSERT_EQ(0, lg_talk(&self->s, nlh, expiry_tally_cb, &tally,
-			     &self->ack));
-	for (i = 0; i < 8; i++)
-		most = tally.at[i] > most ? tally.at[i] : most;
+	for (c = 0; c < 3 && most <= EXPIRY_BUDGET; c++) {
+		memset(&tally, 0, sizeof(tally));
+		tally.first = wall - 4;
+		nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_GET, NLM_F_DUMP);
+		ASSERT_EQ(0, lg_talk(&self->s, nlh, expiry_tally_cb, &tally,
+				     &self->ack));
+		for (i = 0; i < 8; i++)
+			most = tally.at[i] > most ? tally.at[i] : most;
+	}
 	TH_LOG("%d leases end in the same second (of %d)", most, n);
 	ASSERT_LT(EXPIRY_BUDGET, most);
 
@@ -1745,6 +1780,87 @@ TEST_F_TIMEOUT(b, expiry_beyond_one_runs_budget_resumes_where_it_stopped,
 	}
 	for (i = 0; i < (int)kept; i++)
 		EXPECT_EQ(ids[i], owner_of(self, addrs[i])) TH_LOG("%s", addrs[i]);
+}
+
+/*
+ * LG_CMD_BINDING_NEW on acc0: client @d's IA_NA 1 with @addr, anchored
+ * where C's eth0 is, as leaseguardd restores it; the reply in self->got.
+ */
+static int binding_new(FIXTURE_DATA(b) *self, const struct duid *d,
+		       const char *addr, uint32_t valid)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_NEW, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING), *l;
+	struct in6_addr a = A6(addr), srv = A6("2001:db8:f::2");
+
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, self->acc0);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, d->len, d->p);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IA_TYPE, LG_IA_NA);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IAID, 1);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR, 16, &self->cl_ll);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_MAC, 6, "\x02\x00\x00\x00\x01\x02");
+	mnl_attr_put(nlh, LG_BINDING_A_SERVER_ADDR, 16, &srv);
+	mnl_attr_put(nlh, LG_BINDING_A_SERVER_DUID, sizeof(server_duid),
+		     server_duid);
+	l = mnl_attr_nest_start(nlh, LG_BINDING_A_LEASE);
+	mnl_attr_put(nlh, LG_LEASE_A_ADDR, 16, &a);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_PLEN, 128);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_PREFERRED, valid / 2);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_VALID, valid);
+	mnl_attr_nest_end(nlh, l);
+	mnl_attr_nest_end(nlh, nest);
+	self->got.n = 0;
+	return lg_talk(&self->s, nlh, bnds_cb, &self->got, &self->ack);
+}
+
+TEST_F_TIMEOUT(b, a_restored_binding_validates_its_address, 120)
+{
+	struct in6_addr a = A6("2001:db8:1::77");
+
+	roles(self);
+	savi_enforce(self);
+	EXPECT_FALSE(savi_passes(self, &a));
+	ASSERT_EQ(0, binding_new(self, &A, "2001:db8:1::77", 3600))
+		TH_LOG("%s", self->ack.msg);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW, self->got.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->got.b[0].origin);
+	EXPECT_TRUE(savi_passes(self, &a));
+	ASSERT_EQ(0, get_addr(self, "2001:db8:1::77"));
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->got.b[0].origin);
+}
+
+TEST_F_TIMEOUT(b, a_snooped_reply_makes_a_restored_binding_snooped, 120)
+{
+	uint64_t id;
+
+	roles(self);
+	ASSERT_EQ(0, binding_new(self, &A, "2001:db8:1::1000", 100))
+		TH_LOG("%s", self->ack.msg);
+	id = self->got.b[0].id;
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->got.b[0].origin);
+
+	request(self, RENEW, &A);
+	reply(self, &A, 3600, 7200);
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(id, self->got.b[0].id);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[0].origin);
+	EXPECT_EQ(3600, self->got.b[0].leases[0].valid);
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->got.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[0].origin);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(id, self->got.b[0].id);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[0].origin);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[1].origin);
 }
 
 TEST_HARNESS_MAIN

@@ -60,6 +60,7 @@ struct bnd {
 	uint64_t id;
 	uint32_t ifindex, ia_type, iaid, state, reason;
 	uint32_t release_reason;	/* 0: absent */
+	uint32_t origin;		/* LG_BINDING_A_ORIGIN, 0: absent */
 	uint8_t duid[130], sduid[130], ifid[64], mac[6];
 	int duid_len, sduid_len, ifid_len;
 	bool has_mac;
@@ -158,6 +159,9 @@ static int binding_cb(const struct nlattr *attr, void *data)
 		break;
 	case LG_BINDING_A_RELEASE_REASON:
 		b->release_reason = mnl_attr_get_u32(attr);
+		break;
+	case LG_BINDING_A_ORIGIN:
+		b->origin = mnl_attr_get_u32(attr);
 		break;
 	case LG_BINDING_A_LEASE:
 		if (b->n_leases < 8) {

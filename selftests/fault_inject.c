@@ -19,9 +19,10 @@
  *   - two readers loop binding dumps and gets by ID (the RCU readers of
  *     issue 17 item 1);
  *   - a mutator marks bindings releasing and bound again, deletes and
- *     moves some, adds and removes static SAVI entries, changes the link
- *     and multicast configuration, and churns interfaces: dummies given
- *     the access role, renamed, moved to another namespace, deleted;
+ *     moves some, restores some (LG_CMD_BINDING_NEW), adds and removes
+ *     static SAVI entries, changes the link and multicast configuration,
+ *     and churns interfaces: dummies given the access role, renamed,
+ *     moved to another namespace, deleted;
  *   - a host in C joins and leaves MLD groups, any-source and
  *     source-specific, so that the IGMP/MLD proxy builds state.
  * Then the faults stop, the short leases expire, and the state must be
@@ -187,6 +188,36 @@ static int nl_binding(struct lg_sock *s, struct lg_ack *ack, uint8_t cmd,
 		mnl_attr_put_u32(nlh, LG_BINDING_A_RELEASE_REASON, reason);
 	if (cancel)
 		mnl_attr_put(nlh, LG_BINDING_A_RELEASE_CANCEL, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(s, nlh, NULL, NULL, ack);
+}
+
+/* LG_CMD_BINDING_NEW on acc0: client @c's IA_NA 1, pool address @i. */
+static int nl_new(FIXTURE_DATA(b) *self, struct lg_sock *s,
+		  struct lg_ack *ack, int c, int i, bool replace)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, LG_CMD_BINDING_NEW, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING), *l;
+	struct in6_addr a = pool_addr(i), srv = A6("2001:db8:f::2");
+	struct duid d = client(c);
+
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, self->acc0);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, d.len, d.p);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IA_TYPE, LG_IA_NA);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IAID, 1);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR, 16, &self->cl_ll);
+	mnl_attr_put(nlh, LG_BINDING_A_SERVER_ADDR, 16, &srv);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, LG_BINDING_ORIGIN_RESTORED +
+			 rnd() % 3);
+	if (replace)
+		mnl_attr_put(nlh, LG_BINDING_A_REPLACE, 0, NULL);
+	l = mnl_attr_nest_start(nlh, LG_BINDING_A_LEASE);
+	mnl_attr_put(nlh, LG_LEASE_A_ADDR, 16, &a);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_PLEN, 128);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_PREFERRED, 1800);
+	mnl_attr_put_u32(nlh, LG_LEASE_A_VALID, 3600);
+	mnl_attr_nest_end(nlh, l);
 	mnl_attr_nest_end(nlh, nest);
 	return lg_talk(s, nlh, NULL, NULL, ack);
 }
@@ -420,10 +451,14 @@ static void mutator(FIXTURE_DATA(b) *self, struct tally *t)
 			break;
 		case 6:
 		case 7:
-		case 8:
 			err = rnd() % 4 ? nl_move(&s, &ack, id, "fe80::99") :
 			      nl_binding(&s, &ack, LG_CMD_BINDING_DEL, id,
 					 false, 0, false);
+			break;
+		case 8:
+			/* A restore: -EEXIST, -EADDRINUSE are fine too. */
+			err = nl_new(self, &s, &ack, rnd() % N_CLIENTS,
+				     rnd() % N_POOL, rnd() % 2);
 			break;
 		case 9:
 		case 10:

@@ -85,6 +85,8 @@ check_eq "the unit's ExecStart" /usr/sbin/leaseguardd "$exec_start"
 	cat "$CONF"
 	echo "relay-id $RELAY_ID"
 	echo "interface acc0 release admin"
+	# Not /var/lib/leaseguard: /var is shared by the stories of a VM run.
+	echo "store $dir/bindings.db"
 } >"$dir/leaseguardd.conf"
 n mount --bind "$dir/leaseguardd.conf" "$CONF" && bound=1
 # The unit's ExecStartPre= check, then ExecStart= itself.

@@ -134,6 +134,7 @@ relay_start acc0 acc2
 cat >"$DIR/lgd.conf" <<EOF
 relay-id $RELAY_ID
 control-socket $DIR/lgd.sock
+store $DIR/bindings.db
 interface * release all
 EOF
 printf '# [rtr] leaseguardd -c %s &\n' "$DIR/lgd.conf"

@@ -140,6 +140,7 @@ capture_start sub2 eth0 igmp or ip6 or udp port 5001
 cat >"$DIR/lgd.conf" <<EOF
 log-level debug
 control-socket $DIR/lgd.sock
+store $DIR/bindings.db
 EOF
 printf '# [rtr] leaseguardd -c %s &\n' "$DIR/lgd.conf" >&2
 ip netns exec rtr "$LGD" -c "$DIR/lgd.conf" >>"$DIR/leaseguardd.log" 2>&1 &

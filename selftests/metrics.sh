@@ -97,7 +97,7 @@ LG_KEA_HOOKS="{ \"library\": \"$HOOK\",
   \"parameters\": { \"trusted-relays\": [ { \"relay-id\": \"$RELAY_ID\" } ] } }" \
 	kea_start 600 300
 relay_start acc0
-printf '%s\n' "control-socket $DIR/lgd.sock" "relay-id $RELAY_ID" \
+printf '%s\n' "control-socket $DIR/lgd.sock" "store $DIR/bindings.db" "relay-id $RELAY_ID" \
 	"interface acc0 release admin" >"$DIR/lgd.conf"
 printf '# [rtr] leaseguardd -c %s &\n' "$DIR/lgd.conf" >&2
 ip netns exec rtr "$LGD" -c "$DIR/lgd.conf" >"$DIR/lgd.log" 2>&1 &

@@ -380,6 +380,742 @@ TEST_F(lg, notifications_follow_changes)
 	lg_close(&mon);
 }
 
+/* ------------------------------------------------------------------ */
+/* LG_CMD_BINDING_NEW                                                 */
+/* ------------------------------------------------------------------ */
+
+/* A LG_CMD_BINDING_NEW request: valid as bnew_init() makes it. */
+struct bnew {
+	uint32_t ifindex, ia_type, iaid, origin;	/* origin 0: absent */
+	uint8_t duid[8];
+	const char *lladdr, *server;
+	const uint8_t *mac, *sduid, *ifid;
+	int sduid_len, ifid_len;
+	uint64_t created;				/* 0: absent */
+	bool replace;
+	int n_leases;
+	struct {
+		const char *addr;
+		uint32_t plen, preferred, valid;
+	} lease[6];
+	uint32_t omit;		/* 1 << LG_BINDING_A_*: left out */
+	uint32_t lease_omit;	/* 1 << LG_LEASE_A_*: left out of lease 0 */
+	uint16_t flags;		/* more nlmsg_flags */
+	uint16_t extra;		/* an attribute the command does not take */
+};
+
+/* What a binding message said. */
+struct bview {
+	int n;
+	struct {
+		uint8_t cmd;
+		uint64_t id, created;
+		uint32_t ifindex, state, origin, del_reason;
+		int n_leases, ifid_len;
+		bool has_mac, expires[4];
+		uint8_t mac[6];
+		struct in6_addr lladdr, saddr, addr[4];
+		uint32_t plen[4], preferred[4], valid[4];
+		uint64_t expiry[4];
+	} b[8];
+};
+
+static void bnew_init(struct bnew *b, uint32_t ifindex, uint8_t client)
+{
+	static const uint8_t duid[8] = { 0, 3, 0, 1, 2, 0, 0, 0 };
+
+	memset(b, 0, sizeof(*b));
+	b->ifindex = ifindex;
+	memcpy(b->duid, duid, sizeof(duid));
+	b->duid[7] = client;
+	b->ia_type = LG_IA_NA;
+	b->iaid = 1;
+	b->lladdr = "fe80::1";
+	b->server = "2001:db8:f::2";
+	b->n_leases = 1;
+	b->lease[0].addr = "2001:db8:1::10";
+	b->lease[0].plen = 128;
+	b->lease[0].preferred = 300;
+	b->lease[0].valid = 600;
+}
+
+static void put_in6(struct nlmsghdr *nlh, uint16_t type, const char *s)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, s, &a) != 1)
+		abort();
+	mnl_attr_put(nlh, type, 16, &a);
+}
+
+static int bview_lease_cb(const struct nlattr *attr, void *data)
+{
+	struct bview *v = data;
+	int i = v->b[v->n].n_leases;
+
+	if (i >= 4)
+		return MNL_CB_OK;
+	switch (mnl_attr_get_type(attr)) {
+	case LG_LEASE_A_ADDR:
+		memcpy(&v->b[v->n].addr[i], mnl_attr_get_payload(attr), 16);
+		break;
+	case LG_LEASE_A_PLEN:
+		v->b[v->n].plen[i] = mnl_attr_get_u32(attr);
+		break;
+	case LG_LEASE_A_PREFERRED:
+		v->b[v->n].preferred[i] = mnl_attr_get_u32(attr);
+		break;
+	case LG_LEASE_A_VALID:
+		v->b[v->n].valid[i] = mnl_attr_get_u32(attr);
+		break;
+	case LG_LEASE_A_EXPIRES:
+		v->b[v->n].expires[i] = true;
+		v->b[v->n].expiry[i] = mnl_attr_get_u64(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int bview_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct bview *v = data;
+	typeof(v->b[0]) *b = &v->b[v->n];
+
+	switch (mnl_attr_get_type(attr)) {
+	case LG_BINDING_A_ID:
+		b->id = mnl_attr_get_u64(attr);
+		break;
+	case LG_BINDING_A_IFINDEX:
+		b->ifindex = mnl_attr_get_u32(attr);
+		break;
+	case LG_BINDING_A_STATE:
+		b->state = mnl_attr_get_u32(attr);
+		break;
+	case LG_BINDING_A_ORIGIN:
+		b->origin = mnl_attr_get_u32(attr);
+		break;
+	case LG_BINDING_A_DEL_REASON:
+		b->del_reason = mnl_attr_get_u32(attr);
+		break;
+	case LG_BINDING_A_CREATED:
+		b->created = mnl_attr_get_u64(attr);
+		break;
+	case LG_BINDING_A_CLIENT_LLADDR:
+		memcpy(&b->lladdr, mnl_attr_get_payload(attr), 16);
+		break;
+	case LG_BINDING_A_SERVER_ADDR:
+		memcpy(&b->saddr, mnl_attr_get_payload(attr), 16);
+		break;
+	case LG_BINDING_A_CLIENT_MAC:
+		b->has_mac = true;
+		memcpy(b->mac, mnl_attr_get_payload(attr), 6);
+		break;
+	case LG_BINDING_A_INTERFACE_ID:
+		b->ifid_len = mnl_attr_get_payload_len(attr);
+		break;
+	case LG_BINDING_A_LEASE:
+		mnl_attr_parse_nested(attr, bview_lease_cb, v);
+		b->n_leases++;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int bview_top_cb(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == LG_A_BINDING)
+		return mnl_attr_parse_nested(attr, bview_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+static int bview_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct bview *v = data;
+
+	if (v->n >= 8)
+		return MNL_CB_ERROR;
+	memset(&v->b[v->n], 0, sizeof(v->b[0]));
+	v->b[v->n].cmd = genl->cmd;
+	mnl_attr_parse(nlh, GENL_HDRLEN, bview_top_cb, v);
+	v->n++;
+	return MNL_CB_OK;
+}
+
+static int lg_bnew(struct lg_sock *s, const struct bnew *b, struct bview *v,
+		   struct lg_ack *ack)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, LG_CMD_BINDING_NEW, b->flags);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING), *ln;
+	int i;
+
+#define HAS(a)	(!(b->omit & (1u << (a))))
+	if (HAS(LG_BINDING_A_IFINDEX))
+		mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, b->ifindex);
+	if (HAS(LG_BINDING_A_CLIENT_DUID))
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, sizeof(b->duid),
+			     b->duid);
+	if (HAS(LG_BINDING_A_IA_TYPE))
+		mnl_attr_put_u32(nlh, LG_BINDING_A_IA_TYPE, b->ia_type);
+	if (HAS(LG_BINDING_A_IAID))
+		mnl_attr_put_u32(nlh, LG_BINDING_A_IAID, b->iaid);
+	if (HAS(LG_BINDING_A_CLIENT_LLADDR))
+		put_in6(nlh, LG_BINDING_A_CLIENT_LLADDR, b->lladdr);
+	if (HAS(LG_BINDING_A_SERVER_ADDR))
+		put_in6(nlh, LG_BINDING_A_SERVER_ADDR, b->server);
+#undef HAS
+	if (b->mac)
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_MAC, 6, b->mac);
+	if (b->sduid)
+		mnl_attr_put(nlh, LG_BINDING_A_SERVER_DUID, b->sduid_len,
+			     b->sduid);
+	if (b->ifid)
+		mnl_attr_put(nlh, LG_BINDING_A_INTERFACE_ID, b->ifid_len,
+			     b->ifid);
+	if (b->created)
+		mnl_attr_put_u64(nlh, LG_BINDING_A_CREATED, b->created);
+	if (b->origin)
+		mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, b->origin);
+	if (b->replace)
+		mnl_attr_put(nlh, LG_BINDING_A_REPLACE, 0, NULL);
+	if (b->extra)
+		mnl_attr_put_u32(nlh, b->extra, 1);
+	for (i = 0; i < b->n_leases; i++) {
+		uint32_t om = i ? 0 : b->lease_omit;
+
+		ln = mnl_attr_nest_start(nlh, LG_BINDING_A_LEASE);
+		if (!(om & (1u << LG_LEASE_A_ADDR)))
+			put_in6(nlh, LG_LEASE_A_ADDR, b->lease[i].addr);
+		if (!(om & (1u << LG_LEASE_A_PLEN)))
+			mnl_attr_put_u32(nlh, LG_LEASE_A_PLEN, b->lease[i].plen);
+		if (!(om & (1u << LG_LEASE_A_PREFERRED)))
+			mnl_attr_put_u32(nlh, LG_LEASE_A_PREFERRED,
+					 b->lease[i].preferred);
+		if (!(om & (1u << LG_LEASE_A_VALID)))
+			mnl_attr_put_u32(nlh, LG_LEASE_A_VALID,
+					 b->lease[i].valid);
+		mnl_attr_nest_end(nlh, ln);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	if (v)
+		v->n = 0;
+	return lg_talk(s, nlh, v ? bview_cb : NULL, v, ack);
+}
+
+/* Dumps the bindings, or gets the one that leases @addr. */
+static int lg_bget(struct lg_sock *s, const char *addr, struct bview *v,
+		   struct lg_ack *ack)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, LG_CMD_BINDING_GET,
+				      addr ? 0 : NLM_F_DUMP);
+
+	if (addr) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+
+		put_in6(nlh, LG_BINDING_A_ADDR, addr);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	v->n = 0;
+	return lg_talk(s, nlh, bview_cb, v, ack);
+}
+
+/* A u32 of LG_A_LINK or LG_A_CONFIG (LG_CMD_LINK_SET, _CONFIG_SET). */
+static int lg_set_u32(struct lg_sock *s, uint8_t cmd, uint32_t ifindex,
+		      uint16_t attr, uint32_t v, struct lg_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, cmd, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, ifindex ? LG_A_LINK :
+						  LG_A_CONFIG);
+
+	if (ifindex)
+		mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	mnl_attr_put_u32(nlh, attr, v);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk_r(s, nlh, r);
+}
+
+/* A counter: the namespace's (ifindex 0) or an interface's. */
+struct counter_q {
+	uint16_t id;
+	bool link;
+	uint64_t v;
+};
+
+static int counter_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct counter_q *q = data;
+	const struct nlattr *top, *a, *c;
+
+	mnl_attr_for_each(top, nlh, GENL_HDRLEN) {
+		if (!q->link && mnl_attr_get_type(top) == LG_A_STATS)
+			mnl_attr_for_each_nested(c, top)
+				if (mnl_attr_get_type(c) == q->id)
+					q->v = mnl_attr_get_u64(c);
+		if (!q->link || mnl_attr_get_type(top) != LG_A_LINK)
+			continue;
+		mnl_attr_for_each_nested(a, top)
+			if (mnl_attr_get_type(a) == LG_LINK_A_STATS)
+				mnl_attr_for_each_nested(c, a)
+					if (mnl_attr_get_type(c) == q->id)
+						q->v = mnl_attr_get_u64(c);
+	}
+	return MNL_CB_OK;
+}
+
+static uint64_t lg_counter(struct lg_sock *s, uint32_t ifindex, uint16_t id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct counter_q q = { id, ifindex != 0, ~0ULL };
+	struct nlmsghdr *nlh;
+	struct lg_ack ack;
+
+	nlh = lg_msg(s, buf, ifindex ? LG_CMD_LINK_GET : LG_CMD_STATS_GET, 0);
+	if (ifindex) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+
+		mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	if (lg_talk(s, nlh, counter_cb, &q, &ack))
+		return ~0ULL;
+	return q.v;
+}
+
+static bool in6_is(const struct in6_addr *a, const char *s)
+{
+	struct in6_addr b;
+
+	return inet_pton(AF_INET6, s, &b) == 1 && !memcmp(a, &b, 16);
+}
+
+/* A notification of the bindings group into @v (n 0: none in @ms). */
+static void lg_bntf(struct lg_sock *mon, struct bview *v, int ms)
+{
+	v->n = 0;
+	lg_recv(mon, ms, bview_cb, v);
+}
+
+FIXTURE(bn) {
+	struct lg_sock s, mon;
+	struct lg_reply r;
+	struct lg_ack ack;
+	struct bview v;
+	struct bnew b;
+	uint32_t dummy0, dummy1;
+};
+
+FIXTURE_SETUP(bn)
+{
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, ns_ip_batch(NULL, "link add lgtest0 type dummy\n"
+				       "link add lgtest1 type dummy\n"));
+	self->dummy0 = if_nametoindex("lgtest0");
+	self->dummy1 = if_nametoindex("lgtest1");
+	ASSERT_EQ(0, lg_open(&self->s)) TH_LOG("is leaseguard.ko loaded?");
+	ASSERT_EQ(0, lg_open(&self->mon));
+	ASSERT_EQ(0, lg_join(&self->mon, self->mon.mcgrp_bindings));
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS,
+				 &self->r));
+	bnew_init(&self->b, self->dummy0, 1);
+}
+
+FIXTURE_TEARDOWN(bn)
+{
+	lg_close(&self->s);
+	lg_close(&self->mon);
+}
+
+TEST_F(bn, creates_what_get_dump_and_notifications_show)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 1, 2 };
+	static const uint8_t sduid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 0xf, 2 };
+	time_t now = time(NULL);
+	uint64_t created = lg_counter(&self->s, 0,
+				      LG_STATS_A_BINDINGS_CREATED);
+	uint64_t id;
+
+	self->b.mac = mac;
+	self->b.sduid = sduid;
+	self->b.sduid_len = sizeof(sduid);
+	self->b.ifid = (const uint8_t *)"acc0";
+	self->b.ifid_len = 4;
+	self->b.created = now - 86400;
+	self->b.origin = LG_BINDING_ORIGIN_LEASEQUERY;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	/* The reply is the binding, as a get gives it. */
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW, self->v.b[0].cmd);
+	id = self->v.b[0].id;
+	EXPECT_NE(0, id);
+	EXPECT_EQ(self->dummy0, self->v.b[0].ifindex);
+	EXPECT_EQ(LG_BINDING_BOUND, self->v.b[0].state);
+	EXPECT_EQ(LG_BINDING_ORIGIN_LEASEQUERY, self->v.b[0].origin);
+	EXPECT_GE(1, llabs((long long)self->v.b[0].created - (now - 86400)));
+	EXPECT_TRUE(in6_is(&self->v.b[0].lladdr, "fe80::1"));
+	EXPECT_TRUE(in6_is(&self->v.b[0].saddr, "2001:db8:f::2"));
+	EXPECT_TRUE(self->v.b[0].has_mac);
+	EXPECT_EQ(4, self->v.b[0].ifid_len);
+	ASSERT_EQ(1, self->v.b[0].n_leases);
+	EXPECT_TRUE(in6_is(&self->v.b[0].addr[0], "2001:db8:1::10"));
+	EXPECT_EQ(300, self->v.b[0].preferred[0]);
+	EXPECT_EQ(600, self->v.b[0].valid[0]);
+	EXPECT_GE(2, llabs((long long)self->v.b[0].expiry[0] - (now + 600)));
+
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->v.b[0].cmd);
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(LG_BINDING_ORIGIN_LEASEQUERY, self->v.b[0].origin);
+
+	/* A delegated prefix, restored (the default origin), forever. */
+	bnew_init(&self->b, self->dummy0, 1);
+	self->b.ia_type = LG_IA_PD;
+	self->b.iaid = 2;
+	self->b.lease[0].addr = "2001:db8:100::";
+	self->b.lease[0].plen = 56;
+	self->b.lease[0].preferred = 0xffffffff;
+	self->b.lease[0].valid = 0xffffffff;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->v.b[0].origin);
+	EXPECT_FALSE(self->v.b[0].expires[0]);
+	EXPECT_GE(2, llabs((long long)self->v.b[0].created - now));
+
+	ASSERT_EQ(0, lg_bget(&self->s, NULL, &self->v, &self->ack));
+	ASSERT_EQ(2, self->v.n);
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(LG_BINDING_ORIGIN_LEASEQUERY, self->v.b[0].origin);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->v.b[1].origin);
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:100:ff::1", &self->v,
+			     &self->ack));
+	EXPECT_EQ(56, self->v.b[0].plen[0]);
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::10", &self->v, &self->ack));
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(created + 2, lg_counter(&self->s, 0,
+					 LG_STATS_A_BINDINGS_CREATED));
+	EXPECT_EQ(2, lg_counter(&self->s, 0, LG_STATS_A_BINDINGS));
+}
+
+/* One bad request: what it changes of bnew_init()'s, and what it gets. */
+struct bnew_bad {
+	const char *what;
+	int err;
+	const char *msg;	/* NULL: any message */
+	uint32_t miss;		/* NLMSGERR_ATTR_MISS_TYPE, or 0 */
+};
+
+static void bnew_bad_apply(struct bnew *b, int i, uint32_t dummy1)
+{
+	static const uint8_t mcast_mac[6] = { 1, 0, 0x5e, 0, 0, 1 };
+
+	switch (i) {
+	case 0: b->omit = 1u << LG_BINDING_A_IFINDEX; break;
+	case 1: b->omit = 1u << LG_BINDING_A_CLIENT_DUID; break;
+	case 2: b->omit = 1u << LG_BINDING_A_IA_TYPE; break;
+	case 3: b->omit = 1u << LG_BINDING_A_IAID; break;
+	case 4: b->omit = 1u << LG_BINDING_A_CLIENT_LLADDR; break;
+	case 5: b->omit = 1u << LG_BINDING_A_SERVER_ADDR; break;
+	case 6: b->n_leases = 0; break;
+	case 7: b->lease_omit = 1u << LG_LEASE_A_ADDR; break;
+	case 8: b->lease_omit = 1u << LG_LEASE_A_VALID; break;
+	case 9: b->lladdr = "2001:db8::1"; break;
+	case 10: b->lladdr = "ff02::1"; break;
+	case 11: b->mac = mcast_mac; break;
+	case 12: b->server = "::"; break;
+	case 13: b->server = "ff05::1:3"; break;
+	case 14: b->lease[0].addr = "fe80::10"; break;
+	case 15: b->lease[0].addr = "::"; break;
+	case 16: b->lease[0].addr = "ff0e::1"; break;
+	case 17: b->lease[0].plen = 64; break;
+	case 18: b->ia_type = LG_IA_PD;
+		 b->lease[0].addr = "2001:db8:100::1";
+		 b->lease[0].plen = 56; break;
+	case 19: b->lease[0].preferred = 601; break;
+	case 20: b->n_leases = 2;
+		 b->lease[1] = b->lease[0]; break;
+	case 21: b->n_leases = 5;
+		 b->lease[1] = b->lease[0]; b->lease[1].addr = "2001:db8:1::11";
+		 b->lease[2] = b->lease[0]; b->lease[2].addr = "2001:db8:1::12";
+		 b->lease[3] = b->lease[0]; b->lease[3].addr = "2001:db8:1::13";
+		 b->lease[4] = b->lease[0]; b->lease[4].addr = "2001:db8:1::14";
+		 break;
+	case 22: b->created = time(NULL) + 3600; break;
+	case 23: b->origin = LG_BINDING_ORIGIN_SNOOPED; break;
+	case 24: b->origin = LG_BINDING_ORIGIN_MAX + 1; break;
+	case 25: b->ia_type = LG_IA_MAX + 1; break;
+	case 26: b->lease[0].valid = 0; b->lease[0].preferred = 0; break;
+	case 27: b->extra = LG_BINDING_A_ID; break;
+	case 28: b->flags = NLM_F_REPLACE; break;
+	case 29: b->ifindex = 99999; break;
+	case 30: b->ifindex = dummy1; break;
+	}
+}
+
+static const struct bnew_bad bnew_bads[] = {
+	{ "no ifindex", -EINVAL, NULL, LG_BINDING_A_IFINDEX },
+	{ "no duid", -EINVAL, NULL, LG_BINDING_A_CLIENT_DUID },
+	{ "no ia type", -EINVAL, NULL, LG_BINDING_A_IA_TYPE },
+	{ "no iaid", -EINVAL, NULL, LG_BINDING_A_IAID },
+	{ "no lladdr", -EINVAL, NULL, LG_BINDING_A_CLIENT_LLADDR },
+	{ "no server", -EINVAL,
+	  "leaseguard: a binding needs interface, DUID, IA, IAID, client link-local and server",
+	  LG_BINDING_A_SERVER_ADDR },
+	{ "no lease", -EINVAL, "leaseguard: a binding needs a lease",
+	  LG_BINDING_A_LEASE },
+	{ "lease without address", -EINVAL,
+	  "leaseguard: a lease needs address, length and lifetimes",
+	  LG_LEASE_A_ADDR },
+	{ "lease without valid", -EINVAL, NULL, LG_LEASE_A_VALID },
+	{ "global lladdr", -EINVAL,
+	  "the client's address is a link-local unicast one", 0 },
+	{ "multicast lladdr", -EINVAL,
+	  "the client's address is a link-local unicast one", 0 },
+	{ "multicast mac", -EINVAL, "the client's MAC is a unicast one", 0 },
+	{ "server ::", -EINVAL, "the server's address is a unicast one", 0 },
+	{ "multicast server", -EINVAL, "the server's address is a unicast one",
+	  0 },
+	{ "link-local lease", -EINVAL, "a lease is unicast and not link-local",
+	  0 },
+	{ ":: lease", -EINVAL, "a lease is unicast and not link-local", 0 },
+	{ "multicast lease", -EINVAL, "a lease is unicast and not link-local",
+	  0 },
+	{ "IA_NA /64", -EINVAL, "an IA_NA lease is an address: length 128", 0 },
+	{ "host bits", -EINVAL, "the prefix has host bits set", 0 },
+	{ "preferred > valid", -EINVAL,
+	  "the preferred lifetime is longer than the valid one", 0 },
+	{ "a lease twice", -EINVAL, "the same lease twice", 0 },
+	{ "five leases", -EINVAL, "a binding holds at most 4 leases", 0 },
+	{ "created in the future", -EINVAL,
+	  "the binding cannot be created in the future", 0 },
+	{ "origin snooped", -ERANGE, "integer out of range", 0 },
+	{ "origin past max", -ERANGE, "integer out of range", 0 },
+	{ "ia type past max", -ERANGE, "integer out of range", 0 },
+	{ "valid 0", -ERANGE, "integer out of range", 0 },
+	{ "attribute not taken", -EINVAL, NULL, 0 },
+	{ "NLM_F_REPLACE", -EINVAL,
+	  "ambiguous or reserved bits set in nlmsg_flags", 0 },
+	{ "no such interface", -ENODEV, "not an access interface", 0 },
+	{ "not an access interface", -ENODEV, "not an access interface", 0 },
+};
+
+TEST_F(bn, rejects_each_bad_request_and_says_why)
+{
+	unsigned int i;
+	struct bview v;
+
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy1, LG_ROLE_UPSTREAM,
+				 &self->r));
+	for (i = 0; i < sizeof(bnew_bads) / sizeof(bnew_bads[0]); i++) {
+		const struct bnew_bad *t = &bnew_bads[i];
+
+		bnew_init(&self->b, self->dummy0, 1);
+		bnew_bad_apply(&self->b, i, self->dummy1);
+		EXPECT_EQ(t->err, lg_bnew(&self->s, &self->b, NULL, &self->ack))
+			TH_LOG("%s: %s", t->what, self->ack.msg);
+		EXPECT_STRNE("", self->ack.msg) TH_LOG("%s", t->what);
+		if (t->msg)
+			EXPECT_STREQ(t->msg, self->ack.msg) TH_LOG("%s", t->what);
+		if (t->miss)
+			EXPECT_EQ(t->miss, self->ack.miss_type)
+				TH_LOG("%s", t->what);
+	}
+	/* Nothing was made, nobody was told. */
+	ASSERT_EQ(0, lg_bget(&self->s, NULL, &v, &self->ack));
+	EXPECT_EQ(0, v.n);
+	lg_bntf(&self->mon, &v, 100);
+	EXPECT_EQ(0, v.n);
+}
+
+TEST_F(bn, refuses_an_existing_key_a_held_lease_and_past_the_limits)
+{
+	struct bnew other;
+	uint64_t limited;
+
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+	EXPECT_EQ(-EEXIST, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+	EXPECT_STREQ("leaseguard: the interface has a binding of this IA (replace it?)",
+		     self->ack.msg);
+
+	/* Another client, the first one's address: the first keeps it. */
+	bnew_init(&other, self->dummy0, 2);
+	other.n_leases = 2;
+	other.lease[1] = other.lease[0];
+	other.lease[0].addr = "2001:db8:1::20";
+	EXPECT_EQ(-EADDRINUSE, lg_bnew(&self->s, &other, NULL, &self->ack));
+	EXPECT_STREQ("another binding on the interface holds this lease",
+		     self->ack.msg);
+	EXPECT_NE(0, self->ack.offs);
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::10", &self->v, &self->ack));
+	EXPECT_EQ(1, self->v.n);
+	EXPECT_EQ(-ENOENT, lg_bget(&self->s, "2001:db8:1::20", &self->v,
+				   &self->ack));
+	/* A prefix held is held too; another length of it is another lease. */
+	other.n_leases = 1;
+	other.ia_type = LG_IA_PD;
+	other.lease[0].addr = "2001:db8:100::";
+	other.lease[0].plen = 56;
+	ASSERT_EQ(0, lg_bnew(&self->s, &other, NULL, &self->ack));
+	other.iaid = 9;
+	EXPECT_EQ(-EADDRINUSE, lg_bnew(&self->s, &other, NULL, &self->ack));
+	bnew_init(&other, self->dummy0, 3);
+	other.ia_type = LG_IA_PD;
+	other.lease[0].addr = "2001:db8:100::";
+	other.lease[0].plen = 64;
+	ASSERT_EQ(0, lg_bnew(&self->s, &other, NULL, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+
+	/* The namespace's limit: 3 bindings now, refused and counted. */
+	limited = lg_counter(&self->s, 0, LG_STATS_A_BINDINGS_LIMITED);
+	ASSERT_EQ(0, lg_set_u32(&self->s, LG_CMD_CONFIG_SET, 0,
+				LG_CONFIG_A_MAX_BINDINGS, 3, &self->r));
+	bnew_init(&other, self->dummy0, 4);
+	other.lease[0].addr = "2001:db8:1::40";
+	EXPECT_EQ(-ENOSPC, lg_bnew(&self->s, &other, NULL, &self->ack));
+	EXPECT_STREQ("leaseguard: binding limit reached", self->ack.msg);
+	EXPECT_EQ(limited + 1, lg_counter(&self->s, 0,
+					  LG_STATS_A_BINDINGS_LIMITED));
+	/* An update is no new binding: it passes. */
+	self->b.replace = true;
+	EXPECT_EQ(0, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+
+	/* The interface's own limit, counted on the interface. */
+	ASSERT_EQ(0, lg_set_u32(&self->s, LG_CMD_CONFIG_SET, 0,
+				LG_CONFIG_A_MAX_BINDINGS, 100, &self->r));
+	ASSERT_EQ(0, lg_set_u32(&self->s, LG_CMD_LINK_SET, self->dummy0,
+				LG_LINK_A_MAX_BINDINGS, 3, &self->r));
+	EXPECT_EQ(-ENOSPC, lg_bnew(&self->s, &other, NULL, &self->ack));
+	EXPECT_EQ(1, lg_counter(&self->s, self->dummy0,
+				LG_LINK_STATS_A_BINDINGS_LIMITED));
+	ASSERT_EQ(0, lg_set_u32(&self->s, LG_CMD_LINK_SET, self->dummy0,
+				LG_LINK_A_MAX_BINDINGS, 4, &self->r));
+	EXPECT_EQ(0, lg_bnew(&self->s, &other, NULL, &self->ack));
+	EXPECT_EQ(4, lg_counter(&self->s, 0, LG_STATS_A_BINDINGS));
+}
+
+TEST_F(bn, replace_keeps_id_created_state_and_anchor)
+{
+	static const uint8_t mac1[6] = { 2, 0, 0, 0, 1, 2 };
+	static const uint8_t mac2[6] = { 2, 0, 0, 0, 1, 3 };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint64_t id, created;
+	time_t now = time(NULL);
+
+	/* Replacing what does not exist creates it. */
+	self->b.replace = true;
+	self->b.mac = mac1;
+	self->b.created = now - 5000;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack));
+	id = self->v.b[0].id;
+	created = self->v.b[0].created;
+	lg_bntf(&self->mon, &self->v, 1000);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->v.b[0].cmd);
+
+	nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_RELEASE, 0);
+	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	mnl_attr_put_u64(nlh, LG_BINDING_A_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(0, lg_talk_r(&self->s, nlh, &self->r));
+	lg_bntf(&self->mon, &self->v, 1000);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->v.b[0].state);
+
+	/* Another anchor, server, leases and origin; an interface-id. */
+	bnew_init(&self->b, self->dummy0, 1);
+	self->b.replace = true;
+	self->b.lladdr = "fe80::2";
+	self->b.mac = mac2;
+	self->b.ifid = (const uint8_t *)"x";
+	self->b.ifid_len = 1;
+	self->b.server = "2001:db8:f::3";
+	self->b.origin = LG_BINDING_ORIGIN_SYNCED;
+	self->b.created = now - 10;
+	self->b.lease[0].addr = "2001:db8:1::20";
+	self->b.lease[0].valid = 900;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	EXPECT_EQ(LG_CMD_BINDING_NEW, self->v.b[0].cmd);
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_GE(1, llabs((long long)(self->v.b[0].created - created)));
+	EXPECT_EQ(LG_BINDING_RELEASING, self->v.b[0].state);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SYNCED, self->v.b[0].origin);
+	EXPECT_TRUE(in6_is(&self->v.b[0].lladdr, "fe80::1"));
+	EXPECT_EQ(0, memcmp(self->v.b[0].mac, mac1, 6));
+	EXPECT_EQ(1, self->v.b[0].ifid_len);
+	EXPECT_TRUE(in6_is(&self->v.b[0].saddr, "2001:db8:f::3"));
+	ASSERT_EQ(1, self->v.b[0].n_leases);
+	EXPECT_TRUE(in6_is(&self->v.b[0].addr[0], "2001:db8:1::20"));
+	EXPECT_EQ(900, self->v.b[0].valid[0]);
+
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->v.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_ORIGIN_SYNCED, self->v.b[0].origin);
+	EXPECT_EQ(-ENOENT, lg_bget(&self->s, "2001:db8:1::10", &self->v,
+				   &self->ack));
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::20", &self->v, &self->ack));
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(1, lg_counter(&self->s, 0, LG_STATS_A_BINDINGS_CREATED));
+}
+
+TEST_F_TIMEOUT(bn, a_lease_ends_when_its_remaining_valid_lifetime_does, 30)
+{
+	struct timespec t0, t1;
+
+	self->b.lease[0].preferred = 1;
+	self->b.lease[0].valid = 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(LG_CMD_BINDING_NEW_NTF, self->v.b[0].cmd);
+	lg_bntf(&self->mon, &self->v, 5000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_DEL_NTF, self->v.b[0].cmd);
+	EXPECT_EQ(LG_BINDING_DEL_EXPIRED, self->v.b[0].del_reason);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, self->v.b[0].origin);
+	/* Two seconds (the wheel turns each second), not one less. */
+	EXPECT_LE(1, t1.tv_sec - t0.tv_sec);
+	EXPECT_GE(4, t1.tv_sec - t0.tv_sec);
+	EXPECT_EQ(1, lg_counter(&self->s, 0, LG_STATS_A_LEASES_EXPIRED));
+}
+
+#define FAIL_INSERT "/sys/module/leaseguard/parameters/fail_binding_insert"
+
+/* Out of memory at the insert (the module's test knob): nothing changes. */
+TEST_F(bn, a_failed_insert_changes_nothing)
+{
+	uint64_t id;
+
+	ASSERT_EQ(0, write_file(FAIL_INSERT, "1\n"));
+	EXPECT_EQ(-ENOMEM, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+	EXPECT_STREQ("leaseguard: no memory for the binding", self->ack.msg);
+	ASSERT_EQ(0, lg_bget(&self->s, NULL, &self->v, &self->ack));
+	EXPECT_EQ(0, self->v.n);
+	lg_bntf(&self->mon, &self->v, 100);
+	EXPECT_EQ(0, self->v.n);
+
+	/* A replace that fails keeps the binding as it was. */
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack));
+	id = self->v.b[0].id;
+	lg_bntf(&self->mon, &self->v, 1000);
+	self->b.replace = true;
+	self->b.lease[0].addr = "2001:db8:1::20";
+	ASSERT_EQ(0, write_file(FAIL_INSERT, "1\n"));
+	EXPECT_EQ(-ENOMEM, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::10", &self->v, &self->ack));
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(-ENOENT, lg_bget(&self->s, "2001:db8:1::20", &self->v,
+				   &self->ack));
+	lg_bntf(&self->mon, &self->v, 100);
+	EXPECT_EQ(0, self->v.n);
+	EXPECT_EQ(0, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+}
+
 /* Runs @fn in a child that has given up root; returns the child's status. */
 static int as_nobody(int (*fn)(void *), void *arg)
 {
@@ -429,12 +1165,21 @@ static int unpriv_set(void *data)
 		if (lg_talk_r(&s, nlh, r) != -EPERM)
 			return 3;
 	}
+	{
+		struct bnew b;
+		struct lg_ack ack;
+
+		bnew_init(&b, a->ifindex, 1);
+		if (lg_bnew(&s, &b, NULL, &ack) != -EPERM)
+			return 4;
+	}
 	return 0;
 }
 
 TEST_F(lg, unprivileged_caller_cannot_mutate)
 {
 	struct unpriv_arg a = { .ifindex = self->dummy0 };
+	struct bview v;
 
 	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS, &self->r));
 	EXPECT_EQ(0, as_nobody(unpriv_set, &a));
@@ -442,6 +1187,9 @@ TEST_F(lg, unprivileged_caller_cannot_mutate)
 	EXPECT_EQ(0, as_nobody(unpriv_set, &a));
 	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy0, &self->r));
 	EXPECT_EQ(LG_ROLE_ACCESS, self->r.role[0]);
+	/* Nor did a binding come into this namespace. */
+	ASSERT_EQ(0, lg_bget(&self->s, NULL, &v, &self->r.ack));
+	EXPECT_EQ(0, v.n);
 }
 
 /* A request with one empty nest (or none), for the permission checks. */
@@ -490,6 +1238,8 @@ static int lg_check_unpriv_view(struct lg_sock *s, struct lg_reply *r)
 		return 13;
 	if (lg_req(s, LG_CMD_MC_GROUP_GET, 0, LG_A_MC_GROUP, r) != -EPERM)
 		return 14;
+	if (lg_req(s, LG_CMD_BINDING_NEW, 0, LG_A_BINDING, r) != -EPERM)
+		return 18;
 	grp = s->mcgrp_bindings;
 	if (!grp || lg_join(s, grp) != -1 || errno != EPERM)
 		return 15;
@@ -556,9 +1306,12 @@ TEST_F(lg, unprivileged_caller_cannot_read_subscribers)
  */
 static int unpriv_own_netns(void *data)
 {
+	struct unpriv_arg *a = data;
 	struct lg_reply *r = calloc(1, sizeof(*r));
 	struct lg_sock outer, s;
+	struct lg_ack ack;
 	uint32_t ifindex;
+	struct bnew b;
 
 	if (!r)
 		return 102;
@@ -588,18 +1341,27 @@ static int unpriv_own_netns(void *data)
 		return 5;
 	if (lg_join(&s, s.mcgrp_bindings) || lg_join(&s, s.mcgrp_mcast))
 		return 6;
+	bnew_init(&b, ifindex, 1);
+	if (lg_bnew(&s, &b, NULL, &ack))
+		return 7;
 
-	/* Root here is nobody there. */
-	(void)data;
+	/* Root here is nobody there, even for a binding on its interface. */
+	bnew_init(&b, a->ifindex, 1);
+	if (lg_bnew(&outer, &b, NULL, &ack) != -EPERM)
+		return 8;
 	return lg_check_unpriv_view(&outer, r);
 }
 
 TEST_F(lg, userns_admin_owns_only_its_netns)
 {
 	struct unpriv_arg a = { .ifindex = self->dummy0 };
+	struct bview v;
 
 	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS, &self->r));
 	EXPECT_EQ(0, as_nobody(unpriv_own_netns, &a));
+	/* Nor did a binding come into this namespace. */
+	ASSERT_EQ(0, lg_bget(&self->s, NULL, &v, &self->r.ack));
+	EXPECT_EQ(0, v.n);
 }
 
 /* The "kernel" line of a cgroup's memory.stat, in bytes. */
@@ -693,6 +1455,7 @@ TEST_F(lg, missing_attributes_have_a_message)
 		{ LG_CMD_BINDING_GET, LG_A_BINDING },
 		{ LG_CMD_BINDING_DEL, LG_A_BINDING },
 		{ LG_CMD_BINDING_RELEASE, LG_A_BINDING },
+		{ LG_CMD_BINDING_NEW, LG_A_BINDING },
 		{ LG_CMD_SAVI_ADD, LG_A_SAVI },
 		{ LG_CMD_SAVI_DEL, LG_A_SAVI },
 		{ LG_CMD_MCAST_GET, LG_A_MCAST },

@@ -47,6 +47,7 @@ struct opts {
 	uint16_t sid_len;		/* 0: no -s */
 	const char *log_path;
 	unsigned long drop;
+	unsigned long drop_for;		/* seconds after the first request */
 	bool silent;
 	uint16_t status;
 	bool has_client_status, has_ia_status;
@@ -62,6 +63,7 @@ struct server {
 	int fd;
 	FILE *log;
 	struct timespec start;
+	struct timespec first;		/* the first request's arrival */
 	struct dr_client *clients;
 	unsigned long requests, replies, dropped;
 	uint8_t rx[UDP6_MAX + 1];
@@ -84,8 +86,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: " PROG " [-a ADDR] [-p PORT] [-t REQ_TYPE] [-r REPLY_TYPE]\n"
 "                      [-s SERVER_DUID_HEX] [-o LOGFILE] [-q]\n"
-"                      [--drop N] [--silent] [--status CODE]\n"
-"                      [--client-status CODE] [--ia-status CODE]\n"
+"                      [--drop N] [--drop-for SECONDS] [--silent]\n"
+"                      [--status CODE] [--client-status CODE] [--ia-status CODE]\n"
 "                      [--bogus] [--count N] [--max-clients N]\n"
 "Defaults: -a :: -p 547 -t 240 -r 241 --status 0 --max-clients 1024.\n");
 }
@@ -166,6 +168,7 @@ static void addr_arg(const char *s, struct sockaddr_in6 *sa)
 
 enum {
 	OPT_DROP = 256,
+	OPT_DROP_FOR,
 	OPT_SILENT,
 	OPT_STATUS,
 	OPT_CLIENT_STATUS,
@@ -177,6 +180,7 @@ enum {
 
 static const struct option long_opts[] = {
 	{ "drop", required_argument, NULL, OPT_DROP },
+	{ "drop-for", required_argument, NULL, OPT_DROP_FOR },
 	{ "silent", no_argument, NULL, OPT_SILENT },
 	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "client-status", required_argument, NULL, OPT_CLIENT_STATUS },
@@ -230,6 +234,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			exit(0);
 		case OPT_DROP:
 			o->drop = num_arg("--drop", optarg, 0, ULONG_MAX);
+			break;
+		case OPT_DROP_FOR:
+			o->drop_for = num_arg("--drop-for", optarg, 0, 3600);
 			break;
 		case OPT_SILENT:
 			o->silent = true;
@@ -502,6 +509,19 @@ static const char *check_request(const struct server *s, const uint8_t *buf,
 	return NULL;
 }
 
+/* --drop-for: still within SECONDS of the first request? */
+static bool dropping_for(const struct server *s)
+{
+	struct timespec now;
+
+	if (!s->o.drop_for)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - s->first.tv_sec) * 1000000000LL +
+	       (now.tv_nsec - s->first.tv_nsec) <
+	       (long long)s->o.drop_for * 1000000000LL;
+}
+
 static void handle(struct server *s, const uint8_t *buf, size_t len,
 		   const struct peer *p)
 {
@@ -534,8 +554,9 @@ static void handle(struct server *s, const uint8_t *buf, size_t len,
 		return;
 	}
 
-	s->requests++;
-	if (s->o.silent || s->dropped < s->o.drop) {
+	if (!s->requests++)
+		clock_gettime(CLOCK_MONOTONIC, &s->first);
+	if (s->o.silent || s->dropped < s->o.drop || dropping_for(s)) {
 		s->dropped++;
 		fputs("drop ", s->log);
 		log_time(s);

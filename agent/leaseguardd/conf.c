@@ -14,6 +14,7 @@
 
 #include "hex.h"
 #include "lgd.h"
+#include "store.h"
 
 static const char *const lgd_trigger_names[] = {
 	[LG_RELEASE_ADMIN]	= "admin",
@@ -40,6 +41,8 @@ void lgd_conf_defaults(struct lgd_conf *c)
 	c->route_metric = LGD_RT_METRIC_DEFAULT;
 	c->route_protocol = LGD_RT_PROTOCOL_DEFAULT;
 	strcpy(c->control_socket, LGD_CONTROL_DEFAULT);
+	strcpy(c->store, LGD_STORE_DEFAULT);
+	c->store_delay = LGD_STORE_DELAY_DEFAULT;
 	c->if_default = (struct lgd_if_conf) {
 		.name = "*",
 		.triggers = LGD_TRIGGERS_DEFAULT,
@@ -472,6 +475,17 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 		if (*val != '/' || strlen(val) >= sizeof(c->control_socket))
 			return "control-socket is an absolute path of at most 107 characters";
 		strcpy(c->control_socket, val);
+	} else if (!strcmp(key, "store")) {
+		if (!strcmp(val, "off"))
+			c->store[0] = '\0';
+		else if (*val != '/' || strlen(val) >= sizeof(c->store))
+			return "store is \"off\" or an absolute path of at most 255 characters";
+		else
+			strcpy(c->store, val);
+	} else if (!strcmp(key, "store-delay")) {
+		if (lgd_u32(val, 0, LGD_STORE_DELAY_MAX, &v))
+			return "store-delay is 0 to 300 seconds";
+		c->store_delay = v;
 	} else {
 		return "unknown key";
 	}

@@ -22,7 +22,9 @@
  *	   (or "error ..." when the module has no IGMP/MLD proxy)
  *
  *	-> "status\n"
- *	<- "family state=up|gone|absent id=N ... grace-left-ms=N ..."
+ *	<- "store path=PATH|- state=open|closed|off rows=N pending=N ..."
+ *	   the binding store (store.c; "lgctl daemon show" has the words)
+ *	   "family state=up|gone|absent id=N ... grace-left-ms=N ..."
  *	   "config state=applied|partly-applied|not-applied|drift-kept ..."
  *	   "interface name=IF ifindex=N state=applied|absent|failed|..."
  *	   "last-drift WHAT: WHAT DIFFERED" (if there was one)
@@ -42,6 +44,7 @@
 
 #include "lgd.h"
 #include "mcast.h"
+#include "store.h"
 
 #define LGD_CONTROL_CMD_MAX	65536
 
@@ -101,8 +104,8 @@ void lgd_control_close(struct lgd_control *c)
 	free(c);
 }
 
-void lgd_control_status(struct lgd_control *c,
-			void (*show)(void *priv, FILE *f), void *priv)
+void lgd_control_on_status(struct lgd_control *c,
+			   void (*show)(void *priv, FILE *f), void *priv)
 {
 	c->status = show;
 	c->status_priv = priv;
@@ -131,8 +134,34 @@ static size_t lgd_control_read(int fd, char *cmd, size_t max)
 	return len;
 }
 
+static void lgd_control_status(FILE *f, struct lgd_store *s)
+{
+	struct lgd_store_stats st;
+
+	if (!s) {
+		fprintf(f, "store path=- state=off\n");
+		return;
+	}
+	lgd_store_get_stats(s, &st);
+	fprintf(f, "store path=%s state=%s rows=%llu pending=%llu commits=%llu committed=%llu last-commit=%llu last-commit-us=%llu errors=%llu last-error=%s set-aside=%llu invalid=%llu restored=%llu refused=%llu written=%llu dropped=%llu\n",
+		lgd_store_path(s), st.open ? "open" : "closed",
+		(unsigned long long)st.rows, (unsigned long long)st.pending,
+		(unsigned long long)st.commits,
+		(unsigned long long)st.committed,
+		(unsigned long long)st.last_commit,
+		(unsigned long long)st.last_commit_us,
+		(unsigned long long)st.errors,
+		lgd_store_error_name(st.last_error),
+		(unsigned long long)st.set_aside,
+		(unsigned long long)st.invalid,
+		(unsigned long long)st.restored,
+		(unsigned long long)st.refused,
+		(unsigned long long)st.written,
+		(unsigned long long)st.dropped);
+}
+
 void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
-		       struct lgd_mcast *m)
+		       struct lgd_mcast *m, struct lgd_store *s)
 {
 	static char cmd[LGD_CONTROL_CMD_MAX];
 	struct timeval tv = { .tv_sec = 1 };
@@ -158,9 +187,11 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 			lgd_mcast_show(m, f);
 		else if (!strcmp(cmd, "mcast"))
 			fprintf(f, "error no IGMP/MLD proxy: the module has none, or it failed to start (see the log)\n");
-		else if (!strcmp(cmd, "status") && c->status)
-			c->status(c->status_priv, f);
-		else
+		else if (!strcmp(cmd, "status")) {
+			lgd_control_status(f, s);
+			if (c->status)
+				c->status(c->status_priv, f);
+		} else
 			fprintf(f, "error unknown command \"%s\"\n", cmd);
 		fclose(f);
 	}

@@ -97,6 +97,8 @@ struct lgd_conf {
 	uint8_t release_source[16];
 	bool release_clear_on_timeout;
 	char control_socket[108];	/* sun_path */
+	char store[256];		/* the binding store; "": off */
+	uint32_t store_delay;		/* seconds: a commit at most this late */
 	struct lgd_if_conf if_default;
 	unsigned int n_ifs;
 	struct lgd_if_conf ifs[LGD_MAX_IF_CONF];
@@ -260,6 +262,7 @@ struct lg_nl;
 struct lgd_ctx {
 	const struct lgd_conf *conf;	/* the current settings */
 	struct lg_nl *nl;		/* requests; has joined no group */
+	struct lgd_store *store;	/* store.h; NULL: "store off" */
 	void *priv;			/* the callbacks' (main.c: struct lgd) */
 	/* The daemon's copy of binding id, or NULL. */
 	struct lgd_binding *(*binding_find)(void *priv, uint64_t id);
@@ -434,15 +437,16 @@ void lgd_decl_show(const struct lgd_decl *dc, FILE *out);
  */
 struct lgd_control;
 struct lgd_mcast;
+struct lgd_store;
 
 struct lgd_control *lgd_control_open(const char *path);
 void lgd_control_close(struct lgd_control *c);
 int lgd_control_fd(const struct lgd_control *c);
 /* A client connected: answers its one command. */
 void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
-		       struct lgd_mcast *m);
-/* "status": show(priv, f) writes the daemon's state. */
-void lgd_control_status(struct lgd_control *c,
-			void (*show)(void *priv, FILE *f), void *priv);
+		       struct lgd_mcast *m, struct lgd_store *s);
+/* "status": after the store's line, show(priv, f) writes the daemon's state. */
+void lgd_control_on_status(struct lgd_control *c,
+			   void (*show)(void *priv, FILE *f), void *priv);
 
 #endif /* LGD_H */

@@ -28,6 +28,7 @@
 #include "version.h"
 #include "lgd.h"
 #include "mcast.h"
+#include "store.h"
 
 #define LGD_VERSION	LG_VERSION
 
@@ -597,6 +598,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	lgd_debug("binding %llu %s", (unsigned long long)lb.id,
 		  cmd == LG_CMD_BINDING_NEW_NTF ? "new" :
 		  cmd == LG_CMD_BINDING_UPD_NTF ? "updated" : "deleted");
+	lgd_store_event(&d->ctx, cmd, tb[LG_A_BINDING], &lb);
 
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
 		b = lgd_find(d, lb.id);
@@ -837,8 +839,13 @@ static void lgd_reload(struct lgd *d)
 	    c.has_release_source != d->conf.has_release_source ||
 	    memcmp(c.release_source, d->conf.release_source, 16))
 		lgd_notice("reload: control-socket and release-source change at the next start");
+	if (strcmp(c.store, d->conf.store))
+		lgd_notice("reload: store changes at the next start");
 	memcpy(c.control_socket, d->conf.control_socket,
 	       sizeof(c.control_socket));
+	memcpy(c.store, d->conf.store, sizeof(c.store));
+	if (d->ctx.store)
+		lgd_store_set_delay(d->ctx.store, c.store_delay * 1000);
 	c.has_release_source = d->conf.has_release_source;
 	memcpy(c.release_source, d->conf.release_source, 16);
 	d->conf = c;
@@ -1104,7 +1111,14 @@ int main(int argc, char **argv)
 		   NULL;
 	if (!d.family)
 		return 1;
-	lgd_control_status(d.control, lgd_status, &d);
+	lgd_control_on_status(d.control, lgd_status, &d);
+	/* Not fatal: a store that cannot be written is retried and counted. */
+	if (d.conf.store[0]) {
+		d.ctx.store = lgd_store_open(d.conf.store,
+					     d.conf.store_delay * 1000);
+		if (!d.ctx.store)
+			return 1;
+	}
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -1130,6 +1144,7 @@ int main(int argc, char **argv)
 	/* Up now (a failure there is fatal at start), or waits for it. */
 	if (lgd_family_start(d.family))
 		return 1;
+	lgd_store_reconcile(&d.ctx);
 
 	for (;;) {
 		int n = epoll_wait(efd, evs, 8, lgd_timers_run());
@@ -1162,6 +1177,7 @@ int main(int argc, char **argv)
 				if (err == -ENOBUFS || err == -EBADMSG) {
 					lgd_warn("binding events lost: resyncing");
 					lgd_sync(&d);
+					lgd_store_resync(&d.ctx);
 					/* Config events too: a fresh look. */
 					lgd_decl_apply(d.decl);
 				} else if (err != -EAGAIN && err != -EINTR) {
@@ -1177,7 +1193,8 @@ int main(int argc, char **argv)
 				lgd_watch_input(d.watch);
 				break;
 			case LGD_EP_CONTROL:
-				lgd_control_input(d.control, d.release, d.mcast);
+				lgd_control_input(d.control, d.release, d.mcast,
+						  d.ctx.store);
 				break;
 			case LGD_EP_MCAST:
 				if (d.mcast)
@@ -1198,6 +1215,7 @@ stop:
 	lgd_mcast_close(d.mcast);
 	lgd_family_close(d.family);
 	lgd_decl_close(d.decl);
+	lgd_store_close(d.ctx.store);
 	lgd_control_close(d.control);
 	lgd_release_close(d.release);
 	lgd_watch_close(d.watch);

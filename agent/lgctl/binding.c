@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lgctl binding: the DHCPv6 leases learned on access interfaces
- * (LG_CMD_BINDING_GET / LG_CMD_BINDING_DEL / LG_CMD_BINDING_RELEASE).
+ * (LG_CMD_BINDING_GET / LG_CMD_BINDING_DEL / LG_CMD_BINDING_RELEASE),
+ * and bindings made by hand (LG_CMD_BINDING_NEW).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,20 +26,24 @@ const char lg_binding_help[] =
 	"       lgctl binding del { SELECTOR... | all }\n"
 	"       lgctl binding release { SELECTOR... | all } [ wait | nowait ]\n"
 	"               [ socket PATH ] [ timeout SECONDS ]\n"
+	"       lgctl binding add dev IFNAME duid DUID ia { na | pd } iaid IAID\n"
+	"               lladdr ADDR [ mac MAC ] server ADDR [ server-duid DUID ]\n"
+	"               [ interface-id HEX ] [ origin ORIGIN ] [ replace ] LEASE...\n"
 	"       lgctl binding help\n"
 	"where  SELECTOR := { id ID | dev IFNAME | duid DUID | addr ADDR }\n"
 	"       DUID := hex octets: 00:01:00:01:2b:3c:4d:5e or 000100012b3c4d5e\n"
-	"       PATH := leaseguardd's control-socket\n"
-	"               (default " LGD_CONTROL_DEFAULT ")\n"
+	"       LEASE := lease ADDR[/PLEN] [ preferred TIME ] valid TIME\n"
+	"       TIME := seconds left, or forever   ORIGIN := { restored |\n"
+	"               leasequery | synced }   PATH := leaseguardd's socket\n"
 	"       SECONDS := 1..3600, default 30 (a silent server takes ~16 s)\n"
-	"\"del\" forgets bindings here only; \"release\" marks them releasing,\n"
-	"and leaseguardd asks the server to release them (RELEASE-REQUEST).\n"
-	"\"release\" then waits, if leaseguardd answers at PATH (\"wait\": always),\n"
-	"and prints each binding's outcome: released (Success or NoBinding),\n"
-	"refused (the server's status), timed out, not sent (and why), or\n"
-	"none within SECONDS. Exit 0 if each one was released with Success,\n"
-	"else 1. Without leaseguardd it says that nobody sends the request\n"
-	"and exits 0 (1 with \"wait\"). \"nowait\": return once they are marked.\n";
+	"\"del\" forgets bindings here only; \"release\" marks them releasing, and\n"
+	"leaseguardd asks the server to release them (RELEASE-REQUEST); lgctl\n"
+	"waits if leaseguardd answers at PATH (default " LGD_CONTROL_DEFAULT ";\n"
+	"\"wait\": always) and prints each outcome: released, refused, timed out,\n"
+	"not sent, or none within SECONDS; exit 0 if each was released with\n"
+	"Success, else 1. \"nowait\": return once they are marked. \"add\" makes\n"
+	"a binding as snooping would (restored by default); \"replace\" updates\n"
+	"the binding of that IA if there is one.\n";
 
 static const char *const lg_ia_types[] = {
 	[LG_IA_NA]	= "ia_na",
@@ -48,6 +53,13 @@ static const char *const lg_ia_types[] = {
 static const char *const lg_binding_states[] = {
 	[LG_BINDING_BOUND]	= "bound",
 	[LG_BINDING_RELEASING]	= "releasing",
+};
+
+static const char *const lg_origins[] = {
+	[LG_BINDING_ORIGIN_SNOOPED]	= "snooped",
+	[LG_BINDING_ORIGIN_RESTORED]	= "restored",
+	[LG_BINDING_ORIGIN_LEASEQUERY]	= "leasequery",
+	[LG_BINDING_ORIGIN_SYNCED]	= "synced",
 };
 
 static const char *const lg_del_reasons[] = {
@@ -209,6 +221,12 @@ void print_binding(const char *key, const struct lg_binding *b, bool oneline)
 		print_string(PRINT_ANY, "release_reason", " (%s)",
 			     lg_release_reason_name(b->release_reason, num,
 						    sizeof(num)));
+	if (b->has_origin) {
+		s = lg_enum_name(lg_origins, ARRAY_SIZE(lg_origins), b->origin,
+				 num, sizeof(num));
+		print_string(oneline && b->origin == LG_BINDING_ORIGIN_SNOOPED ?
+			     PRINT_JSON : PRINT_ANY, "origin", " %s", s);
+	}
 	if (!is_json_context()) {
 		if (oneline) {
 			print_leases_brief(b);
@@ -585,11 +603,228 @@ static int binding_release(int argc, char **argv)
 	return ret;
 }
 
+/* "valid TIME", "preferred TIME": seconds, or forever. */
+static int binding_arg_time(const char *key, const char *s, uint32_t min,
+			    uint32_t *v)
+{
+	if (!strcmp(s, "forever")) {
+		*v = LG_LIFETIME_INFINITE;
+		return 0;
+	}
+	if (lg_parse_u32(s, min, LG_LIFETIME_INFINITE, v))
+		return lg_usage_err("Argument \"%s\" is wrong: %s is %u to %u seconds, or \"forever\".",
+				    s, key, min, LG_LIFETIME_INFINITE);
+	return 0;
+}
+
+/* "lease ADDR[/PLEN]" */
+static int binding_arg_lease(const char *s, struct lg_lease *l)
+{
+	char addr[INET6_ADDRSTRLEN + 4];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= INET6_ADDRSTRLEN)
+		n = INET6_ADDRSTRLEN;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, l->addr) != 1)
+		return lg_usage_err("Argument \"%s\" is wrong: a lease is an IPv6 address or prefix.",
+				    s);
+	if (slash && lg_parse_u32(slash + 1, 1, 128, &l->plen))
+		return lg_usage_err("Argument \"%s\" is wrong: a prefix length is 1 to 128.",
+				    s);
+	l->has_plen = !!slash;
+	return 0;
+}
+
+/* A DUID argument into buf: its length, or the usage error's exit code. */
+static int binding_arg_duid(const char *key, const char *s, uint8_t *buf,
+			    size_t *len)
+{
+	int n = lg_hex_parse(s, buf, LG_DUID_MAX);
+
+	if (n < LG_DUID_MIN)
+		return lg_usage_err("Argument \"%s\" is wrong: %s is %u to %u hex octets, like 00:01:00:01:2b:3c:4d:5e.",
+				    s, key, LG_DUID_MIN, LG_DUID_MAX);
+	*len = n;
+	return 0;
+}
+
+/* The words of "add" that take a value, in the order of the grammar. */
+enum { A_DEV, A_DUID, A_IA, A_IAID, A_LLADDR, A_MAC, A_SERVER, A_SDUID,
+       A_IFID, A_ORIGIN, A__N };
+
+static const char *const binding_add_words[A__N] = {
+	"dev", "duid", "ia", "iaid", "lladdr", "mac", "server", "server-duid",
+	"interface-id", "origin",
+};
+
+/* The command line of "add" into b: 0, or the usage error's exit code. */
+static int binding_add_parse(int argc, char **argv, struct lg_binding *b,
+			     bool *replace)
+{
+	static const char what[] = "lgctl binding";
+	const char *v[A__N] = {}, *t[2];
+	struct lg_lease *l = NULL;
+	uint8_t buf[LG_DUID_MAX];
+	int ret = 0, i, n;
+
+	for (; argc > 0 && !ret; argc--, argv++) {
+		const char *w = argv[0];
+
+		for (i = 0; i < A__N; i++)
+			if (!strcmp(w, binding_add_words[i]))
+				break;
+		if (i < A__N) {
+			ret = lg_arg_value(what, &argc, &argv, &v[i]);
+		} else if (!strcmp(w, "replace")) {
+			ret = *replace ?
+			      lg_usage_err("Argument \"replace\" is given twice, try \"%s help\".",
+					   what) : 0;
+			*replace = true;
+		} else if (!strcmp(w, "lease")) {
+			t[0] = NULL;
+			if (b->n_leases == LG_BINDING_MAX_LEASES)
+				return lg_usage_err("Argument \"lease\" is wrong: a binding has at most %u leases.",
+						    LG_BINDING_MAX_LEASES);
+			ret = lg_arg_value(what, &argc, &argv, &t[0]);
+			l = &b->leases[b->n_leases++];
+			if (!ret)
+				ret = binding_arg_lease(t[0], l);
+		} else if (!strcmp(w, "preferred") || !strcmp(w, "valid")) {
+			bool valid = w[0] == 'v';
+
+			if (!l)
+				return lg_usage_err("Argument \"%s\" goes after \"lease ADDR\", try \"%s help\".",
+						    w, what);
+			t[0] = valid && l->has_valid ? w :
+			       !valid && l->has_preferred ? w : NULL;
+			ret = lg_arg_value(what, &argc, &argv, &t[0]);
+			if (!ret)
+				ret = binding_arg_time(w, t[0], valid,
+						       valid ? &l->valid :
+						       &l->preferred);
+			if (valid)
+				l->has_valid = true;
+			else
+				l->has_preferred = true;
+		} else {
+			ret = lg_usage_err("Argument \"%s\" is unknown, try \"%s help\".",
+					   w, what);
+		}
+	}
+	if (ret)
+		return ret;
+	for (i = 0; i <= A_SERVER; i++)
+		if (i != A_MAC && !v[i])
+			return lg_usage_err("Argument \"%s\" is required, try \"%s help\".",
+					    binding_add_words[i], what);
+	if (!b->n_leases)
+		return lg_usage_err("Argument \"lease\" is required, try \"%s help\".",
+				    what);
+	for (i = 0; i < (int)b->n_leases; i++)
+		if (!b->leases[i].has_valid)
+			return lg_usage_err("Argument \"valid\" is required after each \"lease\", try \"%s help\".",
+					    what);
+
+	ret = binding_arg_duid("a DUID", v[A_DUID], b->client_duid,
+			       &b->client_duid_len);
+	if (ret)
+		return ret;
+	if (!strcmp(v[A_IA], "na") || !strcmp(v[A_IA], "pd"))
+		b->ia_type = v[A_IA][0] == 'n' ? LG_IA_NA : LG_IA_PD;
+	else
+		return lg_usage_err("Argument \"%s\" is wrong: ia is na or pd.",
+				    v[A_IA]);
+	if (lg_parse_u32(v[A_IAID], 0, UINT32_MAX, &b->iaid))
+		return lg_usage_err("Argument \"%s\" is wrong: iaid is 0 to %u.",
+				    v[A_IAID], UINT32_MAX);
+	if (inet_pton(AF_INET6, v[A_LLADDR], b->client_lladdr) != 1)
+		return lg_usage_err("Argument \"%s\" is wrong: lladdr is an IPv6 address.",
+				    v[A_LLADDR]);
+	if (inet_pton(AF_INET6, v[A_SERVER], b->server_addr) != 1)
+		return lg_usage_err("Argument \"%s\" is wrong: server is an IPv6 address.",
+				    v[A_SERVER]);
+	if (v[A_MAC]) {
+		if (lg_hex_parse(v[A_MAC], b->client_mac,
+				 sizeof(b->client_mac)) != 6)
+			return lg_usage_err("Argument \"%s\" is wrong: a MAC is 6 hex octets, like 02:00:00:00:01:02.",
+					    v[A_MAC]);
+		b->has_client_mac = true;
+	}
+	if (v[A_SDUID]) {
+		ret = binding_arg_duid("a server DUID", v[A_SDUID],
+				       b->server_duid, &b->server_duid_len);
+		if (ret)
+			return ret;
+	}
+	if (v[A_IFID]) {
+		n = lg_hex_parse(v[A_IFID], buf, 32);
+		if (n < 1)
+			return lg_usage_err("Argument \"%s\" is wrong: interface-id is 1 to 32 hex octets.",
+					    v[A_IFID]);
+		b->interface_id = malloc(n);
+		if (!b->interface_id)
+			return lg_fail(NULL, -ENOMEM);
+		memcpy(b->interface_id, buf, n);
+		b->interface_id_len = n;
+	}
+	if (v[A_ORIGIN]) {
+		for (i = LG_BINDING_ORIGIN_RESTORED; i <= LG_BINDING_ORIGIN_MAX; i++)
+			if (!strcmp(v[A_ORIGIN], lg_origins[i]))
+				break;
+		if (i > LG_BINDING_ORIGIN_MAX)
+			return lg_usage_err("Argument \"%s\" is wrong: origin is restored, leasequery or synced.",
+					    v[A_ORIGIN]);
+		b->origin = i;
+		b->has_origin = true;
+	}
+	b->ifindex = if_nametoindex(v[A_DEV]);
+	if (!b->ifindex)
+		return lg_no_device(v[A_DEV]);
+	return 0;
+}
+
+static int binding_add(int argc, char **argv)
+{
+	struct lg_binding b = {}, out;
+	struct lg_binding_list list = {};
+	bool replace = false;
+	struct lg_nl nl;
+	int ret, err;
+
+	b.leases = calloc(LG_BINDING_MAX_LEASES, sizeof(*b.leases));
+	if (!b.leases)
+		return lg_fail(NULL, -ENOMEM);
+	ret = binding_add_parse(argc, argv, &b, &replace);
+	if (!ret)
+		ret = lg_open(&nl);
+	if (ret) {
+		lg_binding_free(&b);
+		return ret;
+	}
+	err = lg_binding_new(&nl, &b, replace, &out);
+	if (err) {
+		ret = lg_fail(&nl, err);
+	} else {
+		list.v = &out;
+		list.n = 1;
+		print_bindings(&list);
+		lg_binding_free(&out);
+		ret = LG_EXIT_OK;
+	}
+	lg_binding_free(&b);
+	lg_nl_close(&nl);
+	return ret;
+}
+
 static const struct lg_cmd_entry lg_binding_cmds[] = {
 	{ "show",	binding_show,	NULL },
 	{ "get",	binding_get,	NULL },
 	{ "del",	binding_del,	NULL },
 	{ "release",	binding_release, NULL },
+	{ "add",	binding_add,	NULL },
 	{}
 };
 

@@ -59,6 +59,7 @@ static const struct lg_cmd_entry lg_objects[] = {
 	{ "config",	do_config,	"namespace-wide settings" },
 	{ "mcast",	do_mcast,	"the IGMP/MLD proxy: settings and groups" },
 	{ "monitor",	do_monitor,	"watch bindings, configuration and groups change" },
+	{ "daemon",	do_daemon,	"leaseguardd's own state: its binding store" },
 	{ "help",	do_help,	NULL },
 	{ "version",	do_version,	NULL },
 	{}

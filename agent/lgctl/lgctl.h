@@ -159,6 +159,7 @@ extern const char lg_monitor_help[];
 extern const char lg_savi_help[];
 extern const char lg_release_help[];
 extern const char lg_mcast_help[];
+extern const char lg_daemon_help[];
 int do_link(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_binding(int argc, char **argv);
@@ -167,6 +168,7 @@ int do_monitor(int argc, char **argv);
 int do_savi(int argc, char **argv);
 int do_release(int argc, char **argv);
 int do_mcast(int argc, char **argv);
+int do_daemon(int argc, char **argv);
 
 /* lgctl_control.c: asking leaseguardd on its control socket */
 #define LGD_CONTROL_DEFAULT	"/run/leaseguard/leaseguardd.sock"

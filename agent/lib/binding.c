@@ -179,6 +179,9 @@ int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b)
 	if (!err)
 		err = lg_attr_u32(tb[LG_BINDING_A_RELEASE_REASON],
 				  &b->has_release_reason, &b->release_reason);
+	if (!err)
+		err = lg_attr_u32(tb[LG_BINDING_A_ORIGIN], &b->has_origin,
+				  &b->origin);
 	if (err)
 		return err;
 
@@ -349,6 +352,82 @@ int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel)
 	nlh = lg_nl_msg(nl, LG_CMD_BINDING_RELEASE, 0);
 	lg_binding_put_sel(nlh, LG_CMD_BINDING_RELEASE, sel);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
+}
+
+static int lg_binding_new_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct lg_binding_list *list = data;
+	const struct nlattr *obj;
+	int err;
+
+	err = lg_nl_reply_obj(nlh, LG_CMD_BINDING_NEW, LG_A_BINDING, &obj);
+	if (err)
+		return err < 0 ? err : 0;
+	err = lg_grow(&list->v, &list->cap, list->n, sizeof(*list->v));
+	if (!err)
+		err = lg_binding_parse(obj, &list->v[list->n]);
+	if (!err)
+		list->n++;
+	return err;
+}
+
+int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
+		   struct lg_binding *out)
+{
+	struct lg_binding_list list = {};
+	struct nlattr *nest, *lnest;
+	struct nlmsghdr *nlh;
+	size_t i;
+	int err;
+
+	nlh = lg_nl_msg(nl, LG_CMD_BINDING_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, b->ifindex);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, b->client_duid_len,
+		     b->client_duid);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IA_TYPE, b->ia_type);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IAID, b->iaid);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR,
+		     sizeof(b->client_lladdr), b->client_lladdr);
+	if (b->has_client_mac)
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_MAC,
+			     sizeof(b->client_mac), b->client_mac);
+	mnl_attr_put(nlh, LG_BINDING_A_SERVER_ADDR, sizeof(b->server_addr),
+		     b->server_addr);
+	if (b->server_duid_len)
+		mnl_attr_put(nlh, LG_BINDING_A_SERVER_DUID, b->server_duid_len,
+			     b->server_duid);
+	if (b->interface_id_len)
+		mnl_attr_put(nlh, LG_BINDING_A_INTERFACE_ID,
+			     b->interface_id_len, b->interface_id);
+	if (b->has_created)
+		mnl_attr_put_u64(nlh, LG_BINDING_A_CREATED, b->created);
+	if (b->has_origin)
+		mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, b->origin);
+	if (replace)
+		mnl_attr_put(nlh, LG_BINDING_A_REPLACE, 0, NULL);
+	for (i = 0; i < b->n_leases; i++) {
+		const struct lg_lease *l = &b->leases[i];
+
+		lnest = mnl_attr_nest_start(nlh, LG_BINDING_A_LEASE);
+		mnl_attr_put(nlh, LG_LEASE_A_ADDR, sizeof(l->addr), l->addr);
+		mnl_attr_put_u32(nlh, LG_LEASE_A_PLEN,
+				 l->has_plen ? l->plen : 128);
+		mnl_attr_put_u32(nlh, LG_LEASE_A_PREFERRED,
+				 l->has_preferred ? l->preferred : l->valid);
+		mnl_attr_put_u32(nlh, LG_LEASE_A_VALID, l->valid);
+		mnl_attr_nest_end(nlh, lnest);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	err = lg_nl_doit(nl, nlh, lg_binding_new_cb, &list);
+	if (!err && out && list.n != 1)
+		err = -EBADMSG;
+	if (!err && out) {
+		*out = list.v[0];
+		list.n = 0;	/* out owns its leases now */
+	}
+	lg_binding_list_free(&list);
+	return err;
 }
 
 int lg_anchor_parse(const struct nlattr *nest, struct lg_anchor *a)

@@ -64,6 +64,8 @@ struct lg_binding {
 	uint32_t del_reason;
 	bool has_release_reason;	/* LG_BINDING_RELEASING only */
 	uint32_t release_reason;	/* enum lg_release_reason */
+	bool has_origin;		/* absent from an older module */
+	uint32_t origin;		/* enum lg_binding_origin */
 	bool has_client_lladdr, has_client_mac, has_server_addr;
 	uint8_t client_lladdr[16];
 	uint8_t client_mac[6];
@@ -117,6 +119,18 @@ int lg_binding_get(struct lg_nl *nl, const struct lg_binding_sel *sel,
 int lg_binding_del(struct lg_nl *nl, const struct lg_binding_sel *sel);
 /* The selectors of sel, its reason (if not 0) and cancel. */
 int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel);
+/*
+ * LG_CMD_BINDING_NEW: make binding b (ifindex, client_duid, ia_type, iaid,
+ * client_lladdr, server_addr and at least one lease required; client_mac,
+ * server_duid, interface_id, created and origin if set). The leases'
+ * preferred and valid are what is left of them, in seconds from now; a
+ * lease without has_plen is an address (128), without has_preferred its
+ * preferred is its valid. With replace, a binding of the same key is
+ * updated instead of refused (-EEXIST). The kernel's binding goes to out
+ * (may be NULL; lg_binding_free() it).
+ */
+int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
+		   struct lg_binding *out);
 /* A client a binding may be anchored to (LG_A_ANCHOR). */
 struct lg_anchor {
 	uint8_t lladdr[16];

@@ -178,6 +178,7 @@ protected:
 TEST(ReleaseRequestConfigTest, defaults) {
     ReleaseRequestConfig c = ReleaseRequestConfig::parse(isc::data::ConstElementPtr());
     EXPECT_TRUE(c.enabled);
+    EXPECT_TRUE(c.leasequery);
     EXPECT_EQ(ReleaseRequestConfig::Refusal::DROP, c.when_disabled);
     EXPECT_EQ(ReleaseRequestConfig::Refusal::DROP, c.untrusted);
     EXPECT_TRUE(c.trusted_relays.empty());
@@ -195,8 +196,10 @@ TEST(ReleaseRequestConfigTest, everyParameter) {
                             { "relay-id": "0x000200000009", "address": "fe80::1" } ],
         "trusted-intermediate-relays": [ { "address": "2001:db8:e::2" },
             { "relay-id": "00:02:00:00:00:09:00:01", "link-address": "2001:db8:1::1" } ],
-        "release-request-type": 200, "release-reply-type": 201 })");
+        "release-request-type": 200, "release-reply-type": 201,
+        "leasequery": false })");
     EXPECT_FALSE(c.enabled);
+    EXPECT_FALSE(c.leasequery);
     EXPECT_EQ(ReleaseRequestConfig::Refusal::REPLY, c.when_disabled);
     EXPECT_EQ(ReleaseRequestConfig::Refusal::REPLY, c.untrusted);
     ASSERT_EQ(3u, c.trusted_relays.size());
@@ -218,7 +221,7 @@ TEST(ReleaseRequestConfigTest, everyParameter) {
     EXPECT_EQ(201, c.reply_type);
     EXPECT_EQ("disabled, types 200/201, 3 trusted relays, 2 trusted"
               " intermediate relays, untrusted: not-allowed, when disabled:"
-              " not-configured", c.summary());
+              " not-configured, leasequery not answered", c.summary());
     // Relayed requests need both an intermediate and a trusted relay-id.
     EXPECT_FALSE(config(R"({ "trusted-relays": [ { "relay-id": "00:02:00:00:00:09:6c:67" } ] })")
                  .acceptsRelayed());

@@ -1075,7 +1075,8 @@ int main(int argc, char **argv)
 	f = fopen(conf, "w");
 	if (!f)
 		die(conf);
-	fprintf(f, "log-level %s\ncontrol-socket %s\nrelay-id %s\n"
+	/* No binding store: the figures measure the release alone. */
+	fprintf(f, "log-level %s\ncontrol-socket %s\nrelay-id %s\nstore off\n"
 		"interface * release link-down\ninterface * link-down-hold 0\n",
 		level, sock, RELAY_ID);
 	fclose(f);

@@ -181,6 +181,29 @@ static const struct fa binding_release_a[] = {
 static const struct fa binding_move_a[] = {
 	U64(LG_BINDING_A_ID),
 };
+static const struct fa lease_new_a[] = {
+	BIN(LG_LEASE_A_ADDR, 16, 16),
+	U32(LG_LEASE_A_PLEN, 1, 128),
+	U32(LG_LEASE_A_PREFERRED, 0, U32_MAX),
+	U32(LG_LEASE_A_VALID, 1, U32_MAX),
+};
+static const struct fp p_lease_new = POL(lease_new_a, LG_LEASE_A_MAX);
+static const struct fa binding_new_a[] = {
+	U32(LG_BINDING_A_IFINDEX, 1, U32_MAX),
+	BIN(LG_BINDING_A_CLIENT_DUID, 3, 130),
+	U32(LG_BINDING_A_IA_TYPE, 1, LG_IA_MAX),
+	U32(LG_BINDING_A_IAID, 0, U32_MAX),
+	BIN(LG_BINDING_A_CLIENT_LLADDR, 16, 16),
+	BIN(LG_BINDING_A_CLIENT_MAC, 6, 6),
+	BIN(LG_BINDING_A_SERVER_ADDR, 16, 16),
+	BIN(LG_BINDING_A_SERVER_DUID, 3, 130),
+	BIN(LG_BINDING_A_INTERFACE_ID, 1, 32),
+	U64(LG_BINDING_A_CREATED),
+	U32(LG_BINDING_A_ORIGIN, LG_BINDING_ORIGIN_RESTORED,
+	    LG_BINDING_ORIGIN_MAX),
+	NEST(LG_BINDING_A_LEASE, p_lease_new),
+	FLAG(LG_BINDING_A_REPLACE),
+};
 static const struct fa anchor_a[] = {
 	BIN(LG_BINDING_A_CLIENT_LLADDR, 16, 16),
 	BIN(LG_BINDING_A_CLIENT_MAC, 6, 6),
@@ -221,6 +244,7 @@ static const struct fp p_binding_release = POL(binding_release_a,
 					       LG_BINDING_A_MAX);
 static const struct fp p_binding_move = POL(binding_move_a, LG_BINDING_A_MAX);
 static const struct fp p_anchor = POL(anchor_a, LG_BINDING_A_MAX);
+static const struct fp p_binding_new = POL(binding_new_a, LG_BINDING_A_MAX);
 static const struct fp p_mcast = POL(mcast_a, LG_MCAST_A_MAX);
 static const struct fp p_mcast_get = POL(mcast_get_a, LG_MCAST_A_MAX);
 static const struct fp p_mc_group = POL(mc_group_a, LG_MC_GROUP_A_MAX);
@@ -236,6 +260,8 @@ static const struct fa top_binding_release[] = {
 	NEST(LG_A_BINDING, p_binding_release) };
 static const struct fa top_binding_move[] = {
 	NEST(LG_A_BINDING, p_binding_move), NEST(LG_A_ANCHOR, p_anchor) };
+static const struct fa top_binding_new[] = {
+	NEST(LG_A_BINDING, p_binding_new) };
 static const struct fa top_savi[] = { NEST(LG_A_SAVI, p_savi) };
 static const struct fa top_savi_dump[] = { NEST(LG_A_SAVI, p_savi_dump) };
 static const struct fa top_mcast_get[] = { NEST(LG_A_MCAST, p_mcast_get) };
@@ -251,6 +277,7 @@ static const struct fp t_binding_get = POL(top_binding_get, LG_A_MAX);
 static const struct fp t_binding_del = POL(top_binding_del, LG_A_MAX);
 static const struct fp t_binding_release = POL(top_binding_release, LG_A_MAX);
 static const struct fp t_binding_move = POL(top_binding_move, LG_A_MAX);
+static const struct fp t_binding_new = POL(top_binding_new, LG_A_MAX);
 static const struct fp t_savi = POL(top_savi, LG_A_MAX);
 static const struct fp t_savi_dump = POL(top_savi_dump, LG_A_MAX);
 static const struct fp t_mcast_get = POL(top_mcast_get, LG_A_MAX);
@@ -291,6 +318,8 @@ static const struct fc cmds[] = {
 	  &t_binding_release, LG_A_BINDING, 0 },
 	{ LG_CMD_BINDING_MOVE, "BINDING_MOVE", C_DO | C_ADMIN,
 	  &t_binding_move, LG_A_BINDING, 0 },
+	{ LG_CMD_BINDING_NEW, "BINDING_NEW", C_DO | C_ADMIN,
+	  &t_binding_new, LG_A_BINDING, 0 },
 	{ LG_CMD_SAVI_GET, "SAVI_GET", C_DUMP | C_ADMIN, &t_savi_dump, 0,
 	  1 << LG_A_SAVI },
 	{ LG_CMD_SAVI_ADD, "SAVI_ADD", C_DO | C_ADMIN, &t_savi, LG_A_SAVI, 0 },
@@ -370,6 +399,7 @@ static const struct fp r_lease = POL(r_lease_a, LG_LEASE_A_MAX);
 	R(LG_BINDING_A_IA_TYPE, FK_U32, A_REQ, 1, LG_IA_MAX), \
 	R(LG_BINDING_A_IAID, FK_U32, A_REQ, 0, U32_MAX), \
 	R(LG_BINDING_A_STATE, FK_U32, A_REQ, 1, LG_BINDING_STATE_MAX), \
+	R(LG_BINDING_A_ORIGIN, FK_U32, A_REQ, 1, LG_BINDING_ORIGIN_MAX), \
 	R(LG_BINDING_A_CLIENT_LLADDR, FK_BIN, A_REQ, 16, 16), \
 	R(LG_BINDING_A_CLIENT_MAC, FK_BIN, 0, 6, 6), \
 	R(LG_BINDING_A_SERVER_DUID, FK_BIN, 0, 3, 130), \
@@ -492,6 +522,7 @@ static const struct {
 	{ LG_CMD_STATS_GET, G_REPLY, LG_A_STATS, FK_CNT, &r_stats },
 	{ LG_CMD_CONFIG_GET, G_REPLY, LG_A_CONFIG, FK_NEST, &r_config },
 	{ LG_CMD_BINDING_GET, G_REPLY, LG_A_BINDING, FK_NEST, &r_binding },
+	{ LG_CMD_BINDING_NEW, G_REPLY, LG_A_BINDING, FK_NEST, &r_binding },
 	{ LG_CMD_SAVI_GET, G_REPLY, LG_A_SAVI, FK_NEST, &r_savi },
 	{ LG_CMD_MCAST_GET, G_REPLY, LG_A_MCAST, FK_NEST, &r_mcast },
 	{ LG_CMD_MC_GROUP_GET, G_REPLY, LG_A_MC_GROUP, FK_NEST, &r_mc_group },
@@ -1545,16 +1576,20 @@ static void put_attrs(struct fz *f, struct req *r, const struct fp *p,
 	}
 }
 
-/* The policies a request of @c may carry: the top level and its nests. */
+/*
+ * The policies a request of @c may carry: the top level, its nests and
+ * theirs (LG_CMD_BINDING_NEW's leases); at most 8.
+ */
 static int policies_of(const struct fc *c, const struct fp **out)
 {
 	unsigned int i;
-	int n = 0;
+	int n = 0, k;
 
 	out[n++] = c->pol;
-	for (i = 0; i < c->pol->n; i++)
-		if (c->pol->a[i].kind == FK_NEST)
-			out[n++] = c->pol->a[i].nest;
+	for (k = 0; k < n && n < 8; k++)
+		for (i = 0; i < out[k]->n && n < 8; i++)
+			if (out[k]->a[i].kind == FK_NEST)
+				out[n++] = out[k]->a[i].nest;
 	return n;
 }
 

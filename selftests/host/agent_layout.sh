@@ -5,7 +5,8 @@
 # binaries keep to it:
 #
 #   agent/lgctl/        -> agent/lgctl/lgctl              (libmnl: mnl.c)
-#   agent/leaseguardd/  -> agent/leaseguardd/leaseguardd  (libnl-genl-3: genl.c)
+#   agent/leaseguardd/  -> agent/leaseguardd/leaseguardd  (libnl-genl-3: genl.c;
+#                                                           libsqlite3: store.c)
 #   agent/lib/          -> both, through agent/lib/liblg.a
 #
 # Which sources went into a binary is read from its DWARF compile units
@@ -68,5 +69,9 @@ check "ldd agent/lgctl/lgctl: no libnl" \
 	bash -c "! ldd '$CTL' | grep -q 'libnl-'"
 check "ldd agent/leaseguardd/leaseguardd: libnl-genl-3 and libnl-3" \
 	bash -c "ldd '$LGD' | grep -q 'libnl-genl-3\.so' && ldd '$LGD' | grep -q 'libnl-3\.so'"
+check "ldd agent/lgctl/lgctl: no libsqlite3" \
+	bash -c "! ldd '$CTL' | grep -q 'libsqlite3'"
+check "ldd agent/leaseguardd/leaseguardd: libsqlite3 (its binding store)" \
+	bash -c "ldd '$LGD' | grep -q 'libsqlite3\.so'"
 
 tap_done

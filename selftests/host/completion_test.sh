@@ -119,7 +119,7 @@ is_ "lgctl -o prometheus stats show " "socket"
 # ---------------------------------------------------------------- commands
 is_ "lgctl link " "dev help set show"
 is_ "lgctl stats " "dev help show"
-is_ "lgctl binding " "del dev duid get help release show"
+is_ "lgctl binding " "add del dev duid get help release show"
 is_ "lgctl savi " "add del dev help show"
 is_ "lgctl release " "help show socket"
 is_ "lgctl config " "help set show"
@@ -156,6 +156,14 @@ is_ "lgctl mcast show --yang ietf " "igmp mld"
 is_ "lgctl binding del all " ""
 is_ "lgctl binding release all " "nowait socket timeout wait"
 is_ "lgctl binding release dev lo nowait " "addr duid id"
+is_ "lgctl binding add " \
+	"dev duid ia iaid interface-id lease lladdr mac origin replace server server-duid"
+is_ "lgctl binding add dev lo ia " "na pd"
+is_ "lgctl binding add dev lo origin " "leasequery restored synced"
+is_ "lgctl binding add dev lo replace lease 2001:db8:1:2:3:4:5:6 valid " "forever"
+is_ "lgctl binding add dev lo iaid " ""
+is_ "lgctl binding add dev lo ia na iaid 1 lease 2001:db8:1:2:3:4:5:6 " \
+	"duid interface-id lease lladdr mac origin preferred replace server server-duid valid"
 
 # ---------------------------------------------------------------- from lgctl
 unset LGCTL

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl/lgctl}
-PLAN=156
+PLAN=184
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -366,6 +366,98 @@ run config set release-request-type 240 release-reply-type 240
 check "config set: equal release types" \
 	expect 2 "" 'Argument "240" is wrong: the two release types must differ.'
 
+# --- binding add (LG_CMD_BINDING_NEW): usage -----------------------------
+ADD="dev lo duid 00:03:00:01:02:00:00:00:00:01 ia na iaid 1 lladdr fe80::1 server 2001:db8:f::2"
+check "binding help names add, its lease, origin and replace" \
+	has_all "$TMP/help.binding" "lgctl binding add dev IFNAME duid DUID ia { na | pd } iaid IAID" \
+		"LEASE := lease ADDR[/PLEN] [ preferred TIME ] valid TIME" \
+		"[ origin ORIGIN ] [ replace ]" "leasequery | synced"
+
+run binding add
+check "binding add: nothing" \
+	expect 2 "" 'Argument "dev" is required, try "lgctl binding help".'
+
+# shellcheck disable=SC2086
+run binding add $ADD
+check "binding add: no lease" \
+	expect 2 "" 'Argument "lease" is required, try "lgctl binding help".'
+
+# shellcheck disable=SC2086
+run binding add $ADD lease 2001:db8:1::10
+check "binding add: a lease without valid" \
+	expect 2 "" 'Argument "valid" is required after each "lease", try "lgctl binding help".'
+
+run binding add dev lo valid 60
+check "binding add: valid before any lease" \
+	expect 2 "" 'Argument "valid" goes after "lease ADDR", try "lgctl binding help".'
+
+# shellcheck disable=SC2086
+run binding add $ADD lease 2001:db8:1::10 valid 60 valid 70
+check "binding add: valid twice for one lease" \
+	expect 2 "" 'Argument "valid" is given twice, try "lgctl binding help".'
+
+run binding add dev lo duid 00:03:00:01 ia na lladdr fe80::1 server 2001:db8:f::2 lease 2001:db8:1::10 valid 60
+check "binding add: iaid missing" \
+	expect 2 "" 'Argument "iaid" is required, try "lgctl binding help".'
+
+# shellcheck disable=SC2086
+run binding add $ADD lease 2001:db8:1::10 valid 0
+check "binding add: valid 0" \
+	expect 2 "" 'Argument "0" is wrong: valid is 1 to 4294967295 seconds, or "forever".'
+
+# shellcheck disable=SC2086
+run binding add $ADD lease 2001:db8:1::10 preferred soon valid 60
+check "binding add: preferred not a number" \
+	expect 2 "" 'Argument "soon" is wrong: preferred is 0 to 4294967295 seconds, or "forever".'
+
+# shellcheck disable=SC2086
+run binding add $ADD lease 2001:db8:100::/129 valid forever
+check "binding add: prefix length 129" \
+	expect 2 "" 'Argument "2001:db8:100::/129" is wrong: a prefix length is 1 to 128.'
+
+# shellcheck disable=SC2086
+run binding add $ADD lease 192.0.2.1 valid 60
+check "binding add: an IPv4 lease" \
+	expect 2 "" 'Argument "192.0.2.1" is wrong: a lease is an IPv6 address or prefix.'
+
+# shellcheck disable=SC2086
+run binding add $ADD lease 2001:db8:1::1 valid 9 lease 2001:db8:1::2 valid 9 lease 2001:db8:1::3 valid 9 lease 2001:db8:1::4 valid 9 lease 2001:db8:1::5 valid 9
+check "binding add: five leases" \
+	expect 2 "" 'Argument "lease" is wrong: a binding has at most 4 leases.'
+
+run binding add dev lo duid 00:03:00:01 ia ta iaid 1 lladdr fe80::1 server 2001:db8:f::2 lease 2001:db8:1::10 valid 60
+check "binding add: ia ta" \
+	expect 2 "" 'Argument "ta" is wrong: ia is na or pd.'
+
+# shellcheck disable=SC2086
+run binding add $ADD origin snooped lease 2001:db8:1::10 valid 60
+check "binding add: origin snooped is the kernel's to say" \
+	expect 2 "" 'Argument "snooped" is wrong: origin is restored, leasequery or synced.'
+
+# shellcheck disable=SC2086
+run binding add $ADD mac 01:02 lease 2001:db8:1::10 valid 60
+check "binding add: a short MAC" \
+	expect 2 "" 'Argument "01:02" is wrong: a MAC is 6 hex octets, like 02:00:00:00:01:02.'
+
+# shellcheck disable=SC2086
+run binding add $ADD interface-id "$(printf '%066d' 0)" lease 2001:db8:1::10 valid 60
+check "binding add: interface-id of 33 octets" \
+	expect 2 "" "Argument \"$(printf '%066d' 0)\" is wrong: interface-id is 1 to 32 hex octets."
+
+# shellcheck disable=SC2086
+run binding add $ADD replace replace lease 2001:db8:1::10 valid 60
+check "binding add: replace twice" \
+	expect 2 "" 'Argument "replace" is given twice, try "lgctl binding help".'
+
+run binding add dev nosuchdev0 duid 00:03:00:01 ia pd iaid 1 lladdr fe80::1 server 2001:db8:f::2 lease 2001:db8:100::/56 valid forever
+check "binding add: the device is looked up last" \
+	expect 1 "" 'Cannot find device "nosuchdev0"'
+
+# shellcheck disable=SC2086
+run binding add $ADD mac 02:00:00:00:01:02 server-duid 00:01:00:01:11:22:33:44 interface-id 61:63:63:30 origin leasequery replace lease 2001:db8:1::10 preferred 30 valid 60 lease 2001:db8:1::11 valid forever
+check "binding add: the whole grammar parses, then the module is missing" \
+	expect 3 "" "$HINT"
+
 # --- relay-initiated release, release-forward: usage ---------------------
 check "binding help names release" \
 	grep -qF "lgctl binding release { SELECTOR... | all }" "$TMP/help.binding"
@@ -711,6 +803,54 @@ run mcast proxy sockets /x
 check "mcast proxy: unknown argument" \
 	expect 2 "" 'Argument "sockets" is unknown, try "lgctl mcast help".'
 
+# --- leaseguardd's own state: lgctl daemon --------------------------------
+run daemon help
+check "daemon help: its grammar, fits 24 lines of 80 columns" \
+	eval 'has_all "$TMP/out" "lgctl daemon [ show ] [ socket PATH ]" && fits 24 80 "$TMP/out"'
+
+run daemon show socket "$TMP/no-daemon.sock"
+check "daemon show: no daemon is a failure that says so" \
+	expect 1 "" "lgctl: leaseguardd at $TMP/no-daemon.sock: No such file or directory (is leaseguardd running?)"
+
+run daemon show socket
+check "daemon show: socket needs a path" \
+	expect 2 "" 'Argument "socket" needs a value, try "lgctl daemon help".'
+
+run daemon show sockets /x
+check "daemon show: unknown argument" \
+	expect 2 "" 'Argument "sockets" is unknown, try "lgctl daemon help".'
+
+# A leaseguardd stand-in: answers "status" once per connection, with a
+# kind this lgctl does not know (skipped) before the store's line.
+STATUS='family name=leaseguard up=1
+store path=/var/lib/leaseguard/bindings.db state=open rows=5000 pending=3 commits=12 committed=5012 last-commit=1800000000 last-commit-us=41000 errors=2 last-error=full set-aside=1 invalid=0 restored=4990 refused=10 written=7 dropped=4'
+python3 - "$TMP/fake.sock" "$STATUS" 2 >"$TMP/fake.log" 2>&1 <<'PY' &
+import os, socket, sys
+path, answer, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(1)
+for _ in range(n):
+    c, _ = s.accept()
+    cmd = c.makefile().readline().strip()
+    c.sendall((answer + "\n" if cmd == "status" else "error unknown command\n").encode())
+    c.close()
+PY
+FAKE=$!
+for _ in $(seq 50); do [ -S "$TMP/fake.sock" ] && break; sleep 0.1; done
+run daemon socket "$TMP/fake.sock"
+check "daemon: the store as text" expect 0 "store /var/lib/leaseguard/bindings.db: open, 5000 bindings
+	pending 3  commits 12 (5012 changes)  last commit 2027-01-15T08:00:00Z (41000 us)
+	errors 2 (last: full)  set aside 1  invalid rows 0
+	reconcile: restored 4990  refused 10  written 7  dropped 4" ""
+run -j daemon show socket "$TMP/fake.sock"
+check "daemon -j: the store as JSON, numbers as numbers" \
+	eval '[ "$rc" = 0 ] && jq -e ".store.path == \"/var/lib/leaseguard/bindings.db\" and .store.rows == 5000 and .store.pending == 3 and .store.last_commit == 1800000000 and .store.last_error == \"full\" and .store.set_aside == 1 and .store.restored == 4990 and (.family == null)" "$TMP/out" >/dev/null'
+wait "$FAKE" || true
+run daemon show socket "$TMP/fake.sock"
+check "daemon show: the daemon went away" \
+	eval '[ "$rc" = 1 ] && grep -q "is leaseguardd running" "$TMP/err"'
+
 # --- leaks ---------------------------------------------------------------
 if command -v valgrind >/dev/null; then
 	echo "# \$ valgrind lgctl link show"
@@ -725,7 +865,9 @@ if command -v valgrind >/dev/null; then
 	for t in "3 binding show dev lo duid 000102" "3 monitor" \
 		 "3 config show" "2 binding del all dev x" \
 		 "3 savi show dev lo" "2 savi add dev lo 2001:db8::1/64" \
-		 "3 mcast show --yang"; do
+		 "3 mcast show --yang" \
+		 "3 binding add dev lo duid 000300010200 ia na iaid 1 lladdr fe80::1 server 2001:db8:f::2 interface-id 6163 lease 2001:db8:1::10 valid 60" \
+		 "2 binding add dev lo duid 000300010200 ia na iaid 1 lladdr fe80::1 server 2001:db8:f::2 interface-id 6163 lease 2001:db8:1::10"; do
 		want=${t%% *}
 		args=${t#* }
 		echo "# \$ valgrind lgctl $args"
@@ -740,7 +882,9 @@ if command -v valgrind >/dev/null; then
 else
 	for args in "link show" "binding show dev lo duid 000102" "monitor" \
 		    "config show" "binding del all dev x" "savi show dev lo" \
-		    "savi add dev lo 2001:db8::1/64" "mcast show --yang"; do
+		    "savi add dev lo 2001:db8::1/64" "mcast show --yang" \
+		    "binding add dev lo duid 000300010200 ia na iaid 1 lladdr fe80::1 server 2001:db8:f::2 interface-id 6163 lease 2001:db8:1::10 valid 60" \
+		    "binding add dev lo duid 000300010200 ia na iaid 1 lladdr fe80::1 server 2001:db8:f::2 interface-id 6163 lease 2001:db8:1::10"; do
 		n=$((n + 1)); passed=$((passed + 1))
 		echo "ok $n - valgrind: lgctl $args is clean # SKIP no valgrind"
 	done

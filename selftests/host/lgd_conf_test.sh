@@ -102,8 +102,10 @@ if ! unshare -rn true 2>/dev/null; then
 elif grep -qw '^leaseguard' /proc/modules 2>/dev/null; then
 	ok "# SKIP leaseguard.ko is loaded here: the family is there"
 else
+	# A store of its own: not the host's /var/lib/leaseguard.
 	printf '%s\n' "control-socket $TMP/lgd.sock" "family-grace 1" \
-		"interface acc0 role access" >"$TMP/wait.conf"
+		"interface acc0 role access" "store $TMP/bindings.db" \
+		>"$TMP/wait.conf"
 	unshare -rn "$LGD" -c "$TMP/wait.conf" >"$TMP/wait.log" 2>&1 &
 	PID=$!
 	wait_for -t 10 test -S "$TMP/lgd.sock" || true
@@ -117,11 +119,12 @@ s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 s.sendall(b"status\n")
 sys.stdout.write(s.makefile().read())' "$TMP/lgd.sock")
-	check_eq "status: the family absent, past its grace; nothing applied" \
-		"family state=absent id=0 grace=1 grace-left-ms=-1 routes-held=0 ups=0 downs=0 expiries=1 lost=0
+	check_eq "status: the family absent, past its grace; nothing applied; the store open" \
+		"store path=$TMP/bindings.db state=open rows=0
+family state=absent id=0 grace=1 grace-left-ms=-1 routes-held=0 ups=0 downs=0 expiries=1 lost=0
 config state=not-applied drift-policy=revert interfaces=1 applied=0 absent=0 failed=0 drift-kept=0 applies=0 drifts=0 reverts=0 failures=0
 interface name=acc0 ifindex=0 state=not-applied" \
-		"$(sed 's/ since-ms=[0-9]*//' <<<"$status")"
+		"$(sed 's/ since-ms=[0-9]*//; s/^\(store .* rows=[0-9]*\) .*/\1/' <<<"$status")"
 	# The controller's notification, as the kernel sends it when the
 	# module registers the family (here forged: unicast to the daemon's
 	# socket that joined nlctrl's "notify" group, sequence 0). The

@@ -135,6 +135,8 @@ conffiles=$(dpkg-deb -I "${deb[leaseguard]}" conffiles 2>/dev/null)
 check_eq "leaseguard's conffiles" \
 	"$(printf '%s\n' /etc/iproute2/rt_protos.d/leaseguard.conf /etc/leaseguard/leaseguardd.conf)" \
 	"$(sort <<<"$conffiles")"
+check "leaseguard depends on libsqlite3-0 (leaseguardd's binding store)" \
+	bash -c "dpkg-deb -f '${deb[leaseguard]}' Depends | grep -q 'libsqlite3-0'"
 check "leaseguard enables the unit (postinst)" \
 	bash -c "dpkg-deb -I '${deb[leaseguard]}' postinst | grep -q 'deb-systemd-helper.*enable.*leaseguardd.service'"
 check "... but not the metrics timer, the operator's choice (enabled only if it was)" \

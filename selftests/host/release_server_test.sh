@@ -265,6 +265,19 @@ srv_stop
 check_eq "--drop 2: dropped requests count as requests" \
 	"exit requests=3 replies=1" "$(tail -n1 "$LOG")"
 
+# --- --drop-for ------------------------------------------------------------
+srv_start --drop-for 1
+send 0 300 "$REQ"
+check "--drop-for 1: the first transmission is not answered" \
+	eval '[[ $rc == 0 && ! -s $TMP/out ]]'
+sleep 1
+send 1 2000 "$REQ"
+check_eq "--drop-for 1: one a second after it is" "$(replies "$REPLY_OK")" \
+	"$(cat "$TMP/out")"
+srv_stop
+check_eq "--drop-for 1: counted" "exit requests=2 replies=1" \
+	"$(tail -n1 "$LOG")"
+
 # --- --bogus ---------------------------------------------------------------
 NOSTATUS=$RHDR$SERVERID$IFID
 srv_start --bogus

@@ -44,7 +44,8 @@
  *   interface configurations, static entries, the pending-request table of
  *   the first access interface) is charged to the memory cgroup of the
  *   caller (for a namespace's initial state, of its creator). What
- *   packets create (bindings, multicast groups and their sources) is
+ *   packets create (bindings, and those LG_CMD_BINDING_NEW makes as if
+ *   snooped; multicast groups and their sources) is
  *   charged to the memory cgroup of whoever first gave one of the
  *   namespace's interfaces a role, though it is made in softirq; it may
  *   take that cgroup past memory.max rather than fail. In the initial
@@ -237,7 +238,7 @@
  *                              the binding is LG_BINDING_RELEASING (only
  *                              in that state)
  *   LG_BINDING_A_ORIGIN:       NLA_U32, enum lg_binding_origin: how the
- *                              binding came to this router (always)
+ *                              binding came to this router (always sent)
  *
  * LG_CMD_BINDING_GET (GENL_UNS_ADMIN_PERM)
  *   Request (doit): one binding, by ID or by an address it leases.
@@ -329,6 +330,8 @@
  *                                   the future (default: now)
  *       LG_BINDING_A_ORIGIN:        NLA_U32, LG_BINDING_ORIGIN_RESTORED (the
  *                                   default), _LEASEQUERY or _SYNCED
+ *       LG_BINDING_A_REPLACE:       NLA_FLAG: update a binding with the
+ *                                   same key instead of failing (below)
  *       LG_BINDING_A_LEASE:         NLA_NESTED, 1..LG_BINDING_MAX_LEASES:
  *         LG_LEASE_A_ADDR:          NLA_BINARY, 16 octets, required, unicast
  *                                   and not link-local
@@ -342,25 +345,37 @@
  *   later replies and notifications give these as PREFERRED and VALID. The
  *   binding is LG_BINDING_BOUND; its UPDATED is now.
  *   Checks, as for a snooped binding: the interface's and the namespace's
- *   limits (see "Binding limits"; a refusal is counted in
- *   LG_STATS_A_BINDINGS_LIMITED), and no lease may be one that another
- *   binding on the interface holds (the same address, or the same prefix).
- *   Without NLM_F_REPLACE a binding with the same key (interface, DUID, IA
- *   type, IAID) is an error. With NLM_F_REPLACE it is updated instead, as
- *   a REPLY would update it: its leases become these, its server these,
- *   and it keeps its ID, CREATED, state and anchor (CLIENT_LLADDR,
- *   CLIENT_MAC, INTERFACE_ID are those of the request only if it had none).
+ *   limits (see "Binding limits"; a refusal is counted as a snooped one's
+ *   is: in LG_STATS_A_BINDINGS_LIMITED, or at the interface's own limit in
+ *   its LG_LINK_STATS_A_BINDINGS_LIMITED), and no lease may be one that
+ *   another binding on the interface holds (the same address, or the same
+ *   prefix).
+ *   Without REPLACE a binding with the same key (interface, DUID, IA type,
+ *   IAID) is an error. With REPLACE it is updated instead, as a REPLY
+ *   would update it: its leases become these, its server these, its
+ *   ORIGIN this, and it keeps its ID, CREATED, state and anchor
+ *   (CLIENT_LLADDR is kept; CLIENT_MAC and INTERFACE_ID are those of the
+ *   request only if it had none). REPLACE is an attribute, not
+ *   NLM_F_REPLACE, because generic netlink refuses any nlmsg_flags but
+ *   REQUEST, ACK, ECHO and DUMP (-EINVAL, "ambiguous or reserved bits set
+ *   in nlmsg_flags").
  *   Reply: one LG_CMD_BINDING_NEW message with LG_A_BINDING as in the
  *   LG_CMD_BINDING_GET reply. Sends LG_CMD_BINDING_NEW_NTF (or, replaced,
  *   LG_CMD_BINDING_UPD_NTF) with its ORIGIN.
- *   Errors: -EINVAL a required attribute missing, one it does not take, or
- *   a value out of place (extack says which); -ENODEV the interface is not
- *   an access interface here; -EEXIST the key exists (no NLM_F_REPLACE);
- *   -EADDRINUSE a lease is another binding's; -ENOSPC a binding limit;
- *   -ENOMEM.
+ *   Errors: -EINVAL a required attribute missing (extack names it), one it
+ *   does not take, or a value out of place (a client address that is not
+ *   link-local unicast, a MAC or server address that is not unicast, a
+ *   lease that is not unicast or is link-local, a PLEN for IA_NA other
+ *   than 128, host bits set, PREFERRED above VALID, the same lease twice,
+ *   more than LG_BINDING_MAX_LEASES leases, CREATED in the future: extack
+ *   says which); -ERANGE a value or length out of the ranges above (the
+ *   policy's: IA_TYPE, ORIGIN, PLEN, VALID 0, the lengths); -ENODEV the
+ *   interface is not an access interface here; -EEXIST the key exists
+ *   (no REPLACE); -EADDRINUSE a lease is another binding's (extack points
+ *   at that LEASE); -ENOSPC a binding limit; -ENOMEM.
  *
  * In replies and notifications, ID, IFINDEX, CLIENT_DUID, IA_TYPE, IAID,
- * STATE, ORIGIN, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
+ * STATE, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
  * present, and every LEASE has ADDR, PLEN, PREFERRED and VALID; IFNAME,
  * CLIENT_MAC, SERVER_DUID, INTERFACE_ID and EXPIRES only when known. A
  * binding has at least one LEASE, unless memory ran out while its leases
@@ -678,6 +693,7 @@
 #define LG_RESERVE_LINKS		64	/* see "Binding limits" */
 #define LG_SAVI_MAX_ENTRIES		4096	/* static entries per interface */
 #define LG_SAVI_WIDE_PLEN		32	/* shorter needs LG_SAVI_A_WIDE */
+#define LG_BINDING_MAX_LEASES		4	/* leases (IAADDR, IAPREFIX) of a binding */
 #define LG_MC_MAX_GROUPS_DEFAULT	256	/* per access interface */
 #define LG_MC_MAX_GROUPS_LIMIT		65536
 #define LG_MC_MAX_SOURCES_DEFAULT	64	/* per group */
@@ -1085,6 +1101,7 @@ enum lg_binding_attrs {
 	LG_BINDING_A_RELEASE_REASON,	/* u32, enum lg_release_reason */
 	LG_BINDING_A_RELEASE_CANCEL,	/* flag; requests only */
 	LG_BINDING_A_ORIGIN,		/* u32, enum lg_binding_origin */
+	LG_BINDING_A_REPLACE,		/* flag; LG_CMD_BINDING_NEW only */
 
 	__LG_BINDING_A_MAX
 };

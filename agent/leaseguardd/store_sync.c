@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The binding store and the kernel: each binding notification becomes a
+ * change of the store (store.c), and at start (and when the family comes
+ * back after a module reload) the store and the kernel are reconciled.
+ *
+ * Whether the kernel lost its bindings is told by its instance: the
+ * machine's boot_id, the family's ID (a reloaded module gets another:
+ * genetlink allocates them cyclically) and a lower bound of the
+ * namespace's LG_STATS_A_BINDINGS_CREATED, which the store keeps with
+ * each commit. Another boot, another family ID, or fewer bindings ever
+ * created than the store saw, is a new module instance: what the store has and the kernel does not is
+ * restored with LG_CMD_BINDING_NEW. The same instance (leaseguardd alone
+ * restarted) lost nothing: what the kernel no longer has was deleted
+ * while leaseguardd was away, and the store forgets it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/leaseguard.h>
+
+#include "binding.h"
+#include "lgd.h"
+#include "store.h"
+
+#define LGD_BOOT_ID	"/proc/sys/kernel/random/boot_id"
+
+/* The kernel's binding (lb, of the nest) as the store keeps it. */
+static bool lgd_store_rec_of(struct lgd_store_rec *r,
+			     const struct lg_binding *lb,
+			     const struct nlattr *nest)
+{
+	const struct nlattr *tb[LG_BINDING_A_MAX + 1] = {};
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->ifname, sizeof(r->ifname), "%s", lb->ifname);
+	r->ifindex = lb->ifindex;
+	r->kernel_id = lb->id;
+	if (!lb->client_duid_len || lb->client_duid_len > LGD_STORE_DUID_MAX)
+		return false;
+	r->duid_len = lb->client_duid_len;
+	memcpy(r->duid, lb->client_duid, lb->client_duid_len);
+	r->ia_type = lb->ia_type;
+	r->iaid = lb->iaid;
+	r->state = lb->has_state ? lb->state : LG_BINDING_BOUND;
+	/* A module older than the origin only snoops. */
+	r->origin = LG_BINDING_ORIGIN_SNOOPED;
+	if (nest && !lg_nl_parse_nest(nest, tb, LG_BINDING_A_MAX) &&
+	    tb[LG_BINDING_A_ORIGIN] &&
+	    mnl_attr_validate(tb[LG_BINDING_A_ORIGIN], MNL_TYPE_U32) >= 0)
+		r->origin = mnl_attr_get_u32(tb[LG_BINDING_A_ORIGIN]);
+	r->has_lladdr = lb->has_client_lladdr;
+	memcpy(r->lladdr, lb->client_lladdr, 16);
+	r->has_mac = lb->has_client_mac;
+	memcpy(r->mac, lb->client_mac, 6);
+	r->has_server_addr = lb->has_server_addr;
+	memcpy(r->server_addr, lb->server_addr, 16);
+	r->server_duid_len = lb->server_duid_len;
+	memcpy(r->server_duid, lb->server_duid, lb->server_duid_len);
+	if (lb->interface_id_len <= LGD_STORE_IFID_MAX) {
+		r->ifid_len = lb->interface_id_len;
+		memcpy(r->ifid, lb->interface_id, lb->interface_id_len);
+	}
+	r->created = lb->created;
+	r->updated = lb->updated;
+	for (i = 0; i < lb->n_leases && r->n_leases < LGD_STORE_MAX_LEASES;
+	     i++) {
+		const struct lg_lease *l = &lb->leases[i];
+		struct lgd_store_lease *sl = &r->leases[r->n_leases];
+
+		if (!l->has_plen || l->plen > 128 || !l->has_valid)
+			continue;
+		memcpy(sl->addr, l->addr, 16);
+		sl->plen = l->plen;
+		sl->valid = l->valid;
+		sl->preferred = l->has_preferred ? l->preferred : 0;
+		if (sl->preferred > sl->valid)
+			sl->preferred = sl->valid;
+		/* No EXPIRES: granted infinite (0xffffffff). */
+		sl->expires = l->has_expires ? l->expires : 0;
+		if (!sl->expires && sl->valid != LGD_STORE_INFINITE)
+			sl->expires = lb->updated + sl->valid;
+		r->n_leases++;
+	}
+	return true;
+}
+
+static void lgd_store_reset_cb(void *arg)
+{
+	lgd_store_resync(arg);
+}
+
+void lgd_store_event(struct lgd_ctx *x, uint8_t cmd,
+		     const struct nlattr *nest, const struct lg_binding *lb)
+{
+	struct lgd_store_rec r;
+
+	if (!x->store)
+		return;
+	if (!lgd_store_rec_of(&r, lb, nest))
+		return;
+	if (cmd == LG_CMD_BINDING_DEL_NTF) {
+		/* The interface is gone with its name: by its index. */
+		lgd_store_del(x->store, &r);
+		return;
+	}
+	if (cmd == LG_CMD_BINDING_NEW_NTF)
+		lgd_store_count_created(x->store, lb->id);
+	if (!r.ifname[0]) {
+		lgd_debug("store: binding %llu has no interface name: not kept",
+			  (unsigned long long)lb->id);
+		return;
+	}
+	if (lgd_store_put(x->store, &r))
+		lgd_err("store: binding %llu: out of memory",
+			(unsigned long long)lb->id);
+}
+
+/* The kernel's bindings, as the store would keep them. */
+struct lgd_store_kernel {
+	struct lgd_store_rec *v;
+	size_t n, cap;
+	uint64_t max_id;
+};
+
+static int lgd_store_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct lgd_store_kernel *k = data;
+	const struct nlattr *obj;
+	struct lg_binding lb;
+	int err;
+
+	err = lg_nl_reply_obj(nlh, LG_CMD_BINDING_GET, LG_A_BINDING, &obj);
+	if (err)
+		return err < 0 ? err : 0;
+	err = lg_grow(&k->v, &k->cap, k->n, sizeof(*k->v));
+	if (!err)
+		err = lg_binding_parse(obj, &lb);
+	if (err)
+		return err;
+	if (lb.id > k->max_id)
+		k->max_id = lb.id;
+	if (lgd_store_rec_of(&k->v[k->n], &lb, obj) && k->v[k->n].ifname[0])
+		k->n++;
+	lg_binding_free(&lb);
+	return 0;
+}
+
+static void lgd_store_dump_reset(void *data)
+{
+	struct lgd_store_kernel *k = data;
+
+	k->n = 0;
+	k->max_id = 0;
+}
+
+static int lgd_store_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_STATS_A_MAX + 1], *obj;
+	int err;
+
+	err = lg_nl_reply_obj(nlh, LG_CMD_STATS_GET, LG_A_STATS, &obj);
+	if (err)
+		return err < 0 ? err : 0;
+	err = lg_nl_parse_nest(obj, tb, LG_STATS_A_MAX);
+	if (err)
+		return err;
+	if (!tb[LG_STATS_A_BINDINGS_CREATED])
+		return -EBADMSG;
+	*(uint64_t *)data = mnl_attr_get_u64(tb[LG_STATS_A_BINDINGS_CREATED]);
+	return 0;
+}
+
+/* "BOOT_ID family ID": the kernel, and the module's life in it. */
+static void lgd_store_kernel_instance(const struct lg_nl *nl, char *buf,
+				      size_t len)
+{
+	FILE *f = fopen(LGD_BOOT_ID, "r");
+	char boot[40] = "";
+
+	if (f) {
+		if (fgets(boot, sizeof(boot), f))
+			boot[strcspn(boot, "\n")] = '\0';
+		fclose(f);
+	}
+	snprintf(buf, len, "%s family %u", boot, nl->family_id);
+}
+
+/* LG_CMD_BINDING_NEW of r, what is left of it at now: 0 or -errno. */
+static int lgd_store_restore(struct lgd_ctx *x, const struct lgd_store_rec *r,
+			     uint32_t ifindex, uint64_t now)
+{
+	struct nlmsghdr *nlh = lg_nl_msg(x->nl, LG_CMD_BINDING_NEW, 0);
+	struct nlattr *nest, *ln;
+	uint32_t pref, valid;
+	size_t i, n = 0;
+
+	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, ifindex);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, r->duid_len, r->duid);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IA_TYPE, r->ia_type);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_IAID, r->iaid);
+	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR, 16, r->lladdr);
+	if (r->has_mac)
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_MAC, 6, r->mac);
+	mnl_attr_put(nlh, LG_BINDING_A_SERVER_ADDR, 16, r->server_addr);
+	if (r->server_duid_len)
+		mnl_attr_put(nlh, LG_BINDING_A_SERVER_DUID, r->server_duid_len,
+			     r->server_duid);
+	if (r->ifid_len && r->ifid_len <= 32)
+		mnl_attr_put(nlh, LG_BINDING_A_INTERFACE_ID, r->ifid_len,
+			     r->ifid);
+	mnl_attr_put_u64(nlh, LG_BINDING_A_CREATED,
+			 r->created && r->created <= now ? r->created : now);
+	mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, LG_BINDING_ORIGIN_RESTORED);
+	for (i = 0; i < r->n_leases; i++) {
+		if (!lgd_store_remaining(r, &r->leases[i], now, &pref, &valid))
+			continue;
+		ln = mnl_attr_nest_start(nlh, LG_BINDING_A_LEASE);
+		mnl_attr_put(nlh, LG_LEASE_A_ADDR, 16, r->leases[i].addr);
+		mnl_attr_put_u32(nlh, LG_LEASE_A_PLEN, r->leases[i].plen);
+		mnl_attr_put_u32(nlh, LG_LEASE_A_PREFERRED, pref);
+		mnl_attr_put_u32(nlh, LG_LEASE_A_VALID, valid);
+		mnl_attr_nest_end(nlh, ln);
+		n++;
+	}
+	mnl_attr_nest_end(nlh, nest);
+	if (!n)
+		return -ETIME;
+	return lg_nl_doit(x->nl, nlh, NULL, NULL);
+}
+
+/* What the restores said, for one log line. */
+struct lgd_store_tally {
+	size_t tried, ok, noif, incomplete, conflict, ended, other;
+	int other_err, unsupported;
+};
+
+static const char *lgd_store_act_name(uint8_t act)
+{
+	switch (act) {
+	case LGD_STORE_DROP_EXPIRED:	return "expired";
+	case LGD_STORE_DROP_GONE:	return "deleted while leaseguardd was away";
+	case LGD_STORE_DROP_STATE:	return "not bound";
+	}
+	return "?";
+}
+
+/*
+ * Restores r: true if it is done with (restored, or dropped); false if it
+ * stays in the store, its restore pending (tried again at the next
+ * reconcile, whatever the kernel).
+ */
+static bool lgd_store_do_restore(struct lgd_ctx *x, struct lgd_store *s,
+				 const struct lgd_store_rec *r, uint64_t now,
+				 struct lgd_store_tally *t)
+{
+	uint32_t ifindex;
+	int err;
+
+	if (t->unsupported)
+		return false;
+	t->tried++;
+	ifindex = if_nametoindex(r->ifname);
+	if (!ifindex) {
+		t->noif++;	/* the interface may come back */
+		return false;
+	}
+	if (!r->has_lladdr || !r->has_server_addr) {
+		t->incomplete++;
+		lgd_store_del(s, r);
+		return true;
+	}
+	err = lgd_store_restore(x, r, ifindex, now);
+	switch (err) {
+	case 0:
+		t->ok++;	/* its notification writes it back */
+		return true;
+	case -EOPNOTSUPP:
+		t->unsupported = err;
+		return false;
+	case -ETIME:
+		t->ended++;
+		lgd_store_del(s, r);
+		return true;
+	case -EEXIST:
+	case -EADDRINUSE:
+		/* The kernel has it, or another binding its lease: it wins. */
+		t->conflict++;
+		lgd_store_del(s, r);
+		return true;
+	case -EINVAL:
+		/* The first one refused: a module without the command's policy. */
+		if (!t->ok && !t->other && !t->conflict) {
+			t->unsupported = err;
+			return false;
+		}
+		/* fall through */
+	default:
+		/* -ENODEV (not an access interface yet), -ENOSPC...: kept. */
+		if (!t->other++)
+			t->other_err = err;
+		return false;
+	}
+}
+
+static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
+{
+	struct lgd_store *s = x->store;
+	struct lgd_store_stats *st;
+	struct lgd_store_kernel k = {};
+	struct lgd_store_rec *v = NULL;
+	struct lgd_store_tally t = {};
+	char boot[64], sboot[64];
+	uint64_t created = 0, screated, now = time(NULL);
+	size_t n = 0, i, dropped = 0, kept, n_restore = 0;
+	bool restore;
+	uint8_t *act = NULL;
+	int err;
+
+	if (!s)
+		return 0;
+	st = lgd_store_stats(s);
+	if (!st->open)
+		lgd_store_commit(s);	/* opens it, if it can be now */
+	/* The counter before the dump: a lower bound of what it shows. */
+	err = lg_nl_doit(x->nl, lg_nl_msg(x->nl, LG_CMD_STATS_GET, 0),
+			 lgd_store_stats_cb, &created);
+	if (!err)
+		err = lg_nl_dump_req(x->nl, lg_nl_msg(x->nl, LG_CMD_BINDING_GET,
+						      NLM_F_DUMP),
+				     lgd_store_dump_cb, lgd_store_dump_reset, &k);
+	if (err) {
+		lgd_err("store: reading the kernel's bindings: %s; not reconciled",
+			strerror(-err));
+		free(k.v);
+		return err;
+	}
+	lgd_store_kernel_instance(x->nl, boot, sizeof(boot));
+	lgd_store_instance(s, sboot, sizeof(sboot), &screated);
+	restore = may_restore &&
+		  (!sboot[0] || strcmp(sboot, boot) || created < screated);
+	if (st->open && lgd_store_load(s, &v, &n))
+		lgd_err("store %s: its bindings could not be read; the kernel's are written",
+			lgd_store_path(s));
+	act = calloc(n + 1, 1);
+	if (!act) {
+		free(v);
+		free(k.v);
+		return -ENOMEM;
+	}
+	lgd_store_plan(v, n, k.v, k.n, now, restore, !may_restore, act);
+	for (i = 0; i < k.n; i++)
+		lgd_store_put(s, &k.v[i]);
+	for (i = 0; i < n; i++) {
+		if (act[i] == LGD_STORE_RESTORE) {
+			if (!lgd_store_do_restore(x, s, &v[i], now, &t) &&
+			    !v[i].restore_pending) {
+				v[i].restore_pending = true;
+				lgd_store_put(s, &v[i]);
+			}
+		} else if (act[i] != LGD_STORE_IN_KERNEL &&
+			   act[i] != LGD_STORE_KEEP) {
+			lgd_debug("store: %s: %s", v[i].ifname,
+				  lgd_store_act_name(act[i]));
+			lgd_store_del(s, &v[i]);
+			dropped++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		n_restore += act[i] == LGD_STORE_RESTORE;
+	/* Not restored and not dropped: they stay for a later try. */
+	kept = n_restore - t.ok - t.incomplete - t.conflict - t.ended;
+	if (t.unsupported)
+		lgd_warn("store: cannot restore bindings: the leaseguard module refused LG_CMD_BINDING_NEW (%s: it has none); %zu bindings stay in the store, to be restored by a later start",
+			 strerror(-t.unsupported), kept);
+	lgd_store_set_instance(s, boot, created, k.max_id);
+	st->restored = t.ok;
+	st->refused = n_restore - t.ok;
+	st->written = k.n;
+	st->dropped = dropped + t.incomplete + t.conflict + t.ended;
+	lgd_info("store %s: %zu bindings in it, %zu in the kernel (%s): %zu restored, %zu written, %llu dropped, %zu kept unrestored",
+		 lgd_store_path(s), n, k.n,
+		 !may_restore ? "resync" : !sboot[0] ? "a new store" :
+		 restore ? "the kernel lost its bindings" : "same module instance",
+		 t.ok, k.n, (unsigned long long)st->dropped, kept);
+	if (t.noif)
+		lgd_notice("store: %zu bindings not restored: their interface does not exist",
+			   t.noif);
+	if (t.other)
+		lgd_warn("store: %zu bindings not restored (first: %s)",
+			 t.other, strerror(-t.other_err));
+	if (t.conflict)
+		lgd_notice("store: %zu bindings not restored: the kernel has them or their leases",
+			   t.conflict);
+	free(act);
+	free(v);
+	free(k.v);
+	lgd_store_commit(s);
+	return 0;
+}
+
+int lgd_store_reconcile(struct lgd_ctx *x)
+{
+	if (x->store)
+		lgd_store_on_reset(x->store, lgd_store_reset_cb, x);
+	return lgd_store_sync(x, true);
+}
+
+int lgd_store_resync(struct lgd_ctx *x)
+{
+	return lgd_store_sync(x, false);
+}

@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# leaseguardd's binding store against the real module, without DHCP: the
+# store is written as a daemon that ran under another boot left it, and
+# leaseguardd reconciles it with a kernel that has no binding.
+#
+#   rtr: leaseguard.ko, acc0 (access), leaseguardd -c $DIR/lgd.conf
+#        store $DIR/bindings.db (its own: /var is shared by the stories)
+#
+#   the store, from "another boot":
+#     acc0     IA_NA 1  bound, 50 min left      restored (or kept, pending)
+#     nosuch0  IA_NA 2  bound                   kept, pending: no interface
+#     acc0     IA_NA 3  expired 10 s ago        dropped
+#     acc0     IA_NA 4  releasing               dropped
+#
+# A module with LG_CMD_BINDING_NEW restores acc0's binding (origin
+# restored, what is left of its lifetimes); one without refuses the first
+# restore, and leaseguardd says so once and keeps both, marked pending.
+# Then kill -9 and a start again (the same module: pending ones are tried
+# again, nothing else), and a reload of the module (lost again).
+set -u
+
+source "$(dirname "$0")/lib.sh"
+LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
+[[ -x $LGD ]] || skip_all "agent/leaseguardd/leaseguardd is not built"
+[[ $(id -u) -eq 0 ]] || skip_all "needs root"
+python3 -c "import sqlite3" 2>/dev/null || skip_all "python3 has no sqlite3"
+[[ ! -d /sys/module/leaseguard ]] || skip_all "leaseguard is loaded already"
+
+DIR=$(mktemp -d /tmp/lg-store.XXXXXX)
+LGDPID=
+cleanup() {
+	set +e
+	[[ -n $LGDPID ]] && kill -9 "$LGDPID" 2>/dev/null && wait "$LGDPID" 2>/dev/null
+	topology_down
+	rmmod leaseguard 2>/dev/null
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+lgd_start() {
+	printf '# [rtr] leaseguardd -c %s &\n' "$DIR/lgd.conf" >&2
+	ip netns exec rtr "$LGD" -c "$DIR/lgd.conf" >>"$DIR/lgd.log" 2>&1 &
+	LGDPID=$!
+	wait_for -t 20 atleast "$1" grep -c "store $DIR/bindings.db: .* in the kernel" "$DIR/lgd.log"
+}
+lgd_kill() { kill "-$1" "$LGDPID"; wait "$LGDPID" 2>/dev/null; LGDPID=; }
+# The store's line of the last reconcile, from "N bindings in it".
+reconciled() { grep -o "[0-9]* bindings in it.*" "$DIR/lgd.log" | tail -n 1; }
+status() { "$LGCTL" -j daemon show socket "$DIR/lgd.sock" | jq -r "$1"; }
+sql() { python3 -c 'import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print(" ".join(map(str, r)))' "$DIR/bindings.db" "$1"; }
+module_up() {
+	n insmod "$LG_ROOT/kmod/leaseguard.ko"
+	nsx rtr "$LGCTL" link set dev acc0 role access
+}
+
+# Does the module have LG_CMD_BINDING_NEW? Its ID, as the uapi says.
+printf '%s\n' '#include <stdio.h>' '#include <linux/leaseguard.h>' \
+	'int main(void) { printf("%x\n", LG_CMD_BINDING_NEW); return 0; }' |
+	cc -x c -I"$LG_ROOT/uapi" -o "$DIR/cmd" - || exit 1
+has_new() { genl ctrl get name leaseguard | grep -q "ID-0x$("$DIR/cmd") "; }
+
+step "0. The module, acc0 an access interface, an empty store."
+n insmod "$LG_ROOT/kmod/leaseguard.ko"
+topology_up
+nsx rtr "$LGCTL" link set dev acc0 role access
+cat >"$DIR/lgd.conf" <<EOF
+log-level debug
+relay-id 00:02:00:00:00:09:6c:67
+control-socket $DIR/lgd.sock
+store $DIR/bindings.db
+EOF
+lgd_start 1
+check_eq "a new store, the kernel's bindings (none) written" \
+	"0 bindings in it, 0 in the kernel (a new store): 0 restored, 0 written, 0 dropped, 0 kept unrestored" \
+	"$(reconciled)"
+lgd_kill TERM
+
+step "1. The store as another boot left it: four bindings."
+now=$(date +%s)
+n python3 - "$DIR/bindings.db" "$now" <<'PY'
+import ipaddress, sqlite3, sys
+db, now = sqlite3.connect(sys.argv[1]), int(sys.argv[2])
+a = lambda s: ipaddress.IPv6Address(s).packed
+duid = bytes.fromhex("000300010200000001" "02")
+for iaid, ifname, state, end in ((1, "acc0", 1, now + 3000),
+                                 (2, "nosuch0", 1, now + 3000),
+                                 (3, "acc0", 1, now - 10),
+                                 (4, "acc0", 2, now + 3000)):
+    cur = db.execute(
+        "INSERT INTO binding (ifname, ifindex, duid, ia_type, iaid, kernel_id,"
+        " state, origin, client_lladdr, client_mac, server_addr, server_duid,"
+        " created, updated, expires) VALUES (?, 10, ?, 1, ?, ?, ?, 1, ?, ?, ?,"
+        " ?, ?, ?, ?)",
+        (ifname, duid, iaid, 100 + iaid, state, a("fe80::ff:fe00:102"),
+         bytes.fromhex("020000000102"), a("2001:db8:f::2"),
+         bytes.fromhex("00030001020000000f02"), now - 3600, end - 3600, end))
+    db.execute("INSERT INTO lease VALUES (?, ?, 128, 1800, 3600, ?)",
+               (cur.lastrowid, a("2001:db8:1::%x" % (0x1000 + iaid)), end))
+db.execute("INSERT OR REPLACE INTO meta VALUES ('instance', 'another-boot family 30')")
+db.execute("INSERT OR REPLACE INTO meta VALUES ('kernel_created', 104)")
+db.commit()
+PY
+
+step "2. leaseguardd starts: the kernel lost them."
+lgd_start 2
+wait_for -t 10 is 0 status .store.pending
+if has_new; then
+	echo "# the module has LG_CMD_BINDING_NEW"
+	check_eq "acc0's restored, nosuch0's kept, expired and releasing dropped" \
+		"4 bindings in it, 0 in the kernel (the kernel lost its bindings): 1 restored, 0 written, 2 dropped, 1 kept unrestored" \
+		"$(reconciled)"
+	check_eq "the kernel has acc0's, with what is left of its lease" \
+		"1 2001:db8:1::1001" \
+		"$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[] | "\(.iaid) \(.leases[0].addr)"')"
+	wait_for -t 10 is "1 2 0" sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'"
+	check_eq "its notification wrote it back: origin restored, not pending" \
+		"1 2 0" "$(sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'")"
+	want_rows="acc0 1 0
+nosuch0 2 1"
+else
+	echo "# the module has no LG_CMD_BINDING_NEW"
+	check_eq "nothing restored, two kept, expired and releasing dropped" \
+		"4 bindings in it, 0 in the kernel (the kernel lost its bindings): 0 restored, 0 written, 2 dropped, 2 kept unrestored" \
+		"$(reconciled)"
+	check "one warning says why" grep -q \
+		"cannot restore bindings: the leaseguard module refused LG_CMD_BINDING_NEW (Operation not supported: it has none); 2 bindings stay in the store" \
+		"$DIR/lgd.log"
+	check_eq "the kernel has no binding" 0 \
+		"$(ip netns exec rtr "$LGCTL" -j binding show | jq length)"
+	want_rows="acc0 1 1
+nosuch0 2 1"
+fi
+check_eq "the store: the two, pending where not restored" "$want_rows" \
+	"$(sql "SELECT ifname, iaid, restore FROM binding ORDER BY ifname")"
+check_eq "lgctl daemon show: rows, refused, dropped" \
+	"2 $(has_new && echo 1 || echo 2) 2 open" \
+	"$(status '"\(.store.rows) \(.store.refused) \(.store.dropped) \(.store.state)"')"
+
+step "3. kill -9, start again: the same module; pending ones tried again."
+lgd_kill 9
+lgd_start 3
+if has_new; then
+	check_eq "acc0's written from the kernel, nosuch0's still pending" \
+		"2 bindings in it, 1 in the kernel: 0 restored, 1 written, 0 dropped, 1 kept unrestored" \
+		"$(reconciled | sed 's/ (.*)//')"
+else
+	check_eq "both still pending, nothing dropped" \
+		"2 bindings in it, 0 in the kernel (same module instance): 0 restored, 0 written, 0 dropped, 2 kept unrestored" \
+		"$(reconciled)"
+fi
+wait_for -t 10 is 0 status .store.pending
+check_eq "the store still has both" "$want_rows" \
+	"$(sql "SELECT ifname, iaid, restore FROM binding ORDER BY ifname")"
+
+step "4. Stopped, the module reloaded, started: lost again."
+lgd_kill TERM
+n rmmod leaseguard
+module_up
+lgd_start 4
+if has_new; then
+	check_eq "acc0's restored again" \
+		"2 bindings in it, 0 in the kernel (the kernel lost its bindings): 1 restored, 0 written, 0 dropped, 1 kept unrestored" \
+		"$(reconciled)"
+else
+	check_eq "still refused, still kept" \
+		"2 bindings in it, 0 in the kernel (the kernel lost its bindings): 0 restored, 0 written, 0 dropped, 2 kept unrestored" \
+		"$(reconciled)"
+fi
+lgd_kill TERM
+check "leaseguardd stopped cleanly" grep -q "stopping on signal 15" "$DIR/lgd.log"
+
+topology_down
+n rmmod leaseguard
+tap_done

@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leaseguardd's binding store (agent/leaseguardd/store.c) against real
+ * SQLite files in a temporary directory, with the test's clock driving
+ * the group-commit timer (timer.c) as the daemon's loop would:
+ *
+ *   - N changes within store-delay: one transaction, not before the
+ *     delay; a later change of a key replaces the earlier one;
+ *   - what was committed is read back whole after a close and a reopen;
+ *   - the reconcile's decisions (restore, write, drop, the kernel wins)
+ *     and the lifetimes a restore asks for;
+ *   - a damaged file (garbage, truncated, another program's database) is
+ *     set aside as PATH.corrupt-TIME with its -wal and -shm, and an empty
+ *     store started;
+ *   - a read-only and a full file system (a small tmpfs in a mount
+ *     namespace of the test's own; needs root, skipped without): the
+ *     commits fail and are counted, the changes stay queued, and the
+ *     next commit after the disk came back writes them all.
+ *
+ * LGD_STORE_BENCH_DIR=DIR: the 5,000-binding commit is timed there (a
+ * real disk: synchronous=FULL fsyncs), and its time printed;
+ * LGD_STORE_BENCH_N=N: N bindings instead.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sqlite3.h>
+#include <linux/leaseguard.h>
+
+#include "kselftest_harness.h"
+
+#include "lgd.h"
+#include "store.h"
+
+/* The clock timer.c and store.c read: the test's. */
+static uint64_t now_ms = 1000000;
+
+uint64_t lgd_now_ms(void)
+{
+	return now_ms;
+}
+
+/* Time passes: what is due fires, as in the daemon's loop. */
+static void advance(uint64_t ms)
+{
+	now_ms += ms;
+	lgd_timers_run();
+}
+
+#define NOW	1800000000ull	/* CLOCK_REALTIME seconds, for the plans */
+
+/* Binding i: on acc(i % 3), DUID 00:03:00:01:i, two leases for IA_PD. */
+static void mkrec(struct lgd_store_rec *r, unsigned int i, uint64_t expires)
+{
+	size_t k;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->ifname, sizeof(r->ifname), "acc%u", i % 3);
+	r->ifindex = 10 + i % 3;
+	r->kernel_id = 1000 + i;
+	r->duid_len = 10;
+	r->duid[1] = 3;
+	r->duid[3] = 1;
+	memcpy(r->duid + 6, &i, sizeof(i));
+	r->ia_type = i % 2 ? LG_IA_PD : LG_IA_NA;
+	r->iaid = i * 7;
+	r->state = LG_BINDING_BOUND;
+	r->origin = LG_BINDING_ORIGIN_SNOOPED;
+	r->has_lladdr = true;
+	r->lladdr[0] = 0xfe;
+	r->lladdr[1] = 0x80;
+	memcpy(r->lladdr + 8, &i, sizeof(i));
+	r->has_mac = i % 4 != 0;
+	if (r->has_mac)
+		memcpy(r->mac, "\x02\x00\x00\x00\x00\x01", 6);
+	r->has_server_addr = true;
+	r->server_addr[0] = 0x20;
+	r->server_addr[15] = 2;
+	r->server_duid_len = 14;
+	memset(r->server_duid, 0x5a, 14);
+	r->ifid_len = i % 5 ? 4 : 0;
+	memcpy(r->ifid, "acc0", r->ifid_len);
+	r->created = NOW - 3600;
+	r->updated = NOW - 600;
+	r->n_leases = r->ia_type == LG_IA_PD ? 2 : 1;
+	for (k = 0; k < r->n_leases; k++) {
+		struct lgd_store_lease *l = &r->leases[k];
+
+		l->addr[0] = 0x20;
+		l->addr[1] = 0x01;
+		l->addr[2] = k;
+		memcpy(l->addr + 4, &i, sizeof(i));
+		l->plen = r->ia_type == LG_IA_PD ? 56 : 128;
+		l->preferred = 1800;
+		l->valid = 3600;
+		l->expires = expires;
+	}
+}
+
+static int count_rows(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL))
+		return -1;
+	if (!sqlite3_prepare_v2(db, sql, -1, &st, NULL)) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+static int qcmp(const void *a, const void *b)
+{
+	return lgd_store_rec_cmp(a, b);
+}
+
+static int corrupt_files(const char *path, const char *suffix)
+{
+	char pat[4200];
+	glob_t g;
+	int n;
+
+	snprintf(pat, sizeof(pat), "%s.corrupt-*%s", path, suffix);
+	if (glob(pat, 0, NULL, &g))
+		return 0;
+	n = g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
+FIXTURE(store) {
+	char dir[64];
+	char path[128];
+};
+
+FIXTURE_SETUP(store)
+{
+	snprintf(self->dir, sizeof(self->dir), "/tmp/lgd_store_test.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->path, sizeof(self->path), "%s/db/bindings.db",
+		 self->dir);
+}
+
+FIXTURE_TEARDOWN(store)
+{
+	char cmd[200];
+
+	umount2(self->dir, MNT_DETACH);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (system(cmd))
+		TH_LOG("could not remove %s", self->dir);
+}
+
+/* N changes, one transaction, store-delay after the first. */
+TEST_F(store, group_commit)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	unsigned int i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	ASSERT_TRUE(st.open);
+	ASSERT_EQ(0, st.rows);
+	for (i = 0; i < 100; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+		advance(5);	/* a burst over half a second */
+	}
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(100, st.pending);
+	EXPECT_EQ(0, st.commits);
+	/* The first came 500 ms ago: due at 1000 ms after it, not before. */
+	advance(499);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(0, st.commits);
+	EXPECT_EQ(0, count_rows(self->path, "SELECT count(*) FROM binding"));
+	advance(1);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(100, st.committed);
+	EXPECT_EQ(0, st.pending);
+	EXPECT_EQ(100, st.rows);
+	EXPECT_NE(0, st.last_commit);
+	EXPECT_EQ(0, st.errors);
+	/* Another program sees them: 100 bindings, 150 leases. */
+	EXPECT_EQ(100, count_rows(self->path, "SELECT count(*) FROM binding"));
+	EXPECT_EQ(150, count_rows(self->path, "SELECT count(*) FROM lease"));
+	EXPECT_EQ(1, count_rows(self->path, "PRAGMA user_version"));
+	/* Nothing queued: the timer is not armed, no empty commits. */
+	advance(10000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.commits);
+
+	/* Changes of one key within a batch: the last one is written. */
+	mkrec(&r, 7, NOW + 3600);
+	r.iaid = 7 * 7;
+	r.n_leases = 1;
+	r.leases[0].valid = 7200;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	r.kernel_id = 77;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	mkrec(&r, 8, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	mkrec(&r, 500, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_del(s, &r));	/* never stored: nothing */
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(3, st.pending);
+	advance(1000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(2, st.commits);
+	EXPECT_EQ(100, st.rows);	/* 8 gone, 500 new */
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id = 77"));
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM lease l JOIN binding b ON l.binding = b.id"
+		" WHERE b.kernel_id = 77 AND l.valid = 7200"));
+	EXPECT_EQ(0, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id = 1008"));
+	/* A delete whose interface lost its name: by the index it had. */
+	mkrec(&r, 9, 0);
+	r.ifname[0] = '\0';
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	EXPECT_EQ(0, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id = 1009"));
+	lgd_store_close(s);
+	/* Its leases went with it (ON DELETE CASCADE). */
+	EXPECT_EQ(0, count_rows(self->path,
+		"SELECT count(*) FROM lease WHERE binding NOT IN (SELECT id FROM binding)"));
+}
+
+/* Closed and opened again: every field back. */
+TEST_F(store, restart_reload)
+{
+	struct lgd_store_rec *v, want[60], r;
+	struct lgd_store_stats st;
+	struct lgd_store *s;
+	char boot[40];
+	uint64_t created;
+	unsigned int i;
+	size_t n;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 60; i++) {
+		mkrec(&want[i], i, i % 7 ? NOW + i : 0);
+		want[i].restore_pending = i % 11 == 3;
+		if (!(i % 7))
+			for (n = 0; n < want[i].n_leases; n++)
+				want[i].leases[n].valid = LGD_STORE_INFINITE;
+		ASSERT_EQ(0, lgd_store_put(s, &want[i]));
+	}
+	lgd_store_set_instance(s, "boot-1", 4242, 1059);
+	/* Closed before the delay: the close commits. */
+	lgd_store_close(s);
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(60, st.rows);
+	lgd_store_instance(s, boot, sizeof(boot), &created);
+	EXPECT_STREQ("boot-1", boot);
+	EXPECT_EQ(4242, created);
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	ASSERT_EQ(60, n);
+	qsort(v, n, sizeof(*v), qcmp);
+	qsort(want, 60, sizeof(*want), qcmp);
+	for (i = 0; i < 60; i++) {
+		EXPECT_EQ(0, memcmp(&want[i], &v[i], sizeof(*v)))
+			TH_LOG("binding %u (%s iaid %u) differs", i,
+			       want[i].ifname, want[i].iaid);
+	}
+	free(v);
+	/* A NEW notification of an ID seen already does not count. */
+	lgd_store_count_created(s, 1000);
+	lgd_store_count_created(s, 1060);
+	mkrec(&r, 1, NOW);
+	lgd_store_put(s, &r);
+	lgd_store_close(s);
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_instance(s, boot, sizeof(boot), &created);
+	EXPECT_EQ(4243, created);
+	lgd_store_close(s);
+}
+
+/* The reconcile's decisions. */
+TEST(plan)
+{
+	struct lgd_store_rec st[7], k[3];
+	uint8_t act[7];
+	size_t i;
+
+	mkrec(&st[0], 0, NOW + 100);	/* both have it: the kernel wins */
+	mkrec(&st[1], 1, NOW + 100);	/* the kernel lost it: restored */
+	mkrec(&st[2], 2, NOW);		/* expired (valid ends now) */
+	mkrec(&st[3], 3, NOW + 100);	/* releasing: not restored */
+	st[3].state = LG_BINDING_RELEASING;
+	mkrec(&st[4], 4, 0);		/* never expires: restored */
+	mkrec(&st[5], 5, NOW + 100);	/* one lease ended, one not */
+	st[5].leases[0].expires = NOW - 1;
+	mkrec(&st[6], 7, NOW + 100);	/* a restore refused before */
+	st[6].restore_pending = true;
+	mkrec(&k[0], 0, NOW + 3000);
+	k[0].kernel_id = 9;
+	mkrec(&k[1], 6, NOW + 3000);	/* only the kernel has it */
+	mkrec(&k[2], 1, NOW + 3000);	/* 1's key on another interface */
+	snprintf(k[2].ifname, sizeof(k[2].ifname), "acc9");
+
+	lgd_store_plan(st, 7, k, 3, NOW, true, false, act);
+	/* Sorted by key: find each by its IAID. */
+	for (i = 0; i < 7; i++) {
+		switch (st[i].iaid / 7) {
+		case 0:
+			EXPECT_EQ(LGD_STORE_IN_KERNEL, act[i]);
+			break;
+		case 1:
+		case 4:
+		case 5:
+		case 7:
+			EXPECT_EQ(LGD_STORE_RESTORE, act[i]);
+			break;
+		case 2:
+			EXPECT_EQ(LGD_STORE_DROP_EXPIRED, act[i]);
+			break;
+		case 3:
+			EXPECT_EQ(LGD_STORE_DROP_STATE, act[i]);
+			break;
+		}
+	}
+	/*
+	 * The same module instance: what it lacks was deleted meanwhile, but
+	 * for the restore that was refused before: tried again.
+	 */
+	for (int resync = 0; resync < 2; resync++) {
+		lgd_store_plan(st, 7, k, 3, NOW, false, resync, act);
+		for (i = 0; i < 7; i++) {
+			switch (st[i].iaid / 7) {
+			case 0:
+				EXPECT_EQ(LGD_STORE_IN_KERNEL, act[i]);
+				break;
+			case 2:
+				EXPECT_EQ(LGD_STORE_DROP_EXPIRED, act[i]);
+				break;
+			case 7:
+				/* After lost events: nothing restored, kept. */
+				EXPECT_EQ(resync ? LGD_STORE_KEEP :
+					  LGD_STORE_RESTORE, act[i]);
+				break;
+			default:
+				EXPECT_EQ(LGD_STORE_DROP_GONE, act[i]);
+			}
+		}
+	}
+	/* An empty store or an empty kernel. */
+	lgd_store_plan(st, 0, k, 3, NOW, true, false, act);
+	lgd_store_plan(st, 7, k, 0, NOW, true, false, act);
+	for (i = 0; i < 7; i++)
+		EXPECT_NE(LGD_STORE_IN_KERNEL, act[i]);
+}
+
+/* What a restore asks for: what is left of each lease. */
+TEST(remaining)
+{
+	struct lgd_store_rec r;
+	uint32_t pref, valid;
+
+	mkrec(&r, 0, NOW + 1000);	/* preferred 1800, valid 3600 */
+	ASSERT_TRUE(lgd_store_remaining(&r, &r.leases[0], NOW, &pref, &valid));
+	EXPECT_EQ(1000, valid);
+	EXPECT_EQ(0, pref);		/* its preferred end was 800 s ago */
+	ASSERT_TRUE(lgd_store_remaining(&r, &r.leases[0], NOW - 2000, &pref,
+					&valid));
+	EXPECT_EQ(3000, valid);
+	EXPECT_EQ(1200, pref);
+	EXPECT_FALSE(lgd_store_remaining(&r, &r.leases[0], NOW + 1000, &pref,
+					 &valid));
+	EXPECT_FALSE(lgd_store_rec_expired(&r, NOW + 999));
+	EXPECT_TRUE(lgd_store_rec_expired(&r, NOW + 1000));
+	/* Infinite valid: stays infinite; preferred from the last REPLY. */
+	r.leases[0].expires = 0;
+	r.leases[0].valid = LGD_STORE_INFINITE;
+	ASSERT_TRUE(lgd_store_remaining(&r, &r.leases[0], NOW, &pref, &valid));
+	EXPECT_EQ(LGD_STORE_INFINITE, valid);
+	EXPECT_EQ(1200, pref);		/* updated NOW - 600, preferred 1800 */
+	EXPECT_FALSE(lgd_store_rec_expired(&r, NOW + 100000000));
+}
+
+static void write_file(struct __test_metadata *_metadata, const char *path,
+		       const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)len, write(fd, buf, len));
+	close(fd);
+}
+
+/* Garbage where the store should be: set aside, an empty one started. */
+TEST_F(store, damaged_garbage)
+{
+	char buf[8192], wal[200];
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 37 + 11;
+	snprintf(buf + 200, sizeof(buf) - 200, "not a database");
+	mkdir(self->dir, 0700);
+	snprintf(wal, sizeof(wal), "%s/db", self->dir);
+	mkdir(wal, 0700);
+	write_file(_metadata, self->path, buf, sizeof(buf));
+	snprintf(wal, sizeof(wal), "%s-wal", self->path);
+	write_file(_metadata, wal, buf, 100);
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_TRUE(st.open);
+	EXPECT_EQ(1, st.set_aside);
+	EXPECT_EQ(0, st.rows);
+	EXPECT_EQ(1, corrupt_files(self->path, ""));
+	/* SQLite dropped the -wal, which matched no database. */
+	EXPECT_EQ(0, access(wal, F_OK));
+	/* And it works. */
+	mkrec(&r, 1, NOW + 10);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_close(s);
+	EXPECT_EQ(1, count_rows(self->path, "SELECT count(*) FROM binding"));
+}
+
+/* A store cut short (a disk that lost its tail): set aside. */
+TEST_F(store, damaged_truncated)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	struct stat sb;
+	char wal[200];
+	unsigned int i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 2000; i++) {
+		mkrec(&r, i, NOW + 10);
+		lgd_store_put(s, &r);
+	}
+	lgd_store_close(s);	/* the last connection: checkpointed */
+	snprintf(wal, sizeof(wal), "%s-wal", self->path);
+	unlink(wal);
+	ASSERT_EQ(0, stat(self->path, &sb));
+	ASSERT_EQ(0, truncate(self->path, sb.st_size / 3));
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_TRUE(st.open);
+	EXPECT_EQ(1, st.set_aside);
+	EXPECT_EQ(0, st.rows);
+	EXPECT_EQ(1, corrupt_files(self->path, ""));
+	lgd_store_close(s);
+}
+
+/* Another program's database at the path: not trusted, set aside. */
+TEST_F(store, damaged_not_ours)
+{
+	struct lgd_store_stats st;
+	struct lgd_store *s;
+	sqlite3 *db;
+	char d[200];
+
+
+	snprintf(d, sizeof(d), "%s/db", self->dir);
+	mkdir(d, 0700);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(self->path, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db,
+		"CREATE TABLE binding (x); PRAGMA user_version = 1", NULL,
+		NULL, NULL));
+	sqlite3_close(db);
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_TRUE(st.open);
+	EXPECT_EQ(1, st.set_aside);
+	lgd_store_close(s);
+}
+
+/*
+ * Two daemons on one store (two namespaces, one default path) would
+ * restore each other's bindings: the second waits until the first is gone.
+ */
+TEST_F(store, one_daemon)
+{
+	struct lgd_store_stats st;
+	struct lgd_store *a, *b;
+	struct lgd_store_rec r;
+
+	a = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, a);
+	b = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, b);
+	lgd_store_get_stats(b, &st);
+	EXPECT_FALSE(st.open);
+	EXPECT_EQ(1, st.errors);
+	EXPECT_STREQ("busy", lgd_store_error_name(st.last_error));
+	mkrec(&r, 1, NOW + 10);
+	lgd_store_put(b, &r);
+	advance(1000);
+	lgd_store_get_stats(b, &st);
+	EXPECT_EQ(0, st.commits);
+	EXPECT_EQ(1, st.pending);
+	lgd_store_close(a);
+	advance(1000);
+	lgd_store_get_stats(b, &st);
+	EXPECT_TRUE(st.open);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(1, st.rows);
+	lgd_store_close(b);
+}
+
+/* Rows that make no sense (edited by hand, a bit flip): skipped, counted. */
+TEST_F(store, invalid_rows)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r, *v;
+	struct lgd_store *s;
+	unsigned int i;
+	sqlite3 *db;
+	size_t n;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 10; i++) {
+		mkrec(&r, i, NOW + 10);
+		lgd_store_put(s, &r);
+	}
+	lgd_store_close(s);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(self->path, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db,
+		"UPDATE binding SET client_lladdr = x'fe80' WHERE kernel_id = 1001;"
+		"UPDATE lease SET plen = 200 WHERE binding = (SELECT id FROM binding WHERE kernel_id = 1002);"
+		"DELETE FROM lease WHERE binding = (SELECT id FROM binding WHERE kernel_id = 1003);",
+		NULL, NULL, NULL));
+	sqlite3_close(db);
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	EXPECT_EQ(7, n);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(3, st.invalid);
+	free(v);
+	lgd_store_close(s);
+}
+
+/* A tmpfs of our own at dir, in a mount namespace of our own. */
+static int own_tmpfs(const char *dir, const char *opts)
+{
+	if (geteuid() || unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -1;
+	return mount("tmpfs", dir, "tmpfs", 0, opts);
+}
+
+/*
+ * A store on a file system mounted read-only (ext4's errors=remount-ro):
+ * counted, the changes queued, written when it is writable again.
+ */
+TEST_F(store, read_only)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r, *v;
+	struct lgd_store *s;
+	unsigned int i;
+	size_t n;
+
+	if (own_tmpfs(self->dir, "size=4m"))
+		SKIP(return, "needs root: a tmpfs in a mount namespace");
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	mkrec(&r, 0, NOW + 10);
+	lgd_store_put(s, &r);
+	lgd_store_close(s);
+	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT | MS_RDONLY,
+			   NULL));
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.errors);
+	EXPECT_NE(0, lgd_store_load(s, &v, &n));
+	for (i = 1; i < 50; i++) {
+		mkrec(&r, i, NOW + 10);
+		lgd_store_put(s, &r);
+	}
+	advance(1000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(0, st.commits);
+	EXPECT_EQ(2, st.errors);
+	EXPECT_EQ(49, st.pending);
+	/* Retried, backing off: 1 s, then 2 s... still failing. */
+	advance(1000);
+	advance(2000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(4, st.errors);
+	EXPECT_EQ(49, st.pending);
+	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT, "size=4m"));
+	advance(4000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_TRUE(st.open);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(0, st.pending);
+	EXPECT_EQ(50, st.rows);
+	EXPECT_EQ(0, st.set_aside);
+	lgd_store_close(s);
+	EXPECT_EQ(50, count_rows(self->path, "SELECT count(*) FROM binding"));
+}
+
+/* Read-only from the start: no file, no store, retried at each commit. */
+TEST_F(store, read_only_at_start)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+
+	if (own_tmpfs(self->dir, "size=4m"))
+		SKIP(return, "needs root: a tmpfs in a mount namespace");
+	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT | MS_RDONLY,
+			   NULL));
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_FALSE(st.open);
+	EXPECT_EQ(1, st.errors);
+	mkrec(&r, 0, NOW + 10);
+	lgd_store_put(s, &r);
+	advance(1000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(2, st.errors);
+	EXPECT_EQ(0, st.commits);
+	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT, "size=4m"));
+	advance(1000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_TRUE(st.open);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(1, st.rows);
+	lgd_store_close(s);
+}
+
+/* A full disk: counted, queued, written when there is room again. */
+TEST_F(store, disk_full)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	unsigned int i;
+
+	if (own_tmpfs(self->dir, "size=64k"))
+		SKIP(return, "needs root: a tmpfs in a mount namespace");
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 5000; i++) {
+		mkrec(&r, i, NOW + 10);
+		lgd_store_put(s, &r);
+	}
+	advance(1000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(0, st.commits);
+	EXPECT_EQ(1, st.errors);
+	EXPECT_STREQ("full", lgd_store_error_name(st.last_error));
+	EXPECT_EQ(5000, st.pending);
+	EXPECT_EQ(0, st.rows);
+	/* More changes while full: queued with the rest. */
+	mkrec(&r, 5000, NOW + 10);
+	lgd_store_put(s, &r);
+	advance(1000);
+	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT, "size=16m"));
+	advance(60000);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(0, st.pending);
+	EXPECT_EQ(5001, st.rows);
+	EXPECT_EQ(2, st.errors);
+	lgd_store_close(s);
+	EXPECT_EQ(5001, count_rows(self->path, "SELECT count(*) FROM binding"));
+}
+
+/* 5,000 new bindings in one commit: its time (synchronous=FULL). */
+TEST(bench_5000)
+{
+	const char *base = getenv("LGD_STORE_BENCH_DIR");
+	const char *nv = getenv("LGD_STORE_BENCH_N");
+	unsigned int n_recs = nv ? strtoul(nv, NULL, 10) : 5000;
+	struct lgd_store_stats st;
+	struct lgd_store_rec r, *v;
+	struct timespec t0, t1;
+	char dir[256], path[300], cmd[300];
+	struct lgd_store *s;
+	unsigned int i;
+	size_t n;
+
+	snprintf(dir, sizeof(dir), "%s/lgd_store_bench.XXXXXX",
+		 base ? base : "/tmp");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/bindings.db", dir);
+	s = lgd_store_open(path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < n_recs; i++) {
+		mkrec(&r, i, NOW + 10);
+		lgd_store_put(s, &r);
+	}
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(n_recs, st.rows);
+	fprintf(stderr, "# %u new bindings: one commit in %llu us (%s)\n",
+		n_recs, (unsigned long long)st.last_commit_us, dir);
+	/* All of them again (a resync): updates. */
+	for (i = 0; i < n_recs; i++) {
+		mkrec(&r, i, NOW + 20);
+		lgd_store_put(s, &r);
+	}
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	fprintf(stderr, "# %u updated bindings: one commit in %llu us\n",
+		n_recs, (unsigned long long)st.last_commit_us);
+	lgd_store_close(s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	s = lgd_store_open(path, 1000);
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_EQ(n_recs, n);
+	fprintf(stderr, "# open (quick_check) and load of %u: %ld us\n",
+		n_recs, (t1.tv_sec - t0.tv_sec) * 1000000 +
+		       (t1.tv_nsec - t0.tv_nsec) / 1000);
+	free(v);
+	lgd_store_close(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	EXPECT_EQ(0, system(cmd));
+}
+
+TEST_HARNESS_MAIN
