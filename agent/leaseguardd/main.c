@@ -903,16 +903,15 @@ static int lgd_events_open(struct lgd *d)
 }
 
 /*
- * MERGE (i20-store): where the durable store restores the bindings the
- * kernel lost, lgd_store_reconcile(&d->ctx) or the like: after the
- * declared configuration (a restored binding needs its interface's
- * role) and before the sync (which then routes what was restored). At
- * start and on every return of the family.
+ * The store's bindings the kernel lost (store_sync.c): after the declared
+ * configuration (LG_CMD_BINDING_NEW needs its interface's access role)
+ * and before the sync, which then routes what was restored (its routes,
+ * kept through the grace, stay untouched). At start and on every return
+ * of the family: a new family ID is a new module instance to the store.
  */
 static int lgd_restore(struct lgd *d)
 {
-	(void)d;
-	return 0;
+	return lgd_store_reconcile(&d->ctx);
 }
 
 /* The family is there (at start, or back): follow it again. */
@@ -996,8 +995,12 @@ static void lgd_family_down_cb(void *priv)
 	}
 	lgd_decl_gone(d->decl);
 	lgd_routes_flush_dead(d);
-	lgd_info("%zu bindings went with the family; their routes stay for now",
-		 lgd_forget_all(d));
+	/*
+	 * No DEL notification comes for them: the store keeps its rows, and
+	 * restores them when the family is back (a new instance to it).
+	 */
+	lgd_info("%zu bindings went with the family; their routes stay for now%s",
+		 lgd_forget_all(d), d->ctx.store ? ", the store keeps them" : "");
 }
 
 /* The grace is over: our routes go. */
@@ -1144,7 +1147,6 @@ int main(int argc, char **argv)
 	/* Up now (a failure there is fatal at start), or waits for it. */
 	if (lgd_family_start(d.family))
 		return 1;
-	lgd_store_reconcile(&d.ctx);
 
 	for (;;) {
 		int n = epoll_wait(efd, evs, 8, lgd_timers_run());
