@@ -9,16 +9,14 @@
 #        store $DIR/bindings.db (its own: /var is shared by the stories)
 #
 #   the store, from "another boot":
-#     acc0     IA_NA 1  bound, 50 min left      restored (or kept, pending)
+#     acc0     IA_NA 1  bound, 50 min left      restored
 #     nosuch0  IA_NA 2  bound                   kept, pending: no interface
 #     acc0     IA_NA 3  expired 10 s ago        dropped
 #     acc0     IA_NA 4  releasing               dropped
 #
-# A module with LG_CMD_BINDING_NEW restores acc0's binding (origin
-# restored, what is left of its lifetimes); one without refuses the first
-# restore, and leaseguardd says so once and keeps both, marked pending.
-# Then kill -9 and a start again (the same module: pending ones are tried
-# again, nothing else), and a reload of the module (lost again).
+# The module restores acc0's binding with LG_CMD_BINDING_NEW (origin
+# restored, what is left of its lifetimes). Then kill -9 and a start again (the same module: pending ones are tried
+# again, nothing else), and a reload of the module (restored again).
 set -u
 
 source "$(dirname "$0")/lib.sh"
@@ -56,12 +54,6 @@ module_up() {
 	n insmod "$LG_ROOT/kmod/leaseguard.ko"
 	nsx rtr "$LGCTL" link set dev acc0 role access
 }
-
-# Does the module have LG_CMD_BINDING_NEW? Its ID, as the uapi says.
-printf '%s\n' '#include <stdio.h>' '#include <linux/leaseguard.h>' \
-	'int main(void) { printf("%x\n", LG_CMD_BINDING_NEW); return 0; }' |
-	cc -x c -I"$LG_ROOT/uapi" -o "$DIR/cmd" - || exit 1
-has_new() { genl ctrl get name leaseguard | grep -q "ID-0x$("$DIR/cmd") "; }
 
 step "0. The module, acc0 an access interface, an empty store."
 n insmod "$LG_ROOT/kmod/leaseguard.ko"
@@ -108,68 +100,41 @@ PY
 step "2. leaseguardd starts: the kernel lost them."
 lgd_start 2
 wait_for -t 10 is 0 status .store.pending
-if has_new; then
-	echo "# the module has LG_CMD_BINDING_NEW"
-	check_eq "acc0's restored, nosuch0's kept, expired and releasing dropped" \
-		"4 bindings in it, 0 in the kernel (the kernel lost its bindings): 1 restored, 0 written, 2 dropped, 1 kept unrestored" \
-		"$(reconciled)"
-	check_eq "the kernel has acc0's, with what is left of its lease" \
-		"1 2001:db8:1::1001" \
-		"$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[] | "\(.iaid) \(.leases[0].addr)"')"
-	wait_for -t 10 is "1 2 0" sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'"
-	check_eq "its notification wrote it back: origin restored, not pending" \
-		"1 2 0" "$(sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'")"
-	want_rows="acc0 1 0
+check_eq "acc0's restored, nosuch0's kept, expired and releasing dropped" \
+	"4 bindings in it, 0 in the kernel (the kernel lost its bindings): 1 restored, 0 written, 2 dropped, 1 kept unrestored" \
+	"$(reconciled)"
+check_eq "the kernel has acc0's, with what is left of its lease" \
+	"1 2001:db8:1::1001" \
+	"$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[] | "\(.iaid) \(.leases[0].addr)"')"
+wait_for -t 10 is "1 2 0" sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'"
+check_eq "its notification wrote it back: origin restored, not pending" \
+	"1 2 0" "$(sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'")"
+want_rows="acc0 1 0
 nosuch0 2 1"
-else
-	echo "# the module has no LG_CMD_BINDING_NEW"
-	check_eq "nothing restored, two kept, expired and releasing dropped" \
-		"4 bindings in it, 0 in the kernel (the kernel lost its bindings): 0 restored, 0 written, 2 dropped, 2 kept unrestored" \
-		"$(reconciled)"
-	check "one warning says why" grep -q \
-		"cannot restore bindings: the leaseguard module refused LG_CMD_BINDING_NEW (Operation not supported: it has none); 2 bindings stay in the store" \
-		"$DIR/lgd.log"
-	check_eq "the kernel has no binding" 0 \
-		"$(ip netns exec rtr "$LGCTL" -j binding show | jq length)"
-	want_rows="acc0 1 1
-nosuch0 2 1"
-fi
 check_eq "the store: the two, pending where not restored" "$want_rows" \
 	"$(sql "SELECT ifname, iaid, restore FROM binding ORDER BY ifname")"
 check_eq "lgctl daemon show: rows, refused, dropped" \
-	"2 $(has_new && echo 1 || echo 2) 2 open" \
+	"2 1 2 open" \
 	"$(status '"\(.store.rows) \(.store.refused) \(.store.dropped) \(.store.state)"')"
 
 step "3. kill -9, start again: the same module; pending ones tried again."
 lgd_kill 9
 lgd_start 3
-if has_new; then
-	check_eq "acc0's written from the kernel, nosuch0's still pending" \
-		"2 bindings in it, 1 in the kernel: 0 restored, 1 written, 0 dropped, 1 kept unrestored" \
-		"$(reconciled | sed 's/ (.*)//')"
-else
-	check_eq "both still pending, nothing dropped" \
-		"2 bindings in it, 0 in the kernel (same module instance): 0 restored, 0 written, 0 dropped, 2 kept unrestored" \
-		"$(reconciled)"
-fi
+check_eq "acc0's written from the kernel, nosuch0's still pending" \
+	"2 bindings in it, 1 in the kernel: 0 restored, 1 written, 0 dropped, 1 kept unrestored" \
+	"$(reconciled | sed 's/ (.*)//')"
 wait_for -t 10 is 0 status .store.pending
 check_eq "the store still has both" "$want_rows" \
 	"$(sql "SELECT ifname, iaid, restore FROM binding ORDER BY ifname")"
 
-step "4. Stopped, the module reloaded, started: lost again."
+step "4. Stopped, the module reloaded, started: restored again."
 lgd_kill TERM
 n rmmod leaseguard
 module_up
 lgd_start 4
-if has_new; then
-	check_eq "acc0's restored again" \
-		"2 bindings in it, 0 in the kernel (the kernel lost its bindings): 1 restored, 0 written, 0 dropped, 1 kept unrestored" \
-		"$(reconciled)"
-else
-	check_eq "still refused, still kept" \
-		"2 bindings in it, 0 in the kernel (the kernel lost its bindings): 0 restored, 0 written, 0 dropped, 2 kept unrestored" \
-		"$(reconciled)"
-fi
+check_eq "acc0's restored again" \
+	"2 bindings in it, 0 in the kernel (the kernel lost its bindings): 1 restored, 0 written, 0 dropped, 1 kept unrestored" \
+	"$(reconciled)"
 lgd_kill TERM
 check "leaseguardd stopped cleanly" grep -q "stopping on signal 15" "$DIR/lgd.log"
 

@@ -17,6 +17,7 @@
 
 #include "dhcp6_leasequery.h"
 #include "dhcp6_opt.h"
+#include "dhcp6_write.h"
 
 #define MSG_HDR_LEN	4	/* msg-type, transaction-id */
 #define OPT_LEN_MAX	0xffff
@@ -417,80 +418,7 @@ const char *lq_err_name(enum lq_err err)
 
 /* ---- Building ----------------------------------------------------------- */
 
-/* Every write checked against cap; once over, nothing more is written. */
-struct writer {
-	uint8_t *buf;
-	size_t cap;
-	size_t len;
-	bool over;
-};
-
-static void w_put(struct writer *w, const void *data, size_t n)
-{
-	if (w->over || n > w->cap - w->len) {
-		w->over = true;
-		return;
-	}
-	if (n)
-		memcpy(w->buf + w->len, data, n);
-	w->len += n;
-}
-
-static void w_put8(struct writer *w, uint8_t v)
-{
-	w_put(w, &v, 1);
-}
-
-static void w_put16(struct writer *w, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-
-	w_put(w, b, sizeof(b));
-}
-
-static void w_put32(struct writer *w, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-			 (uint8_t)(v >> 8), (uint8_t)v };
-
-	w_put(w, b, sizeof(b));
-}
-
-/* Opens an option; w_end() writes its length. */
-static size_t w_begin(struct writer *w, uint16_t code)
-{
-	size_t at;
-
-	w_put16(w, code);
-	at = w->len;
-	w_put16(w, 0);
-	return at;
-}
-
-static void w_end(struct writer *w, size_t at)
-{
-	size_t len;
-
-	if (w->over)
-		return;
-	len = w->len - at - 2;
-	if (len > OPT_LEN_MAX) {
-		w->over = true;
-		return;
-	}
-	w->buf[at] = (uint8_t)(len >> 8);
-	w->buf[at + 1] = (uint8_t)len;
-}
-
-static void w_opt(struct writer *w, uint16_t code, const uint8_t *data,
-		  uint16_t len)
-{
-	w_put16(w, code);
-	w_put16(w, len);
-	w_put(w, data, len);
-}
-
-static void w_lease(struct writer *w, const struct lq_lease *l)
+static void w_lease(struct dhcp6_writer *w, const struct lq_lease *l)
 {
 	if (l->prefix) {
 		w_put16(w, DR_OPT_IAPREFIX);
@@ -512,7 +440,7 @@ static void w_lease(struct writer *w, const struct lq_lease *l)
  * The IAs of "The IAs": for each lease with an IAID whose IA was not
  * written yet, that IA with every lease of its kind and IAID.
  */
-static void w_ias(struct writer *w, const struct lq_reply *r)
+static void w_ias(struct dhcp6_writer *w, const struct lq_reply *r)
 {
 	uint16_t i, j, k;
 	size_t at;
@@ -563,7 +491,7 @@ static size_t n_ias(const struct lq_reply *r)
 	return n;
 }
 
-static void w_hdr(struct writer *w, uint8_t type, uint32_t xid)
+static void w_hdr(struct dhcp6_writer *w, uint8_t type, uint32_t xid)
 {
 	w_put8(w, type);
 	w_put8(w, (uint8_t)(xid >> 16));
@@ -577,14 +505,14 @@ static bool duid_ok(const struct dr_bytes *b, bool required)
 	return b->len >= DR_DUID_MIN && b->len <= DR_DUID_MAX;
 }
 
-static size_t w_done(const struct writer *w)
+static size_t w_done(const struct dhcp6_writer *w)
 {
-	return w->over ? 0 : w->len;
+	return w->full ? 0 : w->len;
 }
 
 size_t lq_build_query(const struct lq_query *q, uint8_t *buf, size_t cap)
 {
-	struct writer w = { buf, cap, 0, false };
+	struct dhcp6_writer w = { buf, cap, 0, false };
 	size_t at;
 	int i;
 
@@ -624,7 +552,7 @@ size_t lq_build_query(const struct lq_query *q, uint8_t *buf, size_t cap)
 
 size_t lq_build_reply(const struct lq_reply *r, uint8_t *buf, size_t cap)
 {
-	struct writer w = { buf, cap, 0, false };
+	struct dhcp6_writer w = { buf, cap, 0, false };
 	const char *name;
 	size_t at;
 	uint16_t i;

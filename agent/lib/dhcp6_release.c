@@ -17,6 +17,7 @@
 
 #include "dhcp6_release.h"
 #include "dhcp6_opt.h"
+#include "dhcp6_write.h"
 
 #define MSG_HDR_LEN	4	/* msg-type, transaction-id */
 #define OPT_LEN_MAX	0xffff
@@ -498,82 +499,14 @@ uint16_t dr_fit(const struct dr_msg *m, size_t cap)
 
 /* ---- Writing ------------------------------------------------------------ */
 
-/* Never writes past cap: a sizing slip truncates, it does not overflow. */
-struct writer {
-	uint8_t *buf;
-	size_t cap;
-	size_t len;
-	bool full;
-};
-
-static uint8_t *w_take(struct writer *w, size_t n)
+/* Octet strings were checked against 16 bits by the sizing functions. */
+static void w_bytes(struct dhcp6_writer *w, uint16_t code,
+		    const struct dr_bytes *b)
 {
-	uint8_t *p;
-
-	if (w->full || n > w->cap - w->len) {
-		w->full = true;
-		return NULL;
-	}
-	p = w->buf + w->len;
-	w->len += n;
-	return p;
+	w_opt(w, code, b->data, (uint16_t)b->len);
 }
 
-static void w_put(struct writer *w, const void *data, size_t n)
-{
-	uint8_t *p = w_take(w, n);
-
-	if (p && n)
-		memcpy(p, data, n);
-}
-
-static void w_put8(struct writer *w, uint8_t v)
-{
-	w_put(w, &v, 1);
-}
-
-static void w_put16(struct writer *w, uint16_t v)
-{
-	w_put8(w, (uint8_t)(v >> 8));
-	w_put8(w, (uint8_t)v);
-}
-
-static void w_put32(struct writer *w, uint32_t v)
-{
-	w_put16(w, (uint16_t)(v >> 16));
-	w_put16(w, (uint16_t)v);
-}
-
-/* Opens an option; returns where its length goes, for w_end(). */
-static size_t w_begin(struct writer *w, uint16_t code)
-{
-	size_t at;
-
-	w_put16(w, code);
-	at = w->len;
-	w_put16(w, 0);
-	return at;
-}
-
-/* Lengths were checked by the sizing functions; cap by the writer. */
-static void w_end(struct writer *w, size_t at)
-{
-	size_t len = w->len - at - 2;
-
-	if (w->full)
-		return;
-	w->buf[at] = (uint8_t)(len >> 8);
-	w->buf[at + 1] = (uint8_t)len;
-}
-
-static void w_opt(struct writer *w, uint16_t code, const struct dr_bytes *b)
-{
-	w_put16(w, code);
-	w_put16(w, b->len);
-	w_put(w, b->data, b->len);
-}
-
-static void w_status(struct writer *w, uint16_t status,
+static void w_status(struct dhcp6_writer *w, uint16_t status,
 		     const struct dr_bytes *text)
 {
 	size_t at = w_begin(w, DR_OPT_STATUS_CODE);
@@ -585,7 +518,7 @@ static void w_status(struct writer *w, uint16_t status,
 }
 
 /* The leases of ia: with their own status when they have no IA. */
-static void w_leases(struct writer *w, const struct dr_ia *ia)
+static void w_leases(struct dhcp6_writer *w, const struct dr_ia *ia)
 {
 	size_t lease;
 	uint8_t i;
@@ -611,7 +544,7 @@ static void w_leases(struct writer *w, const struct dr_ia *ia)
 	}
 }
 
-static void w_ia(struct writer *w, const struct dr_ia *ia)
+static void w_ia(struct dhcp6_writer *w, const struct dr_ia *ia)
 {
 	size_t at;
 
@@ -631,17 +564,17 @@ static void w_ia(struct writer *w, const struct dr_ia *ia)
 	w_end(w, at);
 }
 
-static void w_client(struct writer *w, const struct dr_msg *m,
+static void w_client(struct dhcp6_writer *w, const struct dr_msg *m,
 		     const struct dr_client *c)
 {
 	size_t at = w_begin(w, DR_OPT_CLIENT_DATA);
 	uint8_t i;
 
-	w_opt(w, DR_OPT_CLIENTID, &c->duid);
+	w_bytes(w, DR_OPT_CLIENTID, &c->duid);
 	if (c->has_status)
 		w_status(w, c->status, NULL);
 	if (own_ifid(m, c))
-		w_opt(w, DR_OPT_INTERFACE_ID, &c->ifid);
+		w_bytes(w, DR_OPT_INTERFACE_ID, &c->ifid);
 	for (i = 0; i < c->n_ias; i++)
 		w_ia(w, &c->ias[i]);
 	w_end(w, at);
@@ -649,7 +582,7 @@ static void w_client(struct writer *w, const struct dr_msg *m,
 
 size_t dr_build(const struct dr_msg *m, uint8_t *buf, size_t cap)
 {
-	struct writer w = { buf, cap, 0, false };
+	struct dhcp6_writer w = { buf, cap, 0, false };
 	struct dr_bytes text;
 	uint16_t i;
 
@@ -661,15 +594,15 @@ size_t dr_build(const struct dr_msg *m, uint8_t *buf, size_t cap)
 	w_put8(&w, (uint8_t)(m->xid >> 16));
 	w_put16(&w, (uint16_t)m->xid);
 	if (m->server_id.len)
-		w_opt(&w, DR_OPT_SERVERID, &m->server_id);
+		w_bytes(&w, DR_OPT_SERVERID, &m->server_id);
 	if (m->relay_id.len)
-		w_opt(&w, DR_OPT_RELAY_ID, &m->relay_id);
+		w_bytes(&w, DR_OPT_RELAY_ID, &m->relay_id);
 	if (m->has_status) {
 		text = top_status_text(m);
 		w_status(&w, m->status, &text);
 	}
 	if (m->ifid.len)
-		w_opt(&w, DR_OPT_INTERFACE_ID, &m->ifid);
+		w_bytes(&w, DR_OPT_INTERFACE_ID, &m->ifid);
 	for (i = 0; i < m->n_clients; i++)
 		w_client(&w, m, &m->clients[i]);
 	return w.full ? 0 : w.len;
