@@ -12,8 +12,15 @@
 # route change; a reload with another metric moves them; a neighbour who
 # asks for the subscriber's IAs in its own name (its DUID and IAIDs) moves
 # nothing (RFC 7513), while the subscriber's own move to a new MAC is
-# followed; a release removes them; a broken configuration keeps the
-# daemon from starting.
+# followed; a release removes them; a module reload under the running
+# daemon keeps the routes for family-grace, and the daemon applies the
+# declared configuration again, restores the bindings from its store
+# (origin restored; not one route changes) and routes new bindings, with
+# no manual step; a hand change of a declared setting is reverted as
+# drift; the family gone past the grace takes our routes, and a daemon
+# started without the module waits for it, then restores the bindings
+# and their routes; a broken configuration keeps the daemon from
+# starting.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -231,7 +238,185 @@ check "nor a binding in the store" wait_for -t 10 store_is ".store.rows == 0 and
 check "the static route is still there" \
 	sh -c "ip -n rtr -6 route show 2001:db8:99::/48 | grep -q 'via fe80::99'"
 
-step "8. A broken configuration keeps the daemon from starting."
+# The daemon's control socket: its "status" lines.
+lgd_status() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect("/run/leaseguard/leaseguardd.sock")
+s.sendall(b"status\n")
+sys.stdout.write(s.makefile().read())'
+}
+status_has() { lgd_status | grep -q -- "$1"; }
+acc0() {
+	ip netns exec rtr "$LGCTL" -j link show dev acc0 |
+		jq -c 'if type == "array" then .[0] else . end |
+			{role, savi, anchor, savi_entries}'
+}
+decl='{"role":"access","savi":"enforce","anchor":"mac","savi_entries":1}'
+applied() { grep -c "declared configuration applied" "$DIR/leaseguardd.log" || true; }
+has_route() { ip -n rtr -6 route show proto 200 | grep -q "^$1 "; }
+
+step "8. rmmod; insmod under a running daemon: routes kept, configuration and bindings back, no manual step."
+cat >>"$DIR/lgd.conf" <<EOF
+family-grace 30
+config-drift revert
+interface acc0 role access
+interface acc0 savi enforce
+interface acc0 anchor mac
+interface acc0 savi-static 2001:db8:77::/48
+interface up0 role upstream
+interface dum0 role upstream
+EOF
+a0=$(applied)
+n kill -HUP "$LGDPID"
+wait_for -t 10 atleast $((a0 + 1)) applied || true
+check_eq "SIGHUP applied the declaration (and its static entry)" "$decl" "$(acc0)"
+n sed -i -n '/^default-duid/p' "$LG_DHCP_DIR/dhclient-sub-eth0.leases"
+client_start sub eth0
+wait_for -t 20 sh -c "[ \"\$(ip -n rtr -6 route show proto 200 | wc -l)\" = 2 ]" || true
+before=$(our_routes)
+check_eq "a binding and its two routes" 2 "$(wc -l <<<"$before")"
+# The subscriber's bindings as the kernel has them: what a restore keeps.
+held() {
+	ip netns exec rtr "$LGCTL" -j binding show dev acc0 |
+		jq -r '.[] | "\(.ia_type) \(.iaid) \(.client_duid) \(.client_mac) \(.client_lladdr) \(.server_addr) \([.leases[].addr] | join(","))"' | sort
+}
+origins() {
+	ip netns exec rtr "$LGCTL" -j binding show dev acc0 |
+		jq -r '[.[].origin] | sort | join(" ")'
+}
+sub_addr=$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 |
+	jq -r '.[] | select(.ia_type == "ia_na") | .leases[0].addr')
+ping_sub_now() {
+	ip netns exec sub ping -6 -c 1 -W 5 -I "$sub_addr" 2001:db8:f::2 >/dev/null 2>&1
+}
+check "under savi enforce the subscriber ($sub_addr) reaches the server" ping_sub_now
+bindings0=$(held)
+check_eq "the kernel has its two bindings, snooped" "snooped snooped" "$(origins)"
+check "both in the store, committed" \
+	wait_for -t 10 store_is ".store.rows == 2 and .store.pending == 0"
+# Any change of our routes from here to the restore is a failure.
+ip -n rtr monitor route >"$DIR/monitor8" 2>&1 &
+MONPID=$!
+a0=$(applied)
+t0=$(date +%s%N)
+n rmmod leaseguard
+wait_for -t 10 grep -q "leaseguard family gone" "$DIR/leaseguardd.log" || true
+check "the daemon saw the family go" grep -q "leaseguard family gone" "$DIR/leaseguardd.log"
+check "status: family gone" status_has "^family state=gone"
+check "status: configuration not applied" status_has "^config state=not-applied"
+check "the store kept its rows: the family's loss is no deletion" \
+	store_is ".store.rows == 2 and .store.pending == 0"
+sleep 1
+check_eq "during the grace the routes stay" "$before" "$(our_routes)"
+t1=$(date +%s%N)
+n insmod "$LG_ROOT/kmod/leaseguard.ko"
+t2=$(date +%s%N)
+wait_for -t 20 grep -q "leaseguard family back" "$DIR/leaseguardd.log" || true
+t3=$(date +%s%N)
+echo "# rmmod to insmod $(((t1 - t0) / 1000000)) ms; insmod $(((t2 - t1) / 1000000)) ms; then the family back, configured and restored in $(((t3 - t2) / 1000000)) ms"
+sed -n '/leaseguard family gone/,$p' "$DIR/leaseguardd.log" |
+	grep -E "family|store|sync|declared|could not|restor" | sed 's/^/# lgd: /'
+check "the declaration was applied again" atleast $((a0 + 1)) applied
+check_eq "leaseguardd gave acc0 its role, SAVI mode, anchor and entry again" \
+	"$decl" "$(acc0)"
+check_eq "and up0 its role" upstream \
+	"$(ip netns exec rtr "$LGCTL" -j link show dev up0 | jq -r 'if type == "array" then .[0] else . end | .role')"
+check "status: family up" status_has "^family state=up"
+check "status: configuration applied" status_has "^config state=applied"
+check "the store restored both: the kernel lost its bindings" grep -q \
+	"store $DIR/bindings.db: 2 bindings in it, 0 in the kernel (the kernel lost its bindings): 2 restored, 0 written, 0 dropped, 0 kept unrestored" \
+	"$DIR/leaseguardd.log"
+check_eq "the kernel has them back as they were (IA, IAID, DUID, MAC, link-local, server, leases)" \
+	"$bindings0" "$(held)"
+check_eq "with their origin: restored" "restored restored" "$(origins)"
+check "lgctl daemon show: 2 restored, none refused" \
+	store_is ".store.restored == 2 and .store.refused == 0"
+check "under savi enforce, through its restored binding, the subscriber reaches the server" \
+	ping_sub_now
+wait_for -t 10 store_is ".store.pending == 0" || true
+check_eq "the store has them again, origin restored (2), from their notifications" \
+	"2 2 2" "$(python3 -c 'import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*), MIN(origin), MAX(origin) FROM binding").fetchone()
+print(*r)' "$DIR/bindings.db")"
+kill "$MONPID"; wait "$MONPID" 2>/dev/null || true; MONPID=
+check_eq "the routes are the same" "$before" "$(our_routes)"
+check_eq "ip monitor saw no route change through the reload and the restore" "" \
+	"$(cat "$DIR/monitor8")"
+check "the sync after the restore kept both" grep -q \
+	"sync: 2 bindings; routes: 2 kept, 0 added, 0 removed" "$DIR/leaseguardd.log"
+# Learned after the reload: a new client (a DUID of its own) asks.
+n ip netns add nbr
+nsx nbr sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+	net.ipv6.conf.default.router_solicitations=0
+n ip -n sub link add nb0 link eth0 address 02:00:00:00:01:03 type macvlan mode bridge
+n ip -n sub link set nb0 netns nbr
+n ip -n nbr link set nb0 up
+check_eq "a new client's REQUEST after the reload is answered" 7 \
+	"$(ask nbr nb0 3 00:03:00:01:02:00:00:00:01:03 7 2001:db8:1::1800 2001:db8:142::/56)"
+addr=$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 |
+	jq -r '.[] | select(.client_mac == "02:00:00:00:01:03" and .ia_type == "ia_na") | .leases[0].addr')
+check "the kernel learned its binding" test -n "$addr"
+wait_for -t 10 has_route "$addr" || true
+check "the binding learned after the reload got its route ($addr)" has_route "$addr"
+n ip netns del nbr
+
+step "9. A hand change of a declared setting is drift, and is reverted; a declared interface is set when it appears."
+nsx rtr "$LGCTL" link set dev acc0 savi monitor
+wait_for -t 10 grep -q "configuration drift on interface acc0" "$DIR/leaseguardd.log" || true
+check "the drift is logged" grep -q \
+	"configuration drift on interface acc0: savi monitor (declared enforce): reverted" \
+	"$DIR/leaseguardd.log"
+check_eq "acc0 is back to the declaration" "$decl" "$(acc0)"
+check "status counts it" status_has " drifts=1 reverts=1 "
+check "status: dum0 is declared, absent" status_has "^interface name=dum0 ifindex=0 state=absent"
+n ip -n rtr link add dum0 type dummy
+wait_for -t 10 grep -q "declared interface dum0 appeared" "$DIR/leaseguardd.log" || true
+check_eq "a declared interface gets its configuration when it appears" upstream \
+	"$(ip netns exec rtr "$LGCTL" -j link show dev dum0 | jq -r 'if type == "array" then .[0] else . end | .role')"
+check "status: dum0 applied" status_has "^interface name=dum0 ifindex=[1-9][0-9]* state=applied"
+n ip -n rtr link del dum0
+
+step "10. The family gone past a short grace takes our routes; a start without it waits, then restores."
+n sed -i 's/^family-grace 30/family-grace 2/' "$DIR/lgd.conf"
+n kill -HUP "$LGDPID"
+wait_for -t 10 sh -c "[ \$(grep -c 'reloaded' '$DIR/leaseguardd.log') -ge 3 ]" || true
+before10=$(our_routes)
+n10=$(ip netns exec rtr "$LGCTL" -j binding show | jq length)
+echo "# $n10 bindings, $(wc -l <<<"$before10") routes of ours"
+wait_for -t 10 store_is ".store.rows == $n10 and .store.pending == 0" || true
+n rmmod leaseguard
+wait_for -t 10 grep -q "family-grace over" "$DIR/leaseguardd.log" || true
+check "past the grace, the daemon says it removes our routes" \
+	grep -q "family not back within family-grace (2 s): removing our routes" "$DIR/leaseguardd.log"
+check "and how many" grep -q \
+	"family-grace over: $(wc -l <<<"$before10") routes of ours removed" "$DIR/leaseguardd.log"
+check_eq "no route of ours left" "" "$(our_routes)"
+check "the store still has the $n10 bindings" \
+	store_is ".store.rows == $n10 and .store.pending == 0"
+lgd_stop
+printf '# [rtr] leaseguardd -c %s -o store=%s &  (no module)\n' "$DIR/lgd.conf" "$DIR/bindings.db" >&2
+ip netns exec rtr "$LGD" -c "$DIR/lgd.conf" -o "store=$DIR/bindings.db" >"$DIR/wait.log" 2>&1 &
+LGDPID=$!
+wait_for -t 10 grep -q "waiting for it" "$DIR/wait.log" || true
+check "without the module the daemon waits, loudly" grep -q \
+	"warning: the leaseguard family is not there (is leaseguard.ko loaded?): waiting for it" \
+	"$DIR/wait.log"
+check "and keeps running" kill -0 "$LGDPID"
+n insmod "$LG_ROOT/kmod/leaseguard.ko"
+wait_for -t 10 grep -q "sync:" "$DIR/wait.log" || true
+check "the module came: configuration applied" \
+	grep -q "declared configuration applied" "$DIR/wait.log"
+check_eq "acc0 as declared" "$decl" "$(acc0)"
+check "the store restored the $n10 bindings" grep -q \
+	"store $DIR/bindings.db: $n10 bindings in it, 0 in the kernel (the kernel lost its bindings): $n10 restored, 0 written, 0 dropped, 0 kept unrestored" \
+	"$DIR/wait.log"
+check "and the sync laid their routes again" grep -q \
+	"sync: $n10 bindings; routes: 0 kept, $(wc -l <<<"$before10") added, 0 removed" "$DIR/wait.log"
+check_eq "our routes as before the module went" "$before10" "$(our_routes)"
+check "the subscriber reaches the server again" ping_sub_now
+
+step "11. A broken configuration keeps the daemon from starting."
 lgd_stop
 printf 'route-table main\nroute-protocol 3\n' >"$DIR/bad.conf"
 check_fails "exit 1" 1 ip netns exec rtr "$LGD" -c "$DIR/bad.conf"

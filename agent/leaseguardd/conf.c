@@ -48,7 +48,18 @@ void lgd_conf_defaults(struct lgd_conf *c)
 		.triggers = LGD_TRIGGERS_DEFAULT,
 		.link_down_hold = LGD_LINK_DOWN_HOLD_DEFAULT,
 		.unreachable_hold = LGD_UNREACHABLE_HOLD_DEFAULT,
+		.role = LGD_UNMANAGED,
+		.max_bindings = LG_LINK_MAX_BINDINGS_DEFAULT,
+		.savi_mode = LG_SAVI_OFF,
+		.savi_anchor = LG_SAVI_ANCHOR_NONE,
+		.shield = true,
+		.release_forward = true,
 	};
+	c->family_grace = LGD_FAMILY_GRACE_DEFAULT;
+	c->drift_revert = true;
+	c->ns_max_bindings = LGD_UNMANAGED;
+	c->release_request_type = LGD_UNMANAGED;
+	c->release_reply_type = LGD_UNMANAGED;
 }
 
 static int lgd_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v)
@@ -135,6 +146,96 @@ const struct lgd_if_conf *lgd_conf_if(const struct lgd_conf *c,
 	return &c->if_default;
 }
 
+/* A word of names[] (n of them), or -1. */
+static int lgd_word(const char *s, const char *const *names, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static const char *const lgd_roles[] = {
+	[LG_ROLE_NONE] = "none", [LG_ROLE_ACCESS] = "access",
+	[LG_ROLE_UPSTREAM] = "upstream",
+};
+static const char *const lgd_savi_modes[] = {
+	[LG_SAVI_OFF] = "off", [LG_SAVI_MONITOR] = "monitor",
+	[LG_SAVI_ENFORCE] = "enforce",
+};
+static const char *const lgd_savi_anchors[] = {
+	[LG_SAVI_ANCHOR_NONE] = "none", [LG_SAVI_ANCHOR_MAC] = "mac",
+};
+
+#define LGD_WORD(s, names) lgd_word(s, names, sizeof(names) / sizeof(*names))
+
+/* "PREFIX/LEN" or "PREFIX/LEN,wide", as LG_CMD_SAVI_ADD takes it. */
+static const char *lgd_savi_parse(const char *val, struct lgd_savi_conf *e)
+{
+	char buf[INET6_ADDRSTRLEN + 16], *slash, *comma;
+	uint32_t plen;
+	unsigned int i;
+
+	if (strlen(val) >= sizeof(buf))
+		return "savi-static is \"none\" or PREFIX/LEN[,wide]";
+	strcpy(buf, val);
+	comma = strchr(buf, ',');
+	if (comma) {
+		*comma++ = '\0';
+		if (strcmp(comma, "wide"))
+			return "savi-static is \"none\" or PREFIX/LEN[,wide]";
+	}
+	e->wide = comma;
+	slash = strchr(buf, '/');
+	if (!slash)
+		return "savi-static is \"none\" or PREFIX/LEN[,wide]";
+	*slash++ = '\0';
+	if (inet_pton(AF_INET6, buf, e->addr) != 1 ||
+	    lgd_u32(slash, 0, 128, &plen))
+		return "savi-static is \"none\" or PREFIX/LEN[,wide]";
+	e->plen = plen;
+	for (i = plen; i < 128; i++)
+		if (e->addr[i / 8] & (0x80 >> (i % 8)))
+			return "savi-static: host bits set";
+	if (plen < LG_SAVI_WIDE_PLEN && !e->wide)
+		return "savi-static: a prefix shorter than /32 needs \",wide\"";
+	return NULL;
+}
+
+static const char *lgd_conf_set_savi(struct lgd_conf *c, const char *name,
+				     const char *val)
+{
+	struct lgd_savi_conf e = {};
+	unsigned int i, j;
+	const char *why;
+
+	if (!strcmp(val, "none")) {
+		/* Forgets what the file said so far for this interface. */
+		for (i = j = 0; i < c->n_savi; i++)
+			if (strcmp(c->savi[i].ifname, name))
+				c->savi[j++] = c->savi[i];
+		c->n_savi = j;
+		return NULL;
+	}
+	if (!strcmp(name, "*"))
+		return "savi-static is for a named interface";
+	why = lgd_savi_parse(val, &e);
+	if (why)
+		return why;
+	strcpy(e.ifname, name);
+	for (i = 0; i < c->n_savi; i++)
+		if (!strcmp(c->savi[i].ifname, name) &&
+		    c->savi[i].plen == e.plen &&
+		    !memcmp(c->savi[i].addr, e.addr, 16))
+			return "savi-static: declared twice";
+	if (c->n_savi == LGD_MAX_SAVI_CONF)
+		return "too many savi-static entries";
+	c->savi[c->n_savi++] = e;
+	return NULL;
+}
+
 const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
 			    const char *key, const char *val)
 {
@@ -169,9 +270,135 @@ const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
 		} else {
 			ic->has_server = true;
 		}
+	} else if (!strcmp(key, "role")) {
+		if (!strcmp(val, "unmanaged"))
+			ic->role = LGD_UNMANAGED;
+		else if (LGD_WORD(val, lgd_roles) < 0)
+			return "role is unmanaged, access, upstream or none";
+		else
+			ic->role = LGD_WORD(val, lgd_roles);
+	} else if (!strcmp(key, "max-bindings")) {
+		if (lgd_u32(val, 1, LG_MAX_BINDINGS_LIMIT, &v))
+			return "max-bindings is 1 to 16777216";
+		ic->max_bindings = v;
+	} else if (!strcmp(key, "savi")) {
+		if (LGD_WORD(val, lgd_savi_modes) < 0)
+			return "savi is off, monitor or enforce";
+		ic->savi_mode = LGD_WORD(val, lgd_savi_modes);
+	} else if (!strcmp(key, "anchor")) {
+		if (LGD_WORD(val, lgd_savi_anchors) < 0)
+			return "anchor is none or mac";
+		ic->savi_anchor = LGD_WORD(val, lgd_savi_anchors);
+	} else if (!strcmp(key, "shield")) {
+		if (lgd_bool(val, &ic->shield))
+			return "shield is on or off";
+	} else if (!strcmp(key, "trust-release")) {
+		if (lgd_bool(val, &ic->trust_release))
+			return "trust-release is on or off";
+	} else if (!strcmp(key, "release-forward")) {
+		if (lgd_bool(val, &ic->release_forward))
+			return "release-forward is on or off";
+	} else if (!strcmp(key, "savi-static")) {
+		return lgd_conf_set_savi(c, ic->name, val);
 	} else {
 		return "unknown interface key";
 	}
+	return NULL;
+}
+
+/* "mcast igmp|mld KEY VALUE": NULL, or what is wrong. */
+static const char *lgd_conf_set_mcast(struct lgd_conf *c, const char *fam,
+				      const char *key, const char *val)
+{
+	static char why[96];
+	struct lgd_mc_decl *m;
+	uint32_t attr, min = 1, max, v;
+	bool b;
+
+	if (strcmp(fam, "igmp") && strcmp(fam, "mld"))
+		return "mcast igmp|mld KEY VALUE: igmp or mld";
+	m = &c->mc[!strcmp(fam, "mld")];
+	if (!strcmp(key, "enable")) {
+		attr = LG_MCAST_A_ENABLE, min = 0, max = 1;
+	} else if (!strcmp(key, "upstream")) {
+		attr = LG_MCAST_A_UPSTREAM, min = 0, max = 0;
+	} else if (!strcmp(key, "version")) {
+		attr = LG_MCAST_A_VERSION, max = m == &c->mc[1] ? 2 : 3;
+	} else if (!strcmp(key, "robustness")) {
+		attr = LG_MCAST_A_ROBUSTNESS, max = 7;
+	} else if (!strcmp(key, "query-interval")) {
+		attr = LG_MCAST_A_QUERY_INTERVAL, max = 31744;
+	} else if (!strcmp(key, "query-response-interval")) {
+		attr = LG_MCAST_A_QUERY_RESPONSE_INTERVAL, min = 100, max = 3174400;
+	} else if (!strcmp(key, "last-member-interval")) {
+		attr = LG_MCAST_A_LAST_MEMBER_INTERVAL, min = 100, max = 25500;
+	} else if (!strcmp(key, "last-member-count")) {
+		attr = LG_MCAST_A_LAST_MEMBER_COUNT, max = 7;
+	} else if (!strcmp(key, "max-groups")) {
+		attr = LG_MCAST_A_MAX_GROUPS, max = LG_MC_MAX_GROUPS_LIMIT;
+	} else if (!strcmp(key, "max-groups-host")) {
+		attr = LG_MCAST_A_MAX_GROUPS_HOST, max = LG_MC_MAX_GROUPS_LIMIT;
+	} else if (!strcmp(key, "max-sources")) {
+		attr = LG_MCAST_A_MAX_SOURCES, max = LG_MC_MAX_SOURCES_LIMIT;
+	} else if (!strcmp(key, "ns-max-groups")) {
+		attr = LG_MCAST_A_NS_MAX_GROUPS, max = LG_MC_NS_MAX_GROUPS_LIMIT;
+	} else if (!strcmp(key, "ns-max-sources")) {
+		attr = LG_MCAST_A_NS_MAX_SOURCES, max = LG_MC_NS_MAX_SOURCES_LIMIT;
+	} else {
+		return "unknown mcast key";
+	}
+	if (!strcmp(val, "unmanaged")) {
+		m->set &= ~(1u << attr);
+		return NULL;
+	}
+	if (attr == LG_MCAST_A_ENABLE) {
+		if (lgd_bool(val, &b))
+			return "enable is on, off or unmanaged";
+		v = b;
+	} else if (attr == LG_MCAST_A_UPSTREAM) {
+		if (strlen(val) >= sizeof(m->upstream) || strchr(val, '/'))
+			return "upstream is an interface name, none or unmanaged";
+		snprintf(m->upstream, sizeof(m->upstream), "%s",
+			 strcmp(val, "none") ? val : "");
+		v = 0;
+	} else if (lgd_u32(val, min, max, &v)) {
+		snprintf(why, sizeof(why), "%s is %u to %u, or unmanaged", key,
+			 min, max);
+		return why;
+	}
+	m->v[attr] = v;
+	m->set |= 1u << attr;
+	return NULL;
+}
+
+const char *lgd_conf_check(const struct lgd_conf *c)
+{
+	static char why[96];
+	unsigned int i;
+
+	for (i = 0; i < c->n_savi; i++)
+		if (lgd_conf_if(c, c->savi[i].ifname)->role != LG_ROLE_ACCESS) {
+			snprintf(why, sizeof(why),
+				 "interface %s: savi-static needs role access",
+				 c->savi[i].ifname);
+			return why;
+		}
+	if (c->release_request_type != LGD_UNMANAGED &&
+	    c->release_request_type == c->release_reply_type)
+		return "release-request-type and release-reply-type must differ";
+	return NULL;
+}
+
+/* A DHCPv6 message type of the release exchange (1..37 are IANA's). */
+static const char *lgd_msg_type(const char *val, uint32_t *type)
+{
+	uint32_t v;
+
+	if (!strcmp(val, "unmanaged"))
+		v = LGD_UNMANAGED;
+	else if (lgd_u32(val, 38, 255, &v))
+		return "a release message type is unmanaged or 38 to 255";
+	*type = v;
 	return NULL;
 }
 
@@ -226,6 +453,24 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 	} else if (!strcmp(key, "release-clear-on-timeout")) {
 		if (lgd_bool(val, &c->release_clear_on_timeout))
 			return "release-clear-on-timeout is yes or no";
+	} else if (!strcmp(key, "family-grace")) {
+		if (lgd_u32(val, 0, 86400, &v))
+			return "family-grace is 0 to 86400 seconds";
+		c->family_grace = v;
+	} else if (!strcmp(key, "config-drift")) {
+		if (strcmp(val, "revert") && strcmp(val, "keep"))
+			return "config-drift is revert or keep";
+		c->drift_revert = !strcmp(val, "revert");
+	} else if (!strcmp(key, "ns-max-bindings")) {
+		if (!strcmp(val, "unmanaged"))
+			v = LGD_UNMANAGED;
+		else if (lgd_u32(val, 1, LG_MAX_BINDINGS_LIMIT, &v))
+			return "ns-max-bindings is unmanaged or 1 to 16777216";
+		c->ns_max_bindings = v;
+	} else if (!strcmp(key, "release-request-type")) {
+		return lgd_msg_type(val, &c->release_request_type);
+	} else if (!strcmp(key, "release-reply-type")) {
+		return lgd_msg_type(val, &c->release_reply_type);
 	} else if (!strcmp(key, "control-socket")) {
 		if (*val != '/' || strlen(val) >= sizeof(c->control_socket))
 			return "control-socket is an absolute path of at most 107 characters";
@@ -296,6 +541,11 @@ const char *lgd_conf_line(struct lgd_conf *c, char *line, const char **key)
 		if (n > 4)
 			return "interface NAME KEY VALUE: one value only";
 		return lgd_conf_set_if(c, tok[1], tok[2], tok[3]);
+	}
+	if (!strcmp(tok[0], "mcast")) {
+		if (n != 4)
+			return "mcast igmp|mld KEY VALUE: four words";
+		return lgd_conf_set_mcast(c, tok[1], tok[2], tok[3]);
 	}
 	if (n < 2)
 		return "missing value";

@@ -24,6 +24,10 @@
  *	-> "status\n"
  *	<- "store path=PATH|- state=open|closed|off rows=N pending=N ..."
  *	   the binding store (store.c; "lgctl daemon show" has the words)
+ *	   "family state=up|gone|absent id=N ... grace-left-ms=N ..."
+ *	   "config state=applied|partly-applied|not-applied|drift-kept ..."
+ *	   "interface name=IF ifindex=N state=applied|absent|failed|..."
+ *	   "last-drift WHAT: WHAT DIFFERED" (if there was one)
  *
  * key=value words, so that new keys do not break an older lgctl.
  */
@@ -46,6 +50,8 @@
 
 struct lgd_control {
 	int fd;
+	void (*status)(void *priv, FILE *f);
+	void *status_priv;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -96,6 +102,13 @@ void lgd_control_close(struct lgd_control *c)
 	close(c->fd);
 	unlink(c->path);
 	free(c);
+}
+
+void lgd_control_on_status(struct lgd_control *c,
+			   void (*show)(void *priv, FILE *f), void *priv)
+{
+	c->status = show;
+	c->status_priv = priv;
 }
 
 int lgd_control_fd(const struct lgd_control *c)
@@ -174,9 +187,11 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 			lgd_mcast_show(m, f);
 		else if (!strcmp(cmd, "mcast"))
 			fprintf(f, "error no IGMP/MLD proxy: the module has none, or it failed to start (see the log)\n");
-		else if (!strcmp(cmd, "status"))
+		else if (!strcmp(cmd, "status")) {
 			lgd_control_status(f, s);
-		else
+			if (c->status)
+				c->status(c->status_priv, f);
+		} else
 			fprintf(f, "error unknown command \"%s\"\n", cmd);
 		fclose(f);
 	}

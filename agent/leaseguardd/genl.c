@@ -309,6 +309,9 @@ static int lg_nl_send(struct lg_nl *nl, struct nlmsghdr *nlh)
 	/* Requests are built by lg_nl_msg(), in nl->msg. */
 	if (!nl->msg || nlh != nlmsg_hdr(nl->msg))
 		return -EINVAL;
+	/* The family is gone (family.c): its old ID may be somebody's next. */
+	if (!nl->family_id)
+		return -LG_NL_ENOFAMILY;
 	nl->ext_msg[0] = '\0';
 	nl->ext_offs = -1;
 	nlh->nlmsg_seq = NL_AUTO_SEQ;	/* a new one, also when sent again */
@@ -385,6 +388,8 @@ int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
 	struct lg_genl_x x = { .nl = nl, .seq = seq, .n_seq = k, .ack = ack,
 			       .data = data, .i0 = i0 };
 
+	if (!nl->family_id)
+		return -LG_NL_ENOFAMILY;
 	if (nl_sendto(lg_sk(nl), (void *)buf, len) < 0)
 		return -EIO;
 	return lg_nl_run(&x);
@@ -392,7 +397,7 @@ int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
 
 int lg_nl_open(struct lg_nl *nl)
 {
-	int one = 1, fd, id, err;
+	int one = 1, fd, err;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->ext_offs = -1;
@@ -419,18 +424,25 @@ int lg_nl_open(struct lg_nl *nl)
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->portid = nl_socket_get_local_port(nl->sk);
-	id = genl_ctrl_resolve(nl->sk, LEASEGUARD_GENL_NAME);
-	if (id < 0) {
-		err = id == -NLE_OBJ_NOTFOUND ? -LG_NL_ENOFAMILY : -EIO;
+	err = lg_nl_resolve(nl);
+	if (err)
 		goto err_free;
-	}
-	nl->family_id = id;
 	return 0;
 
 err_free:
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
 	return err;
+}
+
+int lg_nl_resolve(struct lg_nl *nl)
+{
+	int id = genl_ctrl_resolve(nl->sk, LEASEGUARD_GENL_NAME);
+
+	nl->family_id = id > 0 ? id : 0;
+	if (id == -NLE_OBJ_NOTFOUND)
+		return -LG_NL_ENOFAMILY;
+	return id < 0 ? -EIO : 0;
 }
 
 void lg_nl_close(struct lg_nl *nl)

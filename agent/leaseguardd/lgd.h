@@ -29,6 +29,16 @@
 #define LGD_UNREACHABLE_HOLD_DEFAULT	60	/* seconds */
 
 /*
+ * How long our routes outlive the family (family.c): a module reload or
+ * upgrade takes seconds, and a minute is short against lease lifetimes
+ * (hours), so a route whose lease ended in the gap lives a minute longer.
+ */
+#define LGD_FAMILY_GRACE_DEFAULT	60	/* seconds */
+
+/* A declared setting leaseguardd leaves to the kernel (and lgctl). */
+#define LGD_UNMANAGED			UINT32_MAX
+
+/*
  * What "interface NAME KEY VALUE" lines say of one access interface;
  * "interface * ..." is what the others get.
  */
@@ -40,9 +50,38 @@ struct lgd_if_conf {
 	bool single_subscriber;
 	bool has_server;
 	uint8_t server[16];		/* release-server: instead of learned */
+	/*
+	 * The kernel's configuration of the interface, declared (declare.c):
+	 * LGD_UNMANAGED role leaves it alone; otherwise the rest is set
+	 * whole, module defaults for what the file does not say.
+	 */
+	uint32_t role;			/* enum lg_role, or LGD_UNMANAGED */
+	uint32_t max_bindings;
+	uint32_t savi_mode;		/* enum lg_savi_mode */
+	uint32_t savi_anchor;		/* enum lg_savi_anchor */
+	bool shield, trust_release, release_forward;
 };
 
 #define LGD_MAX_IF_CONF		256
+#define LGD_MAX_SAVI_CONF	1024
+
+/* "interface NAME savi-static PREFIX[,wide]": a static SAVI entry. */
+struct lgd_savi_conf {
+	char ifname[16];
+	uint8_t addr[16];
+	uint8_t plen;
+	bool wide;
+};
+
+/*
+ * "mcast igmp|mld KEY VALUE": the proxy settings declared, by attribute
+ * (enum lg_mcast_attrs); set says which (a bit per attribute).
+ */
+struct lgd_mc_decl {
+	uint32_t set;
+	uint32_t v[LG_MCAST_A_MAX + 1];
+	char upstream[16];		/* "": none */
+};
 
 struct lgd_conf {
 	int log_level;			/* LOG_ERR..LOG_DEBUG */
@@ -63,6 +102,15 @@ struct lgd_conf {
 	struct lgd_if_conf if_default;
 	unsigned int n_ifs;
 	struct lgd_if_conf ifs[LGD_MAX_IF_CONF];
+	/* The family's life (family.c) and the declared configuration. */
+	uint32_t family_grace;		/* seconds */
+	bool drift_revert;		/* config-drift revert (or keep) */
+	uint32_t ns_max_bindings;	/* LGD_UNMANAGED: the kernel's */
+	uint32_t release_request_type;	/* LGD_UNMANAGED: the kernel's */
+	uint32_t release_reply_type;	/* LGD_UNMANAGED: the kernel's */
+	unsigned int n_savi;
+	struct lgd_savi_conf savi[LGD_MAX_SAVI_CONF];
+	struct lgd_mc_decl mc[2];	/* IGMP, MLD */
 };
 
 void lgd_conf_defaults(struct lgd_conf *c);
@@ -90,6 +138,13 @@ const struct lgd_if_conf *lgd_conf_if(const struct lgd_conf *c,
 const char *lgd_trigger_name(uint32_t reason);
 /* The relay's DUID: relay-id, else DUID-UUID (RFC 6355) of machine-id. */
 int lgd_conf_relay_id(struct lgd_conf *c);
+/* What the whole file says that no line can: NULL, or what is wrong. */
+const char *lgd_conf_check(const struct lgd_conf *c);
+/* "interface NAME role ...": whether leaseguardd sets the interface. */
+static inline bool lgd_if_managed(const struct lgd_if_conf *ic)
+{
+	return ic->role != LGD_UNMANAGED;
+}
 
 /* log.c */
 void lgd_log_init(int level, bool use_syslog);
@@ -227,6 +282,8 @@ struct lgd_ctx {
 	 * interface, goes ahead or not.
 	 */
 	void (*anchor_verdict)(void *priv, uint64_t id, bool answered);
+	/* An interface appeared or got a new name (may be NULL). */
+	void (*link_new)(void *priv, uint32_t ifindex, const char *name);
 };
 
 static inline struct lgd_binding *lgd_binding_find(const struct lgd_ctx *x,
@@ -316,6 +373,64 @@ void lgd_watch_probe(struct lgd_watch *w, uint64_t id, uint32_t ifindex,
 /* The name of an interface, as rtnetlink last said; NULL if unknown. */
 const char *lgd_watch_ifname(struct lgd_watch *w, uint32_t ifindex);
 
+/* family.c: the life of the generic netlink family (see there). */
+enum lgd_family_state {
+	LGD_FAMILY_ABSENT,		/* not seen since the start */
+	LGD_FAMILY_UP,
+	LGD_FAMILY_GONE,		/* went away: routes kept for the grace */
+};
+
+struct lgd_family_ops {
+	/* Resolve, resubscribe, apply, restore, reconcile: 0 or -errno. */
+	int (*up)(void *priv);
+	/* Gone: no more requests on its ID. */
+	void (*down)(void *priv);
+	/* Not back within family-grace: our routes go. */
+	void (*expired)(void *priv);
+};
+
+struct lgd_family;
+
+struct lgd_family *lgd_family_open(const struct lgd_conf *conf,
+				   const struct lgd_family_ops *ops,
+				   void *priv);
+void lgd_family_close(struct lgd_family *f);
+/*
+ * Looks the family up: up() now, or waits for it (loudly). -1: it is
+ * there but up() failed (at start, that is fatal).
+ */
+int lgd_family_start(struct lgd_family *f);
+int lgd_family_fd(const struct lgd_family *f);
+void lgd_family_input(struct lgd_family *f);
+enum lgd_family_state lgd_family_state(const struct lgd_family *f);
+const char *lgd_family_state_name(enum lgd_family_state s);
+/* The control socket's "status": "family state=up|gone|absent ...". */
+void lgd_family_show(const struct lgd_family *f, FILE *out);
+
+/* genl.c: the family's ID again (0, or -LG_NL_ENOFAMILY). */
+struct lg_nl;
+int lg_nl_resolve(struct lg_nl *nl);
+
+/* declare.c: the kernel configuration leaseguardd.conf declares. */
+struct lgd_decl;
+struct nlmsghdr;
+
+struct lgd_decl *lgd_decl_open(const struct lgd_ctx *x);
+void lgd_decl_close(struct lgd_decl *dc);
+/*
+ * Makes the kernel's configuration what the file declares (at start,
+ * SIGHUP, the family's return); returns how many settings failed.
+ */
+int lgd_decl_apply(struct lgd_decl *dc);
+/* The family is gone: nothing is applied any more. */
+void lgd_decl_gone(struct lgd_decl *dc);
+/* An interface appeared or was renamed (rtnetlink): apply it if declared. */
+void lgd_decl_link(struct lgd_decl *dc, uint32_t ifindex, const char *name);
+/* LG_CMD_LINK_NTF, LG_CMD_LINK_DEL_NTF, LG_CMD_MCAST_NTF: drift? */
+void lgd_decl_event(struct lgd_decl *dc, const struct nlmsghdr *nlh);
+/* The control socket's "status": "config state=..." and a line per interface. */
+void lgd_decl_show(const struct lgd_decl *dc, FILE *out);
+
 /*
  * control.c: the UNIX socket "lgctl release show" and "lgctl mcast proxy"
  * talk to.
@@ -330,5 +445,8 @@ int lgd_control_fd(const struct lgd_control *c);
 /* A client connected: answers its one command. */
 void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 		       struct lgd_mcast *m, struct lgd_store *s);
+/* "status": after the store's line, show(priv, f) writes the daemon's state. */
+void lgd_control_on_status(struct lgd_control *c,
+			   void (*show)(void *priv, FILE *f), void *priv);
 
 #endif /* LGD_H */

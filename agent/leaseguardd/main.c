@@ -54,6 +54,16 @@ struct lgd {
 	struct lgd_route *dead;
 	size_t n_dead, cap_dead;
 	struct lgd_ctx ctx;		/* what the parts get of all this */
+	int efd;			/* the epoll set */
+	struct lgd_family *family;	/* the family's life */
+	struct lgd_decl *decl;		/* the declared configuration */
+	bool up;			/* the family is there and followed */
+};
+
+/* Epoll tags. */
+enum {
+	LGD_EP_SIGNAL, LGD_EP_EVENTS, LGD_EP_RELEASE, LGD_EP_WATCH,
+	LGD_EP_CONTROL, LGD_EP_MCAST, LGD_EP_FAMILY,
 };
 
 static int lgd_binding_cmp(const void *a, const void *b)
@@ -104,8 +114,18 @@ static int lgd_ctx_batch(void *priv, uint8_t cmd, const uint64_t *ids,
 {
 	struct lgd *d = priv;
 
+	if (!d->up)
+		return -LG_NL_ENOFAMILY;	/* no request on a dead ID */
 	return lg_binding_batch(&d->req, cmd, ids, n, reason, cancel,
 				n_failed);
+}
+
+static void lgd_ctx_link_new(void *priv, uint32_t ifindex, const char *name)
+{
+	struct lgd *d = priv;
+
+	if (d->decl)
+		lgd_decl_link(d->decl, ifindex, name);
 }
 
 /* The routes binding b needs, into v (room for b->n_leases). */
@@ -555,6 +575,11 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	uint8_t cmd = lg_nl_cmd(nlh);
 	struct lg_anchor a;
 
+	if (cmd == LG_CMD_LINK_NTF || cmd == LG_CMD_LINK_DEL_NTF ||
+	    cmd == LG_CMD_MCAST_NTF) {
+		lgd_decl_event(d->decl, nlh);
+		return 0;
+	}
 	if (cmd != LG_CMD_BINDING_NEW_NTF && cmd != LG_CMD_BINDING_UPD_NTF &&
 	    cmd != LG_CMD_BINDING_DEL_NTF && cmd != LG_CMD_BINDING_ANCHOR_NTF)
 		return 0;
@@ -736,6 +761,7 @@ out:
 
 static int lgd_conf_read(struct lgd *d, struct lgd_conf *c)
 {
+	const char *why;
 	int i;
 
 	lgd_conf_defaults(c);
@@ -753,6 +779,11 @@ static int lgd_conf_read(struct lgd *d, struct lgd_conf *c)
 			lgd_err("-o %s: %s", d->overrides[i], why);
 			return -1;
 		}
+	}
+	why = lgd_conf_check(c);
+	if (why) {
+		lgd_err("%s: %s", d->conf_path, why);
+		return -1;
 	}
 	return lgd_conf_relay_id(c);
 }
@@ -820,14 +851,186 @@ static void lgd_reload(struct lgd *d)
 	d->conf = c;
 	lgd_info("reloaded %s", d->conf_path);
 	/* Triggers, hold times and the kernel's message types may have changed. */
-	lgd_fetch_types(d);
+	if (d->up)
+		lgd_fetch_types(d);
 	/* The proxy's settings are the kernel's: only a fresh look at them. */
-	lgd_mcast_resync(d->mcast);
+	if (d->mcast)
+		lgd_mcast_resync(d->mcast);
 	lgd_watch_reconfigure(d->watch);
 	twalk_r(d->bindings, lgd_rewatch_cb, d);
-	if (!same_routes)
+	if (d->up)
+		lgd_decl_apply(d->decl);
+	if (!same_routes && d->up)
 		lgd_sync(d);
 	lgd_release_flush(d->release);
+}
+
+static void lgd_epoll(struct lgd *d, int op, int fd, uint32_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	if (fd >= 0)
+		epoll_ctl(d->efd, op, fd, &ev);
+}
+
+/* The events socket: the new family's groups. */
+static int lgd_events_open(struct lgd *d)
+{
+	int err, fd, rcvbuf = 16 << 20;
+
+	if (d->events.sk) {
+		lgd_epoll(d, EPOLL_CTL_DEL, lg_nl_fd(&d->events), 0);
+		lg_nl_close(&d->events);
+	}
+	/* Subscribe before dumping: no change can fall between the two. */
+	err = lg_nl_open(&d->events);
+	if (!err)
+		err = lg_nl_join(&d->events, LEASEGUARD_MCGRP_BINDINGS);
+	if (err)
+		return err;
+	/* Drift of the declared configuration: not fatal without. */
+	err = lg_nl_join(&d->events, LEASEGUARD_MCGRP_CONFIG);
+	if (err)
+		lgd_warn("the family's config group: %s; configuration drift goes unseen",
+			 strerror(-err));
+	fd = lg_nl_fd(&d->events);
+	/* A burst (a link down with 10k subscribers) must not overrun. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	lgd_epoll(d, EPOLL_CTL_ADD, fd, LGD_EP_EVENTS);
+	return 0;
+}
+
+/*
+ * The store's bindings the kernel lost (store_sync.c): after the declared
+ * configuration (LG_CMD_BINDING_NEW needs its interface's access role)
+ * and before the sync, which then routes what was restored (its routes,
+ * kept through the grace, stay untouched). At start and on every return
+ * of the family: a new family ID is a new module instance to the store.
+ */
+static int lgd_restore(struct lgd *d)
+{
+	return lgd_store_reconcile(&d->ctx);
+}
+
+/* The family is there (at start, or back): follow it again. */
+static int lgd_family_up_cb(void *priv)
+{
+	struct lgd *d = priv;
+	int err;
+
+	err = d->req.sk ? lg_nl_resolve(&d->req) : lg_nl_open(&d->req);
+	if (!err)
+		err = lgd_events_open(d);
+	if (err) {
+		lgd_err("leaseguard netlink family: %s", strerror(-err));
+		d->req.family_id = 0;
+		return err;
+	}
+	d->up = true;
+	lgd_notice("leaseguard family %u: subscribed; applying the declared configuration",
+		   d->req.family_id);
+	lgd_decl_apply(d->decl);
+	lgd_restore(d);
+	err = lgd_sync(d);
+	if (err) {
+		d->up = false;
+		d->req.family_id = 0;
+		return err;
+	}
+	/* The IGMP/MLD proxy: not fatal, the module may not have it. */
+	if (!d->mcast) {
+		d->mcast = lgd_mcast_open(&d->ctx);
+		if (d->mcast)
+			lgd_epoll(d, EPOLL_CTL_ADD, lgd_mcast_fd(d->mcast),
+				  LGD_EP_MCAST);
+	}
+	return 0;
+}
+
+static void lgd_collect_cb(const void *node, VISIT which, void *data)
+{
+	struct lgd_gone *g = data;
+
+	if ((which == postorder || which == leaf) && g->n < g->cap)
+		g->v[g->n++] = *(struct lgd_binding *const *)node;
+}
+
+/*
+ * The copies of the bindings, not their routes (the sync or the grace's
+ * end decides those): the module's binding IDs start again at 1 when it
+ * comes back, so an old copy would pass for a new binding.
+ */
+static size_t lgd_forget_all(struct lgd *d)
+{
+	struct lgd_gone all = { .cap = d->n_bindings };
+	size_t i;
+
+	all.v = calloc(all.cap + 1, sizeof(*all.v));
+	if (!all.v)
+		return 0;
+	twalk_r(d->bindings, lgd_collect_cb, &all);
+	for (i = 0; i < all.n; i++)
+		lgd_binding_free(d, all.v[i]);
+	free(all.v);
+	return all.n;
+}
+
+static void lgd_family_down_cb(void *priv)
+{
+	struct lgd *d = priv;
+
+	d->up = false;
+	d->req.family_id = 0;
+	if (d->events.sk) {
+		lgd_epoll(d, EPOLL_CTL_DEL, lg_nl_fd(&d->events), 0);
+		lg_nl_close(&d->events);
+	}
+	/* Its groups and routing state went with the module. */
+	if (d->mcast) {
+		lgd_epoll(d, EPOLL_CTL_DEL, lgd_mcast_fd(d->mcast), 0);
+		lgd_mcast_close(d->mcast);
+		d->mcast = NULL;
+	}
+	lgd_decl_gone(d->decl);
+	lgd_routes_flush_dead(d);
+	/*
+	 * No DEL notification comes for them: the store keeps its rows, and
+	 * restores them when the family is back (a new instance to it).
+	 */
+	lgd_info("%zu bindings went with the family; their routes stay for now%s",
+		 lgd_forget_all(d), d->ctx.store ? ", the store keeps them" : "");
+}
+
+/* The grace is over: our routes go. */
+static void lgd_family_expired_cb(void *priv)
+{
+	struct lgd *d = priv;
+	struct lgd_route *v;
+	size_t n;
+
+	lgd_forget_all(d);
+	d->n_dead = 0;
+	if (!d->conf.routes || lgd_routes_dump(d->routes, &v, &n))
+		return;
+	lgd_routes_change(d->routes, v, n, false);
+	free(v);
+	lgd_warn("family-grace over: %zu routes of ours removed", n);
+}
+
+static const struct lgd_family_ops lgd_family_ops = {
+	.up = lgd_family_up_cb,
+	.down = lgd_family_down_cb,
+	.expired = lgd_family_expired_cb,
+};
+
+static void lgd_status(void *priv, FILE *f)
+{
+	struct lgd *d = priv;
+
+	lgd_family_show(d->family, f);
+	lgd_decl_show(d->decl, f);
 }
 
 static void lgd_usage(FILE *f)
@@ -844,10 +1047,10 @@ static void lgd_usage(FILE *f)
 int main(int argc, char **argv)
 {
 	struct lgd d = { .conf_path = LGD_CONF_DEFAULT };
-	struct epoll_event ev, evs[8];
+	struct epoll_event evs[8];
 	struct signalfd_siginfo si = {};
 	bool check_only = false;
-	int opt, efd, sfd, err, i, fds[6], rcvbuf = 16 << 20;
+	int opt, efd, sfd, err, i;
 	sigset_t sigs;
 
 	lgd_log_init(LOG_INFO, false);
@@ -898,32 +1101,20 @@ int main(int argc, char **argv)
 		.ifname = lgd_ctx_ifname,
 		.binding_batch = lgd_ctx_batch,
 		.anchor_verdict = lgd_anchor_verdict,
+		.link_new = lgd_ctx_link_new,
 	};
 
-	/* Subscribe before dumping: no change can fall between the two. */
-	err = lg_nl_open(&d.events);
-	if (!err)
-		err = lg_nl_join(&d.events, LEASEGUARD_MCGRP_BINDINGS);
-	if (!err)
-		err = lg_nl_open(&d.req);
-	if (err) {
-		lgd_err("leaseguard netlink family: %s%s", strerror(-err),
-			err == -LG_NL_ENOFAMILY ? " (is leaseguard.ko loaded?)" : "");
-		return 1;
-	}
-	/* A burst (a link down with 10k subscribers) must not overrun. */
-	fcntl(lg_nl_fd(&d.events), F_SETFL,
-	      fcntl(lg_nl_fd(&d.events), F_GETFL) | O_NONBLOCK);
-	if (setsockopt(lg_nl_fd(&d.events), SOL_SOCKET, SO_RCVBUFFORCE,
-		       &rcvbuf, sizeof(rcvbuf)))
-		setsockopt(lg_nl_fd(&d.events), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-			   sizeof(rcvbuf));
 	d.routes = lgd_routes_open(&d.conf);
 	d.release = d.routes ? lgd_release_open(&d.ctx) : NULL;
 	d.watch = d.release ? lgd_watch_open(&d.ctx) : NULL;
 	d.control = d.watch ? lgd_control_open(d.conf.control_socket) : NULL;
-	if (!d.control)
+	d.decl = d.control ? lgd_decl_open(&d.ctx) : NULL;
+	/* Before the family is looked up: no change falls in between. */
+	d.family = d.decl ? lgd_family_open(&d.conf, &lgd_family_ops, &d) :
+		   NULL;
+	if (!d.family)
 		return 1;
+	lgd_control_on_status(d.control, lgd_status, &d);
 	/* Not fatal: a store that cannot be written is retried and counted. */
 	if (d.conf.store[0]) {
 		d.ctx.store = lgd_store_open(d.conf.store,
@@ -938,34 +1129,24 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	efd = epoll_create1(EPOLL_CLOEXEC);
+	d.efd = efd = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || efd < 0) {
 		lgd_err("signalfd/epoll: %s", strerror(errno));
 		return 1;
 	}
-	fds[0] = sfd;
-	fds[1] = lg_nl_fd(&d.events);
-	fds[2] = lgd_release_fd(d.release);
-	fds[3] = lgd_watch_fd(d.watch);
-	fds[4] = lgd_control_fd(d.control);
-	/* The IGMP/MLD proxy: not fatal, the module may not have it. */
-	d.mcast = lgd_mcast_open(&d.ctx);
-	fds[5] = d.mcast ? lgd_mcast_fd(d.mcast) : -1;
-	for (i = 0; i < 6; i++) {
-		if (fds[i] < 0)
-			continue;
-		ev.events = EPOLLIN;
-		ev.data.u32 = i;
-		epoll_ctl(efd, EPOLL_CTL_ADD, fds[i], &ev);
-	}
+	lgd_epoll(&d, EPOLL_CTL_ADD, sfd, LGD_EP_SIGNAL);
+	lgd_epoll(&d, EPOLL_CTL_ADD, lgd_release_fd(d.release), LGD_EP_RELEASE);
+	lgd_epoll(&d, EPOLL_CTL_ADD, lgd_watch_fd(d.watch), LGD_EP_WATCH);
+	lgd_epoll(&d, EPOLL_CTL_ADD, lgd_control_fd(d.control), LGD_EP_CONTROL);
+	lgd_epoll(&d, EPOLL_CTL_ADD, lgd_family_fd(d.family), LGD_EP_FAMILY);
 
 	lgd_notice("leaseguardd %s starting: routes %s, table %u, metric %u, protocol %u",
 		   LGD_VERSION, d.conf.routes ? "on" : "off",
 		   d.conf.route_table, d.conf.route_metric,
 		   d.conf.route_protocol);
-	if (lgd_sync(&d))
+	/* Up now (a failure there is fatal at start), or waits for it. */
+	if (lgd_family_start(d.family))
 		return 1;
-	lgd_store_reconcile(&d.ctx);
 
 	for (;;) {
 		int n = epoll_wait(efd, evs, 8, lgd_timers_run());
@@ -978,7 +1159,7 @@ int main(int argc, char **argv)
 		}
 		for (i = 0; i < n; i++) {
 			switch (evs[i].data.u32) {
-			case 0:
+			case LGD_EP_SIGNAL:
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))
 					break;
 				if (si.ssi_signo == SIGHUP) {
@@ -986,7 +1167,9 @@ int main(int argc, char **argv)
 					break;
 				}
 				goto stop;
-			case 1:
+			case LGD_EP_EVENTS:
+				if (!d.up)
+					break;
 				/* Drain, then send the releases of the round. */
 				do {
 					err = lg_nl_read_events(&d.events,
@@ -997,24 +1180,30 @@ int main(int argc, char **argv)
 					lgd_warn("binding events lost: resyncing");
 					lgd_sync(&d);
 					lgd_store_resync(&d.ctx);
+					/* Config events too: a fresh look. */
+					lgd_decl_apply(d.decl);
 				} else if (err != -EAGAIN && err != -EINTR) {
 					lgd_err("reading events: %s",
 						strerror(-err));
 					return 1;
 				}
 				break;
-			case 2:
+			case LGD_EP_RELEASE:
 				lgd_release_input(d.release);
 				break;
-			case 3:
+			case LGD_EP_WATCH:
 				lgd_watch_input(d.watch);
 				break;
-			case 4:
+			case LGD_EP_CONTROL:
 				lgd_control_input(d.control, d.release, d.mcast,
 						  d.ctx.store);
 				break;
-			case 5:
-				lgd_mcast_input(d.mcast);
+			case LGD_EP_MCAST:
+				if (d.mcast)
+					lgd_mcast_input(d.mcast);
+				break;
+			case LGD_EP_FAMILY:
+				lgd_family_input(d.family);
 				break;
 			}
 		}
@@ -1026,6 +1215,8 @@ stop:
 	lgd_notice("stopping on signal %u; %zu bindings' routes stay (%zu releases unanswered)",
 		   si.ssi_signo, d.n_bindings, lgd_release_pending(d.release));
 	lgd_mcast_close(d.mcast);
+	lgd_family_close(d.family);
+	lgd_decl_close(d.decl);
 	lgd_store_close(d.ctx.store);
 	lgd_control_close(d.control);
 	lgd_release_close(d.release);
@@ -1035,8 +1226,10 @@ stop:
 	lgd_routes_flush_dead(&d);
 	free(d.dead);
 	lgd_routes_close(d.routes);
-	lg_nl_close(&d.events);
-	lg_nl_close(&d.req);
+	if (d.events.sk)
+		lg_nl_close(&d.events);
+	if (d.req.sk)
+		lg_nl_close(&d.req);
 	free(d.overrides);
 	return 0;
 }

@@ -187,9 +187,14 @@ static void lgd_on_link(struct lgd_watch *w, const struct nlmsghdr *nlh)
 		l->next = w->links;
 		w->links = l;
 	}
-	if (tb[IFLA_IFNAME])
+	if (tb[IFLA_IFNAME] &&
+	    strcmp(l->name, mnl_attr_get_str(tb[IFLA_IFNAME]))) {
 		snprintf(l->name, sizeof(l->name), "%s",
 			 mnl_attr_get_str(tb[IFLA_IFNAME]));
+		/* New, or renamed: its declared configuration, if any. */
+		if (w->x->link_new)
+			w->x->link_new(w->x->priv, l->ifindex, l->name);
+	}
 	running = (ifi->ifi_flags & (IFF_UP | IFF_RUNNING)) ==
 		  (IFF_UP | IFF_RUNNING);
 	if (running != l->running)

@@ -13,8 +13,9 @@
 #   leaseguardd.8       every option of getopt() (agent/leaseguardd/main.c), the
 #                       signals it handles, the statuses main() returns,
 #                       the control socket's commands (agent/leaseguardd/control.c)
-#   leaseguardd.conf.5  every key agent/leaseguardd/conf.c accepts, each with the
-#                       default that dist/leaseguardd.conf gives it
+#   leaseguardd.conf.5  every key agent/leaseguardd/conf.c accepts (global,
+#                       interface and mcast ones), each with the default
+#                       that dist/leaseguardd.conf gives it
 #
 # Needs rst2man (python3-docutils) and man (man-db): skips without them.
 # Builds into a temporary BUILD; LGCTL names the lgctl to ask for help.
@@ -43,7 +44,7 @@ declare -A WHATIS=(
 declare -A SECTIONS=(
 	[lgctl.8]="NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS EXIT_STATUS FILES EXAMPLES SEE_ALSO"
 	[leaseguardd.8]="NAME SYNOPSIS DESCRIPTION OPTIONS SIGNALS EXIT_STATUS FILES EXAMPLES SEE_ALSO"
-	[leaseguardd.conf.5]="NAME SYNOPSIS DESCRIPTION GLOBAL_KEYS INTERFACE_KEYS EXAMPLES FILES SEE_ALSO"
+	[leaseguardd.conf.5]="NAME SYNOPSIS DESCRIPTION GLOBAL_KEYS INTERFACE_KEYS MULTICAST_KEYS EXAMPLES FILES SEE_ALSO"
 )
 
 # render PAGE: the page as text, without hyphenation or justification, so
@@ -196,7 +197,8 @@ C=${TEXT[leaseguardd.conf.5]:-}
 
 keys=$(grep -o 'strcmp(key, "[^"]*")' agent/leaseguardd/conf.c | cut -d'"' -f2)
 [[ $keys ]] || not_ok "no key found in agent/leaseguardd/conf.c"
-ckeys=$(terms leaseguardd.conf.5 "GLOBAL KEYS"; terms leaseguardd.conf.5 "INTERFACE KEYS")
+ckeys=$(terms leaseguardd.conf.5 "GLOBAL KEYS"; terms leaseguardd.conf.5 "INTERFACE KEYS"
+	terms leaseguardd.conf.5 "MULTICAST KEYS")
 for k in $keys; do
 	check "leaseguardd.conf.5 documents the key $k (agent/leaseguardd/conf.c)" grep -qxF -e "$k" <<<"$ckeys"
 done
@@ -211,7 +213,8 @@ default_of() {
 		on { printf "%s ", $0 }' <<<"$C" | tr -s ' ' |
 		sed -n 's/.*Default: \([^ ]*\)\. *$/\1/p'
 }
-dist=$(sed 's/#.*//' dist/leaseguardd.conf | awk 'NF { k = $1 == "interface" ? $3 : $1; print k, $NF }')
+dist=$(sed 's/#.*//' dist/leaseguardd.conf |
+	awk 'NF { k = $1 == "interface" || $1 == "mcast" ? $3 : $1; print k, $NF }')
 check_eq "dist/leaseguardd.conf sets every key of agent/leaseguardd/conf.c" \
 	"$(sort <<<"$keys")" "$(cut -d' ' -f1 <<<"$dist" | sort)"
 while read -r k v; do
