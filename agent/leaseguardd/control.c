@@ -24,6 +24,8 @@
  *	-> "status\n"
  *	<- "store path=PATH|- state=open|closed|off rows=N pending=N ..."
  *	   the binding store (store.c; "lgctl daemon show" has the words)
+ *	   "recover state=on|off rate=N ... queries=N restored=N ..."
+ *	   recovery by LEASEQUERY (recover.c, lgd_recover_status())
  *
  * key=value words, so that new keys do not break an older lgctl.
  */
@@ -46,6 +48,7 @@
 
 struct lgd_control {
 	int fd;
+	struct lgd_recover *recover;	/* "status": its counters */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -98,6 +101,11 @@ void lgd_control_close(struct lgd_control *c)
 	free(c);
 }
 
+void lgd_control_recover(struct lgd_control *c, struct lgd_recover *r)
+{
+	c->recover = r;
+}
+
 int lgd_control_fd(const struct lgd_control *c)
 {
 	return c->fd;
@@ -121,10 +129,12 @@ static size_t lgd_control_read(int fd, char *cmd, size_t max)
 	return len;
 }
 
-static void lgd_control_status(FILE *f, struct lgd_store *s)
+static void lgd_control_status(FILE *f, struct lgd_store *s,
+			       const struct lgd_recover *rc)
 {
 	struct lgd_store_stats st;
 
+	lgd_recover_status(rc, f);
 	if (!s) {
 		fprintf(f, "store path=- state=off\n");
 		return;
@@ -175,7 +185,7 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 		else if (!strcmp(cmd, "mcast"))
 			fprintf(f, "error no IGMP/MLD proxy: the module has none, or it failed to start (see the log)\n");
 		else if (!strcmp(cmd, "status"))
-			lgd_control_status(f, s);
+			lgd_control_status(f, s, c->recover);
 		else
 			fprintf(f, "error unknown command \"%s\"\n", cmd);
 		fclose(f);

@@ -50,6 +50,7 @@ struct lgd {
 	struct lgd_watch *watch;
 	struct lgd_control *control;
 	struct lgd_mcast *mcast;	/* NULL: no IGMP/MLD proxy */
+	struct lgd_recover *recover;	/* NULL: no LEASEQUERY socket */
 	/* Routes of bindings deleted in this round of events, removed at once. */
 	struct lgd_route *dead;
 	size_t n_dead, cap_dead;
@@ -546,6 +547,27 @@ static void lgd_binding_update(struct lgd *d, const struct lg_binding *lb,
 	}
 }
 
+/* A source no binding validates (recover.c); a bad one is skipped. */
+static int lgd_on_miss(struct lgd *d, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[LG_A_MAX + 1], *mb[LG_MISS_A_MAX + 1];
+	const struct nlattr *mac;
+
+	if (lg_nl_parse_msg(nlh, tb, LG_A_MAX) || !tb[LG_A_MISS] ||
+	    lg_nl_parse_nest(tb[LG_A_MISS], mb, LG_MISS_A_MAX) ||
+	    !mb[LG_MISS_A_IFINDEX] || !mb[LG_MISS_A_SRC_ADDR] ||
+	    mnl_attr_get_payload_len(mb[LG_MISS_A_IFINDEX]) != 4 ||
+	    mnl_attr_get_payload_len(mb[LG_MISS_A_SRC_ADDR]) != 16)
+		return 0;
+	mac = mb[LG_MISS_A_SRC_MAC];
+	if (mac && mnl_attr_get_payload_len(mac) != 6)
+		mac = NULL;
+	lgd_recover_miss(d->recover, mnl_attr_get_u32(mb[LG_MISS_A_IFINDEX]),
+			 mnl_attr_get_payload(mb[LG_MISS_A_SRC_ADDR]),
+			 mac ? mnl_attr_get_payload(mac) : NULL);
+	return 0;
+}
+
 static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[LG_A_MAX + 1];
@@ -555,6 +577,8 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	uint8_t cmd = lg_nl_cmd(nlh);
 	struct lg_anchor a;
 
+	if (cmd == LG_CMD_SAVI_MISS_NTF)
+		return lgd_on_miss(d, nlh);
 	if (cmd != LG_CMD_BINDING_NEW_NTF && cmd != LG_CMD_BINDING_UPD_NTF &&
 	    cmd != LG_CMD_BINDING_DEL_NTF && cmd != LG_CMD_BINDING_ANCHOR_NTF)
 		return 0;
@@ -583,6 +607,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 		}
 	} else if (lb.n_leases <= LGD_MAX_LEASES) {
 		lgd_binding_update(d, &lb, cmd == LG_CMD_BINDING_NEW_NTF, true);
+		lgd_recover_learn(d->recover, &lb);
 	}
 	lg_binding_free(&lb);
 	return 0;
@@ -662,6 +687,7 @@ static int lgd_sync(struct lgd *d)
 		if (list.v[i].n_leases > LGD_MAX_LEASES)
 			continue;
 		lgd_binding_update(d, &list.v[i], false, false);
+		lgd_recover_learn(d->recover, &list.v[i]);
 		b = lgd_find(d, list.v[i].id);
 		if (b)
 			b->sync_gen = gen;
@@ -847,7 +873,7 @@ int main(int argc, char **argv)
 	struct epoll_event ev, evs[8];
 	struct signalfd_siginfo si = {};
 	bool check_only = false;
-	int opt, efd, sfd, err, i, fds[6], rcvbuf = 16 << 20;
+	int opt, efd, sfd, err, i, fds[7], rcvbuf = 16 << 20;
 	sigset_t sigs;
 
 	lgd_log_init(LOG_INFO, false);
@@ -951,7 +977,11 @@ int main(int argc, char **argv)
 	/* The IGMP/MLD proxy: not fatal, the module may not have it. */
 	d.mcast = lgd_mcast_open(&d.ctx);
 	fds[5] = d.mcast ? lgd_mcast_fd(d.mcast) : -1;
-	for (i = 0; i < 6; i++) {
+	/* Recovery by LEASEQUERY: not fatal either, nothing else needs it. */
+	d.recover = lgd_recover_open(&d.ctx);
+	lgd_control_recover(d.control, d.recover);
+	fds[6] = lgd_recover_fd(d.recover);
+	for (i = 0; i < 7; i++) {
 		if (fds[i] < 0)
 			continue;
 		ev.events = EPOLLIN;
@@ -1016,6 +1046,9 @@ int main(int argc, char **argv)
 			case 5:
 				lgd_mcast_input(d.mcast);
 				break;
+			case 6:
+				lgd_recover_input(d.recover);
+				break;
 			}
 		}
 		lgd_release_flush(d.release);
@@ -1026,6 +1059,7 @@ stop:
 	lgd_notice("stopping on signal %u; %zu bindings' routes stay (%zu releases unanswered)",
 		   si.ssi_signo, d.n_bindings, lgd_release_pending(d.release));
 	lgd_mcast_close(d.mcast);
+	lgd_recover_close(d.recover);
 	lgd_store_close(d.ctx.store);
 	lgd_control_close(d.control);
 	lgd_release_close(d.release);
