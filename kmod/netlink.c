@@ -41,6 +41,10 @@ static struct netlink_range_validation lg_max_bindings_range __ro_after_init = {
 	.max = LG_MAX_BINDINGS_LIMIT,
 };
 
+static struct netlink_range_validation lg_miss_rate_range __ro_after_init = {
+	.max = LG_MISS_RATE_LIMIT,
+};
+
 static const struct nla_policy lg_link_set_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[LG_LINK_A_ROLE]	= NLA_POLICY_MAX(NLA_U32, LG_ROLE_MAX),
@@ -51,6 +55,8 @@ static const struct nla_policy lg_link_set_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_DHCP6_SHIELD] = NLA_POLICY_MAX(NLA_U8, 1),
 	[LG_LINK_A_RELEASE_TRUSTED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[LG_LINK_A_RELEASE_FORWARD] = NLA_POLICY_MAX(NLA_U8, 1),
+	[LG_LINK_A_MISS_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&lg_miss_rate_range),
 };
 
 static const struct nla_policy lg_config_policy[LG_CONFIG_A_MAX + 1] = {
@@ -59,6 +65,8 @@ static const struct nla_policy lg_config_policy[LG_CONFIG_A_MAX + 1] = {
 	/* 1..37 are IANA's (RFC 8415 and its extensions). */
 	[LG_CONFIG_A_RELEASE_REQUEST_TYPE] = NLA_POLICY_RANGE(NLA_U32, 38, 255),
 	[LG_CONFIG_A_RELEASE_REPLY_TYPE] = NLA_POLICY_RANGE(NLA_U32, 38, 255),
+	[LG_CONFIG_A_MISS_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&lg_miss_rate_range),
 };
 
 /* A static SAVI entry; the dump's filter takes the interface only. */
@@ -230,6 +238,8 @@ static int lg_nl_link_fill(struct sk_buff *skb, const struct lg_link *link,
 			       READ_ONCE(link->release_forward)) ||
 		    nla_put_u32(skb, LG_LINK_A_SAVI_ENTRIES,
 				READ_ONCE(link->n_static)) ||
+		    nla_put_u32(skb, LG_LINK_A_MISS_RATE,
+				READ_ONCE(link->miss.bucket.rate)) ||
 		    lg_counters_put(skb, LG_LINK_A_STATS, link->counters,
 				    __LG_LINK_STATS_A_MAX, LG_LINK_STATS_A_PAD))
 			goto err_cancel;
@@ -486,6 +496,7 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		.dhcp6_shield = -1,
 		.release_trusted = -1,
 		.release_forward = -1,
+		.miss_rate = -1,
 	};
 	struct net_device *dev;
 	int err;
@@ -509,6 +520,8 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[LG_LINK_A_MAX_BINDINGS])
 		cfg.max_bindings = nla_get_u32(tb[LG_LINK_A_MAX_BINDINGS]);
+	if (tb[LG_LINK_A_MISS_RATE])
+		cfg.miss_rate = nla_get_u32(tb[LG_LINK_A_MISS_RATE]);
 
 	rtnl_lock();
 	dev = __dev_get_by_index(ln->net, nla_get_u32(tb[LG_LINK_A_IFINDEX]));
@@ -567,7 +580,9 @@ static int lg_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, LG_CONFIG_A_RELEASE_REQUEST_TYPE,
 			READ_ONCE(ln->release_request_type)) ||
 	    nla_put_u32(msg, LG_CONFIG_A_RELEASE_REPLY_TYPE,
-			READ_ONCE(ln->release_reply_type)))
+			READ_ONCE(ln->release_reply_type)) ||
+	    nla_put_u32(msg, LG_CONFIG_A_MISS_RATE,
+			READ_ONCE(ln->miss.bucket.rate)))
 		goto err_free;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -613,6 +628,9 @@ static int lg_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			   nla_get_u32(tb[LG_CONFIG_A_MAX_BINDINGS]));
 		lg_links_reserve(ln);
 	}
+	if (tb[LG_CONFIG_A_MISS_RATE])
+		lg_savi_miss_set_net_rate(&ln->miss,
+					  nla_get_u32(tb[LG_CONFIG_A_MISS_RATE]));
 	rtnl_unlock();
 	return 0;
 }

@@ -481,8 +481,11 @@
  *     that hold one second's worth), counted in
  *     LG_LINK_STATS_A_SAVI_MISS_LIMITED (and, for the namespace's budget,
  *     LG_STATS_A_SAVI_MISS_LIMITED too).
- *   Sent ones are counted in LG_LINK_STATS_A_SAVI_MISS_SENT. Nothing is
- *   built, sent or counted while nobody listens to the group.
+ *   Sent ones are counted in LG_LINK_STATS_A_SAVI_MISS_SENT; one that
+ *   cannot be allocated is counted in LG_LINK_STATS_A_SAVI_MISS_LIMITED
+ *   (its source is in the holddown all the same). Setting a rate fills
+ *   its bucket. Nothing is built, sent or counted while nobody listens to
+ *   the group.
  *
  * DHCPv6-Shield (RFC 7610), on access interfaces with LG_LINK_A_DHCP6_SHIELD,
  * in any SAVI mode, drops what only a server or relay may send: UDP to
@@ -940,7 +943,7 @@ enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_SAVI_MISS_SENT,	/* u64, LG_CMD_SAVI_MISS_NTF sent */
 	/* u64: a miss not sent, its source sent in the last holddown */
 	LG_LINK_STATS_A_SAVI_MISS_REPEATED,
-	/* u64: a miss not sent, over the interface's or namespace's rate */
+	/* u64: a miss not sent: over a rate (or no memory) */
 	LG_LINK_STATS_A_SAVI_MISS_LIMITED,
 
 	__LG_LINK_STATS_A_MAX
