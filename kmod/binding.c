@@ -106,9 +106,20 @@ u32 lg_now(void)
 	return ktime_get_boottime_seconds();
 }
 
-time64_t lg_time_to_real(s64 boottime)
+/*
+ * Realtime minus boottime, in ns: read once per message or dump. Whole
+ * seconds of the two clocks tick apart, so their difference read twice
+ * may differ by one, and one dump told one expiry as two seconds.
+ */
+s64 lg_real_offset(void)
 {
-	return ktime_get_real_seconds() + (boottime - lg_now());
+	return ktime_get_real_ns() - ktime_get_boottime_ns();
+}
+
+/* @boottime seconds as realtime seconds, by @offset (lg_real_offset()). */
+time64_t lg_time_to_real(s64 boottime, s64 offset)
+{
+	return div_s64(boottime * NSEC_PER_SEC + offset, NSEC_PER_SEC);
 }
 
 static struct lg_net *lg_bindings_net(struct lg_bindings *bs)

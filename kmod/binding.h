@@ -252,6 +252,7 @@ const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 
 /* For replies: CLOCK_REALTIME seconds of a boottime expiry. */
 u32 lg_now(void);
-time64_t lg_time_to_real(s64 boottime);
+s64 lg_real_offset(void);
+time64_t lg_time_to_real(s64 boottime, s64 offset);
 
 #endif /* _LG_BINDING_H */

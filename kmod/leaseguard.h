@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "ip6_chain.h"
 #include "mcast.h"
+#include "savi_miss.h"
 
 /* An interface that has a leaseguard configuration (role other than none). */
 struct lg_link {
@@ -41,6 +42,7 @@ struct lg_link {
 	struct list_head statics;	/* lg_savi_entry.list; RTNL, RCU */
 	u16 static_plen_refs[LG_PLENS];	/* under RTNL */
 	DECLARE_BITMAP(static_plens, LG_PLENS);
+	struct lg_miss_link miss;	/* LG_CMD_SAVI_MISS_NTF (savi_miss.c) */
 
 	struct lg_counters __percpu *counters;	/* LG_LINK_STATS_A_* */
 	struct rcu_head rcu;
@@ -67,6 +69,7 @@ struct lg_net {
 	 */
 	u32 n_release_refusing;
 	struct lg_mcast mcast;		/* IGMP/MLD proxy (mcast.c) */
+	struct lg_miss_net miss;	/* LG_CMD_SAVI_MISS_NTF's budget */
 	/*
 	 * Pays for what packets make the namespace keep; set once, under
 	 * RTNL, and held till the namespace goes (lg_net_set_memcg()).
@@ -153,6 +156,7 @@ struct lg_link_cfg {
 	s8 dhcp6_shield;
 	s8 release_trusted;
 	s8 release_forward;
+	s64 miss_rate;			/* -1: keep */
 };
 
 struct lg_link *lg_link_lookup_rcu(struct lg_net *ln, int ifindex);

@@ -83,6 +83,7 @@ static struct lg_link *lg_link_create(struct lg_net *ln,
 	link->dhcp6_shield = true;	/* RFC 7610: on unless turned off */
 	link->release_forward = true;
 	INIT_LIST_HEAD(&link->statics);
+	lg_savi_miss_init_link(&link->miss);
 
 	err = lg_should_fail() ? -ENOMEM :
 	      xa_insert(&ln->links, link->ifindex, link, GFP_KERNEL_ACCOUNT);
@@ -119,7 +120,8 @@ static bool lg_link_cfg_sets(const struct lg_link_cfg *cfg)
 {
 	return cfg->max_bindings || cfg->savi_mode >= 0 ||
 	       cfg->savi_anchor >= 0 || cfg->dhcp6_shield >= 0 ||
-	       cfg->release_trusted >= 0 || cfg->release_forward >= 0;
+	       cfg->release_trusted >= 0 || cfg->release_forward >= 0 ||
+	       cfg->miss_rate >= 0;
 }
 
 /* Applies @cfg to @dev; absent fields keep their value. Caller holds RTNL. */
@@ -203,6 +205,9 @@ int lg_link_set(struct lg_net *ln, struct net_device *dev,
 	changed |= lg_link_set_bool(&link->dhcp6_shield, cfg->dhcp6_shield);
 	changed |= lg_link_set_bool(&link->release_trusted,
 				    cfg->release_trusted);
+	if (cfg->miss_rate >= 0)
+		changed |= lg_savi_miss_set_link_rate(&link->miss,
+						      cfg->miss_rate);
 	if (lg_link_set_bool(&link->release_forward, cfg->release_forward)) {
 		u32 n = ln->n_release_refusing;
 

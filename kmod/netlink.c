@@ -41,6 +41,10 @@ static struct netlink_range_validation lg_max_bindings_range __ro_after_init = {
 	.max = LG_MAX_BINDINGS_LIMIT,
 };
 
+static struct netlink_range_validation lg_miss_rate_range __ro_after_init = {
+	.max = LG_MISS_RATE_LIMIT,
+};
+
 static const struct nla_policy lg_link_set_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[LG_LINK_A_ROLE]	= NLA_POLICY_MAX(NLA_U32, LG_ROLE_MAX),
@@ -51,6 +55,8 @@ static const struct nla_policy lg_link_set_policy[LG_LINK_A_MAX + 1] = {
 	[LG_LINK_A_DHCP6_SHIELD] = NLA_POLICY_MAX(NLA_U8, 1),
 	[LG_LINK_A_RELEASE_TRUSTED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[LG_LINK_A_RELEASE_FORWARD] = NLA_POLICY_MAX(NLA_U8, 1),
+	[LG_LINK_A_MISS_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&lg_miss_rate_range),
 };
 
 static const struct nla_policy lg_config_policy[LG_CONFIG_A_MAX + 1] = {
@@ -59,6 +65,8 @@ static const struct nla_policy lg_config_policy[LG_CONFIG_A_MAX + 1] = {
 	/* 1..37 are IANA's (RFC 8415 and its extensions). */
 	[LG_CONFIG_A_RELEASE_REQUEST_TYPE] = NLA_POLICY_RANGE(NLA_U32, 38, 255),
 	[LG_CONFIG_A_RELEASE_REPLY_TYPE] = NLA_POLICY_RANGE(NLA_U32, 38, 255),
+	[LG_CONFIG_A_MISS_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&lg_miss_rate_range),
 };
 
 /* A static SAVI entry; the dump's filter takes the interface only. */
@@ -230,6 +238,8 @@ static int lg_nl_link_fill(struct sk_buff *skb, const struct lg_link *link,
 			       READ_ONCE(link->release_forward)) ||
 		    nla_put_u32(skb, LG_LINK_A_SAVI_ENTRIES,
 				READ_ONCE(link->n_static)) ||
+		    nla_put_u32(skb, LG_LINK_A_MISS_RATE,
+				READ_ONCE(link->miss.bucket.rate)) ||
 		    lg_counters_put(skb, LG_LINK_A_STATS, link->counters,
 				    __LG_LINK_STATS_A_MAX, LG_LINK_STATS_A_PAD))
 			goto err_cancel;
@@ -486,6 +496,7 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 		.dhcp6_shield = -1,
 		.release_trusted = -1,
 		.release_forward = -1,
+		.miss_rate = -1,
 	};
 	struct net_device *dev;
 	int err;
@@ -509,6 +520,8 @@ static int lg_nl_link_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[LG_LINK_A_MAX_BINDINGS])
 		cfg.max_bindings = nla_get_u32(tb[LG_LINK_A_MAX_BINDINGS]);
+	if (tb[LG_LINK_A_MISS_RATE])
+		cfg.miss_rate = nla_get_u32(tb[LG_LINK_A_MISS_RATE]);
 
 	rtnl_lock();
 	dev = __dev_get_by_index(ln->net, nla_get_u32(tb[LG_LINK_A_IFINDEX]));
@@ -567,7 +580,9 @@ static int lg_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, LG_CONFIG_A_RELEASE_REQUEST_TYPE,
 			READ_ONCE(ln->release_request_type)) ||
 	    nla_put_u32(msg, LG_CONFIG_A_RELEASE_REPLY_TYPE,
-			READ_ONCE(ln->release_reply_type)))
+			READ_ONCE(ln->release_reply_type)) ||
+	    nla_put_u32(msg, LG_CONFIG_A_MISS_RATE,
+			READ_ONCE(ln->miss.bucket.rate)))
 		goto err_free;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -613,12 +628,17 @@ static int lg_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			   nla_get_u32(tb[LG_CONFIG_A_MAX_BINDINGS]));
 		lg_links_reserve(ln);
 	}
+	if (tb[LG_CONFIG_A_MISS_RATE])
+		lg_savi_miss_set_net_rate(&ln->miss,
+					  nla_get_u32(tb[LG_CONFIG_A_MISS_RATE]));
 	rtnl_unlock();
 	return 0;
 }
 
+/* @real_off: lg_real_offset(), one for the whole message or dump. */
 static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
-			     const struct lg_binding *b, u8 reason)
+			     const struct lg_binding *b, u8 reason,
+			     s64 real_off)
 {
 	const struct lg_binding_meta *m = &b->m;
 	struct net_device *dev;
@@ -652,9 +672,9 @@ static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
 	    (m->ifid_len && nla_put(skb, LG_BINDING_A_INTERFACE_ID,
 				    m->ifid_len, lg_binding_ifid(b))) ||
 	    nla_put_u64_64bit(skb, LG_BINDING_A_CREATED,
-			      lg_time_to_real(m->created), LG_BINDING_A_PAD) ||
+			      lg_time_to_real(m->created, real_off), LG_BINDING_A_PAD) ||
 	    nla_put_u64_64bit(skb, LG_BINDING_A_UPDATED,
-			      lg_time_to_real(m->updated), LG_BINDING_A_PAD) ||
+			      lg_time_to_real(m->updated, real_off), LG_BINDING_A_PAD) ||
 	    (reason && nla_put_u32(skb, LG_BINDING_A_DEL_REASON, reason)))
 		goto err_cancel;
 
@@ -671,7 +691,7 @@ static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
 		    nla_put_u32(skb, LG_LEASE_A_VALID, l->valid) ||
 		    (l->expires != LG_FOREVER &&
 		     nla_put_u64_64bit(skb, LG_LEASE_A_EXPIRES,
-				       lg_time_to_real(l->expires),
+				       lg_time_to_real(l->expires, real_off),
 				       LG_LEASE_A_PAD)))
 			goto err_cancel;
 		nla_nest_end(skb, lnest);
@@ -687,7 +707,7 @@ err_cancel:
 static int lg_nl_binding_fill(struct sk_buff *skb, struct lg_net *ln,
 			      const struct lg_binding *b, u32 portid, u32 seq,
 			      int flags, u8 cmd, u8 reason,
-			      struct netlink_callback *cb)
+			      struct netlink_callback *cb, s64 real_off)
 {
 	void *hdr;
 
@@ -696,7 +716,7 @@ static int lg_nl_binding_fill(struct sk_buff *skb, struct lg_net *ln,
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	if (lg_nl_binding_put(skb, ln, b, reason)) {
+	if (lg_nl_binding_put(skb, ln, b, reason, real_off)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -708,7 +728,8 @@ int lg_nl_binding_reply(struct sk_buff *skb, struct lg_net *ln,
 			const struct lg_binding *b, u32 portid, u32 seq)
 {
 	return lg_nl_binding_fill(skb, ln, b, portid, seq, 0,
-				  LG_CMD_BINDING_NEW, 0, NULL);
+				  LG_CMD_BINDING_NEW, 0, NULL,
+				  lg_real_offset());
 }
 
 /* From the binding table's writers: BHs are off, so no sleeping here. */
@@ -724,7 +745,8 @@ void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
 	if (!skb)
 		return;
 	rcu_read_lock();
-	if (lg_nl_binding_fill(skb, ln, b, 0, 0, 0, cmd, reason, NULL)) {
+	if (lg_nl_binding_fill(skb, ln, b, 0, 0, 0, cmd, reason, NULL,
+			       lg_real_offset())) {
 		rcu_read_unlock();
 		nlmsg_free(skb);
 		return;
@@ -753,7 +775,7 @@ void lg_nl_notify_binding_anchor(struct lg_net *ln, const struct lg_binding *b,
 	if (!hdr)
 		goto err_free;
 	rcu_read_lock();
-	if (lg_nl_binding_put(skb, ln, b, 0)) {
+	if (lg_nl_binding_put(skb, ln, b, 0, lg_real_offset())) {
 		rcu_read_unlock();
 		goto err_free;
 	}
@@ -869,7 +891,7 @@ static int lg_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		err = lg_nl_binding_fill(msg, ln, b, info->snd_portid,
 					 info->snd_seq, 0, LG_CMD_BINDING_GET,
-					 0, NULL);
+					 0, NULL, lg_real_offset());
 	}
 	rcu_read_unlock();
 	if (err) {
@@ -879,7 +901,10 @@ static int lg_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: the binding ID to resume from. */
+/*
+ * cb->args[0]: the binding ID to resume from; [1] (and [2] on 32 bits):
+ * the dump's lg_real_offset(); [3]: set once it is taken.
+ */
 static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 				    struct netlink_callback *cb)
 {
@@ -889,11 +914,18 @@ static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 	struct lg_binding_filter f = {};
 	struct lg_binding *b;
 	unsigned long index;
+	s64 real_off;
 	int err;
 
 	err = lg_nl_dump_check(cb);
 	if (err)
 		return err;
+	if (!cb->args[3]) {
+		real_off = lg_real_offset();
+		memcpy(&cb->args[1], &real_off, sizeof(real_off));
+		cb->args[3] = 1;
+	}
+	memcpy(&real_off, &cb->args[1], sizeof(real_off));
 	if (info->attrs[LG_A_BINDING]) {
 		err = nla_parse_nested(tb, LG_BINDING_A_MAX,
 				       info->attrs[LG_A_BINDING],
@@ -921,7 +953,8 @@ static int lg_nl_binding_get_dumpit(struct sk_buff *skb,
 			err = lg_nl_binding_fill(skb, ln, b,
 						 NETLINK_CB(cb->skb).portid,
 						 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-						 LG_CMD_BINDING_GET, 0, cb);
+						 LG_CMD_BINDING_GET, 0, cb,
+						 real_off);
 			if (err)
 				break;
 		}

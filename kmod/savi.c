@@ -280,6 +280,8 @@ unsigned int lg_savi_rx(struct lg_net *ln, struct lg_link *link,
 		lg_counter_inc(link->counters, LG_LINK_STATS_A_SAVI_PASSED);
 		return NF_ACCEPT;
 	}
+	if (drop == LG_LINK_STATS_A_SAVI_DROP_SOURCE)
+		lg_savi_miss(ln, link, &ipv6_hdr(skb)->saddr, lg_skb_mac(skb));
 	if (mode == LG_SAVI_MONITOR) {
 		lg_counter_inc(link->counters, LG_LINK_STATS_A_SAVI_MONITORED);
 		lg_savi_log(ln, link, skb, lg_drop_reason(drop), false);
@@ -436,6 +438,7 @@ int lg_savi_init(struct lg_net *ln)
 {
 	ln->release_request_type = LG_RELEASE_REQUEST_TYPE_DEFAULT;
 	ln->release_reply_type = LG_RELEASE_REPLY_TYPE_DEFAULT;
+	lg_savi_miss_init_net(&ln->miss);
 	return rhashtable_init(&ln->savi_statics, &lg_savi_params);
 }
 

@@ -247,6 +247,8 @@ _dhcp_fail() {
 # itself, set LG_KEA_NS=rtr, LG_KEA_INTERFACES='"acc0"' (Kea's JSON list)
 # and LG_KEA_SUBNET_IFACE=acc0 (clients there are not relayed).
 # LG_KEA_HOOKS: the entries of "hooks-libraries" (JSON), none by default.
+# LG_KEA_GLOBALS: more members of "Dhcp6" (JSON, each with its leading
+# newline and trailing comma), e.g. "store-extended-info": true.
 kea_config() {
 	local valid=$1 renew=$2 rebind=$3 dir=$LG_DHCP_DIR i sep="" ifkey=""
 	local ifaces=${LG_KEA_INTERFACES:-\"eth0/$LG_DHCP_SERVER\"}
@@ -265,7 +267,7 @@ kea_config() {
     "lease-database": { "type": "memfile", "persist": true,
                         "name": "$dir/kea-leases6.csv", "lfc-interval": 0 },
     "multi-threading": { "enable-multi-threading": false },
-    "hooks-libraries": [ ${LG_KEA_HOOKS:-} ],
+    "hooks-libraries": [ ${LG_KEA_HOOKS:-} ],${LG_KEA_GLOBALS:-}
     "preferred-lifetime": $valid,
     "valid-lifetime": $valid,
     "renew-timer": $renew,

@@ -38,6 +38,8 @@ struct lg_reply {
 	uint8_t release_forward[1024];	/* LG_LINK_A_RELEASE_FORWARD, or 0xff */
 	uint64_t release_fwd_drop[1024]; /* ~0: absent */
 	uint64_t links_gone;		/* from LG_CMD_STATS_GET */
+	uint32_t miss_rate[1024];	/* LG_LINK_A_MISS_RATE, or ~0 */
+	uint32_t ns_miss_rate;		/* LG_CONFIG_A_MISS_RATE, or ~0 */
 };
 
 static int link_attr_cb(const struct nlattr *attr, void *data)
@@ -57,6 +59,9 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case LG_LINK_A_RELEASE_FORWARD:
 		r->release_forward[i] = mnl_attr_get_u8(attr);
+		break;
+	case LG_LINK_A_MISS_RATE:
+		r->miss_rate[i] = mnl_attr_get_u32(attr);
 		break;
 	case LG_LINK_A_STATS: {
 		const struct nlattr *c;
@@ -85,6 +90,10 @@ static int top_attr_cb(const struct nlattr *attr, void *data)
 		mnl_attr_for_each_nested(c, attr)
 			if (mnl_attr_get_type(c) == LG_STATS_A_LINKS_GONE)
 				r->links_gone = mnl_attr_get_u64(c);
+	if (mnl_attr_get_type(attr) == LG_A_CONFIG)
+		mnl_attr_for_each_nested(c, attr)
+			if (mnl_attr_get_type(c) == LG_CONFIG_A_MISS_RATE)
+				r->ns_miss_rate = mnl_attr_get_u32(c);
 	return MNL_CB_OK;
 }
 
@@ -99,6 +108,8 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	r->role[r->nmsgs] = 0xff;
 	r->release_forward[r->nmsgs] = 0xff;
 	r->release_fwd_drop[r->nmsgs] = ~0ULL;
+	r->miss_rate[r->nmsgs] = ~0U;
+	r->ns_miss_rate = ~0U;
 	mnl_attr_parse(nlh, GENL_HDRLEN, top_attr_cb, r);
 	r->nmsgs++;
 	return MNL_CB_OK;
@@ -902,6 +913,37 @@ static const struct bnew_bad bnew_bads[] = {
 	{ "not an access interface", -ENODEV, "not an access interface", 0 },
 };
 
+/*
+ * A lease's expiry is one boottime second: told in realtime, it is one
+ * second too, however often and whenever it is read. The module took
+ * whole seconds of both clocks, which tick apart: for the fraction of
+ * each second between their ticks, it said one second later. Reading for
+ * 1.1 s sees both values unless the clocks' fractions lie within a
+ * reading of each other (odds of a few in a thousand).
+ */
+TEST_F_TIMEOUT(bn, realtime_of_a_lease_does_not_flicker, 30)
+{
+	struct timespec t0;
+	uint64_t first;
+	int reads = 0;
+
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, NULL, &self->ack));
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::10", &self->v, &self->ack));
+	ASSERT_TRUE(self->v.b[0].expires[0]);
+	first = self->v.b[0].expiry[0];
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 1100) {
+		ASSERT_EQ(0, lg_bget(&self->s, reads & 1 ? NULL :
+				     "2001:db8:1::10", &self->v, &self->ack));
+		ASSERT_EQ(1, self->v.n);
+		ASSERT_EQ(first, self->v.b[0].expiry[0])
+			TH_LOG("read %d of %s", reads, reads & 1 ? "the dump" :
+			       "get");
+		reads++;
+	}
+	TH_LOG("%d reads", reads);
+}
+
 TEST_F(bn, rejects_each_bad_request_and_says_why)
 {
 	unsigned int i;
@@ -1646,6 +1688,43 @@ TEST_F(lg, release_forward_is_set_and_read_on_any_role)
 					      if_nametoindex("lgtest2"), 0,
 					      &self->r));
 	lg_close(&mon);
+}
+
+TEST_F(lg, miss_rates_are_set_read_and_checked)
+{
+	struct lg_reply *r = &self->r;
+
+	ASSERT_EQ(0, lg_link_set(&self->s, self->dummy0, LG_ROLE_ACCESS, r));
+	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy0, r));
+	EXPECT_EQ(LG_LINK_MISS_RATE_DEFAULT, r->miss_rate[0]);
+	ASSERT_EQ(0, lg_set_u32(&self->s, LG_CMD_LINK_SET, self->dummy0,
+				LG_LINK_A_MISS_RATE, LG_MISS_RATE_LIMIT, r));
+	ASSERT_EQ(0, lg_link_get(&self->s, self->dummy0, r));
+	EXPECT_EQ(LG_MISS_RATE_LIMIT, r->miss_rate[0]);
+	EXPECT_EQ(-ERANGE, lg_set_u32(&self->s, LG_CMD_LINK_SET, self->dummy0,
+				      LG_LINK_A_MISS_RATE,
+				      LG_MISS_RATE_LIMIT + 1, r));
+	EXPECT_STREQ("integer out of range", r->ack.msg);
+	EXPECT_NE(0, r->ack.offs) TH_LOG("extack should point at the rate");
+	ASSERT_EQ(0, lg_set_u32(&self->s, LG_CMD_LINK_SET, self->dummy0,
+				LG_LINK_A_MISS_RATE, 0, r));
+	ASSERT_EQ(0, lg_link_dump(&self->s, r));
+	ASSERT_EQ(1, r->nmsgs);
+	EXPECT_EQ(0, r->miss_rate[0]);
+
+	ASSERT_EQ(0, lg_req(&self->s, LG_CMD_CONFIG_GET, 0, 0, r));
+	EXPECT_EQ(LG_MISS_RATE_DEFAULT, r->ns_miss_rate);
+	EXPECT_EQ(-ERANGE, lg_set_u32(&self->s, LG_CMD_CONFIG_SET, 0,
+				      LG_CONFIG_A_MISS_RATE,
+				      LG_MISS_RATE_LIMIT + 1, r));
+	EXPECT_STREQ("integer out of range", r->ack.msg);
+	EXPECT_NE(0, r->ack.offs) TH_LOG("extack should point at the rate");
+	ASSERT_EQ(0, lg_set_u32(&self->s, LG_CMD_CONFIG_SET, 0,
+				LG_CONFIG_A_MISS_RATE, 0, r));
+	ASSERT_EQ(0, lg_req(&self->s, LG_CMD_CONFIG_GET, 0, 0, r));
+	EXPECT_EQ(0, r->ns_miss_rate);
+	/* The notification is no request (genetlink knows no such op). */
+	EXPECT_EQ(-EOPNOTSUPP, lg_req(&self->s, LG_CMD_SAVI_MISS_NTF, 0, 0, r));
 }
 
 TEST_F(lg, stats_get_replies_with_counters)

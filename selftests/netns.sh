@@ -37,7 +37,7 @@ echo "# The router learns which interface is which."
 lg link set dev acc0 role access
 lg link set dev up0 role upstream
 check_eq "link show lists both interfaces" \
-	"10: acc0 role access bindings 0 max-bindings 65536 savi off anchor none shield on trust-release off entries 0
+	"10: acc0 role access bindings 0 max-bindings 65536 savi off anchor none shield on trust-release off entries 0 miss-rate 10
 11: up0 role upstream" "$(lg link show)"
 check_eq "link show dev picks one" "11: up0 role upstream" \
 	"$(lg link show dev up0)"
@@ -83,8 +83,40 @@ echo "# Bad words get a reason and a meaningful exit code."
 check_fails "unknown role is a usage error" 2 lg link set dev acc0 role wizard
 check_fails "unknown device is an error" 1 lg link set dev nosuch0 role access
 check_eq "config unchanged after the errors" \
-	"10: acc0 role access bindings 0 max-bindings 65536 savi off anchor none shield on trust-release off entries 0" \
+	"10: acc0 role access bindings 0 max-bindings 65536 savi off anchor none shield on trust-release off entries 0 miss-rate 10" \
 	"$(lg link show dev acc0)"
+
+echo "# A source no binding holds is told to whoever listens (lgctl monitor)."
+lg link set dev acc0 savi monitor miss-rate 5
+lg config set miss-rate 50
+check_eq "link and config show the rates" "5 miss-rate 50" \
+	"$(lg -j link show dev acc0 | jq '.[0].miss_rate') $(lg config show | grep miss-rate)"
+MON=$(mktemp /tmp/lg-netns-mon.XXXXXX)
+for json in "" -j; do
+	: >"$MON"
+	printf '# [rtr] lgctl %s monitor bindings &\n' "$json" >&2
+	ip netns exec rtr "$LGCTL" $json monitor bindings >"$MON" 2>&1 &
+	MONPID=$!
+	sleep 0.5
+	nsx sub ping -6 -c 1 -W 5 2001:db8:f::2 >/dev/null
+	# the same source again, inside the holddown: not told again
+	nsx sub ping -6 -c 1 -W 5 2001:db8:f::2 >/dev/null
+	wait_for -t 5 grep -q miss "$MON" || true
+	sleep 0.2
+	kill $MONPID; wait $MONPID 2>/dev/null || true
+	if [[ -z $json ]]; then
+		check_eq "the monitor prints the miss once" \
+			"miss dev acc0 src 2001:db8:1::2 mac 02:00:00:00:01:02" "$(cat "$MON")"
+	else
+		check_eq "-j: one object" \
+			'{"event":"miss","ifindex":10,"ifname":"acc0","src":"2001:db8:1::2","mac":"02:00:00:00:01:02"}' \
+			"$(cat "$MON")"
+	fi
+	sleep 1.1	# past the holddown
+done
+rm -f "$MON"
+check_eq "counted: 2 sent, 2 repeated" "2 2 0" \
+	"$(lg -j link show dev acc0 | jq -r '.[0].stats | "\(.savi_miss_sent) \(.savi_miss_repeated) \(.savi_miss_limited)"')"
 
 echo "# An interface that goes away takes its configuration with it."
 n ip -n rtr link del acc0

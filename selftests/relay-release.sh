@@ -150,6 +150,7 @@ check_eq "a new access link's counters, all 0" "$(lg link show dev lgs0)
     dhcp6: snooped 0 bindings-limited 0
     savi: passed 0 monitored 0
     savi drop: source 0 unspecified 0 mac 0
+    savi miss: sent 0 repeated 0 limited 0
     shield drop: server 0 release 0 hidden 0
     release-forward: drop 0
     mcast: reports 0 query-drop 0 groups-limited 0 sources-limited 0
@@ -157,7 +158,7 @@ check_eq "a new access link's counters, all 0" "$(lg link show dev lgs0)
     mcast ssm: asm-ignored 0
     mcast forward: passed 0 drop 0" "$(lg -s link show dev lgs0)"
 check_eq "-j: the same flat stats object as before" \
-	"rx_packets rx_bytes dhcp6_snooped bindings_limited savi_passed savi_drop_source savi_drop_unspecified savi_drop_mac savi_monitored shield_drop_server shield_drop_release shield_drop_hidden release_fwd_drop mc_reports mc_query_drop mc_groups_limited mc_sources_limited mc_fwd_passed mc_fwd_drop mc_host_limited mc_ssm_asm_ignored" \
+	"rx_packets rx_bytes dhcp6_snooped bindings_limited savi_passed savi_drop_source savi_drop_unspecified savi_drop_mac savi_monitored shield_drop_server shield_drop_release shield_drop_hidden release_fwd_drop mc_reports mc_query_drop mc_groups_limited mc_sources_limited mc_fwd_passed mc_fwd_drop mc_host_limited mc_ssm_asm_ignored savi_miss_sent savi_miss_repeated savi_miss_limited" \
 	"$(lg -j -s link show dev lgs0 | jq -r '.[0].stats | keys_unsorted | join(" ")')"
 n ip -n rtr link del lgs0
 
@@ -274,7 +275,7 @@ check "and counted" [ "$(lg -j -s link show dev acc0 | jq '.[0].stats.savi_drop_
 check_eq "-s link show: the drops on their line, as -j counts them" \
 	"$(lg -j link show dev acc0 | jq -r '.[0].stats | "    savi drop: source \(.savi_drop_source) unspecified \(.savi_drop_unspecified) mac \(.savi_drop_mac)"')" \
 	"$(lg -s link show dev acc0 | grep '^    savi drop:')"
-check_eq "-s link show: a counter line per group, each within 80 columns" "10 0" \
+check_eq "-s link show: a counter line per group, each within 80 columns" "11 0" \
 	"$(lg -s link show dev acc0 | tail -n +2 | awk 'length > 80 { long++ } END { print NR, long + 0 }')"
 
 # relearn: the client, stopped and started, gets its leases again from Kea

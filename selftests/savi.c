@@ -1320,4 +1320,291 @@ TEST_F_TIMEOUT(b, shield_drops_relayed_release_it_cannot_parse, 120)
 	EXPECT_EQ(5, link_stat(self, LG_LINK_STATS_A_SHIELD_DROP_HIDDEN));
 }
 
+/* LG_CMD_SAVI_MISS_NTF: what self->mon heard of unvalidated sources. */
+struct misses {
+	int n;
+	uint32_t ifindex;		/* of the first one */
+	struct in6_addr addr;
+	uint8_t mac[6];
+	bool has_mac;
+};
+
+static int miss_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct misses *m = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case LG_MISS_A_IFINDEX:
+		m->ifindex = mnl_attr_get_u32(attr);
+		break;
+	case LG_MISS_A_SRC_ADDR:
+		if (mnl_attr_get_payload_len(attr) == 16)
+			memcpy(&m->addr, mnl_attr_get_payload(attr), 16);
+		break;
+	case LG_MISS_A_SRC_MAC:
+		if (mnl_attr_get_payload_len(attr) == 6) {
+			memcpy(m->mac, mnl_attr_get_payload(attr), 6);
+			m->has_mac = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int miss_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct misses *m = data;
+	struct nlattr *a;
+
+	if (g->cmd != LG_CMD_SAVI_MISS_NTF)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == LG_A_MISS && !m->n++)
+			mnl_attr_parse_nested(a, miss_attr_cb, m);
+	return MNL_CB_OK;
+}
+
+/* Counts the misses self->mon hears within @ms; skips everything else. */
+static int misses(FIXTURE_DATA(b) *self, int ms, struct misses *m)
+{
+	struct timespec t0;
+	long long left;
+
+	memset(m, 0, sizeof(*m));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((left = ms - ms_since(&t0)) > 0)
+		if (lg_recv(&self->mon, left, miss_cb, m) == -EAGAIN)
+			break;
+	return m->n;
+}
+
+static int miss_rate(FIXTURE_DATA(b) *self, uint32_t ifindex, uint32_t rate)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_LINK_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	mnl_attr_put_u32(nlh, LG_LINK_A_MISS_RATE, rate);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+static int ns_miss_rate(FIXTURE_DATA(b) *self, uint32_t rate)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_CONFIG_SET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_CONFIG);
+
+	mnl_attr_put_u32(nlh, LG_CONFIG_A_MISS_RATE, rate);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk(&self->s, nlh, NULL, NULL, &self->ack);
+}
+
+/*
+ * @n UDP datagrams from distinct random sources in 2001:db8:99::/64, from
+ * C's @dev to the router's @rmac, on one socket: as fast as a flood.
+ */
+static void flood(FIXTURE_DATA(b) *self, const char *dev, const uint8_t *rmac,
+		  int n)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_halen = 6 };
+	struct frame f;
+	int fd, i, j;
+
+	frame_ip6(&f, cl_mac, "2001:db8:99::", "2001:db8:f::2");
+	memcpy(f.b, rmac, 6);
+	frame_udp(&f, 4000, SINK_PORT, "probe", 5);
+	f.b[18] = (f.len - 54) >> 8;
+	f.b[19] = f.len - 54;
+	enter(self, C);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	sll.sll_ifindex = if_nametoindex(dev);
+	memcpy(sll.sll_addr, rmac, 6);
+	for (i = 0; i < n && fd >= 0; i++) {
+		for (j = 30; j < 38; j++)	/* the interface ID */
+			f.b[j] = random();
+		/* The checksum is wrong now: SAVI judges before UDP does. */
+		if (sendto(fd, f.b, f.len, 0, (struct sockaddr *)&sll,
+			   sizeof(sll)) != f.len)
+			die("flood sendto");
+	}
+	if (fd < 0)
+		die("flood socket");
+	close(fd);
+	enter(self, R);
+}
+
+static const uint8_t acc1_mac[6] = { 2, 0, 0, 0, 2, 1 };
+
+TEST_F_TIMEOUT(b, miss_ntf_for_an_unbound_source_only, 120)
+{
+	struct frame f;
+	struct misses m;
+
+	bound(self);
+	misses(self, 200, &m);		/* the binding's own notification */
+	send_from(self, cl_mac, "2001:db8:99::1");
+	ASSERT_EQ(1, misses(self, 500, &m));
+	EXPECT_EQ(self->acc0, m.ifindex);
+	EXPECT_TRUE(addr_is(&m.addr, "2001:db8:99::1"));
+	EXPECT_TRUE(m.has_mac);
+	EXPECT_EQ(0, memcmp(m.mac, cl_mac, 6));
+	EXPECT_EQ(1, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_SENT));
+
+	/* Link-local, ::, bound, static, another MAC: none is missing. */
+	send_from(self, cl_mac, "fe80::99");
+	frame_ip6(&f, cl_mac, "::", "2001:db8:f::2");
+	frame_udp(&f, 4000, SINK_PORT, "probe", 5);
+	frame_send(self, "eth0", &f);
+	send_from(self, cl_mac, "2001:db8:1::1000");
+	ASSERT_EQ(0, savi_entry(self, LG_CMD_SAVI_ADD, self->acc0,
+				"2001:db8:77::", 64));
+	send_from(self, cl_mac, "2001:db8:77::5");
+	ASSERT_EQ(0, savi_set(self, self->acc0, -1, LG_SAVI_ANCHOR_MAC, -1, -1));
+	send_from(self, other_mac, "2001:db8:100::5");
+	EXPECT_EQ(1, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_MAC, 1));
+	EXPECT_EQ(1, link_stat(self, LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED));
+	EXPECT_EQ(0, misses(self, 500, &m));
+
+	/* Monitor mode tells too; off does not. */
+	ASSERT_EQ(0, savi_set(self, self->acc0, LG_SAVI_MONITOR, -1, -1, -1));
+	send_from(self, cl_mac, "2001:db8:99::2");
+	ASSERT_EQ(1, misses(self, 500, &m));
+	EXPECT_TRUE(addr_is(&m.addr, "2001:db8:99::2"));
+	ASSERT_EQ(0, savi_set(self, self->acc0, LG_SAVI_OFF, -1, -1, -1));
+	send_from(self, cl_mac, "2001:db8:99::3");
+	EXPECT_EQ(0, misses(self, 500, &m));
+	EXPECT_EQ(2, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_SENT));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_REPEATED));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_LIMITED));
+}
+
+TEST_F_TIMEOUT(b, miss_ntf_repeated_source_waits_out_the_holddown, 120)
+{
+	struct timespec t0;
+	struct misses m;
+
+	bound(self);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	send_from(self, cl_mac, "2001:db8:99::1");
+	send_from(self, cl_mac, "2001:db8:99::1");
+	send_from(self, cl_mac, "2001:db8:99::1");
+	EXPECT_EQ(2, link_stat_wait(self, LG_LINK_STATS_A_SAVI_MISS_REPEATED,
+				    2));
+	/* Sure to be inside the holddown, or the test says nothing. */
+	ASSERT_GT(LG_MISS_HOLDDOWN_MS, ms_since(&t0));
+	EXPECT_EQ(1, misses(self, 300, &m));
+	usleep((LG_MISS_HOLDDOWN_MS + 100) * 1000);
+	send_from(self, cl_mac, "2001:db8:99::1");
+	ASSERT_EQ(1, misses(self, 500, &m));
+	EXPECT_TRUE(addr_is(&m.addr, "2001:db8:99::1"));
+	EXPECT_EQ(2, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_SENT));
+	EXPECT_EQ(2, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_REPEATED));
+}
+
+TEST_F_TIMEOUT(b, miss_ntf_flood_is_bounded_by_the_link_budget, 120)
+{
+	uint64_t drops, sent, limited, repeated;
+	struct timespec t0;
+	struct misses m;
+	long long ms;
+
+	bound(self);
+	ASSERT_EQ(0, miss_rate(self, self->acc0, 50));
+	misses(self, 200, &m);
+	drops = link_stat(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	flood(self, "eth0", rtr_mac, 2000);
+	ms = ms_since(&t0);
+	drops = link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE,
+			       drops + 1900) - drops;
+	sent = link_stat(self, LG_LINK_STATS_A_SAVI_MISS_SENT);
+	limited = link_stat(self, LG_LINK_STATS_A_SAVI_MISS_LIMITED);
+	repeated = link_stat(self, LG_LINK_STATS_A_SAVI_MISS_REPEATED);
+	TH_LOG("%llu dropped in %lld ms: %llu sent, %llu limited",
+	       (unsigned long long)drops, ms, (unsigned long long)sent,
+	       (unsigned long long)limited);
+	/* A full bucket of 50, and 50/s while the flood (and the wait) lasts. */
+	ms = ms_since(&t0);
+	EXPECT_LE(50, sent);
+	EXPECT_GE(50 + 50 * ms / 1000 + 1, sent);
+	EXPECT_EQ(drops, sent + limited + repeated);
+	EXPECT_GE(1, repeated);		/* two random sources the same */
+	EXPECT_EQ(0, stat(self, LG_STATS_A_SAVI_MISS_LIMITED));
+	EXPECT_EQ((int)sent, misses(self, 500, &m));
+}
+
+TEST_F_TIMEOUT(b, miss_ntf_namespace_budget_bounds_two_interfaces, 120)
+{
+	uint64_t sent, limited, ns_limited;
+	struct timespec t0;
+	struct misses m;
+	long long ms;
+
+	bound(self);
+	second_access(self);
+	ASSERT_EQ(0, miss_rate(self, self->acc0, 1000));
+	ASSERT_EQ(0, miss_rate(self, self->acc1, 1000));
+	ASSERT_EQ(0, ns_miss_rate(self, 40));
+	misses(self, 200, &m);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	flood(self, "eth0", rtr_mac, 500);
+	flood(self, "eth1", acc1_mac, 500);
+	ms = ms_since(&t0);
+	if_stat_wait(self, self->acc1, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 450);
+	sent = link_stat(self, LG_LINK_STATS_A_SAVI_MISS_SENT) +
+	       if_stat(self, self->acc1, LG_LINK_STATS_A_SAVI_MISS_SENT);
+	limited = link_stat(self, LG_LINK_STATS_A_SAVI_MISS_LIMITED) +
+		  if_stat(self, self->acc1, LG_LINK_STATS_A_SAVI_MISS_LIMITED);
+	ns_limited = stat(self, LG_STATS_A_SAVI_MISS_LIMITED);
+	TH_LOG("1000 sources in %lld ms: %llu sent, %llu limited", ms,
+	       (unsigned long long)sent, (unsigned long long)limited);
+	ms = ms_since(&t0);
+	EXPECT_LE(40, sent);
+	EXPECT_GE(40 + 40 * ms / 1000 + 1, sent);
+	/* Neither interface's bucket ran dry: the namespace's did it all. */
+	EXPECT_EQ(limited, ns_limited);
+	EXPECT_LT(0, if_stat(self, self->acc1,
+			     LG_LINK_STATS_A_SAVI_MISS_LIMITED));
+	EXPECT_EQ((int)sent, misses(self, 500, &m));
+}
+
+TEST_F_TIMEOUT(b, miss_ntf_rate_zero_sends_none, 120)
+{
+	struct misses m;
+
+	bound(self);
+	ASSERT_EQ(0, miss_rate(self, self->acc0, 0));
+	send_from(self, cl_mac, "2001:db8:99::1");
+	send_from(self, cl_mac, "2001:db8:99::2");
+	EXPECT_EQ(2, link_stat_wait(self, LG_LINK_STATS_A_SAVI_MISS_LIMITED,
+				    2));
+	EXPECT_EQ(0, misses(self, 500, &m));
+	/* The namespace's 0 as well, whatever the interface allows. */
+	ASSERT_EQ(0, miss_rate(self, self->acc0, 10));
+	ASSERT_EQ(0, ns_miss_rate(self, 0));
+	send_from(self, cl_mac, "2001:db8:99::3");
+	EXPECT_EQ(3, link_stat_wait(self, LG_LINK_STATS_A_SAVI_MISS_LIMITED,
+				    3));
+	EXPECT_EQ(1, stat(self, LG_STATS_A_SAVI_MISS_LIMITED));
+	EXPECT_EQ(0, misses(self, 500, &m));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_SENT));
+}
+
+TEST_F_TIMEOUT(b, miss_ntf_nobody_listening_costs_nothing, 120)
+{
+	bound(self);
+	lg_close(&self->mon);
+	send_from(self, cl_mac, "2001:db8:99::1");
+	send_from(self, cl_mac, "2001:db8:99::1");
+	send_from(self, cl_mac, "2001:db8:99::2");
+	EXPECT_EQ(3, link_stat_wait(self, LG_LINK_STATS_A_SAVI_DROP_SOURCE, 3));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_SENT));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_REPEATED));
+	EXPECT_EQ(0, link_stat(self, LG_LINK_STATS_A_SAVI_MISS_LIMITED));
+}
+
 TEST_HARNESS_MAIN

@@ -43,6 +43,8 @@ void lgd_conf_defaults(struct lgd_conf *c)
 	strcpy(c->control_socket, LGD_CONTROL_DEFAULT);
 	strcpy(c->store, LGD_STORE_DEFAULT);
 	c->store_delay = LGD_STORE_DELAY_DEFAULT;
+	c->recover_rate = LGD_RECOVER_RATE_DEFAULT;
+	c->recover_negative_ttl = LGD_RECOVER_NEG_TTL_DEFAULT;
 	c->if_default = (struct lgd_if_conf) {
 		.name = "*",
 		.triggers = LGD_TRIGGERS_DEFAULT,
@@ -300,6 +302,13 @@ const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
 			return "release-forward is on or off";
 	} else if (!strcmp(key, "savi-static")) {
 		return lgd_conf_set_savi(c, ic->name, val);
+	} else if (!strcmp(key, "recover-link-address")) {
+		if (!strcmp(val, "auto"))
+			ic->has_lq_link = false;
+		else if (inet_pton(AF_INET6, val, ic->lq_link) != 1)
+			return "recover-link-address is \"auto\" or an IPv6 address";
+		else
+			ic->has_lq_link = true;
 	} else {
 		return "unknown interface key";
 	}
@@ -486,6 +495,25 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 		if (lgd_u32(val, 0, LGD_STORE_DELAY_MAX, &v))
 			return "store-delay is 0 to 300 seconds";
 		c->store_delay = v;
+	} else if (!strcmp(key, "recover-rate")) {
+		if (lgd_u32(val, 0, LGD_RECOVER_RATE_MAX, &v))
+			return "recover-rate is 0 to 10000 queries per second";
+		c->recover_rate = v;
+	} else if (!strcmp(key, "recover-negative-ttl")) {
+		if (lgd_u32(val, 0, LGD_RECOVER_NEG_TTL_MAX, &v))
+			return "recover-negative-ttl is 0 to 3600 seconds";
+		c->recover_negative_ttl = v;
+	} else if (!strcmp(key, "leasequery-server")) {
+		/* One a line; "none" forgets those of the lines before. */
+		if (!strcmp(val, "none"))
+			c->n_lq_servers = 0;
+		else if (c->n_lq_servers == LGD_LQ_SERVERS_MAX)
+			return "at most 8 leasequery-server lines";
+		else if (inet_pton(AF_INET6, val,
+				   c->lq_servers[c->n_lq_servers]) != 1)
+			return "leasequery-server is \"none\" or an IPv6 address";
+		else
+			c->n_lq_servers++;
 	} else {
 		return "unknown key";
 	}

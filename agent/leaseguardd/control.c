@@ -24,6 +24,8 @@
  *	-> "status\n"
  *	<- "store path=PATH|- state=open|closed|off rows=N pending=N ..."
  *	   the binding store (store.c; "lgctl daemon show" has the words)
+ *	   "recover state=on|off rate=N ... queries=N restored=N ..."
+ *	   recovery by LEASEQUERY (recover.c, lgd_recover_status())
  *	   "family state=up|gone|absent id=N ... grace-left-ms=N ..."
  *	   "config state=applied|partly-applied|not-applied|drift-kept ..."
  *	   "interface name=IF ifindex=N state=applied|absent|failed|..."
@@ -52,6 +54,7 @@ struct lgd_control {
 	int fd;
 	void (*status)(void *priv, FILE *f);
 	void *status_priv;
+	struct lgd_recover *recover;	/* "status": its counters */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -109,6 +112,11 @@ void lgd_control_on_status(struct lgd_control *c,
 {
 	c->status = show;
 	c->status_priv = priv;
+}
+
+void lgd_control_recover(struct lgd_control *c, struct lgd_recover *r)
+{
+	c->recover = r;
 }
 
 int lgd_control_fd(const struct lgd_control *c)
@@ -189,6 +197,7 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 			fprintf(f, "error no IGMP/MLD proxy: the module has none, or it failed to start (see the log)\n");
 		else if (!strcmp(cmd, "status")) {
 			lgd_control_status(f, s);
+			lgd_recover_status(c->recover, f);
 			if (c->status)
 				c->status(c->status_priv, f);
 		} else

@@ -60,6 +60,8 @@ struct lgd_if_conf {
 	uint32_t savi_mode;		/* enum lg_savi_mode */
 	uint32_t savi_anchor;		/* enum lg_savi_anchor */
 	bool shield, trust_release, release_forward;
+	bool has_lq_link;
+	uint8_t lq_link[16];		/* recover-link-address */
 };
 
 #define LGD_MAX_IF_CONF		256
@@ -83,6 +85,12 @@ struct lgd_mc_decl {
 	char upstream[16];		/* "": none */
 };
 
+#define LGD_RECOVER_RATE_DEFAULT	20	/* LEASEQUERY/s */
+#define LGD_RECOVER_RATE_MAX		10000
+#define LGD_RECOVER_NEG_TTL_DEFAULT	30	/* seconds */
+#define LGD_RECOVER_NEG_TTL_MAX		3600
+#define LGD_LQ_SERVERS_MAX		8	/* leasequery-server lines */
+
 struct lgd_conf {
 	int log_level;			/* LOG_ERR..LOG_DEBUG */
 	bool log_syslog;
@@ -99,6 +107,11 @@ struct lgd_conf {
 	char control_socket[108];	/* sun_path */
 	char store[256];		/* the binding store; "": off */
 	uint32_t store_delay;		/* seconds: a commit at most this late */
+	/* Recovery by LEASEQUERY (recover.c). */
+	uint32_t recover_rate;		/* queries/s; 0: off */
+	uint32_t recover_negative_ttl;	/* seconds */
+	unsigned int n_lq_servers;
+	uint8_t lq_servers[LGD_LQ_SERVERS_MAX][16];	/* leasequery-server */
 	struct lgd_if_conf if_default;
 	unsigned int n_ifs;
 	struct lgd_if_conf ifs[LGD_MAX_IF_CONF];
@@ -448,5 +461,48 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 /* "status": after the store's line, show(priv, f) writes the daemon's state. */
 void lgd_control_on_status(struct lgd_control *c,
 			   void (*show)(void *priv, FILE *f), void *priv);
+
+/*
+ * recover.c: a binding the router lost, recovered on demand (RFC 7513
+ * section 7) with an RFC 5007 LEASEQUERY to the servers.
+ */
+struct lgd_recover;
+struct lg_binding;
+
+struct lgd_recover_stats {
+	uint64_t events;		/* LG_CMD_SAVI_MISS_NTF received */
+	uint64_t queries;		/* LEASEQUERYs started (one per source) */
+	uint64_t sent;			/* messages sent, retransmissions too */
+	uint64_t answers;		/* replies accepted */
+	uint64_t restored;		/* bindings made (LG_CMD_BINDING_NEW) */
+	uint64_t exists;		/* of those, EEXIST: snooping was first */
+	uint64_t refused;		/* sources answered "no binding here" */
+	uint64_t timed_out;		/* sources no server answered */
+	uint64_t rate_limited;		/* events over recover-rate */
+	uint64_t negative_cached;	/* events of a cached negative answer */
+	uint64_t in_flight;		/* events of a source being asked */
+	uint64_t discarded;		/* replies not parsed or not ours */
+	uint64_t errors;		/* no server, no link address, a send
+					   or BINDING_NEW failed */
+};
+
+/*
+ * Not fatal when NULL (no socket): main.c then ignores the events.
+ * The control socket's "status" gets a "recover ..." line from
+ * lgd_recover_status() once lgd_control_recover() told it of r.
+ */
+struct lgd_recover *lgd_recover_open(const struct lgd_ctx *x);
+void lgd_recover_close(struct lgd_recover *r);
+int lgd_recover_fd(const struct lgd_recover *r);
+void lgd_recover_input(struct lgd_recover *r);
+/* LG_CMD_SAVI_MISS_NTF: src (with its mac, or NULL) on ifindex. */
+void lgd_recover_miss(struct lgd_recover *r, uint32_t ifindex,
+		      const uint8_t *src, const uint8_t *mac);
+/* A binding the kernel has: its server is learned, its leases not missing. */
+void lgd_recover_learn(struct lgd_recover *r, const struct lg_binding *lb);
+void lgd_recover_get_stats(const struct lgd_recover *r,
+			   struct lgd_recover_stats *st);
+void lgd_recover_status(const struct lgd_recover *r, FILE *f);
+void lgd_control_recover(struct lgd_control *c, struct lgd_recover *r);
 
 #endif /* LGD_H */

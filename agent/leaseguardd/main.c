@@ -50,6 +50,7 @@ struct lgd {
 	struct lgd_watch *watch;
 	struct lgd_control *control;
 	struct lgd_mcast *mcast;	/* NULL: no IGMP/MLD proxy */
+	struct lgd_recover *recover;	/* NULL: no LEASEQUERY socket */
 	/* Routes of bindings deleted in this round of events, removed at once. */
 	struct lgd_route *dead;
 	size_t n_dead, cap_dead;
@@ -63,7 +64,7 @@ struct lgd {
 /* Epoll tags. */
 enum {
 	LGD_EP_SIGNAL, LGD_EP_EVENTS, LGD_EP_RELEASE, LGD_EP_WATCH,
-	LGD_EP_CONTROL, LGD_EP_MCAST, LGD_EP_FAMILY,
+	LGD_EP_CONTROL, LGD_EP_MCAST, LGD_EP_FAMILY, LGD_EP_RECOVER,
 };
 
 static int lgd_binding_cmp(const void *a, const void *b)
@@ -566,6 +567,27 @@ static void lgd_binding_update(struct lgd *d, const struct lg_binding *lb,
 	}
 }
 
+/* A source no binding validates (recover.c); a bad one is skipped. */
+static int lgd_on_miss(struct lgd *d, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[LG_A_MAX + 1], *mb[LG_MISS_A_MAX + 1];
+	const struct nlattr *mac;
+
+	if (lg_nl_parse_msg(nlh, tb, LG_A_MAX) || !tb[LG_A_MISS] ||
+	    lg_nl_parse_nest(tb[LG_A_MISS], mb, LG_MISS_A_MAX) ||
+	    !mb[LG_MISS_A_IFINDEX] || !mb[LG_MISS_A_SRC_ADDR] ||
+	    mnl_attr_get_payload_len(mb[LG_MISS_A_IFINDEX]) != 4 ||
+	    mnl_attr_get_payload_len(mb[LG_MISS_A_SRC_ADDR]) != 16)
+		return 0;
+	mac = mb[LG_MISS_A_SRC_MAC];
+	if (mac && mnl_attr_get_payload_len(mac) != 6)
+		mac = NULL;
+	lgd_recover_miss(d->recover, mnl_attr_get_u32(mb[LG_MISS_A_IFINDEX]),
+			 mnl_attr_get_payload(mb[LG_MISS_A_SRC_ADDR]),
+			 mac ? mnl_attr_get_payload(mac) : NULL);
+	return 0;
+}
+
 static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[LG_A_MAX + 1];
@@ -575,6 +597,8 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	uint8_t cmd = lg_nl_cmd(nlh);
 	struct lg_anchor a;
 
+	if (cmd == LG_CMD_SAVI_MISS_NTF)
+		return lgd_on_miss(d, nlh);
 	if (cmd == LG_CMD_LINK_NTF || cmd == LG_CMD_LINK_DEL_NTF ||
 	    cmd == LG_CMD_MCAST_NTF) {
 		lgd_decl_event(d->decl, nlh);
@@ -608,6 +632,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 		}
 	} else if (lb.n_leases <= LGD_MAX_LEASES) {
 		lgd_binding_update(d, &lb, cmd == LG_CMD_BINDING_NEW_NTF, true);
+		lgd_recover_learn(d->recover, &lb);
 	}
 	lg_binding_free(&lb);
 	return 0;
@@ -687,6 +712,7 @@ static int lgd_sync(struct lgd *d)
 		if (list.v[i].n_leases > LGD_MAX_LEASES)
 			continue;
 		lgd_binding_update(d, &list.v[i], false, false);
+		lgd_recover_learn(d->recover, &list.v[i]);
 		b = lgd_find(d, list.v[i].id);
 		if (b)
 			b->sync_gen = gen;
@@ -1115,6 +1141,9 @@ int main(int argc, char **argv)
 	if (!d.family)
 		return 1;
 	lgd_control_on_status(d.control, lgd_status, &d);
+	/* Recovery by LEASEQUERY: not fatal, nothing else needs it. */
+	d.recover = lgd_recover_open(&d.ctx);
+	lgd_control_recover(d.control, d.recover);
 	/* Not fatal: a store that cannot be written is retried and counted. */
 	if (d.conf.store[0]) {
 		d.ctx.store = lgd_store_open(d.conf.store,
@@ -1139,6 +1168,9 @@ int main(int argc, char **argv)
 	lgd_epoll(&d, EPOLL_CTL_ADD, lgd_watch_fd(d.watch), LGD_EP_WATCH);
 	lgd_epoll(&d, EPOLL_CTL_ADD, lgd_control_fd(d.control), LGD_EP_CONTROL);
 	lgd_epoll(&d, EPOLL_CTL_ADD, lgd_family_fd(d.family), LGD_EP_FAMILY);
+	if (d.recover)
+		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_recover_fd(d.recover),
+			  LGD_EP_RECOVER);
 
 	lgd_notice("leaseguardd %s starting: routes %s, table %u, metric %u, protocol %u",
 		   LGD_VERSION, d.conf.routes ? "on" : "off",
@@ -1205,6 +1237,9 @@ int main(int argc, char **argv)
 			case LGD_EP_FAMILY:
 				lgd_family_input(d.family);
 				break;
+			case LGD_EP_RECOVER:
+				lgd_recover_input(d.recover);
+				break;
 			}
 		}
 		lgd_release_flush(d.release);
@@ -1215,6 +1250,7 @@ stop:
 	lgd_notice("stopping on signal %u; %zu bindings' routes stay (%zu releases unanswered)",
 		   si.ssi_signo, d.n_bindings, lgd_release_pending(d.release));
 	lgd_mcast_close(d.mcast);
+	lgd_recover_close(d.recover);
 	lgd_family_close(d.family);
 	lgd_decl_close(d.decl);
 	lgd_store_close(d.ctx.store);

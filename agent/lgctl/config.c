@@ -11,11 +11,13 @@
 const char lg_config_help[] =
 	"Usage: lgctl config [ show ]\n"
 	"       lgctl config set [ max-bindings N ] [ release-request-type T ]\n"
-	"                        [ release-reply-type T ]\n"
+	"                        [ release-reply-type T ] [ miss-rate R ]\n"
 	"       lgctl config help\n"
 	"where  N := 1..16777216, bindings in the namespace\n"
 	"       T := 38..255, the DHCPv6 message types of RELEASE-REQUEST and\n"
-	"            RELEASE-REQUEST-REPLY (not yet assigned by IANA)\n";
+	"            RELEASE-REQUEST-REPLY (not yet assigned by IANA)\n"
+	"       R := 0..100000 sources a second that no binding validates,\n"
+	"            told to leaseguardd, in the namespace (default 100)\n";
 
 /* 1..37 are assigned by IANA */
 #define LG_RELEASE_TYPE_MIN	38
@@ -29,6 +31,8 @@ struct lg_config {
 	uint32_t release_request_type;
 	bool has_release_reply_type;
 	uint32_t release_reply_type;
+	bool has_miss_rate;
+	uint32_t miss_rate;
 };
 
 static int lg_config_u32(const struct nlattr *a, bool *has, uint32_t *v)
@@ -63,6 +67,9 @@ static int lg_config_cb(const struct nlmsghdr *nlh, void *data)
 		err = lg_config_u32(ctb[LG_CONFIG_A_RELEASE_REPLY_TYPE],
 				    &c->has_release_reply_type,
 				    &c->release_reply_type);
+	if (!err)
+		err = lg_config_u32(ctb[LG_CONFIG_A_MISS_RATE],
+				    &c->has_miss_rate, &c->miss_rate);
 	return err;
 }
 
@@ -89,6 +96,8 @@ static int lg_config_set(struct lg_nl *nl, const struct lg_config *c)
 	if (c->has_release_reply_type)
 		mnl_attr_put_u32(nlh, LG_CONFIG_A_RELEASE_REPLY_TYPE,
 				 c->release_reply_type);
+	if (c->has_miss_rate)
+		mnl_attr_put_u32(nlh, LG_CONFIG_A_MISS_RATE, c->miss_rate);
 	mnl_attr_nest_end(nlh, nest);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
 }
@@ -109,6 +118,11 @@ static void print_config(const struct lg_config *c)
 	if (c->has_release_reply_type) {
 		print_uint(PRINT_ANY, "release_reply_type",
 			   "release-reply-type %u", c->release_reply_type);
+		print_nl();
+	}
+	if (c->has_miss_rate) {
+		print_uint(PRINT_ANY, "miss_rate", "miss-rate %u",
+			   c->miss_rate);
 		print_nl();
 	}
 	close_json_object();
@@ -151,7 +165,7 @@ static int lg_arg_release_type(const char *word, const char *s, bool *has,
 
 static int config_set(int argc, char **argv)
 {
-	const char *max = NULL, *request = NULL, *reply = NULL;
+	const char *max = NULL, *request = NULL, *reply = NULL, *miss = NULL;
 	struct lg_config c = {};
 	struct lg_nl nl;
 	int ret, err;
@@ -164,13 +178,15 @@ static int config_set(int argc, char **argv)
 					   &request);
 		else if (!strcmp(argv[0], "release-reply-type"))
 			ret = lg_arg_value("lgctl config", &argc, &argv, &reply);
+		else if (!strcmp(argv[0], "miss-rate"))
+			ret = lg_arg_value("lgctl config", &argc, &argv, &miss);
 		else
 			ret = lg_usage_err("Argument \"%s\" is unknown, try \"lgctl config help\".",
 					   argv[0]);
 		if (ret)
 			return ret;
 	}
-	if (!max && !request && !reply)
+	if (!max && !request && !reply && !miss)
 		return lg_usage_err("Nothing to set, try \"lgctl config help\".");
 	if (max) {
 		ret = lg_arg_max_bindings(max, &c.max_bindings);
@@ -191,6 +207,12 @@ static int config_set(int argc, char **argv)
 					  &c.release_reply_type);
 		if (ret)
 			return ret;
+	}
+	if (miss) {
+		ret = lg_arg_miss_rate(miss, &c.miss_rate);
+		if (ret)
+			return ret;
+		c.has_miss_rate = true;
 	}
 	/* with one of them, only the kernel knows the other */
 	if (request && reply &&

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lgctl daemon: what leaseguardd itself keeps, asked on its control
- * socket ("status"): its binding store. One line per part of the daemon
- * ("store key=value ..."); kinds this lgctl does not know are skipped, so
+ * socket ("status"): its binding store and its recovery of lost bindings
+ * by LEASEQUERY. One line per part of the daemon ("store key=value ...",
+ * "recover key=value ..."); kinds this lgctl does not know are skipped, so
  * that a newer leaseguardd does not break it.
  */
 #include <stdio.h>
@@ -19,7 +20,9 @@ const char lg_daemon_help[] =
 	"Usage: lgctl daemon [ show ] [ socket PATH ]\n"
 	"       lgctl daemon help\n"
 	"leaseguardd's own state: its binding store (path, rows, commits,\n"
-	"changes waiting, errors, and what the last reconcile restored).\n"
+	"changes waiting, errors, and what the last reconcile restored), and\n"
+	"its recovery of lost bindings by LEASEQUERY (queries, answers,\n"
+	"bindings restored, refused, rate-limited, negative-cached, errors).\n"
 	"PATH: leaseguardd's control-socket (default " LGD_CONTROL_DEFAULT ").\n";
 
 static const char *const lg_daemon_strings[] = {
@@ -61,6 +64,28 @@ static void lg_daemon_print_store(const struct lg_ctl_line *l)
 	       lg_ctl_get(l, "written"), lg_ctl_get(l, "dropped"));
 }
 
+static void lg_daemon_print_recover(const struct lg_ctl_line *l)
+{
+	/* No rate: leaseguardd has no LEASEQUERY socket at all. */
+	if (!*lg_ctl_get(l, "rate")) {
+		printf("recover: off (no socket, see the log)\n");
+		return;
+	}
+	printf("recover: %s, %s queries/s, negative answers kept %s s, %s servers, %s in flight\n",
+	       lg_ctl_get(l, "state"), lg_ctl_get(l, "rate"),
+	       lg_ctl_get(l, "negative-ttl"), lg_ctl_get(l, "servers"),
+	       lg_ctl_get(l, "in-flight"));
+	printf("\tevents %s  queries %s (sent %s)  answers %s  restored %s (existed %s)\n",
+	       lg_ctl_get(l, "events"), lg_ctl_get(l, "queries"),
+	       lg_ctl_get(l, "sent"), lg_ctl_get(l, "answers"),
+	       lg_ctl_get(l, "restored"), lg_ctl_get(l, "exists"));
+	printf("\trefused %s  timed out %s  rate-limited %s  negative-cached %s  duplicates %s  discarded %s  errors %s\n",
+	       lg_ctl_get(l, "refused"), lg_ctl_get(l, "timed-out"),
+	       lg_ctl_get(l, "rate-limited"), lg_ctl_get(l, "negative-cached"),
+	       lg_ctl_get(l, "duplicates"), lg_ctl_get(l, "discarded"),
+	       lg_ctl_get(l, "errors"));
+}
+
 static int lg_daemon_show(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -92,6 +117,16 @@ static int lg_daemon_show(int argc, char **argv)
 			continue;
 		}
 		lg_ctl_split(line, &l);
+		if (l.kind && !strcmp(l.kind, "recover")) {
+			if (lg_json) {
+				open_json_object("recover");
+				lg_ctl_json_fields(&l, lg_daemon_strings, NULL);
+				close_json_object();
+			} else {
+				lg_daemon_print_recover(&l);
+			}
+			continue;
+		}
 		if (!l.kind || strcmp(l.kind, "store"))
 			continue;
 		ok++;

@@ -208,6 +208,14 @@ int lg_arg_max_bindings(const char *s, uint32_t *v)
 	return 0;
 }
 
+int lg_arg_miss_rate(const char *s, uint32_t *v)
+{
+	if (lg_parse_u32(s, 0, LG_MISS_RATE_LIMIT, v))
+		return lg_usage_err("Argument \"%s\" is wrong: miss-rate is 0 to %u.",
+				    s, LG_MISS_RATE_LIMIT);
+	return 0;
+}
+
 int lg_no_device(const char *ifname)
 {
 	fprintf(stderr, "Cannot find device \"%s\"\n", ifname);

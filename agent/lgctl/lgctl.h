@@ -73,6 +73,8 @@ int lg_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v);
 int lg_parse_u64(const char *s, uint64_t *v);
 /* "max-bindings N": 0, or the usage error's exit code. */
 int lg_arg_max_bindings(const char *s, uint32_t *v);
+/* "miss-rate N" (LG_CMD_SAVI_MISS_NTF a second): the same. */
+int lg_arg_miss_rate(const char *s, uint32_t *v);
 
 /* Counters: a nest of u64 attributes, kept by attribute id. */
 #define LG_COUNTERS_MAX	64
@@ -119,6 +121,8 @@ struct lg_link {
 	bool release_forward;
 	bool has_savi_entries;
 	uint32_t savi_entries;
+	bool has_miss_rate;
+	uint32_t miss_rate;
 	bool has_stats;
 	struct lg_counters stats;
 };

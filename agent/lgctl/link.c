@@ -17,11 +17,13 @@ const char lg_link_help[] =
 	"       lgctl link set dev IFNAME [ role ROLE ] [ max-bindings N ]\n"
 	"               [ savi MODE ] [ anchor { none | mac } ]\n"
 	"               [ shield { on | off } ] [ trust-release { on | off } ]\n"
-	"               [ release-forward { on | off } ]\n"
+	"               [ release-forward { on | off } ] [ miss-rate N ]\n"
 	"       lgctl link help\n"
 	"where  ROLE := { access | upstream | none }\n"
 	"       N := 1..16777216, bindings on the interface\n"
 	"       MODE := { off | monitor | enforce }, source-address validation\n"
+	"       miss-rate: 0..100000 sources a second that no binding validates,\n"
+	"       told to leaseguardd (default 10)\n"
 	"On access interfaces: \"anchor mac\" ties a binding's sources to its\n"
 	"client's MAC; \"shield\" drops DHCPv6 server messages from subscribers\n"
 	"(RFC 7610), and RELEASE-REQUEST unless \"trust-release on\".\n"
@@ -146,6 +148,9 @@ int lg_link_parse(const struct nlattr *nest, struct lg_link *l)
 				   &l->has_release_forward,
 				   &l->release_forward);
 	if (!err)
+		err = lg_link_u32(tb[LG_LINK_A_MISS_RATE], &l->has_miss_rate,
+				  &l->miss_rate);
+	if (!err)
 		err = lg_link_u32(tb[LG_LINK_A_SAVI_ENTRIES],
 				  &l->has_savi_entries, &l->savi_entries);
 	if (err)
@@ -239,6 +244,8 @@ int lg_link_set(struct lg_nl *nl, const struct lg_link *l)
 	if (l->has_release_forward)
 		mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_FORWARD,
 				l->release_forward);
+	if (l->has_miss_rate)
+		mnl_attr_put_u32(nlh, LG_LINK_A_MISS_RATE, l->miss_rate);
 	mnl_attr_nest_end(nlh, nest);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
 }
@@ -273,6 +280,10 @@ static const struct lg_stats_group lg_link_stats_groups[] = {
 		{ LG_LINK_STATS_A_SAVI_DROP_SOURCE, "source" },
 		{ LG_LINK_STATS_A_SAVI_DROP_UNSPECIFIED, "unspecified" },
 		{ LG_LINK_STATS_A_SAVI_DROP_MAC, "mac" } } },
+	{ "savi miss", {
+		{ LG_LINK_STATS_A_SAVI_MISS_SENT, "sent" },
+		{ LG_LINK_STATS_A_SAVI_MISS_REPEATED, "repeated" },
+		{ LG_LINK_STATS_A_SAVI_MISS_LIMITED, "limited" } } },
 	{ "shield drop", {
 		{ LG_LINK_STATS_A_SHIELD_DROP_SERVER, "server" },
 		{ LG_LINK_STATS_A_SHIELD_DROP_RELEASE, "release" },
@@ -370,6 +381,8 @@ void print_link(const char *key, const struct lg_link *l)
 	if (l->has_savi_entries)
 		print_uint(kind, "savi_entries", " entries %u",
 			   l->savi_entries);
+	if (l->has_miss_rate)
+		print_uint(kind, "miss_rate", " miss-rate %u", l->miss_rate);
 	/* Any role; in text only when off, which is unusual. */
 	if (l->has_release_forward)
 		print_on_off(l->release_forward ? PRINT_JSON : PRINT_ANY,
@@ -442,7 +455,7 @@ static int link_set(int argc, char **argv)
 {
 	const char *dev = NULL, *role = NULL, *max = NULL, *savi = NULL;
 	const char *anchor = NULL, *shield = NULL, *trust = NULL;
-	const char *forward = NULL;
+	const char *forward = NULL, *miss = NULL;
 	struct lg_link l = {};
 	struct lg_nl nl;
 	int ret, err, r;
@@ -464,6 +477,8 @@ static int link_set(int argc, char **argv)
 			ret = lg_arg_value("lgctl link", &argc, &argv, &trust);
 		else if (!strcmp(argv[0], "release-forward"))
 			ret = lg_arg_value("lgctl link", &argc, &argv, &forward);
+		else if (!strcmp(argv[0], "miss-rate"))
+			ret = lg_arg_value("lgctl link", &argc, &argv, &miss);
 		else
 			ret = lg_usage_err("Argument \"%s\" is unknown, try \"lgctl link help\".",
 					   argv[0]);
@@ -472,7 +487,8 @@ static int link_set(int argc, char **argv)
 	}
 	if (!dev)
 		return lg_usage_err("Argument \"dev\" is required, try \"lgctl link help\".");
-	if (!role && !max && !savi && !anchor && !shield && !trust && !forward)
+	if (!role && !max && !savi && !anchor && !shield && !trust && !forward &&
+	    !miss)
 		return lg_usage_err("Nothing to set, try \"lgctl link help\".");
 	if (role) {
 		r = lg_name_parse(lg_roles, ARRAY_SIZE(lg_roles), role);
@@ -528,6 +544,12 @@ static int link_set(int argc, char **argv)
 					    forward);
 		l.has_release_forward = true;
 		l.release_forward = r;
+	}
+	if (miss) {
+		ret = lg_arg_miss_rate(miss, &l.miss_rate);
+		if (ret)
+			return ret;
+		l.has_miss_rate = true;
 	}
 	l.ifindex = if_nametoindex(dev);
 	if (!l.ifindex)

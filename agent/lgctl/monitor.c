@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/leaseguard.h>
 
+#include "hex.h"
 #include "json_print.h"
 #include "lgctl.h"
 
@@ -22,7 +25,7 @@ const char lg_monitor_help[] =
 	"Usage: lgctl monitor [ GROUP... ]\n"
 	"       lgctl monitor help\n"
 	"where  GROUP := { all | bindings | config | mcast }, all by default\n"
-	"Events: new, upd, del (bindings); link, link-del, mcast (config);\n"
+	"Events: new, upd, del, miss (bindings); link, link-del, mcast (config);\n"
 	"        group (new or changed), group-del, query (mcast)\n";
 
 static volatile sig_atomic_t lg_monitor_stop;
@@ -75,6 +78,46 @@ static int monitor_link(const struct nlattr *nest, const char *text,
 	return 0;
 }
 
+/*
+ * LG_CMD_SAVI_MISS_NTF: "miss dev acc0 src 2001:db8::5 mac 02:..", a
+ * source that no binding validates (for leaseguardd to ask the servers).
+ */
+static int monitor_miss(const struct nlattr *nest)
+{
+	const struct nlattr *tb[LG_MISS_A_MAX + 1];
+	char ifname[IF_NAMESIZE] = "", addr[INET6_ADDRSTRLEN], mac[18];
+	uint32_t ifindex;
+	int err;
+
+	err = lg_nl_parse_nest(nest, tb, LG_MISS_A_MAX);
+	if (err)
+		return err;
+	if (!tb[LG_MISS_A_IFINDEX] ||
+	    mnl_attr_validate(tb[LG_MISS_A_IFINDEX], MNL_TYPE_U32) < 0 ||
+	    !tb[LG_MISS_A_SRC_ADDR] ||
+	    mnl_attr_get_payload_len(tb[LG_MISS_A_SRC_ADDR]) != 16 ||
+	    (tb[LG_MISS_A_SRC_MAC] &&
+	     mnl_attr_get_payload_len(tb[LG_MISS_A_SRC_MAC]) != 6))
+		return -EBADMSG;
+	ifindex = mnl_attr_get_u32(tb[LG_MISS_A_IFINDEX]);
+	if (!if_indextoname(ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "if%u", ifindex);
+	inet_ntop(AF_INET6, mnl_attr_get_payload(tb[LG_MISS_A_SRC_ADDR]), addr,
+		  sizeof(addr));
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "event", "%s", "miss");
+	print_uint(PRINT_JSON, "ifindex", NULL, ifindex);
+	print_string(PRINT_ANY, "ifname", " dev %s", ifname);
+	print_string(PRINT_ANY, "src", " src %s", addr);
+	if (tb[LG_MISS_A_SRC_MAC])
+		print_string(PRINT_ANY, "mac", " mac %s",
+			     lg_hex_format(mnl_attr_get_payload(tb[LG_MISS_A_SRC_MAC]),
+					   6, mac));
+	print_nl();
+	close_json_object();
+	return 0;
+}
+
 static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[LG_A_MAX + 1];
@@ -92,6 +135,7 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 	case LG_CMD_MC_GROUP_NTF:
 	case LG_CMD_MC_GROUP_DEL_NTF:
 	case LG_CMD_MC_QUERY_NTF:
+	case LG_CMD_SAVI_MISS_NTF:
 		break;
 	default:
 		return 0;	/* an event of a newer module */
@@ -117,6 +161,11 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 		err = cmd == LG_CMD_LINK_NTF ?
 		      monitor_link(tb[LG_A_LINK], "link", "link") :
 		      monitor_link(tb[LG_A_LINK], "link-del", "link_del");
+		break;
+	case LG_CMD_SAVI_MISS_NTF:
+		if (!tb[LG_A_MISS])
+			return -EBADMSG;
+		err = monitor_miss(tb[LG_A_MISS]);
 		break;
 	case LG_CMD_MCAST_NTF:
 		if (!tb[LG_A_MCAST])

@@ -85,6 +85,8 @@ const struct lg_counter_name lg_stats_names[] = {
 		{ "dhcp6_malformed_csum", "dhcp6 malformed csum" },
 	[LG_STATS_A_ANCHOR_CONFLICTS]	= { "anchor_conflicts", "anchor conflicts" },
 	[LG_STATS_A_MC_NS_LIMITED]	= { "mc_ns_limited", "mc ns limited" },
+	[LG_STATS_A_SAVI_MISS_LIMITED] =
+		{ "savi_miss_limited", "savi miss limited" },
 };
 const unsigned int lg_stats_names_n = ARRAY_SIZE(lg_stats_names);
 
@@ -122,6 +124,12 @@ const struct lg_counter_name lg_link_stats_names[] = {
 		{ "mc_host_limited", "mc host limited" },
 	[LG_LINK_STATS_A_MC_SSM_ASM_IGNORED] =
 		{ "mc_ssm_asm_ignored", "mc ssm asm ignored" },
+	[LG_LINK_STATS_A_SAVI_MISS_SENT] =
+		{ "savi_miss_sent", "savi miss sent" },
+	[LG_LINK_STATS_A_SAVI_MISS_REPEATED] =
+		{ "savi_miss_repeated", "savi miss repeated" },
+	[LG_LINK_STATS_A_SAVI_MISS_LIMITED] =
+		{ "savi_miss_limited", "savi miss limited" },
 };
 const unsigned int lg_link_stats_names_n = ARRAY_SIZE(lg_link_stats_names);
 
@@ -330,6 +338,8 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	  "Server replies to a request from another client (MAC) than the binding's: the binding kept its client." },
 	{ NS(MC_NS_LIMITED), "leaseguard_mc_namespace_limited_total", C, NULL, NULL,
 	  "New groups or records refused: the namespace had ns-max-groups groups or ns-max-sources sources." },
+	{ NS(SAVI_MISS_LIMITED), "leaseguard_savi_miss_limited_total", C, NULL, NULL,
+	  "Unvalidated sources not told to leaseguardd: over the namespace's miss-rate." },
 
 	/* each configured interface */
 	{ LINK(RX_PACKETS), "leaseguard_link_receive_packets_total", C, NULL, NULL,
@@ -370,6 +380,10 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	  "New groups refused: the reporting host had max-groups-host groups on the interface." },
 	{ LINK(MC_SSM_ASM_IGNORED), "leaseguard_link_mc_ssm_asm_ignored_total", C, NULL, NULL,
 	  "Any-source joins of source-specific (SSM) groups, ignored." },
+	{ LINK(SAVI_MISS_SENT), "leaseguard_link_savi_misses_total", C, R("sent"),
+	  "Sources no binding validates, by what became of them: told to leaseguardd (sent), in the holddown (repeated), over a miss-rate (limited)." },
+	{ LINK(SAVI_MISS_REPEATED), "leaseguard_link_savi_misses_total", C, R("repeated"), NULL },
+	{ LINK(SAVI_MISS_LIMITED), "leaseguard_link_savi_misses_total", C, R("limited"), NULL },
 
 	/* leaseguardd: the relay-initiated release */
 	{ REL("requests"), "leaseguard_release_requests_total", C, NULL, NULL,

@@ -140,11 +140,13 @@ static const struct fa link_set_a[] = {
 	U8(LG_LINK_A_DHCP6_SHIELD, 0, 1),
 	U8(LG_LINK_A_RELEASE_TRUSTED, 0, 1),
 	U8(LG_LINK_A_RELEASE_FORWARD, 0, 1),
+	U32(LG_LINK_A_MISS_RATE, 0, LG_MISS_RATE_LIMIT),
 };
 static const struct fa config_a[] = {
 	U32(LG_CONFIG_A_MAX_BINDINGS, 1, LG_MAX_BINDINGS_LIMIT),
 	U32(LG_CONFIG_A_RELEASE_REQUEST_TYPE, 38, 255),
 	U32(LG_CONFIG_A_RELEASE_REPLY_TYPE, 38, 255),
+	U32(LG_CONFIG_A_MISS_RATE, 0, LG_MISS_RATE_LIMIT),
 };
 static const struct fa savi_a[] = {
 	U32(LG_SAVI_A_IFINDEX, 1, U32_MAX),
@@ -375,11 +377,13 @@ static const struct fa r_link_a[] = {
 	R(LG_LINK_A_RELEASE_TRUSTED, FK_U8, 0, 0, 1),
 	R(LG_LINK_A_SAVI_ENTRIES, FK_U32, 0, 0, LG_SAVI_MAX_ENTRIES),
 	R(LG_LINK_A_RELEASE_FORWARD, FK_U8, 0, 0, 1),
+	R(LG_LINK_A_MISS_RATE, FK_U32, 0, 0, LG_MISS_RATE_LIMIT),
 };
 static const struct fa r_config_a[] = {
 	R(LG_CONFIG_A_MAX_BINDINGS, FK_U32, A_REQ, 1, LG_MAX_BINDINGS_LIMIT),
 	R(LG_CONFIG_A_RELEASE_REQUEST_TYPE, FK_U32, A_REQ, 38, 255),
 	R(LG_CONFIG_A_RELEASE_REPLY_TYPE, FK_U32, A_REQ, 38, 255),
+	R(LG_CONFIG_A_MISS_RATE, FK_U32, A_REQ, 0, LG_MISS_RATE_LIMIT),
 };
 static const struct fa r_lease_a[] = {
 	R(LG_LEASE_A_PAD, FK_BIN, 0, 0, 0),
@@ -498,9 +502,15 @@ static const struct fa r_mc_query_a[] = {
 	R(LG_MC_GROUP_A_GROUP, FK_BIN, A_REQ, 4, 16),
 	RN(LG_MC_GROUP_A_SOURCE, A_MULTI, r_mc_query_src),
 };
+static const struct fa r_miss_a[] = {
+	R(LG_MISS_A_IFINDEX, FK_U32, A_REQ, 1, U32_MAX),
+	R(LG_MISS_A_SRC_ADDR, FK_BIN, A_REQ, 16, 16),
+	R(LG_MISS_A_SRC_MAC, FK_BIN, 0, 6, 6),
+};
 static const struct fp r_link_del = POL(r_link_del_a, LG_LINK_A_MAX);
 static const struct fp r_binding_del = POL(r_binding_del_a, LG_BINDING_A_MAX);
 static const struct fp r_anchor = POL(r_anchor_a, LG_BINDING_A_MAX);
+static const struct fp r_miss = POL(r_miss_a, LG_MISS_A_MAX);
 static const struct fp r_mc_group_del = POL(r_mc_group_del_a,
 					    LG_MC_GROUP_A_MAX);
 static const struct fp r_mc_query = POL(r_mc_query_a, LG_MC_GROUP_A_MAX);
@@ -536,6 +546,7 @@ static const struct {
 	{ LG_CMD_BINDING_ANCHOR_NTF, G_BINDINGS, LG_A_BINDING, FK_NEST,
 	  &r_binding },
 	{ LG_CMD_BINDING_ANCHOR_NTF, G_BINDINGS, LG_A_ANCHOR, FK_NEST, &r_anchor },
+	{ LG_CMD_SAVI_MISS_NTF, G_BINDINGS, LG_A_MISS, FK_NEST, &r_miss },
 	{ LG_CMD_MC_GROUP_NTF, G_MCAST, LG_A_MC_GROUP, FK_NEST, &r_mc_group },
 	{ LG_CMD_MC_GROUP_DEL_NTF, G_MCAST, LG_A_MC_GROUP, FK_NEST,
 	  &r_mc_group_del },
@@ -1666,7 +1677,8 @@ static const uint8_t not_cmds[] = {
 	LG_CMD_UNSPEC, LG_CMD_LINK_NTF, LG_CMD_LINK_DEL_NTF,
 	LG_CMD_BINDING_NEW_NTF, LG_CMD_BINDING_UPD_NTF, LG_CMD_BINDING_DEL_NTF,
 	LG_CMD_MCAST_NTF, LG_CMD_MC_GROUP_NTF, LG_CMD_MC_GROUP_DEL_NTF,
-	LG_CMD_MC_QUERY_NTF, LG_CMD_BINDING_ANCHOR_NTF, LG_CMD_MAX + 1, 255,
+	LG_CMD_MC_QUERY_NTF, LG_CMD_BINDING_ANCHOR_NTF, LG_CMD_SAVI_MISS_NTF,
+	LG_CMD_MAX + 1, 255,
 };
 
 /* Builds one request of class @cls into @r; false if @cls does not fit. */

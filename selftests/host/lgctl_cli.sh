@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl/lgctl}
-PLAN=184
+PLAN=188
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -365,6 +365,23 @@ check "config set: release-request-type not a decimal number" \
 run config set release-request-type 240 release-reply-type 240
 check "config set: equal release types" \
 	expect 2 "" 'Argument "240" is wrong: the two release types must differ.'
+
+# --- miss-rate (LG_CMD_SAVI_MISS_NTF's budgets): usage -------------------
+run link set dev lo miss-rate 100001
+check "link set: miss-rate above the limit" \
+	expect 2 "" 'Argument "100001" is wrong: miss-rate is 0 to 100000.'
+
+run config set miss-rate -1
+check "config set: miss-rate not a number" \
+	expect 2 "" 'Argument "-1" is wrong: miss-rate is 0 to 100000.'
+
+check "link and config help name miss-rate" \
+	eval 'grep -q "miss-rate N" "$TMP/help.link" &&
+		grep -q "miss-rate R" "$TMP/help.config"'
+
+run monitor help
+check "monitor help names the miss event" \
+	eval 'grep -q "miss" "$TMP/out"'
 
 # --- binding add (LG_CMD_BINDING_NEW): usage -----------------------------
 ADD="dev lo duid 00:03:00:01:02:00:00:00:00:01 ia na iaid 1 lladdr fe80::1 server 2001:db8:f::2"

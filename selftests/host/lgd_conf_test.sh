@@ -121,6 +121,7 @@ s.sendall(b"status\n")
 sys.stdout.write(s.makefile().read())' "$TMP/lgd.sock")
 	check_eq "status: the family absent, past its grace; nothing applied; the store open" \
 		"store path=$TMP/bindings.db state=open rows=0
+recover state=on rate=20 negative-ttl=30 servers=0 in-flight=0 events=0 queries=0 sent=0 answers=0 restored=0 exists=0 refused=0 timed-out=0 rate-limited=0 negative-cached=0 duplicates=0 discarded=0 errors=0
 family state=absent id=0 grace=1 grace-left-ms=-1 routes-held=0 ups=0 downs=0 expiries=1 lost=0
 config state=not-applied drift-policy=revert interfaces=1 applied=0 absent=0 failed=0 drift-kept=0 applies=0 drifts=0 reverts=0 failures=0
 interface name=acc0 ifindex=0 state=not-applied" \

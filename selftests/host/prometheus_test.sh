@@ -399,15 +399,15 @@ for l in 'leaseguard_bindings 101' \
 	 'leaseguard_link_mc_groups{ifname="acc0",family="mld"} 3' \
 	 'leaseguard_link_mc_groups{ifname="we\"ird\\name",family="igmp"} 0' \
 	 'leaseguard_daemon_up 1' \
-	 'leaseguard_release_requests_total 1021' \
-	 'leaseguard_release_replies_discarded_total{reason="server_id"} 1027' \
-	 'leaseguard_release_bindings_total{outcome="success"} 1028' \
-	 'leaseguard_release_bindings_total{outcome="nobinding"} 1029' \
-	 'leaseguard_release_bindings_total{outcome="no_server"} 1032' \
+	 'leaseguard_release_requests_total 1024' \
+	 'leaseguard_release_replies_discarded_total{reason="server_id"} 1030' \
+	 'leaseguard_release_bindings_total{outcome="success"} 1031' \
+	 'leaseguard_release_bindings_total{outcome="nobinding"} 1032' \
+	 'leaseguard_release_bindings_total{outcome="no_server"} 1035' \
 	 'leaseguard_release_requests_in_flight 1' \
 	 'leaseguard_release_bindings_in_flight 2' \
-	 'leaseguard_mc_proxy_enabled{family="igmp"} 1033' \
-	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1066'; do
+	 'leaseguard_mc_proxy_enabled{family="igmp"} 1036' \
+	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1069'; do
 	check "has $l" has_line "$l" "$TMP/full.prom"
 done
 check_eq "no group or binding series for up0 (not an access interface)" "" \

@@ -83,6 +83,7 @@
  *       LG_LINK_A_DHCP6_SHIELD: NLA_U8, 0 or 1
  *       LG_LINK_A_RELEASE_TRUSTED: NLA_U8, 0 or 1
  *       LG_LINK_A_RELEASE_FORWARD: NLA_U8, 0 or 1
+ *       LG_LINK_A_MISS_RATE: NLA_U32
  *       LG_LINK_A_SAVI_ENTRIES: NLA_U32, static entries on the interface
  *       LG_LINK_A_STATS:   NLA_NESTED, the interface's counters:
  *         LG_LINK_STATS_A_*: NLA_U64 each (enum lg_link_stats_attrs)
@@ -111,6 +112,10 @@
  *       LG_LINK_A_DHCP6_SHIELD: NLA_U8, 0 or 1 (default 1)
  *       LG_LINK_A_RELEASE_TRUSTED: NLA_U8, 0 or 1 (default 0)
  *       LG_LINK_A_RELEASE_FORWARD: NLA_U8, 0 or 1 (default 1)
+ *       LG_LINK_A_MISS_RATE: NLA_U32, 0..LG_MISS_RATE_LIMIT: at most this
+ *                          many LG_CMD_SAVI_MISS_NTF per second from the
+ *                          interface (default LG_LINK_MISS_RATE_DEFAULT;
+ *                          0 sends none)
  *   SAVI_MODE, SAVI_ANCHOR, DHCP6_SHIELD and RELEASE_TRUSTED apply to
  *   access interfaces only (see "Source-address validation" below); any
  *   role keeps them, so that a role change does not lose them.
@@ -144,6 +149,7 @@
  *       LG_CONFIG_A_MAX_BINDINGS: NLA_U32
  *       LG_CONFIG_A_RELEASE_REQUEST_TYPE: NLA_U32
  *       LG_CONFIG_A_RELEASE_REPLY_TYPE: NLA_U32
+ *       LG_CONFIG_A_MISS_RATE: NLA_U32
  *
  * LG_CMD_CONFIG_SET (GENL_UNS_ADMIN_PERM)
  *   Change the namespace-wide configuration; absent attributes keep their
@@ -158,6 +164,10 @@
  *       LG_CONFIG_A_RELEASE_REPLY_TYPE: NLA_U32, 38..255: the type of
  *                          RELEASE-REQUEST-REPLY (default
  *                          LG_RELEASE_REPLY_TYPE_DEFAULT)
+ *       LG_CONFIG_A_MISS_RATE: NLA_U32, 0..LG_MISS_RATE_LIMIT: at most
+ *                          this many LG_CMD_SAVI_MISS_NTF per second in
+ *                          the namespace (default LG_MISS_RATE_DEFAULT;
+ *                          0 sends none)
  *   The two types must differ; 1..37 are assigned by IANA (RFC 8415 and
  *   its extensions). Lowering the limit keeps the bindings
  *   already there. No notification is sent. Errors: -ERANGE a value out
@@ -443,6 +453,40 @@
  * logged, rate-limited); in LG_SAVI_ENFORCE mode it is dropped, counted
  * and logged.
  *
+ * A binding the router lost (a reload or reboot, a store that was lost
+ * too) is recovered from the data plane (RFC 7513 section 7): the kernel
+ * tells of a source it could not validate, and leaseguardd asks the
+ * servers with a LEASEQUERY (RFC 5007) and restores what they answer
+ * with LG_CMD_BINDING_NEW (origin LG_BINDING_ORIGIN_LEASEQUERY).
+ *
+ * LG_CMD_SAVI_MISS_NTF (multicast group LEASEGUARD_MCGRP_BINDINGS)
+ *   A packet arrived on an access interface in LG_SAVI_MONITOR or
+ *   LG_SAVI_ENFORCE mode from a source that is not link-local or ::, and
+ *   that no binding and no static entry of the interface validates
+ *   (counted in LG_LINK_STATS_A_SAVI_DROP_SOURCE or _MONITORED). A source
+ *   that a binding holds for another MAC (LG_LINK_STATS_A_SAVI_DROP_MAC)
+ *   is not missing and sends nothing.
+ *     LG_A_MISS: NLA_NESTED
+ *       LG_MISS_A_IFINDEX:  NLA_U32, the access interface
+ *       LG_MISS_A_SRC_ADDR: NLA_BINARY, 16 octets, the packet's source
+ *       LG_MISS_A_SRC_MAC:  NLA_BINARY, 6 octets, its Ethernet source
+ *                           (absent on an interface without one)
+ *   What a subscriber's spoofed sources can cost is bounded, in this
+ *   order:
+ *   - a source sent from an interface in the last LG_MISS_HOLDDOWN_MS
+ *     is not sent again from it (each interface remembers its last
+ *     LG_MISS_RECENT sources), counted in LG_LINK_STATS_A_SAVI_MISS_REPEATED;
+ *   - at most LG_LINK_A_MISS_RATE per second from the interface, and
+ *     LG_CONFIG_A_MISS_RATE per second in the namespace (token buckets
+ *     that hold one second's worth), counted in
+ *     LG_LINK_STATS_A_SAVI_MISS_LIMITED (and, for the namespace's budget,
+ *     LG_STATS_A_SAVI_MISS_LIMITED too).
+ *   Sent ones are counted in LG_LINK_STATS_A_SAVI_MISS_SENT; one that
+ *   cannot be allocated is counted in LG_LINK_STATS_A_SAVI_MISS_LIMITED
+ *   (its source is in the holddown all the same). Setting a rate fills
+ *   its bucket. Nothing is built, sent or counted while nobody listens to
+ *   the group.
+ *
  * DHCPv6-Shield (RFC 7610), on access interfaces with LG_LINK_A_DHCP6_SHIELD,
  * in any SAVI mode, drops what only a server or relay may send: UDP to
  * the client port 546; to port 547, ADVERTISE, REPLY, RECONFIGURE,
@@ -694,6 +738,11 @@
 #define LG_SAVI_MAX_ENTRIES		4096	/* static entries per interface */
 #define LG_SAVI_WIDE_PLEN		32	/* shorter needs LG_SAVI_A_WIDE */
 #define LG_BINDING_MAX_LEASES		4	/* leases (IAADDR, IAPREFIX) of a binding */
+#define LG_LINK_MISS_RATE_DEFAULT	10	/* LG_CMD_SAVI_MISS_NTF/s, per interface */
+#define LG_MISS_RATE_DEFAULT		100	/* LG_CMD_SAVI_MISS_NTF/s, per namespace */
+#define LG_MISS_RATE_LIMIT		100000
+#define LG_MISS_HOLDDOWN_MS		1000	/* a source sent again after */
+#define LG_MISS_RECENT			16	/* sources remembered per interface */
 #define LG_MC_MAX_GROUPS_DEFAULT	256	/* per access interface */
 #define LG_MC_MAX_GROUPS_LIMIT		65536
 #define LG_MC_MAX_SOURCES_DEFAULT	64	/* per group */
@@ -740,6 +789,7 @@ enum lg_cmd {
 	LG_CMD_BINDING_ANCHOR_NTF,
 	LG_CMD_BINDING_MOVE,
 	LG_CMD_BINDING_NEW,
+	LG_CMD_SAVI_MISS_NTF,
 
 	__LG_CMD_MAX
 };
@@ -757,6 +807,7 @@ enum lg_attrs {
 	LG_A_MCAST,		/* nest, enum lg_mcast_attrs */
 	LG_A_MC_GROUP,		/* nest, enum lg_mc_group_attrs */
 	LG_A_ANCHOR,		/* nest, enum lg_binding_attrs */
+	LG_A_MISS,		/* nest, enum lg_miss_attrs */
 
 	__LG_A_MAX
 };
@@ -794,6 +845,7 @@ enum lg_link_attrs {
 	LG_LINK_A_RELEASE_TRUSTED, /* u8 */
 	LG_LINK_A_SAVI_ENTRIES,	/* u32, replies only */
 	LG_LINK_A_RELEASE_FORWARD, /* u8 */
+	LG_LINK_A_MISS_RATE,	/* u32 */
 
 	__LG_LINK_A_MAX
 };
@@ -888,6 +940,11 @@ enum lg_link_stats_attrs {
 	LG_LINK_STATS_A_MC_HOST_LIMITED,
 	/* u64, any-source join of an SSM group: ignored (RFC 4604 3.1) */
 	LG_LINK_STATS_A_MC_SSM_ASM_IGNORED,
+	LG_LINK_STATS_A_SAVI_MISS_SENT,	/* u64, LG_CMD_SAVI_MISS_NTF sent */
+	/* u64: a miss not sent, its source sent in the last holddown */
+	LG_LINK_STATS_A_SAVI_MISS_REPEATED,
+	/* u64: a miss not sent: over a rate (or no memory) */
+	LG_LINK_STATS_A_SAVI_MISS_LIMITED,
 
 	__LG_LINK_STATS_A_MAX
 };
@@ -963,6 +1020,8 @@ enum lg_stats_attrs {
 	LG_STATS_A_ANCHOR_CONFLICTS,
 	/* u64: new group or record refused by NS_MAX_GROUPS/NS_MAX_SOURCES */
 	LG_STATS_A_MC_NS_LIMITED,
+	/* u64: a miss not sent, over LG_CONFIG_A_MISS_RATE */
+	LG_STATS_A_SAVI_MISS_LIMITED,
 
 	__LG_STATS_A_MAX
 };
@@ -974,6 +1033,7 @@ enum lg_config_attrs {
 	LG_CONFIG_A_MAX_BINDINGS,	/* u32 */
 	LG_CONFIG_A_RELEASE_REQUEST_TYPE, /* u32 */
 	LG_CONFIG_A_RELEASE_REPLY_TYPE,	/* u32 */
+	LG_CONFIG_A_MISS_RATE,		/* u32 */
 
 	__LG_CONFIG_A_MAX
 };
@@ -1207,5 +1267,17 @@ enum lg_mc_source_attrs {
 };
 
 #define LG_MC_SOURCE_A_MAX (__LG_MC_SOURCE_A_MAX - 1)
+
+/* LG_A_MISS of LG_CMD_SAVI_MISS_NTF: a source no binding validates. */
+enum lg_miss_attrs {
+	LG_MISS_A_UNSPEC,
+	LG_MISS_A_IFINDEX,		/* u32 */
+	LG_MISS_A_SRC_ADDR,		/* binary, 16 */
+	LG_MISS_A_SRC_MAC,		/* binary, 6 */
+
+	__LG_MISS_A_MAX
+};
+
+#define LG_MISS_A_MAX (__LG_MISS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_LEASEGUARD_H */
