@@ -5,7 +5,9 @@
  * Every IPv6 packet that arrives on an access interface crosses this
  * before anything else sees it (defragmentation, conntrack, routing). So
  * it takes no lock, allocates nothing and costs one hash probe per prefix
- * length in use on the interface, however many subscribers there are.
+ * length in use on the interface, however many subscribers there are. A
+ * source it refuses may cost more, bounded, while leaseguardd listens
+ * (savi_miss.c).
  */
 #include <linux/etherdevice.h>
 #include <linux/icmpv6.h>
