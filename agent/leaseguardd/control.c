@@ -130,13 +130,16 @@ static void lgd_control_status(FILE *f, struct lgd_store *s)
 		return;
 	}
 	lgd_store_get_stats(s, &st);
-	fprintf(f, "store path=%s state=%s rows=%llu pending=%llu commits=%llu committed=%llu last-commit=%llu last-commit-us=%llu errors=%llu last-error=%s set-aside=%llu invalid=%llu restored=%llu refused=%llu written=%llu dropped=%llu\n",
+	fprintf(f, "store path=%s state=%s rows=%llu pending=%llu commits=%llu committed=%llu last-commit=%llu last-commit-us=%llu commit-p50-us=%llu commit-p99-us=%llu commit-max-us=%llu errors=%llu last-error=%s set-aside=%llu invalid=%llu restored=%llu refused=%llu written=%llu dropped=%llu\n",
 		lgd_store_path(s), st.open ? "open" : "closed",
 		(unsigned long long)st.rows, (unsigned long long)st.pending,
 		(unsigned long long)st.commits,
 		(unsigned long long)st.committed,
 		(unsigned long long)st.last_commit,
 		(unsigned long long)st.last_commit_us,
+		(unsigned long long)st.commit_p50_us,
+		(unsigned long long)st.commit_p99_us,
+		(unsigned long long)st.commit_max_us,
 		(unsigned long long)st.errors,
 		lgd_store_error_name(st.last_error),
 		(unsigned long long)st.set_aside,
