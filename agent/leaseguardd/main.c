@@ -54,6 +54,7 @@ struct lgd {
 	struct lgd_route *dead;
 	size_t n_dead, cap_dead;
 	struct lgd_ctx ctx;		/* what the parts get of all this */
+	bool events_lost;		/* by lgd_ctx_read_events: resync */
 };
 
 static int lgd_binding_cmp(const void *a, const void *b)
@@ -640,6 +641,20 @@ static void lgd_gone_cb(const void *node, VISIT which, void *data)
 }
 
 /* Dumps bindings and our routes, and makes the routes what bindings need. */
+/* The events that wait, read during a long restore (store_sync.c). */
+static void lgd_ctx_read_events(void *priv)
+{
+	struct lgd *d = priv;
+	int err;
+
+	do {
+		err = lg_nl_read_events(&d->events, lgd_on_event, d);
+	} while (!err);
+	lgd_routes_flush_dead(d);
+	if (err == -ENOBUFS || err == -EBADMSG)
+		d->events_lost = true;
+}
+
 static int lgd_sync(struct lgd *d)
 {
 	static uint32_t gen;
@@ -965,7 +980,16 @@ int main(int argc, char **argv)
 		   d.conf.route_protocol);
 	if (lgd_sync(&d))
 		return 1;
+	/* Not from an event's callback: read_events would re-enter. */
+	d.ctx.read_events = lgd_ctx_read_events;
 	lgd_store_reconcile(&d.ctx);
+	d.ctx.read_events = NULL;
+	if (d.events_lost) {
+		d.events_lost = false;
+		lgd_warn("binding events lost during the restore: resyncing");
+		lgd_sync(&d);
+		lgd_store_resync(&d.ctx);
+	}
 
 	for (;;) {
 		int n = epoll_wait(efd, evs, 8, lgd_timers_run());
