@@ -29,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,12 @@ struct lgd_control *lgd_control_open(const char *path)
 
 	if (!c)
 		return NULL;
+	/*
+	 * A client gone before its answer (a killed lgctl, "timeout lgctl")
+	 * made the write raise SIGPIPE, which ended the daemon: EPIPE, and
+	 * fclose() drops the answer.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	snprintf(dir, sizeof(dir), "%s", path);
