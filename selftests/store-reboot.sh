@@ -21,7 +21,7 @@
 #    (twice): every binding the store had committed is restored after a
 #    reload; the window (bindings the kernel had made at the kill but the
 #    store had not committed) is printed, and is at most store-delay's
-#    worth of the stream, plus one second for the commit itself.
+#    worth of the stream, plus two seconds (the commit, the events' wait).
 set -u
 
 source "$(dirname "$0")/lib.sh"
@@ -182,8 +182,10 @@ for round in 1 2; do
 	s_addrs >"$DIR/committed.$round"
 	c=$(grep -c "^2001:db8:$((2 + round))::" "$DIR/committed.$round")
 	echo "# round $round: the kernel had made $k_kill-$k_after of the stream at the kill, the store had committed $c: $((k_kill - c)) to $((k_after - c)) not committed (store-delay 1 s, 1000/s)"
-	check "round $round: lost at most store-delay + 1 s of the stream" \
-		test $((k_kill - c)) -le 2000
+	# store-delay (1 s) of the stream, plus 2 s: under TCG a commit of a
+	# second's bindings takes up to 1.5 s, and the events wait meanwhile.
+	check "round $round: lost at most store-delay + 2 s of the stream" \
+		test $((k_kill - c)) -le 3000
 	n rmmod leaseguard
 	module_up
 	lgd_start $((round + 2))
