@@ -127,6 +127,22 @@ wait_for -t 10 is 0 status .store.pending
 check_eq "the store still has both" "$want_rows" \
 	"$(sql "SELECT ifname, iaid, restore FROM binding ORDER BY ifname")"
 
+step "3b. Clients that leave before their answer: leaseguardd stays."
+# A killed lgctl (or "timeout lgctl") closes before leaseguardd writes;
+# the write must fail with EPIPE, not end the daemon with SIGPIPE.
+n python3 - "$DIR/lgd.sock" <<'PY'
+import socket, struct, sys
+for _ in range(20):
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sys.argv[1])
+    c.sendall(b"status\n")
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+PY
+sleep 1
+check "leaseguardd is still running" kill -0 "$LGDPID"
+check_eq "and answers" open "$(status .store.state)"
+
 step "4. Stopped, the module reloaded, started: restored again."
 lgd_kill TERM
 n rmmod leaseguard

@@ -35,6 +35,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,12 @@ struct lgd_control *lgd_control_open(const char *path)
 
 	if (!c)
 		return NULL;
+	/*
+	 * A client gone before its answer (a killed lgctl, "timeout lgctl")
+	 * made the write raise SIGPIPE, which ended the daemon: EPIPE, and
+	 * fclose() drops the answer.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -151,13 +158,16 @@ static void lgd_control_status(FILE *f, struct lgd_store *s)
 		return;
 	}
 	lgd_store_get_stats(s, &st);
-	fprintf(f, "store path=%s state=%s rows=%llu pending=%llu commits=%llu committed=%llu last-commit=%llu last-commit-us=%llu errors=%llu last-error=%s set-aside=%llu invalid=%llu restored=%llu refused=%llu written=%llu dropped=%llu\n",
+	fprintf(f, "store path=%s state=%s rows=%llu pending=%llu commits=%llu committed=%llu last-commit=%llu last-commit-us=%llu commit-p50-us=%llu commit-p99-us=%llu commit-max-us=%llu errors=%llu last-error=%s set-aside=%llu invalid=%llu restored=%llu refused=%llu written=%llu dropped=%llu\n",
 		lgd_store_path(s), st.open ? "open" : "closed",
 		(unsigned long long)st.rows, (unsigned long long)st.pending,
 		(unsigned long long)st.commits,
 		(unsigned long long)st.committed,
 		(unsigned long long)st.last_commit,
 		(unsigned long long)st.last_commit_us,
+		(unsigned long long)st.commit_p50_us,
+		(unsigned long long)st.commit_p99_us,
+		(unsigned long long)st.commit_max_us,
 		(unsigned long long)st.errors,
 		lgd_store_error_name(st.last_error),
 		(unsigned long long)st.set_aside,

@@ -297,6 +297,12 @@ struct lgd_ctx {
 	void (*anchor_verdict)(void *priv, uint64_t id, bool answered);
 	/* An interface appeared or got a new name (may be NULL). */
 	void (*link_new)(void *priv, uint32_t ifindex, const char *name);
+	/*
+	 * Reads the binding events that wait, as the loop would: between
+	 * the batches of a long restore, whose notifications would overrun
+	 * the socket. NULL: not now.
+	 */
+	void (*read_events)(void *priv);
 };
 
 static inline struct lgd_binding *lgd_binding_find(const struct lgd_ctx *x,

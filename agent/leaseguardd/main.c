@@ -59,6 +59,7 @@ struct lgd {
 	struct lgd_family *family;	/* the family's life */
 	struct lgd_decl *decl;		/* the declared configuration */
 	bool up;			/* the family is there and followed */
+	bool events_lost;		/* by lgd_ctx_read_events: resync */
 };
 
 /* Epoll tags. */
@@ -690,6 +691,20 @@ static void lgd_gone_cb(const void *node, VISIT which, void *data)
 }
 
 /* Dumps bindings and our routes, and makes the routes what bindings need. */
+/* The events that wait, read during a long restore (store_sync.c). */
+static void lgd_ctx_read_events(void *priv)
+{
+	struct lgd *d = priv;
+	int err;
+
+	do {
+		err = lg_nl_read_events(&d->events, lgd_on_event, d);
+	} while (!err);
+	lgd_routes_flush_dead(d);
+	if (err == -ENOBUFS || err == -EBADMSG)
+		d->events_lost = true;
+}
+
 static int lgd_sync(struct lgd *d)
 {
 	static uint32_t gen;
@@ -937,7 +952,19 @@ static int lgd_events_open(struct lgd *d)
  */
 static int lgd_restore(struct lgd *d)
 {
-	return lgd_store_reconcile(&d->ctx);
+	int err;
+
+	/* Not from an event's callback: read_events would re-enter. */
+	d->ctx.read_events = lgd_ctx_read_events;
+	err = lgd_store_reconcile(&d->ctx);
+	d->ctx.read_events = NULL;
+	if (d->events_lost) {
+		/* The sync that follows makes the copies and routes whole. */
+		d->events_lost = false;
+		lgd_warn("binding events lost during the restore: resyncing");
+		lgd_store_resync(&d->ctx);
+	}
+	return err;
 }
 
 /* The family is there (at start, or back): follow it again. */

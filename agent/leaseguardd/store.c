@@ -132,6 +132,10 @@ struct lgd_store {
 	void *reset_arg;
 	time_t last_log;
 	uint64_t unlogged;		/* errors since the last line */
+	/* The last commits' durations (us), a ring: the percentiles. */
+	uint32_t lat[LGD_STORE_LAT_N];
+	uint64_t n_lat;
+	bool hold;			/* lgd_store_hold() */
 	struct lgd_store_stats st;
 };
 
@@ -482,8 +486,7 @@ void lgd_store_close(struct lgd_store *s)
 	if (!s)
 		return;
 	lgd_timer_stop(&s->timer);
-	if (s->st.pending)
-		lgd_store_commit(s);
+	lgd_store_flush(s);
 	lgd_timer_stop(&s->timer);
 	tdestroy(s->pending, free);
 	lgd_store_close_db(s);
@@ -500,9 +503,26 @@ const char *lgd_store_path(const struct lgd_store *s)
 	return s->path;
 }
 
+static int lgd_store_u32cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 void lgd_store_get_stats(const struct lgd_store *s, struct lgd_store_stats *st)
 {
+	uint32_t v[LGD_STORE_LAT_N];
+	size_t n = s->n_lat < LGD_STORE_LAT_N ? s->n_lat : LGD_STORE_LAT_N;
+
 	*st = s->st;
+	if (!n)
+		return;
+	memcpy(v, s->lat, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), lgd_store_u32cmp);
+	/* Nearest rank: the smallest that p% of the commits do not exceed. */
+	st->commit_p50_us = v[(n * 50 + 99) / 100 - 1];
+	st->commit_p99_us = v[(n * 99 + 99) / 100 - 1];
 }
 
 struct lgd_store_stats *lgd_store_stats(struct lgd_store *s)
@@ -568,6 +588,13 @@ static int lgd_store_queue(struct lgd_store *s, const struct lgd_store_rec *r,
 	if (!s->timer.slot)
 		lgd_timer_arm(&s->timer, lgd_now_ms() + s->delay_ms);
 	return 0;
+}
+
+int lgd_store_commit_due(struct lgd_store *s)
+{
+	if (s->hold || !s->timer.slot || s->timer.when > lgd_now_ms())
+		return 0;
+	return lgd_store_commit(s);
 }
 
 int lgd_store_put(struct lgd_store *s, const struct lgd_store_rec *r)
@@ -764,6 +791,9 @@ int lgd_store_commit(struct lgd_store *s)
 	}
 	twalk_r(s->pending, lgd_store_walk_cb, &w);
 	qsort(w.v, w.n, sizeof(*w.v), lgd_store_seq_cmp);
+	/* The oldest LGD_STORE_COMMIT_MAX: the loop runs between two. */
+	if (w.n > LGD_STORE_COMMIT_MAX)
+		w.n = LGD_STORE_COMMIT_MAX;
 
 	rc = lgd_store_exec(s, "BEGIN IMMEDIATE");
 	for (i = 0; !rc && i < w.n; i++)
@@ -773,7 +803,8 @@ int lgd_store_commit(struct lgd_store *s)
 		rc = lgd_store_write_meta(s);
 	if (!rc)
 		rc = lgd_store_exec(s, "COMMIT");
-	free(w.v);
+	if (rc)
+		free(w.v);
 	if (rc) {
 		if (sqlite3_get_autocommit(s->db) == 0)
 			lgd_store_exec(s, "ROLLBACK");
@@ -793,16 +824,48 @@ int lgd_store_commit(struct lgd_store *s)
 		lgd_notice("store %s: committing again after %llu errors",
 			   s->path, (unsigned long long)s->st.errors);
 	s->retry_ms = 0;
-	s->st.committed += s->st.pending;
+	s->st.committed += w.n;
 	s->st.commits++;
 	s->st.last_commit = time(NULL);
 	s->st.last_commit_us = lgd_store_now_us() - t0;
-	tdestroy(s->pending, free);
-	s->pending = NULL;
-	s->st.pending = 0;
+	if (s->st.last_commit_us > s->st.commit_max_us)
+		s->st.commit_max_us = s->st.last_commit_us;
+	s->lat[s->n_lat++ % LGD_STORE_LAT_N] =
+		s->st.last_commit_us > UINT32_MAX ? UINT32_MAX :
+		s->st.last_commit_us;
+	if (w.n == s->st.pending) {
+		tdestroy(s->pending, free);
+		s->pending = NULL;
+	} else {
+		for (i = 0; i < w.n; i++) {
+			tdelete(w.v[i], &s->pending, lgd_store_tcmp);
+			free(w.v[i]);
+		}
+		/*
+		 * The rest at the loop's next turn, after what waits: 1 ms on,
+		 * or lgd_timers_run() would fire it again at once.
+		 */
+		lgd_timer_arm(&s->timer, lgd_now_ms() + 1);
+	}
+	free(w.v);
+	s->st.pending -= w.n;
 	s->has_instance = false;	/* written: again when it changes */
 	lgd_store_count(s);
 	return 0;
+}
+
+int lgd_store_flush(struct lgd_store *s)
+{
+	int err = 0;
+
+	while (!err && s->st.pending)
+		err = lgd_store_commit(s);
+	return err;
+}
+
+void lgd_store_hold(struct lgd_store *s, bool hold)
+{
+	s->hold = hold;
 }
 
 /* Room for one more row: 0 or -ENOMEM. */

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <net/if.h>
+#include <sys/socket.h>
 #include <linux/leaseguard.h>
 
 #include "binding.h"
@@ -105,6 +107,7 @@ void lgd_store_event(struct lgd_ctx *x, uint8_t cmd,
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
 		/* The interface is gone with its name: by its index. */
 		lgd_store_del(x->store, &r);
+		lgd_store_commit_due(x->store);
 		return;
 	}
 	if (cmd == LG_CMD_BINDING_NEW_NTF)
@@ -117,6 +120,7 @@ void lgd_store_event(struct lgd_ctx *x, uint8_t cmd,
 	if (lgd_store_put(x->store, &r))
 		lgd_err("store: binding %llu: out of memory",
 			(unsigned long long)lb->id);
+	lgd_store_commit_due(x->store);
 }
 
 /* The kernel's bindings, as the store would keep them. */
@@ -189,11 +193,26 @@ static void lgd_store_kernel_instance(const struct lg_nl *nl, char *buf,
 	snprintf(buf, len, "%s family %u", boot, nl->family_id);
 }
 
-/* LG_CMD_BINDING_NEW of r, what is left of it at now: 0 or -errno. */
-static int lgd_store_restore(struct lgd_ctx *x, const struct lgd_store_rec *r,
-			     uint32_t ifindex, uint64_t now)
+/* Some lease of r is left at now. */
+static bool lgd_store_rec_left(const struct lgd_store_rec *r, uint64_t now)
 {
-	struct nlmsghdr *nlh = lg_nl_msg(x->nl, LG_CMD_BINDING_NEW, 0);
+	uint32_t pref, valid;
+	size_t i;
+
+	for (i = 0; i < r->n_leases; i++)
+		if (lgd_store_remaining(r, &r->leases[i], now, &pref, &valid))
+			return true;
+	return false;
+}
+
+/*
+ * LG_CMD_BINDING_NEW of r, what is left of it at now, into nlh (a request
+ * header): false if no lease is left.
+ */
+static bool lgd_store_restore_msg(struct nlmsghdr *nlh,
+				  const struct lgd_store_rec *r,
+				  uint32_t ifindex, uint64_t now)
+{
 	struct nlattr *nest, *ln;
 	uint32_t pref, valid;
 	size_t i, n = 0;
@@ -228,9 +247,7 @@ static int lgd_store_restore(struct lgd_ctx *x, const struct lgd_store_rec *r,
 		n++;
 	}
 	mnl_attr_nest_end(nlh, nest);
-	if (!n)
-		return -ETIME;
-	return lg_nl_doit(x->nl, nlh, NULL, NULL);
+	return n;
 }
 
 /* What the restores said, for one log line. */
@@ -250,31 +267,36 @@ static const char *lgd_store_act_name(uint8_t act)
 }
 
 /*
- * Restores r: true if it is done with (restored, or dropped); false if it
- * stays in the store, its restore pending (tried again at the next
- * reconcile, whatever the kernel).
+ * The restores go in batches: as many requests as fit LGD_RESTORE_BUF
+ * (and the ACKs the receive buffer holds), sent with one sendmsg(), their
+ * ACKs read after. One request and one wait for its ACK at a time cost
+ * two system calls and a scheduling round trip a binding; a million of
+ * those were most of a restore's time.
  */
-static bool lgd_store_do_restore(struct lgd_ctx *x, struct lgd_store *s,
-				 const struct lgd_store_rec *r, uint64_t now,
-				 struct lgd_store_tally *t)
-{
-	uint32_t ifindex;
-	int err;
+#define LGD_RESTORE_BUF		65536
+/* A request's most: DUIDs, an Interface-Id and 8 leases, with room. */
+#define LGD_RESTORE_REQ_MAX	2048
+#define LGD_RESTORE_RCVBUF	(4 << 20)	/* asked for; doubled */
+#define LGD_RESTORE_ACK_SIZE	1024		/* an ACK's truesize, at most */
 
-	if (t->unsupported)
-		return false;
-	t->tried++;
-	ifindex = if_nametoindex(r->ifname);
-	if (!ifindex) {
-		t->noif++;	/* the interface may come back */
-		return false;
-	}
-	if (!r->has_lladdr || !r->has_server_addr) {
-		t->incomplete++;
-		lgd_store_del(s, r);
-		return true;
-	}
-	err = lgd_store_restore(x, r, ifindex, now);
+struct lgd_store_batch {
+	struct lgd_store *s;
+	struct lgd_store_tally *t;
+	struct lgd_store_rec **r;	/* the batch's bindings, in order */
+	size_t max;			/* ACKs the receive buffer holds */
+	char ifname[IF_NAMESIZE];	/* the last name looked up */
+	uint32_t ifindex;
+};
+
+/*
+ * The answer to r's restore: true if it is done with (restored, or
+ * dropped); false if it stays in the store, its restore pending (tried
+ * again at the next reconcile, whatever the kernel).
+ */
+static bool lgd_store_restored(struct lgd_store *s,
+			       const struct lgd_store_rec *r, int err,
+			       struct lgd_store_tally *t)
+{
 	switch (err) {
 	case 0:
 		t->ok++;	/* its notification writes it back */
@@ -307,6 +329,137 @@ static bool lgd_store_do_restore(struct lgd_ctx *x, struct lgd_store *s,
 	}
 }
 
+static void lgd_store_pend(struct lgd_store *s, struct lgd_store_rec *r)
+{
+	if (r->restore_pending)
+		return;
+	r->restore_pending = true;
+	lgd_store_put(s, r);
+}
+
+static void lgd_store_batch_ack(size_t i, int err, void *data)
+{
+	struct lgd_store_batch *b = data;
+	struct lgd_store_rec *r = b->r[i];
+
+	/* After a refusal that says the module cannot: all kept. */
+	if (b->t->unsupported || !lgd_store_restored(b->s, r, err, b->t))
+		lgd_store_pend(b->s, r);
+}
+
+/* ifindex of name: the bindings come sorted by it, one look-up a name. */
+static uint32_t lgd_store_ifindex(struct lgd_store_batch *b, const char *name)
+{
+	if (strcmp(b->ifname, name)) {
+		snprintf(b->ifname, sizeof(b->ifname), "%s", name);
+		b->ifindex = if_nametoindex(name);
+	}
+	return b->ifindex;
+}
+
+static size_t lgd_store_batch_max(struct lg_nl *nl)
+{
+	int fd = lg_nl_fd(nl), want = LGD_RESTORE_RCVBUF, rcvbuf = 0;
+	socklen_t len = sizeof(rcvbuf);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0 &&
+	    rcvbuf < 2 * want)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want));
+	len = sizeof(rcvbuf);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) < 0 ||
+	    rcvbuf < 2 * LGD_RESTORE_ACK_SIZE)
+		return 1;
+	/* Half: the buffer may hold something else already. */
+	return rcvbuf / 2 / LGD_RESTORE_ACK_SIZE;
+}
+
+/*
+ * Restores v[i] for each i whose act is LGD_STORE_RESTORE, in batches;
+ * those not restored and not dropped are marked pending. 0, or the
+ * socket's -errno (the rest are kept, pending).
+ */
+static int lgd_store_restore_all(struct lgd_ctx *x, struct lgd_store *s,
+				 struct lgd_store_rec *v, size_t n,
+				 const uint8_t *act, uint64_t now,
+				 struct lgd_store_tally *t)
+{
+	struct lgd_store_batch b = { .s = s, .t = t };
+	size_t i = 0, k;
+	char *buf;
+	int err = 0;
+
+	buf = malloc(LGD_RESTORE_BUF);
+	b.max = lgd_store_batch_max(x->nl);
+	if (b.max > LGD_RESTORE_BUF / 64)
+		b.max = LGD_RESTORE_BUF / 64;
+	b.r = calloc(b.max, sizeof(*b.r));
+	if (!buf || !b.r) {
+		free(buf);
+		free(b.r);
+		return -ENOMEM;
+	}
+	while (i < n) {
+		size_t off = 0;
+		uint32_t seq = 0;
+
+		memset(buf, 0, LGD_RESTORE_BUF);
+		for (k = 0; i < n && k < b.max &&
+		     LGD_RESTORE_BUF - off >= LGD_RESTORE_REQ_MAX; i++) {
+			struct lgd_store_rec *r = &v[i];
+			struct nlmsghdr *nlh;
+			uint32_t ifindex;
+
+			if (act[i] != LGD_STORE_RESTORE)
+				continue;
+			if (t->unsupported || err) {
+				lgd_store_pend(s, r);
+				continue;
+			}
+			t->tried++;
+			ifindex = lgd_store_ifindex(&b, r->ifname);
+			if (!ifindex) {
+				t->noif++;	/* the interface may come back */
+				lgd_store_pend(s, r);
+				continue;
+			}
+			if (!r->has_lladdr || !r->has_server_addr) {
+				t->incomplete++;
+				lgd_store_del(s, r);
+				continue;
+			}
+			if (!lgd_store_rec_left(r, now)) {
+				/* Nothing left of it: not sent. */
+				lgd_store_restored(s, r, -ETIME, t);
+				continue;
+			}
+			/* Sequence numbers follow: the ACKs are matched by them. */
+			nlh = lg_nl_batch_hdr(x->nl, buf + off,
+					      LG_CMD_BINDING_NEW);
+			lgd_store_restore_msg(nlh, r, ifindex, now);
+			if (!k)
+				seq = nlh->nlmsg_seq;
+			b.r[k++] = r;
+			off += NLMSG_ALIGN(nlh->nlmsg_len);
+		}
+		if (!k)
+			continue;
+		err = lg_nl_batch_send(x->nl, buf, off, seq, k, 0,
+				       lgd_store_batch_ack, &b);
+		if (err) {
+			lgd_err("store: restoring bindings: %s", strerror(-err));
+			/* Those whose ACK did not come: kept, pending. */
+			while (k--)
+				lgd_store_pend(s, b.r[k]);
+		}
+		/* Their notifications, before they overrun the socket. */
+		if (x->read_events)
+			x->read_events(x->priv);
+	}
+	free(buf);
+	free(b.r);
+	return err;
+}
+
 static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 {
 	struct lgd_store *s = x->store;
@@ -319,6 +472,7 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 	size_t n = 0, i, dropped = 0, kept, n_restore = 0;
 	bool restore;
 	uint8_t *act = NULL;
+	uint64_t t0 = lgd_now_ms(), t_dump, t_load, t_plan, t_restore;
 	int err;
 
 	if (!s)
@@ -339,6 +493,7 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 		free(k.v);
 		return err;
 	}
+	t_dump = lgd_now_ms();
 	lgd_store_kernel_instance(x->nl, boot, sizeof(boot));
 	lgd_store_instance(s, sboot, sizeof(sboot), &screated);
 	restore = may_restore &&
@@ -346,6 +501,7 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 	if (st->open && lgd_store_load(s, &v, &n))
 		lgd_err("store %s: its bindings could not be read; the kernel's are written",
 			lgd_store_path(s));
+	t_load = lgd_now_ms();
 	act = calloc(n + 1, 1);
 	if (!act) {
 		free(v);
@@ -355,15 +511,14 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 	lgd_store_plan(v, n, k.v, k.n, now, restore, !may_restore, act);
 	for (i = 0; i < k.n; i++)
 		lgd_store_put(s, &k.v[i]);
+	t_plan = lgd_now_ms();
+	lgd_store_hold(s, true);
+	lgd_store_restore_all(x, s, v, n, act, now, &t);
+	lgd_store_hold(s, false);
+	t_restore = lgd_now_ms();
 	for (i = 0; i < n; i++) {
-		if (act[i] == LGD_STORE_RESTORE) {
-			if (!lgd_store_do_restore(x, s, &v[i], now, &t) &&
-			    !v[i].restore_pending) {
-				v[i].restore_pending = true;
-				lgd_store_put(s, &v[i]);
-			}
-		} else if (act[i] != LGD_STORE_IN_KERNEL &&
-			   act[i] != LGD_STORE_KEEP) {
+		if (act[i] != LGD_STORE_RESTORE && act[i] != LGD_STORE_IN_KERNEL &&
+		    act[i] != LGD_STORE_KEEP) {
 			lgd_debug("store: %s: %s", v[i].ifname,
 				  lgd_store_act_name(act[i]));
 			lgd_store_del(s, &v[i]);
@@ -387,6 +542,13 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 		 !may_restore ? "resync" : !sboot[0] ? "a new store" :
 		 restore ? "the kernel lost its bindings" : "same module instance",
 		 t.ok, k.n, (unsigned long long)st->dropped, kept);
+	/* Where a long reconcile's time goes (store_bench.sh prints it). */
+	lgd_info("store: reconciled in %llu ms: kernel dump %llu, store read %llu, plan %llu, restore %llu",
+		 (unsigned long long)(lgd_now_ms() - t0),
+		 (unsigned long long)(t_dump - t0),
+		 (unsigned long long)(t_load - t_dump),
+		 (unsigned long long)(t_plan - t_load),
+		 (unsigned long long)(t_restore - t_plan));
 	if (t.noif)
 		lgd_notice("store: %zu bindings not restored: their interface does not exist",
 			   t.noif);

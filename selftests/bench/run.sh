@@ -3,7 +3,7 @@
 #
 # The benchmarks, in the QEMU guest (see README.md):
 #
-#   selftests/bench/run.sh [snoop|savi|routes|release|mcast|all] [N...] [-- OPTIONS...]
+#   selftests/bench/run.sh [snoop|savi|routes|release|mcast|store|all] [N...] [-- OPTIONS...]
 #
 # snoop:  DHCPv6 snooping, snoop_bench for each N (default 100000 1000000).
 # savi:   forwarding with source-address validation, fwd_bench with all the
@@ -16,9 +16,14 @@
 # mcast:  the IGMP/MLD proxy: report snooping, memory per group and the
 #         forwarding filter under ipmr, mcast_bench with all the N at once
 #         (groups, default 1000 10000 60000).
-# all (the default) runs the five with their default sizes; sizes and
+# store:  leaseguardd's binding store: written while snoop_bench makes N
+#         bindings, then restored after a module reload, store_bench.sh for
+#         each N (default 100000 1000000; the VM gets 6 GB). Above 200000
+#         the store is made on the host (store_fill.sh), the restore alone
+#         measured.
+# all (the default) runs the six with their default sizes; sizes and
 # OPTIONS (passed to the program before the sizes) need one benchmark named.
-# Builds the programs, boots the VM with 3 GB, prints the "bench " lines
+# Builds the programs, boots the VM with 3 GB (6 GB with store), prints the "bench " lines
 # last. snoop and savi need kmod/leaseguard.ko and agent/lgctl/lgctl (make);
 # release needs kmod/leaseguard.ko and agent/leaseguardd/leaseguardd, and builds
 # selftests/release_server; mcast needs kmod/leaseguard.ko.
@@ -29,17 +34,17 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-mem=${LG_BENCH_MEM:-3072}
+mem=${LG_BENCH_MEM:-}
 
 which=all
 opts=()
 sizes=()
 case "${1:-}" in
-snoop|savi|routes|release|mcast|all) which=$1; shift ;;
+snoop|savi|routes|release|mcast|store|all) which=$1; shift ;;
 esac
 while [[ $# -gt 0 ]]; do
 	case "$1" in
-	-h|--help) sed -n '4,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help) sed -n '4,31p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	--) shift; opts=("$@"); break ;;
 	*) [[ $1 =~ ^[1-9][0-9]*$ ]] || { echo "bench: not a size: $1" >&2; exit 2; }
 	   sizes+=("$1") ;;
@@ -47,7 +52,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if [[ $which == all && ${#sizes[@]}${#opts[@]} != 00 ]]; then
-	echo "bench: sizes and options need a benchmark: run.sh snoop|savi|routes|release|mcast ..." >&2
+	echo "bench: sizes and options need a benchmark: run.sh snoop|savi|routes|release|mcast|store ..." >&2
 	exit 2
 fi
 case "$which" in
@@ -56,7 +61,13 @@ savi) timeout=${LG_BENCH_TIMEOUT:-1800} ;;
 routes) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
 release) timeout=${LG_BENCH_TIMEOUT:-900} ;;
 mcast) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
-*) timeout=${LG_BENCH_TIMEOUT:-6600} ;;
+store) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
+*) timeout=${LG_BENCH_TIMEOUT:-7800} ;;
+esac
+# 1M bindings in the store: leaseguardd holds them while it restores.
+case "$which" in
+store|all) mem=${mem:-6144} ;;
+*) mem=${mem:-3072} ;;
 esac
 
 case "$which" in
@@ -64,6 +75,7 @@ snoop|savi) need=(kmod/leaseguard.ko agent/lgctl/lgctl) ;;
 routes) need=() ;;
 release) need=(kmod/leaseguard.ko agent/leaseguardd/leaseguardd) ;;
 mcast) need=(kmod/leaseguard.ko) ;;
+store) need=(kmod/leaseguard.ko agent/lgctl/lgctl agent/leaseguardd/leaseguardd) ;;
 *) need=(kmod/leaseguard.ko agent/lgctl/lgctl agent/leaseguardd/leaseguardd) ;;
 esac
 for f in "${need[@]}"; do
@@ -76,6 +88,7 @@ savi) progs=(fwd_bench) ;;
 routes) progs=(routes_bench) ;;
 release) progs=(release_bench) ;;
 mcast) progs=(mcast_bench) ;;
+store) progs=(snoop_bench) ;;
 *) progs=(snoop_bench fwd_bench routes_bench release_bench mcast_bench) ;;
 esac
 make -s -C "$here" "${progs[@]}"
@@ -129,6 +142,22 @@ if [[ $which == mcast || $which == all ]]; then
 	cmd+=" ${mcast_sizes[*]} || rc=\$?;"
 	cmd+=" rmmod leaseguard 2>/dev/null;"
 fi
+if [[ $which == store || $which == all ]]; then
+	# store_bench.sh loads the module itself, and unloads it.
+	store_sizes=("${sizes[@]:-}")
+	[[ ${#sizes[@]} -gt 0 ]] || store_sizes=(100000 1000000)
+	for n in "${store_sizes[@]}"; do
+		if [[ $n -gt 200000 ]]; then
+			# Written in the guest it would take over ten minutes:
+			# the store is made here, the guest restores it.
+			mkdir -p "$root/build/bench"
+			"$here/store_fill.sh" "$root/build/bench/store-$n.db" "$n"
+			cmd+=" selftests/bench/store_bench.sh -d build/bench/store-$n.db $n || rc=\$?;"
+		else
+			cmd+=" selftests/bench/store_bench.sh $n || rc=\$?;"
+		fi
+	done
+fi
 cmd+=" exit \$rc"
 
 log=$(mktemp /tmp/lg-bench.XXXXXX)
@@ -140,5 +169,5 @@ selftests/vm/run.sh --mem "$mem" --timeout "$timeout" -- sh -c "$cmd" 2>&1 |
 	tee "$log" || rc=${PIPESTATUS[0]}
 echo
 echo "bench: figures (vm status $rc)"
-grep -E '^bench (snoop|savi|routes|release|mcast)' "$log" || echo "bench: no figures"
+grep -E '^bench (snoop|savi|routes|release|mcast|store)' "$log" || echo "bench: no figures"
 exit "$rc"

@@ -19,7 +19,11 @@
  * pending requests (kmod/binding.h, 4-way set-associative) must match
  * every REPLY of a batch to its request; a shortfall shows if it does not.
  *
- * Usage: snoop_bench [-b BATCH] [-k] N
+ * With -x CMD, CMD runs (sh -c, in R, LG_NS_R naming R) once R is set up
+ * and before the first binding: the store benchmark starts leaseguardd
+ * there (selftests/bench/store_bench.sh).
+ *
+ * Usage: snoop_bench [-b BATCH] [-k] [-x CMD] N
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -144,11 +148,12 @@ static double run_lgctl(const char *lgctl)
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: snoop_bench [-b BATCH] [-k] [-L LGCTL] N\n"
+		"Usage: snoop_bench [-b BATCH] [-k] [-L LGCTL] [-x CMD] N\n"
 		"  N         bindings to create (one IA_NA each)\n"
 		"  -b BATCH  requests per batch, 1..%d (default 128)\n"
 		"  -k        keep the namespaces and bindings (no delete)\n"
-		"  -L LGCTL  lgctl to time (default: agent/lgctl/lgctl next to us)\n",
+		"  -L LGCTL  lgctl to time (default: agent/lgctl/lgctl next to us)\n"
+		"  -x CMD    run CMD (sh -c) in R before the first binding\n",
 		MAX_BATCH);
 	exit(2);
 }
@@ -158,6 +163,7 @@ int main(int argc, char **argv)
 	uint64_t st0[LG_STATS_A_MAX + 1], st1[LG_STATS_A_MAX + 1];
 	unsigned long n, i, msgs, bytes, req_lost = 0;
 	char lgctl[PATH_MAX] = "", exe[PATH_MAX];
+	const char *xcmd = NULL;
 	struct meminfo m0, m1, m2;
 	static struct slabinfo s0, s1;
 	double t0, t_create, t_dump, t_lgctl, t_del;
@@ -167,7 +173,7 @@ int main(int argc, char **argv)
 	struct in6_addr na;
 	const char *e;
 
-	while ((opt = getopt(argc, argv, "b:kL:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:kL:x:h")) != -1) {
 		switch (opt) {
 		case 'b':
 			batch = atoi(optarg);
@@ -179,6 +185,9 @@ int main(int argc, char **argv)
 			break;
 		case 'L':
 			snprintf(lgctl, sizeof(lgctl), "%s", optarg);
+			break;
+		case 'x':
+			xcmd = optarg;
 			break;
 		default:
 			usage();
@@ -226,6 +235,17 @@ int main(int argc, char **argv)
 	/* lgctl comes over 9p in the VM: the first exec is not the dump. */
 	if (run_lgctl(lgctl) < 0)
 		fprintf(stderr, "# %s does not work: lgctl_dump_s=-1\n", lgctl);
+	if (xcmd) {
+		int st;
+
+		setenv("LG_NS_R", ns_r, 1);
+		st = system(xcmd);
+		if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+			fprintf(stderr, "snoop_bench: -x %s: status %d\n", xcmd,
+				st);
+			return 1;
+		}
+	}
 	settle();
 	read_stats(st0);
 	read_meminfo(&m0);

@@ -249,6 +249,137 @@ TEST_F(store, group_commit)
 		"SELECT count(*) FROM lease WHERE binding NOT IN (SELECT id FROM binding)"));
 }
 
+/*
+ * A stream of changes that never lets the daemon's loop run its timers
+ * (it drains events at full rate): lgd_store_commit_due() after each
+ * commits once the batch is due, so no change waits much over store-delay.
+ */
+TEST_F(store, commit_due_in_stream)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	unsigned int i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 3000; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+		ASSERT_EQ(0, lgd_store_commit_due(s));
+		now_ms += 1;	/* 1000 changes a second; no timer run */
+	}
+	lgd_store_get_stats(s, &st);
+	/*
+	 * Due 1000 ms after the first of each batch: changes 0..1000, then
+	 * 1001..2001; the last 998 wait for theirs.
+	 */
+	EXPECT_EQ(2, st.commits);
+	EXPECT_EQ(2002, st.committed);
+	EXPECT_EQ(998, st.pending);
+	lgd_store_close(s);
+}
+
+/*
+ * A restore's million notifications must not stop the daemon's loop for
+ * one long transaction: a commit writes the oldest LGD_STORE_COMMIT_MAX
+ * and leaves the timer armed for now; the loop's next turns write the
+ * rest. lgd_store_flush() writes all; a held store commits nothing in
+ * lgd_store_commit_due().
+ */
+TEST_F(store, commit_in_slices)
+{
+	unsigned int n = 2 * LGD_STORE_COMMIT_MAX + 100, i;
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_hold(s, true);
+	for (i = 0; i < n; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	now_ms += 5000;
+	ASSERT_EQ(0, lgd_store_commit_due(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(0, st.commits);
+	lgd_store_hold(s, false);
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(LGD_STORE_COMMIT_MAX, st.committed);
+	EXPECT_EQ(n - LGD_STORE_COMMIT_MAX, st.pending);
+	EXPECT_EQ(LGD_STORE_COMMIT_MAX, st.rows);
+	/* The oldest first: change 0 is written, change n - 1 is not. */
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id = 1000"));
+	EXPECT_EQ(0, count_rows(self->path, "SELECT count(*) FROM binding"
+		" WHERE kernel_id = 1000 + 2 * 8192 + 99"));
+	advance(0);	/* not in the same run of the timers */
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.commits);
+	advance(1);	/* the loop's next turn */
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(2, st.commits);
+	EXPECT_EQ(100, st.pending);
+	/* A change of a key still queued replaces it, as before. */
+	mkrec(&r, n - 1, NOW + 7200);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(100, st.pending);
+	ASSERT_EQ(0, lgd_store_flush(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(3, st.commits);
+	EXPECT_EQ(0, st.pending);
+	EXPECT_EQ(n, st.rows);
+	EXPECT_EQ(n, count_rows(self->path, "SELECT count(*) FROM binding"));
+	lgd_store_close(s);
+}
+
+/*
+ * Commit latency: p50 and p99 by nearest rank over the last commits,
+ * max over all of them, each the measured durations themselves.
+ */
+TEST_F(store, commit_latency)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	uint64_t us[3], t;
+	unsigned int i, k;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(0, st.commit_p50_us);
+	EXPECT_EQ(0, st.commit_max_us);
+	/* Three commits of 1, 300 and 30 bindings: three durations. */
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < (k == 1 ? 300u : k == 2 ? 30u : 1u); i++) {
+			mkrec(&r, 1000 * k + i, NOW + 3600);
+			ASSERT_EQ(0, lgd_store_put(s, &r));
+		}
+		ASSERT_EQ(0, lgd_store_commit(s));
+		lgd_store_get_stats(s, &st);
+		us[k] = st.last_commit_us;
+	}
+	EXPECT_EQ(3, st.commits);
+	for (i = 0; i < 3; i++)
+		for (k = i + 1; k < 3; k++)
+			if (us[k] < us[i]) {
+				t = us[i];
+				us[i] = us[k];
+				us[k] = t;
+			}
+	EXPECT_EQ(us[1], st.commit_p50_us);
+	EXPECT_EQ(us[2], st.commit_p99_us);
+	EXPECT_EQ(us[2], st.commit_max_us);
+	lgd_store_close(s);
+}
+
+
 /* Closed and opened again: every field back. */
 TEST_F(store, restart_reload)
 {
