@@ -56,10 +56,12 @@ void lgd_conf_defaults(struct lgd_conf *c)
 		.savi_anchor = LG_SAVI_ANCHOR_NONE,
 		.shield = true,
 		.release_forward = true,
+		.miss_rate = LG_LINK_MISS_RATE_DEFAULT,
 	};
 	c->family_grace = LGD_FAMILY_GRACE_DEFAULT;
 	c->drift_revert = true;
 	c->ns_max_bindings = LGD_UNMANAGED;
+	c->ns_miss_rate = LGD_UNMANAGED;
 	c->release_request_type = LGD_UNMANAGED;
 	c->release_reply_type = LGD_UNMANAGED;
 }
@@ -300,6 +302,10 @@ const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
 	} else if (!strcmp(key, "release-forward")) {
 		if (lgd_bool(val, &ic->release_forward))
 			return "release-forward is on or off";
+	} else if (!strcmp(key, "miss-rate")) {
+		if (lgd_u32(val, 0, LG_MISS_RATE_LIMIT, &v))
+			return "miss-rate is 0 to 100000";
+		ic->miss_rate = v;
 	} else if (!strcmp(key, "savi-static")) {
 		return lgd_conf_set_savi(c, ic->name, val);
 	} else if (!strcmp(key, "recover-link-address")) {
@@ -476,6 +482,12 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 		else if (lgd_u32(val, 1, LG_MAX_BINDINGS_LIMIT, &v))
 			return "ns-max-bindings is unmanaged or 1 to 16777216";
 		c->ns_max_bindings = v;
+	} else if (!strcmp(key, "ns-miss-rate")) {
+		if (!strcmp(val, "unmanaged"))
+			v = LGD_UNMANAGED;
+		else if (lgd_u32(val, 0, LG_MISS_RATE_LIMIT, &v))
+			return "ns-miss-rate is unmanaged or 0 to 100000";
+		c->ns_miss_rate = v;
 	} else if (!strcmp(key, "release-request-type")) {
 		return lgd_msg_type(val, &c->release_request_type);
 	} else if (!strcmp(key, "release-reply-type")) {

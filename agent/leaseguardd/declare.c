@@ -62,6 +62,7 @@ struct lgd_link_state {
 	bool found;
 	uint32_t role, max_bindings, savi_mode, savi_anchor, savi_entries;
 	bool shield, trust_release, release_forward;
+	uint32_t miss_rate;
 };
 
 struct lgd_savi_list {
@@ -148,6 +149,7 @@ static int lgd_link_get_cb(const struct nlmsghdr *nlh, void *data)
 	U8(LG_LINK_A_DHCP6_SHIELD, shield);
 	U8(LG_LINK_A_RELEASE_TRUSTED, trust_release);
 	U8(LG_LINK_A_RELEASE_FORWARD, release_forward);
+	U32(LG_LINK_A_MISS_RATE, miss_rate);
 #undef U32
 #undef U8
 	return 0;
@@ -279,6 +281,7 @@ static int lgd_link_set(struct lgd_decl *dc, const struct lgd_if_conf *ic,
 				ic->trust_release);
 		mnl_attr_put_u8(nlh, LG_LINK_A_RELEASE_FORWARD,
 				ic->release_forward);
+		mnl_attr_put_u32(nlh, LG_LINK_A_MISS_RATE, ic->miss_rate);
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return lg_nl_doit(nl, nlh, NULL, NULL);
@@ -341,6 +344,9 @@ static int lgd_decl_link_sync(struct lgd_decl *dc, const struct lgd_if_conf *ic,
 		if (ls.max_bindings != ic->max_bindings)
 			LGD_DIFF(diff, len, "max-bindings %u (declared %u)",
 				 ls.max_bindings, ic->max_bindings);
+		if (ls.miss_rate != ic->miss_rate)
+			LGD_DIFF(diff, len, "miss-rate %u (declared %u)",
+				 ls.miss_rate, ic->miss_rate);
 	}
 	link_diff = *diff;
 	if (link_diff && fix) {
@@ -505,11 +511,7 @@ static int lgd_ns_get_cb(const struct nlmsghdr *nlh, void *data)
 static int lgd_decl_ns_apply(struct lgd_decl *dc)
 {
 	const struct lgd_conf *c = dc->x->conf;
-	uint32_t want[LG_CONFIG_A_MAX + 1] = {
-		[LG_CONFIG_A_MAX_BINDINGS] = c->ns_max_bindings,
-		[LG_CONFIG_A_RELEASE_REQUEST_TYPE] = c->release_request_type,
-		[LG_CONFIG_A_RELEASE_REPLY_TYPE] = c->release_reply_type,
-	}, have[LG_CONFIG_A_MAX + 1] = {};
+	uint32_t want[LG_CONFIG_A_MAX + 1], have[LG_CONFIG_A_MAX + 1] = {};
 	struct lg_nl *nl = lgd_decl_nl(dc);
 	char ebuf[LG_NL_EXT_MSG_LEN + 64];
 	struct nlmsghdr *nlh;
@@ -517,6 +519,13 @@ static int lgd_decl_ns_apply(struct lgd_decl *dc)
 	unsigned int a, n = 0;
 	int err;
 
+	/* What the file does not name (a newer module's, too) is left be. */
+	for (a = 0; a <= LG_CONFIG_A_MAX; a++)
+		want[a] = LGD_UNMANAGED;
+	want[LG_CONFIG_A_MAX_BINDINGS] = c->ns_max_bindings;
+	want[LG_CONFIG_A_RELEASE_REQUEST_TYPE] = c->release_request_type;
+	want[LG_CONFIG_A_RELEASE_REPLY_TYPE] = c->release_reply_type;
+	want[LG_CONFIG_A_MISS_RATE] = c->ns_miss_rate;
 	err = lg_nl_doit(nl, lg_nl_msg(nl, LG_CMD_CONFIG_GET, 0),
 			 lgd_ns_get_cb, have);
 	if (err)

@@ -60,6 +60,7 @@ struct lgd_if_conf {
 	uint32_t savi_mode;		/* enum lg_savi_mode */
 	uint32_t savi_anchor;		/* enum lg_savi_anchor */
 	bool shield, trust_release, release_forward;
+	uint32_t miss_rate;		/* LG_CMD_SAVI_MISS_NTF/s */
 	bool has_lq_link;
 	uint8_t lq_link[16];		/* recover-link-address */
 };
@@ -119,6 +120,7 @@ struct lgd_conf {
 	uint32_t family_grace;		/* seconds */
 	bool drift_revert;		/* config-drift revert (or keep) */
 	uint32_t ns_max_bindings;	/* LGD_UNMANAGED: the kernel's */
+	uint32_t ns_miss_rate;		/* LGD_UNMANAGED: the kernel's */
 	uint32_t release_request_type;	/* LGD_UNMANAGED: the kernel's */
 	uint32_t release_reply_type;	/* LGD_UNMANAGED: the kernel's */
 	unsigned int n_savi;

@@ -51,7 +51,8 @@ good "interface * savi enforce" "interface * role access" \
 good "interface acc0 role access" "interface acc0 savi-static 2001:db8::/48" \
 	"interface acc0 savi-static none"
 good "ns-max-bindings 5000" "release-request-type 200" \
-	"release-reply-type 201" "ns-max-bindings unmanaged"
+	"release-reply-type 201" "ns-max-bindings unmanaged" "ns-miss-rate 0" \
+	"ns-miss-rate unmanaged" "interface acc0 miss-rate 100000"
 good "mcast igmp enable on" "mcast igmp upstream up0" "mcast igmp version 2" \
 	"mcast mld enable off" "mcast mld upstream none" "mcast mld version 1" \
 	"mcast mld robustness 7" "mcast mld query-interval 31744" \
@@ -80,6 +81,8 @@ interface acc0 savi-static 2001:db8::/48" ':3: "interface acc0 savi-static 2001:
 bad "interface acc0 savi-static 2001:db8::/48" ': interface acc0: savi-static needs role access'
 bad "interface up0 role upstream
 interface up0 savi-static 2001:db8::/48" ': interface up0: savi-static needs role access'
+bad "ns-miss-rate 100001" ':1: "ns-miss-rate 100001": ns-miss-rate is unmanaged or 0 to 100000'
+bad "interface acc0 miss-rate -1" ':1: "interface acc0 miss-rate -1": miss-rate is 0 to 100000'
 bad "ns-max-bindings 0" ':1: "ns-max-bindings 0": ns-max-bindings is unmanaged or 1 to 16777216'
 bad "release-request-type 37" ':1: "release-request-type 37": a release message type is unmanaged or 38 to 255'
 bad "release-request-type 240
