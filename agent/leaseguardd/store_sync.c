@@ -277,7 +277,6 @@ static const char *lgd_store_act_name(uint8_t act)
 /* A request's most: DUIDs, an Interface-Id and 8 leases, with room. */
 #define LGD_RESTORE_REQ_MAX	2048
 #define LGD_RESTORE_RCVBUF	(4 << 20)	/* asked for; doubled */
-#define LGD_RESTORE_ACK_SIZE	1024		/* an ACK's truesize, at most */
 
 struct lgd_store_batch {
 	struct lgd_store *s;
@@ -357,22 +356,6 @@ static uint32_t lgd_store_ifindex(struct lgd_store_batch *b, const char *name)
 	return b->ifindex;
 }
 
-static size_t lgd_store_batch_max(struct lg_nl *nl)
-{
-	int fd = lg_nl_fd(nl), want = LGD_RESTORE_RCVBUF, rcvbuf = 0;
-	socklen_t len = sizeof(rcvbuf);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0 &&
-	    rcvbuf < 2 * want)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want));
-	len = sizeof(rcvbuf);
-	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) < 0 ||
-	    rcvbuf < 2 * LGD_RESTORE_ACK_SIZE)
-		return 1;
-	/* Half: the buffer may hold something else already. */
-	return rcvbuf / 2 / LGD_RESTORE_ACK_SIZE;
-}
-
 /*
  * Restores v[i] for each i whose act is LGD_STORE_RESTORE, in batches;
  * those not restored and not dropped are marked pending. 0, or the
@@ -389,7 +372,7 @@ static int lgd_store_restore_all(struct lgd_ctx *x, struct lgd_store *s,
 	int err = 0;
 
 	buf = malloc(LGD_RESTORE_BUF);
-	b.max = lgd_store_batch_max(x->nl);
+	b.max = lg_nl_batch_max(x->nl, LGD_RESTORE_RCVBUF);
 	if (b.max > LGD_RESTORE_BUF / 64)
 		b.max = LGD_RESTORE_BUF / 64;
 	b.r = calloc(b.max, sizeof(*b.r));

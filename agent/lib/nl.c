@@ -73,14 +73,9 @@ int lg_nl_dump(struct lg_nl *nl, uint8_t cmd, lg_nl_cb_t cb,
 			      data);
 }
 
-/*
- * How many ACKs the receive buffer takes: first made large enough for a
- * whole batch where privileges allow (SO_RCVBUFFORCE), else as it is.
- */
-static size_t lg_nl_batch_max(struct lg_nl *nl)
+size_t lg_nl_batch_max(struct lg_nl *nl, int want)
 {
-	int fd = lg_nl_fd(nl), want = LG_NL_BATCH_RCVBUF;
-	int rcvbuf = 0;
+	int fd = lg_nl_fd(nl), rcvbuf = 0;
 	socklen_t len = sizeof(rcvbuf);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0 &&
@@ -103,7 +98,7 @@ int lg_nl_batch(struct lg_nl *nl, uint8_t cmd, size_t n, lg_nl_put_t put,
 
 	if (!n)
 		return 0;
-	max = lg_nl_batch_max(nl);
+	max = lg_nl_batch_max(nl, LG_NL_BATCH_RCVBUF);
 	buf = malloc(LG_NL_BATCH_SIZE);
 	if (!buf)
 		return -ENOMEM;

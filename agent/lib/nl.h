@@ -120,6 +120,12 @@ typedef void (*lg_nl_ack_t)(size_t i, int err, void *data);
 int lg_nl_batch(struct lg_nl *nl, uint8_t cmd, size_t n, lg_nl_put_t put,
 		lg_nl_ack_t ack, void *data);
 /*
+ * How many ACKs nl's receive buffer takes: first made want bytes (the
+ * kernel doubles it) where privileges allow (SO_RCVBUFFORCE), else as it
+ * is; half of it, as something else may be queued already. At least 1.
+ */
+size_t lg_nl_batch_max(struct lg_nl *nl, int want);
+/*
  * For lg_nl_batch() (lib/nl.c), from the backend: a request header of
  * cmd at buf (zeroed), with NLM_F_ACK and a sequence number of its own,
  * following the previous one's; and the sending of len bytes of k
