@@ -68,6 +68,32 @@ FILE *lg_ctl_ask(const char *path, const char *cmd)
 	return NULL;
 }
 
+int lg_ctl_read(FILE *f, bool (*cb)(struct lg_ctl_line *l, void *data),
+		void *data, const char *older)
+{
+	struct lg_ctl_line l;
+	char line[4096];
+	int ret = 0, used = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "error ", 6)) {
+			fprintf(stderr, "lgctl: leaseguardd says: %s\n",
+				line + 6);
+			ret = 1;
+			continue;
+		}
+		lg_ctl_split(line, &l);
+		used += l.kind && cb(&l, data);
+	}
+	fclose(f);
+	if (!used && !ret) {
+		fprintf(stderr, "lgctl: leaseguardd gave no answer%s\n", older);
+		ret = 1;
+	}
+	return ret;
+}
+
 void lg_ctl_split(char *s, struct lg_ctl_line *l)
 {
 	char *save, *w, *eq;

@@ -86,12 +86,29 @@ static void lg_daemon_print_recover(const struct lg_ctl_line *l)
 	       lg_ctl_get(l, "errors"));
 }
 
+/* A line of "status": store and recover are ours; the store is a must. */
+static bool lg_daemon_line(struct lg_ctl_line *l, void *data)
+{
+	bool store = !strcmp(l->kind, "store");
+
+	if (!store && strcmp(l->kind, "recover"))
+		return false;
+	if (lg_json) {
+		open_json_object(l->kind);
+		lg_ctl_json_fields(l, lg_daemon_strings, NULL);
+		close_json_object();
+	} else if (store) {
+		lg_daemon_print_store(l);
+	} else {
+		lg_daemon_print_recover(l);
+	}
+	return store;
+}
+
 static int lg_daemon_show(int argc, char **argv)
 {
 	const char *path = NULL;
-	struct lg_ctl_line l;
-	char line[4096];
-	int ret = 0, ok = 0;
+	int ret;
 	FILE *f;
 
 	for (; argc > 0; argc--, argv++) {
@@ -108,43 +125,9 @@ static int lg_daemon_show(int argc, char **argv)
 
 	new_json_obj(lg_json, lg_pretty);
 	open_json_object(NULL);
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "error ", 6)) {
-			fprintf(stderr, "lgctl: leaseguardd says: %s\n",
-				line + 6);
-			ret = 1;
-			continue;
-		}
-		lg_ctl_split(line, &l);
-		if (l.kind && !strcmp(l.kind, "recover")) {
-			if (lg_json) {
-				open_json_object("recover");
-				lg_ctl_json_fields(&l, lg_daemon_strings, NULL);
-				close_json_object();
-			} else {
-				lg_daemon_print_recover(&l);
-			}
-			continue;
-		}
-		if (!l.kind || strcmp(l.kind, "store"))
-			continue;
-		ok++;
-		if (lg_json) {
-			open_json_object("store");
-			lg_ctl_json_fields(&l, lg_daemon_strings, NULL);
-			close_json_object();
-		} else {
-			lg_daemon_print_store(&l);
-		}
-	}
-	fclose(f);
+	ret = lg_ctl_read(f, lg_daemon_line, NULL, " (an older leaseguardd?)");
 	close_json_object();
 	delete_json_obj();
-	if (!ok && !ret) {
-		fprintf(stderr, "lgctl: leaseguardd gave no answer (an older leaseguardd?)\n");
-		ret = 1;
-	}
 	return ret;
 }
 

@@ -192,6 +192,14 @@ struct lg_ctl_line {
 FILE *lg_ctl_ask(const char *path, const char *cmd);
 /* The same, silent: NULL with *err a -errno (-ENOENT: no such socket). */
 FILE *lg_ctl_open(const char *path, const char *cmd, int *err);
+/*
+ * Reads the answer f to its end and closes it: each line with a kind to
+ * cb, which says whether it used it. "error ..." lines are printed. 0, or
+ * 1 after an error line or when cb used none ("gave no answer", then
+ * older: a hint such as " (an older leaseguardd?)", or "").
+ */
+int lg_ctl_read(FILE *f, bool (*cb)(struct lg_ctl_line *l, void *data),
+		void *data, const char *older);
 /* Splits s (changed in place) into l; words without '=' are skipped. */
 void lg_ctl_split(char *s, struct lg_ctl_line *l);
 /* The value of key in l, "" if absent. */

@@ -49,12 +49,24 @@ static void lg_mcp_print_text(const struct lg_ctl_line *l)
 	printf("\n");
 }
 
+static bool lg_mcp_line(struct lg_ctl_line *l, void *data)
+{
+	if (strcmp(l->kind, "proxy"))
+		return false;
+	if (lg_json) {
+		open_json_object(NULL);
+		lg_ctl_json_fields(l, lg_mcp_strings, lg_mcp_bools);
+		close_json_object();
+	} else {
+		lg_mcp_print_text(l);
+	}
+	return true;
+}
+
 int lg_mcast_proxy(int argc, char **argv)
 {
 	const char *path = NULL;
-	struct lg_ctl_line l;
-	char line[4096];
-	int ret = 0, ok;
+	int ret;
 	FILE *f;
 
 	for (; argc > 0; argc--, argv++) {
@@ -75,32 +87,8 @@ int lg_mcast_proxy(int argc, char **argv)
 
 	new_json_obj(lg_json, lg_pretty);
 	open_json_array(NULL);
-	for (ok = 0; fgets(line, sizeof(line), f);) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "error ", 6)) {
-			fprintf(stderr, "lgctl: leaseguardd says: %s\n",
-				line + 6);
-			ret = 1;
-			continue;
-		}
-		lg_ctl_split(line, &l);
-		if (!l.kind || strcmp(l.kind, "proxy"))
-			continue;
-		ok++;
-		if (lg_json) {
-			open_json_object(NULL);
-			lg_ctl_json_fields(&l, lg_mcp_strings, lg_mcp_bools);
-			close_json_object();
-		} else {
-			lg_mcp_print_text(&l);
-		}
-	}
-	fclose(f);
+	ret = lg_ctl_read(f, lg_mcp_line, NULL, "");
 	close_json_array();
 	delete_json_obj();
-	if (!ok && !ret) {
-		fprintf(stderr, "lgctl: leaseguardd gave no answer\n");
-		ret = 1;
-	}
 	return ret;
 }

@@ -18,7 +18,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl/lgctl}
-PLAN=188
+PLAN=190
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -841,16 +841,20 @@ check "daemon show: unknown argument" \
 # kind this lgctl does not know (skipped) before the store's line.
 STATUS='family name=leaseguard up=1
 store path=/var/lib/leaseguard/bindings.db state=open rows=5000 pending=3 commits=12 committed=5012 last-commit=1800000000 last-commit-us=41000 errors=2 last-error=full set-aside=1 invalid=0 restored=4990 refused=10 written=7 dropped=4'
-python3 - "$TMP/fake.sock" "$STATUS" 2 >"$TMP/fake.log" 2>&1 <<'PY' &
+# Then the proxy's line for "mcast", and a "status" that fails.
+MCAST='proxy family=mld enable=1 upstream=up0 version=2 active=1 groups=3 memberships=4 upstream-groups=3 sockets=1 routing=0'
+python3 - "$TMP/fake.sock" "status=$STATUS" "status=$STATUS" "mcast=$MCAST" \
+	"status=error the store is busy" >"$TMP/fake.log" 2>&1 <<'PY' &
 import os, socket, sys
-path, answer, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, answers = sys.argv[1], sys.argv[2:]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(path)
 s.listen(1)
-for _ in range(n):
+for a in answers:
+    want, answer = a.split("=", 1)
     c, _ = s.accept()
     cmd = c.makefile().readline().strip()
-    c.sendall((answer + "\n" if cmd == "status" else "error unknown command\n").encode())
+    c.sendall((answer + "\n" if cmd == want else "error unknown command\n").encode())
     c.close()
 PY
 FAKE=$!
@@ -863,6 +867,12 @@ check "daemon: the store as text" expect 0 "store /var/lib/leaseguard/bindings.d
 run -j daemon show socket "$TMP/fake.sock"
 check "daemon -j: the store as JSON, numbers as numbers" \
 	eval '[ "$rc" = 0 ] && jq -e ".store.path == \"/var/lib/leaseguard/bindings.db\" and .store.rows == 5000 and .store.pending == 3 and .store.last_commit == 1800000000 and .store.last_error == \"full\" and .store.set_aside == 1 and .store.restored == 4990 and (.family == null)" "$TMP/out" >/dev/null'
+run -j mcast proxy socket "$TMP/fake.sock"
+check "mcast proxy -j: the proxy's line, numbers as numbers" \
+	eval '[ "$rc" = 0 ] && jq -e "length == 1 and .[0].family == \"mld\" and .[0].groups == 3" "$TMP/out" >/dev/null'
+run daemon show socket "$TMP/fake.sock"
+check "daemon show: leaseguardd's error is said, and fails" \
+	expect 1 "" "lgctl: leaseguardd says: the store is busy"
 wait "$FAKE" || true
 run daemon show socket "$TMP/fake.sock"
 check "daemon show: the daemon went away" \
