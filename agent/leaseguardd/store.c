@@ -82,6 +82,8 @@ enum {
 	LGD_SQL_DEL,
 	LGD_SQL_META,
 	LGD_SQL_COUNT,
+	LGD_SQL_IDS,
+	LGD_SQL_ID,
 	LGD_SQL_N
 };
 
@@ -96,7 +98,7 @@ static const char *const lgd_store_sql[LGD_SQL_N] = {
 		" ifindex = ?2, kernel_id = ?6, state = ?7, origin = ?8,"
 		" client_lladdr = ?9, client_mac = ?10, server_addr = ?11,"
 		" server_duid = ?12, interface_id = ?13, created = ?14,"
-		" updated = ?15, expires = ?16, restore = ?17 RETURNING id",
+		" updated = ?15, expires = ?16, restore = ?17",
 	[LGD_SQL_DEL_LEASES] = "DELETE FROM lease WHERE binding = ?1",
 	[LGD_SQL_ADD_LEASE] =
 		"INSERT OR REPLACE INTO lease (binding, addr, plen, preferred,"
@@ -107,13 +109,30 @@ static const char *const lgd_store_sql[LGD_SQL_N] = {
 		" iaid = ?4 AND (ifname = ?1 OR (?1 = '' AND ifindex = ?5))",
 	[LGD_SQL_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
 	[LGD_SQL_COUNT] = "SELECT count(*) FROM binding",
+	/* A restored binding, written back: only what the kernel gave it. */
+	[LGD_SQL_IDS] =
+		"UPDATE binding SET ifindex = ?2, kernel_id = ?6, origin = ?8,"
+		" restore = 0 WHERE ifname = ?1 AND duid = ?3 AND ia_type = ?4"
+		" AND iaid = ?5",
+	/*
+	 * An updated row's ID. Not RETURNING id: SQLite keeps what it returns
+	 * in a temporary table, opened and closed by every statement.
+	 */
+	[LGD_SQL_ID] =
+		"SELECT id FROM binding WHERE ifname = ?1 AND duid = ?2 AND"
+		" ia_type = ?3 AND iaid = ?4",
 };
 
 struct lgd_store_change {
-	struct lgd_store_rec rec;	/* first: the tree's key */
 	uint64_t seq;			/* applied in the order they came */
 	bool del;
+	bool ids;			/* lgd_store_put_ids(): its IDs only */
+	/* Last: a del is allocated with its head alone. */
+	struct lgd_store_rec rec;
 };
+
+/* What a del keeps of its binding: the key and the IDs. */
+#define LGD_STORE_REC_HEAD	offsetof(struct lgd_store_rec, restore_pending)
 
 struct lgd_store {
 	char path[PATH_MAX];
@@ -136,6 +155,7 @@ struct lgd_store {
 	uint32_t lat[LGD_STORE_LAT_N];
 	uint64_t n_lat;
 	bool hold;			/* lgd_store_hold() */
+	int64_t rows_delta;		/* of the open transaction */
 	struct lgd_store_stats st;
 };
 
@@ -161,7 +181,9 @@ int lgd_store_rec_cmp(const struct lgd_store_rec *a,
 
 static int lgd_store_tcmp(const void *a, const void *b)
 {
-	return lgd_store_rec_cmp(a, b);
+	const struct lgd_store_change *x = a, *y = b;
+
+	return lgd_store_rec_cmp(&x->rec, &y->rec);
 }
 
 static int lgd_store_qcmp(const void *a, const void *b)
@@ -562,28 +584,37 @@ void lgd_store_on_reset(struct lgd_store *s, void (*fn)(void *), void *arg)
 }
 
 static int lgd_store_queue(struct lgd_store *s, const struct lgd_store_rec *r,
-			   bool del)
+			   bool del, bool ids)
 {
 	struct lgd_store_change *c, **slot;
+	/*
+	 * A del: 200 octets, not 780. An ids change is kept whole: it is
+	 * written whole if its row is not there.
+	 */
+	size_t len = del ? LGD_STORE_REC_HEAD : sizeof(*r);
 
-	c = malloc(sizeof(*c));
+	c = malloc(offsetof(struct lgd_store_change, rec) + len);
 	if (!c)
 		return -ENOMEM;
-	c->rec = *r;
+	memcpy(&c->rec, r, len);
 	slot = tsearch(c, &s->pending, lgd_store_tcmp);
 	if (!slot) {
 		free(c);
 		return -ENOMEM;
 	}
 	if (*slot != c) {
-		/* The same key: the newer change is the one to write. */
-		(*slot)->rec = *r;
-		free(c);
-		c = *slot;
+		/*
+		 * The same key: the newer change is the one to write, its IDs
+		 * alone only if what was queued before was as little.
+		 */
+		ids = ids && !(*slot)->del && (*slot)->ids;
+		free(*slot);
+		*slot = c;	/* an equal key: the tree stays sorted */
 	} else {
 		s->st.pending++;
 	}
 	c->del = del;
+	c->ids = ids;
 	c->seq = s->seq++;
 	if (!s->timer.slot)
 		lgd_timer_arm(&s->timer, lgd_now_ms() + s->delay_ms);
@@ -599,12 +630,17 @@ int lgd_store_commit_due(struct lgd_store *s)
 
 int lgd_store_put(struct lgd_store *s, const struct lgd_store_rec *r)
 {
-	return lgd_store_queue(s, r, false);
+	return lgd_store_queue(s, r, false, false);
+}
+
+int lgd_store_put_ids(struct lgd_store *s, const struct lgd_store_rec *r)
+{
+	return lgd_store_queue(s, r, false, true);
 }
 
 int lgd_store_del(struct lgd_store *s, const struct lgd_store_rec *key)
 {
-	return lgd_store_queue(s, key, true);
+	return lgd_store_queue(s, key, true, false);
 }
 
 struct lgd_store_walk {
@@ -688,17 +724,33 @@ static int lgd_store_write_put(struct lgd_store *s,
 	else
 		sqlite3_bind_null(st, 16);
 	sqlite3_bind_int(st, 17, r->restore_pending);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? SQLITE_INTERNAL : rc;
-	}
-	id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-
-	st = s->stmt[LGD_SQL_DEL_LEASES];
-	sqlite3_bind_int64(st, 1, id);
+	/*
+	 * Only an INSERT sets it (not the UPSERT's UPDATE, nor the lease
+	 * table, which has no rowid): a new row, with no leases yet
+	 * (foreign_keys deleted any with the row that had its ID).
+	 */
+	sqlite3_set_last_insert_rowid(s->db, 0);
 	rc = lgd_store_step(st);
+	if (rc)
+		return rc;
+	id = sqlite3_last_insert_rowid(s->db);
+	if (id) {
+		s->rows_delta++;
+	} else {
+		st = s->stmt[LGD_SQL_ID];
+		sqlite3_bind_text(st, 1, r->ifname, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, r->duid, r->duid_len, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, r->ia_type);
+		sqlite3_bind_int64(st, 4, r->iaid);
+		rc = sqlite3_step(st);
+		id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? SQLITE_INTERNAL : rc;
+		st = s->stmt[LGD_SQL_DEL_LEASES];
+		sqlite3_bind_int64(st, 1, id);
+		rc = lgd_store_step(st);
+	}
 	st = s->stmt[LGD_SQL_ADD_LEASE];
 	for (i = 0; !rc && i < r->n_leases; i++) {
 		const struct lgd_store_lease *l = &r->leases[i];
@@ -721,13 +773,37 @@ static int lgd_store_write_del(struct lgd_store *s,
 			       const struct lgd_store_rec *r)
 {
 	sqlite3_stmt *st = s->stmt[LGD_SQL_DEL];
+	int rc;
 
 	sqlite3_bind_text(st, 1, r->ifname, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, r->duid, r->duid_len, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, r->ia_type);
 	sqlite3_bind_int64(st, 4, r->iaid);
 	sqlite3_bind_int64(st, 5, r->ifindex);
-	return lgd_store_step(st);
+	rc = lgd_store_step(st);
+	if (!rc)
+		s->rows_delta -= sqlite3_changes(s->db);
+	return rc;
+}
+
+/* A restored binding's new IDs; the whole of it if its row is not there. */
+static int lgd_store_write_ids(struct lgd_store *s,
+			       const struct lgd_store_rec *r)
+{
+	sqlite3_stmt *st = s->stmt[LGD_SQL_IDS];
+	int rc;
+
+	sqlite3_bind_text(st, 1, r->ifname, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->ifindex);
+	sqlite3_bind_blob(st, 3, r->duid, r->duid_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, r->ia_type);
+	sqlite3_bind_int64(st, 5, r->iaid);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)r->kernel_id);
+	sqlite3_bind_int(st, 8, r->origin);
+	rc = lgd_store_step(st);
+	if (!rc && !sqlite3_changes(s->db))
+		rc = lgd_store_write_put(s, r);
+	return rc;
 }
 
 static int lgd_store_write_meta(struct lgd_store *s)
@@ -795,9 +871,11 @@ int lgd_store_commit(struct lgd_store *s)
 	if (w.n > LGD_STORE_COMMIT_MAX)
 		w.n = LGD_STORE_COMMIT_MAX;
 
+	s->rows_delta = 0;
 	rc = lgd_store_exec(s, "BEGIN IMMEDIATE");
 	for (i = 0; !rc && i < w.n; i++)
 		rc = w.v[i]->del ? lgd_store_write_del(s, &w.v[i]->rec) :
+		     w.v[i]->ids ? lgd_store_write_ids(s, &w.v[i]->rec) :
 				   lgd_store_write_put(s, &w.v[i]->rec);
 	if (!rc)
 		rc = lgd_store_write_meta(s);
@@ -850,7 +928,8 @@ int lgd_store_commit(struct lgd_store *s)
 	free(w.v);
 	s->st.pending -= w.n;
 	s->has_instance = false;	/* written: again when it changes */
-	lgd_store_count(s);
+	/* Counted as written: a count(*) a commit read every row. */
+	s->st.rows += s->rows_delta;
 	return 0;
 }
 
@@ -995,6 +1074,11 @@ int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n)
 	if (rc) {
 		lgd_store_fail(s, rc, "reading it");
 		return -EIO;
+	}
+	/* As many as it has: no doubling copies of a million rows. */
+	if (s->st.rows) {
+		out = malloc((s->st.rows + 1) * sizeof(*out));
+		cap = out ? s->st.rows + 1 : 0;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite3_int64 id = sqlite3_column_int64(st, 0);

@@ -37,7 +37,8 @@ static bool lgd_store_rec_of(struct lgd_store_rec *r,
 	const struct nlattr *tb[LG_BINDING_A_MAX + 1] = {};
 	size_t i;
 
-	memset(r, 0, sizeof(*r));
+	/* Not the 8 leases' room (a third of it): each one used is set. */
+	memset(r, 0, offsetof(struct lgd_store_rec, leases));
 	snprintf(r->ifname, sizeof(r->ifname), "%s", lb->ifname);
 	r->ifindex = lb->ifindex;
 	r->kernel_id = lb->id;
@@ -90,6 +91,64 @@ static bool lgd_store_rec_of(struct lgd_store_rec *r,
 	return true;
 }
 
+/*
+ * The store's bindings a restore is sending (sorted by key, as
+ * lgd_store_plan() left them) and its plan: their notifications, which
+ * tell the kernel's copy of what the store has, write only their IDs.
+ */
+static struct {
+	const struct lgd_store_rec *v;
+	const uint8_t *act;
+	size_t n;
+} lgd_restoring;
+
+static int lgd_store_bcmp(const void *a, const void *b)
+{
+	return lgd_store_rec_cmp(a, b);
+}
+
+/*
+ * r (the kernel's) is the store's binding as it was restored: the same
+ * client, server, state and leases, each ending when the store's does
+ * (within the second the restore rounded it to).
+ */
+static bool lgd_store_as_restored(const struct lgd_store_rec *r)
+{
+	const struct lgd_store_rec *o;
+	uint64_t a, b;
+	size_t i;
+
+	if (!lgd_restoring.n || r->origin != LG_BINDING_ORIGIN_RESTORED)
+		return false;
+	o = bsearch(r, lgd_restoring.v, lgd_restoring.n, sizeof(*o),
+		    lgd_store_bcmp);
+	if (!o || lgd_restoring.act[o - lgd_restoring.v] != LGD_STORE_RESTORE)
+		return false;
+	if (r->state != o->state ||
+	    (r->created > o->created ? r->created - o->created :
+	     o->created - r->created) > 2 ||
+	    r->has_lladdr != o->has_lladdr || r->has_mac != o->has_mac ||
+	    r->has_server_addr != o->has_server_addr ||
+	    memcmp(r->lladdr, o->lladdr, sizeof(r->lladdr)) ||
+	    (r->has_mac && memcmp(r->mac, o->mac, sizeof(r->mac))) ||
+	    memcmp(r->server_addr, o->server_addr, sizeof(r->server_addr)) ||
+	    r->server_duid_len != o->server_duid_len ||
+	    memcmp(r->server_duid, o->server_duid, r->server_duid_len) ||
+	    r->ifid_len != o->ifid_len ||
+	    memcmp(r->ifid, o->ifid, r->ifid_len) ||
+	    r->n_leases != o->n_leases)
+		return false;
+	for (i = 0; i < r->n_leases; i++) {
+		a = r->leases[i].expires;
+		b = o->leases[i].expires;
+		if (memcmp(r->leases[i].addr, o->leases[i].addr, 16) ||
+		    r->leases[i].plen != o->leases[i].plen || !a != !b ||
+		    (a > b ? a - b : b - a) > 2)
+			return false;
+	}
+	return true;
+}
+
 static void lgd_store_reset_cb(void *arg)
 {
 	lgd_store_resync(arg);
@@ -117,7 +176,8 @@ void lgd_store_event(struct lgd_ctx *x, uint8_t cmd,
 			  (unsigned long long)lb->id);
 		return;
 	}
-	if (lgd_store_put(x->store, &r))
+	if ((lgd_store_as_restored(&r) ? lgd_store_put_ids :
+	     lgd_store_put)(x->store, &r))
 		lgd_err("store: binding %llu: out of memory",
 			(unsigned long long)lb->id);
 	lgd_store_commit_due(x->store);
@@ -367,11 +427,12 @@ static int lgd_store_restore_all(struct lgd_ctx *x, struct lgd_store *s,
 				 struct lgd_store_tally *t)
 {
 	struct lgd_store_batch b = { .s = s, .t = t };
-	size_t i = 0, k;
+	size_t i = 0, k, off = 0;
 	char *buf;
 	int err = 0;
 
-	buf = malloc(LGD_RESTORE_BUF);
+	/* Zeroed: libmnl does not zero the padding after attributes. */
+	buf = calloc(1, LGD_RESTORE_BUF);
 	b.max = lg_nl_batch_max(x->nl, LGD_RESTORE_RCVBUF);
 	if (b.max > LGD_RESTORE_BUF / 64)
 		b.max = LGD_RESTORE_BUF / 64;
@@ -382,10 +443,16 @@ static int lgd_store_restore_all(struct lgd_ctx *x, struct lgd_store *s,
 		return -ENOMEM;
 	}
 	while (i < n) {
-		size_t off = 0;
 		uint32_t seq = 0;
 
-		memset(buf, 0, LGD_RESTORE_BUF);
+		/* What the last batch wrote, not the whole buffer each time. */
+		memset(buf, 0, off);
+		off = 0;
+		/*
+		 * The lifetimes left as each batch goes: a long restore grants
+		 * no more than the store had (and the notifications match it).
+		 */
+		now = time(NULL);
 		for (k = 0; i < n && k < b.max &&
 		     LGD_RESTORE_BUF - off >= LGD_RESTORE_REQ_MAX; i++) {
 			struct lgd_store_rec *r = &v[i];
@@ -496,7 +563,11 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 		lgd_store_put(s, &k.v[i]);
 	t_plan = lgd_now_ms();
 	lgd_store_hold(s, true);
+	lgd_restoring.v = v;
+	lgd_restoring.act = act;
+	lgd_restoring.n = n;
 	lgd_store_restore_all(x, s, v, n, act, now, &t);
+	lgd_restoring.n = 0;
 	lgd_store_hold(s, false);
 	t_restore = lgd_now_ms();
 	for (i = 0; i < n; i++) {

@@ -435,6 +435,174 @@ TEST_F(store, restart_reload)
 	lgd_store_close(s);
 }
 
+/*
+ * The row count is kept as the commits write (inserted, updated, deleted
+ * rows), not counted each commit, and read again when the file is opened.
+ */
+TEST_F(store, rows_counted)
+{
+	struct lgd_store_stats st;
+	sqlite3 *db;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	unsigned int i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 20; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(20, st.rows);
+	/* 5 updated (an IA_PD down to one lease), 3 new. */
+	for (i = 10; i < 18; i++) {
+		mkrec(&r, i < 15 ? i : 100 + i, NOW + 3600);
+		r.kernel_id = 5000 + i;
+		r.n_leases = 1;
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(23, st.rows);
+	EXPECT_EQ(23, count_rows(self->path, "SELECT count(*) FROM binding"));
+	/* 10 IA_PD of 20 had 2 leases; 11, 13 lost one. */
+	EXPECT_EQ(31, count_rows(self->path, "SELECT count(*) FROM lease"));
+	EXPECT_EQ(8, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id >= 5000"));
+	/* 4 deleted, one never stored, one put and deleted in a batch. */
+	for (i = 0; i < 4; i++) {
+		mkrec(&r, i, 0);
+		ASSERT_EQ(0, lgd_store_del(s, &r));
+	}
+	mkrec(&r, 999, 0);
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	mkrec(&r, 998, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(19, st.rows);
+	EXPECT_EQ(19, count_rows(self->path, "SELECT count(*) FROM binding"));
+	EXPECT_EQ(0, count_rows(self->path,
+		"SELECT count(*) FROM lease WHERE binding NOT IN (SELECT id FROM binding)"));
+	/* A row deleted, then a new one (it may get the same ID). */
+	mkrec(&r, 117, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	mkrec(&r, 200, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(19, st.rows);
+	EXPECT_EQ(19, count_rows(self->path, "SELECT count(*) FROM binding"));
+	EXPECT_EQ(r.n_leases, count_rows(self->path,
+		"SELECT count(*) FROM lease l JOIN binding b ON l.binding = b.id"
+		" WHERE b.kernel_id = 1200"));
+	lgd_store_close(s);
+	/* Another program deletes some: counted again at the next open. */
+	ASSERT_EQ(0, sqlite3_open(self->path, &db));
+	ASSERT_EQ(0, sqlite3_exec(db, "DELETE FROM binding WHERE kernel_id < 1010",
+				  NULL, NULL, NULL));
+	sqlite3_close(db);
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(13, st.rows);
+	lgd_store_close(s);
+}
+
+/*
+ * A restored binding's notification (lgd_store_put_ids): its IDs and
+ * origin written, its pending restore cleared, the rest left as stored; a
+ * key the file does not have is written whole, and a put of the key queued
+ * before it makes it a whole write.
+ */
+TEST_F(store, put_ids)
+{
+	struct lgd_store_rec r, *v;
+	struct lgd_store_stats st;
+	struct lgd_store *s;
+	size_t n, i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	mkrec(&r, 1, NOW + 3600);
+	r.restore_pending = true;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	mkrec(&r, 2, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	mkrec(&r, 4, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+
+	/* The kernel's copy: new IDs, origin restored, its own updated. */
+	mkrec(&r, 1, NOW + 3600);
+	r.kernel_id = 71;
+	r.ifindex = 42;
+	r.origin = LG_BINDING_ORIGIN_RESTORED;
+	r.updated = NOW;
+	r.leases[0].valid = 3000;
+	ASSERT_EQ(0, lgd_store_put_ids(s, &r));
+	/* 2: a put, then put_ids before the commit: written whole. */
+	mkrec(&r, 2, NOW + 3600);
+	r.kernel_id = 72;
+	r.state = LG_BINDING_RELEASING;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	r.state = LG_BINDING_BOUND;
+	r.updated = NOW;
+	ASSERT_EQ(0, lgd_store_put_ids(s, &r));
+	/* 3: not in the file: written whole. */
+	mkrec(&r, 3, NOW + 3600);
+	r.kernel_id = 73;
+	ASSERT_EQ(0, lgd_store_put_ids(s, &r));
+	/* 4: deleted, then put_ids: written whole again. */
+	mkrec(&r, 4, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	r.kernel_id = 74;
+	ASSERT_EQ(0, lgd_store_put_ids(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(4, st.rows);
+
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	ASSERT_EQ(4, n);
+	qsort(v, n, sizeof(*v), qcmp);
+	for (i = 0; i < n; i++) {
+		mkrec(&r, 1, NOW + 3600);
+		if (!lgd_store_rec_cmp(&v[i], &r)) {
+			EXPECT_EQ(71, v[i].kernel_id);
+			EXPECT_EQ(42, v[i].ifindex);
+			EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, v[i].origin);
+			EXPECT_FALSE(v[i].restore_pending);
+			/* As stored: granted lifetimes, updated then. */
+			EXPECT_EQ(NOW - 600, v[i].updated);
+			EXPECT_EQ(3600, v[i].leases[0].valid);
+			EXPECT_EQ(r.n_leases, v[i].n_leases);
+			continue;
+		}
+		mkrec(&r, 2, NOW + 3600);
+		if (!lgd_store_rec_cmp(&v[i], &r)) {
+			EXPECT_EQ(72, v[i].kernel_id);
+			EXPECT_EQ(NOW, v[i].updated);
+			EXPECT_EQ(LG_BINDING_BOUND, v[i].state);
+			continue;
+		}
+		mkrec(&r, 3, NOW + 3600);
+		r.kernel_id = 73;
+		if (!lgd_store_rec_cmp(&v[i], &r)) {
+			EXPECT_EQ(0, memcmp(&r, &v[i], sizeof(r)));
+			continue;
+		}
+		mkrec(&r, 4, NOW + 3600);
+		r.kernel_id = 74;
+		EXPECT_EQ(0, memcmp(&r, &v[i], sizeof(r)));
+	}
+	free(v);
+	lgd_store_close(s);
+}
+
 /* The reconcile's decisions. */
 TEST(plan)
 {
