@@ -1271,7 +1271,7 @@ static int lg_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[LG_BINDING_A_MAX + 1], *nest;
 	struct netlink_ext_ack *extack = info->extack;
 	struct lg_binding_new n = {};
-	struct sk_buff *msg;
+	struct sk_buff *msg = NULL;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
@@ -1339,15 +1339,18 @@ static int lg_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	msg = genlmsg_new(lg_nl_binding_new_size(&n), GFP_KERNEL);
-	if (!msg) {
-		NL_SET_ERR_MSG_MOD(extack, "no memory for the reply");
-		return -ENOMEM;
+	/* Only NLM_F_ECHO asks for the binding back: a restore needs the ACK. */
+	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO) {
+		msg = genlmsg_new(lg_nl_binding_new_size(&n), GFP_KERNEL);
+		if (!msg) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the reply");
+			return -ENOMEM;
+		}
 	}
 	err = lg_binding_new(ln, &n, msg, info->snd_portid, info->snd_seq);
 	switch (err) {
 	case 0:
-		return genlmsg_reply(msg, info);
+		return msg ? genlmsg_reply(msg, info) : 0;
 	case -ENODEV:
 		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_IFINDEX],
 				    "not an access interface");

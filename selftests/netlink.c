@@ -413,7 +413,7 @@ struct bnew {
 	} lease[6];
 	uint32_t omit;		/* 1 << LG_BINDING_A_*: left out */
 	uint32_t lease_omit;	/* 1 << LG_LEASE_A_*: left out of lease 0 */
-	uint16_t flags;		/* more nlmsg_flags */
+	uint16_t flags;		/* more nlmsg_flags (bnew_init: NLM_F_ECHO) */
 	uint16_t extra;		/* an attribute the command does not take */
 };
 
@@ -450,6 +450,7 @@ static void bnew_init(struct bnew *b, uint32_t ifindex, uint8_t client)
 	b->lease[0].plen = 128;
 	b->lease[0].preferred = 300;
 	b->lease[0].valid = 600;
+	b->flags = NLM_F_ECHO;
 }
 
 static void put_in6(struct nlmsghdr *nlh, uint16_t type, const char *s)
@@ -1105,6 +1106,34 @@ TEST_F(bn, replace_keeps_id_created_state_and_anchor)
 	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::20", &self->v, &self->ack));
 	EXPECT_EQ(id, self->v.b[0].id);
 	EXPECT_EQ(1, lg_counter(&self->s, 0, LG_STATS_A_BINDINGS_CREATED));
+}
+
+TEST_F(bn, the_binding_comes_back_only_with_echo)
+{
+	uint64_t id;
+
+	/* As leaseguardd restores: NLM_F_ACK alone, the ACK alone. */
+	self->b.flags = 0;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	EXPECT_EQ(0, self->v.n);
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->v.b[0].cmd);
+	id = self->v.b[0].id;
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::10", &self->v, &self->ack));
+	EXPECT_EQ(id, self->v.b[0].id);
+
+	/* NLM_F_ECHO (lgctl binding add): the binding, then the ACK. */
+	self->b.flags = NLM_F_ECHO;
+	self->b.replace = true;
+	self->b.lease[0].valid = 900;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW, self->v.b[0].cmd);
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(900, self->v.b[0].valid[0]);
 }
 
 /* A binding's ID as a request's LG_A_BINDING, for RELEASE and DEL. */
