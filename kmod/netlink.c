@@ -750,8 +750,10 @@ static size_t lg_nl_binding_size(const struct lg_binding *b, u8 reason)
 /*
  * The largest binding LG_CMD_BINDING_NEW's @n can make: a REPLACE keeps
  * the old binding's state and interface-id, which are not known yet.
+ * Not inlined: its lg_binding_meta would join the handler's large frame.
  */
-static size_t lg_nl_binding_new_size(const struct lg_binding_new *n)
+static noinline_for_stack size_t
+lg_nl_binding_new_size(const struct lg_binding_new *n)
 {
 	const struct lg_binding_meta m = {
 		.state = LG_BINDING_RELEASING,
