@@ -662,7 +662,7 @@ out:
  * (limits, lease index, expiry wheel, ID, notification), after the checks
  * a REPLY does not need: the key is new (or @n->replace), and no lease is
  * another binding's (a restore is not the server's latest word). Then
- * fills @reply with the binding, still under the lock.
+ * fills @reply (if any: NLM_F_ECHO) with the binding, still under the lock.
  */
 int lg_binding_new(struct lg_net *ln, struct lg_binding_new *n,
 		   struct sk_buff *reply, u32 portid, u32 seq)
@@ -761,6 +761,8 @@ int lg_binding_new(struct lg_net *ln, struct lg_binding_new *n,
 	if (err)
 		goto out;
 	n->replaced = !!old;
+	if (!reply)
+		goto out;
 	b = lg_binding_find(ln, n->ifindex, n->duid, n->duid_len, n->ia_type,
 			    n->iaid);
 	err = b ? lg_nl_binding_reply(reply, ln, b, portid, seq) : -ENOENT;

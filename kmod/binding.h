@@ -20,6 +20,7 @@ struct sk_buff;
  * years of uptime), converted for netlink: a binding fits kmalloc-192.
  */
 #define LG_FOREVER		U32_MAX		/* expiry of an infinite lease */
+#define LG_IFID_MAX		32		/* octets of a binding's interface-id */
 #define LG_WHEEL_SIZE		256		/* expiry buckets, one a second */
 #define LG_PLENS		129		/* prefix lengths 0..128 */
 
@@ -125,7 +126,7 @@ struct lg_pending {
 	struct in6_addr server_addr;	/* from the RELAY-REPL, if seen */
 	u8 mac[ETH_ALEN];
 	u8 ifid_len;
-	u8 ifid[32];			/* the RELAY-REPL's Interface-Id */
+	u8 ifid[LG_IFID_MAX];		/* the RELAY-REPL's Interface-Id */
 	struct {
 		u8 type;
 		u32 iaid;

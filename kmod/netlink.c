@@ -141,7 +141,8 @@ static const struct nla_policy lg_binding_new_policy[LG_BINDING_A_MAX + 1] = {
 	[LG_BINDING_A_SERVER_DUID] = NLA_POLICY_RANGE(NLA_BINARY,
 						      DHCP6_DUID_MIN,
 						      DHCP6_DUID_MAX),
-	[LG_BINDING_A_INTERFACE_ID] = NLA_POLICY_RANGE(NLA_BINARY, 1, 32),
+	[LG_BINDING_A_INTERFACE_ID] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+						       LG_IFID_MAX),
 	[LG_BINDING_A_CREATED]	= { .type = NLA_U64 },
 	/* Snooped is what this router saw itself: nobody may say it. */
 	[LG_BINDING_A_ORIGIN]	= NLA_POLICY_RANGE(NLA_U32,
@@ -704,6 +705,81 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/*
+ * At least what lg_nl_binding_put() adds for a binding like @m with
+ * @n_leases leases (and @reason): exact but for IFNAME, counted at its
+ * longest since the interface may be renamed between sizing and filling,
+ * and EXPIRES, counted for every lease.
+ */
+static size_t lg_nl_binding_meta_size(const struct lg_binding_meta *m,
+				      unsigned int n_leases, u8 reason)
+{
+	size_t lease = nla_total_size(0) +			/* LEASE */
+		       nla_total_size(sizeof(struct in6_addr)) +	/* ADDR */
+		       3 * nla_total_size(sizeof(u32)) +	/* PLEN, PREFERRED, VALID */
+		       nla_total_size_64bit(sizeof(u64));	/* EXPIRES */
+
+	return nla_total_size(0) +				/* LG_A_BINDING */
+	       nla_total_size_64bit(sizeof(u64)) +		/* ID */
+	       nla_total_size(sizeof(u32)) +			/* IFINDEX */
+	       nla_total_size(IFNAMSIZ) +			/* IFNAME */
+	       nla_total_size(m->duid_len) +			/* CLIENT_DUID */
+	       4 * nla_total_size(sizeof(u32)) +		/* IA_TYPE, IAID, STATE, ORIGIN */
+	       (m->state == LG_BINDING_RELEASING ?
+		nla_total_size(sizeof(u32)) : 0) +		/* RELEASE_REASON */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +	/* CLIENT_LLADDR, SERVER_ADDR */
+	       (m->has_mac ? nla_total_size(ETH_ALEN) : 0) +	/* CLIENT_MAC */
+	       (m->server_duid_len ?
+		nla_total_size(m->server_duid_len) : 0) +	/* SERVER_DUID */
+	       (m->ifid_len ? nla_total_size(m->ifid_len) : 0) + /* INTERFACE_ID */
+	       2 * nla_total_size_64bit(sizeof(u64)) +		/* CREATED, UPDATED */
+	       (reason ? nla_total_size(sizeof(u32)) : 0) +	/* DEL_REASON */
+	       n_leases * lease;
+}
+
+/* lg_nl_binding_put()'s size for @b: @b is immutable once published. */
+static size_t lg_nl_binding_size(const struct lg_binding *b, u8 reason)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < b->m.n_leases; i++)
+		n += b->leases[i].indexed;
+	return lg_nl_binding_meta_size(&b->m, n, reason);
+}
+
+/*
+ * The largest binding LG_CMD_BINDING_NEW's @n can make: a REPLACE keeps
+ * the old binding's state and interface-id, which are not known yet.
+ * Not inlined: its lg_binding_meta would join the handler's large frame.
+ */
+static noinline_for_stack size_t
+lg_nl_binding_new_size(const struct lg_binding_new *n)
+{
+	const struct lg_binding_meta m = {
+		.state = LG_BINDING_RELEASING,
+		.has_mac = true,
+		.duid_len = n->duid_len,
+		.server_duid_len = n->server_duid_len,
+		.ifid_len = LG_IFID_MAX,
+	};
+
+	return lg_nl_binding_meta_size(&m, n->n_leases, 0);
+}
+
+/* The largest binding of all, for a reply sized before the lookup. */
+static size_t lg_nl_binding_max_size(void)
+{
+	const struct lg_binding_meta m = {
+		.state = LG_BINDING_RELEASING,
+		.has_mac = true,
+		.duid_len = DHCP6_DUID_MAX,
+		.server_duid_len = DHCP6_DUID_MAX,
+		.ifid_len = LG_IFID_MAX,
+	};
+
+	return lg_nl_binding_meta_size(&m, LG_BINDING_MAX_LEASES, 0);
+}
+
 static int lg_nl_binding_fill(struct sk_buff *skb, struct lg_net *ln,
 			      const struct lg_binding *b, u32 portid, u32 seq,
 			      int flags, u8 cmd, u8 reason,
@@ -741,12 +817,12 @@ void lg_nl_notify_binding(struct lg_net *ln, const struct lg_binding *b,
 	if (!lg_nl_has_listeners(ln, LG_MCGRP_BINDINGS))
 		return;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(lg_nl_binding_size(b, reason), GFP_ATOMIC);
 	if (!skb)
 		return;
 	rcu_read_lock();
-	if (lg_nl_binding_fill(skb, ln, b, 0, 0, 0, cmd, reason, NULL,
-			       lg_real_offset())) {
+	if (WARN_ON_ONCE(lg_nl_binding_fill(skb, ln, b, 0, 0, 0, cmd, reason,
+					    NULL, lg_real_offset()))) {
 		rcu_read_unlock();
 		nlmsg_free(skb);
 		return;
@@ -767,23 +843,28 @@ void lg_nl_notify_binding_anchor(struct lg_net *ln, const struct lg_binding *b,
 	if (!lg_nl_has_listeners(ln, LG_MCGRP_BINDINGS))
 		return;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(lg_nl_binding_size(b, 0) +
+			  nla_total_size(0) +			/* LG_A_ANCHOR */
+			  nla_total_size(sizeof(*lladdr)) +
+			  (mac ? nla_total_size(ETH_ALEN) : 0), GFP_ATOMIC);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &lg_genl_family, 0,
 			  LG_CMD_BINDING_ANCHOR_NTF);
-	if (!hdr)
+	if (WARN_ON_ONCE(!hdr))
 		goto err_free;
 	rcu_read_lock();
-	if (lg_nl_binding_put(skb, ln, b, 0, lg_real_offset())) {
+	if (WARN_ON_ONCE(lg_nl_binding_put(skb, ln, b, 0, lg_real_offset()))) {
 		rcu_read_unlock();
 		goto err_free;
 	}
 	rcu_read_unlock();
 	nest = nla_nest_start(skb, LG_A_ANCHOR);
-	if (!nest ||
-	    nla_put_in6_addr(skb, LG_BINDING_A_CLIENT_LLADDR, lladdr) ||
-	    (mac && nla_put(skb, LG_BINDING_A_CLIENT_MAC, ETH_ALEN, mac)))
+	if (WARN_ON_ONCE(!nest ||
+			 nla_put_in6_addr(skb, LG_BINDING_A_CLIENT_LLADDR,
+					  lladdr) ||
+			 (mac && nla_put(skb, LG_BINDING_A_CLIENT_MAC, ETH_ALEN,
+					 mac))))
 		goto err_free;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -873,7 +954,7 @@ static int lg_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(lg_nl_binding_max_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	if (tb[LG_BINDING_A_IFINDEX])
@@ -1192,7 +1273,7 @@ static int lg_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[LG_BINDING_A_MAX + 1], *nest;
 	struct netlink_ext_ack *extack = info->extack;
 	struct lg_binding_new n = {};
-	struct sk_buff *msg;
+	struct sk_buff *msg = NULL;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, LG_A_BINDING))
@@ -1260,15 +1341,18 @@ static int lg_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		NL_SET_ERR_MSG_MOD(extack, "no memory for the reply");
-		return -ENOMEM;
+	/* Only NLM_F_ECHO asks for the binding back: a restore needs the ACK. */
+	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO) {
+		msg = genlmsg_new(lg_nl_binding_new_size(&n), GFP_KERNEL);
+		if (!msg) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the reply");
+			return -ENOMEM;
+		}
 	}
 	err = lg_binding_new(ln, &n, msg, info->snd_portid, info->snd_seq);
 	switch (err) {
 	case 0:
-		return genlmsg_reply(msg, info);
+		return msg ? genlmsg_reply(msg, info) : 0;
 	case -ENODEV:
 		NL_SET_ERR_MSG_ATTR(extack, tb[LG_BINDING_A_IFINDEX],
 				    "not an access interface");

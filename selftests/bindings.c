@@ -1784,13 +1784,15 @@ TEST_F_TIMEOUT(b, expiry_beyond_one_runs_budget_resumes_where_it_stopped,
 
 /*
  * LG_CMD_BINDING_NEW on acc0: client @d's IA_NA 1 with @addr, anchored
- * where C's eth0 is, as leaseguardd restores it; the reply in self->got.
+ * where C's eth0 is, as leaseguardd restores it; with NLM_F_ECHO, for the
+ * reply in self->got.
  */
 static int binding_new(FIXTURE_DATA(b) *self, const struct duid *d,
 		       const char *addr, uint32_t valid)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_NEW, 0);
+	struct nlmsghdr *nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_NEW,
+				      NLM_F_ECHO);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING), *l;
 	struct in6_addr a = A6(addr), srv = A6("2001:db8:f::2");
 

@@ -399,6 +399,8 @@ TEST_F(lg, notifications_follow_changes)
 struct bnew {
 	uint32_t ifindex, ia_type, iaid, origin;	/* origin 0: absent */
 	uint8_t duid[8];
+	const uint8_t *cduid;	/* a longer DUID than duid, if set */
+	int cduid_len;
 	const char *lladdr, *server;
 	const uint8_t *mac, *sduid, *ifid;
 	int sduid_len, ifid_len;
@@ -411,7 +413,7 @@ struct bnew {
 	} lease[6];
 	uint32_t omit;		/* 1 << LG_BINDING_A_*: left out */
 	uint32_t lease_omit;	/* 1 << LG_LEASE_A_*: left out of lease 0 */
-	uint16_t flags;		/* more nlmsg_flags */
+	uint16_t flags;		/* more nlmsg_flags (bnew_init: NLM_F_ECHO) */
 	uint16_t extra;		/* an attribute the command does not take */
 };
 
@@ -448,6 +450,7 @@ static void bnew_init(struct bnew *b, uint32_t ifindex, uint8_t client)
 	b->lease[0].plen = 128;
 	b->lease[0].preferred = 300;
 	b->lease[0].valid = 600;
+	b->flags = NLM_F_ECHO;
 }
 
 static void put_in6(struct nlmsghdr *nlh, uint16_t type, const char *s)
@@ -565,8 +568,9 @@ static int lg_bnew(struct lg_sock *s, const struct bnew *b, struct bview *v,
 	if (HAS(LG_BINDING_A_IFINDEX))
 		mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, b->ifindex);
 	if (HAS(LG_BINDING_A_CLIENT_DUID))
-		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, sizeof(b->duid),
-			     b->duid);
+		mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID,
+			     b->cduid ? b->cduid_len : (int)sizeof(b->duid),
+			     b->cduid ? b->cduid : b->duid);
 	if (HAS(LG_BINDING_A_IA_TYPE))
 		mnl_attr_put_u32(nlh, LG_BINDING_A_IA_TYPE, b->ia_type);
 	if (HAS(LG_BINDING_A_IAID))
@@ -1102,6 +1106,122 @@ TEST_F(bn, replace_keeps_id_created_state_and_anchor)
 	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::20", &self->v, &self->ack));
 	EXPECT_EQ(id, self->v.b[0].id);
 	EXPECT_EQ(1, lg_counter(&self->s, 0, LG_STATS_A_BINDINGS_CREATED));
+}
+
+TEST_F(bn, the_binding_comes_back_only_with_echo)
+{
+	uint64_t id;
+
+	/* As leaseguardd restores: NLM_F_ACK alone, the ACK alone. */
+	self->b.flags = 0;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	EXPECT_EQ(0, self->v.n);
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->v.b[0].cmd);
+	id = self->v.b[0].id;
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::10", &self->v, &self->ack));
+	EXPECT_EQ(id, self->v.b[0].id);
+
+	/* NLM_F_ECHO (lgctl binding add): the binding, then the ACK. */
+	self->b.flags = NLM_F_ECHO;
+	self->b.replace = true;
+	self->b.lease[0].valid = 900;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW, self->v.b[0].cmd);
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(900, self->v.b[0].valid[0]);
+}
+
+/* A binding's ID as a request's LG_A_BINDING, for RELEASE and DEL. */
+static int lg_bid(struct lg_sock *s, uint8_t cmd, uint64_t id,
+		  struct lg_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = lg_msg(s, buf, cmd, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+
+	mnl_attr_put_u64(nlh, LG_BINDING_A_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	return lg_talk_r(s, nlh, r);
+}
+
+/*
+ * Binding messages are sized to the binding: the largest one (longest
+ * DUIDs, interface-id and interface name, a MAC, every lease, RELEASING)
+ * must still fit each message that carries it.
+ */
+TEST_F(bn, the_largest_binding_fits_each_message)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 1, 2 };
+	uint8_t cduid[130], sduid[130], ifid[32];
+	uint64_t id;
+	int i;
+
+	memset(cduid, 0xc1, sizeof(cduid));
+	memset(sduid, 0x5e, sizeof(sduid));
+	memset(ifid, 'i', sizeof(ifid));
+	cduid[0] = sduid[0] = 0;
+	cduid[1] = sduid[1] = 2;
+	ASSERT_EQ(0, ns_ip_batch(NULL, "link set lgtest0 name lgtest0-abcdefg\n"));
+	self->b.cduid = cduid;
+	self->b.cduid_len = sizeof(cduid);
+	self->b.sduid = sduid;
+	self->b.sduid_len = sizeof(sduid);
+	self->b.ifid = ifid;
+	self->b.ifid_len = sizeof(ifid);
+	self->b.mac = mac;
+	self->b.n_leases = 4;
+	self->b.lease[1] = self->b.lease[2] = self->b.lease[3] =
+		self->b.lease[0];
+	self->b.lease[1].addr = "2001:db8:1::11";
+	self->b.lease[2].addr = "2001:db8:1::12";
+	self->b.lease[3].addr = "2001:db8:1::13";
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(4, self->v.b[0].n_leases);
+	EXPECT_EQ(32, self->v.b[0].ifid_len);
+	id = self->v.b[0].id;
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->v.b[0].cmd);
+	EXPECT_EQ(4, self->v.b[0].n_leases);
+
+	ASSERT_EQ(0, lg_bid(&self->s, LG_CMD_BINDING_RELEASE, id, &self->r));
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->v.b[0].state);
+
+	/* A REPLACE keeps the interface-id it does not give. */
+	self->b.ifid = NULL;
+	self->b.replace = true;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->v.b[0].state);
+	EXPECT_EQ(32, self->v.b[0].ifid_len);
+	EXPECT_EQ(4, self->v.b[0].n_leases);
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->v.b[0].cmd);
+
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::13", &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(4, self->v.b[0].n_leases);
+	for (i = 0; i < 4; i++)
+		EXPECT_TRUE(self->v.b[0].expires[i]);
+
+	ASSERT_EQ(0, lg_bid(&self->s, LG_CMD_BINDING_DEL, id, &self->r));
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_DEL_NTF, self->v.b[0].cmd);
+	EXPECT_NE(0, self->v.b[0].del_reason);
+	EXPECT_EQ(4, self->v.b[0].n_leases);
 }
 
 TEST_F_TIMEOUT(bn, a_lease_ends_when_its_remaining_valid_lifetime_does, 30)

@@ -380,7 +380,8 @@ int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
 	size_t i;
 	int err;
 
-	nlh = lg_nl_msg(nl, LG_CMD_BINDING_NEW, 0);
+	/* The binding comes back only if asked for: a restore needs the ACK. */
+	nlh = lg_nl_msg(nl, LG_CMD_BINDING_NEW, out ? NLM_F_ECHO : 0);
 	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
 	mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, b->ifindex);
 	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, b->client_duid_len,

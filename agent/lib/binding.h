@@ -127,7 +127,8 @@ int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel);
  * lease without has_plen is an address (128), without has_preferred its
  * preferred is its valid. With replace, a binding of the same key is
  * updated instead of refused (-EEXIST). The kernel's binding goes to out
- * (may be NULL; lg_binding_free() it).
+ * (lg_binding_free() it); with out NULL the kernel is not asked for it
+ * (no NLM_F_ECHO) and only ACKs.
  */
 int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
 		   struct lg_binding *out);

@@ -369,9 +369,12 @@
  *   NLM_F_REPLACE, because generic netlink refuses any nlmsg_flags but
  *   REQUEST, ACK, ECHO and DUMP (-EINVAL, "ambiguous or reserved bits set
  *   in nlmsg_flags").
- *   Reply: one LG_CMD_BINDING_NEW message with LG_A_BINDING as in the
- *   LG_CMD_BINDING_GET reply. Sends LG_CMD_BINDING_NEW_NTF (or, replaced,
- *   LG_CMD_BINDING_UPD_NTF) with its ORIGIN.
+ *   Reply: with NLM_F_ECHO, one LG_CMD_BINDING_NEW message with
+ *   LG_A_BINDING as in the LG_CMD_BINDING_GET reply (then the ACK, if
+ *   NLM_F_ACK asked for it); without NLM_F_ECHO none, only the ACK: a
+ *   restore of many bindings wants to know each one's fate, not to read
+ *   each one back. Sends LG_CMD_BINDING_NEW_NTF (or, replaced,
+ *   LG_CMD_BINDING_UPD_NTF) with its ORIGIN either way.
  *   Errors: -EINVAL a required attribute missing (extack names it), one it
  *   does not take, or a value out of place (a client address that is not
  *   link-local unicast, a MAC or server address that is not unicast, a
