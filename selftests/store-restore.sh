@@ -19,7 +19,8 @@
 # again, nothing else), and a reload of the module (restored again).
 # Then, with acc0 and nosuch0 declared access in lgd.conf: a binding whose
 # notification waits on leaseguardd's event socket when the module goes
-# is read into the store and restored when it is back.
+# is read into the store and restored when it is back; and nosuch0,
+# created, gets its pending binding at once (one log line), and only once.
 #
 # LG_LGD names the leaseguardd to run (an older build: what it lost);
 # LG_STORE_LOG=1 prints its log at the end.
@@ -213,6 +214,21 @@ wait_for -t 10 atleast 6 grep -c "store $DIR/bindings.db: .* in the kernel" "$DI
 check_eq "the module back: it is restored" "1 restored
 5 restored" "$(origins acc0)"
 
+step "6. nosuch0 appears: its pending binding is restored at once."
+n ip -n rtr link add nosuch0 type dummy
+wait_for -t 5 is "2 restored" origins nosuch0
+check_eq "the kernel has it, origin restored" "2 restored" "$(origins nosuch0)"
+check_eq "one line says so" \
+	"store: nosuch0 appeared: 1 pending bindings: 1 restored, 0 in the kernel, 0 dropped, 0 kept pending" \
+	"$(grep -o "store: nosuch0 appeared.*" "$DIR/lgd.log")"
+wait_for -t 5 is "nosuch0 2 0" sql "SELECT ifname, iaid, restore FROM binding WHERE ifname = 'nosuch0'"
+check_eq "the store: no longer pending" "nosuch0 2 0" \
+	"$(sql "SELECT ifname, iaid, restore FROM binding WHERE ifname = 'nosuch0'")"
+n ip -n rtr link set nosuch0 name nosuch1
+n ip -n rtr link set nosuch1 name nosuch0
+sleep 0.5
+check_eq "renamed back and forth: nothing pending, nothing sent again" 1 \
+	"$(grep -c "store: nosuch0 appeared" "$DIR/lgd.log")"
 lgd_kill TERM
 
 topology_down

@@ -122,12 +122,17 @@ static int lgd_ctx_batch(void *priv, uint8_t cmd, const uint64_t *ids,
 				n_failed);
 }
 
+static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
+			     const char *name);
+
 static void lgd_ctx_link_new(void *priv, uint32_t ifindex, const char *name)
 {
 	struct lgd *d = priv;
 
 	if (d->decl)
 		lgd_decl_link(d->decl, ifindex, name);
+	/* Its declared role is there now: the store's bindings waiting for it. */
+	lgd_restore_link(d, ifindex, name);
 }
 
 /* The routes binding b needs, into v (room for b->n_leases). */
@@ -965,6 +970,28 @@ static int lgd_restore(struct lgd *d)
 		lgd_store_resync(&d->ctx);
 	}
 	return err;
+}
+
+/*
+ * An interface appeared (or was renamed): the store's bindings of it that
+ * were not restored for want of it. Not while the family is away: its
+ * return reconciles the whole store. Called from the link watch, not from
+ * an event's callback: read_events may read the restore's notifications.
+ */
+static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
+			     const char *name)
+{
+	if (!d->up || !d->ctx.store)
+		return;
+	d->ctx.read_events = lgd_ctx_read_events;
+	lgd_store_restore_link(&d->ctx, ifindex, name);
+	d->ctx.read_events = NULL;
+	if (d->events_lost) {
+		d->events_lost = false;
+		lgd_warn("binding events lost during a restore: resyncing");
+		lgd_sync(d);
+		lgd_store_resync(&d->ctx);
+	}
 }
 
 /* The family is there (at start, or back): follow it again. */
