@@ -17,10 +17,17 @@
 # The module restores acc0's binding with LG_CMD_BINDING_NEW (origin
 # restored, what is left of its lifetimes). Then kill -9 and a start again (the same module: pending ones are tried
 # again, nothing else), and a reload of the module (restored again).
+# Then, with acc0 and nosuch0 declared access in lgd.conf: a binding whose
+# notification waits on leaseguardd's event socket when the module goes
+# is read into the store and restored when it is back; and nosuch0,
+# created, gets its pending binding at once (one log line), and only once.
+#
+# LG_LGD names the leaseguardd to run (an older build: what it lost);
+# LG_STORE_LOG=1 prints its log at the end.
 set -u
 
 source "$(dirname "$0")/lib.sh"
-LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
+LGD=${LG_LGD:-$LG_ROOT/agent/leaseguardd/leaseguardd}
 [[ -x $LGD ]] || skip_all "agent/leaseguardd/leaseguardd is not built"
 [[ $(id -u) -eq 0 ]] || skip_all "needs root"
 python3 -c "import sqlite3" 2>/dev/null || skip_all "python3 has no sqlite3"
@@ -30,6 +37,8 @@ DIR=$(mktemp -d /tmp/lg-store.XXXXXX)
 LGDPID=
 cleanup() {
 	set +e
+	# LG_STORE_LOG=1: leaseguardd's log, to see why a step failed.
+	[[ -z ${LG_STORE_LOG:-} ]] || sed 's/^/# lgd: /' "$DIR/lgd.log"
 	[[ -n $LGDPID ]] && kill -9 "$LGDPID" 2>/dev/null && wait "$LGDPID" 2>/dev/null
 	topology_down
 	rmmod leaseguard 2>/dev/null
@@ -50,6 +59,11 @@ status() { "$LGCTL" -j daemon show socket "$DIR/lgd.sock" | jq -r "$1"; }
 sql() { python3 -c 'import sqlite3, sys
 for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
     print(" ".join(map(str, r)))' "$DIR/bindings.db" "$1"; }
+# The kernel's bindings of an interface: "IAID ORIGIN" lines.
+origins() {
+	ip netns exec rtr "$LGCTL" -j binding show dev "$1" 2>/dev/null |
+		jq -r 'sort_by(.iaid) | .[] | "\(.iaid) \(.origin)"'
+}
 module_up() {
 	n insmod "$LG_ROOT/kmod/leaseguard.ko"
 	nsx rtr "$LGCTL" link set dev acc0 role access
@@ -153,6 +167,69 @@ check_eq "acc0's restored again" \
 	"$(reconciled)"
 lgd_kill TERM
 check "leaseguardd stopped cleanly" grep -q "stopping on signal 15" "$DIR/lgd.log"
+
+step "5. A binding whose notification waits when the module goes: stored."
+# Declared: the module's return and nosuch0's creation get the role.
+printf 'interface acc0 role access\ninterface nosuch0 role access\n' \
+	>>"$DIR/lgd.conf"
+lgd_start 5
+# The family's loss must reach leaseguardd before the binding's
+# notification, as it can in the loop of a busy daemon. Stopped, its
+# controller socket is filled with datagrams of no interest (before the
+# binding: it is first on epoll's ready list), so that the controller's
+# DELFAMILY overruns it. Continued, it reads ENOBUFS there, asks the
+# controller, and learns that the family is gone before it reads the
+# events socket, where the binding's NEW notification waits.
+check_eq "leaseguardd is in its loop (it answers)" open "$(status .store.state)"
+n kill -STOP "$LGDPID"
+n ip netns exec rtr python3 - <<'PY'
+import socket, struct
+port = None
+for line in open("/proc/net/netlink").read().splitlines()[1:]:
+    f = line.split()
+    # NETLINK_GENERIC, joined to nlctrl's "notify" group (ID 16)
+    if f[1] == "16" and int(f[3], 16) & (1 << 15):
+        port = int(f[2])
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+s.bind((0, 0))
+# GENL_ID_CTRL, CTRL_CMD_UNSPEC: nothing leaseguardd acts on
+msg = struct.pack("=IHHIIBBH", 20, 16, 0, 0, 0, 0, 2, 0)
+try:
+    for _ in range(10000):
+        s.sendto(msg, socket.MSG_DONTWAIT, (port, 0))
+except BlockingIOError:
+    pass
+PY
+nsx rtr "$LGCTL" binding add dev acc0 duid 00:03:00:01:02:00:00:00:00:05 \
+	ia na iaid 5 lladdr fe80::5 server 2001:db8:f::2 origin synced \
+	lease 2001:db8:1::1005 preferred 300 valid 600 >/dev/null
+n rmmod leaseguard
+n kill -CONT "$LGDPID"
+wait_for -t 5 is "acc0 5 0" sql "SELECT ifname, iaid, restore FROM binding WHERE iaid = 5"
+check_eq "read before the family was let go, and committed" \
+	"acc0 5 0" "$(sql "SELECT ifname, iaid, restore FROM binding WHERE iaid = 5")"
+check "the log says so" grep -q "family gone: 1 binding events read" "$DIR/lgd.log"
+n insmod "$LG_ROOT/kmod/leaseguard.ko"
+wait_for -t 10 atleast 6 grep -c "store $DIR/bindings.db: .* in the kernel" "$DIR/lgd.log"
+check_eq "the module back: it is restored" "1 restored
+5 restored" "$(origins acc0)"
+
+step "6. nosuch0 appears: its pending binding is restored at once."
+n ip -n rtr link add nosuch0 type dummy
+wait_for -t 5 is "2 restored" origins nosuch0
+check_eq "the kernel has it, origin restored" "2 restored" "$(origins nosuch0)"
+check_eq "one line says so" \
+	"store: nosuch0 appeared: 1 pending bindings: 1 restored, 0 in the kernel, 0 dropped, 0 kept pending" \
+	"$(grep -o "store: nosuch0 appeared.*" "$DIR/lgd.log")"
+wait_for -t 5 is "nosuch0 2 0" sql "SELECT ifname, iaid, restore FROM binding WHERE ifname = 'nosuch0'"
+check_eq "the store: no longer pending" "nosuch0 2 0" \
+	"$(sql "SELECT ifname, iaid, restore FROM binding WHERE ifname = 'nosuch0'")"
+n ip -n rtr link set nosuch0 name nosuch1
+n ip -n rtr link set nosuch1 name nosuch0
+sleep 0.5
+check_eq "renamed back and forth: nothing pending, nothing sent again" 1 \
+	"$(grep -c "store: nosuch0 appeared" "$DIR/lgd.log")"
+lgd_kill TERM
 
 topology_down
 n rmmod leaseguard

@@ -122,12 +122,17 @@ static int lgd_ctx_batch(void *priv, uint8_t cmd, const uint64_t *ids,
 				n_failed);
 }
 
+static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
+			     const char *name);
+
 static void lgd_ctx_link_new(void *priv, uint32_t ifindex, const char *name)
 {
 	struct lgd *d = priv;
 
 	if (d->decl)
 		lgd_decl_link(d->decl, ifindex, name);
+	/* Its declared role is there now: the store's bindings waiting for it. */
+	lgd_restore_link(d, ifindex, name);
 }
 
 /* The routes binding b needs, into v (room for b->n_leases). */
@@ -967,6 +972,28 @@ static int lgd_restore(struct lgd *d)
 	return err;
 }
 
+/*
+ * An interface appeared (or was renamed): the store's bindings of it that
+ * were not restored for want of it. Not while the family is away: its
+ * return reconciles the whole store. Called from the link watch, not from
+ * an event's callback: read_events may read the restore's notifications.
+ */
+static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
+			     const char *name)
+{
+	if (!d->up || !d->ctx.store)
+		return;
+	d->ctx.read_events = lgd_ctx_read_events;
+	lgd_store_restore_link(&d->ctx, ifindex, name);
+	d->ctx.read_events = NULL;
+	if (d->events_lost) {
+		d->events_lost = false;
+		lgd_warn("binding events lost during a restore: resyncing");
+		lgd_sync(d);
+		lgd_store_resync(&d->ctx);
+	}
+}
+
 /* The family is there (at start, or back): follow it again. */
 static int lgd_family_up_cb(void *priv)
 {
@@ -1030,10 +1057,71 @@ static size_t lgd_forget_all(struct lgd *d)
 	return all.n;
 }
 
+struct lgd_drain {
+	struct lgd *d;
+	size_t n;
+};
+
+static int lgd_drain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_A_MAX + 1];
+	struct lgd_drain *dr = data;
+	uint8_t cmd = lg_nl_cmd(nlh);
+	struct lg_binding lb;
+
+	if (cmd != LG_CMD_BINDING_NEW_NTF && cmd != LG_CMD_BINDING_UPD_NTF &&
+	    cmd != LG_CMD_BINDING_DEL_NTF)
+		return 0;
+	if (lg_nl_parse_msg(nlh, tb, LG_A_MAX) || !tb[LG_A_BINDING] ||
+	    lg_binding_parse(tb[LG_A_BINDING], &lb)) {
+		lgd_warn("a binding event could not be parsed: not in the store");
+		return 0;
+	}
+	lgd_store_event(&dr->d->ctx, cmd, tb[LG_A_BINDING], &lb);
+	lg_binding_free(&lb);
+	dr->n++;
+	return 0;
+}
+
+/*
+ * The binding notifications the module sent before it went wait on the
+ * events socket: its groups went with the family, not what they had
+ * delivered. Into the store, committed, so that the family's return (or
+ * a reboot) restores them; not into the copies, which go next, and no
+ * request goes to the dead ID.
+ */
+static void lgd_drain_to_store(struct lgd *d)
+{
+	struct lgd_drain dr = { .d = d };
+	bool lost = false;
+	int err;
+
+	if (!d->ctx.store || !d->events.sk)
+		return;
+	for (;;) {
+		err = lg_nl_read_events(&d->events, lgd_drain_cb, &dr);
+		if (!err)
+			continue;
+		if (err != -ENOBUFS || lost)
+			break;
+		lost = true;
+	}
+	if (err != -EAGAIN && err != -EINTR)
+		lgd_err("family gone: reading its last binding events: %s",
+			strerror(-err));
+	if (lost)
+		lgd_warn("family gone: binding events were lost before it went: the store may miss some");
+	lgd_store_flush(d->ctx.store);
+	if (dr.n)
+		lgd_info("family gone: %zu binding events read into the store before letting it go",
+			 dr.n);
+}
+
 static void lgd_family_down_cb(void *priv)
 {
 	struct lgd *d = priv;
 
+	lgd_drain_to_store(d);
 	d->up = false;
 	d->req.family_id = 0;
 	if (d->events.sk) {

@@ -140,6 +140,13 @@ void lgd_store_hold(struct lgd_store *s, bool hold);
 int lgd_store_commit_due(struct lgd_store *s);
 /* Every row, into a malloc'ed array (rows that make no sense skipped). */
 int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n);
+/*
+ * The rows of interface ifname (only those whose restore is pending, if
+ * pending), as lgd_store_load() gives them: by the name's index, not a
+ * scan of the store.
+ */
+int lgd_store_load_ifname(struct lgd_store *s, const char *ifname,
+			  bool pending, struct lgd_store_rec **v, size_t *n);
 
 /*
  * Which kernel instance the store follows: a string that names it (the
@@ -218,5 +225,13 @@ void lgd_store_event(struct lgd_ctx *x, uint8_t cmd,
 int lgd_store_reconcile(struct lgd_ctx *x);
 /* After lost events: the store becomes the kernel's, nothing restored. */
 int lgd_store_resync(struct lgd_ctx *x);
+/*
+ * Interface name (ifindex) appeared, or got this name: the store's rows
+ * of it whose restore is pending (its interface did not exist at the
+ * reconcile) are restored now, if it is an access interface; expired
+ * ones dropped, those the kernel has written as its. 0 or -errno.
+ */
+int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
+			   const char *name);
 
 #endif /* LGD_STORE_H */

@@ -630,3 +630,113 @@ int lgd_store_resync(struct lgd_ctx *x)
 {
 	return lgd_store_sync(x, false);
 }
+
+static int lgd_store_role_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[LG_LINK_A_MAX + 1], *obj;
+	int err;
+
+	err = lg_nl_reply_obj(nlh, LG_CMD_LINK_GET, LG_A_LINK, &obj);
+	if (err)
+		return err < 0 ? err : 0;
+	err = lg_nl_parse_nest(obj, tb, LG_LINK_A_MAX);
+	if (err)
+		return err;
+	if (tb[LG_LINK_A_ROLE])
+		*(uint32_t *)data = mnl_attr_get_u32(tb[LG_LINK_A_ROLE]);
+	return 0;
+}
+
+/* ifindex's role in the kernel: LG_ROLE_NONE if it has none. */
+static uint32_t lgd_store_link_role(struct lg_nl *nl, uint32_t ifindex)
+{
+	struct nlmsghdr *nlh = lg_nl_msg(nl, LG_CMD_LINK_GET, 0);
+	uint32_t role = LG_ROLE_NONE;
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, LG_A_LINK);
+	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
+	mnl_attr_nest_end(nlh, nest);
+	if (lg_nl_doit(nl, nlh, lgd_store_role_cb, &role))
+		return LG_ROLE_NONE;
+	return role;
+}
+
+static int lgd_store_rec_qcmp(const void *a, const void *b)
+{
+	return lgd_store_rec_cmp(a, b);
+}
+
+int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
+			   const char *name)
+{
+	struct lgd_store *s = x->store;
+	struct lg_binding_sel sel = { .ifindex = ifindex };
+	struct lgd_store_kernel k = {};
+	struct lgd_store_rec *v = NULL, *kr;
+	struct lgd_store_tally t = {};
+	size_t n, i, n_restore = 0, in_kernel = 0, dropped = 0, kept;
+	uint64_t now = time(NULL);
+	uint8_t *act = NULL;
+	int err;
+
+	if (!s || !lgd_store_stats(s)->open)
+		return 0;
+	/* Only the pending rows of this name: a flapping link costs little. */
+	err = lgd_store_load_ifname(s, name, true, &v, &n);
+	if (err || !n)
+		goto out;
+	if (lgd_store_link_role(x->nl, ifindex) != LG_ROLE_ACCESS) {
+		/* The kernel would refuse them all: -ENODEV. */
+		lgd_info("store: %s appeared: %zu pending bindings wait: not an access interface",
+			 name, n);
+		goto out;
+	}
+	/* What the kernel has there already wins, as in the reconcile. */
+	err = lg_nl_dump_req(x->nl, lg_binding_dump_msg(x->nl, &sel),
+			     lgd_store_dump_cb, lgd_store_dump_reset, &k);
+	if (err) {
+		lgd_err("store: %s appeared: reading its bindings: %s; %zu pending bindings wait",
+			name, strerror(-err), n);
+		goto out;
+	}
+	act = calloc(n + 1, 1);
+	if (!act) {
+		err = -ENOMEM;
+		goto out;
+	}
+	lgd_store_plan(v, n, k.v, k.n, now, true, false, act);
+	for (i = 0; i < n; i++) {
+		if (act[i] == LGD_STORE_RESTORE) {
+			n_restore++;
+		} else if (act[i] == LGD_STORE_IN_KERNEL) {
+			/* The kernel's copy, no longer pending. */
+			kr = bsearch(&v[i], k.v, k.n, sizeof(*k.v),
+				     lgd_store_rec_qcmp);
+			if (kr)
+				lgd_store_put(s, kr);
+			in_kernel++;
+		} else {
+			lgd_debug("store: %s: %s", name,
+				  lgd_store_act_name(act[i]));
+			lgd_store_del(s, &v[i]);
+			dropped++;
+		}
+	}
+	lgd_store_hold(s, true);
+	err = lgd_store_restore_all(x, s, v, n, act, now, &t);
+	lgd_store_hold(s, false);
+	kept = n_restore - t.ok - t.incomplete - t.conflict - t.ended;
+	lgd_info("store: %s appeared: %zu pending bindings: %zu restored, %zu in the kernel, %zu dropped, %zu kept pending",
+		 name, n, t.ok, in_kernel,
+		 dropped + t.incomplete + t.conflict + t.ended, kept);
+	if (t.other)
+		lgd_warn("store: %s: %zu bindings not restored (first: %s)",
+			 name, t.other, strerror(-t.other_err));
+	lgd_store_commit_due(s);
+out:
+	free(act);
+	free(v);
+	free(k.v);
+	return err;
+}
