@@ -91,6 +91,7 @@ static bool lg_daemon_line(struct lg_ctl_line *l, void *data)
 {
 	bool store = !strcmp(l->kind, "store");
 
+	(void)data;
 	if (!store && strcmp(l->kind, "recover"))
 		return false;
 	if (lg_json) {

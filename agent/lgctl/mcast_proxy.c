@@ -51,6 +51,7 @@ static void lg_mcp_print_text(const struct lg_ctl_line *l)
 
 static bool lg_mcp_line(struct lg_ctl_line *l, void *data)
 {
+	(void)data;
 	if (strcmp(l->kind, "proxy"))
 		return false;
 	if (lg_json) {
