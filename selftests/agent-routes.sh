@@ -30,7 +30,7 @@ source "$(dirname "$0")/lib.sh"
 for bin in kea-dhcp6 dhcrelay dhclient; do
 	command -v $bin >/dev/null || skip_all "$bin is not installed"
 done
-LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
+LGD=${LG_LGD:-$LG_ROOT/agent/leaseguardd/leaseguardd}	# LG_LGD: another build
 [[ -x $LGD ]] || skip_all "agent/leaseguardd/leaseguardd is not built"
 
 cleanup() {
@@ -343,6 +343,8 @@ kill "$MONPID"; wait "$MONPID" 2>/dev/null || true; MONPID=
 check_eq "the routes are the same" "$before" "$(our_routes)"
 check_eq "ip monitor saw no route change through the reload and the restore" "" \
 	"$(cat "$DIR/monitor8")"
+check_eq "no route was added again: the kept ones are reconciled, not re-added (\"File exists\")" "" \
+	"$(sed -n '/leaseguard family gone/,$p' "$DIR/leaseguardd.log" | grep "route add")"
 check "the sync after the restore kept both" grep -q \
 	"sync: 2 bindings; routes: 2 kept, 0 added, 0 removed" "$DIR/leaseguardd.log"
 # Learned after the reload: a new client (a DUID of its own) asks.

@@ -60,6 +60,12 @@ struct lgd {
 	struct lgd_decl *decl;		/* the declared configuration */
 	bool up;			/* the family is there and followed */
 	bool events_lost;		/* by lgd_ctx_read_events: resync */
+	/*
+	 * In lgd_restore(): the restored bindings' routes wait for the sync
+	 * that follows it. Those kept through a module reload are still
+	 * there, and adding each again would only log "File exists".
+	 */
+	bool restoring;
 };
 
 /* Epoll tags. */
@@ -637,7 +643,8 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 			lgd_binding_free(d, b);
 		}
 	} else if (lb.n_leases <= LGD_MAX_LEASES) {
-		lgd_binding_update(d, &lb, cmd == LG_CMD_BINDING_NEW_NTF, true);
+		lgd_binding_update(d, &lb, cmd == LG_CMD_BINDING_NEW_NTF,
+				   !d->restoring);
 		lgd_recover_learn(d->recover, &lb);
 	}
 	lg_binding_free(&lb);
@@ -961,7 +968,9 @@ static int lgd_restore(struct lgd *d)
 
 	/* Not from an event's callback: read_events would re-enter. */
 	d->ctx.read_events = lgd_ctx_read_events;
+	d->restoring = true;
 	err = lgd_store_reconcile(&d->ctx);
+	d->restoring = false;
 	d->ctx.read_events = NULL;
 	if (d->events_lost) {
 		/* The sync that follows makes the copies and routes whole. */
