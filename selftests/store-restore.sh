@@ -229,6 +229,39 @@ n ip -n rtr link set nosuch1 name nosuch0
 sleep 0.5
 check_eq "renamed back and forth: nothing pending, nothing sent again" 1 \
 	"$(grep -c "store: nosuch0 appeared" "$DIR/lgd.log")"
+
+step "7. byhand0, not declared, made access by hand: its pending binding follows."
+now=$(date +%s)
+n python3 - "$DIR/bindings.db" "$now" <<'PY'
+import ipaddress, sqlite3, sys
+db, now = sqlite3.connect(sys.argv[1], timeout=5), int(sys.argv[2])
+a = lambda s: ipaddress.IPv6Address(s).packed
+cur = db.execute(
+    "INSERT INTO binding (ifname, ifindex, duid, ia_type, iaid, kernel_id,"
+    " state, origin, restore, client_lladdr, client_mac, server_addr,"
+    " server_duid, created, updated, expires) VALUES ('byhand0', 99, ?, 1, 7,"
+    " 107, 1, 1, 1, ?, ?, ?, ?, ?, ?, ?)",
+    (bytes.fromhex("00030001020000000107"), a("fe80::ff:fe00:107"),
+     bytes.fromhex("020000000107"), a("2001:db8:f::2"),
+     bytes.fromhex("00030001020000000f02"), now - 600, now - 600, now + 3000))
+db.execute("INSERT INTO lease VALUES (?, ?, 128, 1800, 3600, ?)",
+           (cur.lastrowid, a("2001:db8:1::1007"), now + 3000))
+db.commit()
+PY
+n ip -n rtr link add byhand0 type dummy
+wait_for -t 5 grep -q "store: byhand0 appeared: 1 pending bindings wait: not an access interface" "$DIR/lgd.log" || true
+check "it appeared, not access: the binding waits, and the log says so" \
+	grep -q "store: byhand0 appeared: 1 pending bindings wait: not an access interface" "$DIR/lgd.log"
+nsx rtr "$LGCTL" link set dev byhand0 role access
+wait_for -t 5 is "7 restored" origins byhand0
+check_eq "made access with lgctl: restored at once" "7 restored" "$(origins byhand0)"
+check_eq "one line says so" \
+	"store: byhand0 made access: 1 pending bindings: 1 restored, 0 in the kernel, 0 dropped, 0 kept pending" \
+	"$(grep -o "store: byhand0 made access.*" "$DIR/lgd.log")"
+nsx rtr "$LGCTL" link set dev byhand0 savi monitor
+sleep 0.5
+check_eq "another change of the access interface: nothing sent again" 1 \
+	"$(grep -c "store: byhand0 made access" "$DIR/lgd.log")"
 lgd_kill TERM
 
 topology_down

@@ -35,6 +35,8 @@
 /* Leases in one binding: the kernel keeps 4 (DHCP6_MAX_LEASES); room to grow. */
 #define LGD_MAX_LEASES	16
 
+#define LGD_MADE_ACCESS_MAX	16
+
 struct lgd {
 	struct lgd_conf conf;
 	const char *conf_path;
@@ -66,6 +68,12 @@ struct lgd {
 	 * there, and adding each again would only log "File exists".
 	 */
 	bool restoring;
+	/*
+	 * Interfaces the round's events made access (lgctl by hand, not
+	 * declared): their pending bindings follow, after the round.
+	 */
+	uint32_t made_access[LGD_MADE_ACCESS_MAX];
+	unsigned int n_made_access;
 };
 
 /* Epoll tags. */
@@ -129,7 +137,7 @@ static int lgd_ctx_batch(void *priv, uint8_t cmd, const uint64_t *ids,
 }
 
 static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
-			     const char *name);
+			     const char *name, const char *why);
 
 static void lgd_ctx_link_new(void *priv, uint32_t ifindex, const char *name)
 {
@@ -138,7 +146,7 @@ static void lgd_ctx_link_new(void *priv, uint32_t ifindex, const char *name)
 	if (d->decl)
 		lgd_decl_link(d->decl, ifindex, name);
 	/* Its declared role is there now: the store's bindings waiting for it. */
-	lgd_restore_link(d, ifindex, name);
+	lgd_restore_link(d, ifindex, name, "appeared");
 }
 
 /* The routes binding b needs, into v (room for b->n_leases). */
@@ -600,6 +608,30 @@ static int lgd_on_miss(struct lgd *d, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/* An access interface now (any LINK_NTF of one): noted for the round's end. */
+static void lgd_note_access(struct lgd *d, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[LG_A_MAX + 1], *lt[LG_LINK_A_MAX + 1];
+	uint32_t ifindex;
+	unsigned int i;
+
+	if (!d->ctx.store || lg_nl_parse_msg(nlh, tb, LG_A_MAX) ||
+	    !tb[LG_A_LINK] ||
+	    lg_nl_parse_nest(tb[LG_A_LINK], lt, LG_LINK_A_MAX) ||
+	    !lt[LG_LINK_A_IFINDEX] || !lt[LG_LINK_A_ROLE] ||
+	    mnl_attr_validate(lt[LG_LINK_A_IFINDEX], MNL_TYPE_U32) < 0 ||
+	    mnl_attr_validate(lt[LG_LINK_A_ROLE], MNL_TYPE_U32) < 0 ||
+	    mnl_attr_get_u32(lt[LG_LINK_A_ROLE]) != LG_ROLE_ACCESS)
+		return;
+	ifindex = mnl_attr_get_u32(lt[LG_LINK_A_IFINDEX]);
+	for (i = 0; i < d->n_made_access; i++)
+		if (d->made_access[i] == ifindex)
+			return;
+	/* More in one round: the rest wait for the next start or reload. */
+	if (d->n_made_access < LGD_MADE_ACCESS_MAX)
+		d->made_access[d->n_made_access++] = ifindex;
+}
+
 static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[LG_A_MAX + 1];
@@ -614,6 +646,8 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 	if (cmd == LG_CMD_LINK_NTF || cmd == LG_CMD_LINK_DEL_NTF ||
 	    cmd == LG_CMD_MCAST_NTF) {
 		lgd_decl_event(d->decl, nlh);
+		if (cmd == LG_CMD_LINK_NTF)
+			lgd_note_access(d, nlh);
 		return 0;
 	}
 	if (cmd != LG_CMD_BINDING_NEW_NTF && cmd != LG_CMD_BINDING_UPD_NTF &&
@@ -983,17 +1017,18 @@ static int lgd_restore(struct lgd *d)
 
 /*
  * An interface appeared (or was renamed): the store's bindings of it that
- * were not restored for want of it. Not while the family is away: its
- * return reconciles the whole store. Called from the link watch, not from
+ * were not restored for want of it (or, made access by hand, of its
+ * role). Not while the family is away: its return reconciles the whole
+ * store. Called from the link watch or after an events round, not from
  * an event's callback: read_events may read the restore's notifications.
  */
 static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
-			     const char *name)
+			     const char *name, const char *why)
 {
 	if (!d->up || !d->ctx.store)
 		return;
 	d->ctx.read_events = lgd_ctx_read_events;
-	lgd_store_restore_link(&d->ctx, ifindex, name);
+	lgd_store_restore_link(&d->ctx, ifindex, name, why);
 	d->ctx.read_events = NULL;
 	if (d->events_lost) {
 		d->events_lost = false;
@@ -1001,6 +1036,23 @@ static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
 		lgd_sync(d);
 		lgd_store_resync(&d->ctx);
 	}
+}
+
+/*
+ * The pending bindings of the interfaces the round's events made access.
+ * Each costs a query of the store by name (its index): a link event that
+ * changes something else on an access interface finds nothing pending.
+ */
+static void lgd_restore_made_access(struct lgd *d)
+{
+	char name[IF_NAMESIZE];
+	unsigned int i, n = d->n_made_access;
+
+	d->n_made_access = 0;
+	for (i = 0; i < n; i++)
+		if (if_indextoname(d->made_access[i], name))
+			lgd_restore_link(d, d->made_access[i], name,
+					 "made access");
 }
 
 /* The family is there (at start, or back): follow it again. */
@@ -1332,6 +1384,7 @@ int main(int argc, char **argv)
 								lgd_on_event, &d);
 				} while (!err);
 				lgd_routes_flush_dead(&d);
+				lgd_restore_made_access(&d);
 				if (err == -ENOBUFS || err == -EBADMSG) {
 					lgd_warn("binding events lost: resyncing");
 					lgd_sync(&d);

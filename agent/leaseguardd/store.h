@@ -226,12 +226,14 @@ int lgd_store_reconcile(struct lgd_ctx *x);
 /* After lost events: the store becomes the kernel's, nothing restored. */
 int lgd_store_resync(struct lgd_ctx *x);
 /*
- * Interface name (ifindex) appeared, or got this name: the store's rows
- * of it whose restore is pending (its interface did not exist at the
- * reconcile) are restored now, if it is an access interface; expired
- * ones dropped, those the kernel has written as its. 0 or -errno.
+ * Interface name (ifindex) appeared, got this name, or became an access
+ * interface (why: "appeared", "made access", for the log): the store's
+ * rows of it whose restore is pending (its interface did not exist, or
+ * was not an access one, at the reconcile) are restored now, if it is an
+ * access interface; expired ones dropped, those the kernel has written
+ * as its. 0 or -errno.
  */
 int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
-			   const char *name);
+			   const char *name, const char *why);
 
 #endif /* LGD_STORE_H */

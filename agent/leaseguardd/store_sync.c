@@ -668,7 +668,7 @@ static int lgd_store_rec_qcmp(const void *a, const void *b)
 }
 
 int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
-			   const char *name)
+			   const char *name, const char *why)
 {
 	struct lgd_store *s = x->store;
 	struct lg_binding_sel sel = { .ifindex = ifindex };
@@ -688,16 +688,16 @@ int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
 		goto out;
 	if (lgd_store_link_role(x->nl, ifindex) != LG_ROLE_ACCESS) {
 		/* The kernel would refuse them all: -ENODEV. */
-		lgd_info("store: %s appeared: %zu pending bindings wait: not an access interface",
-			 name, n);
+		lgd_info("store: %s %s: %zu pending bindings wait: not an access interface",
+			 name, why, n);
 		goto out;
 	}
 	/* What the kernel has there already wins, as in the reconcile. */
 	err = lg_nl_dump_req(x->nl, lg_binding_dump_msg(x->nl, &sel),
 			     lgd_store_dump_cb, lgd_store_dump_reset, &k);
 	if (err) {
-		lgd_err("store: %s appeared: reading its bindings: %s; %zu pending bindings wait",
-			name, strerror(-err), n);
+		lgd_err("store: %s %s: reading its bindings: %s; %zu pending bindings wait",
+			name, why, strerror(-err), n);
 		goto out;
 	}
 	act = calloc(n + 1, 1);
@@ -727,8 +727,8 @@ int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
 	err = lgd_store_restore_all(x, s, v, n, act, now, &t);
 	lgd_store_hold(s, false);
 	kept = n_restore - t.ok - t.incomplete - t.conflict - t.ended;
-	lgd_info("store: %s appeared: %zu pending bindings: %zu restored, %zu in the kernel, %zu dropped, %zu kept pending",
-		 name, n, t.ok, in_kernel,
+	lgd_info("store: %s %s: %zu pending bindings: %zu restored, %zu in the kernel, %zu dropped, %zu kept pending",
+		 name, why, n, t.ok, in_kernel,
 		 dropped + t.incomplete + t.conflict + t.ended, kept);
 	if (t.other)
 		lgd_warn("store: %s: %zu bindings not restored (first: %s)",
