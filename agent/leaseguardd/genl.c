@@ -182,14 +182,27 @@ static int lg_nl_finish_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * A batch's answer for request j (0 or its error): the requests before j
+ * that sent none had none to send, they were done (lg_nl_batch_send()).
+ */
+static void lg_nl_batch_answer(struct lg_genl_x *x, size_t j, int err)
+{
+	for (; x->acked < j; x->acked++)
+		x->ack(x->i0 + x->acked, 0, x->data);
+	if (j < x->acked)
+		return;		/* answered already: not the kernel's */
+	x->ack(x->i0 + j, err, x->data);
+	x->acked = j + 1;
+}
+
 static int lg_nl_ack_cb(struct nl_msg *msg, void *arg)
 {
 	struct lg_genl_x *x = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 
 	if (x->ack) {
-		x->ack(x->i0 + (nlh->nlmsg_seq - x->seq), 0, x->data);
-		x->acked++;
+		lg_nl_batch_answer(x, nlh->nlmsg_seq - x->seq, 0);
 		return NL_OK;
 	}
 	x->err = 0;
@@ -210,8 +223,7 @@ static int lg_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e,
 		lgd_log(x->ack ? LOG_DEBUG : LOG_INFO, "netlink: %s: %s",
 			strerror(-err), x->nl->ext_msg);
 	if (x->ack) {
-		x->ack(x->i0 + (nlh->nlmsg_seq - x->seq), err, x->data);
-		x->acked++;
+		lg_nl_batch_answer(x, nlh->nlmsg_seq - x->seq, err);
 		return NL_OK;
 	}
 	x->err = err;
@@ -381,18 +393,39 @@ struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd)
 	return nlh;
 }
 
-int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
+int lg_nl_batch_send(struct lg_nl *nl, void *buf, size_t len,
 		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
 		     void *data)
 {
 	struct lg_genl_x x = { .nl = nl, .seq = seq, .n_seq = k, .ack = ack,
 			       .data = data, .i0 = i0 };
+	struct nlmsghdr *nlh = buf;
+	int rem = len, err;
 
 	if (!nl->family_id)
 		return -LG_NL_ENOFAMILY;
-	if (nl_sendto(lg_sk(nl), (void *)buf, len) < 0)
+	/*
+	 * Only the last request asks for an ACK. The kernel answers an
+	 * error whatever the flags (netlink_rcv_skb()), in order, with the
+	 * request's sequence number: each failure still comes back, and the
+	 * last ACK says that those before it which sent nothing were done.
+	 * One ACK a batch, not one a request: an skb less for the kernel to
+	 * build and queue, and a read less here, per restored binding.
+	 */
+	for (; NLMSG_OK(nlh, rem); nlh = NLMSG_NEXT(nlh, rem))
+		if (rem > (int)NLMSG_ALIGN(nlh->nlmsg_len))
+			nlh->nlmsg_flags &= ~NLM_F_ACK;
+	if (nl_sendto(lg_sk(nl), buf, len) < 0)
 		return -EIO;
-	return lg_nl_run(&x);
+	/*
+	 * A batch's answers are ACKs (and capped errors), one small datagram
+	 * each, well inside libnl's 16 KiB buffer: read once, not peeked at
+	 * first (a system call less an ACK; a restore reads one a binding).
+	 */
+	nl_socket_disable_msg_peek(lg_sk(nl));
+	err = lg_nl_run(&x);
+	nl_socket_enable_msg_peek(lg_sk(nl));
+	return err;
 }
 
 int lg_nl_open(struct lg_nl *nl)
@@ -448,6 +481,8 @@ int lg_nl_resolve(struct lg_nl *nl)
 void lg_nl_close(struct lg_nl *nl)
 {
 	nlmsg_free(nl->msg);
+	free(nl->rbuf);
+	nl->rbuf = NULL;
 	if (nl->sk)
 		nl_socket_free(nl->sk);
 	nl->msg = NULL;
@@ -480,50 +515,52 @@ int lg_nl_fd(const struct lg_nl *nl)
 	return nl_socket_get_fd(nl->sk);
 }
 
-/* Events carry no sequence number of ours. */
-static int lg_nl_any_seq_cb(struct nl_msg *msg, void *arg)
-{
-	(void)msg, (void)arg;
-	return NL_OK;
-}
-
-struct lg_nl_ev {
-	uint16_t family_id;
-	lg_nl_cb_t cb;
-	void *data;
-	int err;
-};
-
-static int lg_nl_event_cb(struct nl_msg *msg, void *arg)
-{
-	struct lg_nl_ev *ev = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-	if (nlh->nlmsg_type != ev->family_id)
-		return NL_SKIP;
-	ev->err = ev->cb(nlh, ev->data);
-	return ev->err ? NL_STOP : NL_OK;
-}
+/*
+ * Events are read from the socket's descriptor, not with nl_recvmsgs():
+ * per datagram, libnl allocates a callback set and a 16 KiB buffer,
+ * receives twice (MSG_PEEK first: lg_nl_open() enables it for dumps)
+ * and copies each message into an nl_msg of its own (two callocs), all
+ * to hand cb the header it had: work per notification, at the kernel's
+ * snooping rate (14,500 bindings/s in the QEMU guest), that only delays
+ * leaseguardd. Here: one recvmsg() per datagram into the socket's own
+ * buffer, kept from one read to the next. The socket stays libnl's
+ * (joins, close); its requests and dumps still go through libnl.
+ */
+#define LG_NL_EV_BUF		65536	/* above any one notification */
 
 int lg_nl_read_events(struct lg_nl *nl, lg_nl_cb_t cb, void *data)
 {
-	struct lg_nl_ev ev = { .family_id = nl->family_id, .cb = cb,
-			       .data = data };
-	struct nl_cb *c = nl_cb_alloc(NL_CB_DEFAULT);
-	int ret, sys;
+	struct sockaddr_nl sa;
+	struct iovec iov;
+	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+			     .msg_iov = &iov, .msg_iovlen = 1 };
+	const struct nlmsghdr *nlh;
+	ssize_t ret;
+	int len, err;
 
-	if (!c)
-		return -ENOMEM;
-	nl_cb_set(c, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, lg_nl_any_seq_cb, NULL);
-	nl_cb_set(c, NL_CB_VALID, NL_CB_CUSTOM, lg_nl_event_cb, &ev);
-	errno = 0;
-	ret = nl_recvmsgs(nl->sk, c);
-	sys = errno;
-	nl_cb_put(c);
-	if (ev.err)
-		return ev.err;
+	if (!nl->rbuf) {
+		nl->rbuf = malloc(LG_NL_EV_BUF);
+		if (!nl->rbuf)
+			return -ENOMEM;
+	}
+	iov.iov_base = nl->rbuf;
+	iov.iov_len = LG_NL_EV_BUF;
+	ret = recvmsg(nl_socket_get_fd(nl->sk), &mh, 0);
 	if (ret < 0)
-		return lg_nl_errno(ret, sys);
-	/* Some libnl versions say 0 for nothing to read: it is EAGAIN. */
-	return sys == EAGAIN ? -EAGAIN : 0;
+		return -errno;	/* ENOBUFS: the socket overran */
+	if (!ret)
+		return -EAGAIN;
+	/* Not all of it: a notification is lost, as if by an overrun. */
+	if (mh.msg_flags & MSG_TRUNC)
+		return -ENOBUFS;
+	len = ret;
+	for (nlh = (const void *)nl->rbuf; NLMSG_OK(nlh, len);
+	     nlh = NLMSG_NEXT(nlh, len)) {
+		if (nlh->nlmsg_type != nl->family_id)
+			continue;
+		err = cb(nlh, data);
+		if (err)
+			return err;
+	}
+	return 0;
 }

@@ -29,12 +29,10 @@
 
 #define LGD_BOOT_ID	"/proc/sys/kernel/random/boot_id"
 
-/* The kernel's binding (lb, of the nest) as the store keeps it. */
+/* The kernel's binding (lb) as the store keeps it. */
 static bool lgd_store_rec_of(struct lgd_store_rec *r,
-			     const struct lg_binding *lb,
-			     const struct nlattr *nest)
+			     const struct lg_binding *lb)
 {
-	const struct nlattr *tb[LG_BINDING_A_MAX + 1] = {};
 	size_t i;
 
 	/* Not the 8 leases' room (a third of it): each one used is set. */
@@ -50,11 +48,7 @@ static bool lgd_store_rec_of(struct lgd_store_rec *r,
 	r->iaid = lb->iaid;
 	r->state = lb->has_state ? lb->state : LG_BINDING_BOUND;
 	/* A module older than the origin only snoops. */
-	r->origin = LG_BINDING_ORIGIN_SNOOPED;
-	if (nest && !lg_nl_parse_nest(nest, tb, LG_BINDING_A_MAX) &&
-	    tb[LG_BINDING_A_ORIGIN] &&
-	    mnl_attr_validate(tb[LG_BINDING_A_ORIGIN], MNL_TYPE_U32) >= 0)
-		r->origin = mnl_attr_get_u32(tb[LG_BINDING_A_ORIGIN]);
+	r->origin = lb->has_origin ? lb->origin : LG_BINDING_ORIGIN_SNOOPED;
 	r->has_lladdr = lb->has_client_lladdr;
 	memcpy(r->lladdr, lb->client_lladdr, 16);
 	r->has_mac = lb->has_client_mac;
@@ -161,7 +155,8 @@ void lgd_store_event(struct lgd_ctx *x, uint8_t cmd,
 
 	if (!x->store)
 		return;
-	if (!lgd_store_rec_of(&r, lb, nest))
+	(void)nest;	/* lb has all of it */
+	if (!lgd_store_rec_of(&r, lb))
 		return;
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
 		/* The interface is gone with its name: by its index. */
@@ -207,7 +202,7 @@ static int lgd_store_dump_cb(const struct nlmsghdr *nlh, void *data)
 		return err;
 	if (lb.id > k->max_id)
 		k->max_id = lb.id;
-	if (lgd_store_rec_of(&k->v[k->n], &lb, obj) && k->v[k->n].ifname[0])
+	if (lgd_store_rec_of(&k->v[k->n], &lb) && k->v[k->n].ifname[0])
 		k->n++;
 	lg_binding_free(&lb);
 	return 0;

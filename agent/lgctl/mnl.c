@@ -278,7 +278,7 @@ struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd)
 			    LEASEGUARD_GENL_VERSION, NLM_F_ACK);
 }
 
-int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
+int lg_nl_batch_send(struct lg_nl *nl, void *buf, size_t len,
 		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
 		     void *data)
 {

@@ -130,10 +130,11 @@ size_t lg_nl_batch_max(struct lg_nl *nl, int want);
  * cmd at buf (zeroed), with NLM_F_ACK and a sequence number of its own,
  * following the previous one's; and the sending of len bytes of k
  * requests, the first numbered seq, then the reading of their ACKs, each
- * to ack(i0 + its place in the batch).
+ * to ack(i0 + its place in the batch). The backend may change the
+ * requests' flags in buf (genl.c: only the last one asks for an ACK).
  */
 struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd);
-int lg_nl_batch_send(struct lg_nl *nl, const void *buf, size_t len,
+int lg_nl_batch_send(struct lg_nl *nl, void *buf, size_t len,
 		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
 		     void *data);
 
