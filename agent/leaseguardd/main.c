@@ -80,6 +80,7 @@ struct lgd {
 enum {
 	LGD_EP_SIGNAL, LGD_EP_EVENTS, LGD_EP_RELEASE, LGD_EP_WATCH,
 	LGD_EP_CONTROL, LGD_EP_MCAST, LGD_EP_FAMILY, LGD_EP_RECOVER,
+	LGD_EP_STORE,
 };
 
 static int lgd_binding_cmp(const void *a, const void *b)
@@ -1353,6 +1354,10 @@ int main(int argc, char **argv)
 	if (d.recover)
 		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_recover_fd(d.recover),
 			  LGD_EP_RECOVER);
+	/* The store's writer thread says a batch is written. */
+	if (d.ctx.store)
+		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_store_fd(d.ctx.store),
+			  LGD_EP_STORE);
 
 	lgd_notice("leaseguardd %s starting: routes %s, table %u, metric %u, protocol %u",
 		   LGD_VERSION, d.conf.routes ? "on" : "off",
@@ -1422,6 +1427,9 @@ int main(int argc, char **argv)
 				break;
 			case LGD_EP_RECOVER:
 				lgd_recover_input(d.recover);
+				break;
+			case LGD_EP_STORE:
+				lgd_store_input(d.ctx.store);
 				break;
 			}
 		}

@@ -7,10 +7,20 @@
  * replaces an earlier one) and written in one transaction store-delay
  * after the first of the batch, so a burst of thousands of events costs
  * one commit. synchronous=FULL: each commit fsyncs the WAL once, which
- * the batching makes cheap. So:
+ * the batching makes cheap.
+ *
+ * The loop's due commits run in a writer thread: the loop takes the
+ * oldest batch out of the queue, hands it over and goes on reading
+ * events on the other CPU; the thread's eventfd tells it the batch is
+ * done. One batch at a time, so the file sees the changes in their
+ * order; the connection is the thread's alone while it writes, and
+ * everything else here (load, reopen, flush, close) waits for it first.
+ * A change of a key whose batch is being written is queued anew, and
+ * written by the next batch. So:
  *   - a crash of leaseguardd (kill -9) loses the changes queued and not
- *     committed: at most store-delay's worth; committed ones are in the
- *     WAL, which the next open replays;
+ *     committed: at most store-delay's worth, and the batch being
+ *     written; committed ones are in the WAL, which the next open
+ *     replays;
  *   - a power cut loses the same and nothing committed (the WAL was on
  *     the disk before COMMIT returned), as long as the disk honours
  *     flushes; the file is never left inconsistent.
@@ -18,18 +28,23 @@
  * What is read back is checked (quick_check, the schema, each row); a
  * damaged file is renamed aside with its -wal and -shm and an empty store
  * started. A full or read-only disk is logged (once a minute) and counted;
- * the changes stay queued and the next commit tries again.
+ * the batch's changes go back into the queue (but for those a newer
+ * change of their key replaced meanwhile) and the next commit tries again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <search.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
@@ -134,6 +149,23 @@ struct lgd_store_change {
 /* What a del keeps of its binding: the key and the IDs. */
 #define LGD_STORE_REC_HEAD	offsetof(struct lgd_store_rec, restore_pending)
 
+/*
+ * One transaction's changes, out of the queue. The loop fills it and
+ * reads the result; the writer thread, between the two, has it alone.
+ */
+struct lgd_store_batch {
+	struct lgd_store_change **v;	/* oldest first */
+	size_t n;
+	bool capped;			/* more were queued than it took */
+	bool meta;			/* the instance, as it was then */
+	char instance[64];
+	uint64_t created, max_id;
+	/* The writer's result. */
+	int rc;
+	int64_t rows_delta;
+	uint64_t us;			/* BEGIN to COMMIT */
+};
+
 struct lgd_store {
 	char path[PATH_MAX];
 	sqlite3 *db;
@@ -155,8 +187,13 @@ struct lgd_store {
 	uint32_t lat[LGD_STORE_LAT_N];
 	uint64_t n_lat;
 	bool hold;			/* lgd_store_hold() */
-	int64_t rows_delta;		/* of the open transaction */
 	struct lgd_store_stats st;
+	/* The batch being written; busy: by the thread, until joined. */
+	struct lgd_store_batch b;
+	bool busy;
+	pthread_t thread;
+	atomic_bool done;		/* the thread's last word but efd */
+	int efd;			/* eventfd: the thread is done */
 };
 
 #define lgd_store_of(t) \
@@ -484,7 +521,7 @@ static int lgd_store_reopen(struct lgd_store *s)
 
 static void lgd_store_fire(struct lgd_timer *t)
 {
-	lgd_store_commit(lgd_store_of(t));
+	lgd_store_commit_async(lgd_store_of(t));
 }
 
 struct lgd_store *lgd_store_open(const char *path, uint32_t delay_ms)
@@ -495,6 +532,8 @@ struct lgd_store *lgd_store_open(const char *path, uint32_t delay_ms)
 		return NULL;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	s->lock_fd = -1;
+	/* Without it, batches are written in the loop, as they were. */
+	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	s->delay_ms = delay_ms;
 	s->timer.fire = lgd_store_fire;
 	if (!lgd_store_reopen(s))
@@ -509,9 +548,12 @@ void lgd_store_close(struct lgd_store *s)
 		return;
 	lgd_timer_stop(&s->timer);
 	lgd_store_flush(s);
+	lgd_store_wait(s);	/* an instance alone is no pending change */
 	lgd_timer_stop(&s->timer);
 	tdestroy(s->pending, free);
 	lgd_store_close_db(s);
+	if (s->efd >= 0)
+		close(s->efd);
 	free(s);
 }
 
@@ -623,9 +665,17 @@ static int lgd_store_queue(struct lgd_store *s, const struct lgd_store_rec *r,
 
 int lgd_store_commit_due(struct lgd_store *s)
 {
-	if (s->hold || !s->timer.slot || s->timer.when > lgd_now_ms())
+	int err = 0;
+
+	/* Not even the outcome: a damaged file's reset would resync now. */
+	if (s->hold)
 		return 0;
-	return lgd_store_commit(s);
+	/* Its eventfd waits for the loop's next turn: done is seen now. */
+	if (s->busy && atomic_load_explicit(&s->done, memory_order_acquire))
+		err = lgd_store_wait(s);
+	if (!s->timer.slot || s->timer.when > lgd_now_ms())
+		return err;
+	return lgd_store_commit_async(s);
 }
 
 int lgd_store_put(struct lgd_store *s, const struct lgd_store_rec *r)
@@ -735,7 +785,7 @@ static int lgd_store_write_put(struct lgd_store *s,
 		return rc;
 	id = sqlite3_last_insert_rowid(s->db);
 	if (id) {
-		s->rows_delta++;
+		s->b.rows_delta++;
 	} else {
 		st = s->stmt[LGD_SQL_ID];
 		sqlite3_bind_text(st, 1, r->ifname, -1, SQLITE_STATIC);
@@ -782,7 +832,7 @@ static int lgd_store_write_del(struct lgd_store *s,
 	sqlite3_bind_int64(st, 5, r->ifindex);
 	rc = lgd_store_step(st);
 	if (!rc)
-		s->rows_delta -= sqlite3_changes(s->db);
+		s->b.rows_delta -= sqlite3_changes(s->db);
 	return rc;
 }
 
@@ -811,20 +861,20 @@ static int lgd_store_write_meta(struct lgd_store *s)
 	sqlite3_stmt *st = s->stmt[LGD_SQL_META];
 	int rc;
 
-	if (!s->has_instance)
+	if (!s->b.meta)
 		return SQLITE_OK;
 	sqlite3_bind_text(st, 1, "instance", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->instance, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->b.instance, -1, SQLITE_STATIC);
 	rc = lgd_store_step(st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, "kernel_created", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->created);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->b.created);
 	rc = lgd_store_step(st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, "kernel_max_id", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->max_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->b.max_id);
 	return lgd_store_step(st);
 }
 
@@ -848,16 +898,25 @@ static int lgd_store_retry(struct lgd_store *s)
 	return -EIO;
 }
 
-int lgd_store_commit(struct lgd_store *s)
+static void lgd_store_keep(void *p)
+{
+	(void)p;
+}
+
+/*
+ * The loop's half, before: the oldest LGD_STORE_COMMIT_MAX changes out
+ * of the queue into s->b. 1: a batch to write; 0: nothing to write; or
+ * -EIO (the file cannot be opened; tried again later).
+ */
+static int lgd_store_take(struct lgd_store *s)
 {
 	struct lgd_store_walk w = {};
-	uint64_t t0 = lgd_store_now_us();
-	int rc;
 	size_t i;
 
 	lgd_timer_stop(&s->timer);
 	if (!s->db && lgd_store_reopen(s))
 		return lgd_store_retry(s);
+	/* Nothing in flight: all that is pending is queued. */
 	if (!s->st.pending && !s->has_instance)
 		return 0;
 	w.v = malloc((s->st.pending + 1) * sizeof(*w.v));
@@ -867,25 +926,86 @@ int lgd_store_commit(struct lgd_store *s)
 	}
 	twalk_r(s->pending, lgd_store_walk_cb, &w);
 	qsort(w.v, w.n, sizeof(*w.v), lgd_store_seq_cmp);
-	/* The oldest LGD_STORE_COMMIT_MAX: the loop runs between two. */
-	if (w.n > LGD_STORE_COMMIT_MAX)
+	s->b.capped = w.n > LGD_STORE_COMMIT_MAX;
+	if (s->b.capped) {
 		w.n = LGD_STORE_COMMIT_MAX;
+		for (i = 0; i < w.n; i++)
+			tdelete(w.v[i], &s->pending, lgd_store_tcmp);
+	} else {
+		tdestroy(s->pending, lgd_store_keep);
+		s->pending = NULL;
+	}
+	s->b.v = w.v;
+	s->b.n = w.n;
+	s->b.meta = s->has_instance;
+	memcpy(s->b.instance, s->instance, sizeof(s->b.instance));
+	s->b.created = s->created;
+	s->b.max_id = s->max_id;
+	s->has_instance = false;	/* written: again when it changes */
+	return 1;
+}
 
-	s->rows_delta = 0;
+/* The writer's half: s->b in one transaction; its changes freed if written. */
+static void lgd_store_write(struct lgd_store *s)
+{
+	uint64_t t0 = lgd_store_now_us();
+	size_t i;
+	int rc;
+
+	s->b.rows_delta = 0;
 	rc = lgd_store_exec(s, "BEGIN IMMEDIATE");
-	for (i = 0; !rc && i < w.n; i++)
-		rc = w.v[i]->del ? lgd_store_write_del(s, &w.v[i]->rec) :
-		     w.v[i]->ids ? lgd_store_write_ids(s, &w.v[i]->rec) :
-				   lgd_store_write_put(s, &w.v[i]->rec);
+	for (i = 0; !rc && i < s->b.n; i++)
+		rc = s->b.v[i]->del ? lgd_store_write_del(s, &s->b.v[i]->rec) :
+		     s->b.v[i]->ids ? lgd_store_write_ids(s, &s->b.v[i]->rec) :
+				      lgd_store_write_put(s, &s->b.v[i]->rec);
 	if (!rc)
 		rc = lgd_store_write_meta(s);
 	if (!rc)
 		rc = lgd_store_exec(s, "COMMIT");
-	if (rc)
-		free(w.v);
+	if (rc && sqlite3_get_autocommit(s->db) == 0)
+		lgd_store_exec(s, "ROLLBACK");
+	s->b.us = lgd_store_now_us() - t0;
+	s->b.rc = rc;
+	if (!rc)
+		for (i = 0; i < s->b.n; i++)
+			free(s->b.v[i]);
+}
+
+/*
+ * A batch that failed, back into the queue, as old as it was; but a change
+ * of its key queued since is newer and stays, written whole if the one
+ * it replaces was more than IDs (lgd_store_queue()'s rule).
+ */
+static void lgd_store_requeue(struct lgd_store *s)
+{
+	struct lgd_store_change *c, **slot;
+	size_t i;
+
+	for (i = 0; i < s->b.n; i++) {
+		c = s->b.v[i];
+		slot = tsearch(c, &s->pending, lgd_store_tcmp);
+		if (slot && *slot == c)
+			continue;
+		if (slot)
+			(*slot)->ids = (*slot)->ids && !c->del && c->ids;
+		else
+			lgd_err("store: out of memory: a change is lost");
+		free(c);
+		s->st.pending--;
+	}
+	if (s->b.meta)
+		s->has_instance = true;
+}
+
+/* The loop's half, after: the batch's outcome. 0 or -EIO. */
+static int lgd_store_done(struct lgd_store *s)
+{
+	int rc = s->b.rc;
+
 	if (rc) {
-		if (sqlite3_get_autocommit(s->db) == 0)
-			lgd_store_exec(s, "ROLLBACK");
+		lgd_store_requeue(s);
+		free(s->b.v);
+		s->b.v = NULL;
 		if (lgd_store_damaged(rc)) {
 			/* What it held is lost: the caller writes it again. */
 			lgd_store_set_aside(s, sqlite3_errstr(rc));
@@ -898,38 +1018,113 @@ int lgd_store_commit(struct lgd_store *s)
 		lgd_store_fail(s, rc, "committing");
 		return lgd_store_retry(s);
 	}
+	free(s->b.v);
+	s->b.v = NULL;
 	if (s->st.errors && s->retry_ms)
 		lgd_notice("store %s: committing again after %llu errors",
 			   s->path, (unsigned long long)s->st.errors);
 	s->retry_ms = 0;
-	s->st.committed += w.n;
+	s->st.committed += s->b.n;
 	s->st.commits++;
 	s->st.last_commit = time(NULL);
-	s->st.last_commit_us = lgd_store_now_us() - t0;
+	s->st.last_commit_us = s->b.us;
 	if (s->st.last_commit_us > s->st.commit_max_us)
 		s->st.commit_max_us = s->st.last_commit_us;
 	s->lat[s->n_lat++ % LGD_STORE_LAT_N] =
-		s->st.last_commit_us > UINT32_MAX ? UINT32_MAX :
-		s->st.last_commit_us;
-	if (w.n == s->st.pending) {
-		tdestroy(s->pending, free);
-		s->pending = NULL;
-	} else {
-		for (i = 0; i < w.n; i++) {
-			tdelete(w.v[i], &s->pending, lgd_store_tcmp);
-			free(w.v[i]);
-		}
-		/*
-		 * The rest at the loop's next turn, after what waits: 1 ms on,
-		 * or lgd_timers_run() would fire it again at once.
-		 */
-		lgd_timer_arm(&s->timer, lgd_now_ms() + 1);
-	}
-	free(w.v);
-	s->st.pending -= w.n;
-	s->has_instance = false;	/* written: again when it changes */
+		s->b.us > UINT32_MAX ? UINT32_MAX : s->b.us;
+	s->st.pending -= s->b.n;
 	/* Counted as written: a count(*) a commit read every row. */
-	s->st.rows += s->rows_delta;
+	s->st.rows += s->b.rows_delta;
+	/*
+	 * The rest at the loop's next turn, after what waits: 1 ms on, or
+	 * lgd_timers_run() would fire it again at once. Also if the timer
+	 * fired while the batch was written.
+	 */
+	if (s->pending && (s->b.capped || !s->timer.slot))
+		lgd_timer_arm(&s->timer, lgd_now_ms() + 1);
+	return 0;
+}
+
+static void *lgd_store_writer(void *arg)
+{
+	struct lgd_store *s = arg;
+	uint64_t one = 1;
+
+	lgd_store_write(s);
+	atomic_store_explicit(&s->done, true, memory_order_release);
+	/* Cannot fail (a counter of 1); commit_due() would see done anyway. */
+	if (write(s->efd, &one, sizeof(one)) < 0)
+		return NULL;
+	return NULL;
+}
+
+/* The eventfd read empty (non-blocking): its one wake-up is spent. */
+static void lgd_store_efd_clear(struct lgd_store *s)
+{
+	uint64_t v;
+
+	if (read(s->efd, &v, sizeof(v)) < 0)
+		return;
+}
+
+int lgd_store_wait(struct lgd_store *s)
+{
+	if (!s->busy)
+		return 0;
+	pthread_join(s->thread, NULL);
+	s->busy = false;
+	lgd_store_efd_clear(s);
+	return lgd_store_done(s);
+}
+
+int lgd_store_commit(struct lgd_store *s)
+{
+	int rc;
+
+	lgd_store_wait(s);
+	rc = lgd_store_take(s);
+	if (rc <= 0)
+		return rc;
+	lgd_store_write(s);
+	return lgd_store_done(s);
+}
+
+int lgd_store_commit_async(struct lgd_store *s)
+{
+	sigset_t all, old;
+	int rc;
+
+	if (s->busy)
+		return 0;	/* lgd_store_input() starts the next */
+	rc = lgd_store_take(s);
+	if (rc <= 0)
+		return rc;
+	atomic_store_explicit(&s->done, false, memory_order_relaxed);
+	/* Signals are the loop's (its signalfd): none for the thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = s->efd < 0 ? -1 :
+	     pthread_create(&s->thread, NULL, lgd_store_writer, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		/* No thread: written here, the loop stopped as it was before. */
+		lgd_store_write(s);
+		return lgd_store_done(s);
+	}
+	s->busy = true;
+	return 0;
+}
+
+int lgd_store_fd(const struct lgd_store *s)
+{
+	return s->efd;
+}
+
+int lgd_store_input(struct lgd_store *s)
+{
+	if (s->busy && atomic_load_explicit(&s->done, memory_order_acquire))
+		return lgd_store_wait(s);
+	lgd_store_efd_clear(s);	/* lgd_store_commit_due() joined it */
 	return 0;
 }
 
@@ -937,6 +1132,8 @@ int lgd_store_flush(struct lgd_store *s)
 {
 	int err = 0;
 
+	/* A batch in flight that failed is queued again: tried below. */
+	lgd_store_wait(s);
 	while (!err && s->st.pending)
 		err = lgd_store_commit(s);
 	return err;
@@ -1068,6 +1265,7 @@ int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n)
 
 	*v = NULL;
 	*n = 0;
+	lgd_store_wait(s);	/* the connection is the writer's till then */
 	if (!s->db)
 		return -EIO;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -1136,6 +1334,7 @@ int lgd_store_load_ifname(struct lgd_store *s, const char *ifname,
 
 	*v = NULL;
 	*n = 0;
+	lgd_store_wait(s);	/* the connection is the writer's till then */
 	if (!s->db)
 		return -EIO;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);

@@ -62,7 +62,8 @@ struct lgd_store_rec {
 };
 
 /*
- * Changes one transaction writes at most: a commit stops the daemon's loop
+ * Changes one transaction writes at most: a synchronous commit stops the
+ * daemon's loop, and a batch in the writer thread keeps the next waiting
  * (about 5 us a new binding on a 2020s CPU, 30 times that under TCG;
  * store_micro in selftests/bench measures it).
  */
@@ -73,7 +74,7 @@ struct lgd_store_rec {
 struct lgd_store_stats {
 	bool open;			/* false: off, or not opened yet */
 	uint64_t rows;			/* bindings in the file */
-	uint64_t pending;		/* changes not committed yet */
+	uint64_t pending;		/* changes not committed yet (queued, in flight) */
 	uint64_t commits;		/* transactions committed */
 	uint64_t committed;		/* changes in them */
 	uint64_t last_commit;		/* CLOCK_REALTIME s; 0: none yet */
@@ -118,13 +119,32 @@ int lgd_store_del(struct lgd_store *s, const struct lgd_store_rec *key);
  */
 int lgd_store_put_ids(struct lgd_store *s, const struct lgd_store_rec *r);
 /*
- * Writes what is queued, in one transaction, now: at most
+ * Writes what is queued, in one transaction, now, and returns when it is
+ * committed (after the batch in flight, if one is): at most
  * LGD_STORE_COMMIT_MAX changes, the oldest; the rest at the loop's next
  * turn (the timer, armed 1 ms on). 0, or -EIO (logged at most once a
- * minute, counted); the changes stay queued for the next.
+ * minute, counted); the changes go back into the queue for the next, but
+ * for those a newer change of their key replaced.
  */
 int lgd_store_commit(struct lgd_store *s);
-/* lgd_store_commit() until nothing is queued, or an error. */
+/*
+ * The same batch, written by a writer thread while the loop goes on: one
+ * batch at a time (none started while one is in flight). Its outcome is
+ * taken by lgd_store_input() (when lgd_store_fd() is readable),
+ * lgd_store_commit_due() or lgd_store_wait(), as lgd_store_commit()'s
+ * would be. Without a thread, written at once. The timer's commits are
+ * these. 0, or -EIO (the file could not be opened).
+ */
+int lgd_store_commit_async(struct lgd_store *s);
+/*
+ * The batch in flight, if any, waited for and its outcome taken: then no
+ * thread uses the connection. 0, or -EIO as lgd_store_commit().
+ */
+int lgd_store_wait(struct lgd_store *s);
+/* An eventfd in the loop's epoll set: readable when a batch is written. */
+int lgd_store_fd(const struct lgd_store *s);
+int lgd_store_input(struct lgd_store *s);
+/* lgd_store_commit() until nothing is queued or in flight, or an error. */
 int lgd_store_flush(struct lgd_store *s);
 /*
  * While held, lgd_store_commit_due() does not commit: a restore's
@@ -133,12 +153,17 @@ int lgd_store_flush(struct lgd_store *s);
  */
 void lgd_store_hold(struct lgd_store *s, bool hold);
 /*
- * lgd_store_commit() if the batch is due: called after each event, as a
+ * lgd_store_commit_async() if the batch is due, after taking the outcome
+ * of the one in flight if it is done: called after each event, as a
  * stream at full rate keeps the daemon's loop reading its socket and off
- * its timers, and the batch would grow until the stream ends.
+ * its timers (and its epoll set), and the batch would grow until the
+ * stream ends.
  */
 int lgd_store_commit_due(struct lgd_store *s);
-/* Every row, into a malloc'ed array (rows that make no sense skipped). */
+/*
+ * Every row, into a malloc'ed array (rows that make no sense skipped),
+ * after the batch in flight.
+ */
 int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n);
 /*
  * The rows of interface ifname (only those whose restore is pending, if

@@ -523,6 +523,8 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 	if (!s)
 		return 0;
 	st = lgd_store_stats(s);
+	/* Before the dump: the batch in flight may find the file damaged. */
+	lgd_store_wait(s);
 	if (!st->open)
 		lgd_store_commit(s);	/* opens it, if it can be now */
 	/* The counter before the dump: a lower bound of what it shows. */

@@ -12,6 +12,9 @@
  *   - a damaged file (garbage, truncated, another program's database) is
  *     set aside as PATH.corrupt-TIME with its -wal and -shm, and an empty
  *     store started;
+ *   - the writer thread: changes of a batch's keys while it is written
+ *     are written by the next; a failed batch goes back into the queue
+ *     under newer changes of its keys; flush and close wait for it;
  *   - a read-only and a full file system (a small tmpfs in a mount
  *     namespace of the test's own; needs root, skipped without): the
  *     commits fail and are counted, the changes stay queued, and the
@@ -26,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,11 +54,19 @@ uint64_t lgd_now_ms(void)
 	return now_ms;
 }
 
+/*
+ * The store whose writer thread advance() waits for: a due commit starts
+ * a batch, and the loop's next turn (its eventfd) takes its outcome.
+ */
+static struct lgd_store *cur;
+
 /* Time passes: what is due fires, as in the daemon's loop. */
 static void advance(uint64_t ms)
 {
 	now_ms += ms;
 	lgd_timers_run();
+	if (cur)
+		lgd_store_wait(cur);
 }
 
 #define NOW	1800000000ull	/* CLOCK_REALTIME seconds, for the plans */
@@ -160,6 +172,7 @@ FIXTURE_TEARDOWN(store)
 {
 	char cmd[200];
 
+	cur = NULL;
 	umount2(self->dir, MNT_DETACH);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
 	if (system(cmd))
@@ -174,7 +187,7 @@ TEST_F(store, group_commit)
 	struct lgd_store *s;
 	unsigned int i;
 
-	s = lgd_store_open(self->path, 1000);
+	s = cur = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, s);
 	lgd_store_get_stats(s, &st);
 	ASSERT_TRUE(st.open);
@@ -253,6 +266,8 @@ TEST_F(store, group_commit)
  * A stream of changes that never lets the daemon's loop run its timers
  * (it drains events at full rate): lgd_store_commit_due() after each
  * commits once the batch is due, so no change waits much over store-delay.
+ * The writer keeps up here (the test waits for it); writer_in_flight has
+ * it behind.
  */
 TEST_F(store, commit_due_in_stream)
 {
@@ -267,6 +282,7 @@ TEST_F(store, commit_due_in_stream)
 		mkrec(&r, i, NOW + 3600);
 		ASSERT_EQ(0, lgd_store_put(s, &r));
 		ASSERT_EQ(0, lgd_store_commit_due(s));
+		ASSERT_EQ(0, lgd_store_wait(s));
 		now_ms += 1;	/* 1000 changes a second; no timer run */
 	}
 	lgd_store_get_stats(s, &st);
@@ -294,7 +310,7 @@ TEST_F(store, commit_in_slices)
 	struct lgd_store_rec r;
 	struct lgd_store *s;
 
-	s = lgd_store_open(self->path, 1000);
+	s = cur = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, s);
 	lgd_store_hold(s, true);
 	for (i = 0; i < n; i++) {
@@ -335,6 +351,223 @@ TEST_F(store, commit_in_slices)
 	EXPECT_EQ(0, st.pending);
 	EXPECT_EQ(n, st.rows);
 	EXPECT_EQ(n, count_rows(self->path, "SELECT count(*) FROM binding"));
+	lgd_store_close(s);
+}
+
+/* commit_due() as the loop calls it, until n commits are done (10 s). */
+static void due_until(struct lgd_store *s, uint64_t n)
+{
+	struct lgd_store_stats st;
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		lgd_store_commit_due(s);
+		lgd_store_get_stats(s, &st);
+		if (st.commits >= n)
+			return;
+		usleep(1000);
+	}
+}
+
+/*
+ * The loop's commits in the writer thread: a change of a batch's key that
+ * comes while the batch is written is queued anew and written by the next
+ * batch, never overwritten by the older one; one batch at a time;
+ * commit_due() takes a finished batch's outcome in a stream, the eventfd
+ * at the loop's turn; a load waits for the batch in flight.
+ */
+TEST_F(store, writer_in_flight)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r, *v;
+	struct pollfd pfd;
+	struct lgd_store *s;
+	unsigned int i;
+	size_t n, k;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 100; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	ASSERT_EQ(0, lgd_store_commit_async(s));
+	/* While it is written: 5 again, 6 deleted, 200 new. */
+	mkrec(&r, 5, NOW + 3600);
+	r.kernel_id = 555;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	mkrec(&r, 6, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	mkrec(&r, 200, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(103, st.pending);	/* 100 in flight, 3 queued */
+	/* Not a second batch while one is in flight. */
+	ASSERT_EQ(0, lgd_store_commit_async(s));
+	due_until(s, 1);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(100, st.committed);
+	EXPECT_EQ(3, st.pending);
+	EXPECT_EQ(100, st.rows);
+	EXPECT_EQ(2, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id IN (1005, 1006)"));
+	EXPECT_EQ(0, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id IN (555, 1200)"));
+	/* The next is due store-delay after 5's change, not before. */
+	now_ms += 999;
+	ASSERT_EQ(0, lgd_store_commit_due(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(3, st.pending);
+	now_ms += 1;
+	ASSERT_EQ(0, lgd_store_commit_due(s));
+	/* A load reads what the batch in flight writes. */
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	EXPECT_EQ(100, n);
+	for (k = i = 0; i < n; i++) {
+		EXPECT_NE(1006, v[i].kernel_id);
+		k += v[i].kernel_id == 555 || v[i].kernel_id == 1200;
+	}
+	EXPECT_EQ(2, k);
+	free(v);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(2, st.commits);
+	EXPECT_EQ(0, st.pending);
+	EXPECT_EQ(100, st.rows);
+	/* The eventfd says a batch is done; the loop's turn takes it. */
+	mkrec(&r, 300, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_commit_async(s));
+	pfd.fd = lgd_store_fd(s);
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	ASSERT_EQ(0, lgd_store_input(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(3, st.commits);
+	EXPECT_EQ(101, st.rows);
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	lgd_store_close(s);
+}
+
+/*
+ * A batch that fails (here: another program holds the write lock) goes
+ * back into the queue as it was, but a change of its key queued while it
+ * was written is newer and stays; IDs alone only if what it replaces was
+ * as little (a put of the key failed: the newer IDs change is written
+ * whole).
+ */
+TEST_F(store, writer_failed_requeued)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	sqlite3 *db;
+	unsigned int i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 10; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	ASSERT_EQ(0, lgd_store_commit(s));
+	ASSERT_EQ(0, sqlite3_open(self->path, &db));
+	ASSERT_EQ(0, sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	mkrec(&r, 1, NOW + 3600);
+	r.kernel_id = 111;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	mkrec(&r, 2, NOW + 3600);
+	r.kernel_id = 112;
+	r.updated = NOW;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	mkrec(&r, 3, NOW + 3600);
+	ASSERT_EQ(0, lgd_store_del(s, &r));
+	mkrec(&r, 4, NOW + 3600);
+	r.kernel_id = 114;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_commit_async(s));
+	/* While it fails: 1 again; 2's notification as restored (IDs). */
+	mkrec(&r, 1, NOW + 3600);
+	r.kernel_id = 211;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	mkrec(&r, 2, NOW + 3600);
+	r.kernel_id = 212;
+	r.updated = NOW;
+	ASSERT_EQ(0, lgd_store_put_ids(s, &r));
+	EXPECT_EQ(-EIO, lgd_store_wait(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(1, st.commits);
+	EXPECT_EQ(1, st.errors);
+	EXPECT_STREQ("busy", lgd_store_error_name(st.last_error));
+	EXPECT_EQ(4, st.pending);	/* 1 and 2 the newer, 3, 4 */
+	ASSERT_EQ(0, sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL));
+	sqlite3_close(db);
+	ASSERT_EQ(0, lgd_store_commit(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(2, st.commits);
+	EXPECT_EQ(0, st.pending);
+	EXPECT_EQ(9, st.rows);
+	EXPECT_EQ(9, count_rows(self->path, "SELECT count(*) FROM binding"));
+	EXPECT_EQ(0, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id IN (111, 112, 1003)"));
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id = 211"));
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id = 114"));
+	/* Whole: the failed put's updated, not the row's NOW - 600. */
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE kernel_id = 212 AND updated = 1800000000"));
+	lgd_store_close(s);
+}
+
+/*
+ * lgd_store_flush() (SIGTERM) and lgd_store_close() write the batch in
+ * flight and all that is queued; an instance alone in flight too.
+ */
+TEST_F(store, flush_waits)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r;
+	struct lgd_store *s;
+	char boot[40];
+	uint64_t created;
+	unsigned int i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 100; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	ASSERT_EQ(0, lgd_store_commit_async(s));
+	for (i = 100; i < 150; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	ASSERT_EQ(0, lgd_store_flush(s));
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(2, st.commits);
+	EXPECT_EQ(0, st.pending);
+	EXPECT_EQ(150, st.rows);
+	EXPECT_EQ(150, count_rows(self->path, "SELECT count(*) FROM binding"));
+	for (i = 150; i < 160; i++) {
+		mkrec(&r, i, NOW + 3600);
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	ASSERT_EQ(0, lgd_store_commit_async(s));
+	lgd_store_close(s);
+	EXPECT_EQ(160, count_rows(self->path, "SELECT count(*) FROM binding"));
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_set_instance(s, "boot-2", 7, 8);
+	ASSERT_EQ(0, lgd_store_commit_async(s));
+	lgd_store_close(s);
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_instance(s, boot, sizeof(boot), &created);
+	EXPECT_STREQ("boot-2", boot);
+	EXPECT_EQ(7, created);
 	lgd_store_close(s);
 }
 
@@ -817,7 +1050,7 @@ TEST_F(store, one_daemon)
 
 	a = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, a);
-	b = lgd_store_open(self->path, 1000);
+	b = cur = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, b);
 	lgd_store_get_stats(b, &st);
 	EXPECT_FALSE(st.open);
@@ -895,14 +1128,14 @@ TEST_F(store, read_only)
 
 	if (own_tmpfs(self->dir, "size=4m"))
 		SKIP(return, "needs root: a tmpfs in a mount namespace");
-	s = lgd_store_open(self->path, 1000);
+	s = cur = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, s);
 	mkrec(&r, 0, NOW + 10);
 	lgd_store_put(s, &r);
 	lgd_store_close(s);
 	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT | MS_RDONLY,
 			   NULL));
-	s = lgd_store_open(self->path, 1000);
+	s = cur = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, s);
 	lgd_store_get_stats(s, &st);
 	EXPECT_EQ(1, st.errors);
@@ -945,7 +1178,7 @@ TEST_F(store, read_only_at_start)
 		SKIP(return, "needs root: a tmpfs in a mount namespace");
 	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT | MS_RDONLY,
 			   NULL));
-	s = lgd_store_open(self->path, 1000);
+	s = cur = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, s);
 	lgd_store_get_stats(s, &st);
 	EXPECT_FALSE(st.open);
@@ -975,7 +1208,7 @@ TEST_F(store, disk_full)
 
 	if (own_tmpfs(self->dir, "size=64k"))
 		SKIP(return, "needs root: a tmpfs in a mount namespace");
-	s = lgd_store_open(self->path, 1000);
+	s = cur = lgd_store_open(self->path, 1000);
 	ASSERT_NE(NULL, s);
 	for (i = 0; i < 5000; i++) {
 		mkrec(&r, i, NOW + 10);
