@@ -1246,37 +1246,34 @@ static bool lgd_store_read_lease(sqlite3_stmt *st, struct lgd_store_rec *r)
 	return true;
 }
 
-int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n)
+/* The columns lgd_store_read_binding() and _lease() read, a row a lease. */
+#define LGD_STORE_ROWS_SQL \
+	"SELECT b.id, b.ifname, b.ifindex, b.duid, b.ia_type, b.iaid," \
+	" b.kernel_id, b.state, b.origin, b.client_lladdr," \
+	" b.client_mac, b.server_addr, b.server_duid, b.interface_id," \
+	" b.created, b.updated, l.binding, l.addr, l.plen," \
+	" l.preferred, l.valid, l.expires, b.restore" \
+	" FROM binding b LEFT JOIN lease l ON l.binding = b.id"
+
+/*
+ * The bindings of st's rows (LGD_STORE_ROWS_SQL's, ordered by b.id) into
+ * *v, *n, with room for reserve of them from the start (no doubling copies
+ * of a million rows). A binding that does not make sense, or has no lease,
+ * is skipped and counted. st is finalized. 0, -EBADMSG or -EIO.
+ */
+static int lgd_store_read_rows(struct lgd_store *s, sqlite3_stmt *st,
+			       size_t reserve, struct lgd_store_rec **v,
+			       size_t *n)
 {
-	static const char sql[] =
-		"SELECT b.id, b.ifname, b.ifindex, b.duid, b.ia_type, b.iaid,"
-		" b.kernel_id, b.state, b.origin, b.client_lladdr,"
-		" b.client_mac, b.server_addr, b.server_duid, b.interface_id,"
-		" b.created, b.updated, l.binding, l.addr, l.plen,"
-		" l.preferred, l.valid, l.expires, b.restore"
-		" FROM binding b LEFT JOIN lease l ON l.binding = b.id"
-		" ORDER BY b.id";
 	struct lgd_store_rec *out = NULL;
 	sqlite3_int64 cur = -1;
 	size_t cap = 0, k = 0;
 	bool bad = false;
-	sqlite3_stmt *st;
 	int rc;
 
-	*v = NULL;
-	*n = 0;
-	lgd_store_wait(s);	/* the connection is the writer's till then */
-	if (!s->db)
-		return -EIO;
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	if (rc) {
-		lgd_store_fail(s, rc, "reading it");
-		return -EIO;
-	}
-	/* As many as it has: no doubling copies of a million rows. */
-	if (s->st.rows) {
-		out = malloc((s->st.rows + 1) * sizeof(*out));
-		cap = out ? s->st.rows + 1 : 0;
+	if (reserve) {
+		out = malloc((reserve + 1) * sizeof(*out));
+		cap = out ? reserve + 1 : 0;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite3_int64 id = sqlite3_column_int64(st, 0);
@@ -1312,23 +1309,8 @@ int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n)
 	return 0;
 }
 
-int lgd_store_load_ifname(struct lgd_store *s, const char *ifname,
-			  bool pending, struct lgd_store_rec **v, size_t *n)
+int lgd_store_load(struct lgd_store *s, struct lgd_store_rec **v, size_t *n)
 {
-	/* lgd_store_load()'s columns: its row readers read these too. */
-	static const char sql[] =
-		"SELECT b.id, b.ifname, b.ifindex, b.duid, b.ia_type, b.iaid,"
-		" b.kernel_id, b.state, b.origin, b.client_lladdr,"
-		" b.client_mac, b.server_addr, b.server_duid, b.interface_id,"
-		" b.created, b.updated, l.binding, l.addr, l.plen,"
-		" l.preferred, l.valid, l.expires, b.restore"
-		" FROM binding b LEFT JOIN lease l ON l.binding = b.id"
-		" WHERE b.ifname = ?1 AND (?2 = 0 OR b.restore != 0)"
-		" ORDER BY b.id";
-	struct lgd_store_rec *out = NULL;
-	sqlite3_int64 cur = -1;
-	size_t cap = 0, k = 0;
-	bool bad = false;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -1337,44 +1319,36 @@ int lgd_store_load_ifname(struct lgd_store *s, const char *ifname,
 	lgd_store_wait(s);	/* the connection is the writer's till then */
 	if (!s->db)
 		return -EIO;
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	rc = sqlite3_prepare_v2(s->db, LGD_STORE_ROWS_SQL " ORDER BY b.id", -1,
+				&st, NULL);
+	if (rc) {
+		lgd_store_fail(s, rc, "reading it");
+		return -EIO;
+	}
+	return lgd_store_read_rows(s, st, s->st.rows, v, n);
+}
+
+int lgd_store_load_ifname(struct lgd_store *s, const char *ifname,
+			  bool pending, struct lgd_store_rec **v, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	lgd_store_wait(s);	/* the connection is the writer's till then */
+	if (!s->db)
+		return -EIO;
+	rc = sqlite3_prepare_v2(s->db, LGD_STORE_ROWS_SQL
+				" WHERE b.ifname = ?1 AND (?2 = 0 OR b.restore != 0)"
+				" ORDER BY b.id", -1, &st, NULL);
 	if (rc) {
 		lgd_store_fail(s, rc, "reading it");
 		return -EIO;
 	}
 	sqlite3_bind_text(st, 1, ifname, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, pending);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(st, 0);
-
-		if (id != cur) {
-			if (k && (bad || !out[k - 1].n_leases)) {
-				k--;
-				s->st.invalid++;
-			}
-			cur = id;
-			if (lgd_store_grow(&out, &cap, k)) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			bad = !lgd_store_read_binding(st, &out[k++]);
-		}
-		if (!bad && sqlite3_column_type(st, 16) != SQLITE_NULL)
-			bad = !lgd_store_read_lease(st, &out[k - 1]);
-	}
-	if (k && (bad || !out[k - 1].n_leases)) {
-		k--;
-		s->st.invalid++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(out);
-		lgd_store_fail(s, rc, "reading it");
-		return lgd_store_damaged(rc) ? -EBADMSG : -EIO;
-	}
-	*v = out;
-	*n = k;
-	return 0;
+	return lgd_store_read_rows(s, st, 0, v, n);
 }
 
 bool lgd_store_rec_expired(const struct lgd_store_rec *r, uint64_t now)

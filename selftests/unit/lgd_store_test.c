@@ -613,6 +613,46 @@ TEST_F(store, commit_latency)
 }
 
 
+/* One interface's rows, or its pending ones only: as lgd_store_load() reads them. */
+TEST_F(store, load_one_interface)
+{
+	struct lgd_store_rec *v, want[30];
+	struct lgd_store *s;
+	unsigned int i, k, n_acc1 = 0, n_pending = 0;
+	size_t n;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 30; i++) {
+		mkrec(&want[i], i, NOW + i);
+		want[i].restore_pending = i % 4 == 1;
+		n_acc1 += i % 3 == 1;
+		n_pending += i % 3 == 1 && i % 4 == 1;
+		ASSERT_EQ(0, lgd_store_put(s, &want[i]));
+	}
+	ASSERT_EQ(0, lgd_store_commit(s));
+	ASSERT_EQ(0, lgd_store_load_ifname(s, "acc1", false, &v, &n));
+	ASSERT_EQ(n_acc1, n);
+	for (k = 0; k < n; k++)
+		EXPECT_STREQ("acc1", v[k].ifname);
+	free(v);
+	ASSERT_EQ(0, lgd_store_load_ifname(s, "acc1", true, &v, &n));
+	ASSERT_EQ(n_pending, n);
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < 30; i++)
+			if (want[i].iaid == v[k].iaid)
+				break;
+		ASSERT_LT(i, 30);
+		EXPECT_EQ(0, memcmp(&want[i], &v[k], sizeof(*v)))
+			TH_LOG("iaid %u differs", v[k].iaid);
+	}
+	free(v);
+	ASSERT_EQ(0, lgd_store_load_ifname(s, "nosuch0", false, &v, &n));
+	EXPECT_EQ(0, n);
+	free(v);
+	lgd_store_close(s);
+}
+
 /* Closed and opened again: every field back. */
 TEST_F(store, restart_reload)
 {
