@@ -155,10 +155,10 @@ static int lgd_link_get_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static int lgd_link_get(struct lgd_decl *dc, uint32_t ifindex,
-			struct lgd_link_state *ls)
+/* ifindex's settings in the kernel, on nl; no role is LG_ROLE_NONE. */
+static int lgd_link_get_nl(struct lg_nl *nl, uint32_t ifindex,
+			   struct lgd_link_state *ls)
 {
-	struct lg_nl *nl = lgd_decl_nl(dc);
 	struct nlmsghdr *nlh = lg_nl_msg(nl, LG_CMD_LINK_GET, 0);
 	struct nlattr *nest;
 	int err;
@@ -173,6 +173,19 @@ static int lgd_link_get(struct lgd_decl *dc, uint32_t ifindex,
 		return 0;
 	}
 	return err;
+}
+
+static int lgd_link_get(struct lgd_decl *dc, uint32_t ifindex,
+			struct lgd_link_state *ls)
+{
+	return lgd_link_get_nl(lgd_decl_nl(dc), ifindex, ls);
+}
+
+uint32_t lgd_link_role(struct lg_nl *nl, uint32_t ifindex)
+{
+	struct lgd_link_state ls;
+
+	return lgd_link_get_nl(nl, ifindex, &ls) ? LG_ROLE_NONE : ls.role;
 }
 
 static int lgd_savi_cb(const struct nlmsghdr *nlh, void *data)

@@ -451,6 +451,8 @@ void lgd_decl_link(struct lgd_decl *dc, uint32_t ifindex, const char *name);
 void lgd_decl_event(struct lgd_decl *dc, const struct nlmsghdr *nlh);
 /* The control socket's "status": "config state=..." and a line per interface. */
 void lgd_decl_show(const struct lgd_decl *dc, FILE *out);
+/* ifindex's role in the kernel (LINK_GET): LG_ROLE_NONE if none or unknown. */
+uint32_t lgd_link_role(struct lg_nl *nl, uint32_t ifindex);
 
 /*
  * control.c: the UNIX socket "lgctl release show" and "lgctl mcast proxy"

@@ -628,37 +628,6 @@ int lgd_store_resync(struct lgd_ctx *x)
 	return lgd_store_sync(x, false);
 }
 
-static int lgd_store_role_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[LG_LINK_A_MAX + 1], *obj;
-	int err;
-
-	err = lg_nl_reply_obj(nlh, LG_CMD_LINK_GET, LG_A_LINK, &obj);
-	if (err)
-		return err < 0 ? err : 0;
-	err = lg_nl_parse_nest(obj, tb, LG_LINK_A_MAX);
-	if (err)
-		return err;
-	if (tb[LG_LINK_A_ROLE])
-		*(uint32_t *)data = mnl_attr_get_u32(tb[LG_LINK_A_ROLE]);
-	return 0;
-}
-
-/* ifindex's role in the kernel: LG_ROLE_NONE if it has none. */
-static uint32_t lgd_store_link_role(struct lg_nl *nl, uint32_t ifindex)
-{
-	struct nlmsghdr *nlh = lg_nl_msg(nl, LG_CMD_LINK_GET, 0);
-	uint32_t role = LG_ROLE_NONE;
-	struct nlattr *nest;
-
-	nest = mnl_attr_nest_start(nlh, LG_A_LINK);
-	mnl_attr_put_u32(nlh, LG_LINK_A_IFINDEX, ifindex);
-	mnl_attr_nest_end(nlh, nest);
-	if (lg_nl_doit(nl, nlh, lgd_store_role_cb, &role))
-		return LG_ROLE_NONE;
-	return role;
-}
-
 static int lgd_store_rec_qcmp(const void *a, const void *b)
 {
 	return lgd_store_rec_cmp(a, b);
@@ -683,7 +652,7 @@ int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
 	err = lgd_store_load_ifname(s, name, true, &v, &n);
 	if (err || !n)
 		goto out;
-	if (lgd_store_link_role(x->nl, ifindex) != LG_ROLE_ACCESS) {
+	if (lgd_link_role(x->nl, ifindex) != LG_ROLE_ACCESS) {
 		/* The kernel would refuse them all: -ENODEV. */
 		lgd_info("store: %s %s: %zu pending bindings wait: not an access interface",
 			 name, why, n);
