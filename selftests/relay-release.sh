@@ -203,9 +203,11 @@ wait_for -t 40 is 2 counter timed_out
 check_eq "four transmissions" 4 "$(rs_rx)"
 check_eq "one transaction-id" 1 "$(grep '^rx ' "$DIR/rs.log" | tr ' ' '\n' | grep '^xid=' | sort -u | wc -l)"
 t1=$(rs_field 1 t) t2=$(rs_field 2 t) t3=$(rs_field 3 t) t4=$(rs_field 4 t)
-# RT1 = IRT(1 +- 0.1), RTn = RTn-1 (2 +- 0.1): late by scheduling, never early.
-check "RT1 is 0.9..1.1 s (+0.3 late)" \
-	awk -v a="$t1" -v b="$t2" 'BEGIN { d = b - a; exit !(d >= 900 && d <= 1400) }'
+# RT1 = IRT(1 +- 0.1), RTn = RTn-1 (2 +- 0.1): late by scheduling, never early,
+# but the server stamps each request when it reads it, and a first request read
+# late makes the gap look short (899.8 ms once in CI): 50 ms of slack for that.
+check "RT1 is 0.9..1.1 s (-0.05 +0.3)" \
+	awk -v a="$t1" -v b="$t2" 'BEGIN { d = b - a; exit !(d >= 850 && d <= 1400) }'
 check "RT2 is 1.9..2.1 RT1" \
 	awk -v a="$t1" -v b="$t2" -v c="$t3" 'BEGIN { r = (c - b) / (b - a); exit !(r >= 1.75 && r <= 2.3) }'
 check "RT3 is 1.9..2.1 RT2" \
@@ -230,8 +232,8 @@ check_eq "lgctl prints each binding released, NoBinding" \
 	"$(release_lines "released (NoBinding)")" "$OUT"
 check_eq "and exits 1: the server had nothing to release" 1 "$rc"
 wait_for is 2 rs_rx
-check "RT1 again 0.9..1.1 s (+0.3 late)" \
-	awk -v a="$(rs_field 1 t)" -v b="$(rs_field 2 t)" 'BEGIN { d = b - a; exit !(d >= 900 && d <= 1400) }'
+check "RT1 again 0.9..1.1 s (-0.05 +0.3)" \
+	awk -v a="$(rs_field 1 t)" -v b="$(rs_field 2 t)" 'BEGIN { d = b - a; exit !(d >= 850 && d <= 1400) }'
 wait_for is 0 nbindings
 check_eq "a reply with another xid was discarded" 1 "$(counter discarded_xid)"
 check_eq "a reply without Status Code was discarded" 1 "$(counter discarded_no_status)"
