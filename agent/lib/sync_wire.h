@@ -32,9 +32,10 @@
  * length, or the range of its value) that holds wherever it appears.
  *
  * Rules on receive:
- * - An unknown message type is skipped whole (its length is still bounded
- *   and counted). An unknown attribute is skipped and counted; one a
- *   message does not use is checked against its policy and ignored.
+ * - A message of an unknown type is skipped whole and counted (its
+ *   header still has to be good). An unknown attribute is skipped and
+ *   counted; one a message does not use is checked against its policy
+ *   and ignored.
  * - Malformed, and the connection is closed (and counted): a bad header;
  *   an attribute (or its padding) that overruns its payload or nest; a
  *   value of the wrong length or out of range; a single attribute twice;
@@ -102,6 +103,7 @@ enum lg_sync_msg_type {
 
 /*
  * Attributes: kind, and length or range; u8..u64 are exactly 1..8 octets.
+ * Numbers never change meaning; new ones are added at the end.
  */
 enum lg_sync_attr_type {
 	LG_SYNC_A_UNSPEC,
@@ -304,9 +306,9 @@ struct lg_sync_msg {
  */
 ssize_t lg_sync_build(const struct lg_sync_msg *m, uint8_t *buf, size_t cap);
 /*
- * Decodes the whole message at buf (len octets: exactly one message, as
- * lg_sync_frame_len() measured) into m: 0, or an error of
- * lg_sync_hdr_parse() (-EAGAIN: len is not the message's length), or
+ * Decodes the message at the start of buf (len octets; what follows it is
+ * not read) into m: 0, an error of lg_sync_hdr_parse() or -EAGAIN when
+ * buf holds less than the whole message, or
  * -EBADMSG for a malformed payload, *why (may be NULL) then saying what.
  * An unknown type is 0 with m->unknown_type set.
  */
