@@ -58,6 +58,7 @@ int lgd_tls_key_read(const char *path, uint8_t *key, size_t size,
 struct lgd_tls_ctx *lgd_tls_ctx_new(enum lgd_tls_role role,
 				    const char *identity,
 				    const char *key_path);
+/* After the last of its connections is freed. */
 void lgd_tls_ctx_free(struct lgd_tls_ctx *ctx);
 
 /*

@@ -252,12 +252,14 @@ FIXTURE_TEARDOWN(tls)
 	char cmd[128];
 	int i;
 
+	/* Connections first: one may be of the other role's context. */
 	for (i = 0; i < 2; i++) {
 		lgd_tls_free(self->t[i]);
-		lgd_tls_ctx_free(self->ctx[i]);
 		if (self->fd[i] >= 0)
 			close(self->fd[i]);
 	}
+	for (i = 0; i < 2; i++)
+		lgd_tls_ctx_free(self->ctx[i]);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
 	if (system(cmd))
 		TH_LOG("could not remove %s", self->dir);
