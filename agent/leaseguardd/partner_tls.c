@@ -447,7 +447,7 @@ static int lgd_tls_handshake_class(struct lgd_tls *t, unsigned long e,
 		return -t->sock_err;
 	}
 	if (!t->got_bytes && t->eof) {
-		*what = "the peer closed the connection before the handshake";
+		*what = "the peer closed the connection without answering";
 		return -ECONNRESET;
 	}
 	if (t->got_bytes && t->first != LGD_TLS_REC_HANDSHAKE &&

@@ -18,7 +18,9 @@
  *     identity only. OpenSSL's -psk makes a SHA-256 PSK, which is not
  *     ours: s_client takes our key as a session file (-psk_session),
  *     made here by "openssl asn1parse" as Documentation/partner-tls.rst
- *     tells an operator to.
+ *     tells an operator to; openssl s_server the same way, against our
+ *     client, and with a certificate instead of a PSK (refused);
+ *   - a peer that closes without answering, on either side.
  *
  * OpenSSL's error queue is empty after every call.
  */
@@ -180,6 +182,20 @@ static ssize_t recv_wait(struct lgd_tls *t, int fd, void *buf, size_t len)
 		poll(&pfd, 1, 100);
 	}
 	return n;
+}
+
+/* One end's handshake to its end (5 s at most), polled. */
+static int handshake_wait(struct lgd_tls *t, int fd)
+{
+	uint64_t end = mono_ms() + 5000;
+	struct pollfd pfd = { .fd = fd };
+	int rc;
+
+	while ((rc = lgd_tls_handshake(t)) == -EAGAIN && mono_ms() < end) {
+		pfd.events = poll_events(t);
+		poll(&pfd, 1, 100);
+	}
+	return rc;
 }
 
 /*
@@ -532,8 +548,6 @@ TEST_F(tls, wrong_identity)
 TEST_F(tls, plaintext_peer_refused)
 {
 	static const char junk[] = "HELO partner\r\nthis is not TLS at all\r\n";
-	struct pollfd pfd;
-	uint64_t end;
 	int rc, cfd, sfd;
 
 	self->ctx[0] = lgd_tls_ctx_new(LGD_TLS_CLIENT, "leaseguard", self->key_a);
@@ -548,13 +562,7 @@ TEST_F(tls, plaintext_peer_refused)
 		ASSERT_NE(NULL, self->t[side]);
 		ASSERT_EQ((ssize_t)strlen(junk),
 			  write(side ? sfd : cfd, junk, strlen(junk)));
-		end = mono_ms() + 5000;
-		while ((rc = lgd_tls_handshake(self->t[side])) == -EAGAIN &&
-		       mono_ms() < end) {
-			pfd.fd = side ? cfd : sfd;
-			pfd.events = poll_events(self->t[side]);
-			poll(&pfd, 1, 100);
-		}
+		rc = handshake_wait(self->t[side], side ? cfd : sfd);
 		EXPECT_EQ(-EPROTO, rc);
 		EXPECT_EQ(0, ERR_peek_error());
 		close(cfd);
@@ -725,7 +733,6 @@ static int third_host(FIXTURE_DATA(tls) *self, const char *args,
 	uint16_t port;
 	int lfd, sfd, rc;
 	FILE *f;
-	uint64_t end;
 	struct lgd_tls *t;
 	ssize_t n;
 
@@ -746,20 +753,10 @@ static int third_host(FIXTURE_DATA(tls) *self, const char *args,
 	if (sfd < 0)
 		abort();
 	t = lgd_tls_new(self->ctx[1], sfd, "third-host");
-	end = mono_ms() + 5000;
-	while ((rc = lgd_tls_handshake(t)) == -EAGAIN && mono_ms() < end) {
-		pfd.fd = sfd;
-		pfd.events = poll_events(t);
-		poll(&pfd, 1, 100);
-	}
+	rc = handshake_wait(t, sfd);
 	if (!rc) {
 		/* Its line in, ours out, then close_notify. */
-		while ((n = lgd_tls_recv(t, reply, sizeof(reply) - 1)) == -EAGAIN &&
-		       mono_ms() < end) {
-			pfd.fd = sfd;
-			pfd.events = poll_events(t);
-			poll(&pfd, 1, 100);
-		}
+		n = recv_wait(t, sfd, reply, sizeof(reply) - 1);
 		if (n != 24 || memcmp(reply, "hello from a third host\n", 24))
 			rc = -EIO;
 		if (lgd_tls_send(t, "welcome, third host\n", 20) != 20)
@@ -850,6 +847,110 @@ TEST_F(tls, openssl_s_client_third_host)
 	EXPECT_EQ(1, count_lines(log, "partner third-host: TLS handshake failed: the peer offered no pre-shared key"));
 	EXPECT_EQ(1, count_lines(log, "warning: partner third-host: TLS handshake failed: the peer does not speak TLS 1.3 (OpenSSL: unsupported protocol)\n"));
 	EXPECT_EQ(5, count_lines(log, "\n"));
+	EXPECT_EQ(0, ERR_peek_error());
+}
+
+/*
+ * openssl s_server as the third host, our client against it: it waits
+ * on port, started with args; returns our handshake's result, and a
+ * line sent and what came back in echo (s_server -rev reverses it).
+ */
+static int third_server(FIXTURE_DATA(tls) *self, const char *args,
+			char *echo, size_t size)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char cmd[1024], line[256];
+	uint16_t port;
+	ssize_t n = 0;
+	int fd, rc;
+	FILE *f;
+
+	/* A free port: the listener's, closed for s_server to take. */
+	close(listener(&port));
+	snprintf(cmd, sizeof(cmd),
+		 "exec timeout 10 openssl s_server -accept 127.0.0.1:%u -naccept 1 "
+		 "-rev %s </dev/null 2>&1", port, args);
+	f = popen(cmd, "r");
+	if (!f)
+		abort();
+	while (fgets(line, sizeof(line), f) && strcmp(line, "ACCEPT\n"))
+		;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		abort();
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	self->t[0] = lgd_tls_new(self->ctx[0], fd, "third-server");
+	rc = handshake_wait(self->t[0], fd);
+	echo[0] = '\0';
+	if (!rc && lgd_tls_send(self->t[0], "hello, s_server\n", 16) == 16)
+		n = recv_wait(self->t[0], fd, echo, size - 1);
+	echo[n > 0 ? n : 0] = '\0';
+	lgd_tls_free(self->t[0]);
+	self->t[0] = NULL;
+	close(fd);
+	pclose(f);
+	return rc;
+}
+
+TEST_F(tls, openssl_s_server_third_host)
+{
+	char echo[64], args[512];
+
+	if (system("command -v openssl >/dev/null"))
+		SKIP(return, "no openssl command (apt-get install openssl)");
+	self->ctx[0] = lgd_tls_ctx_new(LGD_TLS_CLIENT, "leaseguard", self->key_a);
+	ASSERT_NE(NULL, self->ctx[0]);
+	psk_session_file(self->dir, "right", KEY_A);
+
+	snprintf(args, sizeof(args), "%s -nocert -psk_identity leaseguard -psk_session %s/right.pem",
+		 TLS13, self->dir);
+	EXPECT_EQ(0, third_server(self, args, echo, sizeof(echo)));
+	EXPECT_STREQ("revres_s ,olleh\n", echo);
+	EXPECT_EQ(0, strlen(log_text(self->log_fd)));
+
+	/* A server with a certificate and no PSK: not a partner. */
+	snprintf(args, sizeof(args), "cd %s && openssl req -x509 -newkey ec "
+		 "-pkeyopt ec_paramgen_curve:P-256 -nodes -keyout cert.key "
+		 "-out cert.pem -subj /CN=not-a-partner -days 1 >/dev/null 2>&1",
+		 self->dir);
+	ASSERT_EQ(0, system(args));
+	snprintf(args, sizeof(args), "%s -cert %s/cert.pem -key %s/cert.key",
+		 TLS13, self->dir, self->dir);
+	EXPECT_EQ(-EPROTO, third_server(self, args, echo, sizeof(echo)));
+	show_log(self->log_fd);
+	EXPECT_EQ(1, count_lines(log_text(self->log_fd),
+		"warning: partner third-server: TLS handshake failed: the peer sent a certificate, not the pre-shared key (OpenSSL: certificate verify failed)\n"));
+	EXPECT_EQ(0, ERR_peek_error());
+}
+
+/* A peer that closes without a word: on the server, on the client. */
+TEST_F(tls, peer_closes_in_handshake)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	char buf[512];
+
+	setup_pair(self, self->key_a, "leaseguard", self->key_a, "leaseguard", 0);
+	close(self->fd[0]);
+	self->fd[0] = -1;
+	EXPECT_EQ(-ECONNRESET, handshake_wait(self->t[1], self->fd[1]));
+
+	/* Our ClientHello read (a TLS handshake record), then a close. */
+	connect_pair(self, 0);
+	EXPECT_EQ(-EAGAIN, lgd_tls_handshake(self->t[0]));
+	pfd.fd = self->fd[1];
+	EXPECT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_LT(0, recv(self->fd[1], buf, sizeof(buf), 0));
+	EXPECT_EQ(0x16, buf[0]);
+	close(self->fd[1]);
+	self->fd[1] = -1;
+	EXPECT_EQ(-ECONNRESET, handshake_wait(self->t[0], self->fd[0]));
+	show_log(self->log_fd);
+	EXPECT_EQ(1, count_lines(log_text(self->log_fd),
+		"warning: partner the-client: TLS handshake failed: the peer closed the connection without answering (OpenSSL: unexpected eof while reading)\n"));
+	EXPECT_EQ(1, count_lines(log_text(self->log_fd),
+		"warning: partner the-server: TLS handshake failed: the peer closed the connection without answering (OpenSSL: unexpected eof while reading)\n"));
 	EXPECT_EQ(0, ERR_peek_error());
 }
 
