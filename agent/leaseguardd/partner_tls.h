@@ -76,7 +76,8 @@ void lgd_tls_free(struct lgd_tls *t);
  * differ), -ENOKEY (an unknown identity, or no pre-shared key offered),
  * -EPROTO (the peer does not speak TLS, or not as we do), -ECONNRESET
  * (the peer closed or reset the connection), another -errno of the
- * socket's.
+ * socket's. After a failure (here or below) the connection is dead:
+ * lgd_tls_free() it and close the socket.
  */
 int lgd_tls_handshake(struct lgd_tls *t);
 
