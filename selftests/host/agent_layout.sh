@@ -6,7 +6,8 @@
 #
 #   agent/lgctl/        -> agent/lgctl/lgctl              (libmnl: mnl.c)
 #   agent/leaseguardd/  -> agent/leaseguardd/leaseguardd  (libnl-genl-3: genl.c;
-#                                                           libsqlite3: store.c)
+#                                                           libsqlite3: store.c;
+#                                                           libssl: partner_tls.c)
 #   agent/lib/          -> both, through agent/lib/liblg.a
 #
 # Which sources went into a binary is read from its DWARF compile units
@@ -73,5 +74,9 @@ check "ldd agent/lgctl/lgctl: no libsqlite3" \
 	bash -c "! ldd '$CTL' | grep -q 'libsqlite3'"
 check "ldd agent/leaseguardd/leaseguardd: libsqlite3 (its binding store)" \
 	bash -c "ldd '$LGD' | grep -q 'libsqlite3\.so'"
+check "ldd agent/lgctl/lgctl: no libssl" \
+	bash -c "! ldd '$CTL' | grep -q 'libssl'"
+check "ldd agent/leaseguardd/leaseguardd: libssl (its partner channel)" \
+	bash -c "ldd '$LGD' | grep -q 'libssl\.so'"
 
 tap_done

@@ -137,6 +137,8 @@ check_eq "leaseguard's conffiles" \
 	"$(sort <<<"$conffiles")"
 check "leaseguard depends on libsqlite3-0 (leaseguardd's binding store)" \
 	bash -c "dpkg-deb -f '${deb[leaseguard]}' Depends | grep -q 'libsqlite3-0'"
+check "leaseguard depends on libssl3 (leaseguardd's partner channel)" \
+	bash -c "dpkg-deb -f '${deb[leaseguard]}' Depends | grep -q 'libssl3'"
 check "leaseguard enables the unit (postinst)" \
 	bash -c "dpkg-deb -I '${deb[leaseguard]}' postinst | grep -q 'deb-systemd-helper.*enable.*leaseguardd.service'"
 check "... but not the metrics timer, the operator's choice (enabled only if it was)" \
