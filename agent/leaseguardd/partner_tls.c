@@ -30,9 +30,13 @@
 #include "lgd.h"
 #include "partner_tls.h"
 
-/* TLS_AES_256_GCM_SHA384, RFC 8446 B.4. */
-static const unsigned char lgd_tls_suite_id[2] = { 0x13, 0x02 };
-#define LGD_TLS_SUITE		"TLS_AES_256_GCM_SHA384"
+/*
+ * TLS_AES_128_GCM_SHA256 (RFC 8446 B.4), the suite every TLS 1.3 stack
+ * must have (9.1): "openssl s_client -psk", whose key is always a
+ * SHA-256 PSK, reaches a partner with the key file's hex alone.
+ */
+static const unsigned char lgd_tls_suite_id[2] = { 0x13, 0x01 };
+#define LGD_TLS_SUITE		"TLS_AES_128_GCM_SHA256"
 /* A key file is one line of hex: anything longer is not a key. */
 #define LGD_TLS_KEY_FILE_MAX	1024
 #define LGD_TLS_REC_HANDSHAKE	0x16	/* TLS record content types */
@@ -244,7 +248,7 @@ static int lgd_tls_use_psk(SSL *ssl, const EVP_MD *md,
 	*sess = NULL;
 	*id = NULL;
 	*idlen = 0;
-	if (md && EVP_MD_get_type(md) != NID_sha384)
+	if (md && EVP_MD_get_type(md) != NID_sha256)
 		return 1;
 	if (!SSL_SESSION_up_ref(ctx->psk))
 		return 0;
@@ -478,9 +482,14 @@ static int lgd_tls_handshake_class(struct lgd_tls *t, unsigned long e,
 		*what = buf;
 		return -ENOKEY;
 	}
+	if (server && reason == SSL_R_NO_SHARED_CIPHER) {
+		*what = "the peer does not offer " LGD_TLS_SUITE;
+		return -EPROTO;
+	}
+	/* A binder of another hash's length than our key's. */
 	if (server && t->psk_offered && reason == SSL_R_BAD_EXTENSION) {
-		*what = "the peer's pre-shared key is not one for " LGD_TLS_SUITE
-			" (openssl s_client: -psk_session, not -psk)";
+		*what = "the peer's pre-shared key is not a SHA-256 one, for "
+			LGD_TLS_SUITE;
 		return -EKEYREJECTED;
 	}
 	if (server && !t->psk_offered && reason != SSL_R_UNEXPECTED_EOF_WHILE_READING) {
@@ -488,7 +497,7 @@ static int lgd_tls_handshake_class(struct lgd_tls *t, unsigned long e,
 		return -ENOKEY;
 	}
 	if (!server && reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE) {
-		*what = "the partner refused the handshake (does it know our PSK identity?)";
+		*what = "the partner refused the handshake (another PSK identity or cipher suite? its log says)";
 		return -ENOKEY;
 	}
 	if (!server && reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {

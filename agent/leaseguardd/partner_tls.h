@@ -5,8 +5,8 @@
  * TCP socket that the caller's event loop polls. It carries opaque bytes;
  * the messages are sync_wire's.
  *
- * Fixed, not configurable: TLS 1.3 only, TLS_AES_256_GCM_SHA384 (the
- * PSK's hash is SHA-384), psk_dhe_ke (an ECDHE share with the PSK: forward
+ * Fixed, not configurable: TLS 1.3 only, TLS_AES_128_GCM_SHA256 (the
+ * PSK's hash is SHA-256), psk_dhe_ke (an ECDHE share with the PSK: forward
  * secrecy), no certificates, no session tickets or resumption, no 0-RTT.
  *
  * Nothing here blocks or raises SIGPIPE. A call that cannot go on returns

@@ -14,12 +14,12 @@
  *   - a record altered on the way fails to authenticate; a peer gone
  *     mid-stream is an error, never SIGPIPE; a blocking socket does not
  *     block;
- *   - openssl s_client as a third host: it gets in with the key and the
- *     identity only. OpenSSL's -psk makes a SHA-256 PSK, which is not
- *     ours: s_client takes our key as a session file (-psk_session),
- *     made here by "openssl asn1parse" as Documentation/partner-tls.rst
- *     tells an operator to; openssl s_server the same way, against our
- *     client, and with a certificate instead of a PSK (refused);
+ *   - openssl s_client -psk as a third host, as Documentation/failover.rst
+ *     tells an operator to: it gets in with the key and the identity
+ *     only; a client offering only another suite, or holding a SHA-384
+ *     PSK, is refused with a line that says so; openssl s_server -psk
+ *     the same way against our client, and with a certificate instead
+ *     of a PSK (refused);
  *   - a peer that closes without answering, on either side.
  *
  * OpenSSL's error queue is empty after every call.
@@ -41,6 +41,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 
 /* lgd_log() writes stderr, which a test reads back: the harness's own
  * messages go to the stderr the test started with. */
@@ -541,7 +543,7 @@ TEST_F(tls, wrong_identity)
 {
 	refused(_metadata, self, self->key_a, "intruder", -ENOKEY,
 		"unknown PSK identity \"intruder\" (ours is \"leaseguard\") (OpenSSL: ",
-		"the partner refused the handshake (does it know our PSK identity?) (OpenSSL: sslv3 alert handshake failure)\n");
+		"the partner refused the handshake (another PSK identity or cipher suite? its log says) (OpenSSL: sslv3 alert handshake failure)\n");
 }
 
 /* A plaintext peer on either side: refused, and said so. */
@@ -723,8 +725,6 @@ TEST_F(tls, blocking_socket_does_not_block)
  * on stdout goes to out. Returns our server's handshake result and
  * leaves what s_client printed in out.
  */
-#define TLS13	"-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384"
-
 static int third_host(FIXTURE_DATA(tls) *self, const char *args,
 		      char *out, size_t size)
 {
@@ -771,67 +771,63 @@ static int third_host(FIXTURE_DATA(tls) *self, const char *args,
 	return rc;
 }
 
-/* The session file s_client takes our key in (-psk_session). */
-static void psk_session_file(const char *dir, const char *name,
-			     const char *hex)
+/*
+ * A key for TLS_AES_256_GCM_SHA384, a SHA-384 PSK, in the session file
+ * "s_client -psk_session" takes: a peer whose key is for another hash
+ * than ours (s_client's -psk is always SHA-256).
+ */
+static void sha384_psk_file(const char *path, const char *hex)
 {
-	char cmd[1024];
+	static const unsigned char aes256[2] = { 0x13, 0x02 };
+	SSL_CTX *ssl_ctx = SSL_CTX_new(TLS_client_method());
+	SSL *ssl = ssl_ctx ? SSL_new(ssl_ctx) : NULL;
+	SSL_SESSION *sess = SSL_SESSION_new();
+	unsigned char *key;
+	long len;
+	FILE *f;
 
-	snprintf(cmd, sizeof(cmd),
-		 "cd %s && printf '%%s\\n' 'asn1=SEQUENCE:s' '[s]' "
-		 "'version=INTEGER:1' 'ssl_version=INTEGER:0x0304' "
-		 "'cipher=FORMAT:HEX,OCTETSTRING:1302' 'session_id=OCTETSTRING:' "
-		 "'master_key=FORMAT:HEX,OCTETSTRING:%s' "
-		 "\"time=EXPLICIT:1,INTEGER:$(date +%%s)\" "
-		 "'timeout=EXPLICIT:2,INTEGER:86400' >%s.cnf && "
-		 "openssl asn1parse -genconf %s.cnf -out %s.der -noout && "
-		 "{ echo '-----BEGIN SSL SESSION PARAMETERS-----'; base64 %s.der; "
-		 "echo '-----END SSL SESSION PARAMETERS-----'; } >%s.pem",
-		 dir, hex, name, name, name, name, name);
-	if (system(cmd))
+	key = OPENSSL_hexstr2buf(hex, &len);
+	f = fopen(path, "w");
+	if (!ssl || !sess || !key || !f ||
+	    !SSL_SESSION_set1_master_key(sess, key, len) ||
+	    !SSL_SESSION_set_cipher(sess, SSL_CIPHER_find(ssl, aes256)) ||
+	    !SSL_SESSION_set_protocol_version(sess, TLS1_3_VERSION) ||
+	    !PEM_write_SSL_SESSION(f, sess) || fclose(f))
 		abort();
+	OPENSSL_clear_free(key, len);
+	SSL_SESSION_free(sess);
+	SSL_free(ssl);
+	SSL_CTX_free(ssl_ctx);
 }
 
+/* What an operator types (Documentation/failover.rst): key and identity. */
 TEST_F(tls, openssl_s_client_third_host)
 {
 	static char out[8192];
-	char args[512];
 	const char *log;
-	int rc;
 
 	if (system("command -v openssl >/dev/null"))
 		SKIP(return, "no openssl command (apt-get install openssl)");
 	self->ctx[1] = lgd_tls_ctx_new(LGD_TLS_SERVER, "leaseguard", self->key_a);
 	ASSERT_NE(NULL, self->ctx[1]);
-	psk_session_file(self->dir, "right", KEY_A);
-	psk_session_file(self->dir, "wrong", KEY_B);
 
 	/* The right key and identity: in, both ways. */
-	snprintf(args, sizeof(args), "%s -psk_identity leaseguard -psk_session %s/right.pem", TLS13,
-		 self->dir);
-	rc = third_host(self, args, out, sizeof(out));
-	EXPECT_EQ(0, rc);
+	EXPECT_EQ(0, third_host(self, "-tls1_3 -psk_identity leaseguard -psk "
+				KEY_A, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "welcome, third host\n"));
 
 	/* A wrong key. */
-	snprintf(args, sizeof(args), "%s -psk_identity leaseguard -psk_session %s/wrong.pem", TLS13,
-		 self->dir);
-	EXPECT_EQ(-EKEYREJECTED, third_host(self, args, out, sizeof(out)));
+	EXPECT_EQ(-EKEYREJECTED, third_host(self,
+		"-tls1_3 -psk_identity leaseguard -psk " KEY_B, out, sizeof(out)));
 	EXPECT_EQ(NULL, strstr(out, "welcome"));
 
 	/* The right key under another identity. */
-	snprintf(args, sizeof(args), "%s -psk_identity Client_identity -psk_session %s/right.pem", TLS13,
-		 self->dir);
-	EXPECT_EQ(-ENOKEY, third_host(self, args, out, sizeof(out)));
-	EXPECT_EQ(NULL, strstr(out, "welcome"));
-
-	/* -psk: the right key, but as a SHA-256 PSK, which is not ours. */
-	EXPECT_EQ(-EKEYREJECTED, third_host(self,
-		TLS13 " -psk_identity leaseguard -psk " KEY_A, out, sizeof(out)));
+	EXPECT_EQ(-ENOKEY, third_host(self,
+		"-tls1_3 -psk_identity Client_identity -psk " KEY_A, out, sizeof(out)));
 	EXPECT_EQ(NULL, strstr(out, "welcome"));
 
 	/* No PSK at all: a client that wants a certificate. */
-	EXPECT_EQ(-ENOKEY, third_host(self, TLS13, out, sizeof(out)));
+	EXPECT_EQ(-ENOKEY, third_host(self, "-tls1_3", out, sizeof(out)));
 	EXPECT_EQ(NULL, strstr(out, "welcome"));
 
 	/* TLS 1.2 with the key (its own PSK mechanism). */
@@ -841,12 +837,47 @@ TEST_F(tls, openssl_s_client_third_host)
 
 	log = log_text(self->log_fd);
 	show_log(self->log_fd);
-	EXPECT_EQ(1, count_lines(log, "partner third-host: TLS handshake failed: the partner's pre-shared key differs (OpenSSL: binder does not verify)\n"));
-	EXPECT_EQ(1, count_lines(log, "partner third-host: TLS handshake failed: unknown PSK identity \"Client_identity\""));
-	EXPECT_EQ(1, count_lines(log, "partner third-host: TLS handshake failed: the peer's pre-shared key is not one for TLS_AES_256_GCM_SHA384"));
-	EXPECT_EQ(1, count_lines(log, "partner third-host: TLS handshake failed: the peer offered no pre-shared key"));
+	EXPECT_EQ(1, count_lines(log, "err: partner third-host: TLS handshake failed: the partner's pre-shared key differs (OpenSSL: binder does not verify)\n"));
+	EXPECT_EQ(1, count_lines(log, "err: partner third-host: TLS handshake failed: unknown PSK identity \"Client_identity\" (ours is \"leaseguard\")"));
+	EXPECT_EQ(1, count_lines(log, "err: partner third-host: TLS handshake failed: the peer offered no pre-shared key"));
 	EXPECT_EQ(1, count_lines(log, "warning: partner third-host: TLS handshake failed: the peer does not speak TLS 1.3 (OpenSSL: unsupported protocol)\n"));
-	EXPECT_EQ(5, count_lines(log, "\n"));
+	EXPECT_EQ(4, count_lines(log, "\n"));
+	EXPECT_EQ(0, ERR_peek_error());
+}
+
+/*
+ * The right key, but another suite or another hash: refused, and the
+ * line says which. With TLS_AES_256_GCM_SHA384 (the suite before ours)
+ * s_client gets in only if our suite is not TLS_AES_128_GCM_SHA256.
+ */
+TEST_F(tls, openssl_s_client_other_suite_or_hash)
+{
+	static char out[8192];
+	char path[96], args[512];
+	const char *log;
+
+	if (system("command -v openssl >/dev/null"))
+		SKIP(return, "no openssl command (apt-get install openssl)");
+	self->ctx[1] = lgd_tls_ctx_new(LGD_TLS_SERVER, "leaseguard", self->key_a);
+	ASSERT_NE(NULL, self->ctx[1]);
+
+	/* Only TLS_AES_256_GCM_SHA384 offered (its -psk key is SHA-256). */
+	EXPECT_EQ(-EPROTO, third_host(self, "-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384 "
+				      "-psk_identity leaseguard -psk " KEY_A, out, sizeof(out)));
+	EXPECT_EQ(NULL, strstr(out, "welcome"));
+
+	/* Every suite offered, but a SHA-384 PSK. */
+	snprintf(path, sizeof(path), "%s/sha384.pem", self->dir);
+	sha384_psk_file(path, KEY_A);
+	snprintf(args, sizeof(args), "-tls1_3 -psk_identity leaseguard -psk_session %s", path);
+	EXPECT_EQ(-EKEYREJECTED, third_host(self, args, out, sizeof(out)));
+	EXPECT_EQ(NULL, strstr(out, "welcome"));
+
+	log = log_text(self->log_fd);
+	show_log(self->log_fd);
+	EXPECT_EQ(1, count_lines(log, "warning: partner third-host: TLS handshake failed: the peer does not offer TLS_AES_128_GCM_SHA256 (OpenSSL: no shared cipher)\n"));
+	EXPECT_EQ(1, count_lines(log, "err: partner third-host: TLS handshake failed: the peer's pre-shared key is not a SHA-256 one, for TLS_AES_128_GCM_SHA256 (OpenSSL: "));
+	EXPECT_EQ(2, count_lines(log, "\n"));
 	EXPECT_EQ(0, ERR_peek_error());
 }
 
@@ -902,13 +933,23 @@ TEST_F(tls, openssl_s_server_third_host)
 		SKIP(return, "no openssl command (apt-get install openssl)");
 	self->ctx[0] = lgd_tls_ctx_new(LGD_TLS_CLIENT, "leaseguard", self->key_a);
 	ASSERT_NE(NULL, self->ctx[0]);
-	psk_session_file(self->dir, "right", KEY_A);
 
-	snprintf(args, sizeof(args), "%s -nocert -psk_identity leaseguard -psk_session %s/right.pem",
-		 TLS13, self->dir);
-	EXPECT_EQ(0, third_server(self, args, echo, sizeof(echo)));
+	EXPECT_EQ(0, third_server(self, "-tls1_3 -nocert -psk_identity leaseguard -psk " KEY_A,
+				  echo, sizeof(echo)));
 	EXPECT_STREQ("revres_s ,olleh\n", echo);
 	EXPECT_EQ(0, strlen(log_text(self->log_fd)));
+
+	/* A wrong key, another identity, only another suite. */
+	EXPECT_EQ(-EKEYREJECTED, third_server(self,
+		"-tls1_3 -nocert -psk_identity leaseguard -psk " KEY_B, echo, sizeof(echo)));
+	EXPECT_STREQ("", echo);
+	EXPECT_EQ(-ENOKEY, third_server(self,
+		"-tls1_3 -nocert -psk_identity Client_identity -psk " KEY_A, echo, sizeof(echo)));
+	EXPECT_STREQ("", echo);
+	EXPECT_EQ(-ENOKEY, third_server(self,
+		"-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384 -nocert -psk_identity leaseguard -psk " KEY_A,
+		echo, sizeof(echo)));
+	EXPECT_STREQ("", echo);
 
 	/* A server with a certificate and no PSK: not a partner. */
 	snprintf(args, sizeof(args), "cd %s && openssl req -x509 -newkey ec "
@@ -916,12 +957,17 @@ TEST_F(tls, openssl_s_server_third_host)
 		 "-out cert.pem -subj /CN=not-a-partner -days 1 >/dev/null 2>&1",
 		 self->dir);
 	ASSERT_EQ(0, system(args));
-	snprintf(args, sizeof(args), "%s -cert %s/cert.pem -key %s/cert.key",
-		 TLS13, self->dir, self->dir);
+	snprintf(args, sizeof(args), "-tls1_3 -cert %s/cert.pem -key %s/cert.key",
+		 self->dir, self->dir);
 	EXPECT_EQ(-EPROTO, third_server(self, args, echo, sizeof(echo)));
 	show_log(self->log_fd);
 	EXPECT_EQ(1, count_lines(log_text(self->log_fd),
+		"err: partner third-server: TLS handshake failed: the partner's pre-shared key differs (OpenSSL: sslv3 alert illegal parameter)\n"));
+	EXPECT_EQ(2, count_lines(log_text(self->log_fd),
+		"err: partner third-server: TLS handshake failed: the partner refused the handshake (another PSK identity or cipher suite? its log says) (OpenSSL: sslv3 alert handshake failure)\n"));
+	EXPECT_EQ(1, count_lines(log_text(self->log_fd),
 		"warning: partner third-server: TLS handshake failed: the peer sent a certificate, not the pre-shared key (OpenSSL: certificate verify failed)\n"));
+	EXPECT_EQ(4, count_lines(log_text(self->log_fd), "\n"));
 	EXPECT_EQ(0, ERR_peek_error());
 }
 
