@@ -537,7 +537,10 @@ fail:
 	s->out_len = 0;
 }
 
-/* The queue, written out while the output buffer has room. */
+/*
+ * The queue, written out while the output buffer has room and the window
+ * is open: what is in flight is base + 1 .. next_seq - 1.
+ */
 static void flush(struct lgd_ps *s)
 {
 	struct lg_sync_msg m;
@@ -549,6 +552,7 @@ static void flush(struct lgd_ps *s)
 	if (s->bulk_owed)
 		send_bulk(s);
 	while (s->up && s->out_len < s->conf.out_high &&
+	       s->next_seq - 1 - s->base < s->conf.window &&
 	       (e = TAILQ_FIRST(&s->pending))) {
 		e->seq = s->next_seq;
 		ent_msg(e, &m);
@@ -1063,6 +1067,7 @@ struct lgd_ps *lgd_ps_new(const struct lgd_ps_conf *conf,
 		return NULL;
 	s->conf = *conf;
 	DEFAULT(queue_max, LGD_PS_QUEUE_MAX);
+	DEFAULT(window, LGD_PS_WINDOW);
 	DEFAULT(heartbeat_ms, LGD_PS_HEARTBEAT_MS);
 	DEFAULT(dead_ms, LGD_PS_DEAD_MS);
 	DEFAULT(ack_delay_ms, LGD_PS_ACK_DELAY_MS);

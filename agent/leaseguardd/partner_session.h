@@ -41,6 +41,11 @@
 #define LGD_PS_ACK_DELAY_MS	50	/* an ACK waits at most this long */
 #define LGD_PS_ACK_BATCH	64	/* ... or for this many messages */
 #define LGD_PS_QUEUE_MAX	65536	/* changes unsent or unacknowledged */
+/*
+ * Sequenced messages written and not ACKed, at most: past it the queue
+ * waits (and coalesces) instead of filling the partner's socket.
+ */
+#define LGD_PS_WINDOW		4096
 #define LGD_PS_OUT_HIGH		(256 * 1024) /* queue -> frames until this */
 /*
  * A tombstone is kept until the partner has acknowledged the delete (our
@@ -65,6 +70,7 @@ struct lgd_ps_conf {
 	uint8_t role;			/* enum lg_sync_role */
 	const char *sw_version;
 	uint32_t queue_max;		/* 0: the defaults above */
+	uint32_t window;
 	uint32_t heartbeat_ms;
 	uint32_t dead_ms;
 	uint32_t ack_delay_ms;

@@ -197,7 +197,7 @@ static const struct lgd_ps_ops ops = {
 
 /* A (re)started node: a new instance, an empty table, conf's settings. */
 static void node_start(struct node *n, const char *name, uint8_t id,
-		       uint64_t instance, uint32_t queue_max)
+		       uint64_t instance, uint32_t queue_max, uint32_t window)
 {
 	lgd_ps_free(n->s);
 	memset(n, 0, sizeof(*n));
@@ -207,6 +207,7 @@ static void node_start(struct node *n, const char *name, uint8_t id,
 	n->conf.role = id == 1 ? LG_SYNC_ROLE_MASTER : LG_SYNC_ROLE_BACKUP;
 	n->conf.sw_version = "test";
 	n->conf.queue_max = queue_max;
+	n->conf.window = window;
 	n->s = lgd_ps_new(&n->conf, &ops, n);
 	if (!n->s)
 		abort();
@@ -407,8 +408,8 @@ FIXTURE_SETUP(pair)
 {
 	self->w = calloc(1, sizeof(*self->w));
 	ASSERT_NE(NULL, self->w);
-	node_start(&self->w->a, "A", 1, 0xa1, 0);
-	node_start(&self->w->b, "B", 2, 0xb1, 0);
+	node_start(&self->w->a, "A", 1, 0xa1, 0, 0);
+	node_start(&self->w->b, "B", 2, 0xb1, 0, 0);
 }
 
 FIXTURE_TEARDOWN(pair)
@@ -546,6 +547,31 @@ TEST_F(pair, ack_window)
 	EXPECT_GE(w->ba.seen[LG_SYNC_MSG_ACK] - acks, 3);
 }
 
+/* At most window messages unacknowledged; the rest waits, coalescing. */
+TEST_F(pair, send_window)
+{
+	struct world *w = self->w;
+	int i;
+
+	node_start(&w->a, "A", 1, 0xa1, 0, 8);
+	up(w);
+	w->ab.delay = 100;
+	for (i = 1; i <= 20; i++)
+		ASSERT_EQ(0, local_upd(&w->a, i, 1, 5000));
+	run(w, 50);
+	EXPECT_EQ(8, w->ab.seen[LG_SYNC_MSG_UPDATE]);
+	EXPECT_EQ(20, st(&w->a)->queue_len);
+	/* Not sent yet: still one entry, the newest. */
+	ASSERT_EQ(0, local_upd(&w->a, 20, 2, 5001));
+	EXPECT_EQ(20, st(&w->a)->queue_len);
+	run(w, 1000);
+	EXPECT_EQ(20, w->ab.seen[LG_SYNC_MSG_UPDATE]);
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_EQ(20, w->b.applied_upd);
+	ASSERT_NE(NULL, rec_find(&w->b, 20));
+	EXPECT_EQ(2, rec_find(&w->b, 20)->tag);
+}
+
 TEST_F(pair, reconnect_resends_only_unacked)
 {
 	struct world *w = self->w;
@@ -596,7 +622,7 @@ TEST_F(pair, queue_overflow_bulk)
 	struct world *w = self->w;
 	int i;
 
-	node_start(&w->a, "A", 1, 0xa1, 16);
+	node_start(&w->a, "A", 1, 0xa1, 16, 0);
 	up(w);
 	disconnect_both(w);
 	for (i = 1; i <= 50; i++)
@@ -621,7 +647,7 @@ TEST_F(pair, overflow_bulk_carries_deletes)
 	struct world *w = self->w;
 	int i;
 
-	node_start(&w->a, "A", 1, 0xa1, 16);
+	node_start(&w->a, "A", 1, 0xa1, 16, 0);
 	up(w);
 	ASSERT_EQ(0, local_upd(&w->a, 100, 1, 4000));
 	run(w, 200);
@@ -654,7 +680,7 @@ TEST_F(pair, restarted_partner_gets_bulk)
 	bulks = st(&w->a)->bulks_sent;
 	/* B restarts: a new instance, its table empty. */
 	disconnect_both(w);
-	node_start(&w->b, "B", 2, 0xb2, 0);
+	node_start(&w->b, "B", 2, 0xb2, 0, 0);
 	up(w);
 	EXPECT_EQ(bulks + 1, st(&w->a)->bulks_sent);
 	EXPECT_EQ(1, st(&w->b)->bulks_received);
