@@ -31,7 +31,7 @@ static uint64_t now = 1000000;
 
 /* ---- A node: a session and its binding table ---------------------------- */
 
-#define MAXREC	256
+#define MAXREC	2048
 
 struct rec {
 	bool used;
@@ -46,6 +46,7 @@ struct node {
 	struct lgd_ps_conf conf;
 	struct rec tab[MAXREC];
 	unsigned int applied_upd, applied_del;
+	int refuse;			/* what apply_update returns */
 	unsigned int warnings;
 	char last_log[256];
 };
@@ -79,6 +80,11 @@ static void make_binding(struct lg_binding *b, struct lg_lease *l,
 	l->valid = 3600;
 	b->leases = l;
 	b->n_leases = 1;
+	/* One relayed binding: IAID 77 carries the relay's Interface-Id. */
+	if (iaid == 77) {
+		b->interface_id = (uint8_t *)"eth7";
+		b->interface_id_len = 4;
+	}
 }
 
 static struct rec *rec_find(struct node *n, uint32_t iaid)
@@ -135,6 +141,11 @@ static int cb_apply_update(void *priv, const struct lg_binding *b,
 
 	if (!is_ours(b) || b->n_leases != 1 || b->leases[0].valid != 3600)
 		abort();
+	if ((b->iaid == 77) != (b->interface_id_len == 4) ||
+	    (b->iaid == 77 && memcmp(b->interface_id, "eth7", 4)))
+		abort();
+	if (n->refuse)
+		return n->refuse;
 	rec_set(n, b->iaid, b->leases[0].addr[15], time_ms);
 	n->applied_upd++;
 	return 0;
@@ -432,9 +443,14 @@ TEST_F(pair, hello_then_synced)
 {
 	struct world *w = self->w;
 
+	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->a.s));
+	EXPECT_STREQ("down", lgd_ps_state_name(LGD_PS_DOWN));
 	connect_both(w);
 	EXPECT_EQ(LGD_PS_HELLO, lgd_ps_state(w->a.s));
+	EXPECT_STREQ("hello", lgd_ps_state_name(LGD_PS_HELLO));
+	EXPECT_STREQ("bulk", lgd_ps_state_name(LGD_PS_BULK));
 	run(w, 200);
+	EXPECT_STREQ("synced", lgd_ps_state_name(lgd_ps_state(w->a.s)));
 	EXPECT_EQ(LGD_PS_SYNCED, lgd_ps_state(w->a.s));
 	EXPECT_EQ(LGD_PS_SYNCED, lgd_ps_state(w->b.s));
 	/* Neither had received anything: RECV_SEQ 0, a (empty) bulk each. */
@@ -473,6 +489,9 @@ TEST_F(pair, change_reaches_peer_once)
 	EXPECT_EQ(NULL, rec_find(&w->b, 1));
 	EXPECT_EQ(1, w->b.applied_del);
 	EXPECT_EQ(0, st(&w->a)->malformed + st(&w->b)->malformed);
+	/* Changes of one side only: no conflict. */
+	EXPECT_EQ(0, st(&w->b)->conflicts_won + st(&w->b)->conflicts_lost);
+	EXPECT_EQ(0, st(&w->a)->conflicts_won + st(&w->a)->conflicts_lost);
 }
 
 /* A partner that reads nothing never holds a local change up. */
@@ -699,6 +718,7 @@ TEST_F(pair, restarted_partner_gets_bulk)
  *   5 both update at 2500: the larger node id's, B's
  *   6 A deletes at 2500, B updates at 2500: the delete wins
  *   7, 8 one side only: kept
+ *   9 deleted on both: gone, not a conflict
  */
 TEST_F(pair, partition_and_heal)
 {
@@ -708,6 +728,7 @@ TEST_F(pair, partition_and_heal)
 	up(w);
 	for (i = 1; i <= 6; i++)
 		ASSERT_EQ(0, local_upd(&w->a, i, 1, 1000));
+	ASSERT_EQ(0, local_upd(&w->a, 9, 1, 1000));
 	run(w, 200);
 	ASSERT_TRUE(tables_equal(&w->a, &w->b));
 
@@ -726,6 +747,8 @@ TEST_F(pair, partition_and_heal)
 	ASSERT_EQ(0, local_upd(&w->b, 6, 0xb, 2500));
 	ASSERT_EQ(0, local_upd(&w->a, 7, 0xa, 2000));
 	ASSERT_EQ(0, local_upd(&w->b, 8, 0xb, 2000));
+	ASSERT_EQ(0, local_del(&w->a, 9, 2000));
+	ASSERT_EQ(0, local_del(&w->b, 9, 2600));
 	/* Both declare the other dead; the caller closes. */
 	run(w, 3100);
 	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->a.s));
@@ -752,6 +775,8 @@ TEST_F(pair, partition_and_heal)
 	EXPECT_EQ(NULL, rec_find(&w->b, 6));
 	EXPECT_NE(NULL, rec_find(&w->b, 7));
 	EXPECT_NE(NULL, rec_find(&w->a, 8));
+	EXPECT_EQ(NULL, rec_find(&w->a, 9));
+	EXPECT_EQ(NULL, rec_find(&w->b, 9));
 	/* A lost 1, 3, 4, 5 and won 2, 6; B the other way round. */
 	EXPECT_EQ(2, st(&w->a)->conflicts_won);
 	EXPECT_EQ(4, st(&w->a)->conflicts_lost);
@@ -761,6 +786,146 @@ TEST_F(pair, partition_and_heal)
 	EXPECT_EQ(2, st(&w->a)->bulks_sent + st(&w->b)->bulks_sent);
 	EXPECT_LT(0, st(&w->a)->resent);
 	EXPECT_LT(0, st(&w->b)->resent);
+}
+
+/*
+ * More than the hash tables' first size, deletes, and bindings made again
+ * after their delete (their tombstone goes, the queued delete becomes the
+ * update).
+ */
+TEST_F(pair, many_bindings_and_rebind)
+{
+	struct world *w = self->w;
+	int i;
+
+	up(w);
+	disconnect_both(w);
+	for (i = 1; i <= 1000; i++)
+		ASSERT_EQ(0, local_upd(&w->a, i, 1, 5000));
+	EXPECT_EQ(1000, st(&w->a)->queue_len);
+	up(w);
+	EXPECT_EQ(1000, w->b.applied_upd);
+	EXPECT_EQ(1, st(&w->a)->bulks_sent);	/* the first, empty */
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	EXPECT_NE(NULL, rec_find(&w->b, 77));
+
+	for (i = 1; i <= 300; i++)
+		ASSERT_EQ(0, local_del(&w->a, i, 6000));
+	for (i = 1; i <= 100; i++)
+		ASSERT_EQ(0, local_upd(&w->a, i, 2, 7000));
+	EXPECT_EQ(200, st(&w->a)->tombs);
+	EXPECT_EQ(300, st(&w->a)->queue_len);
+	run(w, 300);
+	EXPECT_EQ(200, w->b.applied_del);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	EXPECT_EQ(2, rec_find(&w->b, 50)->tag);
+	EXPECT_EQ(NULL, rec_find(&w->b, 150));
+}
+
+/* Tombstones are capped at tomb_max (queue_max), the oldest dropped. */
+TEST_F(pair, tombstone_cap)
+{
+	struct world *w = self->w;
+	int i;
+
+	node_start(&w->a, "A", 1, 0xa1, 16, 0);
+	for (i = 1; i <= 20; i++)
+		ASSERT_EQ(0, local_del(&w->a, i, 6000));
+	EXPECT_EQ(16, st(&w->a)->tombs);
+	EXPECT_EQ(4, st(&w->a)->tombs_dropped);
+}
+
+/* What the partner's kernel refuses is counted, not sent again. */
+TEST_F(pair, refused)
+{
+	struct world *w = self->w;
+
+	up(w);
+	w->b.refuse = -EINVAL;
+	ASSERT_EQ(0, local_upd(&w->a, 1, 1, 5000));
+	run(w, 200);
+	EXPECT_EQ(1, st(&w->b)->refused);
+	EXPECT_EQ(0, st(&w->b)->applied);
+	EXPECT_EQ(NULL, rec_find(&w->b, 1));
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	/* Too many leases for the protocol: refused at the door. */
+	{
+		struct lg_lease l[LG_SYNC_MAX_LEASES + 1];
+		struct lg_binding b;
+
+		make_binding(&b, l, 2, 1);
+		b.n_leases = LG_SYNC_MAX_LEASES + 1;
+		EXPECT_EQ(-E2BIG, lgd_ps_local_update(w->a.s, &b, 1, 5000));
+	}
+}
+
+/*
+ * The partner's newer change of a binding whose change of ours still
+ * waits to be written: ours is dropped, never sent.
+ */
+TEST_F(pair, newer_change_drops_pending)
+{
+	struct world *w = self->w;
+
+	node_start(&w->a, "A", 1, 0xa1, 0, 1);
+	up(w);
+	w->ab.delay = 100;
+	ASSERT_EQ(0, local_upd(&w->a, 1, 0xa, 2000));
+	ASSERT_EQ(0, local_upd(&w->a, 2, 0xa, 2000));
+	ASSERT_EQ(0, local_upd(&w->b, 2, 0xb, 3000));
+	run(w, 50);
+	EXPECT_EQ(1, w->ab.seen[LG_SYNC_MSG_UPDATE]);
+	EXPECT_EQ(1, st(&w->a)->conflicts_lost);
+	EXPECT_EQ(1, st(&w->a)->queue_len);
+	run(w, 500);
+	EXPECT_EQ(1, w->ab.seen[LG_SYNC_MSG_UPDATE]);
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	EXPECT_EQ(0xb, rec_find(&w->a, 2)->tag);
+}
+
+/*
+ * The stream as a transport gives it: written in pieces, read in pieces
+ * that cut messages anywhere; the caller keeps what lgd_ps_input() left.
+ */
+TEST_F(pair, stream_in_pieces)
+{
+	struct world *w = self->w;
+	uint8_t sent[4096], rbuf[4096];
+	size_t len, rlen = 0, off = 0, chunk;
+	const uint8_t *p;
+	ssize_t n;
+	int i;
+
+	up(w);
+	for (i = 1; i <= 3; i++)
+		ASSERT_EQ(0, local_upd(&w->a, i, 1, 5000));
+	lgd_ps_tick(w->a.s, now);
+	p = lgd_ps_out(w->a.s, &len);
+	ASSERT_LT(100, len);
+	ASSERT_GE(sizeof(sent), len);
+	memcpy(sent, p, len);
+	/* The transport took 7 octets: the rest is still there. */
+	lgd_ps_out_consume(w->a.s, 7);
+	p = lgd_ps_out(w->a.s, &chunk);
+	ASSERT_EQ(len - 7, chunk);
+	EXPECT_EQ(0, memcmp(p, sent + 7, chunk));
+	lgd_ps_out_consume(w->a.s, chunk);
+
+	while (off < len) {
+		chunk = len - off < 5 ? len - off : 5;
+		memcpy(rbuf + rlen, sent + off, chunk);
+		rlen += chunk;
+		off += chunk;
+		n = lgd_ps_input(w->b.s, now, rbuf, rlen);
+		ASSERT_LE(0, n);
+		memmove(rbuf, rbuf + n, rlen - n);
+		rlen -= n;
+	}
+	EXPECT_EQ(0, rlen);
+	EXPECT_EQ(3, w->b.applied_upd);
+	EXPECT_EQ(0, st(&w->b)->malformed);
 }
 
 /* A partner's older update, arriving after our delete, does not revive it. */
@@ -902,6 +1067,19 @@ TEST_F(pair, malformed_input)
 	}
 	EXPECT_EQ(2, st(&w->b)->malformed);
 	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->b.s));
+
+	/* A second HELLO; a partner with our own node id. */
+	disconnect_both(w);
+	up(w);
+	lgd_ps_connected(w->b.s, now);
+	pump(&w->b, &w->ba);
+	deliver(&w->ba, &w->a);
+	EXPECT_EQ(2, st(&w->a)->malformed);
+	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->a.s));
+	disconnect_both(w);
+	node_start(&w->b, "B", 1, 0xb2, 0, 0);
+	up(w);
+	EXPECT_EQ(3, st(&w->a)->malformed);
 }
 
 TEST_HARNESS_MAIN
