@@ -13,9 +13,10 @@
  * lgd_ps_tick() turns the queue into frames, each sequenced when written,
  * and kept until the partner ACKs it, so that a new connection resends
  * what the last one lost. The queue (unsent + unacknowledged) holds at
- * most queue_max changes; past it, it is dropped and a bulk is owed: the
- * whole table (BULK_BEGIN, an UPDATE per binding, BULK_END) and the
- * deletes still remembered (tombstones).
+ * most queue_max changes; past it, it is dropped and a bulk is owed:
+ * BULK_BEGIN, an UPDATE per binding of the table, a DELETE per tombstone
+ * the partner has not acknowledged (below), BULK_END with the count of
+ * UPDATEs.
  *
  * Conflicts (RFC 7031 5.1.2, partition and heal): per binding key, the
  * change with the newest server-transaction time wins, an update against
@@ -85,7 +86,11 @@ struct lgd_ps_conf {
  * ifname, client_duid, ia_type and iaid meaning something.
  */
 struct lgd_ps_ops {
-	/* The local binding of key: 0 and its time, or -ENOENT. */
+	/*
+	 * The local binding of key: 0 and its time, or -ENOENT. Its time
+	 * is its last server transaction's, or for a binding the partner
+	 * sent, the time apply_update() was given (the caller keeps it).
+	 */
 	int (*lookup)(void *priv, const struct lg_binding *key,
 		      uint64_t *time_ms);
 	/* The partner's binding, to make or replace: 0, or < 0 refused. */
