@@ -671,6 +671,11 @@ static void recv_hello(struct lgd_ps *s, const struct lg_sync_hello *h)
 		protocol_error(s, "the partner has our node id");
 		return;
 	}
+	/* Our seqs go on from r + 1: they must not wrap to 0. */
+	if (r > UINT64_MAX / 2) {
+		protocol_error(s, "a RECV_SEQ out of range");
+		return;
+	}
 	s->peer = *h;
 	s->peer_known = true;
 	s->have_peer = true;

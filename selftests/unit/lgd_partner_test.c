@@ -1080,6 +1080,26 @@ TEST_F(pair, malformed_input)
 	node_start(&w->b, "B", 1, 0xb2, 0, 0);
 	up(w);
 	EXPECT_EQ(3, st(&w->a)->malformed);
+
+	/* A RECV_SEQ our seqs would wrap after. */
+	disconnect_both(w);
+	lgd_ps_connected(w->a.s, now);
+	{
+		uint8_t buf[256];
+		struct lg_sync_msg m;
+		ssize_t n;
+
+		memset(&m, 0, sizeof(m));
+		m.hdr.type = LG_SYNC_MSG_HELLO;
+		memset(m.hello.node_id, 3, sizeof(m.hello.node_id));
+		strcpy(m.hello.sw_version, "x");
+		m.hello.recv_seq = UINT64_MAX;
+		n = lg_sync_build(&m, buf, sizeof(buf));
+		ASSERT_LT(0, n);
+		lgd_ps_input(w->a.s, now, buf, n);
+	}
+	EXPECT_EQ(4, st(&w->a)->malformed);
+	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->a.s));
 }
 
 TEST_HARNESS_MAIN
