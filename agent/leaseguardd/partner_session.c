@@ -578,6 +578,14 @@ static void flush(struct lgd_ps *s)
 
 /* ---- Local changes ------------------------------------------------------ */
 
+/* What the protocol needs of a key, checked here rather than when sent. */
+static bool key_valid(const struct lg_binding *b)
+{
+	return b->ifname[0] && b->has_ia_type && b->has_iaid &&
+	       b->client_duid_len >= LG_DUID_MIN &&
+	       b->client_duid_len <= LG_DUID_MAX;
+}
+
 int lgd_ps_local_update(struct lgd_ps *s, const struct lg_binding *b,
 			uint8_t change, uint64_t time_ms)
 {
@@ -588,9 +596,8 @@ int lgd_ps_local_update(struct lgd_ps *s, const struct lg_binding *b,
 	if (b->n_leases > LG_SYNC_MAX_LEASES ||
 	    b->interface_id_len > LG_SYNC_IFID_MAX)
 		return -E2BIG;
-	if (!b->n_leases || !b->leases || !b->has_client_lladdr ||
-	    !b->has_server_addr || !b->has_ia_type || !b->has_iaid ||
-	    b->client_duid_len < LG_DUID_MIN || b->client_duid_len > LG_DUID_MAX)
+	if (!key_valid(b) || !b->n_leases || !b->leases ||
+	    !b->has_client_lladdr || !b->has_server_addr)
 		return -EINVAL;
 	key_of(&k, b);
 	t = tomb_find(s, &k);
@@ -621,9 +628,7 @@ int lgd_ps_local_delete(struct lgd_ps *s, const struct lg_binding *key,
 	struct ps_ent *e;
 	struct ps_key k;
 
-	if (!key->has_ia_type || !key->has_iaid ||
-	    key->client_duid_len < LG_DUID_MIN ||
-	    key->client_duid_len > LG_DUID_MAX)
+	if (!key_valid(key))
 		return -EINVAL;
 	key_of(&k, key);
 	tomb_set(s, &k, time_ms, reason, true);

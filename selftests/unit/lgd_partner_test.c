@@ -857,6 +857,12 @@ TEST_F(pair, refused)
 		make_binding(&b, l, 2, 1);
 		b.n_leases = LG_SYNC_MAX_LEASES + 1;
 		EXPECT_EQ(-E2BIG, lgd_ps_local_update(w->a.s, &b, 1, 5000));
+		/* No interface name: the protocol names it. */
+		make_binding(&b, l, 2, 1);
+		b.ifname[0] = '\0';
+		EXPECT_EQ(-EINVAL, lgd_ps_local_update(w->a.s, &b, 1, 5000));
+		EXPECT_EQ(-EINVAL, lgd_ps_local_delete(w->a.s, &b, 1, 5000));
+		EXPECT_EQ(0, st(&w->a)->queue_len);
 	}
 }
 
@@ -1021,6 +1027,18 @@ TEST_F(pair, duplicates_and_reorder)
 	EXPECT_EQ(LGD_PS_SYNCED, lgd_ps_state(w->b.s));
 }
 
+/* Message m, built, to n's input: 0, or the build's error. */
+static int feed(struct node *n, const struct lg_sync_msg *m)
+{
+	uint8_t buf[512];
+	ssize_t len = lg_sync_build(m, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	lgd_ps_input(n->s, now, buf, len);
+	return 0;
+}
+
 TEST_F(pair, malformed_input)
 {
 	struct world *w = self->w;
@@ -1034,6 +1052,7 @@ TEST_F(pair, malformed_input)
 	};
 	/* A type from the future: skipped. */
 	static const uint8_t future[16] = { 1, 99 };
+	struct lg_sync_msg m;
 
 	up(w);
 	EXPECT_EQ(16, lgd_ps_input(w->b.s, now, future, sizeof(future)));
@@ -1053,18 +1072,10 @@ TEST_F(pair, malformed_input)
 	/* A sequenced message before HELLO is a protocol error too. */
 	disconnect_both(w);
 	lgd_ps_connected(w->b.s, now);
-	{
-		uint8_t buf[256];
-		struct lg_sync_msg m;
-		ssize_t n;
-
-		memset(&m, 0, sizeof(m));
-		m.hdr.type = LG_SYNC_MSG_BULK_BEGIN;
-		m.hdr.seq = 1;
-		n = lg_sync_build(&m, buf, sizeof(buf));
-		ASSERT_LT(0, n);
-		lgd_ps_input(w->b.s, now, buf, n);
-	}
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = LG_SYNC_MSG_BULK_BEGIN;
+	m.hdr.seq = 1;
+	ASSERT_EQ(0, feed(&w->b, &m));
 	EXPECT_EQ(2, st(&w->b)->malformed);
 	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->b.s));
 
@@ -1084,20 +1095,12 @@ TEST_F(pair, malformed_input)
 	/* A RECV_SEQ our seqs would wrap after. */
 	disconnect_both(w);
 	lgd_ps_connected(w->a.s, now);
-	{
-		uint8_t buf[256];
-		struct lg_sync_msg m;
-		ssize_t n;
-
-		memset(&m, 0, sizeof(m));
-		m.hdr.type = LG_SYNC_MSG_HELLO;
-		memset(m.hello.node_id, 3, sizeof(m.hello.node_id));
-		strcpy(m.hello.sw_version, "x");
-		m.hello.recv_seq = UINT64_MAX;
-		n = lg_sync_build(&m, buf, sizeof(buf));
-		ASSERT_LT(0, n);
-		lgd_ps_input(w->a.s, now, buf, n);
-	}
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = LG_SYNC_MSG_HELLO;
+	memset(m.hello.node_id, 3, sizeof(m.hello.node_id));
+	strcpy(m.hello.sw_version, "x");
+	m.hello.recv_seq = UINT64_MAX;
+	ASSERT_EQ(0, feed(&w->a, &m));
 	EXPECT_EQ(4, st(&w->a)->malformed);
 	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->a.s));
 }
