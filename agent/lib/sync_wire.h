@@ -56,7 +56,8 @@
  *   order.
  * LG_SYNC_MSG_HEARTBEAT (unsequenced): empty; after 0.5 s of silence.
  * LG_SYNC_MSG_BULK_BEGIN (sequenced): empty; a full table follows as
- *   UPDATEs.
+ *   UPDATEs, with the DELETEs the partner has not acknowledged among them
+ *   (a queue dropped on overflow loses no deletion).
  * LG_SYNC_MSG_BULK_END (sequenced): COUNT R, the UPDATEs in the bulk.
  * LG_SYNC_MSG_RESYNC (unsequenced): empty; "send me everything" (a gap
  *   that cannot be filled).
