@@ -540,7 +540,8 @@ TEST_F(link, cut_reconnect_resend_unacked)
 	ASSERT_TRUE(DRIVE_UNTIL(a, b, stats(a).bytes_out > out0, 500));
 	ASSERT_EQ(3, lgd_ps_stats(lgd_partner_session(a->p))->queue_len);
 	/* They are lost on the way: taken from under B's TLS. */
-	while (got < stats(a).bytes_out - out0) {
+	t0 = mono_ms() + 1000;
+	while (got < stats(a).bytes_out - out0 && mono_ms() < t0) {
 		n = recv(lgd_partner_conn_fd(b->p), junk, sizeof(junk),
 			 MSG_DONTWAIT);
 		if (n > 0)
@@ -548,6 +549,7 @@ TEST_F(link, cut_reconnect_resend_unacked)
 		else
 			usleep(1000);
 	}
+	ASSERT_LE(stats(a).bytes_out - out0, got);	/* and TLS's own */
 	ASSERT_EQ(0, shutdown(lgd_partner_conn_fd(a->p), SHUT_RDWR));
 	b->frozen = false;
 	t0 = mono_ms();
@@ -601,13 +603,17 @@ TEST_F(link, wrong_key_refused_backoff)
 	EXPECT_EQ(0, count_lines(log, "connected ("));
 }
 
-/* Only the partner's address may connect. */
+/*
+ * Only the partner's address may connect; from it, a peer that does not
+ * speak TLS fails the handshake, counted as such.
+ */
 TEST_F(link, stranger_refused)
 {
+	static const char http[] = "GET / HTTP/1.0\r\n\r\n";
 	struct node *a = &self->a, *b = &self->b;
 	struct sockaddr_in src = { .sin_family = AF_INET };
 	struct sockaddr_in dst = { .sin_family = AF_INET };
-	int fd[5], i;
+	int fd[5], i, pfd;
 	char c;
 
 	inet_pton(AF_INET, "127.0.0.3", &src.sin_addr);
@@ -629,6 +635,18 @@ TEST_F(link, stranger_refused)
 	EXPECT_EQ(1, count_lines(log_text(self->log_fd),
 				 "refused a connection from 127.0.0.3"));
 	EXPECT_EQ(0, stats(a).hs_not_tls + stats(a).hs_other);
+
+	inet_pton(AF_INET, "127.0.0.2", &src.sin_addr);
+	pfd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(0, bind(pfd, (void *)&src, sizeof(src)));
+	ASSERT_EQ(0, connect(pfd, (void *)&dst, sizeof(dst)));
+	ASSERT_EQ(sizeof(http) - 1, write(pfd, http, sizeof(http) - 1));
+	EXPECT_TRUE(DRIVE_UNTIL(a, b, stats(a).hs_not_tls == 1, 1000));
+	EXPECT_EQ(5, stats(a).refused);
+	close(pfd);
+	/* The pair's own connection went on. */
+	EXPECT_TRUE(synced(a) && synced(b));
+	EXPECT_EQ(0, stats(a).lost);
 }
 
 /* A partner that stops (SIGSTOP) is dead within the dead interval. */
@@ -662,7 +680,7 @@ TEST_F(link, stopped_partner_dead)
 	       (unsigned long long)took, DEAD_MS);
 	/* The last heartbeat came at most 0.5 s before the stop. */
 	EXPECT_LE(DEAD_MS - 500 - 20, took);
-	EXPECT_GE(DEAD_MS + 50, took);
+	EXPECT_GE(DEAD_MS + 200, took);	/* a loaded machine's slack */
 	EXPECT_EQ(1, lgd_ps_stats(lgd_partner_session(a->p))->dead);
 	EXPECT_EQ(1, stats(a).lost);
 }
