@@ -238,6 +238,17 @@ static void pc_close(struct pconn *c, const char *why)
 	c->st = PC_FREE;
 }
 
+/*
+ * Closed by us, the channel sound: close_notify first (if the socket
+ * takes it now), so that the partner logs an orderly end.
+ */
+static void pc_bye(struct pconn *c, const char *why)
+{
+	if (c->tls && c->st >= PC_READY)
+		lgd_tls_shutdown(c->tls);
+	pc_close(c, why);
+}
+
 /* A failure of an attempt of ours: logged once per class in a row. */
 static void pc_fail(struct lgd_partner *p, int class, const char *fmt,
 		    const char *name, const char *what)
@@ -344,7 +355,7 @@ static int pc_read(struct pconn *c)
 				pc_events(c, 0);
 				return 0;
 			}
-			pc_close(c, "a message over the most");
+			pc_bye(c, "a message over the most");
 			return -1;
 		}
 		n = lgd_tls_recv(c->tls, c->rbuf + c->rlen,
@@ -365,20 +376,20 @@ static int pc_read(struct pconn *c)
 		c->rlen += n;
 		if (c->st == PC_READY) {
 			if (!c->hello_seen && pc_peek_hello(c)) {
-				pc_close(c, "its first message is not a HELLO");
+				pc_bye(c, "its first message is not a HELLO");
 				return -1;
 			}
 			continue;
 		}
 		n = lgd_ps_input(p->s, lgd_now_ms(), c->rbuf, c->rlen);
 		if (n < 0) {
-			pc_close(c, "malformed input");
+			pc_bye(c, "malformed input");
 			return -1;
 		}
 		memmove(c->rbuf, c->rbuf + n, c->rlen - n);
 		c->rlen -= n;
 		if (lgd_ps_state(p->s) == LGD_PS_DOWN) {
-			pc_close(c, "the session ended");
+			pc_bye(c, "the session ended");
 			return -1;
 		}
 		lgd_partner_tick_soon(p);
@@ -465,13 +476,13 @@ static void pc_attach(struct pconn *c)
 	if (c->rlen) {
 		n = lgd_ps_input(p->s, lgd_now_ms(), c->rbuf, c->rlen);
 		if (n < 0) {
-			pc_close(c, "malformed input");
+			pc_bye(c, "malformed input");
 			return;
 		}
 		memmove(c->rbuf, c->rbuf + n, c->rlen - n);
 		c->rlen -= n;
 		if (lgd_ps_state(p->s) == LGD_PS_DOWN) {
-			pc_close(c, "the session ended");
+			pc_bye(c, "the session ended");
 			return;
 		}
 	}
@@ -550,10 +561,10 @@ static void lgd_partner_settle(struct lgd_partner *p)
 			continue;
 		p->st.duplicates++;
 		if (w == c) {
-			pc_close(p->sess, "the partner's other connection stays");
+			pc_bye(p->sess, "the partner's other connection stays");
 			pc_attach(c);
 		} else {
-			pc_close(c, "a connection to the partner is up");
+			pc_bye(c, "a connection to the partner is up");
 		}
 	}
 	for (i = 0; i < LGD_PARTNER_CONNS; i++)
@@ -579,7 +590,7 @@ static void lgd_partner_tick(struct lgd_timer *t)
 
 	if (p->sess) {
 		if (lgd_ps_state(p->s) == LGD_PS_DOWN)
-			pc_close(p->sess, "the session ended");
+			pc_bye(p->sess, "the session ended");
 		else
 			pc_flush(p->sess);
 	}
@@ -889,7 +900,7 @@ void lgd_partner_close(struct lgd_partner *p)
 	lgd_timer_stop(&p->tick);
 	lgd_timer_stop(&p->retry);
 	for (i = 0; i < LGD_PARTNER_CONNS; i++) {
-		pc_close(&p->conns[i], "shutting down");
+		pc_bye(&p->conns[i], "shutting down");
 		free(p->conns[i].rbuf);
 	}
 	lgd_ps_free(p->s);
