@@ -12,6 +12,8 @@
  *     smaller node id made, whichever of the two that is;
  *   - the connection cut: both notice, reconnect after the backoff, and
  *     only what was not acknowledged is sent again;
+ *   - a partner that stops and starts again (a new instance, an empty
+ *     table) gets the whole table;
  *   - keys that differ: every attempt refused, one log line per failed
  *     handshake and no more, attempts spaced by the growing backoff;
  *   - a stranger (127.0.0.3) is refused, counted, logged once;
@@ -567,6 +569,37 @@ TEST_F(link, cut_reconnect_resend_unacked)
 		EXPECT_NE(NULL, rec_find(b, i));
 	drive(a, b, 200);
 	EXPECT_EQ(0, lgd_ps_stats(lgd_partner_session(a->p))->queue_len);
+}
+
+/*
+ * B stops (close_notify: A knows at once) and starts again, a new
+ * instance with an empty table, on the same port: A sends it the table.
+ */
+TEST_F(link, restarted_partner_gets_the_table)
+{
+	struct node *a = &self->a, *b = &self->b;
+	uint32_t i;
+
+	open_both(_metadata, self);
+	ASSERT_TRUE(DRIVE_UNTIL(a, b, synced(a) && synced(b), 3000));
+	for (i = 1; i <= 4; i++)
+		ASSERT_EQ(0, local_update(a, i, 1000 + i));
+	ASSERT_TRUE(DRIVE_UNTIL(a, b, b->applied_upd == 4, 1000));
+
+	lgd_partner_close(b->p);
+	b->p = NULL;
+	ASSERT_TRUE(DRIVE_UNTIL(a, NULL, stats(a).lost == 1, 500));
+	EXPECT_EQ(0, lgd_ps_stats(lgd_partner_session(a->p))->dead);
+	memset(b->tab, 0, sizeof(b->tab));
+	b->applied_upd = 0;
+	b->conf.instance++;
+	b->p = lgd_partner_open(&b->conf, &ops, b);
+	ASSERT_NE(NULL, b->p);
+	ASSERT_TRUE(DRIVE_UNTIL(a, b, synced(a) && synced(b) &&
+				b->applied_upd == 4, 3000));
+	for (i = 1; i <= 4; i++)
+		EXPECT_NE(NULL, rec_find(b, i));
+	EXPECT_EQ(1, lgd_ps_stats(lgd_partner_session(b->p))->bulks_received);
 }
 
 /* Keys that differ: refused, one line an attempt, the backoff grows. */
