@@ -49,6 +49,7 @@ struct lgd_tls_ctx {
 	BIO_METHOD *bio_meth;
 	SSL_SESSION *psk;		/* the key, as OpenSSL takes it */
 	enum lgd_tls_role role;
+	bool quiet;			/* the caller logs failed handshakes */
 	char identity[LGD_TLS_IDENTITY_MAX + 1];
 };
 
@@ -387,6 +388,17 @@ void lgd_tls_ctx_free(struct lgd_tls_ctx *ctx)
 	free(ctx);
 }
 
+void lgd_tls_ctx_set_quiet(struct lgd_tls_ctx *ctx, bool quiet)
+{
+	ctx->quiet = quiet;
+}
+
+/* Ours to set right (the key, the identity): err; the peer's: warning. */
+int lgd_tls_fail_level(int err)
+{
+	return err == -EKEYREJECTED || err == -ENOKEY ? LOG_ERR : LOG_WARNING;
+}
+
 struct lgd_tls *lgd_tls_new(struct lgd_tls_ctx *ctx, int fd,
 			    const char *peer)
 {
@@ -572,11 +584,10 @@ int lgd_tls_handshake(struct lgd_tls *t)
 		if (rc == -EAGAIN)
 			return rc;
 	}
-	if (rc == -EKEYREJECTED || rc == -ENOKEY)
-		lgd_err("partner %s: TLS handshake failed: %s", t->peer, t->why);
-	else
-		lgd_warn("partner %s: TLS handshake failed: %s", t->peer,
-			 t->why);
+	if (!t->ctx->quiet)
+		lgd_log(lgd_tls_fail_level(rc),
+			"partner %s: TLS handshake failed: %s", t->peer,
+			t->why);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #ifndef LGD_PARTNER_TLS_H
 #define LGD_PARTNER_TLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -60,6 +61,14 @@ struct lgd_tls_ctx *lgd_tls_ctx_new(enum lgd_tls_role role,
 				    const char *key_path);
 /* After the last of its connections is freed. */
 void lgd_tls_ctx_free(struct lgd_tls_ctx *ctx);
+/*
+ * Quiet: a failed handshake is not logged here; the caller logs
+ * lgd_tls_why() itself, at lgd_tls_fail_level() (partner.c does, to say
+ * a failure that repeats once, not once per attempt). Off in a new context.
+ */
+void lgd_tls_ctx_set_quiet(struct lgd_tls_ctx *ctx, bool quiet);
+/* The syslog level of a handshake's failure err: LOG_ERR or LOG_WARNING. */
+int lgd_tls_fail_level(int err);
 
 /*
  * A connection over fd, connected (or accepted) and non-blocking; peer
@@ -72,8 +81,9 @@ void lgd_tls_free(struct lgd_tls *t);
 
 /*
  * One step of the handshake: 0 when done, -EAGAIN, or (after one log
- * line naming the peer and what went wrong) -EKEYREJECTED (the keys
- * differ), -ENOKEY (an unknown identity, or no pre-shared key offered),
+ * line naming the peer and what went wrong, unless the context is
+ * quiet) -EKEYREJECTED (the keys differ), -ENOKEY (an unknown identity,
+ * or no pre-shared key offered),
  * -EPROTO (the peer does not speak TLS, or not as we do), -ECONNRESET
  * (the peer closed or reset the connection), another -errno of the
  * socket's. After a failure (here or below) the connection is dead:

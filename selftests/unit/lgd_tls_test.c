@@ -11,6 +11,8 @@
  *     writes, -EAGAIN on both);
  *   - a wrong key, a wrong identity, a peer that does not speak TLS: both
  *     ends fail with the class of error and one log line that says it;
+ *     a quiet context (partner.c's, which logs itself) fails the same
+ *     with no line, lgd_tls_why() saying it;
  *   - a record altered on the way fails to authenticate; a peer gone
  *     mid-stream is an error, never SIGPIPE; a blocking socket does not
  *     block;
@@ -544,6 +546,48 @@ TEST_F(tls, wrong_identity)
 	refused(_metadata, self, self->key_a, "intruder", -ENOKEY,
 		"unknown PSK identity \"intruder\" (ours is \"leaseguard\") (OpenSSL: ",
 		"the partner refused the handshake (another PSK identity or cipher suite? its log says) (OpenSSL: sslv3 alert handshake failure)\n");
+}
+
+/*
+ * Quiet contexts: the same failure and reason, no line; each failure of
+ * a context that is not quiet is still a line, the same peer or not.
+ */
+TEST_F(tls, quiet_context_leaves_the_line_to_the_caller)
+{
+	const char *log;
+	int rc[2], i;
+
+	setup_pair(self, self->key_b, "leaseguard", self->key_a, "leaseguard",
+		   0);
+	for (i = 0; i < 2; i++)
+		lgd_tls_ctx_set_quiet(self->ctx[i], true);
+	handshake_both(self->t, self->fd, rc);
+	EXPECT_EQ(-EKEYREJECTED, rc[0]);
+	EXPECT_EQ(-EKEYREJECTED, rc[1]);
+	EXPECT_STREQ("the partner's pre-shared key differs (OpenSSL: sslv3 alert illegal parameter)",
+		     lgd_tls_why(self->t[0]));
+	EXPECT_STREQ("the partner's pre-shared key differs (OpenSSL: binder does not verify)",
+		     lgd_tls_why(self->t[1]));
+	EXPECT_EQ(LOG_ERR, lgd_tls_fail_level(rc[0]));
+	EXPECT_EQ(LOG_ERR, lgd_tls_fail_level(-ENOKEY));
+	EXPECT_EQ(LOG_WARNING, lgd_tls_fail_level(-EPROTO));
+	EXPECT_EQ(LOG_WARNING, lgd_tls_fail_level(-ECONNRESET));
+	EXPECT_EQ(0, count_lines(log_text(self->log_fd), "\n"));
+
+	for (i = 0; i < 2; i++)
+		lgd_tls_ctx_set_quiet(self->ctx[i], false);
+	for (i = 0; i < 2; i++) {
+		connect_pair(self, 0);
+		handshake_both(self->t, self->fd, rc);
+		EXPECT_EQ(-EKEYREJECTED, rc[0]);
+		EXPECT_EQ(-EKEYREJECTED, rc[1]);
+	}
+	log = log_text(self->log_fd);
+	show_log(self->log_fd);
+	EXPECT_EQ(2, count_lines(log, "err: partner the-server: TLS handshake failed: the partner's pre-shared key differs"));
+	EXPECT_EQ(2, count_lines(log, "err: partner the-client: TLS handshake failed: the partner's pre-shared key differs"));
+	EXPECT_EQ(4, count_lines(log, "\n"));
+	EXPECT_EQ(0, ERR_peek_error());
 }
 
 /* A plaintext peer on either side: refused, and said so. */
