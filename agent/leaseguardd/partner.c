@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -31,6 +32,8 @@
 /* Two whole messages: the session takes every whole one it is given. */
 #define LGD_PARTNER_RBUF	(2 * (LG_SYNC_HDR_LEN + LG_SYNC_MSG_MAX))
 #define LGD_PARTNER_REFUSE_LOG_MS	10000
+/* Failed handshakes by class: key, identity, not TLS, other. */
+#define LGD_PARTNER_HS_CLASSES		4
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -77,6 +80,21 @@ struct lgd_partner {
 	int last_fail;			/* our last attempt's failure, logged
 					   once in a row; 0 after a success */
 	uint64_t refuse_log_at, refused_quiet;
+	/*
+	 * Failed handshakes, logged here rather than by partner_tls: the
+	 * repetition is this file's (its backoff, and the partner's own
+	 * attempts on our listening socket), the partner is one peer behind
+	 * two contexts (client and server), and the port it connects from
+	 * changes at each attempt; partner_tls, quiet here, stays one line a
+	 * failure for a caller alone. Per class, so that a new reason is
+	 * said at once.
+	 */
+	struct {
+		uint64_t next_ms;	/* not logged again before; 0: never */
+		uint64_t quiet;		/* not logged since at */
+		time_t at;		/* the last line, wall clock */
+	} hs_log[LGD_PARTNER_HS_CLASSES];
+	uint64_t hs_fails;		/* since the last good handshake */
 	struct lgd_partner_stats st;
 };
 
@@ -259,6 +277,50 @@ static void pc_fail(struct lgd_partner *p, int class, const char *fmt,
 	lgd_log(LOG_WARNING, fmt, name, what);
 }
 
+/* A failed handshake (err, why): counted, and logged as partner.h says. */
+static void pc_hs_fail(struct pconn *c, int err, const char *why)
+{
+	struct lgd_partner *p = c->p;
+	uint64_t now = lgd_now_ms(), *count;
+	char since[16] = "?";
+	struct tm tm;
+	int i;
+
+	if (err == -EKEYREJECTED) {
+		i = 0;
+		count = &p->st.hs_key;
+	} else if (err == -ENOKEY) {
+		i = 1;
+		count = &p->st.hs_identity;
+	} else if (err == -EPROTO) {
+		i = 2;
+		count = &p->st.hs_not_tls;
+	} else {
+		i = 3;
+		count = &p->st.hs_other;
+	}
+	(*count)++;
+	p->hs_fails++;
+	if (p->hs_log[i].next_ms && now < p->hs_log[i].next_ms) {
+		p->hs_log[i].quiet++;
+		return;
+	}
+	if (!p->hs_log[i].quiet) {
+		lgd_log(lgd_tls_fail_level(err),
+			"partner %s: TLS handshake failed: %s", c->name, why);
+	} else {
+		if (localtime_r(&p->hs_log[i].at, &tm))
+			strftime(since, sizeof(since), "%H:%M:%S", &tm);
+		lgd_log(lgd_tls_fail_level(err),
+			"partner %s: TLS handshake failed: %s (%llu more since %s)",
+			c->name, why, (unsigned long long)p->hs_log[i].quiet,
+			since);
+	}
+	p->hs_log[i].at = time(NULL);
+	p->hs_log[i].next_ms = now + p->conf.hs_log_ms;
+	p->hs_log[i].quiet = 0;
+}
+
 static void pc_deadline_fire(struct lgd_timer *t)
 {
 	struct pconn *c = container_of(t, struct pconn, deadline);
@@ -271,10 +333,10 @@ static void pc_deadline_fire(struct lgd_timer *t)
 			"no answer within the dead interval");
 		break;
 	case PC_HANDSHAKE:
-		p->st.hs_other++;
+		pc_hs_fail(c, -ETIMEDOUT,
+			   "no TLS handshake within the dead interval");
 		if (c->outgoing)
-			pc_fail(p, -ETIMEDOUT, "partner %s: %s", c->name,
-				"no TLS handshake within the dead interval");
+			p->last_fail = -ETIMEDOUT;
 		break;
 	default:
 		break;
@@ -410,15 +472,7 @@ static void pc_handshake(struct pconn *c)
 		return;
 	}
 	if (err) {
-		/* partner_tls said why, once for this attempt. */
-		if (err == -EKEYREJECTED)
-			p->st.hs_key++;
-		else if (err == -ENOKEY)
-			p->st.hs_identity++;
-		else if (err == -EPROTO)
-			p->st.hs_not_tls++;
-		else
-			p->st.hs_other++;
+		pc_hs_fail(c, err, lgd_tls_why(c->tls));
 		if (c->outgoing)
 			p->last_fail = err;
 		pc_close(c, lgd_tls_why(c->tls));
@@ -430,6 +484,12 @@ static void pc_handshake(struct pconn *c)
 		p->st.accepted++;
 	p->backoff = LGD_PARTNER_BACKOFF_MIN;
 	p->last_fail = 0;
+	if (p->hs_fails)
+		lgd_notice("partner %s: TLS handshake succeeded after %llu failure%s",
+			   c->name, (unsigned long long)p->hs_fails,
+			   p->hs_fails == 1 ? "" : "s");
+	p->hs_fails = 0;
+	memset(p->hs_log, 0, sizeof(p->hs_log));
 	c->st = PC_READY;
 	lgd_info("partner %s: TLS up (%s, %s)", c->name,
 		 c->outgoing ? "we connected" : "it connected",
@@ -832,6 +892,8 @@ struct lgd_partner *lgd_partner_open(const struct lgd_partner_conf *conf,
 		p->conns[i].fd = -1;
 	if (!p->conf.dead_ms)
 		p->conf.dead_ms = LGD_PS_DEAD_MS;
+	if (!p->conf.hs_log_ms)
+		p->conf.hs_log_ms = LGD_PARTNER_HS_LOG_MS;
 	p->backoff = LGD_PARTNER_BACKOFF_MIN;
 	p->tick.fire = lgd_partner_tick;
 	p->retry.fire = lgd_partner_connect;
@@ -856,6 +918,8 @@ struct lgd_partner *lgd_partner_open(const struct lgd_partner_conf *conf,
 	p->srv = p->cli ? lgd_tls_ctx_new(LGD_TLS_SERVER, id, key) : NULL;
 	if (!p->srv)
 		goto fail;
+	lgd_tls_ctx_set_quiet(p->cli, true);
+	lgd_tls_ctx_set_quiet(p->srv, true);
 	memcpy(pc.node_id, conf->node_id, sizeof(pc.node_id));
 	pc.instance = conf->instance;
 	pc.role = conf->role;

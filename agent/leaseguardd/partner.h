@@ -27,6 +27,11 @@
  * connections both initiated by the partner, the newer wins: it gave up
  * the older one.
  *
+ * A handshake that fails (ours or the partner's) is logged the first time
+ * for its class (the key, the identity, not TLS, other), then at most once
+ * every hs_log_ms with the count of those not logged; the first good
+ * handshake after failures says how many there were. Every one is counted.
+ *
  * Only the configured partner address may connect: another is closed at
  * once, counted, and logged at most once every 10 s. A connection that
  * has not finished its handshake (and, with two, been chosen) within the
@@ -45,6 +50,8 @@
 #define LGD_PARTNER_PORT_DEFAULT	4647
 #define LGD_PARTNER_BACKOFF_MIN		200	/* ms */
 #define LGD_PARTNER_BACKOFF_MAX		5000	/* ms */
+/* A failed handshake of a class already logged: said again after this. */
+#define LGD_PARTNER_HS_LOG_MS		60000
 
 /* The settings (leaseguardd.conf's "partner" lines will fill them in). */
 struct lgd_partner_conf {
@@ -56,6 +63,7 @@ struct lgd_partner_conf {
 	char identity[LGD_TLS_IDENTITY_MAX + 1]; /* "": LGD_TLS_IDENTITY_DEFAULT */
 	uint32_t dead_ms;			/* 0: LGD_PS_DEAD_MS */
 	uint32_t queue_max;			/* 0: LGD_PS_QUEUE_MAX */
+	uint32_t hs_log_ms;			/* 0: LGD_PARTNER_HS_LOG_MS */
 	uint8_t node_id[LG_SYNC_NODE_ID_LEN];
 	uint64_t instance;			/* random per start */
 	uint8_t role;				/* enum lg_sync_role */

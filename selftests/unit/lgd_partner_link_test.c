@@ -14,8 +14,10 @@
  *     only what was not acknowledged is sent again;
  *   - a partner that stops and starts again (a new instance, an empty
  *     table) gets the whole table;
- *   - keys that differ: every attempt refused, one log line per failed
- *     handshake and no more, attempts spaced by the growing backoff;
+ *   - keys that differ: every attempt refused and counted, attempts
+ *     spaced by the growing backoff, one log line for each partner, a
+ *     reminder with the count of those not logged after the interval,
+ *     and a line at the first good handshake with the count of failures;
  *   - a stranger (127.0.0.3) is refused, counted, logged once;
  *   - a partner stopped (SIGSTOP, in a child process) is declared dead
  *     within the dead interval.
@@ -86,6 +88,28 @@ static int count_lines(const char *log, const char *needle)
 		p += strlen(needle);
 	}
 	return n;
+}
+
+/* Lines of log holding both a and b. */
+static int count_lines2(const char *log, const char *a, const char *b)
+{
+	const char *p, *nl;
+	int n = 0;
+
+	for (p = log; *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		if (memmem(p, nl - p, a, strlen(a)) &&
+		    memmem(p, nl - p, b, strlen(b)))
+			n++;
+		if (!*nl)
+			break;
+	}
+	return n;
+}
+
+static uint64_t hs_fails(const struct lgd_partner_stats *st)
+{
+	return st->hs_key + st->hs_identity + st->hs_not_tls + st->hs_other;
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -602,13 +626,17 @@ TEST_F(link, restarted_partner_gets_the_table)
 	EXPECT_EQ(1, lgd_ps_stats(lgd_partner_session(b->p))->bulks_received);
 }
 
-/* Keys that differ: refused, one line an attempt, the backoff grows. */
+/*
+ * Keys that differ: refused, the backoff grows, every failure counted
+ * but one line for each partner (its attempts and ours alike); the key
+ * set right (B started again with A's), the line of the recovery.
+ */
 TEST_F(link, wrong_key_refused_backoff)
 {
 	struct node *a = &self->a, *b = &self->b;
 	struct lgd_partner_stats sa, sb;
+	char line[128];
 	const char *log;
-	uint64_t fails;
 
 	snprintf(b->conf.key_path, sizeof(b->conf.key_path), "%s",
 		 self->key_b);
@@ -624,16 +652,89 @@ TEST_F(link, wrong_key_refused_backoff)
 	EXPECT_GE(4, sa.attempts);
 	EXPECT_EQ(sa.attempts - 1, sa.reconnects);
 	EXPECT_LE(800, sa.backoff_ms);
-	EXPECT_LE(2, sa.hs_key);
-	EXPECT_LE(2, sb.hs_key);
+	/* Each failed on both ends: counted on both. */
+	EXPECT_LE(2 * 3, sa.hs_key);
+	EXPECT_LE(2 * 3, sb.hs_key);
 	EXPECT_EQ(0, sa.hs_identity + sa.hs_not_tls);
-	/* partner_tls's line, once for each failed handshake, nothing more. */
-	fails = sa.hs_key + sa.hs_identity + sa.hs_not_tls + sa.hs_other +
-		sb.hs_key + sb.hs_identity + sb.hs_not_tls + sb.hs_other;
+	EXPECT_EQ(0, sb.hs_identity + sb.hs_not_tls);
+	/* One line each, whichever end failed first; no reminder yet. */
 	log = log_text(self->log_fd);
-	EXPECT_EQ(fails, count_lines(log, "TLS handshake failed"));
-	EXPECT_LE(4, count_lines(log, "pre-shared key differs"));
+	EXPECT_EQ(1, count_lines2(log, "err: partner 127.0.0.2:",
+				  ": TLS handshake failed: the partner's pre-shared key differs (OpenSSL: "));
+	EXPECT_EQ(1, count_lines2(log, "err: partner 127.0.0.1:",
+				  ": TLS handshake failed: the partner's pre-shared key differs (OpenSSL: "));
+	EXPECT_EQ(2, count_lines(log, "TLS handshake failed"));
+	EXPECT_EQ(0, count_lines(log, "more since"));
 	EXPECT_EQ(0, count_lines(log, "connected ("));
+
+	/* B with the right key: A says how many failed before. */
+	lgd_partner_close(b->p);
+	snprintf(b->conf.key_path, sizeof(b->conf.key_path), "%s",
+		 self->key_a);
+	b->p = lgd_partner_open(&b->conf, &ops, b);
+	ASSERT_NE(NULL, b->p);
+	ASSERT_TRUE(DRIVE_UNTIL(a, b, synced(a) && synced(b), 3000));
+	sa = stats(a);
+	log = log_text(self->log_fd);
+	snprintf(line, sizeof(line),
+		 ": TLS handshake succeeded after %llu failures",
+		 (unsigned long long)hs_fails(&sa));
+	EXPECT_EQ(1, count_lines2(log, "notice: partner 127.0.0.2:", line));
+	EXPECT_EQ(1, count_lines(log, "TLS handshake succeeded"));
+	EXPECT_EQ(2, count_lines(log, "TLS handshake failed"));
+}
+
+/*
+ * The failure that goes on: said again after the interval (0.5 s here,
+ * 60 s by default), with how many were not logged since the last line.
+ */
+TEST_F(link, wrong_key_reminder)
+{
+	struct node *a = &self->a, *b = &self->b;
+	const char *peer[2] = { "partner 127.0.0.2:", "partner 127.0.0.1:" };
+	struct lgd_partner_stats st[2];
+	unsigned long long more, sum;
+	const char *log, *p, *nl;
+	int i, lines, reminders, hh, mm, ss;
+
+	snprintf(b->conf.key_path, sizeof(b->conf.key_path), "%s",
+		 self->key_b);
+	a->conf.hs_log_ms = b->conf.hs_log_ms = 500;
+	open_both(_metadata, self);
+	drive(a, b, 1700);
+	st[0] = stats(a);
+	st[1] = stats(b);
+	log = log_text(self->log_fd);
+	for (i = 0; i < 2; i++) {
+		lines = reminders = 0;
+		sum = 0;
+		for (p = log; *p; p = nl + 1) {
+			nl = strchrnul(p, '\n');
+			if (memmem(p, nl - p, peer[i], strlen(peer[i])) &&
+			    memmem(p, nl - p, "TLS handshake failed", 20)) {
+				lines++;
+				sum++;
+				p = memmem(p, nl - p, ") (", 3);
+				if (p && sscanf(p, ") (%llu more since %d:%d:%d)",
+						&more, &hh, &mm, &ss) == 4) {
+					reminders++;
+					sum += more;
+				}
+			}
+			if (!*nl)
+				break;
+		}
+		TH_LOG("%s: %d lines, %d reminders, %llu of %llu failures said",
+		       peer[i], lines, reminders, sum,
+		       (unsigned long long)hs_fails(&st[i]));
+		/* The first, then at 0.6 and 1.4 s (or 1.4 only). */
+		EXPECT_LE(2, lines);
+		EXPECT_GE(1 + 1700 / 500, lines);
+		EXPECT_EQ(lines - 1, reminders);
+		/* Those after the last line are not said yet. */
+		EXPECT_LE(sum, hs_fails(&st[i]));
+		EXPECT_LE(hs_fails(&st[i]) - 2, sum);
+	}
 }
 
 /*
