@@ -46,45 +46,13 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
-/* lgd_log() writes stderr, which a test reads back: the harness's own
- * messages go to the stderr the test started with. */
-static FILE *th_stream;
-#define TH_LOG_STREAM	th_stream
-
-__attribute__((constructor)) static void th_stream_open(void)
-{
-	th_stream = fdopen(dup(STDERR_FILENO), "w");
-	setvbuf(th_stream, NULL, _IONBF, 0);
-}
-
+#include "log_capture.h"
 #include "kselftest_harness.h"
 
 #include "lgd.h"
 #include "partner_tls.h"
 
-#define KEY_A	"6f1c0a5e8b2d4f7a9c3e1b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a"
-#define KEY_B	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define MIB	(1024 * 1024)
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
-/* Everything lgd_log() wrote since the fixture started. */
-static char *log_text(int log_fd)
-{
-	static char buf[16384];
-	ssize_t n;
-
-	fflush(stderr);
-	n = pread(log_fd, buf, sizeof(buf) - 1, 0);
-	buf[n < 0 ? 0 : n] = '\0';
-	return buf;
-}
 
 /* The log, as TAP comments. */
 static void show_log(int log_fd)
@@ -97,18 +65,6 @@ static void show_log(int log_fd)
 		if (!*nl)
 			break;
 	}
-}
-
-static int count_lines(const char *log, const char *needle)
-{
-	const char *p = log;
-	int n = 0;
-
-	while ((p = strstr(p, needle))) {
-		n++;
-		p += strlen(needle);
-	}
-	return n;
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)
