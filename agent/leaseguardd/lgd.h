@@ -11,6 +11,8 @@
 #include <net/if.h>
 #include <linux/leaseguard.h>
 
+#include "partner.h"
+
 #define LGD_CONF_DEFAULT	"/etc/leaseguard/leaseguardd.conf"
 
 /* RTPROT_*: free in the kernel's list and in iproute2's rt_protos. */
@@ -126,6 +128,9 @@ struct lgd_conf {
 	unsigned int n_savi;
 	struct lgd_savi_conf savi[LGD_MAX_SAVI_CONF];
 	struct lgd_mc_decl mc[2];	/* IGMP, MLD */
+	/* The failover partner (failover.c): "partner" and its keys. */
+	bool has_partner;
+	struct lgd_partner_conf partner;
 };
 
 void lgd_conf_defaults(struct lgd_conf *c);
@@ -256,6 +261,12 @@ struct lgd_binding {
 	struct lgd_binding *queue_next;	/* waiting for the next request */
 	bool queued;
 	uint32_t sync_gen;		/* the last sync that saw it */
+	/*
+	 * Its last server transaction (LG_BINDING_A_REPLIED, CLOCK_REALTIME
+	 * ms): a conflict with the failover partner goes to the newer.
+	 */
+	uint64_t replied;
+	bool partner_deleted;		/* on the partner's word (failover.c) */
 };
 
 /* All bindings of one client DUID (on any interface). */
@@ -305,6 +316,13 @@ struct lgd_ctx {
 	 * the socket. NULL: not now.
 	 */
 	void (*read_events)(void *priv);
+	/* The failover pair (failover.c). The binding of key's key, or NULL. */
+	struct lgd_binding *(*binding_by_key)(void *priv,
+					      const struct lg_binding *key);
+	/* A binding the kernel just made or changed, into the copies. */
+	void (*binding_learn)(void *priv, const struct lg_binding *lb);
+	/* The router became the MASTER, or stopped being it. */
+	void (*role_changed)(void *priv);
 };
 
 static inline struct lgd_binding *lgd_binding_find(const struct lgd_ctx *x,
@@ -514,5 +532,30 @@ void lgd_recover_get_stats(const struct lgd_recover *r,
 			   struct lgd_recover_stats *st);
 void lgd_recover_status(const struct lgd_recover *r, FILE *f);
 void lgd_control_recover(struct lgd_control *c, struct lgd_recover *r);
+
+/*
+ * failover.c: the router pair (Documentation/failover.rst). NULL f: no
+ * partner, the router acts alone (always active).
+ */
+struct lgd_failover;
+
+struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x);
+void lgd_failover_close(struct lgd_failover *f);
+int lgd_failover_fd(const struct lgd_failover *f);
+void lgd_failover_input(struct lgd_failover *f);
+/* A binding notification (b: our copy, if any), for the partner. */
+void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
+			const struct lg_binding *lb,
+			const struct lgd_binding *b);
+/*
+ * Whether this router routes its subscribers and sends releases: alone,
+ * or the MASTER of a pair.
+ */
+bool lgd_failover_active(const struct lgd_failover *f);
+/* keepalived's state (master, backup, fault, stop): 0 or -EINVAL. */
+int lgd_failover_set_role(struct lgd_failover *f, const char *state);
+/* The control socket's "partner" (priv: f). */
+void lgd_failover_show(void *priv, FILE *out);
+const char *lgd_role_name(enum lg_sync_role role);
 
 #endif /* LGD_H */

@@ -53,6 +53,7 @@ struct lgd {
 	struct lgd_control *control;
 	struct lgd_mcast *mcast;	/* NULL: no IGMP/MLD proxy */
 	struct lgd_recover *recover;	/* NULL: no LEASEQUERY socket */
+	struct lgd_failover *fo;	/* NULL: no partner, the router alone */
 	/* Routes of bindings deleted in this round of events, removed at once. */
 	struct lgd_route *dead;
 	size_t n_dead, cap_dead;
@@ -80,8 +81,14 @@ struct lgd {
 enum {
 	LGD_EP_SIGNAL, LGD_EP_EVENTS, LGD_EP_RELEASE, LGD_EP_WATCH,
 	LGD_EP_CONTROL, LGD_EP_MCAST, LGD_EP_FAMILY, LGD_EP_RECOVER,
-	LGD_EP_STORE,
+	LGD_EP_STORE, LGD_EP_PARTNER,
 };
+
+/* Routes and releases: alone, or the MASTER of a pair (failover.c). */
+static bool lgd_active(const struct lgd *d)
+{
+	return lgd_failover_active(d->fo);
+}
 
 static int lgd_binding_cmp(const void *a, const void *b)
 {
@@ -133,6 +140,17 @@ static int lgd_ctx_batch(void *priv, uint8_t cmd, const uint64_t *ids,
 
 	if (!d->up)
 		return -LG_NL_ENOFAMILY;	/* no request on a dead ID */
+	/*
+	 * A backup sees nothing of the subscribers (a link down here, a
+	 * client that does not answer us): the MASTER decides their ends.
+	 */
+	if (cmd == LG_CMD_BINDING_RELEASE && !cancel && !lgd_active(d)) {
+		lgd_debug("backup: %zu releases (%s) left to the master", n,
+			  lgd_trigger_name(reason));
+		if (n_failed)
+			*n_failed = n;
+		return 0;
+	}
 	return lg_binding_batch(&d->req, cmd, ids, n, reason, cancel,
 				n_failed);
 }
@@ -204,7 +222,7 @@ static void lgd_binding_set_routes(struct lgd *d, struct lgd_binding *b,
 		else
 			i++, j++;
 	}
-	if (d->conf.routes) {
+	if (d->conf.routes && lgd_active(d)) {
 		if (nd)
 			lgd_routes_change(d->routes, del, nd, false);
 		if (na)
@@ -222,7 +240,7 @@ static void lgd_routes_defer_del(struct lgd *d, struct lgd_binding *b)
 {
 	struct lgd_route *v;
 
-	if (!b->n_routes || !d->conf.routes)
+	if (!b->n_routes || !d->conf.routes || !lgd_active(d))
 		return;
 	if (d->n_dead + b->n_routes > d->cap_dead) {
 		size_t cap = 2 * (d->cap_dead + b->n_routes);
@@ -345,6 +363,7 @@ static bool lgd_binding_fill(struct lgd_binding *b, const struct lg_binding *lb)
 	memcpy(b->lladdr, lb->client_lladdr, 16);
 	b->has_mac = lb->has_client_mac;
 	memcpy(b->mac, lb->client_mac, 6);
+	b->replied = lb->has_replied ? lb->replied : lb->updated * 1000;
 	b->server_duid_len = lb->server_duid_len;
 	b->ifid_len = lb->interface_id_len;
 	if (lgd_copy(&b->server_duid, lb->server_duid, lb->server_duid_len) ||
@@ -542,6 +561,9 @@ static void lgd_binding_state(struct lgd *d, struct lgd_binding *b)
 	}
 	if (b->req || b->queued)
 		return;
+	/* A backup's releasing bindings wait: the takeover sends them. */
+	if (!lgd_active(d))
+		return;
 	if (lgd_binding_if(&d->ctx, b)->triggers &
 	    LGD_TRIGGER(b->release_reason)) {
 		lgd_release_queue(d->release, b);
@@ -586,6 +608,77 @@ static void lgd_binding_update(struct lgd *d, const struct lg_binding *lb,
 		lgd_trigger_moved(d, b);
 		lgd_trigger_replaced(d, b);
 	}
+}
+
+static int lgd_sync(struct lgd *d);
+
+/* The failover pair's callbacks (struct lgd_ctx). */
+static struct lgd_binding *lgd_ctx_by_key(void *priv,
+					  const struct lg_binding *key)
+{
+	struct lgd_client ck = { .duid_len = key->client_duid_len }, **cs;
+	struct lgd *d = priv;
+	struct lgd_binding *b;
+
+	if (key->client_duid_len > sizeof(ck.duid))
+		return NULL;
+	memcpy(ck.duid, key->client_duid, key->client_duid_len);
+	cs = tfind(&ck, &d->clients, lgd_client_cmp);
+	for (b = cs ? (*cs)->bindings : NULL; b; b = b->client_next)
+		if (b->ifindex == key->ifindex && b->ia_type == key->ia_type &&
+		    b->iaid == key->iaid)
+			return b;
+	return NULL;
+}
+
+static void lgd_ctx_learn(void *priv, const struct lg_binding *lb)
+{
+	struct lgd *d = priv;
+
+	if (lb->n_leases > LGD_MAX_LEASES)
+		return;
+	lgd_binding_update(d, lb, false, !d->restoring);
+	lgd_recover_learn(d->recover, lb);
+}
+
+static void lgd_resume_cb(const void *node, VISIT which, void *data)
+{
+	if (which == postorder || which == leaf)
+		lgd_binding_state(data, *(struct lgd_binding *const *)node);
+}
+
+/*
+ * The MASTER now, or no longer: every route laid or lifted at once (one
+ * sync: the routes in batches), and a new master sends the releases the
+ * old one left waiting.
+ */
+static void lgd_ctx_role_changed(void *priv)
+{
+	struct lgd *d = priv;
+	uint64_t t0 = lgd_now_ms();
+
+	if (!d->up)
+		return;		/* the family's return syncs in the new role */
+	lgd_sync(d);
+	if (lgd_active(d))
+		twalk_r(d->bindings, lgd_resume_cb, d);
+	lgd_release_flush(d->release);
+	lgd_notice("%s: %zu bindings, routes %s in %llu ms",
+		   lgd_active(d) ? "takeover" : "standing down", d->n_bindings,
+		   lgd_active(d) ? "installed" : "removed",
+		   (unsigned long long)(lgd_now_ms() - t0));
+}
+
+/* The control socket's "role STATE" (keepalived's notify script). */
+static int lgd_role_cb(void *priv, const char *state, FILE *f)
+{
+	struct lgd *d = priv;
+	int err = lgd_failover_set_role(d->fo, state);
+
+	if (!err)
+		fprintf(f, "role=%s\n", lgd_role_name(lgd_failover_active(d->fo) ?
+			LG_SYNC_ROLE_MASTER : LG_SYNC_ROLE_BACKUP));
+	return err;
 }
 
 /* A source no binding validates (recover.c); a bad one is skipped. */
@@ -673,6 +766,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
 		b = lgd_find(d, lb.id);
+		lgd_failover_event(d->fo, cmd, &lb, b);
 		if (b) {
 			lgd_routes_defer_del(d, b);
 			lgd_binding_free(d, b);
@@ -681,6 +775,7 @@ static int lgd_on_event(const struct nlmsghdr *nlh, void *data)
 		lgd_binding_update(d, &lb, cmd == LG_CMD_BINDING_NEW_NTF,
 				   !d->restoring);
 		lgd_recover_learn(d->recover, &lb);
+		lgd_failover_event(d->fo, cmd, &lb, lgd_find(d, lb.id));
 	}
 	lg_binding_free(&lb);
 	return 0;
@@ -800,7 +895,7 @@ static int lgd_sync(struct lgd *d)
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < list.n; i++) {
+	for (i = 0; lgd_active(d) && i < list.n; i++) {
 		struct lgd_binding *b = lgd_find(d, list.v[i].id);
 
 		if (!b)
@@ -836,8 +931,9 @@ static int lgd_sync(struct lgd *d)
 		err = lgd_routes_change(d->routes, add, na, true);
 	if (err < 0)
 		lgd_err("changing routes: %s", strerror(-err));
-	lgd_info("sync: %zu bindings; routes: %zu kept, %zu added, %zu removed",
-		 list.n, kept, na, nd);
+	lgd_info("sync: %zu bindings%s; routes: %zu kept, %zu added, %zu removed",
+		 list.n, lgd_active(d) ? "" : " (backup: none routed)", kept,
+		 na, nd);
 	err = err < 0 ? err : 0;
 out:
 	free(want);
@@ -929,6 +1025,12 @@ static void lgd_reload(struct lgd *d)
 		lgd_notice("reload: control-socket and release-source change at the next start");
 	if (strcmp(c.store, d->conf.store))
 		lgd_notice("reload: store changes at the next start");
+	if (c.has_partner != d->conf.has_partner ||
+	    (c.has_partner &&
+	     !lgd_partner_conf_equal(&c.partner, &d->conf.partner)))
+		lgd_notice("reload: the partner settings change at the next start");
+	c.has_partner = d->conf.has_partner;
+	c.partner = d->conf.partner;
 	memcpy(c.control_socket, d->conf.control_socket,
 	       sizeof(c.control_socket));
 	memcpy(c.store, d->conf.store, sizeof(c.store));
@@ -1311,6 +1413,9 @@ int main(int argc, char **argv)
 		.binding_batch = lgd_ctx_batch,
 		.anchor_verdict = lgd_anchor_verdict,
 		.link_new = lgd_ctx_link_new,
+		.binding_by_key = lgd_ctx_by_key,
+		.binding_learn = lgd_ctx_learn,
+		.role_changed = lgd_ctx_role_changed,
 	};
 
 	d.routes = lgd_routes_open(&d.conf);
@@ -1327,6 +1432,17 @@ int main(int argc, char **argv)
 	/* Recovery by LEASEQUERY: not fatal, nothing else needs it. */
 	d.recover = lgd_recover_open(&d.ctx);
 	lgd_control_recover(d.control, d.recover);
+	/*
+	 * The partner: fatal when configured and it cannot start (its key),
+	 * as a router that believes itself paired and is not would surprise.
+	 */
+	if (d.conf.has_partner) {
+		d.fo = lgd_failover_open(&d.ctx);
+		if (!d.fo)
+			return 1;
+		lgd_control_on_partner(d.control, lgd_failover_show, d.fo);
+		lgd_control_on_role(d.control, lgd_role_cb, &d);
+	}
 	/* Not fatal: a store that cannot be written is retried and counted. */
 	if (d.conf.store[0]) {
 		d.ctx.store = lgd_store_open(d.conf.store,
@@ -1354,6 +1470,9 @@ int main(int argc, char **argv)
 	if (d.recover)
 		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_recover_fd(d.recover),
 			  LGD_EP_RECOVER);
+	if (d.fo)
+		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_failover_fd(d.fo),
+			  LGD_EP_PARTNER);
 	/* The store's writer thread says a batch is written. */
 	if (d.ctx.store)
 		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_store_fd(d.ctx.store),
@@ -1431,6 +1550,9 @@ int main(int argc, char **argv)
 			case LGD_EP_STORE:
 				lgd_store_input(d.ctx.store);
 				break;
+			case LGD_EP_PARTNER:
+				lgd_failover_input(d.fo);
+				break;
 			}
 		}
 		lgd_release_flush(d.release);
@@ -1440,6 +1562,7 @@ stop:
 	/* Routes and managed neighbors stay: the next start takes them over. */
 	lgd_notice("stopping on signal %u; %zu bindings' routes stay (%zu releases unanswered)",
 		   si.ssi_signo, d.n_bindings, lgd_release_pending(d.release));
+	lgd_failover_close(d.fo);
 	lgd_mcast_close(d.mcast);
 	lgd_recover_close(d.recover);
 	lgd_family_close(d.family);

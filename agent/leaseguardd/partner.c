@@ -1003,6 +1003,12 @@ const char *lgd_partner_state_name(enum lgd_partner_state st)
 	return st <= LGD_PARTNER_SYNCED ? names[st] : "?";
 }
 
+void lgd_partner_set_role(struct lgd_partner *p, uint8_t role)
+{
+	p->conf.role = role;
+	lgd_ps_set_role(p->s, role);
+}
+
 const struct lgd_ps *lgd_partner_session(const struct lgd_partner *p)
 {
 	return p->s;

@@ -131,6 +131,8 @@ int lgd_partner_local_delete(struct lgd_partner *p,
 			     const struct lg_binding *key, uint8_t reason,
 			     uint64_t time_ms);
 
+/* Our role (enum lg_sync_role): the partner learns it at the next HELLO. */
+void lgd_partner_set_role(struct lgd_partner *p, uint8_t role);
 void lgd_partner_get_stats(const struct lgd_partner *p,
 			   struct lgd_partner_stats *st);
 const char *lgd_partner_state_name(enum lgd_partner_state st);

@@ -1033,6 +1033,12 @@ void lgd_ps_out_consume(struct lgd_ps *s, size_t n)
 
 /* ---- The rest ----------------------------------------------------------- */
 
+/* Said in the next HELLO (a role changes without a new connection). */
+void lgd_ps_set_role(struct lgd_ps *s, uint8_t role)
+{
+	s->conf.role = role;
+}
+
 enum lgd_ps_state lgd_ps_state(const struct lgd_ps *s)
 {
 	if (!s->up)

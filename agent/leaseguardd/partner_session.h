@@ -174,6 +174,8 @@ uint64_t lgd_ps_tick(struct lgd_ps *s, uint64_t now);
 const uint8_t *lgd_ps_out(const struct lgd_ps *s, size_t *len);
 void lgd_ps_out_consume(struct lgd_ps *s, size_t n);
 
+/* Our role (enum lg_sync_role), for the next HELLO. */
+void lgd_ps_set_role(struct lgd_ps *s, uint8_t role);
 enum lgd_ps_state lgd_ps_state(const struct lgd_ps *s);
 const char *lgd_ps_state_name(enum lgd_ps_state st);
 const struct lgd_ps_stats *lgd_ps_stats(const struct lgd_ps *s);

@@ -76,6 +76,8 @@ struct lg_binding {
 	uint8_t *interface_id;
 	bool has_created, has_updated;
 	uint64_t created, updated;	/* CLOCK_REALTIME seconds */
+	bool has_replied;
+	uint64_t replied;		/* CLOCK_REALTIME ms */
 	struct lg_lease *leases;
 	size_t n_leases;
 };

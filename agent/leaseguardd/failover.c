@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leaseguardd's half of a router pair (Documentation/failover.rst): the
+ * partner link (partner.c) fed with this router's binding changes, the
+ * partner's changes made into kernel bindings (LG_CMD_BINDING_NEW, origin
+ * LG_BINDING_ORIGIN_SYNCED), and the role keepalived gives the router.
+ *
+ * Echoes: a binding made from the partner's update comes back as a
+ * notification with origin SYNCED, and is not sent back; one deleted on
+ * the partner's word is marked (partner_deleted) before the kernel is
+ * asked, and its DEL notification is not sent back either. What the
+ * router restored from its store (origin RESTORED) is not sent: the
+ * partner has it, or gets it in the bulk a new instance asks for.
+ *
+ * Deletes sent: those that end a subscriber's lease everywhere (its
+ * RELEASE or DECLINE, a relay-initiated release done, an administrator's
+ * delete, the server's word). Not sent: expiry (each router's clock ends
+ * the lease at the same moment: the partner was sent what was left of
+ * it), an interface leaving the access role (that router's affair: the
+ * partner's subscribers stay), a binding superseded (its successor's
+ * update says it).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <linux/leaseguard.h>
+
+#include "binding.h"
+#include "version.h"
+#include "lgd.h"
+#include "partner.h"
+
+struct lgd_failover {
+	const struct lgd_ctx *x;
+	struct lgd_partner *partner;
+	struct lgd_ps_ops ops;
+	enum lg_sync_role role;
+	uint64_t role_since;		/* CLOCK_MONOTONIC ms */
+	char role_file[128];
+	/* Our changes: sent, and those the rules above kept back. */
+	uint64_t sent_updates, sent_deletes, not_sent;
+	/* The partner's, into the kernel. */
+	uint64_t made, replaced, deleted, refused;
+	uint64_t takeovers;
+};
+
+static uint64_t lgd_realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *lgd_role_name(enum lg_sync_role role)
+{
+	switch (role) {
+	case LG_SYNC_ROLE_MASTER:
+		return "master";
+	case LG_SYNC_ROLE_BACKUP:
+		return "backup";
+	default:
+		return "unknown";
+	}
+}
+
+/* ---- The session's callbacks: the kernel behind the partner ---------- */
+
+/* key's interface here, by name: the routers' ifindexes differ. */
+static uint32_t lgd_fo_ifindex(const struct lg_binding *key)
+{
+	return key->ifname[0] ? if_nametoindex(key->ifname) : 0;
+}
+
+static struct lgd_binding *lgd_fo_find(struct lgd_failover *f,
+				       const struct lg_binding *key)
+{
+	struct lg_binding k = *key;
+
+	k.ifindex = lgd_fo_ifindex(key);
+	if (!k.ifindex)
+		return NULL;
+	return f->x->binding_by_key(f->x->priv, &k);
+}
+
+static int lgd_fo_lookup(void *priv, const struct lg_binding *key,
+			 uint64_t *time_ms)
+{
+	struct lgd_binding *b = lgd_fo_find(priv, key);
+
+	if (!b || b->partner_deleted)
+		return -ENOENT;
+	*time_ms = b->replied;
+	return 0;
+}
+
+static int lgd_fo_apply_update(void *priv, const struct lg_binding *pb,
+			       uint64_t time_ms)
+{
+	struct lgd_failover *f = priv;
+	struct lg_binding lb = *pb, out = {};
+	char why[64] = "";
+	bool existed;
+	int err;
+
+	lb.ifindex = lgd_fo_ifindex(pb);
+	if (!lb.ifindex) {
+		err = -ENODEV;
+		goto refused;
+	}
+	existed = f->x->binding_by_key(f->x->priv, &lb) != NULL;
+	lb.has_origin = true;
+	lb.origin = LG_BINDING_ORIGIN_SYNCED;
+	lb.has_replied = true;
+	lb.replied = time_ms;
+	err = lg_binding_new(f->x->nl, &lb, true, &out);
+	if (err)
+		goto refused;
+	/* Our copy now, not at its notification: the next lookup sees it. */
+	f->x->binding_learn(f->x->priv, &out);
+	lg_binding_free(&out);
+	if (existed)
+		f->replaced++;
+	else
+		f->made++;
+	return 0;
+refused:
+	f->refused++;
+	if (err == -ENODEV)
+		snprintf(why, sizeof(why), "no access interface %s here",
+			 pb->ifname);
+	lgd_info("partner: binding on %s refused: %s", pb->ifname,
+		 why[0] ? why : strerror(-err));
+	return err;
+}
+
+static int lgd_fo_apply_delete(void *priv, const struct lg_binding *key,
+			       uint8_t reason, uint64_t time_ms)
+{
+	struct lgd_failover *f = priv;
+	struct lgd_binding *b = lgd_fo_find(f, key);
+	struct lg_binding_sel sel = { .has_id = true,
+				      .reason = LG_BINDING_DEL_ADMIN };
+	int err;
+
+	(void)reason;
+	(void)time_ms;
+	if (!b || b->partner_deleted)
+		return -ENOENT;
+	sel.id = b->id;
+	b->partner_deleted = true;	/* its DEL notification is not sent */
+	err = lg_binding_del(f->x->nl, &sel);
+	if (err && err != -ENOENT) {
+		b->partner_deleted = false;
+		f->refused++;
+		return err;
+	}
+	f->deleted++;
+	return 0;
+}
+
+/*
+ * A kernel binding as the partner takes it: its interface by name, and
+ * what is left of each lease's lifetimes (the kernel gives them as
+ * granted, with the valid one's end).
+ */
+static void lgd_fo_remaining(const struct lgd_ctx *x, struct lg_binding *lb,
+			     uint64_t now_s)
+{
+	size_t i;
+
+	if (!lb->ifname[0])
+		lgd_ifname(x, lb->ifindex, lb->ifname);
+	for (i = 0; i < lb->n_leases; i++) {
+		struct lg_lease *l = &lb->leases[i];
+		uint32_t left, gone;
+
+		if (!l->has_valid || l->valid == 0xffffffffu || !l->has_expires)
+			continue;
+		left = l->expires > now_s ? l->expires - now_s : 0;
+		if (left > l->valid)
+			left = l->valid;
+		gone = l->valid - left;
+		if (l->has_preferred && l->preferred != 0xffffffffu)
+			l->preferred = l->preferred > gone ?
+				       l->preferred - gone : 0;
+		l->valid = left;
+	}
+}
+
+/* Ended or all but ended: not worth sending. */
+static bool lgd_fo_ended(const struct lg_binding *lb)
+{
+	size_t i;
+
+	for (i = 0; i < lb->n_leases; i++)
+		if (lb->leases[i].valid)
+			return false;
+	return true;
+}
+
+static int lgd_fo_walk(void *priv,
+		       int (*fn)(void *arg, const struct lg_binding *b,
+				 uint64_t time_ms),
+		       void *arg)
+{
+	struct lgd_failover *f = priv;
+	struct lg_binding_list list = {};
+	uint64_t now_s = lgd_realtime_ms() / 1000;
+	size_t i;
+	int err;
+
+	/* The kernel's table, not our copies: they lack the lifetimes. */
+	err = lg_binding_dump(f->x->nl, NULL, &list);
+	for (i = 0; !err && i < list.n; i++) {
+		struct lg_binding *lb = &list.v[i];
+
+		lgd_fo_remaining(f->x, lb, now_s);
+		if (lgd_fo_ended(lb))
+			continue;
+		err = fn(arg, lb, lb->has_replied ? lb->replied :
+				  lb->updated * 1000);
+	}
+	lg_binding_list_free(&list);
+	return err;
+}
+
+/* ---- Our changes to the partner ---------------------------------------- */
+
+static uint8_t lgd_fo_del_reason(uint32_t reason)
+{
+	switch (reason) {
+	case LG_BINDING_DEL_CLIENT_RELEASE:
+		return LG_SYNC_DEL_RELEASED;
+	case LG_BINDING_DEL_CLIENT_DECLINE:
+		return LG_SYNC_DEL_DECLINED;
+	case LG_BINDING_DEL_ADMIN:
+	case LG_BINDING_DEL_SERVER:
+		return LG_SYNC_DEL_ADMIN;
+	case LG_BINDING_DEL_RELAY_RELEASE:
+		return LG_SYNC_DEL_RELAY_RELEASE;
+	default:
+		return 0;	/* expiry, interface, superseded: not sent */
+	}
+}
+
+void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
+			const struct lg_binding *lb,
+			const struct lgd_binding *b)
+{
+	struct lg_binding copy;
+	uint8_t reason;
+
+	if (!f)
+		return;
+	if (cmd == LG_CMD_BINDING_DEL_NTF) {
+		reason = lb->has_del_reason ? lgd_fo_del_reason(lb->del_reason) :
+			 0;
+		if (!reason || (b && b->partner_deleted)) {
+			f->not_sent++;
+			return;
+		}
+		copy = *lb;
+		if (!copy.ifname[0])
+			lgd_ifname(f->x, copy.ifindex, copy.ifname);
+		if (!lgd_partner_local_delete(f->partner, &copy, reason,
+					      lgd_realtime_ms()))
+			f->sent_deletes++;
+		return;
+	}
+	if (lb->has_origin && (lb->origin == LG_BINDING_ORIGIN_SYNCED ||
+			       lb->origin == LG_BINDING_ORIGIN_RESTORED)) {
+		f->not_sent++;
+		return;
+	}
+	/* The session copies what it queues: lb's leases are only read. */
+	copy = *lb;
+	lgd_fo_remaining(f->x, &copy, lgd_realtime_ms() / 1000);
+	if (lgd_fo_ended(&copy)) {
+		f->not_sent++;
+		return;
+	}
+	if (!lgd_partner_local_update(f->partner, &copy,
+				      cmd == LG_CMD_BINDING_NEW_NTF ?
+				      LG_SYNC_CHANGE_NEW : LG_SYNC_CHANGE_UPDATE,
+				      lb->has_replied ? lb->replied :
+				      lgd_realtime_ms()))
+		f->sent_updates++;
+}
+
+/* ---- The role ------------------------------------------------------------ */
+
+/* Where the role is kept across a restart: by the control socket. */
+static void lgd_fo_role_file(struct lgd_failover *f, const char *control)
+{
+	const char *slash = strrchr(control, '/');
+	int dir = slash ? (int)(slash - control) : 1;
+
+	snprintf(f->role_file, sizeof(f->role_file), "%.*s/role", dir,
+		 slash ? control : ".");
+}
+
+static enum lg_sync_role lgd_fo_role_parse(const char *s)
+{
+	if (!strcmp(s, "master"))
+		return LG_SYNC_ROLE_MASTER;
+	if (!strcmp(s, "backup") || !strcmp(s, "fault") || !strcmp(s, "stop"))
+		return LG_SYNC_ROLE_BACKUP;
+	return LG_SYNC_ROLE_UNKNOWN;
+}
+
+bool lgd_failover_active(const struct lgd_failover *f)
+{
+	return !f || f->role == LG_SYNC_ROLE_MASTER;
+}
+
+int lgd_failover_set_role(struct lgd_failover *f, const char *state)
+{
+	enum lg_sync_role role = lgd_fo_role_parse(state);
+	bool was = lgd_failover_active(f);
+	FILE *rf;
+
+	if (role == LG_SYNC_ROLE_UNKNOWN)
+		return -EINVAL;
+	rf = fopen(f->role_file, "we");
+	if (rf) {
+		fprintf(rf, "%s\n", state);
+		fclose(rf);
+	}
+	if (role == f->role) {
+		lgd_info("role %s (keepalived: %s): no change",
+			 lgd_role_name(role), state);
+		return 0;
+	}
+	f->role = role;
+	f->role_since = lgd_now_ms();
+	lgd_partner_set_role(f->partner, role);
+	if (!was && lgd_failover_active(f))
+		f->takeovers++;
+	lgd_notice("role %s (keepalived: %s): %s", lgd_role_name(role), state,
+		   lgd_failover_active(f) ?
+		   "routing the subscribers and sending releases" :
+		   "holding the partner's bindings, no routes, no releases");
+	if (was != lgd_failover_active(f))
+		f->x->role_changed(f->x->priv);
+	return 0;
+}
+
+/* ---- The link ------------------------------------------------------------ */
+
+struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
+{
+	const struct lgd_conf *c = x->conf;
+	struct lgd_partner_conf pc = c->partner;
+	struct lgd_failover *f = calloc(1, sizeof(*f));
+	char state[16] = "";
+	FILE *rf;
+
+	if (!f)
+		return NULL;
+	f->x = x;
+	f->role = LG_SYNC_ROLE_UNKNOWN;
+	f->role_since = lgd_now_ms();
+	lgd_fo_role_file(f, c->control_socket);
+	/* keepalived's last word, if it came before a restart. */
+	rf = fopen(f->role_file, "re");
+	if (rf) {
+		if (fscanf(rf, "%15s", state) == 1)
+			f->role = lgd_fo_role_parse(state);
+		fclose(rf);
+	}
+	f->ops = (struct lgd_ps_ops){
+		.lookup = lgd_fo_lookup,
+		.apply_update = lgd_fo_apply_update,
+		.apply_delete = lgd_fo_apply_delete,
+		.walk = lgd_fo_walk,
+	};
+	if (getrandom(&pc.instance, sizeof(pc.instance), 0) !=
+	    sizeof(pc.instance))
+		pc.instance = lgd_realtime_ms() ^ ((uint64_t)getpid() << 32);
+	pc.role = f->role;
+	pc.sw_version = LG_VERSION;
+	f->partner = lgd_partner_open(&pc, &f->ops, f);
+	if (!f->partner) {
+		free(f);
+		return NULL;
+	}
+	lgd_notice("partner %s: syncing bindings; role %s%s", pc.peer_addr,
+		   lgd_role_name(f->role),
+		   f->role == LG_SYNC_ROLE_UNKNOWN ?
+		   " until keepalived says (lgctl partner role): no routes, no releases" :
+		   " (from before the restart)");
+	return f;
+}
+
+void lgd_failover_close(struct lgd_failover *f)
+{
+	if (!f)
+		return;
+	lgd_partner_close(f->partner);
+	free(f);
+}
+
+int lgd_failover_fd(const struct lgd_failover *f)
+{
+	return lgd_partner_fd(f->partner);
+}
+
+void lgd_failover_input(struct lgd_failover *f)
+{
+	lgd_partner_input(f->partner);
+}
+
+/* The control socket's "partner": the pair's state, then the link's. */
+void lgd_failover_show(void *priv, FILE *out)
+{
+	struct lgd_failover *f = priv;
+
+	fprintf(out, "role=%s role_age_ms=%llu takeovers=%llu\n",
+		lgd_role_name(f->role),
+		(unsigned long long)(lgd_now_ms() - f->role_since),
+		(unsigned long long)f->takeovers);
+	fprintf(out, "local sent_updates=%llu sent_deletes=%llu not_sent=%llu\n",
+		(unsigned long long)f->sent_updates,
+		(unsigned long long)f->sent_deletes,
+		(unsigned long long)f->not_sent);
+	fprintf(out, "kernel made=%llu replaced=%llu deleted=%llu refused=%llu\n",
+		(unsigned long long)f->made, (unsigned long long)f->replaced,
+		(unsigned long long)f->deleted, (unsigned long long)f->refused);
+	lgd_partner_show(f->partner, out);
+}
