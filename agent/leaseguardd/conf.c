@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <arpa/inet.h>
+#include <openssl/evp.h>
 
 #include "hex.h"
 #include "lgd.h"
@@ -64,6 +65,14 @@ void lgd_conf_defaults(struct lgd_conf *c)
 	c->ns_miss_rate = LGD_UNMANAGED;
 	c->release_request_type = LGD_UNMANAGED;
 	c->release_reply_type = LGD_UNMANAGED;
+	/* No partner; what one would get, written out. */
+	c->partner.peer_port = LGD_PARTNER_PORT_DEFAULT;
+	c->partner.listen_port = LGD_PARTNER_PORT_DEFAULT;
+	strcpy(c->partner.key_path, LGD_TLS_KEY_DEFAULT);
+	strcpy(c->partner.identity, LGD_TLS_IDENTITY_DEFAULT);
+	c->partner.dead_ms = LGD_PS_DEAD_MS;
+	c->partner.queue_max = LGD_PS_QUEUE_MAX;
+	c->partner.hs_log_ms = LGD_PARTNER_HS_LOG_MS;
 }
 
 static int lgd_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v)
@@ -386,6 +395,277 @@ static const char *lgd_conf_set_mcast(struct lgd_conf *c, const char *fam,
 	return NULL;
 }
 
+/*
+ * A partner's address as "ADDR", "[IPV6]:PORT" or "IPV4:PORT", numeric:
+ * its canonical text into addr, its octets into a (IPv4 as the last 4),
+ * the port into *port (unchanged when none is given). -1 when it is none
+ * of these.
+ */
+static int lgd_partner_addr(const char *val, char addr[INET6_ADDRSTRLEN],
+			    uint8_t a[16], int *family, uint16_t *port)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *host = buf, *colon = NULL;
+	uint32_t v;
+
+	if (strlen(val) >= sizeof(buf))
+		return -1;
+	strcpy(buf, val);
+	if (*buf == '[') {
+		/* [IPV6] or [IPV6]:PORT */
+		host = buf + 1;
+		colon = strchr(host, ']');
+		if (!colon || (colon[1] && colon[1] != ':'))
+			return -1;
+		*colon++ = '\0';
+		if (!*colon)
+			colon = NULL;
+		*family = AF_INET6;
+	} else if (strchr(buf, ':')) {
+		/* IPV6, or IPV4:PORT (one colon, after a dotted quad) */
+		colon = strchr(buf, ':');
+		if (strchr(colon + 1, ':') || !strchr(buf, '.') ||
+		    strchr(colon, '.'))
+			colon = NULL;
+		*family = colon ? AF_INET : AF_INET6;
+	} else {
+		*family = AF_INET;
+	}
+	if (colon) {
+		*colon++ = '\0';
+		if (lgd_u32(colon, 1, 65535, &v))
+			return -1;
+	}
+	memset(a, 0, 16);
+	if (inet_pton(*family, host, *family == AF_INET6 ? a : a + 12) != 1 ||
+	    !inet_ntop(*family, *family == AF_INET6 ? a : a + 12, addr,
+		       INET6_ADDRSTRLEN))
+		return -1;
+	if (colon)
+		*port = v;
+	return 0;
+}
+
+/* :: or 0.0.0.0 (IPv4 is in the last 4 octets, the rest zero). */
+static bool lgd_a6_unspecified(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, 16);
+}
+
+/* What an address may not be, for the partner or to listen on: NULL, or why. */
+static const char *lgd_partner_addr_bad(const uint8_t a[16], int family)
+{
+	if (family == AF_INET6 && a[0] == 0xff)
+		return "a multicast address";
+	if (family == AF_INET && (a[12] & 0xf0) == 0xe0)
+		return "a multicast address";
+	if (family == AF_INET && !memcmp(a + 12, "\xff\xff\xff\xff", 4))
+		return "the broadcast address";
+	/* Without %IFNAME, which these keys do not take, connect() fails. */
+	if (family == AF_INET6 && a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return "a link-local address (it needs an interface: give a global or unique local one)";
+	return NULL;
+}
+
+static const char *lgd_conf_set_partner_addr(struct lgd_conf *c,
+					     const char *val)
+{
+	static char why[160];
+	struct lgd_partner_conf *pc = &c->partner;
+	uint16_t port = LGD_PARTNER_PORT_DEFAULT;
+	char addr[INET6_ADDRSTRLEN];
+	const char *bad;
+	uint8_t a[16];
+	int family;
+
+	if (!strcmp(val, "none")) {
+		c->has_partner = false;
+		pc->peer_addr[0] = '\0';
+		pc->peer_port = LGD_PARTNER_PORT_DEFAULT;
+		return NULL;
+	}
+	if (lgd_partner_addr(val, addr, a, &family, &port))
+		return "partner is \"none\" or a numeric IPv6 or IPv4 address, [IPV6]:PORT or IPV4:PORT (PORT 1 to 65535)";
+	bad = lgd_a6_unspecified(a) ?
+	      "the unspecified address (the partner is one router)" :
+	      lgd_partner_addr_bad(a, family);
+	if (bad) {
+		snprintf(why, sizeof(why), "partner: not %s", bad);
+		return why;
+	}
+	strcpy(pc->peer_addr, addr);
+	pc->peer_port = port;
+	c->has_partner = true;
+	return NULL;
+}
+
+static const char *lgd_conf_set_partner_listen(struct lgd_conf *c,
+					       const char *val)
+{
+	static char why[160];
+	struct lgd_partner_conf *pc = &c->partner;
+	uint16_t port = LGD_PARTNER_PORT_DEFAULT;
+	char addr[INET6_ADDRSTRLEN];
+	const char *bad;
+	uint8_t a[16];
+	int family;
+
+	if (!strcmp(val, "none") || !strcmp(val, "any")) {
+		pc->listen_addr[0] = '\0';
+		pc->listen_port = strcmp(val, "none") ?
+				  LGD_PARTNER_PORT_DEFAULT : 0;
+		return NULL;
+	}
+	if (lgd_partner_addr(val, addr, a, &family, &port))
+		return "partner-listen is any, none, or a numeric IPv6 or IPv4 address, [IPV6]:PORT or IPV4:PORT (PORT 1 to 65535)";
+	bad = lgd_partner_addr_bad(a, family);
+	if (bad) {
+		snprintf(why, sizeof(why), "partner-listen: not %s", bad);
+		return why;
+	}
+	/* "::" is "any": IPv6 and IPv4 (partner.c clears IPV6_V6ONLY). */
+	if (family == AF_INET6 && lgd_a6_unspecified(a))
+		addr[0] = '\0';
+	strcpy(pc->listen_addr, addr);
+	pc->listen_port = port;
+	return NULL;
+}
+
+/*
+ * Seconds with at most three decimals ("1.5"), into ms within
+ * [min_ms, max_ms]: 0, or -1.
+ */
+static int lgd_seconds_ms(const char *s, uint32_t min_ms, uint32_t max_ms,
+			  uint32_t *ms)
+{
+	uint64_t v = 0;
+	int decimals = -1;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s; s++) {
+		if (*s == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || decimals == 3 || v > max_ms)
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (decimals >= 0)
+			decimals++;
+	}
+	if (!decimals)
+		return -1;		/* "1." */
+	for (decimals = decimals < 0 ? 0 : decimals; decimals < 3; decimals++)
+		v *= 10;
+	if (v < min_ms || v > max_ms)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+/* The partner's keys: NULL, or what is wrong; "unknown key" if not one. */
+static const char *lgd_conf_set_partner(struct lgd_conf *c, const char *key,
+					const char *val)
+{
+	static const uint8_t zero[LG_SYNC_NODE_ID_LEN];
+	struct lgd_partner_conf *pc = &c->partner;
+	uint8_t id[LG_SYNC_NODE_ID_LEN];
+	uint32_t v;
+	size_t i;
+
+	if (!strcmp(key, "partner")) {
+		return lgd_conf_set_partner_addr(c, val);
+	} else if (!strcmp(key, "partner-listen")) {
+		return lgd_conf_set_partner_listen(c, val);
+	} else if (!strcmp(key, "partner-key")) {
+		if (*val != '/' || strlen(val) >= sizeof(pc->key_path))
+			return "partner-key is an absolute path of at most 255 characters";
+		strcpy(pc->key_path, val);
+	} else if (!strcmp(key, "partner-identity")) {
+		/* As partner_tls.c takes it: printable ASCII, no blanks. */
+		for (i = 0; val[i]; i++)
+			if ((unsigned char)val[i] <= 0x20 ||
+			    (unsigned char)val[i] >= 0x7f)
+				break;
+		if (val[i] || i > LGD_TLS_IDENTITY_MAX)
+			return "partner-identity is 1 to 128 printable ASCII characters without spaces";
+		strcpy(pc->identity, val);
+	} else if (!strcmp(key, "partner-dead-interval")) {
+		if (lgd_seconds_ms(val, LGD_PARTNER_DEAD_MIN_MS,
+				   LGD_PARTNER_DEAD_MAX_MS, &v))
+			return "partner-dead-interval is 1 to 60 seconds, at most 3 decimals (e.g. 1.5)";
+		pc->dead_ms = v;
+	} else if (!strcmp(key, "partner-queue")) {
+		if (lgd_u32(val, LGD_PARTNER_QUEUE_MIN, LGD_PARTNER_QUEUE_LIMIT,
+			    &v))
+			return "partner-queue is 1024 to 16777216 changes";
+		pc->queue_max = v;
+	} else if (!strcmp(key, "node-id")) {
+		if (!strcmp(val, "auto")) {
+			c->has_node_id = false;
+			memset(pc->node_id, 0, sizeof(pc->node_id));
+			return NULL;
+		}
+		if (lg_hex_parse(val, id, sizeof(id)) != sizeof(id))
+			return "node-id is \"auto\" or 32 hex digits (16 octets)";
+		if (!memcmp(id, zero, sizeof(id)))
+			return "node-id: all zeros is not a node id";
+		memcpy(pc->node_id, id, sizeof(id));
+		c->has_node_id = true;
+	} else {
+		return "unknown key";
+	}
+	return NULL;
+}
+
+bool lgd_partner_conf_equal(const struct lgd_partner_conf *a,
+			    const struct lgd_partner_conf *b)
+{
+	return !strcmp(a->peer_addr, b->peer_addr) &&
+	       a->peer_port == b->peer_port &&
+	       !strcmp(a->listen_addr, b->listen_addr) &&
+	       a->listen_port == b->listen_port &&
+	       !strcmp(a->key_path, b->key_path) &&
+	       !strcmp(a->identity, b->identity) &&
+	       a->dead_ms == b->dead_ms && a->queue_max == b->queue_max &&
+	       a->hs_log_ms == b->hs_log_ms &&
+	       !memcmp(a->node_id, b->node_id, sizeof(a->node_id));
+}
+
+/* What the partner's keys say together. */
+static const char *lgd_conf_check_partner(const struct lgd_conf *c)
+{
+	static char why[256];
+	const struct lgd_partner_conf *pc = &c->partner;
+	bool peer6 = strchr(pc->peer_addr, ':'), listen6;
+
+	if (!c->has_partner || !pc->listen_port || !*pc->listen_addr)
+		return NULL;
+	/*
+	 * The partner connects to our address in its own "partner" line,
+	 * and we connect from the listen address: one family for both
+	 * ("any" listens on both; 0.0.0.0 on IPv4 only).
+	 */
+	listen6 = strchr(pc->listen_addr, ':');
+	if (peer6 != listen6) {
+		snprintf(why, sizeof(why),
+			 "partner-listen %s is %s and partner %s is %s: give both of one family, or partner-listen any",
+			 pc->listen_addr, listen6 ? "IPv6" : "IPv4",
+			 pc->peer_addr, peer6 ? "IPv6" : "IPv4");
+		return why;
+	}
+	if (!strcmp(pc->listen_addr, pc->peer_addr) &&
+	    pc->listen_port == pc->peer_port) {
+		snprintf(why, sizeof(why),
+			 "partner and partner-listen are both %s port %u: the partner is the other router",
+			 pc->peer_addr, pc->peer_port);
+		return why;
+	}
+	return NULL;
+}
+
 const char *lgd_conf_check(const struct lgd_conf *c)
 {
 	static char why[96];
@@ -401,7 +681,7 @@ const char *lgd_conf_check(const struct lgd_conf *c)
 	if (c->release_request_type != LGD_UNMANAGED &&
 	    c->release_request_type == c->release_reply_type)
 		return "release-request-type and release-reply-type must differ";
-	return NULL;
+	return lgd_conf_check_partner(c);
 }
 
 /* A DHCPv6 message type of the release exchange (1..37 are IANA's). */
@@ -527,7 +807,8 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
 		else
 			c->n_lq_servers++;
 	} else {
-		return "unknown key";
+		/* The failover partner's, or "unknown key". */
+		return lgd_conf_set_partner(c, key, val);
 	}
 	return NULL;
 }
@@ -536,13 +817,11 @@ const char *lgd_conf_set(struct lgd_conf *c, const char *key,
  * DUID-UUID (RFC 6355): type 4 and the 16 octets of /etc/machine-id,
  * which is stable across reboots and unique per installation.
  */
-int lgd_conf_relay_id(struct lgd_conf *c)
+static int lgd_conf_machine_duid(struct lgd_conf *c)
 {
 	char line[64];
 	FILE *f;
 
-	if (c->relay_id_len)
-		return 0;
 	f = fopen("/etc/machine-id", "r");
 	if (!f || !fgets(line, sizeof(line), f)) {
 		if (f)
@@ -560,6 +839,37 @@ int lgd_conf_relay_id(struct lgd_conf *c)
 	}
 	c->relay_id_len = 18;
 	return 0;
+}
+
+/*
+ * The partner protocol's node id, unless node-id gives one: the first 16
+ * octets of SHA-256 over the relay's DUID. Stable (the DUID is), and two
+ * routers whose relay ids differ get different ones, as the tie-breaks
+ * of the one-connection and the conflict rules need.
+ */
+static int lgd_conf_node_id(struct lgd_conf *c)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int len;
+
+	if (!EVP_Digest(c->relay_id, c->relay_id_len, md, &len, EVP_sha256(),
+			NULL) || len < sizeof(c->partner.node_id)) {
+		lgd_err("node-id: SHA-256 failed; set node-id");
+		return -1;
+	}
+	memcpy(c->partner.node_id, md, sizeof(c->partner.node_id));
+	return 0;
+}
+
+/*
+ * DUID-UUID (RFC 6355): type 4 and the 16 octets of /etc/machine-id,
+ * which is stable across reboots and unique per installation.
+ */
+int lgd_conf_relay_id(struct lgd_conf *c)
+{
+	if (!c->relay_id_len && lgd_conf_machine_duid(c))
+		return -1;
+	return c->has_node_id ? 0 : lgd_conf_node_id(c);
 }
 
 /* One line of the file, or of -o: NULL, or what is wrong. */

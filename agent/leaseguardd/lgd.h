@@ -94,6 +94,18 @@ struct lgd_mc_decl {
 #define LGD_RECOVER_NEG_TTL_MAX		3600
 #define LGD_LQ_SERVERS_MAX		8	/* leasequery-server lines */
 
+/*
+ * partner-dead-interval: more than the heartbeat (LGD_PS_HEARTBEAT_MS,
+ * 0.5 s) by a whole heartbeat at least, so that one late heartbeat does
+ * not bring the link down; a minute at most, or a dead partner goes
+ * unnoticed for longer than a takeover may wait.
+ */
+#define LGD_PARTNER_DEAD_MIN_MS		(2 * LGD_PS_HEARTBEAT_MS)
+#define LGD_PARTNER_DEAD_MAX_MS		60000
+/* partner-queue: changes queued or unacknowledged before a bulk. */
+#define LGD_PARTNER_QUEUE_MIN		1024
+#define LGD_PARTNER_QUEUE_LIMIT		16777216
+
 struct lgd_conf {
 	int log_level;			/* LOG_ERR..LOG_DEBUG */
 	bool log_syslog;
@@ -128,8 +140,15 @@ struct lgd_conf {
 	unsigned int n_savi;
 	struct lgd_savi_conf savi[LGD_MAX_SAVI_CONF];
 	struct lgd_mc_decl mc[2];	/* IGMP, MLD */
-	/* The failover partner (failover.c): "partner" and its keys. */
+	/*
+	 * The failover partner (partner.c, Documentation/failover.rst).
+	 * Without a "partner" line there is none, and the other partner
+	 * keys, checked all the same, do nothing. Every field of partner is
+	 * filled in (the defaults written out), but instance, role and
+	 * sw_version, which are the daemon's to set at start.
+	 */
 	bool has_partner;
+	bool has_node_id;		/* node-id given; else from the DUID */
 	struct lgd_partner_conf partner;
 };
 
@@ -156,8 +175,19 @@ const struct lgd_if_conf *lgd_conf_if(const struct lgd_conf *c,
 				      const char *name);
 /* "admin", "link-down"...: the names of enum lg_release_reason. */
 const char *lgd_trigger_name(uint32_t reason);
-/* The relay's DUID: relay-id, else DUID-UUID (RFC 6355) of machine-id. */
+/*
+ * The relay's DUID: relay-id, else DUID-UUID (RFC 6355) of machine-id;
+ * and, unless node-id is given, the partner's node id made from it (the
+ * first 16 octets of its SHA-256). 0, or -1 after logging why.
+ */
 int lgd_conf_relay_id(struct lgd_conf *c);
+/*
+ * Whether two partner settings are the same (instance, role and
+ * sw_version aside): a SIGHUP that changes them takes effect at the next
+ * start. The key file is compared by its path, not its contents.
+ */
+bool lgd_partner_conf_equal(const struct lgd_partner_conf *a,
+			    const struct lgd_partner_conf *b);
 /* What the whole file says that no line can: NULL, or what is wrong. */
 const char *lgd_conf_check(const struct lgd_conf *c);
 /* "interface NAME role ...": whether leaseguardd sets the interface. */

@@ -108,7 +108,7 @@ enum lg_sync_msg_type {
  */
 enum lg_sync_attr_type {
 	LG_SYNC_A_UNSPEC,
-	LG_SYNC_A_NODE_ID,	/* 16 octets: random, made once per install */
+	LG_SYNC_A_NODE_ID,	/* 16 octets, stable per node (node-id) */
 	LG_SYNC_A_SW_VERSION,	/* 1..64 octets of text, no NUL */
 	LG_SYNC_A_ROLE,		/* u8, enum lg_sync_role */
 	LG_SYNC_A_RECV_SEQ,	/* u64: the last seq received from the peer */

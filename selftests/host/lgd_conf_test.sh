@@ -4,7 +4,9 @@
 # leaseguardd.conf's grammar for what the daemon declares to the kernel
 # (agent/leaseguardd/conf.c: interface roles, SAVI, static entries, the
 # namespace's settings, the IGMP/MLD proxy) and for the family's life
-# (family-grace, config-drift), through "leaseguardd -t": every good line
+# (family-grace, config-drift), and for the failover partner (partner,
+# partner-listen, partner-key, partner-identity, partner-dead-interval,
+# partner-queue, node-id), through "leaseguardd -t": every good line
 # is taken, every bad one refused naming file, line and reason. Then the
 # daemon without the module (no leaseguard family in a namespace of its
 # own): it waits for it, loudly, and says so on the control socket.
@@ -93,6 +95,47 @@ bad "mcast mld version 3" ':1: "mcast mld version 3": version is 1 to 2, or unma
 bad "mcast igmp version 4" ':1: "mcast igmp version 4": version is 1 to 3, or unmanaged'
 bad "mcast igmp query-response-interval 99" ':1: "mcast igmp query-response-interval 99": query-response-interval is 100 to 3174400, or unmanaged'
 bad "mcast igmp colour blue" ':1: "mcast igmp colour blue": unknown mcast key'
+
+# The failover partner's keys (selftests/unit/lgd_conf_test has every
+# value; here the daemon's messages end to end).
+good "partner 2001:db8::2" "partner-listen 2001:db8::1" \
+	"partner-key /etc/leaseguard/partner.key" "partner-identity pair-7" \
+	"partner-dead-interval 1.5" "partner-queue 1024" \
+	"node-id 0123456789abcdef0123456789abcdef"
+good "partner [2001:db8::2]:4700" "partner-listen [::]:4701"
+good "partner 192.0.2.2:4700" "partner-listen 192.0.2.1" "node-id auto"
+good "partner none" "partner-listen none" "partner-dead-interval 60" \
+	"partner-queue 16777216"
+# Without a partner, the others are checked all the same.
+bad "partner-queue 100" ':1: "partner-queue 100": partner-queue is 1024 to 16777216 changes'
+bad "partner 2001:db8::2
+partner router2" ':2: "partner router2": partner is "none" or a numeric IPv6 or IPv4 address, [IPV6]:PORT or IPV4:PORT (PORT 1 to 65535)'
+bad "partner [2001:db8::2]:0" ':1: "partner [2001:db8::2]:0": partner is "none" or a numeric IPv6 or IPv4 address, [IPV6]:PORT or IPV4:PORT (PORT 1 to 65535)'
+bad "partner ::" ':1: "partner ::": partner: not the unspecified address (the partner is one router)'
+bad "partner ff02::12" ':1: "partner ff02::12": partner: not a multicast address'
+bad "partner 224.0.0.18:4647" ':1: "partner 224.0.0.18:4647": partner: not a multicast address'
+bad "partner fe80::2" ':1: "partner fe80::2": partner: not a link-local address (it needs an interface: give a global or unique local one)'
+bad "partner-listen everywhere" ':1: "partner-listen everywhere": partner-listen is any, none, or a numeric IPv6 or IPv4 address, [IPV6]:PORT or IPV4:PORT (PORT 1 to 65535)'
+bad "partner-listen ff02::1" ':1: "partner-listen ff02::1": partner-listen: not a multicast address'
+bad "partner-key partner.key" ':1: "partner-key partner.key": partner-key is an absolute path of at most 255 characters'
+bad "partner-identity $(printf 'i%.0s' {1..129})" ":1: \"partner-identity $(printf 'i%.0s' {1..129})\": partner-identity is 1 to 128 printable ASCII characters without spaces"
+bad "partner-identity pair 7" ':1: "partner-identity pair 7": one value only'
+bad "partner-dead-interval 0.5" ':1: "partner-dead-interval 0.5": partner-dead-interval is 1 to 60 seconds, at most 3 decimals (e.g. 1.5)'
+bad "partner-dead-interval 1.0001" ':1: "partner-dead-interval 1.0001": partner-dead-interval is 1 to 60 seconds, at most 3 decimals (e.g. 1.5)'
+bad "partner-dead-interval 61" ':1: "partner-dead-interval 61": partner-dead-interval is 1 to 60 seconds, at most 3 decimals (e.g. 1.5)'
+bad "node-id 0123456789abcdef" ':1: "node-id 0123456789abcdef": node-id is "auto" or 32 hex digits (16 octets)'
+bad "node-id 00000000000000000000000000000000" ':1: "node-id 00000000000000000000000000000000": node-id: all zeros is not a node id'
+bad "partner 192.0.2.2
+partner-listen 2001:db8::1" ': partner-listen 2001:db8::1 is IPv6 and partner 192.0.2.2 is IPv4: give both of one family, or partner-listen any'
+bad "partner 2001:db8::2
+partner-listen 0.0.0.0" ': partner-listen 0.0.0.0 is IPv4 and partner 2001:db8::2 is IPv6: give both of one family, or partner-listen any'
+bad "partner 2001:db8::1
+partner-listen [2001:db8::1]:4647" ': partner and partner-listen are both 2001:db8::1 port 4647: the partner is the other router'
+check "-o takes the partner's keys" \
+	sh -c "\"$LGD\" -t -c /dev/null -o partner=[2001:db8::2]:4700 -o partner-dead-interval=2.5 >/dev/null"
+check_fails "-o refuses a bad partner key" 1 \
+	"$LGD" -t -c /dev/null -o partner-queue=0
+
 check "-o takes an interface declaration" \
 	sh -c "\"$LGD\" -t -c /dev/null -o \"interface=acc0 role access\" -o family-grace=5 >/dev/null"
 check_fails "-o refuses a bad one" 1 \

@@ -14,7 +14,7 @@
 #                       signals it handles, the statuses main() returns,
 #                       the control socket's commands (agent/leaseguardd/control.c)
 #   leaseguardd.conf.5  every key agent/leaseguardd/conf.c accepts (global,
-#                       interface and mcast ones), each with the default
+#                       interface, mcast and partner ones), each with the default
 #                       that dist/leaseguardd.conf gives it
 #
 # Needs rst2man (python3-docutils) and man (man-db): skips without them.
@@ -44,7 +44,7 @@ declare -A WHATIS=(
 declare -A SECTIONS=(
 	[lgctl.8]="NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS EXIT_STATUS FILES EXAMPLES SEE_ALSO"
 	[leaseguardd.8]="NAME SYNOPSIS DESCRIPTION OPTIONS SIGNALS EXIT_STATUS FILES EXAMPLES SEE_ALSO"
-	[leaseguardd.conf.5]="NAME SYNOPSIS DESCRIPTION GLOBAL_KEYS INTERFACE_KEYS MULTICAST_KEYS EXAMPLES FILES SEE_ALSO"
+	[leaseguardd.conf.5]="NAME SYNOPSIS DESCRIPTION GLOBAL_KEYS INTERFACE_KEYS MULTICAST_KEYS PARTNER_KEYS EXAMPLES FILES SEE_ALSO"
 )
 
 # render PAGE: the page as text, without hyphenation or justification, so
@@ -198,7 +198,7 @@ C=${TEXT[leaseguardd.conf.5]:-}
 keys=$(grep -o 'strcmp(key, "[^"]*")' agent/leaseguardd/conf.c | cut -d'"' -f2)
 [[ $keys ]] || not_ok "no key found in agent/leaseguardd/conf.c"
 ckeys=$(terms leaseguardd.conf.5 "GLOBAL KEYS"; terms leaseguardd.conf.5 "INTERFACE KEYS"
-	terms leaseguardd.conf.5 "MULTICAST KEYS")
+	terms leaseguardd.conf.5 "MULTICAST KEYS"; terms leaseguardd.conf.5 "PARTNER KEYS")
 for k in $keys; do
 	check "leaseguardd.conf.5 documents the key $k (agent/leaseguardd/conf.c)" grep -qxF -e "$k" <<<"$ckeys"
 done
