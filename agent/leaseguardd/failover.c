@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/random.h>
 #include <linux/leaseguard.h>
 
 #include "binding.h"
@@ -257,7 +258,7 @@ void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
 	struct lg_binding copy;
 	uint8_t reason;
 
-	if (!f)
+	if (!f || !f->partner)
 		return;
 	if (cmd == LG_CMD_BINDING_DEL_NTF) {
 		reason = lb->has_del_reason ? lgd_fo_del_reason(lb->del_reason) :
@@ -340,7 +341,8 @@ int lgd_failover_set_role(struct lgd_failover *f, const char *state)
 	}
 	f->role = role;
 	f->role_since = lgd_now_ms();
-	lgd_partner_set_role(f->partner, role);
+	if (f->partner)
+		lgd_partner_set_role(f->partner, role);
 	if (!was && lgd_failover_active(f))
 		f->takeovers++;
 	lgd_notice("role %s (keepalived: %s): %s", lgd_role_name(role), state,
@@ -356,8 +358,6 @@ int lgd_failover_set_role(struct lgd_failover *f, const char *state)
 
 struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 {
-	const struct lgd_conf *c = x->conf;
-	struct lgd_partner_conf pc = c->partner;
 	struct lgd_failover *f = calloc(1, sizeof(*f));
 	char state[16] = "";
 	FILE *rf;
@@ -367,7 +367,7 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 	f->x = x;
 	f->role = LG_SYNC_ROLE_UNKNOWN;
 	f->role_since = lgd_now_ms();
-	lgd_fo_role_file(f, c->control_socket);
+	lgd_fo_role_file(f, x->conf->control_socket);
 	/* keepalived's last word, if it came before a restart. */
 	rf = fopen(f->role_file, "re");
 	if (rf) {
@@ -381,22 +381,37 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 		.apply_delete = lgd_fo_apply_delete,
 		.walk = lgd_fo_walk,
 	};
+	lgd_notice("partner %s: role %s%s", x->conf->partner.peer_addr,
+		   lgd_role_name(f->role),
+		   f->role == LG_SYNC_ROLE_UNKNOWN ?
+		   " until keepalived says (lgctl partner role): no routes, no releases" :
+		   " (from before the restart)");
+	return f;
+}
+
+/*
+ * The link runs while the module does: without it nothing the partner
+ * sends could be made a binding. Each start is a new instance to the
+ * partner, so the two exchange their tables in full (a bulk each way).
+ */
+int lgd_failover_link(struct lgd_failover *f, bool up)
+{
+	struct lgd_partner_conf pc = f->x->conf->partner;
+
+	if (!up) {
+		lgd_partner_close(f->partner);
+		f->partner = NULL;
+		return 0;
+	}
+	if (f->partner)
+		return 0;
 	if (getrandom(&pc.instance, sizeof(pc.instance), 0) !=
 	    sizeof(pc.instance))
 		pc.instance = lgd_realtime_ms() ^ ((uint64_t)getpid() << 32);
 	pc.role = f->role;
 	pc.sw_version = LG_VERSION;
 	f->partner = lgd_partner_open(&pc, &f->ops, f);
-	if (!f->partner) {
-		free(f);
-		return NULL;
-	}
-	lgd_notice("partner %s: syncing bindings; role %s%s", pc.peer_addr,
-		   lgd_role_name(f->role),
-		   f->role == LG_SYNC_ROLE_UNKNOWN ?
-		   " until keepalived says (lgctl partner role): no routes, no releases" :
-		   " (from before the restart)");
-	return f;
+	return f->partner ? 0 : -1;
 }
 
 void lgd_failover_close(struct lgd_failover *f)
@@ -409,12 +424,13 @@ void lgd_failover_close(struct lgd_failover *f)
 
 int lgd_failover_fd(const struct lgd_failover *f)
 {
-	return lgd_partner_fd(f->partner);
+	return f && f->partner ? lgd_partner_fd(f->partner) : -1;
 }
 
 void lgd_failover_input(struct lgd_failover *f)
 {
-	lgd_partner_input(f->partner);
+	if (f->partner)
+		lgd_partner_input(f->partner);
 }
 
 /* The control socket's "partner": the pair's state, then the link's. */
@@ -433,5 +449,8 @@ void lgd_failover_show(void *priv, FILE *out)
 	fprintf(out, "kernel made=%llu replaced=%llu deleted=%llu refused=%llu\n",
 		(unsigned long long)f->made, (unsigned long long)f->replaced,
 		(unsigned long long)f->deleted, (unsigned long long)f->refused);
-	lgd_partner_show(f->partner, out);
+	if (f->partner)
+		lgd_partner_show(f->partner, out);
+	else
+		fprintf(out, "link state=off (the module is away)\n");
 }

@@ -571,6 +571,9 @@ struct lgd_failover;
 
 struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x);
 void lgd_failover_close(struct lgd_failover *f);
+/* The partner link started (the module is there) or stopped: 0 or -1. */
+int lgd_failover_link(struct lgd_failover *f, bool up);
+/* The link's descriptor, -1 while it is stopped. */
 int lgd_failover_fd(const struct lgd_failover *f);
 void lgd_failover_input(struct lgd_failover *f);
 /* A binding notification (b: our copy, if any), for the partner. */

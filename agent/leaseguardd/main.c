@@ -1189,6 +1189,16 @@ static int lgd_family_up_cb(void *priv)
 		d->req.family_id = 0;
 		return err;
 	}
+	/* The partner: now that what it sends can be made bindings. */
+	if (d->fo && !lgd_failover_link(d->fo, true))
+		lgd_epoll(d, EPOLL_CTL_ADD, lgd_failover_fd(d->fo),
+			  LGD_EP_PARTNER);
+	else if (d->fo) {
+		/* Its key: fatal at start, as any wrong setting is. */
+		d->up = false;
+		d->req.family_id = 0;
+		return -EKEYREJECTED;
+	}
 	/* The IGMP/MLD proxy: not fatal, the module may not have it. */
 	if (!d->mcast) {
 		d->mcast = lgd_mcast_open(&d->ctx);
@@ -1305,6 +1315,10 @@ static void lgd_family_down_cb(void *priv)
 		d->mcast = NULL;
 	}
 	lgd_decl_gone(d->decl);
+	if (d->fo) {
+		lgd_epoll(d, EPOLL_CTL_DEL, lgd_failover_fd(d->fo), 0);
+		lgd_failover_link(d->fo, false);
+	}
 	lgd_routes_flush_dead(d);
 	/*
 	 * No DEL notification comes for them: the store keeps its rows, and
@@ -1470,9 +1484,6 @@ int main(int argc, char **argv)
 	if (d.recover)
 		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_recover_fd(d.recover),
 			  LGD_EP_RECOVER);
-	if (d.fo)
-		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_failover_fd(d.fo),
-			  LGD_EP_PARTNER);
 	/* The store's writer thread says a batch is written. */
 	if (d.ctx.store)
 		lgd_epoll(&d, EPOLL_CTL_ADD, lgd_store_fd(d.ctx.store),
