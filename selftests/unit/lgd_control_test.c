@@ -51,19 +51,23 @@ static void not_here(const char *fn)
 
 void lgd_release_show(struct lgd_release *r, FILE *f)
 {
-	(void)r, (void)f;
+	(void)r;
+	(void)f;
 	not_here(__func__);
 }
 
 void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args)
 {
-	(void)r, (void)f, (void)args;
+	(void)r;
+	(void)f;
+	(void)args;
 	not_here(__func__);
 }
 
 void lgd_mcast_show(const struct lgd_mcast *m, FILE *out)
 {
-	(void)m, (void)out;
+	(void)m;
+	(void)out;
 	not_here(__func__);
 }
 
@@ -76,7 +80,8 @@ const char *lgd_store_path(const struct lgd_store *s)
 
 void lgd_store_get_stats(const struct lgd_store *s, struct lgd_store_stats *st)
 {
-	(void)s, (void)st;
+	(void)s;
+	(void)st;
 	not_here(__func__);
 }
 
@@ -89,7 +94,8 @@ const char *lgd_store_error_name(int rc)
 
 void lgd_recover_status(const struct lgd_recover *r, FILE *f)
 {
-	(void)r, (void)f;
+	(void)r;
+	(void)f;
 	not_here(__func__);
 }
 
