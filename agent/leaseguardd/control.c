@@ -31,10 +31,31 @@
  *	   "interface name=IF ifindex=N state=applied|absent|failed|..."
  *	   "last-drift WHAT: WHAT DIFFERED" (if there was one)
  *
+ *	-> "partner\n"
+ *	<- "local role=master|backup|fault|stop|unknown ..." (main.c: ours)
+ *	   "partner state=down|connecting|hello|bulk|synced peer=ADDR ..."
+ *	   "sync queue=N ... sent=N received=N ..."	(the session's)
+ *	   "connection attempts=N ... bytes-in=N ..."	(the connection's)
+ *	   (lgd_partner_show() has the keys); without a partner configured,
+ *	   "partner state=none" alone (lgctl: "no partner configured")
+ *
+ *	-> "role master|backup|fault|stop\n"	(keepalived's notify states)
+ *	<- "role state=STATE"			the daemon took it
+ *	   "error WHY"				refused: an unknown state, a
+ *	   caller not allowed to change the router (below), or the daemon's
+ *	   refusal; "partner state=none" without a partner configured
+ *
+ * Who may ask: the socket is made 0600, so only its owner (root, or the
+ * user leaseguardd runs as) can connect at all; a mode loosened by hand
+ * (or a group given to it) opens the reading commands, never a change:
+ * "role" also checks the caller's credentials (SO_PEERCRED, as the kernel
+ * gave them at connect()): uid 0 or leaseguardd's own uid.
+ *
  * key=value words, so that new keys do not break an older lgctl.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +76,10 @@ struct lgd_control {
 	int fd;
 	void (*status)(void *priv, FILE *f);
 	void *status_priv;
+	void (*partner)(void *priv, FILE *f);
+	void *partner_priv;
+	int (*role)(void *priv, const char *state, FILE *f);
+	void *role_priv;
 	struct lgd_recover *recover;	/* "status": its counters */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
@@ -121,6 +146,21 @@ void lgd_control_on_status(struct lgd_control *c,
 	c->status_priv = priv;
 }
 
+void lgd_control_on_partner(struct lgd_control *c,
+			    void (*show)(void *priv, FILE *f), void *priv)
+{
+	c->partner = show;
+	c->partner_priv = priv;
+}
+
+void lgd_control_on_role(struct lgd_control *c,
+			 int (*role)(void *priv, const char *state, FILE *f),
+			 void *priv)
+{
+	c->role = role;
+	c->role_priv = priv;
+}
+
 void lgd_control_recover(struct lgd_control *c, struct lgd_recover *r)
 {
 	c->recover = r;
@@ -147,6 +187,78 @@ static size_t lgd_control_read(int fd, char *cmd, size_t max)
 	}
 	cmd[len] = '\0';
 	return len;
+}
+
+/*
+ * May the client on fd change the router? uid 0, or the daemon's own
+ * (a leaseguardd run as another user for a test, or by a unit): what
+ * the kernel recorded at connect(), which the client cannot forge. On
+ * "no", f gets the error line.
+ */
+static bool lgd_control_may_change(int fd, FILE *f)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len)) {
+		fprintf(f, "error permission denied: the caller's credentials are unknown (%s)\n",
+			strerror(errno));
+		return false;
+	}
+	if (uc.uid == 0 || uc.uid == geteuid())
+		return true;
+	fprintf(f, "error permission denied: uid %u may not change the router's role (root only)\n",
+		(unsigned int)uc.uid);
+	return false;
+}
+
+/* keepalived's notify states ("stop": keepalived itself is stopping). */
+static const char *const lgd_control_roles[] = {
+	"master", "backup", "fault", "stop", NULL
+};
+
+/* "role STATE": arg is what follows "role". */
+static void lgd_control_role(struct lgd_control *c, int fd, FILE *f,
+			     const char *arg)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m;
+	int i, ret;
+
+	if (!lgd_control_may_change(fd, f))
+		return;
+	arg += strspn(arg, " ");
+	for (i = 0; lgd_control_roles[i]; i++)
+		if (!strcmp(arg, lgd_control_roles[i]))
+			break;
+	if (!lgd_control_roles[i]) {
+		fprintf(f, "error unknown role \"%.64s\": master, backup, fault or stop\n",
+			arg);
+		return;
+	}
+	if (!c->role) {
+		fprintf(f, "partner state=none\n");
+		return;
+	}
+	/*
+	 * The callback's lines are kept aside to know whether it said why
+	 * it refused: if not, the refusal gets a line here.
+	 */
+	m = open_memstream(&out, &len);
+	if (!m) {
+		fprintf(f, "error role %s: %s\n", arg, strerror(errno));
+		return;
+	}
+	ret = c->role(c->role_priv, arg, m);
+	fclose(m);
+	fwrite(out, 1, len, f);
+	if (!ret)
+		fprintf(f, "role state=%s\n", arg);
+	else if (strncmp(out, "error ", 6) && !strstr(out, "\nerror "))
+		fprintf(f, "error role %s refused: %s\n", arg,
+			strerror(ret < 0 ? -ret : EINVAL));
+	free(out);
 }
 
 static void lgd_control_status(FILE *f, struct lgd_store *s)
@@ -210,6 +322,13 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 			lgd_recover_status(c->recover, f);
 			if (c->status)
 				c->status(c->status_priv, f);
+		} else if (!strcmp(cmd, "partner")) {
+			if (c->partner)
+				c->partner(c->partner_priv, f);
+			else
+				fprintf(f, "partner state=none\n");
+		} else if (!strcmp(cmd, "role") || !strncmp(cmd, "role ", 5)) {
+			lgd_control_role(c, fd, f, cmd + 4);
 		} else
 			fprintf(f, "error unknown command \"%s\"\n", cmd);
 		fclose(f);

@@ -42,6 +42,7 @@ struct lgd_failover {
 	struct lgd_partner *partner;
 	struct lgd_ps_ops ops;
 	enum lg_sync_role role;
+	char state[8];			/* keepalived's word: master, fault... */
 	uint64_t role_since;		/* CLOCK_MONOTONIC ms */
 	char role_file[128];
 	/* Our changes: sent, and those the rules above kept back. */
@@ -334,6 +335,7 @@ int lgd_failover_set_role(struct lgd_failover *f, const char *state)
 		fprintf(rf, "%s\n", state);
 		fclose(rf);
 	}
+	snprintf(f->state, sizeof(f->state), "%s", state);
 	if (role == f->role) {
 		lgd_info("role %s (keepalived: %s): no change",
 			 lgd_role_name(role), state);
@@ -366,13 +368,17 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 		return NULL;
 	f->x = x;
 	f->role = LG_SYNC_ROLE_UNKNOWN;
+	strcpy(f->state, "unknown");
 	f->role_since = lgd_now_ms();
 	lgd_fo_role_file(f, x->conf->control_socket);
 	/* keepalived's last word, if it came before a restart. */
 	rf = fopen(f->role_file, "re");
 	if (rf) {
-		if (fscanf(rf, "%15s", state) == 1)
+		if (fscanf(rf, "%7s", state) == 1 &&
+		    lgd_fo_role_parse(state) != LG_SYNC_ROLE_UNKNOWN) {
 			f->role = lgd_fo_role_parse(state);
+			snprintf(f->state, sizeof(f->state), "%s", state);
+		}
 		fclose(rf);
 	}
 	f->ops = (struct lgd_ps_ops){
@@ -433,24 +439,27 @@ void lgd_failover_input(struct lgd_failover *f)
 		lgd_partner_input(f->partner);
 }
 
-/* The control socket's "partner": the pair's state, then the link's. */
+/*
+ * The control socket's "partner": our line ("local", keepalived's last
+ * word and what the pair did with the kernel), then the link's.
+ */
 void lgd_failover_show(void *priv, FILE *out)
 {
 	struct lgd_failover *f = priv;
 
-	fprintf(out, "role=%s role_age_ms=%llu takeovers=%llu\n",
-		lgd_role_name(f->role),
+	fprintf(out, "local role=%s role-age-ms=%llu takeovers=%llu sent-updates=%llu sent-deletes=%llu not-sent=%llu made=%llu replaced=%llu deleted=%llu kernel-refused=%llu\n",
+		f->state,
 		(unsigned long long)(lgd_now_ms() - f->role_since),
-		(unsigned long long)f->takeovers);
-	fprintf(out, "local sent_updates=%llu sent_deletes=%llu not_sent=%llu\n",
+		(unsigned long long)f->takeovers,
 		(unsigned long long)f->sent_updates,
 		(unsigned long long)f->sent_deletes,
-		(unsigned long long)f->not_sent);
-	fprintf(out, "kernel made=%llu replaced=%llu deleted=%llu refused=%llu\n",
+		(unsigned long long)f->not_sent,
 		(unsigned long long)f->made, (unsigned long long)f->replaced,
 		(unsigned long long)f->deleted, (unsigned long long)f->refused);
 	if (f->partner)
 		lgd_partner_show(f->partner, out);
 	else
-		fprintf(out, "link state=off (the module is away)\n");
+		fprintf(out, "partner state=off peer=%s port=%u\n",
+			f->x->conf->partner.peer_addr,
+			f->x->conf->partner.peer_port);
 }

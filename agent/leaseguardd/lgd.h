@@ -519,6 +519,26 @@ void lgd_control_input(struct lgd_control *c, struct lgd_release *r,
 /* "status": after the store's line, show(priv, f) writes the daemon's state. */
 void lgd_control_on_status(struct lgd_control *c,
 			   void (*show)(void *priv, FILE *f), void *priv);
+/*
+ * "partner": show(priv, f) writes ours, one line "local role=ROLE"
+ * (master, backup, fault, stop or unknown: the last "role" taken), then
+ * lgd_partner_show(). Never registered (no partner configured): the
+ * answer is "partner state=none", which lgctl says as "no partner
+ * configured".
+ */
+void lgd_control_on_partner(struct lgd_control *c,
+			    void (*show)(void *priv, FILE *f), void *priv);
+/*
+ * "role STATE" (keepalived's notify: master, backup, fault, stop), from
+ * root or the daemon's own uid only; an unknown state is refused before
+ * role() is called. role() returns 0 (taken; control.c answers "role
+ * state=STATE") or -EINVAL, best after writing "error WHY" to f (else
+ * control.c writes a generic refusal). Never registered: "partner
+ * state=none".
+ */
+void lgd_control_on_role(struct lgd_control *c,
+			 int (*role)(void *priv, const char *state, FILE *f),
+			 void *priv);
 
 /*
  * recover.c: a binding the router lost, recovered on demand (RFC 7513

@@ -675,9 +675,8 @@ static int lgd_role_cb(void *priv, const char *state, FILE *f)
 	struct lgd *d = priv;
 	int err = lgd_failover_set_role(d->fo, state);
 
-	if (!err)
-		fprintf(f, "role=%s\n", lgd_role_name(lgd_failover_active(d->fo) ?
-			LG_SYNC_ROLE_MASTER : LG_SYNC_ROLE_BACKUP));
+	if (err)
+		fprintf(f, "error role %s: not a keepalived state\n", state);
 	return err;
 }
 

@@ -1023,3 +1023,113 @@ int lgd_partner_conn_fd(const struct lgd_partner *p)
 {
 	return p->sess ? p->sess->fd : -1;
 }
+
+/* ---- The control socket ------------------------------------------------ */
+
+/*
+ * The partner's software version, as a word of a key=value line: the
+ * HELLO carries any octets but NUL, and a blank, '=' or a newline would
+ * cut the line or make another key.
+ */
+static void ps_word(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && src[i]; i++)
+		dst[i] = src[i] > ' ' && src[i] < 0x7f && src[i] != '=' ?
+			 src[i] : '?';
+	dst[i] = '\0';
+}
+
+static void ps_hex(char *dst, const uint8_t *id)
+{
+	int i;
+
+	for (i = 0; i < LG_SYNC_NODE_ID_LEN; i++)
+		sprintf(dst + 2 * i, "%02x", id[i]);
+}
+
+static const char *ps_role_name(uint8_t role)
+{
+	switch (role) {
+	case LG_SYNC_ROLE_MASTER:
+		return "master";
+	case LG_SYNC_ROLE_BACKUP:
+		return "backup";
+	default:
+		return "unknown";
+	}
+}
+
+/* " KEY=AGE" in ms, when the event happened (at != 0). */
+static void ps_age(FILE *f, const char *key, uint64_t now, uint64_t at)
+{
+	if (at)
+		fprintf(f, " %s=%llu", key,
+			(unsigned long long)(now > at ? now - at : 0));
+}
+
+void lgd_partner_show(const struct lgd_partner *p, FILE *f)
+{
+	const struct lgd_ps_stats *ss = lgd_ps_stats(p->s);
+	const struct lg_sync_hello *h = lgd_ps_peer(p->s);
+	char id[2 * LG_SYNC_NODE_ID_LEN + 1];
+	char ver[LG_SYNC_SW_VERSION_MAX + 1];
+	struct lgd_partner_stats st;
+	uint64_t now = lgd_now_ms();
+
+	lgd_partner_get_stats(p, &st);
+	ps_hex(id, p->conf.node_id);
+	fprintf(f, "partner state=%s", lgd_partner_state_name(st.state));
+	ps_age(f, "state-age-ms", now, st.since_ms);
+	fprintf(f, " node-id=%s peer=%s port=%u listen=%s listen-port=%u",
+		id, p->conf.peer_addr, p->conf.peer_port,
+		*p->conf.listen_addr ? p->conf.listen_addr : "any", p->lport);
+	if (*st.peer)
+		fprintf(f, " connection=%s", st.peer);
+	if (h) {
+		ps_hex(id, h->node_id);
+		ps_word(ver, sizeof(ver), h->sw_version);
+		fprintf(f, " peer-node-id=%s peer-role=%s peer-version=%s",
+			id, ps_role_name(h->role), *ver ? ver : "?");
+	}
+	ps_age(f, "last-heartbeat-age-ms", now, ss->last_heartbeat_ms);
+	ps_age(f, "last-recv-age-ms", now, ss->last_recv_ms);
+	fputc('\n', f);
+
+	fprintf(f, "sync queue=%zu queue-hwm=%zu tombstones=%zu tombstones-dropped=%llu sent=%llu received=%llu applied=%llu refused=%llu conflicts-won=%llu conflicts-lost=%llu duplicates=%llu gaps=%llu resent=%llu bulks-sent=%llu bulks-received=%llu overflows=%llu malformed=%llu unknown=%llu dead=%llu\n",
+		ss->queue_len, ss->queue_hwm, ss->tombs,
+		(unsigned long long)ss->tombs_dropped,
+		(unsigned long long)ss->sent,
+		(unsigned long long)ss->received,
+		(unsigned long long)ss->applied,
+		(unsigned long long)ss->refused,
+		(unsigned long long)ss->conflicts_won,
+		(unsigned long long)ss->conflicts_lost,
+		(unsigned long long)ss->duplicates,
+		(unsigned long long)ss->gaps,
+		(unsigned long long)ss->resent,
+		(unsigned long long)ss->bulks_sent,
+		(unsigned long long)ss->bulks_received,
+		(unsigned long long)ss->overflows,
+		(unsigned long long)ss->malformed,
+		(unsigned long long)ss->unknown,
+		(unsigned long long)ss->dead);
+
+	fprintf(f, "connection attempts=%llu reconnects=%llu connects-failed=%llu connected=%llu accepted=%llu refused=%llu hs-key=%llu hs-identity=%llu hs-not-tls=%llu hs-other=%llu duplicates=%llu lost=%llu bytes-in=%llu bytes-out=%llu backoff-ms=%u\n",
+		(unsigned long long)st.attempts,
+		(unsigned long long)st.reconnects,
+		(unsigned long long)st.connects_failed,
+		(unsigned long long)st.connected,
+		(unsigned long long)st.accepted,
+		(unsigned long long)st.refused,
+		(unsigned long long)st.hs_key,
+		(unsigned long long)st.hs_identity,
+		(unsigned long long)st.hs_not_tls,
+		(unsigned long long)st.hs_other,
+		(unsigned long long)st.duplicates,
+		(unsigned long long)st.lost,
+		(unsigned long long)st.bytes_in,
+		(unsigned long long)st.bytes_out,
+		st.backoff_ms);
+}

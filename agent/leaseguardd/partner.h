@@ -42,6 +42,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <arpa/inet.h>
 
 #include "partner_session.h"
@@ -138,6 +139,20 @@ void lgd_partner_get_stats(const struct lgd_partner *p,
 const char *lgd_partner_state_name(enum lgd_partner_state st);
 /* The session, for its counters (lgd_ps_stats()) and the peer's HELLO. */
 const struct lgd_ps *lgd_partner_session(const struct lgd_partner *p);
+/*
+ * The control socket's "partner" (control.c has the protocol): three
+ * lines of key=value words, ages in ms before now (a key is left out
+ * while what it dates has not happened, the peer's HELLO keys until one
+ * came):
+ *
+ *	partner state=down|connecting|hello|bulk|synced state-age-ms=N
+ *		node-id=HEX peer=ADDR port=N listen=ADDR|any listen-port=N
+ *		[connection=[ADDR]:PORT] [peer-node-id=HEX peer-role=R
+ *		peer-version=V] [last-heartbeat-age-ms=N] [last-recv-age-ms=N]
+ *	sync queue=N queue-hwm=N tombstones=N ... (struct lgd_ps_stats)
+ *	connection attempts=N ... (struct lgd_partner_stats)
+ */
+void lgd_partner_show(const struct lgd_partner *p, FILE *f);
 /* The port listened on (after open; with listen_port 0, 0). */
 uint16_t lgd_partner_listen_port(const struct lgd_partner *p);
 /* The session connection's socket, or -1 (tests and diagnostics). */

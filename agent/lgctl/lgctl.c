@@ -9,6 +9,7 @@
  *	1  the operation failed (the kernel refused it, no such device)
  *	2  usage error (unknown, missing, duplicate or bad argument)
  *	3  the leaseguard module is not loaded
+ *	4  "lgctl partner": leaseguardd has no failover partner configured
  *
  * Adding an object: a file with do_OBJECT() and its help text (for
  * "lgctl OBJECT help"), declared in lgctl.h, plus a row in lg_objects[]
@@ -40,7 +41,8 @@ static const char lg_main_help[] =
 
 static const char lg_exit_help[] =
 	"Exit status: 0 ok, 1 operation failed, 2 usage error,\n"
-	"             3 leaseguard module not loaded\n";
+	"             3 leaseguard module not loaded,\n"
+	"             4 no failover partner configured (lgctl partner)\n";
 
 static int do_help(int argc, char **argv);
 static int do_version(int argc, char **argv);
@@ -60,6 +62,7 @@ static const struct lg_cmd_entry lg_objects[] = {
 	{ "mcast",	do_mcast,	"the IGMP/MLD proxy: settings and groups" },
 	{ "monitor",	do_monitor,	"watch bindings, configuration and groups change" },
 	{ "daemon",	do_daemon,	"leaseguardd's own state: its binding store" },
+	{ "partner",	do_partner,	"leaseguardd's failover partner; the VRRP role" },
 	{ "help",	do_help,	NULL },
 	{ "version",	do_version,	NULL },
 	{}

@@ -21,6 +21,7 @@
 #define LG_EXIT_FAIL		1	/* the operation failed */
 #define LG_EXIT_USAGE		2	/* bad command line */
 #define LG_EXIT_NOMODULE	3	/* the leaseguard family is absent */
+#define LG_EXIT_NOPARTNER	4	/* "lgctl partner": none configured */
 
 /* Global options: -o (-j), -p, -s */
 enum lg_format {
@@ -164,6 +165,7 @@ extern const char lg_savi_help[];
 extern const char lg_release_help[];
 extern const char lg_mcast_help[];
 extern const char lg_daemon_help[];
+extern const char lg_partner_help[];
 int do_link(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_binding(int argc, char **argv);
@@ -173,6 +175,7 @@ int do_savi(int argc, char **argv);
 int do_release(int argc, char **argv);
 int do_mcast(int argc, char **argv);
 int do_daemon(int argc, char **argv);
+int do_partner(int argc, char **argv);
 
 /* lgctl_control.c: asking leaseguardd on its control socket */
 #define LGD_CONTROL_DEFAULT	"/run/leaseguard/leaseguardd.sock"

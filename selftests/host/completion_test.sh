@@ -125,6 +125,7 @@ is_ "lgctl release " "help show socket"
 is_ "lgctl config " "help set show"
 is_ "lgctl mcast " "--yang dev group help igmp mld proxy set show"
 is_ "lgctl monitor " "all bindings config help mcast"
+is_ "lgctl partner " "help role show socket"
 is_ "lgctl monitor bindings " "all config mcast"
 
 # ---------------------------------------------------------------- keywords
@@ -153,6 +154,10 @@ is_ "lgctl mcast igmp " "--yang dev group"
 is_ "lgctl mcast show --yang " "full ietf igmp mld"
 is_ "lgctl mcast show mld --yang " "full ietf"
 is_ "lgctl mcast show --yang ietf " "igmp mld"
+is_ "lgctl partner role " "backup fault master stop"
+is_ "lgctl partner role m" "master"
+is_ "lgctl partner role master " "socket"
+is_ "lgctl partner show " "socket"
 is_ "lgctl binding del all " ""
 is_ "lgctl binding release all " "nowait socket timeout wait"
 is_ "lgctl binding release dev lo nowait " "addr duid id"
@@ -183,6 +188,7 @@ unset LGCTL
 # ---------------------------------------------------------------- paths
 is_ "lgctl release socket $TMP/sock/" "$TMP/sock/dir $TMP/sock/s1 $TMP/sock/s2"
 is_ "lgctl mcast proxy socket $TMP/sock/s" "$TMP/sock/s1 $TMP/sock/s2"
+is_ "lgctl partner role stop socket $TMP/sock/s" "$TMP/sock/s1 $TMP/sock/s2"
 
 # ---------------------------------------------------------------- grammar
 # Every word of "lgctl OBJECT help" (its Usage lines, and the { a | b }

@@ -7,7 +7,8 @@
 #
 #   lgctl ──netlink──> genl controller: no "leaseguard" family
 #
-# Exit codes under test: 0 ok, 1 operation failed, 2 usage, 3 no module.
+# Exit codes under test: 0 ok, 1 operation failed, 2 usage, 3 no module,
+# 4 no partner configured (lgctl partner, against a stand-in leaseguardd).
 # Needs: a built agent/lgctl/lgctl (LGCTL overrides), cc, jq; valgrind optional.
 #
 # Conditions are single-quoted and eval'd by check(), after the command ran.
@@ -18,7 +19,7 @@ set -e -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGENT=$HERE/../../agent
 LGCTL=${LGCTL:-$AGENT/lgctl/lgctl}
-PLAN=190
+PLAN=208
 HINT='lgctl: the leaseguard module is not loaded (try "modprobe leaseguard" or "insmod kmod/leaseguard.ko")'
 
 if [ -d /sys/module/leaseguard ]; then
@@ -877,6 +878,130 @@ wait "$FAKE" || true
 run daemon show socket "$TMP/fake.sock"
 check "daemon show: the daemon went away" \
 	eval '[ "$rc" = 1 ] && grep -q "is leaseguardd running" "$TMP/err"'
+
+# --- the failover partner: lgctl partner ----------------------------------
+run partner help
+cp "$TMP/out" "$TMP/help.partner"
+check "partner help: its grammar, fits 24 lines of 80 columns" \
+	eval 'has_all "$TMP/out" "lgctl partner [ show ] [ socket PATH ]" \
+		"lgctl partner role STATE [ socket PATH ]" \
+		"STATE := { master | backup | fault | stop }" && fits 24 80 "$TMP/out"'
+run help
+check "help: partner's exit status 4" \
+	has_all "$TMP/out" "4 no failover partner configured"
+
+run partner role bogus
+check "partner role: an unknown state is a usage error" \
+	expect 2 "" 'Role "bogus" is unknown: STATE is master, backup, fault or stop.'
+run partner role
+check "partner role: needs a state" \
+	expect 2 "" 'Command "role" needs a STATE: master, backup, fault or stop.'
+run partner role master sockets /x
+check "partner role: unknown argument" \
+	expect 2 "" 'Argument "sockets" is unknown, try "lgctl partner help".'
+run partner show socket
+check "partner show: socket needs a path" \
+	expect 2 "" 'Argument "socket" needs a value, try "lgctl partner help".'
+run partner show socket "$TMP/no-daemon.sock"
+check "partner show: no daemon is a failure that says so" \
+	expect 1 "" "lgctl: leaseguardd at $TMP/no-daemon.sock: No such file or directory (is leaseguardd running?)"
+run partner role master socket "$TMP/no-daemon.sock"
+check "partner role: no daemon is a failure that says so" \
+	expect 1 "" "lgctl: leaseguardd at $TMP/no-daemon.sock: No such file or directory (is leaseguardd running?)"
+
+# A leaseguardd stand-in with a partner (a kind this lgctl does not know
+# among its lines), then without, then the answers to "role".
+PARTNER='local role=master
+partner state=synced state-age-ms=192000 node-id=11111111111111111111111111111111 peer=2001:db8::2 port=4647 listen=2001:db8::1 listen-port=4647 connection=[2001:db8::2]:53122 peer-node-id=22222222222222222222222222222222 peer-role=backup peer-version=0.1 last-heartbeat-age-ms=320 last-recv-age-ms=120
+future x=1
+sync queue=2 queue-hwm=4096 tombstones=3 tombstones-dropped=0 sent=1234 received=1200 applied=1100 refused=1 conflicts-won=5 conflicts-lost=6 duplicates=7 gaps=8 resent=9 bulks-sent=10 bulks-received=11 overflows=12 malformed=13 unknown=14 dead=15
+connection attempts=16 reconnects=17 connects-failed=18 connected=19 accepted=20 refused=21 hs-key=22 hs-identity=23 hs-not-tls=24 hs-other=25 duplicates=26 lost=27 bytes-in=123456 bytes-out=234567 backoff-ms=400'
+python3 - "$TMP/fakep.sock" "partner=$PARTNER" "partner=$PARTNER" \
+	"partner=partner state=none" "partner=partner state=none" \
+	"role master=role state=master" "role backup=partner state=none" \
+	"role fault=error permission denied: uid 65534 may not change the router's role (root only)" \
+	"role stop=" >"$TMP/fakep.log" 2>&1 <<'PY' &
+import os, socket, sys
+path, answers = sys.argv[1], sys.argv[2:]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(1)
+for a in answers:
+    want, answer = a.split("=", 1)
+    c, _ = s.accept()
+    cmd = c.makefile().readline().strip()
+    if answer:
+        answer += "\n"
+    c.sendall((answer if cmd == want else "error unknown command\n").encode())
+    c.close()
+PY
+FAKEP=$!
+for _ in $(seq 50); do [ -S "$TMP/fakep.sock" ] && break; sleep 0.1; done
+run partner socket "$TMP/fakep.sock"
+check "partner: our role, the partner, the session, the connection as text" \
+	expect 0 "role master
+partner 2001:db8::2 port 4647: synced for 3m12s
+	connection [2001:db8::2]:53122
+	listening on 2001:db8::1 port 4647
+	our node 11111111111111111111111111111111
+	its node 22222222222222222222222222222222: backup, version 0.1
+	last received 120 ms ago, last heartbeat 320 ms ago
+sync: queue 2 (high 4096)  tombstones 3 (dropped 0)
+	messages sent 1234  received 1200  changes applied 1100  refused 1
+	conflicts won 5  lost 6  duplicates 7  gaps 8  resent 9
+	bulks sent 10  received 11  overflows 12  malformed 13  unknown 14  dead 15
+connection: attempts 16 (reconnects 17)  connects failed 18  backoff 400 ms
+	handshakes: connected 19  accepted 20  refused 21  duplicates 26  lost 27
+	failed handshakes: key 22  identity 23  not TLS 24  other 25
+	bytes in 123456  out 234567" ""
+check "partner: the text fits 24 lines of 80 columns" fits 24 80 "$TMP/out"
+run -j partner show socket "$TMP/fakep.sock"
+check "partner -j: one object per line kind, numbers as numbers" \
+	eval '[ "$rc" = 0 ] && jq -e ".local.role == \"master\" and .partner.state == \"synced\" and .partner.state_age_ms == 192000 and .partner.peer == \"2001:db8::2\" and .partner.port == 4647 and .partner.peer_node_id == \"22222222222222222222222222222222\" and .partner.peer_version == \"0.1\" and .sync.queue_hwm == 4096 and .sync.dead == 15 and .connection.hs_not_tls == 24 and .connection.bytes_out == 234567 and .future == null" "$TMP/out" >/dev/null'
+run partner show socket "$TMP/fakep.sock"
+check "partner show: none configured is exit 4, said on stderr" \
+	expect 4 "" "lgctl: no partner configured (leaseguardd.conf has no partner)"
+run -j partner show socket "$TMP/fakep.sock"
+check "partner -j: none configured is exit 4 and a state none" \
+	eval '[ "$rc" = 4 ] && jq -e ".partner.state == \"none\"" "$TMP/out" >/dev/null'
+run partner role master socket "$TMP/fakep.sock"
+check "partner role master: taken, silently" expect 0 "" ""
+run partner role backup socket "$TMP/fakep.sock"
+check "partner role backup: none configured is exit 4" \
+	expect 4 "" "lgctl: no partner configured (leaseguardd.conf has no partner)"
+run partner role fault socket "$TMP/fakep.sock"
+check "partner role fault: leaseguardd's refusal is said, and fails" \
+	expect 1 "" "lgctl: leaseguardd says: permission denied: uid 65534 may not change the router's role (root only)"
+run partner role stop socket "$TMP/fakep.sock"
+check "partner role stop: no answer fails" \
+	expect 1 "" "lgctl: leaseguardd gave no answer (an older leaseguardd?)"
+wait "$FAKEP" || true
+
+# Another user than root cannot reach leaseguardd's socket (0600, root's):
+# control.c checks the caller of "role" again (lgd_control_test).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	python3 -c 'import socket, sys, os, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+os.umask(0o177); s.bind(sys.argv[1]); s.listen(1); time.sleep(5)' \
+		"$TMP/root.sock" &
+	ROOTSOCK=$!
+	chmod 755 "$TMP"
+	for _ in $(seq 50); do [ -S "$TMP/root.sock" ] && break; sleep 0.1; done
+	echo "# \$ setpriv --reuid nobody lgctl partner role master"
+	set +e
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$LGCTL" partner \
+		role master socket "$TMP/root.sock" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	set -e
+	check "partner role master as nobody: permission denied, exit 1" \
+		expect 1 "" "lgctl: leaseguardd at $TMP/root.sock: Permission denied"
+	chmod 700 "$TMP"
+	kill "$ROOTSOCK" 2>/dev/null || true
+	wait "$ROOTSOCK" 2>/dev/null || true
+else
+	n=$((n + 1)); passed=$((passed + 1))
+	echo "ok $n - partner role master as nobody: permission denied # SKIP not root, or no setpriv"
+fi
 
 # --- leaks ---------------------------------------------------------------
 if command -v valgrind >/dev/null; then

@@ -20,10 +20,13 @@
  *     and a line at the first good handshake with the count of failures;
  *   - a stranger (127.0.0.3) is refused, counted, logged once;
  *   - a partner stopped (SIGSTOP, in a child process) is declared dead
- *     within the dead interval.
+ *     within the dead interval;
+ *   - lgd_partner_show(), the control socket's "partner": its three lines
+ *     as lgctl reads them, the peer's HELLO and the counters in them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -774,6 +777,120 @@ TEST_F(link, stopped_partner_dead)
 	EXPECT_GE(DEAD_MS + 200, took);	/* a loaded machine's slack */
 	EXPECT_EQ(1, lgd_ps_stats(lgd_partner_session(a->p))->dead);
 	EXPECT_EQ(1, stats(a).lost);
+}
+
+/*
+ * The value of key on the line of kind in text ("kind k=v k=v\n..."):
+ * in val, or false. Also checks what lgctl needs of every line: words
+ * key=value, fewer than its LG_CTL_MAX_WORDS (32).
+ */
+static bool show_get(const char *text, const char *kind, const char *key,
+		     char *val, size_t len)
+{
+	char line[2048], *w, *save, *eq;
+	const char *p = text, *nl;
+	size_t n;
+	int words;
+
+	for (; (nl = strchr(p, '\n')); p = nl + 1) {
+		n = nl - p < (ptrdiff_t)sizeof(line) ? (size_t)(nl - p) :
+			sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		w = strtok_r(line, " ", &save);
+		if (!w || strcmp(w, kind))
+			continue;
+		for (words = 0; (w = strtok_r(NULL, " ", &save)); words++) {
+			eq = strchr(w, '=');
+			if (!eq || eq == w || words >= 31)
+				return false;
+			*eq = '\0';
+			if (!strcmp(w, key)) {
+				snprintf(val, len, "%s", eq + 1);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static char *show_text(struct lgd_partner *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	lgd_partner_show(p, f);
+	fclose(f);
+	return text;
+}
+
+TEST_F(link, show_for_the_control_socket)
+{
+	struct node *a = &self->a, *b = &self->b;
+	char v[128], *text;
+	int lines = 0;
+	const char *c;
+
+	/* Blanks, '=' and a newline in the partner's version: one word. */
+	b->conf.sw_version = "9.9 x=y\nz";
+	b->conf.role = LG_SYNC_ROLE_BACKUP;
+	a->p = lgd_partner_open(&a->conf, &ops, a);
+	ASSERT_NE(NULL, a->p);
+
+	/* Before the partner: no HELLO, nothing heard. */
+	text = show_text(a->p);
+	ASSERT_NE(NULL, text);
+	EXPECT_TRUE(show_get(text, "partner", "peer", v, sizeof(v)));
+	EXPECT_STREQ("127.0.0.2", v);
+	EXPECT_FALSE(show_get(text, "partner", "peer-node-id", v, sizeof(v)));
+	EXPECT_FALSE(show_get(text, "partner", "last-recv-age-ms", v, sizeof(v)));
+	EXPECT_FALSE(show_get(text, "partner", "connection", v, sizeof(v)));
+	free(text);
+
+	b->p = lgd_partner_open(&b->conf, &ops, b);
+	ASSERT_NE(NULL, b->p);
+	ASSERT_TRUE(DRIVE_UNTIL(a, b, synced(a) && synced(b), 3000));
+	ASSERT_EQ(0, local_update(a, 1, 1000));
+	ASSERT_TRUE(DRIVE_UNTIL(a, b, rec_find(b, 1), 1000));
+	drive(a, b, 600);	/* a heartbeat each way */
+
+	text = show_text(a->p);
+	ASSERT_NE(NULL, text);
+	for (c = text; *c; c++)
+		lines += *c == '\n';
+	EXPECT_EQ(3, lines) TH_LOG("%s", text);
+	EXPECT_TRUE(show_get(text, "partner", "state", v, sizeof(v)));
+	EXPECT_STREQ("synced", v);
+	EXPECT_TRUE(show_get(text, "partner", "state-age-ms", v, sizeof(v)));
+	EXPECT_TRUE(show_get(text, "partner", "node-id", v, sizeof(v)));
+	EXPECT_STREQ("11111111111111111111111111111111", v);
+	EXPECT_TRUE(show_get(text, "partner", "peer-node-id", v, sizeof(v)));
+	EXPECT_STREQ("22222222222222222222222222222222", v);
+	EXPECT_TRUE(show_get(text, "partner", "peer-role", v, sizeof(v)));
+	EXPECT_STREQ("backup", v);
+	EXPECT_TRUE(show_get(text, "partner", "peer-version", v, sizeof(v)));
+	EXPECT_STREQ("9.9?x?y?z", v);
+	EXPECT_TRUE(show_get(text, "partner", "connection", v, sizeof(v)));
+	EXPECT_STREQ("127.0.0.2", strtok(v, ":"));
+	EXPECT_TRUE(show_get(text, "partner", "last-heartbeat-age-ms", v,
+			     sizeof(v)));
+	EXPECT_GT(1000, atoi(v));
+	EXPECT_TRUE(show_get(text, "partner", "last-recv-age-ms", v, sizeof(v)));
+	EXPECT_TRUE(show_get(text, "sync", "sent", v, sizeof(v)));
+	EXPECT_LT(2, atoi(v));	/* HELLO, the UPDATE, heartbeats */
+	EXPECT_TRUE(show_get(text, "sync", "dead", v, sizeof(v)));
+	EXPECT_STREQ("0", v);
+	EXPECT_TRUE(show_get(text, "sync", "queue-hwm", v, sizeof(v)));
+	EXPECT_LE(1, atoi(v));
+	EXPECT_TRUE(show_get(text, "connection", "attempts", v, sizeof(v)));
+	EXPECT_STREQ("1", v);
+	EXPECT_TRUE(show_get(text, "connection", "bytes-out", v, sizeof(v)));
+	EXPECT_LT(0, atoi(v));
+	EXPECT_TRUE(show_get(text, "connection", "backoff-ms", v, sizeof(v)));
+	free(text);
 }
 
 TEST_HARNESS_MAIN
