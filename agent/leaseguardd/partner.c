@@ -895,6 +895,7 @@ struct lgd_partner *lgd_partner_open(const struct lgd_partner_conf *conf,
 	if (!p->conf.hs_log_ms)
 		p->conf.hs_log_ms = LGD_PARTNER_HS_LOG_MS;
 	p->backoff = LGD_PARTNER_BACKOFF_MIN;
+	p->st.since_ms = lgd_now_ms();	/* down since the start */
 	p->tick.fire = lgd_partner_tick;
 	p->retry.fire = lgd_partner_connect;
 	if (sa_parse(conf->peer_addr, conf->peer_port, &p->peer_sa,
