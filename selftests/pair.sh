@@ -1,0 +1,207 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Two leaseguardd of a router pair, without DHCP: what one router's module
+# learns reaches the other's module, and only the MASTER routes.
+#
+#   r1: leaseguard.ko, acc0 (access)    r2: the same
+#       sync0 2001:db8:5::1  ------------  sync0 2001:db8:5::2
+#   x:  a third host, routed to r1's sync address through r1 (2001:db8:6::3)
+#
+# Bindings are made with lgctl binding add, origin leasequery (what the
+# router learns, as a snooped one; origin restored is not sent on). The
+# whole pair with keepalived, Kea and DHCP is failover.sh.
+
+set -e -u -o pipefail
+source "$(dirname "$0")/lib.sh"
+
+KO=${LG_KO:-$LG_ROOT/kmod/leaseguard.ko}
+LGD=${LG_LGD:-$LG_ROOT/agent/leaseguardd/leaseguardd}
+[[ $(id -u) -eq 0 ]] || skip_all "needs root"
+[[ -e $KO ]] || skip_all "$KO is not built"
+[[ -x $LGD ]] || skip_all "$LGD is not built"
+command -v jq >/dev/null || skip_all "jq is not installed"
+command -v nft >/dev/null || skip_all "nft is not installed"
+
+DIR=$(mktemp -d)
+declare -A PID=()
+cleanup() {
+	set +e
+	for r in "${!PID[@]}"; do kill "${PID[$r]}" 2>/dev/null; done
+	wait 2>/dev/null
+	for ns in r1 r2 x; do ip netns del $ns 2>/dev/null; done
+	rmmod leaseguard 2>/dev/null
+	if [[ ${LG_PAIR_LOG:-0} == 1 ]]; then tail -n 40 "$DIR"/*.log; fi
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+lg() { local r=$1; shift; nsx "$r" "$LGCTL" "$@"; }
+ps_of() { ip netns exec "$1" "$LGCTL" -j partner show socket "$DIR/$1/ctl.sock"; }
+pfield() { ps_of "$1" | jq -r "$2"; }
+role() { nsx "$1" "$LGCTL" partner role "$2" socket "$DIR/$1/ctl.sock"; }
+origins() { ip netns exec "$1" "$LGCTL" -j binding show | jq -r '[.[] | "\(.iaid):\(.origin)"] | sort | join(" ")'; }
+routes() { ip -n "$1" -6 route show proto 200 | sort | paste -sd ' '; }
+add() {	# add ROUTER IAID ADDR [replace]
+	ip netns exec "$1" "$LGCTL" binding add ${4:-} dev acc0 duid "00:03:00:01:02:00:00:00:00:$(printf %02x "$2")" \
+		ia na iaid "$2" lladdr "fe80::$2" server 2001:db8:f::2 origin leasequery \
+		lease "$3" preferred 300 valid 600 >/dev/null
+}
+
+start_lgd() {	# start_lgd ROUTER [KEYFILE]
+	local r=$1 key=${2:-$DIR/partner.key} me peer
+	me=2001:db8:5::${r#r}
+	peer=2001:db8:5::$((3 - ${r#r}))
+	mkdir -p "$DIR/$r"
+	cat >"$DIR/$r/lgd.conf" <<-EOF
+	log-level info
+	control-socket $DIR/$r/ctl.sock
+	store $DIR/$r/bindings.db
+	partner $peer
+	partner-listen $me
+	partner-key $key
+	node-id 0000000000000000000000000000000${r#r}
+	EOF
+	printf '# [%s] leaseguardd -c %s &\n' "$r" "$DIR/$r/lgd.conf" >&2
+	ip netns exec "$r" "$LGD" -c "$DIR/$r/lgd.conf" >>"$DIR/$r.log" 2>&1 &
+	PID[$r]=$!
+	wait_for -t 10 test -S "$DIR/$r/ctl.sock"
+}
+stop_lgd() { kill "${PID[$1]}"; wait "${PID[$1]}" 2>/dev/null || true; unset "PID[$1]"; }
+
+n insmod "$KO"
+for r in r1 r2 x; do n ip netns add $r; done
+n ip link add sync0 netns r1 type veth peer name sync0 netns r2
+for r in r1 r2; do
+	nsx $r sysctl -qw net.ipv6.conf.all.accept_dad=0
+	nsx $r sysctl -qw net.ipv6.conf.default.accept_dad=0
+	nsx $r ip link set lo up
+	nsx $r ip link add acc0 type dummy
+	nsx $r ip link set acc0 up
+	nsx $r ip addr add 2001:db8:5::${r#r}/64 dev sync0 nodad
+	nsx $r ip link set sync0 up
+	lg $r link set dev acc0 role access
+done
+# x: a stranger with a route to r1's sync address, through r1.
+n ip link add xs1 netns x type veth peer name xs2 netns r1
+nsx x sysctl -qw net.ipv6.conf.all.accept_dad=0
+nsx x ip link set lo up
+nsx x ip addr add 2001:db8:6::3/64 dev xs1 nodad
+nsx x ip link set xs1 up
+nsx x ip -6 route add 2001:db8:5::/64 via 2001:db8:6::1
+nsx r1 ip addr add 2001:db8:6::1/64 dev xs2 nodad
+nsx r1 ip link set xs2 up
+umask 077
+openssl rand -hex 32 >"$DIR/partner.key"
+openssl rand -hex 32 >"$DIR/other.key"
+
+step "1. Both start; neither is told its role: both wait as backups."
+start_lgd r1
+start_lgd r2
+wait_for -t 10 is synced pfield r1 .partner.state
+wait_for -t 10 is synced pfield r2 .partner.state
+check_eq "r1 says its role is unknown" unknown "$(pfield r1 .local.role)"
+check "r1's log says it routes nothing until told" \
+	grep -q "role unknown until keepalived says" "$DIR/r1.log"
+check_eq "r2 knows r1's node id" 00000000000000000000000000000001 \
+	"$(pfield r2 .partner.peer_node_id)"
+
+step "2. keepalived makes r1 the MASTER, r2 the BACKUP."
+role r1 master
+role r2 backup
+check_eq "r1: master" master "$(pfield r1 .local.role)"
+check_eq "r2: backup" backup "$(pfield r2 .local.role)"
+
+step "3. r1 learns two subscribers: r2's module has them, origin synced."
+add r1 1 2001:db8:1::1
+add r1 2 2001:db8:1::2
+wait_for -t 5 is "1:synced 2:synced" origins r2
+check_eq "r1 keeps them as it learned them" "1:leasequery 2:leasequery" "$(origins r1)"
+check_eq "r1 routes them" "2001:db8:1::1 dev acc0 metric 1024 pref medium 2001:db8:1::2 dev acc0 metric 1024 pref medium" \
+	"$(routes r1)"
+check_eq "r2, the backup, routes neither" "" "$(routes r2)"
+check_eq "r2 made 2 bindings from the partner" 2 "$(pfield r2 .local.made)"
+check_eq "r2 sent nothing back (echoes kept back)" 0 "$(pfield r2 .local.sent_updates)"
+check_eq "r2's lease ends when r1's does (what is left was sent)" \
+	"$(ip netns exec r1 "$LGCTL" -j binding show | jq '[.[] | .leases[0].expires] | sort | join(" ")')" \
+	"$(ip netns exec r2 "$LGCTL" -j binding show | jq '[.[] | .leases[0].expires] | sort | join(" ")')"
+check_eq "the server-transaction time came with them" \
+	"$(ip netns exec r1 "$LGCTL" -j binding show | jq -c '[.[] | .replied] | sort')" \
+	"$(ip netns exec r2 "$LGCTL" -j binding show | jq -c '[.[] | .replied] | sort')"
+
+step "4. r2's module enforces for r1's subscribers: a binding of its own there conflicts."
+rc=0
+ip netns exec r2 "$LGCTL" binding add dev acc0 duid 00:03:00:01:02:00:00:00:00:99 ia na iaid 9 \
+	lladdr fe80::9 server 2001:db8:f::2 lease 2001:db8:1::1 preferred 300 valid 600 \
+	>/dev/null 2>"$DIR/err" || rc=$?
+check "r2 refuses another client the synced address" test "$rc" -ne 0
+check "the refusal says the address is another binding's" \
+	grep -q "another binding on the interface holds this lease" "$DIR/err"
+
+step "5. A subscriber released on r1 is gone on r2."
+id=$(ip netns exec r1 "$LGCTL" -j binding show | jq -r '.[] | select(.iaid == 2) | .id')
+lg r1 binding del id "$id"
+wait_for -t 5 is "1:synced" origins r2
+check_eq "r1 sent one delete" 1 "$(pfield r1 .local.sent_deletes)"
+check_eq "r1's route of it is gone" "2001:db8:1::1 dev acc0 metric 1024 pref medium" "$(routes r1)"
+
+step "6. Takeover: r2 becomes the MASTER and routes r1's subscriber at once."
+role r1 backup
+role r2 master
+wait_for -t 5 is "2001:db8:1::1 dev acc0 metric 1024 pref medium" routes r2
+check_eq "r1, now backup, removed its routes" "" "$(routes r1)"
+check "r2's log gives the takeover's time" grep -q "takeover: .* routes installed in [0-9]* ms" "$DIR/r2.log"
+check_eq "r2 counts one takeover" 1 "$(pfield r2 .local.takeovers)"
+
+step "7. What the new MASTER learns goes back to r1."
+add r2 3 2001:db8:1::3
+wait_for -t 5 is "1:leasequery 3:synced" origins r1
+
+step "8. r2's leaseguardd restarts: its role is remembered, the tables meet again."
+stop_lgd r2
+start_lgd r2
+check_eq "r2 is master again without keepalived's word" master "$(pfield r2 .local.role)"
+wait_for -t 10 is synced pfield r2 .partner.state
+check_eq "r2 still routes" "2001:db8:1::1 dev acc0 metric 1024 pref medium 2001:db8:1::3 dev acc0 metric 1024 pref medium" \
+	"$(routes r2)"
+check "r1 got a bulk from the restarted r2" test "$(pfield r1 .sync.bulks_received)" -ge 1
+
+step "9. Partition: the sync link drops everything; both change; then heal."
+for r in r1 r2; do
+	nsx $r nft -f - <<-EOF
+	table inet cut { chain in { type filter hook input priority 0; tcp port 4647 drop; tcp sport 4647 drop; } }
+	EOF
+done
+wait_for -t 10 is down pfield r1 .partner.state
+add r1 4 2001:db8:1::4
+add r2 5 2001:db8:1::5
+# The same subscriber's lease renewed on r2 (newer) and deleted on r1 (older).
+id=$(ip netns exec r1 "$LGCTL" -j binding show | jq -r '.[] | select(.iaid == 1) | .id')
+lg r1 binding del id "$id"
+sleep 0.1
+add r2 1 2001:db8:1::1 replace
+for r in r1 r2; do nsx $r nft delete table inet cut; done
+wait_for -t 15 is synced pfield r1 .partner.state
+wait_for -t 10 is "$(origins r1 | tr ' ' '\n' | cut -d: -f1 | paste -sd ' ')" \
+	sh -c "ip netns exec r2 '$LGCTL' -j binding show | jq -r '[.[] | .iaid | tostring] | sort | join(\" \")'"
+check_eq "both routers hold the same subscribers" \
+	"$(ip netns exec r1 "$LGCTL" -j binding show | jq -c '[.[] | .iaid] | sort')" \
+	"$(ip netns exec r2 "$LGCTL" -j binding show | jq -c '[.[] | .iaid] | sort')"
+check "each side's change crossed (4 on r2, 5 on r1)" sh -c \
+	"ip netns exec r2 '$LGCTL' -j binding show | jq -e 'any(.[]; .iaid == 4)' >/dev/null &&
+	 ip netns exec r1 '$LGCTL' -j binding show | jq -e 'any(.[]; .iaid == 5)' >/dev/null"
+
+step "10. A wrong key is refused, once in the log; a stranger is refused."
+stop_lgd r2
+start_lgd r2 "$DIR/other.key"
+wait_for -t 10 atleast 1 pfield r1 .connection.hs_key
+sleep 2		# more attempts, each refused
+check "r1 refused more than one handshake" test "$(pfield r1 .connection.hs_key)" -ge 2
+check_eq "r1 logged the key's failure once" 1 "$(grep -c "pre-shared key differs" "$DIR/r1.log" || true)"
+check_eq "no binding crossed with the wrong key" down "$(pfield r2 .partner.state)"
+stop_lgd r2
+check_fails "x cannot get in: r1 closes it before TLS" \
+	sh -c "ip netns exec x timeout 3 openssl s_client -connect '[2001:db8:5::1]:4647' -psk $(cat "$DIR/partner.key") -psk_identity leaseguard -tls1_3 </dev/null 2>&1 | grep -q 'Cipher is TLS_AES'"
+check "r1 counted the stranger" test "$(pfield r1 .connection.refused)" -ge 1
+
+tap_done
