@@ -316,12 +316,11 @@ int dhcp6_srv_configured(CalloutHandle& handle) {
 }
 
 // A RELEASE-REQUEST (or LEASEQUERY) is the hook's, done in
-// buffer6_receive, which dropped it. A library listed after this one can
-// undo that: Kea 2.2's libdhcp_ha.so unpacks every query and sets
-// NEXT_STEP_SKIP for one in its scope, and a message type HA does not
-// know is in every server's scope. Kea's core would then take the
-// request for an unknown message; here it is dropped again, unparsed
-// further.
+// buffer6_receive, which dropped it. A library listed after this one
+// could undo that by setting NEXT_STEP_SKIP ("parsed, go on"), as
+// libdhcp_ha.so does for a query in its scope (Kea 2.2's leaves a dropped
+// packet alone, measured in selftests/kea-ha.sh). Kea's core would then
+// take the request for an unknown message: here it is dropped again.
 int pkt6_receive(CalloutHandle& handle) {
     if (!handler) {
         return (0);
