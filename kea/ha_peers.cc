@@ -389,8 +389,8 @@ HaPeerSender::pending() {
 
 // Sends the head of the queue until the peer takes it, then the next. A
 // command is popped only once answered, so that the deletions reach the
-// peer in the order they were made; the one a full queue drops is the
-// oldest not being sent, or, failing that, the one being retried.
+// peer in the order they were made. A full queue drops its oldest, which
+// may be the one being retried: it is then not popped a second time.
 void
 HaPeerSender::run() {
     int backoff = 0;            // ms; 0: the peer answered the last time
