@@ -137,6 +137,45 @@ ReleaseRequestConfig::TrustedRelay parseRelay(const std::string& list, size_t i,
     return (relay);
 }
 
+// An entry of ha-peers: { "name": ..., "url": "http://..." }, and maybe
+// "basic-auth-user" and "basic-auth-password", as HA's own peers.
+HaPeer parseHaPeer(size_t i, const ConstElementPtr& e) {
+    std::ostringstream where;
+    where << "ha-peers[" << i << "]";
+    expectType(where.str(), e, Element::map);
+    HaPeer peer;
+    std::string user, password;
+    for (auto const& kv : e->mapValue()) {
+        std::string name = where.str() + "." + kv.first;
+        expectType(name, kv.second, Element::string);
+        if (kv.first == "name") {
+            peer.name = kv.second->stringValue();
+        } else if (kv.first == "url") {
+            peer.url = kv.second->stringValue();
+            try {
+                parseHaUrl(peer.url);
+            } catch (const std::exception& ex) {
+                isc_throw(BadValue, "'" << name << "': " << ex.what());
+            }
+        } else if (kv.first == "basic-auth-user") {
+            user = kv.second->stringValue();
+        } else if (kv.first == "basic-auth-password") {
+            password = kv.second->stringValue();
+        } else {
+            isc_throw(BadValue, "unknown parameter '" << name << "' (a peer"
+                      " has \"name\" and \"url\", and maybe"
+                      " \"basic-auth-user\" and \"basic-auth-password\")");
+        }
+    }
+    if (peer.name.empty() || peer.url.empty()) {
+        isc_throw(BadValue, "'" << where.str() << "' needs \"name\" and \"url\"");
+    }
+    if (!user.empty()) {
+        peer.basic_auth = user + ":" + password;
+    }
+    return (peer);
+}
+
 bool sameBytes(const std::vector<uint8_t>& v, const uint8_t* p, size_t len) {
     return (v.size() == len && std::equal(v.begin(), v.end(), p));
 }
@@ -225,12 +264,25 @@ ReleaseRequestConfig::parse(const ConstElementPtr& params) {
             c.request_type = parseType(name, v);
         } else if (name == "release-reply-type") {
             c.reply_type = parseType(name, v);
+        } else if (name == "ha-peers") {
+            expectType(name, v, Element::list);
+            c.ha_peers_set = true;
+            for (size_t i = 0; i < v->size(); ++i) {
+                c.ha_peers.push_back(parseHaPeer(i, v->get(i)));
+            }
+        } else if (name == "ha-queue-limit") {
+            expectType(name, v, Element::integer);
+            if (v->intValue() < 1 || v->intValue() > 1000000) {
+                isc_throw(BadValue, "'ha-queue-limit' is 1 to 1000000, not "
+                          << v->intValue());
+            }
+            c.ha_queue_limit = static_cast<size_t>(v->intValue());
         } else {
             isc_throw(BadValue, "unknown parameter '" << name << "' (known:"
                       " enabled, when-disabled, trusted-relays,"
                       " trusted-intermediate-relays, untrusted,"
                       " release-request-type, release-reply-type,"
-                      " leasequery)");
+                      " leasequery, ha-peers, ha-queue-limit)");
         }
     }
     if (c.request_type == c.reply_type) {
@@ -253,6 +305,11 @@ ReleaseRequestConfig::summary() const {
           << (when_disabled == Refusal::DROP ? "drop" : "not-configured");
     }
     s << ", leasequery " << (leasequery ? "answered" : "not answered");
+    if (ha_peers_set) {
+        s << ", " << ha_peers.size() << " ha-peers";
+    } else {
+        s << ", HA peers from libdhcp_ha.so if loaded";
+    }
     return (s.str());
 }
 
@@ -302,6 +359,7 @@ ReleaseRequestHandler::releaseLease(const Lease6Ptr& lease,
     LOG_INFO(release_request_logger, RELEASE_REQUEST_LEASE_RELEASED)
         .arg(duid).arg(what).arg(lease->iaid_);
     ++out.released;
+    out.deleted.push_back(lease);
     return (true);
 }
 

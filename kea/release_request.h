@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "dhcp6_release.h"
+#include "ha_peers.h"
 
 namespace leaseguard {
 
@@ -67,6 +68,12 @@ struct ReleaseRequestConfig {
     bool leasequery = true;
     uint8_t request_type = 240;
     uint8_t reply_type = 241;
+    // The Kea HA peers each release is sent to (ha_peers.h): ha-peers,
+    // when given (ha_peers_set; [] for none), else those of the server's
+    // own libdhcp_ha.so, read when the server is configured.
+    bool ha_peers_set = false;
+    std::vector<HaPeer> ha_peers;
+    size_t ha_queue_limit = 4096;   // commands per peer
 
     // Parses the hook library's parameters (a map, or null for none).
     // Throws isc::BadValue naming the parameter and what is wrong with it;
@@ -104,6 +111,7 @@ struct ReleaseRequestOutcome {
     size_t clients = 0;             // PROCESSED: Client Data in the request
     size_t released = 0;            // ... leases released
     size_t failed_clients = 0;      // ... Client Data in the reply
+    isc::dhcp::Lease6Collection deleted;    // ... the leases released
 };
 
 class ReleaseRequestHandler {

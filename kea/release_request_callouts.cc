@@ -6,10 +6,14 @@
 // RELEASE-REQUEST-REPLY sent through Kea's interface manager, and the query
 // dropped so that Kea's core does not log it as an unknown message. An
 // RFC 5007 LEASEQUERY is answered the same way (LeaseQueryHandler). Every
-// other packet passes untouched.
+// other packet passes untouched. The leases a RELEASE-REQUEST released go
+// to the server's HA peers (ha_peers.h); dhcp6_srv_configured finds them
+// in libdhcp_ha.so's configuration unless ha-peers names them, and
+// pkt6_receive drops what a later library let through to Kea's core.
 #include <dhcp/iface_mgr.h>
 #include <dhcp/pkt6.h>
 #include <dhcpsrv/cfgmgr.h>
+#include <dhcpsrv/srv_config.h>
 #include <hooks/hooks.h>
 #include <process/daemon.h>
 #include <stats/stats_mgr.h>
@@ -17,6 +21,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "ha_peers.h"
 #include "leasequery.h"
 #include "release_request.h"
 #include "release_request_log.h"
@@ -29,6 +34,8 @@ using isc::dhcp::Pkt6Ptr;
 using isc::hooks::CalloutHandle;
 using isc::hooks::LibraryHandle;
 using isc::stats::StatsMgr;
+using leaseguard::HaPeer;
+using leaseguard::HaPropagator;
 using leaseguard::LeaseQueryHandler;
 using leaseguard::LeaseQueryOutcome;
 using leaseguard::ReleaseRequestConfig;
@@ -43,6 +50,25 @@ const uint8_t RELAY_FORW = 12;
 // Set by load(), read-only until unload(): safe for Kea's packet threads.
 std::unique_ptr<ReleaseRequestHandler> handler;
 std::unique_ptr<LeaseQueryHandler> lq_handler;
+// Set by load() or dhcp6_srv_configured(), which run while Kea processes
+// no packet; null: no HA peer.
+std::unique_ptr<HaPropagator> ha;
+
+void haStart(const std::vector<HaPeer>& peers, const std::string& from) {
+    ha.reset();
+    if (peers.empty()) {
+        LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_HA_NONE)
+            .arg(from);
+        return;
+    }
+    std::string names;
+    for (auto const& p : peers) {
+        names += (names.empty() ? "" : ", ") + p.name + " " + p.url;
+    }
+    ha.reset(new HaPropagator(peers, handler->config().ha_queue_limit));
+    LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_HA_PEERS)
+        .arg(names).arg(from);
+}
 
 // The statistics this hook keeps (statistic-get names), besides the
 // subnets' assigned-nas and assigned-pds that a release lowers.
@@ -155,6 +181,9 @@ int load(LibraryHandle& library) {
             ReleaseRequestConfig::parse(library.getParameters());
         handler.reset(new ReleaseRequestHandler(config));
         lq_handler.reset(new LeaseQueryHandler(config));
+        if (config.ha_peers_set) {
+            haStart(config.ha_peers, "ha-peers");
+        }
         for (const char* name : STATS) {
             StatsMgr::instance().setValue(name, static_cast<int64_t>(0));
         }
@@ -178,6 +207,7 @@ int load(LibraryHandle& library) {
 }
 
 int unload() {
+    ha.reset();                 // joins the senders' threads
     handler.reset();
     lq_handler.reset();
     for (const char* name : STATS) {
@@ -235,12 +265,73 @@ int buffer6_receive(CalloutHandle& handle) {
         break;
     }
     }
+    if (ha && !out.deleted.empty()) {
+        ha->leasesDeleted(out.deleted);
+        LOG_DEBUG(release_request_logger, isc::log::DBGLVL_TRACE_BASIC,
+                  leaseguard::RELEASE_REQUEST_HA_QUEUED).arg(out.deleted.size());
+    }
     if (out.action == ReleaseRequestOutcome::Action::REPLY &&
         sendReply(query, handler->config().reply_type, out.xid, out.reply)) {
         count(STAT_REPLY_SENT);
     }
     // Handled (or deliberately ignored) here: Kea's core must not see it.
     handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
+    return (0);
+}
+
+// The server's configuration is committed: without ha-peers, the peers
+// are those of the server's own libdhcp_ha.so, if it loads it. (Read
+// here, not in load(): Kea loads the libraries before this one is told
+// of the configuration they came in.)
+int dhcp6_srv_configured(CalloutHandle& handle) {
+    if (!handler || handler->config().ha_peers_set) {
+        return (0);
+    }
+    try {
+        isc::dhcp::SrvConfigPtr cfg;
+        try {
+            handle.getArgument("server_config", cfg);
+        } catch (const std::exception&) {
+        }
+        if (!cfg) {
+            cfg = CfgMgr::instance().getCurrentCfg();
+        }
+        const std::string ha_lib = "libdhcp_ha.so";
+        for (auto const& lib : cfg->getHooksConfig().get()) {
+            const std::string& name = lib.first;
+            if (name.size() >= ha_lib.size() &&
+                !name.compare(name.size() - ha_lib.size(), ha_lib.size(), ha_lib)) {
+                haStart(leaseguard::haPeersFromHaConfig(lib.second),
+                        "libdhcp_ha.so's peers");
+                return (0);
+            }
+        }
+        haStart(std::vector<HaPeer>(), "no libdhcp_ha.so, no ha-peers");
+    } catch (const std::exception& e) {
+        ha.reset();
+        LOG_ERROR(release_request_logger,
+                  leaseguard::RELEASE_REQUEST_HA_CONFIG_FAILED).arg(e.what());
+    }
+    return (0);
+}
+
+// A RELEASE-REQUEST (or LEASEQUERY) is the hook's, done in
+// buffer6_receive, which dropped it. A library listed after this one
+// could undo that by setting NEXT_STEP_SKIP ("parsed, go on"), as
+// libdhcp_ha.so does for a query in its scope (Kea 2.2's leaves a dropped
+// packet alone, measured in selftests/kea-ha.sh). Kea's core would then
+// take the request for an unknown message: here it is dropped again.
+int pkt6_receive(CalloutHandle& handle) {
+    if (!handler) {
+        return (0);
+    }
+    Pkt6Ptr query;
+    handle.getArgument("query6", query);
+    if (query->getType() == handler->config().request_type ||
+        (query->getType() == LQ_MSG_LEASEQUERY && handler->config().leasequery &&
+         query->relay_info_.empty())) {
+        handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
+    }
     return (0);
 }
 

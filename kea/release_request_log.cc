@@ -18,6 +18,15 @@ const isc::log::MessageID RELEASE_REQUEST_LEASE_RELEASED = "RELEASE_REQUEST_LEAS
 const isc::log::MessageID RELEASE_REQUEST_NO_BINDING = "RELEASE_REQUEST_NO_BINDING";
 const isc::log::MessageID RELEASE_REQUEST_LEASE_FAILED = "RELEASE_REQUEST_LEASE_FAILED";
 const isc::log::MessageID RELEASE_REQUEST_SEND_FAILED = "RELEASE_REQUEST_SEND_FAILED";
+const isc::log::MessageID RELEASE_REQUEST_HA_PEERS = "RELEASE_REQUEST_HA_PEERS";
+const isc::log::MessageID RELEASE_REQUEST_HA_NONE = "RELEASE_REQUEST_HA_NONE";
+const isc::log::MessageID RELEASE_REQUEST_HA_CONFIG_FAILED = "RELEASE_REQUEST_HA_CONFIG_FAILED";
+const isc::log::MessageID RELEASE_REQUEST_HA_QUEUED = "RELEASE_REQUEST_HA_QUEUED";
+const isc::log::MessageID RELEASE_REQUEST_HA_SENT = "RELEASE_REQUEST_HA_SENT";
+const isc::log::MessageID RELEASE_REQUEST_HA_FAILED = "RELEASE_REQUEST_HA_FAILED";
+const isc::log::MessageID RELEASE_REQUEST_HA_BACK = "RELEASE_REQUEST_HA_BACK";
+const isc::log::MessageID RELEASE_REQUEST_HA_QUEUE_FULL = "RELEASE_REQUEST_HA_QUEUE_FULL";
+const isc::log::MessageID RELEASE_REQUEST_HA_UNSENT = "RELEASE_REQUEST_HA_UNSENT";
 const isc::log::MessageID LEASEQUERY_DISCARDED = "LEASEQUERY_DISCARDED";
 const isc::log::MessageID LEASEQUERY_REFUSED = "LEASEQUERY_REFUSED";
 const isc::log::MessageID LEASEQUERY_ANSWERED = "LEASEQUERY_ANSWERED";
@@ -42,6 +51,24 @@ const char* messages[] = {
     "RELEASE_REQUEST_LEASE_FAILED", "duid=[%1]: %2 not released: %3",
     "RELEASE_REQUEST_SEND_FAILED",
         "%1 to %2 not sent: %3",
+    "RELEASE_REQUEST_HA_PEERS",
+        "releases are sent to the HA peers %1 (%2)",
+    "RELEASE_REQUEST_HA_NONE",
+        "releases are sent to no HA peer: %1",
+    "RELEASE_REQUEST_HA_CONFIG_FAILED",
+        "releases are sent to no HA peer: libdhcp_ha.so's configuration: %1",
+    "RELEASE_REQUEST_HA_QUEUED",
+        "%1 released leases queued for the HA peers",
+    "RELEASE_REQUEST_HA_SENT",
+        "HA peer %1 took the released leases: %2; %3 commands left",
+    "RELEASE_REQUEST_HA_FAILED",
+        "HA peer %1 (%2) did not take the released leases: %3; %4 commands queued, failure %5, retry in %6 ms",
+    "RELEASE_REQUEST_HA_BACK",
+        "HA peer %1 answers again, after %2 failures",
+    "RELEASE_REQUEST_HA_QUEUE_FULL",
+        "HA peer %1: queue full (%2 commands), the oldest dropped: that peer keeps those leases",
+    "RELEASE_REQUEST_HA_UNSENT",
+        "HA peer %1: %2 commands never sent (the hook is unloading): that peer keeps those leases",
     "LEASEQUERY_DISCARDED", "LEASEQUERY from %1 discarded: %2",
     "LEASEQUERY_REFUSED", "LEASEQUERY from %1 refused (NotAllowed): %2",
     "LEASEQUERY_ANSWERED",

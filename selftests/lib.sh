@@ -249,6 +249,7 @@ _dhcp_fail() {
 # LG_KEA_HOOKS: the entries of "hooks-libraries" (JSON), none by default.
 # LG_KEA_GLOBALS: more members of "Dhcp6" (JSON, each with its leading
 # newline and trailing comma), e.g. "store-extended-info": true.
+# LG_KEA_SERVER_ID: the DUID-LL's link-layer address in hex (020000000f02).
 kea_config() {
 	local valid=$1 renew=$2 rebind=$3 dir=$LG_DHCP_DIR i sep="" ifkey=""
 	local ifaces=${LG_KEA_INTERFACES:-\"eth0/$LG_DHCP_SERVER\"}
@@ -259,7 +260,7 @@ kea_config() {
 {
 "Dhcp6": {
     "interfaces-config": { "interfaces": [ $ifaces ] },
-    "server-id": { "type": "LL", "htype": 1, "identifier": "020000000f02",
+    "server-id": { "type": "LL", "htype": 1, "identifier": "${LG_KEA_SERVER_ID:-020000000f02}",
                    "persist": false },
     "data-directory": "$dir",
     "control-socket": { "socket-type": "unix",

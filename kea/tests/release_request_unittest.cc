@@ -221,7 +221,8 @@ TEST(ReleaseRequestConfigTest, everyParameter) {
     EXPECT_EQ(201, c.reply_type);
     EXPECT_EQ("disabled, types 200/201, 3 trusted relays, 2 trusted"
               " intermediate relays, untrusted: not-allowed, when disabled:"
-              " not-configured, leasequery not answered", c.summary());
+              " not-configured, leasequery not answered, HA peers from"
+              " libdhcp_ha.so if loaded", c.summary());
     // Relayed requests need both an intermediate and a trusted relay-id.
     EXPECT_FALSE(config(R"({ "trusted-relays": [ { "relay-id": "00:02:00:00:00:09:6c:67" } ] })")
                  .acceptsRelayed());
