@@ -57,6 +57,7 @@ struct lgd_store_rec {
 	uint8_t ifid_len;
 	uint8_t ifid[LGD_STORE_IFID_MAX];
 	uint64_t created, updated;	/* CLOCK_REALTIME seconds */
+	uint64_t replied; /* CLOCK_REALTIME ms; 0: unknown */
 	uint8_t n_leases;
 	struct lgd_store_lease leases[LGD_STORE_MAX_LEASES];
 };
