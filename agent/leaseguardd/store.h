@@ -234,6 +234,15 @@ bool lgd_store_remaining(const struct lgd_store_rec *r,
 struct lgd_ctx;
 struct lg_binding;
 struct nlattr;
+struct nlmsghdr;
+
+/*
+ * LG_CMD_BINDING_NEW of r on ifindex, what is left of it at now
+ * (CLOCK_REALTIME s), into nlh (a request header): false if no lease is
+ * left. Its REPLIED is r's, if known.
+ */
+bool lgd_store_restore_msg(struct nlmsghdr *nlh, const struct lgd_store_rec *r,
+			   uint32_t ifindex, uint64_t now);
 
 /*
  * A binding notification (cmd LG_CMD_BINDING_{NEW,UPD,DEL}_NTF, nest its

@@ -268,13 +268,8 @@ static bool lgd_store_rec_left(const struct lgd_store_rec *r, uint64_t now)
 	return false;
 }
 
-/*
- * LG_CMD_BINDING_NEW of r, what is left of it at now, into nlh (a request
- * header): false if no lease is left.
- */
-static bool lgd_store_restore_msg(struct nlmsghdr *nlh,
-				  const struct lgd_store_rec *r,
-				  uint32_t ifindex, uint64_t now)
+bool lgd_store_restore_msg(struct nlmsghdr *nlh, const struct lgd_store_rec *r,
+			   uint32_t ifindex, uint64_t now)
 {
 	struct nlattr *nest, *ln;
 	uint32_t pref, valid;

@@ -8,7 +8,11 @@
  *     delay; a later change of a key replaces the earlier one;
  *   - what was committed is read back whole after a close and a reopen;
  *   - the reconcile's decisions (restore, write, drop, the kernel wins)
- *     and the lifetimes a restore asks for;
+ *     and the lifetimes a restore asks for; its request (store_sync.c's
+ *     lgd_store_restore_msg(), over a netlink backend that is never
+ *     called) and the REPLIED in it;
+ *   - the replied column: written and read back, and added to a file of
+ *     the version before, which keeps its rows;
  *   - a damaged file (garbage, truncated, another program's database) is
  *     set aside as PATH.corrupt-TIME with its -wal and -shm, and an empty
  *     store started;
@@ -39,12 +43,85 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/leaseguard.h>
 
 #include "kselftest_harness.h"
 
+#include "binding.h"
 #include "lgd.h"
 #include "store.h"
+
+/*
+ * store_sync.c's netlink backend and daemon side: only its request
+ * builder, lgd_store_restore_msg(), is driven here.
+ */
+struct nlmsghdr *lg_nl_msg(struct lg_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	(void)nl, (void)cmd, (void)flags;
+	abort();
+}
+
+int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+	       void *data)
+{
+	(void)nl, (void)nlh, (void)cb, (void)data;
+	abort();
+}
+
+struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd)
+{
+	(void)nl, (void)buf, (void)cmd;
+	abort();
+}
+
+int lg_nl_batch_send(struct lg_nl *nl, void *buf, size_t len, uint32_t seq,
+		     size_t k, size_t i0, lg_nl_ack_t ack, void *data)
+{
+	(void)nl, (void)buf, (void)len, (void)seq, (void)k, (void)i0;
+	(void)ack, (void)data;
+	abort();
+}
+
+uint32_t lgd_link_role(struct lg_nl *nl, uint32_t ifindex)
+{
+	(void)nl, (void)ifindex;
+	abort();
+}
+
+int lg_nl_dump_once(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+		    void *data, bool *intr)
+{
+	(void)nl, (void)nlh, (void)cb, (void)data, (void)intr;
+	abort();
+}
+
+int lg_nl_fd(const struct lg_nl *nl)
+{
+	(void)nl;
+	abort();
+}
+
+uint8_t lg_nl_cmd(const struct nlmsghdr *nlh)
+{
+	(void)nlh;
+	abort();
+}
+
+int lg_nl_parse_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		    unsigned int max)
+{
+	(void)nlh, (void)tb, (void)max;
+	abort();
+}
+
+int lg_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max)
+{
+	(void)nest, (void)tb, (void)max;
+	abort();
+}
 
 /* The clock timer.c and store.c read: the test's. */
 static uint64_t now_ms = 1000000;
@@ -1228,6 +1305,85 @@ TEST_F(store, replied_round_trips)
 	}
 	free(v);
 	lgd_store_close(s);
+}
+
+/* What the restore's LG_CMD_BINDING_NEW of a binding says. */
+struct restore_req {
+	bool has_replied;
+	uint64_t replied;
+	uint32_t ifindex, origin, n_leases;
+	uint64_t created;
+};
+
+/* r's restore request (on ifindex 7, at NOW) into q; false: none sent. */
+static bool restore_req(const struct lgd_store_rec *r, struct restore_req *q)
+{
+	static char buf[8192];
+	const struct nlattr *top, *a;
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	memset(q, 0, sizeof(*q));
+	nlh = mnl_nlmsg_put_header(buf);
+	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
+	if (!lgd_store_restore_msg(nlh, r, 7, NOW))
+		return false;
+	mnl_attr_for_each(top, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(top) != LG_A_BINDING)
+			continue;
+		mnl_attr_for_each_nested(a, top) {
+			switch (mnl_attr_get_type(a)) {
+			case LG_BINDING_A_REPLIED:
+				q->has_replied = true;
+				q->replied = mnl_attr_get_u64(a);
+				break;
+			case LG_BINDING_A_IFINDEX:
+				q->ifindex = mnl_attr_get_u32(a);
+				break;
+			case LG_BINDING_A_ORIGIN:
+				q->origin = mnl_attr_get_u32(a);
+				break;
+			case LG_BINDING_A_CREATED:
+				q->created = mnl_attr_get_u64(a);
+				break;
+			case LG_BINDING_A_LEASE:
+				q->n_leases++;
+				break;
+			}
+		}
+	}
+	return true;
+}
+
+/*
+ * The restore sends what the store has: REPLIED when it is known, none
+ * when it is not (the kernel then says now).
+ */
+TEST(restore_sends_replied)
+{
+	struct lgd_store_rec r;
+	struct restore_req q;
+
+	mkrec(&r, 2, NOW + 3600);
+	r.replied = NOW * 1000 - 600000 + 123;
+	ASSERT_TRUE(restore_req(&r, &q));
+	EXPECT_EQ(7, q.ifindex);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, q.origin);
+	EXPECT_EQ(NOW - 3600, q.created);
+	EXPECT_EQ(1, q.n_leases);
+	EXPECT_TRUE(q.has_replied);
+	EXPECT_EQ(NOW * 1000 - 600000 + 123, q.replied);
+
+	/* A row from before the column: unknown, not sent. */
+	r.replied = 0;
+	ASSERT_TRUE(restore_req(&r, &q));
+	EXPECT_FALSE(q.has_replied);
+	EXPECT_EQ(1, q.n_leases);
+
+	/* Nothing left of it: no request, whatever its time. */
+	mkrec(&r, 2, NOW - 1);
+	r.replied = NOW * 1000;
+	EXPECT_FALSE(restore_req(&r, &q));
 }
 
 /* The tables as version 1 made them before the replied column. */
