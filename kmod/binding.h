@@ -17,7 +17,8 @@ struct sk_buff;
 
 /*
  * Times in a binding are u32 seconds of CLOCK_BOOTTIME (good for 136
- * years of uptime), converted for netlink: a binding fits kmalloc-192.
+ * years of uptime), converted for netlink, but for the server
+ * transaction's (realtime ms): a binding fits kmalloc-192.
  */
 #define LG_FOREVER		U32_MAX		/* expiry of an infinite lease */
 #define LG_IFID_MAX		32		/* octets of a binding's interface-id */
@@ -50,9 +51,9 @@ struct lg_lease {
 struct lg_binding_meta {
 	u64 id;
 	/*
-	 * CLOCK_REALTIME ms of the last server transaction (LG_BINDING_A_
-	 * REPLIED): realtime, not boottime, because failover partners compare
-	 * it across machines and reboots.
+	 * LG_BINDING_A_REPLIED, the last server transaction: CLOCK_REALTIME
+	 * ms, not boottime, as failover partners compare it across machines
+	 * and reboots.
 	 */
 	u64 replied;
 	/* Boottime seconds; created is negative before this boot (restored). */

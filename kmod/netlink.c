@@ -129,10 +129,11 @@ static const struct nla_policy lg_lease_new_policy[LG_LEASE_A_MAX + 1] = {
 };
 
 /*
- * LG_BINDING_A_REPLIED: 0 is the store's "unknown" (leave it out for now),
- * and a time must fit a signed 64-bit ms count (SQLite, time64_t). Nothing
- * is checked against this clock: failover partners' clocks differ by a
- * little, and refusing a time a little ahead would lose the binding.
+ * LG_BINDING_A_REPLIED: 0 is leaseguardd's store's "unknown" (a sender
+ * that does not know leaves the attribute out, and the binding's is now),
+ * and a time must fit a signed 64-bit count of ms (SQLite's integers).
+ * Nothing is checked against this clock: failover partners' clocks differ
+ * by a little, and refusing a time a little ahead would lose the binding.
  */
 static struct netlink_range_validation lg_replied_range __ro_after_init = {
 	.min = 1,

@@ -1231,7 +1231,7 @@ static bool lgd_store_col_blob(sqlite3_stmt *st, int col, void *to,
 static bool lgd_store_read_binding(sqlite3_stmt *st, struct lgd_store_rec *r)
 {
 	const char *name = (const char *)sqlite3_column_text(st, 1);
-	sqlite3_int64 rep_int;
+	sqlite3_int64 replied;
 	size_t n;
 
 	memset(r, 0, sizeof(*r));
@@ -1270,8 +1270,8 @@ static bool lgd_store_read_binding(sqlite3_stmt *st, struct lgd_store_rec *r)
 	r->updated = sqlite3_column_int64(st, 15);
 	r->restore_pending = sqlite3_column_int(st, 22) != 0;
 	/* A time that makes no sense is unknown, not a reason to lose it. */
-	rep_int = sqlite3_column_int64(st, 23);
-	r->replied = rep_int > 0 ? (uint64_t)rep_int : 0;
+	replied = sqlite3_column_int64(st, 23);
+	r->replied = replied > 0 ? (uint64_t)replied : 0;
 	return true;
 }
 
