@@ -106,6 +106,12 @@ u32 lg_now(void)
 	return ktime_get_boottime_seconds();
 }
 
+/* Now as LG_BINDING_A_REPLIED counts: CLOCK_REALTIME milliseconds. */
+u64 lg_now_real_ms(void)
+{
+	return ktime_to_ms(ktime_get_real());
+}
+
 /*
  * Realtime minus boottime, in ns: read once per message or dump. Whole
  * seconds of the two clocks tick apart, so their difference read twice
@@ -576,6 +582,7 @@ void lg_binding_apply(struct lg_net *ln, const struct lg_binding_update *u)
 		d->duid = msg->client_id.data;
 	}
 	d->m.updated = now;
+	d->m.replied = u->replied;
 	/* The server's word, seen here, whoever made the binding. */
 	d->m.origin = LG_BINDING_ORIGIN_SNOOPED;
 	/*
@@ -739,6 +746,7 @@ int lg_binding_new(struct lg_net *ln, struct lg_binding_new *n,
 		d->ifid = n->ifid_len ? n->ifid : n->duid;
 	}
 	d->m.updated = now;
+	d->m.replied = n->replied;
 	d->m.origin = n->origin;
 	d->m.server_addr = *n->server_addr;
 	d->m.server_duid_len = n->server_duid_len;

@@ -17,7 +17,8 @@ struct sk_buff;
 
 /*
  * Times in a binding are u32 seconds of CLOCK_BOOTTIME (good for 136
- * years of uptime), converted for netlink: a binding fits kmalloc-192.
+ * years of uptime), converted for netlink, but for the server
+ * transaction's (realtime ms): a binding fits kmalloc-192.
  */
 #define LG_FOREVER		U32_MAX		/* expiry of an infinite lease */
 #define LG_IFID_MAX		32		/* octets of a binding's interface-id */
@@ -49,6 +50,12 @@ struct lg_lease {
 /* Everything a binding holds but its links into the tables. */
 struct lg_binding_meta {
 	u64 id;
+	/*
+	 * LG_BINDING_A_REPLIED, the last server transaction: CLOCK_REALTIME
+	 * ms, not boottime, as failover partners compare it across machines
+	 * and reboots.
+	 */
+	u64 replied;
 	/* Boottime seconds; created is negative before this boot (restored). */
 	s32 created;
 	u32 updated;
@@ -169,6 +176,7 @@ struct lg_binding_update {
 	const struct dhcp6_ia *ia;
 	const struct lg_pending *req;	/* the request it answers */
 	const struct in6_addr *reply_saddr;
+	u64 replied;			/* realtime ms the REPLY was snooped */
 };
 
 int lg_bindings_init(struct lg_net *ln);
@@ -192,6 +200,7 @@ struct lg_binding_new {
 	const u8 *ifid;
 	u8 ifid_len;
 	s32 created;			/* boottime seconds */
+	u64 replied;			/* realtime ms */
 	u8 origin;			/* not LG_BINDING_ORIGIN_SNOOPED */
 	bool replace;			/* LG_BINDING_A_REPLACE */
 	u8 n_leases;
@@ -253,6 +262,7 @@ const struct lg_binding *lg_binding_lookup_addr_rcu(struct lg_net *ln,
 
 /* For replies: CLOCK_REALTIME seconds of a boottime expiry. */
 u32 lg_now(void);
+u64 lg_now_real_ms(void);
 s64 lg_real_offset(void);
 time64_t lg_time_to_real(s64 boottime, s64 offset);
 

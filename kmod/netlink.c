@@ -128,6 +128,18 @@ static const struct nla_policy lg_lease_new_policy[LG_LEASE_A_MAX + 1] = {
 	[LG_LEASE_A_VALID]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+/*
+ * LG_BINDING_A_REPLIED: 0 is leaseguardd's store's "unknown" (a sender
+ * that does not know leaves the attribute out, and the binding's is now),
+ * and a time must fit a signed 64-bit count of ms (SQLite's integers).
+ * Nothing is checked against this clock: failover partners' clocks differ
+ * by a little, and refusing a time a little ahead would lose the binding.
+ */
+static struct netlink_range_validation lg_replied_range __ro_after_init = {
+	.min = 1,
+	.max = S64_MAX,
+};
+
 static const struct nla_policy lg_binding_new_policy[LG_BINDING_A_MAX + 1] = {
 	[LG_BINDING_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[LG_BINDING_A_CLIENT_DUID] = NLA_POLICY_RANGE(NLA_BINARY,
@@ -144,6 +156,8 @@ static const struct nla_policy lg_binding_new_policy[LG_BINDING_A_MAX + 1] = {
 	[LG_BINDING_A_INTERFACE_ID] = NLA_POLICY_RANGE(NLA_BINARY, 1,
 						       LG_IFID_MAX),
 	[LG_BINDING_A_CREATED]	= { .type = NLA_U64 },
+	[LG_BINDING_A_REPLIED]	= NLA_POLICY_FULL_RANGE(NLA_U64,
+							&lg_replied_range),
 	/* Snooped is what this router saw itself: nobody may say it. */
 	[LG_BINDING_A_ORIGIN]	= NLA_POLICY_RANGE(NLA_U32,
 						   LG_BINDING_ORIGIN_RESTORED,
@@ -676,6 +690,8 @@ static int lg_nl_binding_put(struct sk_buff *skb, struct lg_net *ln,
 			      lg_time_to_real(m->created, real_off), LG_BINDING_A_PAD) ||
 	    nla_put_u64_64bit(skb, LG_BINDING_A_UPDATED,
 			      lg_time_to_real(m->updated, real_off), LG_BINDING_A_PAD) ||
+	    nla_put_u64_64bit(skb, LG_BINDING_A_REPLIED, m->replied,
+			      LG_BINDING_A_PAD) ||
 	    (reason && nla_put_u32(skb, LG_BINDING_A_DEL_REASON, reason)))
 		goto err_cancel;
 
@@ -732,7 +748,7 @@ static size_t lg_nl_binding_meta_size(const struct lg_binding_meta *m,
 	       (m->server_duid_len ?
 		nla_total_size(m->server_duid_len) : 0) +	/* SERVER_DUID */
 	       (m->ifid_len ? nla_total_size(m->ifid_len) : 0) + /* INTERFACE_ID */
-	       2 * nla_total_size_64bit(sizeof(u64)) +		/* CREATED, UPDATED */
+	       3 * nla_total_size_64bit(sizeof(u64)) +		/* CREATED, UPDATED, REPLIED */
 	       (reason ? nla_total_size(sizeof(u32)) : 0) +	/* DEL_REASON */
 	       n_leases * lease;
 }
@@ -1333,6 +1349,9 @@ static int lg_nl_binding_new_doit(struct sk_buff *skb, struct genl_info *info)
 				    extack);
 	if (err)
 		return err;
+	/* The policy checked the range; a time a little ahead is a partner's. */
+	n.replied = tb[LG_BINDING_A_REPLIED] ?
+		    nla_get_u64(tb[LG_BINDING_A_REPLIED]) : lg_now_real_ms();
 	n.origin = tb[LG_BINDING_A_ORIGIN] ?
 		   nla_get_u32(tb[LG_BINDING_A_ORIGIN]) :
 		   LG_BINDING_ORIGIN_RESTORED;

@@ -310,6 +310,8 @@ static void lg_snoop_reply(struct lg_net *ln, struct lg_link *link,
 	/* A failed exchange changes nothing. */
 	if (m->has_status && m->status != DHCP6_STATUS_SUCCESS)
 		return;
+	/* One server transaction: one time for all the IAs it answers. */
+	u.replied = lg_now_real_ms();
 
 	spin_lock_bh(&bs->lock);
 	rcu_read_lock();

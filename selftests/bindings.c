@@ -1865,4 +1865,117 @@ TEST_F_TIMEOUT(b, a_snooped_reply_makes_a_restored_binding_snooped, 120)
 	EXPECT_EQ(LG_BINDING_ORIGIN_SNOOPED, self->got.b[1].origin);
 }
 
+/* CLOCK_REALTIME ms, as LG_BINDING_A_REPLIED counts. */
+static uint64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * LG_BINDING_A_REPLIED is when the REPLY was seen: one time for all the
+ * IAs of one REPLY, and a RENEW's REPLY moves it.
+ */
+TEST_F_TIMEOUT(b, replied_is_when_the_servers_reply_was_seen, 120)
+{
+	uint64_t before, after, first;
+
+	roles(self);
+	request(self, REQUEST, &A);
+	before = real_ms();
+	reply(self, &A, 3600, 7200);
+	ntf(self, 5000);
+	after = real_ms();
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_IA_NA, self->got.b[0].ia_type);
+	first = self->got.b[0].replied;
+	EXPECT_LE(before, first);
+	EXPECT_GE(after, first);
+	ntf(self, 5000);
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(LG_IA_PD, self->got.b[0].ia_type);
+	EXPECT_EQ(first, self->got.b[0].replied);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_EQ(first, self->got.b[0].replied);
+	EXPECT_EQ(first, self->got.b[1].replied);
+
+	/* Later: a new server transaction. */
+	usleep(20000);
+	request(self, RENEW, &A);
+	before = real_ms();
+	reply(self, &A, 3600, 7200);
+	ntf(self, 5000);
+	ntf(self, 5000);
+	ASSERT_EQ(0, dump(self, NULL));
+	after = real_ms();
+	ASSERT_EQ(2, self->got.n);
+	EXPECT_LT(first, before);
+	EXPECT_LE(before, self->got.b[0].replied);
+	EXPECT_GE(after, self->got.b[0].replied);
+	EXPECT_EQ(self->got.b[0].replied, self->got.b[1].replied);
+}
+
+/*
+ * It is the server's time, not the binding's last change: the release
+ * state and a client's RELEASE the server refused leave it.
+ */
+TEST_F_TIMEOUT(b, replied_stays_through_release_and_a_refused_release, 120)
+{
+	uint64_t na, pd, was;
+
+	bound_pair(self, &na, &pd);
+	was = self->got.b[0].replied;
+	ASSERT_NE(0, was);
+	EXPECT_EQ(was, self->got.b[1].replied);
+	usleep(20000);
+
+	ASSERT_EQ(0, release(self, LG_BINDING_A_ID, &na, 8,
+			     LG_RELEASE_UNREACHABLE));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_RELEASING,
+			   LG_RELEASE_UNREACHABLE));
+	EXPECT_EQ(was, self->got.b[0].replied);
+	ASSERT_EQ(0, cancel(self, LG_BINDING_A_ID, &na, 8));
+	EXPECT_TRUE(upd_is(self, na, LG_BINDING_BOUND, 0));
+	EXPECT_EQ(was, self->got.b[0].replied);
+
+	/* RELEASE of both IAs; the server keeps the IA_NA (NoBinding). */
+	request(self, RELEASE, &A);
+	d6b_msg(&self->m, REPLY, self->xid);
+	ids(&self->m, &A, true);
+	d6b_status(&self->m, 0);
+	d6b_ia(&self->m, OPT_IA_NA, 1, 0, 0);
+	d6b_status(&self->m, 3);
+	d6b_end(&self->m);
+	relay_send(self);
+	ASSERT_EQ(0, dump(self, NULL));
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_EQ(na, self->got.b[0].id);
+	EXPECT_EQ(was, self->got.b[0].replied);
+}
+
+/* A restored binding keeps its time until the server's next REPLY. */
+TEST_F_TIMEOUT(b, a_snooped_reply_gives_a_restored_binding_its_time, 120)
+{
+	uint64_t restored, before, after;
+
+	roles(self);
+	ASSERT_EQ(0, binding_new(self, &A, "2001:db8:1::1000", 100))
+		TH_LOG("%s", self->ack.msg);
+	restored = self->got.b[0].replied;
+	ASSERT_NE(0, restored);
+	usleep(20000);
+	request(self, RENEW, &A);
+	before = real_ms();
+	reply(self, &A, 3600, 7200);
+	ASSERT_EQ(0, get_addr(self, "2001:db8:1::1000"));
+	after = real_ms();
+	ASSERT_EQ(1, self->got.n);
+	EXPECT_LT(restored, before);
+	EXPECT_LE(before, self->got.b[0].replied);
+	EXPECT_GE(after, self->got.b[0].replied);
+}
+
 TEST_HARNESS_MAIN

@@ -66,6 +66,7 @@ struct bnd {
 	bool has_mac;
 	struct in6_addr lladdr, saddr;
 	uint64_t created, updated;
+	uint64_t replied;		/* LG_BINDING_A_REPLIED (ms), 0: absent */
 	int n_leases;
 	struct {
 		struct in6_addr addr;
@@ -153,6 +154,9 @@ static int binding_cb(const struct nlattr *attr, void *data)
 		break;
 	case LG_BINDING_A_UPDATED:
 		b->updated = mnl_attr_get_u64(attr);
+		break;
+	case LG_BINDING_A_REPLIED:
+		b->replied = mnl_attr_get_u64(attr);
 		break;
 	case LG_BINDING_A_DEL_REASON:
 		b->reason = mnl_attr_get_u32(attr);

@@ -405,6 +405,8 @@ struct bnew {
 	const uint8_t *mac, *sduid, *ifid;
 	int sduid_len, ifid_len;
 	uint64_t created;				/* 0: absent */
+	bool has_replied;
+	uint64_t replied;				/* LG_BINDING_A_REPLIED */
 	bool replace;
 	int n_leases;
 	struct {
@@ -422,7 +424,7 @@ struct bview {
 	int n;
 	struct {
 		uint8_t cmd;
-		uint64_t id, created;
+		uint64_t id, created, replied;
 		uint32_t ifindex, state, origin, del_reason;
 		int n_leases, ifid_len;
 		bool has_mac, expires[4];
@@ -514,6 +516,9 @@ static int bview_attr_cb(const struct nlattr *attr, void *data)
 	case LG_BINDING_A_CREATED:
 		b->created = mnl_attr_get_u64(attr);
 		break;
+	case LG_BINDING_A_REPLIED:
+		b->replied = mnl_attr_get_u64(attr);
+		break;
 	case LG_BINDING_A_CLIENT_LLADDR:
 		memcpy(&b->lladdr, mnl_attr_get_payload(attr), 16);
 		break;
@@ -592,6 +597,8 @@ static int lg_bnew(struct lg_sock *s, const struct bnew *b, struct bview *v,
 		mnl_attr_put_u64(nlh, LG_BINDING_A_CREATED, b->created);
 	if (b->origin)
 		mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, b->origin);
+	if (b->has_replied)
+		mnl_attr_put_u64(nlh, LG_BINDING_A_REPLIED, b->replied);
 	if (b->replace)
 		mnl_attr_put(nlh, LG_BINDING_A_REPLACE, 0, NULL);
 	if (b->extra)
@@ -867,6 +874,8 @@ static void bnew_bad_apply(struct bnew *b, int i, uint32_t dummy1)
 	case 28: b->flags = NLM_F_REPLACE; break;
 	case 29: b->ifindex = 99999; break;
 	case 30: b->ifindex = dummy1; break;
+	case 31: b->has_replied = true; b->replied = 0; break;
+	case 32: b->has_replied = true; b->replied = 1ULL << 63; break;
 	}
 }
 
@@ -915,6 +924,9 @@ static const struct bnew_bad bnew_bads[] = {
 	  "ambiguous or reserved bits set in nlmsg_flags", 0 },
 	{ "no such interface", -ENODEV, "not an access interface", 0 },
 	{ "not an access interface", -ENODEV, "not an access interface", 0 },
+	/* 0 is the store's "unknown"; the time is a signed 64-bit count. */
+	{ "replied 0", -ERANGE, "integer out of range", 0 },
+	{ "replied past INT64_MAX", -ERANGE, "integer out of range", 0 },
 };
 
 /*
@@ -1134,6 +1146,110 @@ TEST_F(bn, the_binding_comes_back_only_with_echo)
 	EXPECT_EQ(LG_CMD_BINDING_NEW, self->v.b[0].cmd);
 	EXPECT_EQ(id, self->v.b[0].id);
 	EXPECT_EQ(900, self->v.b[0].valid[0]);
+}
+
+/* CLOCK_REALTIME ms, as LG_BINDING_A_REPLIED counts. */
+static uint64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * LG_BINDING_A_REPLIED: the request's, or now; a REPLACE takes the
+ * request's too. A partner's clock may be ahead of this one: a time in
+ * the future is taken as it is. The release state leaves it.
+ */
+TEST_F(bn, replied_is_the_requests_or_now)
+{
+	uint64_t before, after, id, past = real_ms() - 86400000 + 123;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct bnew other;
+
+	before = real_ms();
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	after = real_ms();
+	ASSERT_EQ(1, self->v.n);
+	id = self->v.b[0].id;
+	EXPECT_LE(before, self->v.b[0].replied);
+	EXPECT_GE(after, self->v.b[0].replied);
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_LE(before, self->v.b[0].replied);
+	EXPECT_GE(after, self->v.b[0].replied);
+
+	/* A partner's binding, synced with its server transaction's time. */
+	self->b.replace = true;
+	self->b.has_replied = true;
+	self->b.replied = past;
+	self->b.origin = LG_BINDING_ORIGIN_SYNCED;
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_EQ(past, self->v.b[0].replied);
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_UPD_NTF, self->v.b[0].cmd);
+	EXPECT_EQ(past, self->v.b[0].replied);
+
+	/* Marked releasing and back: the server's time stays. */
+	nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_RELEASE, 0);
+	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	mnl_attr_put_u64(nlh, LG_BINDING_A_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(0, lg_talk_r(&self->s, nlh, &self->r));
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->v.b[0].state);
+	EXPECT_EQ(past, self->v.b[0].replied);
+	nlh = lg_msg(&self->s, buf, LG_CMD_BINDING_RELEASE, 0);
+	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
+	mnl_attr_put_u64(nlh, LG_BINDING_A_ID, id);
+	mnl_attr_put(nlh, LG_BINDING_A_RELEASE_CANCEL, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+	ASSERT_EQ(0, lg_talk_r(&self->s, nlh, &self->r));
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_BINDING_BOUND, self->v.b[0].state);
+	EXPECT_EQ(past, self->v.b[0].replied);
+
+	/* A REPLACE without one: now, as a REPLY seen here would make it. */
+	self->b.has_replied = false;
+	before = real_ms();
+	ASSERT_EQ(0, lg_bnew(&self->s, &self->b, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	after = real_ms();
+	EXPECT_EQ(id, self->v.b[0].id);
+	EXPECT_LE(before, self->v.b[0].replied);
+	EXPECT_GE(after, self->v.b[0].replied);
+	lg_bntf(&self->mon, &self->v, 1000);
+
+	/* 5 s ahead of this clock (the partner's runs fast): taken as is. */
+	bnew_init(&other, self->dummy0, 2);
+	other.lease[0].addr = "2001:db8:1::20";
+	other.has_replied = true;
+	other.replied = real_ms() + 5000;
+	ASSERT_EQ(0, lg_bnew(&self->s, &other, &self->v, &self->ack))
+		TH_LOG("%s", self->ack.msg);
+	EXPECT_EQ(other.replied, self->v.b[0].replied);
+	lg_bntf(&self->mon, &self->v, 1000);
+	ASSERT_EQ(1, self->v.n);
+	EXPECT_EQ(LG_CMD_BINDING_NEW_NTF, self->v.b[0].cmd);
+	EXPECT_EQ(other.replied, self->v.b[0].replied);
+
+	/* Dumps and gets tell the same. */
+	ASSERT_EQ(0, lg_bget(&self->s, NULL, &self->v, &self->ack));
+	ASSERT_EQ(2, self->v.n);
+	EXPECT_LE(before, self->v.b[0].replied);
+	EXPECT_GE(after, self->v.b[0].replied);
+	EXPECT_EQ(other.replied, self->v.b[1].replied);
+	ASSERT_EQ(0, lg_bget(&self->s, "2001:db8:1::20", &self->v, &self->ack));
+	EXPECT_EQ(other.replied, self->v.b[0].replied);
 }
 
 /* A binding's ID as a request's LG_A_BINDING, for RELEASE and DEL. */

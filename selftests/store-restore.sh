@@ -106,6 +106,9 @@ for iaid, ifname, state, end in ((1, "acc0", 1, now + 3000),
          bytes.fromhex("00030001020000000f02"), now - 3600, end - 3600, end))
     db.execute("INSERT INTO lease VALUES (?, ?, 128, 1800, 3600, ?)",
                (cur.lastrowid, a("2001:db8:1::%x" % (0x1000 + iaid)), end))
+# acc0's last server transaction, in ms: restored as it was.
+db.execute("UPDATE binding SET replied = ? WHERE iaid = 1",
+           ((now - 600) * 1000 + 123,))
 db.execute("INSERT OR REPLACE INTO meta VALUES ('instance', 'another-boot family 30')")
 db.execute("INSERT OR REPLACE INTO meta VALUES ('kernel_created', 104)")
 db.commit()
@@ -123,6 +126,11 @@ check_eq "the kernel has acc0's, with what is left of its lease" \
 wait_for -t 10 is "1 2 0" sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'"
 check_eq "its notification wrote it back: origin restored, not pending" \
 	"1 2 0" "$(sql "SELECT iaid, origin, restore FROM binding WHERE ifname = 'acc0'")"
+replied=$(((now - 600) * 1000 + 123))
+check_eq "its last server transaction restored with it (ms)" "$replied" \
+	"$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[0].replied')"
+check_eq "and kept in the store" "$replied" \
+	"$(sql "SELECT replied FROM binding WHERE ifname = 'acc0'")"
 want_rows="acc0 1 0
 nosuch0 2 1"
 check_eq "the store: the two, pending where not restored" "$want_rows" \
@@ -165,6 +173,8 @@ lgd_start 4
 check_eq "acc0's restored again" \
 	"2 bindings in it, 0 in the kernel (the kernel lost its bindings): 1 restored, 0 written, 0 dropped, 1 kept unrestored" \
 	"$(reconciled)"
+check_eq "with its last server transaction" "$replied" \
+	"$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[0].replied')"
 lgd_kill TERM
 check "leaseguardd stopped cleanly" grep -q "stopping on signal 15" "$DIR/lgd.log"
 
@@ -213,6 +223,10 @@ n insmod "$LG_ROOT/kmod/leaseguard.ko"
 wait_for -t 10 atleast 6 grep -c "store $DIR/bindings.db: .* in the kernel" "$DIR/lgd.log"
 check_eq "the module back: it is restored" "1 restored
 5 restored" "$(origins acc0)"
+# lgctl gave none: the kernel said now, the store kept it, the restore sent it.
+check_eq "with the time the kernel gave it and the store kept" \
+	"$(sql "SELECT replied FROM binding WHERE iaid = 5")" \
+	"$(ip netns exec rtr "$LGCTL" -j binding show dev acc0 | jq -r '.[] | select(.iaid == 5) | .replied')"
 
 step "6. nosuch0 appears: its pending binding is restored at once."
 n ip -n rtr link add nosuch0 type dummy

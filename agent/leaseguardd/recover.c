@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -656,6 +657,25 @@ static bool lgd_log_ok(struct lgd_recover *r)
 }
 
 /*
+ * The binding's last server transaction (LG_BINDING_A_REPLIED, realtime
+ * ms): RFC 5007's CLT_TIME is how long ago the client's last transaction
+ * with the server was. 0 (unknown: the kernel says now) without one, or
+ * one from before the epoch.
+ */
+static uint64_t lgd_clt_replied(const struct lq_reply *rep)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	if (!rep->has_clt_time || clock_gettime(CLOCK_REALTIME, &ts))
+		return 0;
+	now = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if ((uint64_t)rep->clt_time * 1000 >= now)
+		return 0;
+	return now - (uint64_t)rep->clt_time * 1000;
+}
+
+/*
  * The Client Data as bindings: one per IA (kind and IAID). A lease with no
  * IAID (a server that does not say, see dhcp6_leasequery.h "The IAs") is
  * in the IA of its kind with IAID 0; snooping the client's next renewal
@@ -668,6 +688,7 @@ static void lgd_restore(struct lgd_recover *r, struct lgd_rq *q,
 {
 	bool done[LGD_RECOVER_LEASES] = {};
 	char a[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN], name[IF_NAMESIZE];
+	uint64_t replied = lgd_clt_replied(rep);
 	uint16_t i, j;
 
 	for (i = 0; i < rep->n_leases; i++) {
@@ -681,6 +702,8 @@ static void lgd_restore(struct lgd_recover *r, struct lgd_rq *q,
 			.has_iaid = true,
 			.has_origin = true,
 			.origin = LG_BINDING_ORIGIN_LEASEQUERY,
+			.has_replied = replied != 0,
+			.replied = replied,
 			.has_client_lladdr = true,
 			.has_server_addr = true,
 			.leases = ll,

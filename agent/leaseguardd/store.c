@@ -78,6 +78,8 @@ static const char lgd_store_schema[] =
 	" interface_id BLOB,"
 	" created INTEGER NOT NULL,"		/* CLOCK_REALTIME s */
 	" updated INTEGER NOT NULL,"
+	/* The last server transaction (lgd_store_migrate()). */
+	" replied INTEGER NOT NULL DEFAULT 0,"	/* CLOCK_REALTIME ms; 0: unknown */
 	" expires INTEGER,"			/* its last lease's; NULL: never */
 	" UNIQUE (ifname, duid, ia_type, iaid));"
 	"CREATE TABLE lease ("
@@ -107,13 +109,13 @@ static const char *const lgd_store_sql[LGD_SQL_N] = {
 		"INSERT INTO binding (ifname, ifindex, duid, ia_type, iaid,"
 		" kernel_id, state, origin, client_lladdr, client_mac,"
 		" server_addr, server_duid, interface_id, created, updated,"
-		" expires, restore) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+		" expires, restore, replied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
 		" ON CONFLICT (ifname, duid, ia_type, iaid) DO UPDATE SET"
 		" ifindex = ?2, kernel_id = ?6, state = ?7, origin = ?8,"
 		" client_lladdr = ?9, client_mac = ?10, server_addr = ?11,"
 		" server_duid = ?12, interface_id = ?13, created = ?14,"
-		" updated = ?15, expires = ?16, restore = ?17",
+		" updated = ?15, expires = ?16, restore = ?17, replied = ?18",
 	[LGD_SQL_DEL_LEASES] = "DELETE FROM lease WHERE binding = ?1",
 	[LGD_SQL_ADD_LEASE] =
 		"INSERT OR REPLACE INTO lease (binding, addr, plen, preferred,"
@@ -380,6 +382,43 @@ static void lgd_store_read_meta(struct lgd_store *s)
 }
 
 /*
+ * A file of version 1 from before LG_BINDING_A_REPLIED has no replied
+ * column: it gets one, 0 (unknown) in every row, which a restore leaves
+ * out (the kernel then says now). Not a new user_version: the daemon of
+ * the version before sets a newer version's file aside, and a downgrade
+ * (a package's, which reloads the module) would then restore nothing. Its
+ * statements name their columns and ignore this one; only the rows it
+ * rewrites keep the replied they had. A table without "updated" is not
+ * ours: left alone, for the statements to find out (set aside).
+ */
+static int lgd_store_migrate(struct lgd_store *s)
+{
+	sqlite3_stmt *st;
+	int rc, has_replied = 0, ours = 0;
+
+	rc = sqlite3_prepare_v2(s->db,
+				"SELECT sum(name = 'replied'), sum(name = 'updated')"
+				" FROM pragma_table_info('binding')", -1, &st,
+				NULL);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		has_replied = sqlite3_column_int(st, 0);
+		ours = sqlite3_column_int(st, 1);
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(st);
+	if (rc || has_replied || !ours)
+		return rc;
+	lgd_info("store %s: adding the replied column (the bindings' last server transaction)",
+		 s->path);
+	return lgd_store_exec(s, "ALTER TABLE binding ADD COLUMN"
+			      " replied INTEGER NOT NULL DEFAULT 0");
+}
+
+/*
  * 0: open; 1: damaged (the caller sets it aside); -1: not now (no
  * directory, read-only, no memory...): tried again at the next commit.
  */
@@ -469,6 +508,10 @@ static int lgd_store_try(struct lgd_store *s, const char **why)
 		}
 	}
 	/* Later versions migrate here, from user_version up. */
+	*why = "adding the replied column";
+	rc = lgd_store_migrate(s);
+	if (rc)
+		goto fail;
 	*why = "reading its tables";
 	for (i = 0; i < LGD_SQL_N; i++) {
 		rc = sqlite3_prepare_v3(s->db, lgd_store_sql[i], -1,
@@ -774,6 +817,9 @@ static int lgd_store_write_put(struct lgd_store *s,
 	else
 		sqlite3_bind_null(st, 16);
 	sqlite3_bind_int(st, 17, r->restore_pending);
+	/* Signed in SQLite: the kernel's are at most INT64_MAX. */
+	sqlite3_bind_int64(st, 18, r->replied <= INT64_MAX ?
+			   (sqlite3_int64)r->replied : 0);
 	/*
 	 * Only an INSERT sets it (not the UPSERT's UPDATE, nor the lease
 	 * table, which has no rowid): a new row, with no leases yet
@@ -1178,10 +1224,14 @@ static bool lgd_store_col_blob(sqlite3_stmt *st, int col, void *to,
 	return true;
 }
 
-/* One binding row (columns 0..15) into r: false if it makes no sense. */
+/*
+ * One binding row (columns 0..15, 22 and 23) into r: false if it makes no
+ * sense.
+ */
 static bool lgd_store_read_binding(sqlite3_stmt *st, struct lgd_store_rec *r)
 {
 	const char *name = (const char *)sqlite3_column_text(st, 1);
+	sqlite3_int64 replied;
 	size_t n;
 
 	memset(r, 0, sizeof(*r));
@@ -1219,6 +1269,9 @@ static bool lgd_store_read_binding(sqlite3_stmt *st, struct lgd_store_rec *r)
 	r->created = sqlite3_column_int64(st, 14);
 	r->updated = sqlite3_column_int64(st, 15);
 	r->restore_pending = sqlite3_column_int(st, 22) != 0;
+	/* A time that makes no sense is unknown, not a reason to lose it. */
+	replied = sqlite3_column_int64(st, 23);
+	r->replied = replied > 0 ? (uint64_t)replied : 0;
 	return true;
 }
 
@@ -1252,7 +1305,7 @@ static bool lgd_store_read_lease(sqlite3_stmt *st, struct lgd_store_rec *r)
 	" b.kernel_id, b.state, b.origin, b.client_lladdr," \
 	" b.client_mac, b.server_addr, b.server_duid, b.interface_id," \
 	" b.created, b.updated, l.binding, l.addr, l.plen," \
-	" l.preferred, l.valid, l.expires, b.restore" \
+	" l.preferred, l.valid, l.expires, b.restore, b.replied" \
 	" FROM binding b LEFT JOIN lease l ON l.binding = b.id"
 
 /*

@@ -57,6 +57,7 @@ struct lgd_store_rec {
 	uint8_t ifid_len;
 	uint8_t ifid[LGD_STORE_IFID_MAX];
 	uint64_t created, updated;	/* CLOCK_REALTIME seconds */
+	uint64_t replied; /* CLOCK_REALTIME ms; 0: unknown */
 	uint8_t n_leases;
 	struct lgd_store_lease leases[LGD_STORE_MAX_LEASES];
 };
@@ -233,6 +234,15 @@ bool lgd_store_remaining(const struct lgd_store_rec *r,
 struct lgd_ctx;
 struct lg_binding;
 struct nlattr;
+struct nlmsghdr;
+
+/*
+ * LG_CMD_BINDING_NEW of r on ifindex, what is left of it at now
+ * (CLOCK_REALTIME s), into nlh (a request header): false if no lease is
+ * left. Its REPLIED is r's, if known.
+ */
+bool lgd_store_restore_msg(struct nlmsghdr *nlh, const struct lgd_store_rec *r,
+			   uint32_t ifindex, uint64_t now);
 
 /*
  * A binding notification (cmd LG_CMD_BINDING_{NEW,UPD,DEL}_NTF, nest its

@@ -63,6 +63,8 @@ static bool lgd_store_rec_of(struct lgd_store_rec *r,
 	}
 	r->created = lb->created;
 	r->updated = lb->updated;
+	/* A module older than LG_BINDING_A_REPLIED: unknown. */
+	r->replied = lb->has_replied ? lb->replied : 0;
 	for (i = 0; i < lb->n_leases && r->n_leases < LGD_STORE_MAX_LEASES;
 	     i++) {
 		const struct lg_lease *l = &lb->leases[i];
@@ -103,8 +105,9 @@ static int lgd_store_bcmp(const void *a, const void *b)
 
 /*
  * r (the kernel's) is the store's binding as it was restored: the same
- * client, server, state and leases, each ending when the store's does
- * (within the second the restore rounded it to).
+ * client, server, state, server transaction (REPLIED) and leases, each
+ * ending when the store's does (within the second the restore rounded it
+ * to).
  */
 static bool lgd_store_as_restored(const struct lgd_store_rec *r)
 {
@@ -130,7 +133,12 @@ static bool lgd_store_as_restored(const struct lgd_store_rec *r)
 	    memcmp(r->server_duid, o->server_duid, r->server_duid_len) ||
 	    r->ifid_len != o->ifid_len ||
 	    memcmp(r->ifid, o->ifid, r->ifid_len) ||
-	    r->n_leases != o->n_leases)
+	    r->n_leases != o->n_leases ||
+	    /*
+	     * An unknown one (0) stays so: the kernel's is then the time of
+	     * the restore, not of a server transaction.
+	     */
+	    (o->replied && r->replied != o->replied))
 		return false;
 	for (i = 0; i < r->n_leases; i++) {
 		a = r->leases[i].expires;
@@ -260,13 +268,8 @@ static bool lgd_store_rec_left(const struct lgd_store_rec *r, uint64_t now)
 	return false;
 }
 
-/*
- * LG_CMD_BINDING_NEW of r, what is left of it at now, into nlh (a request
- * header): false if no lease is left.
- */
-static bool lgd_store_restore_msg(struct nlmsghdr *nlh,
-				  const struct lgd_store_rec *r,
-				  uint32_t ifindex, uint64_t now)
+bool lgd_store_restore_msg(struct nlmsghdr *nlh, const struct lgd_store_rec *r,
+			   uint32_t ifindex, uint64_t now)
 {
 	struct nlattr *nest, *ln;
 	uint32_t pref, valid;
@@ -289,6 +292,9 @@ static bool lgd_store_restore_msg(struct nlmsghdr *nlh,
 			     r->ifid);
 	mnl_attr_put_u64(nlh, LG_BINDING_A_CREATED,
 			 r->created && r->created <= now ? r->created : now);
+	/* Unknown (a row from before the column): the kernel says now. */
+	if (r->replied)
+		mnl_attr_put_u64(nlh, LG_BINDING_A_REPLIED, r->replied);
 	mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, LG_BINDING_ORIGIN_RESTORED);
 	for (i = 0; i < r->n_leases; i++) {
 		if (!lgd_store_remaining(r, &r->leases[i], now, &pref, &valid))

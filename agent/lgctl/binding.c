@@ -275,7 +275,11 @@ void print_binding(const char *key, const struct lg_binding *b, bool oneline)
 		print_u64(PRINT_JSON, "created", NULL, b->created);
 	if (b->has_updated)
 		print_u64(PRINT_JSON, "updated", NULL, b->updated);
-	if (lg_show_stats && (b->has_created || b->has_updated)) {
+	/* Milliseconds: failover partners compare it (the newest wins). */
+	if (b->has_replied)
+		print_u64(PRINT_JSON, "replied", NULL, b->replied);
+	if (lg_show_stats &&
+	    (b->has_created || b->has_updated || b->has_replied)) {
 		print_string(PRINT_FP, NULL, "%s", "   ");
 		if (b->has_created)
 			print_u64(PRINT_FP, NULL, " created %" PRIu64 "s ago",
@@ -283,6 +287,9 @@ void print_binding(const char *key, const struct lg_binding *b, bool oneline)
 		if (b->has_updated)
 			print_u64(PRINT_FP, NULL, " updated %" PRIu64 "s ago",
 				  lg_secs_between(b->updated, now));
+		if (b->has_replied)
+			print_u64(PRINT_FP, NULL, " replied %" PRIu64 "s ago",
+				  lg_secs_between(b->replied / 1000, now));
 		print_nl();
 	}
 	if (is_json_context())

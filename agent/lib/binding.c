@@ -174,6 +174,9 @@ int lg_binding_parse(const struct nlattr *nest, struct lg_binding *b)
 		err = lg_attr_u64(tb[LG_BINDING_A_UPDATED], &b->has_updated,
 				  &b->updated);
 	if (!err)
+		err = lg_attr_u64(tb[LG_BINDING_A_REPLIED], &b->has_replied,
+				  &b->replied);
+	if (!err)
 		err = lg_attr_u32(tb[LG_BINDING_A_DEL_REASON],
 				  &b->has_del_reason, &b->del_reason);
 	if (!err)
@@ -403,6 +406,8 @@ int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
 			     b->interface_id_len, b->interface_id);
 	if (b->has_created)
 		mnl_attr_put_u64(nlh, LG_BINDING_A_CREATED, b->created);
+	if (b->has_replied)
+		mnl_attr_put_u64(nlh, LG_BINDING_A_REPLIED, b->replied);
 	if (b->has_origin)
 		mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, b->origin);
 	if (replace)

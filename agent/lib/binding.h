@@ -76,7 +76,8 @@ struct lg_binding {
 	uint8_t *interface_id;
 	bool has_created, has_updated;
 	uint64_t created, updated;	/* CLOCK_REALTIME seconds */
-	bool has_replied;
+	/* The last server transaction (LG_BINDING_A_REPLIED). */
+	bool has_replied;		/* absent from an older module */
 	uint64_t replied;		/* CLOCK_REALTIME ms */
 	struct lg_lease *leases;
 	size_t n_leases;
@@ -124,7 +125,7 @@ int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel);
 /*
  * LG_CMD_BINDING_NEW: make binding b (ifindex, client_duid, ia_type, iaid,
  * client_lladdr, server_addr and at least one lease required; client_mac,
- * server_duid, interface_id, created and origin if set). The leases'
+ * server_duid, interface_id, created, replied and origin if set). The leases'
  * preferred and valid are what is left of them, in seconds from now; a
  * lease without has_plen is an address (128), without has_preferred its
  * preferred is its valid. With replace, a binding of the same key is

@@ -123,6 +123,7 @@ struct fp {
 #define U8(t, lo, hi)	{ t, FK_U8, 0, lo, hi, NULL, #t }
 #define U32(t, lo, hi)	{ t, FK_U32, 0, lo, hi, NULL, #t }
 #define U64(t)		{ t, FK_U64, 0, 0, U64_MAX, NULL, #t }
+#define U64R(t, lo, hi)	{ t, FK_U64, 0, lo, hi, NULL, #t }
 #define BIN(t, lo, hi)	{ t, FK_BIN, 0, lo, hi, NULL, #t }
 #define FLAG(t)		{ t, FK_FLAG, 0, 0, 0, NULL, #t }
 #define NEST(t, p)	{ t, FK_NEST, 0, 0, 0, &p, #t }
@@ -201,6 +202,7 @@ static const struct fa binding_new_a[] = {
 	BIN(LG_BINDING_A_SERVER_DUID, 3, 130),
 	BIN(LG_BINDING_A_INTERFACE_ID, 1, 32),
 	U64(LG_BINDING_A_CREATED),
+	U64R(LG_BINDING_A_REPLIED, 1, INT64_MAX),
 	U32(LG_BINDING_A_ORIGIN, LG_BINDING_ORIGIN_RESTORED,
 	    LG_BINDING_ORIGIN_MAX),
 	NEST(LG_BINDING_A_LEASE, p_lease_new),
@@ -411,6 +413,7 @@ static const struct fp r_lease = POL(r_lease_a, LG_LEASE_A_MAX);
 	R(LG_BINDING_A_INTERFACE_ID, FK_BIN, 0, 1, 65535), \
 	R(LG_BINDING_A_CREATED, FK_U64, A_REQ, 0, U64_MAX), \
 	R(LG_BINDING_A_UPDATED, FK_U64, A_REQ, 0, U64_MAX), \
+	R(LG_BINDING_A_REPLIED, FK_U64, A_REQ, 1, INT64_MAX), \
 	RN(LG_BINDING_A_LEASE, A_MULTI, r_lease), \
 	R(LG_BINDING_A_RELEASE_REASON, FK_U32, 0, 1, LG_RELEASE_MAX),
 

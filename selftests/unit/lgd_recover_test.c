@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -366,8 +367,18 @@ static void srv_answer(int srv, const struct lq_query *q,
 		abort();
 }
 
+/* CLOCK_REALTIME ms, as LG_BINDING_A_REPLIED counts. */
+static uint64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 TEST_F(rec, reply_restores_each_ia)
 {
+	uint64_t before, after;
 	/* RELAY-FORW hop 0, link 2001:db8:1::1, peer fe80::1, Interface-ID. */
 	static uint8_t relay[34 + 8] = { 12, 0 };
 	struct lq_lease leases[3] = {};
@@ -433,11 +444,17 @@ TEST_F(rec, reply_restores_each_ia)
 	EXPECT_EQ(0, memcmp(news[0].client_mac, mac, 6));
 	EXPECT_EQ(4, news[0].interface_id_len);
 	EXPECT_EQ(0, memcmp(news[0].interface_id, "acc0", 4));
+	/* No CLT_TIME: no REPLIED, the kernel says now. */
+	EXPECT_FALSE(news[0].has_replied);
+	EXPECT_FALSE(news[1].has_replied);
 	/* Done: no retransmission. */
 	advance(20000);
 	EXPECT_EQ(0, srv_drain(self->srv, &q, buf, sizeof(buf), &from));
 
-	/* Without relay data, and an IA without IAID: EUI-64, IAID 0; EEXIST. */
+	/*
+	 * Without relay data, and an IA without IAID: EUI-64, IAID 0; EEXIST.
+	 * CLT_TIME 600: the last transaction was 600 s before the reply.
+	 */
 	new_err = -EEXIST;
 	src_n(0x1001, a);
 	lgd_recover_miss(self->r, 3, a, mac);
@@ -446,9 +463,16 @@ TEST_F(rec, reply_restores_each_ia)
 	leases[0].has_iaid = false;
 	rep.n_leases = 1;
 	rep.has_relay_data = false;
+	rep.has_clt_time = true;
+	rep.clt_time = 600;
 	srv_answer(self->srv, &q, &from, &rep);
+	before = real_ms();
 	lgd_recover_input(self->r);
+	after = real_ms();
 	ASSERT_EQ(3, n_news);
+	EXPECT_TRUE(news[2].has_replied);
+	EXPECT_LE(before - 600000, news[2].replied);
+	EXPECT_GE(after - 600000, news[2].replied);
 	EXPECT_EQ(0, news[2].iaid);
 	a6("fe80::ff:fe00:102", ll);
 	EXPECT_EQ(0, memcmp(news[2].client_lladdr, ll, 16));

@@ -8,7 +8,11 @@
  *     delay; a later change of a key replaces the earlier one;
  *   - what was committed is read back whole after a close and a reopen;
  *   - the reconcile's decisions (restore, write, drop, the kernel wins)
- *     and the lifetimes a restore asks for;
+ *     and the lifetimes a restore asks for; its request (store_sync.c's
+ *     lgd_store_restore_msg(), over a netlink backend that is never
+ *     called) and the REPLIED in it;
+ *   - the replied column: written and read back, and added to a file of
+ *     the version before, which keeps its rows;
  *   - a damaged file (garbage, truncated, another program's database) is
  *     set aside as PATH.corrupt-TIME with its -wal and -shm, and an empty
  *     store started;
@@ -39,12 +43,85 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/leaseguard.h>
 
 #include "kselftest_harness.h"
 
+#include "binding.h"
 #include "lgd.h"
 #include "store.h"
+
+/*
+ * store_sync.c's netlink backend and daemon side: only its request
+ * builder, lgd_store_restore_msg(), is driven here.
+ */
+struct nlmsghdr *lg_nl_msg(struct lg_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	(void)nl, (void)cmd, (void)flags;
+	abort();
+}
+
+int lg_nl_doit(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+	       void *data)
+{
+	(void)nl, (void)nlh, (void)cb, (void)data;
+	abort();
+}
+
+struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd)
+{
+	(void)nl, (void)buf, (void)cmd;
+	abort();
+}
+
+int lg_nl_batch_send(struct lg_nl *nl, void *buf, size_t len, uint32_t seq,
+		     size_t k, size_t i0, lg_nl_ack_t ack, void *data)
+{
+	(void)nl, (void)buf, (void)len, (void)seq, (void)k, (void)i0;
+	(void)ack, (void)data;
+	abort();
+}
+
+uint32_t lgd_link_role(struct lg_nl *nl, uint32_t ifindex)
+{
+	(void)nl, (void)ifindex;
+	abort();
+}
+
+int lg_nl_dump_once(struct lg_nl *nl, struct nlmsghdr *nlh, lg_nl_cb_t cb,
+		    void *data, bool *intr)
+{
+	(void)nl, (void)nlh, (void)cb, (void)data, (void)intr;
+	abort();
+}
+
+int lg_nl_fd(const struct lg_nl *nl)
+{
+	(void)nl;
+	abort();
+}
+
+uint8_t lg_nl_cmd(const struct nlmsghdr *nlh)
+{
+	(void)nlh;
+	abort();
+}
+
+int lg_nl_parse_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		    unsigned int max)
+{
+	(void)nlh, (void)tb, (void)max;
+	abort();
+}
+
+int lg_nl_parse_nest(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max)
+{
+	(void)nest, (void)tb, (void)max;
+	abort();
+}
 
 /* The clock timer.c and store.c read: the test's. */
 static uint64_t now_ms = 1000000;
@@ -1141,6 +1218,279 @@ TEST_F(store, invalid_rows)
 	EXPECT_EQ(7, n);
 	lgd_store_get_stats(s, &st);
 	EXPECT_EQ(3, st.invalid);
+	free(v);
+	lgd_store_close(s);
+}
+
+/*
+ * Each binding's last server transaction (replied, ms; 0: unknown) is
+ * written, rewritten and read back; a restored binding's notification
+ * (put_ids) leaves it as stored.
+ */
+TEST_F(store, replied_round_trips)
+{
+	struct lgd_store_rec r, *v;
+	struct lgd_store *s;
+	size_t n, i;
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < 3; i++) {
+		mkrec(&r, i, NOW + 3600);
+		/* 0: unknown; the largest the kernel takes. */
+		r.replied = i == 0 ? 0 : i == 1 ? NOW * 1000 + 123 : INT64_MAX;
+		ASSERT_EQ(0, lgd_store_put(s, &r));
+	}
+	lgd_store_close(s);
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE replied = 1800000000123"));
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE replied = 0"));
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	ASSERT_EQ(3, n);
+	for (i = 0; i < n; i++) {
+		mkrec(&r, v[i].kernel_id - 1000, NOW + 3600);
+		r.replied = v[i].kernel_id == 1000 ? 0 :
+			    v[i].kernel_id == 1001 ? NOW * 1000 + 123 :
+			    INT64_MAX;
+		EXPECT_EQ(r.replied, v[i].replied) TH_LOG("binding %zu", i);
+		EXPECT_EQ(0, memcmp(&r, &v[i], sizeof(r))) TH_LOG("binding %zu", i);
+	}
+	free(v);
+
+	/* A later REPLY moves it; a restored binding's IDs leave it. */
+	mkrec(&r, 1, NOW + 3600);
+	r.replied = NOW * 1000 + 60123;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	mkrec(&r, 2, NOW + 3600);
+	r.kernel_id = 82;
+	r.replied = NOW * 1000;
+	ASSERT_EQ(0, lgd_store_put_ids(s, &r));
+	ASSERT_EQ(0, lgd_store_commit(s));
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	ASSERT_EQ(3, n);
+	for (i = 0; i < n; i++) {
+		uint64_t want = v[i].kernel_id == 1001 ? NOW * 1000 + 60123 :
+				v[i].kernel_id == 82 ? INT64_MAX : 0;
+
+		EXPECT_EQ(want, v[i].replied) TH_LOG("binding %zu", i);
+	}
+	free(v);
+
+	/* A negative one (another program's) is unknown, the row kept. */
+	lgd_store_close(s);
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM binding WHERE replied = 0"));
+	{
+		sqlite3 *db;
+
+		ASSERT_EQ(SQLITE_OK, sqlite3_open(self->path, &db));
+		ASSERT_EQ(SQLITE_OK, sqlite3_exec(db,
+			"UPDATE binding SET replied = -5 WHERE kernel_id = 1001",
+			NULL, NULL, NULL));
+		sqlite3_close(db);
+	}
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	EXPECT_EQ(3, n);
+	for (i = 0; i < n; i++) {
+		if (v[i].kernel_id != 1001)
+			continue;
+		EXPECT_EQ(0, v[i].replied);
+	}
+	free(v);
+	lgd_store_close(s);
+}
+
+/* What the restore's LG_CMD_BINDING_NEW of a binding says. */
+struct restore_req {
+	bool has_replied;
+	uint64_t replied;
+	uint32_t ifindex, origin, n_leases;
+	uint64_t created;
+};
+
+/* r's restore request (on ifindex 7, at NOW) into q; false: none sent. */
+static bool restore_req(const struct lgd_store_rec *r, struct restore_req *q)
+{
+	static char buf[8192];
+	const struct nlattr *top, *a;
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, sizeof(buf));
+	memset(q, 0, sizeof(*q));
+	nlh = mnl_nlmsg_put_header(buf);
+	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
+	if (!lgd_store_restore_msg(nlh, r, 7, NOW))
+		return false;
+	mnl_attr_for_each(top, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(top) != LG_A_BINDING)
+			continue;
+		mnl_attr_for_each_nested(a, top) {
+			switch (mnl_attr_get_type(a)) {
+			case LG_BINDING_A_REPLIED:
+				q->has_replied = true;
+				q->replied = mnl_attr_get_u64(a);
+				break;
+			case LG_BINDING_A_IFINDEX:
+				q->ifindex = mnl_attr_get_u32(a);
+				break;
+			case LG_BINDING_A_ORIGIN:
+				q->origin = mnl_attr_get_u32(a);
+				break;
+			case LG_BINDING_A_CREATED:
+				q->created = mnl_attr_get_u64(a);
+				break;
+			case LG_BINDING_A_LEASE:
+				q->n_leases++;
+				break;
+			}
+		}
+	}
+	return true;
+}
+
+/*
+ * The restore sends what the store has: REPLIED when it is known, none
+ * when it is not (the kernel then says now).
+ */
+TEST(restore_sends_replied)
+{
+	struct lgd_store_rec r;
+	struct restore_req q;
+
+	mkrec(&r, 2, NOW + 3600);
+	r.replied = NOW * 1000 - 600000 + 123;
+	ASSERT_TRUE(restore_req(&r, &q));
+	EXPECT_EQ(7, q.ifindex);
+	EXPECT_EQ(LG_BINDING_ORIGIN_RESTORED, q.origin);
+	EXPECT_EQ(NOW - 3600, q.created);
+	EXPECT_EQ(1, q.n_leases);
+	EXPECT_TRUE(q.has_replied);
+	EXPECT_EQ(NOW * 1000 - 600000 + 123, q.replied);
+
+	/* A row from before the column: unknown, not sent. */
+	r.replied = 0;
+	ASSERT_TRUE(restore_req(&r, &q));
+	EXPECT_FALSE(q.has_replied);
+	EXPECT_EQ(1, q.n_leases);
+
+	/* Nothing left of it: no request, whatever its time. */
+	mkrec(&r, 2, NOW - 1);
+	r.replied = NOW * 1000;
+	EXPECT_FALSE(restore_req(&r, &q));
+}
+
+/* The tables as version 1 made them before the replied column. */
+static const char old_schema[] =
+	"CREATE TABLE binding ("
+	" id INTEGER PRIMARY KEY,"
+	" ifname TEXT NOT NULL,"
+	" ifindex INTEGER NOT NULL,"
+	" duid BLOB NOT NULL,"
+	" ia_type INTEGER NOT NULL,"
+	" iaid INTEGER NOT NULL,"
+	" kernel_id INTEGER NOT NULL,"
+	" state INTEGER NOT NULL,"
+	" origin INTEGER NOT NULL,"
+	" restore INTEGER NOT NULL DEFAULT 0,"
+	" client_lladdr BLOB,"
+	" client_mac BLOB,"
+	" server_addr BLOB,"
+	" server_duid BLOB,"
+	" interface_id BLOB,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" expires INTEGER,"
+	" UNIQUE (ifname, duid, ia_type, iaid));"
+	"CREATE TABLE lease ("
+	" binding INTEGER NOT NULL REFERENCES binding(id) ON DELETE CASCADE,"
+	" addr BLOB NOT NULL,"
+	" plen INTEGER NOT NULL,"
+	" preferred INTEGER NOT NULL,"
+	" valid INTEGER NOT NULL,"
+	" expires INTEGER,"
+	" PRIMARY KEY (binding, addr, plen)) WITHOUT ROWID;"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"PRAGMA application_id = 1279738451;"
+	"PRAGMA user_version = 1;"
+	"INSERT INTO binding (ifname, ifindex, duid, ia_type, iaid, kernel_id,"
+	" state, origin, client_lladdr, client_mac, server_addr, server_duid,"
+	" created, updated, expires) VALUES ('acc0', 10,"
+	" x'00030001020000000102', 1, 1, 101, 1, 1,"
+	" x'fe8000000000000000ff00fffe000102', x'020000000102',"
+	" x'20010db8000f00000000000000000002', x'00030001020000000f02',"
+	" 1799996400, 1799999400, 1800003000);"
+	"INSERT INTO lease VALUES (1, x'20010db8000100000000000000001001', 128,"
+	" 1800, 3600, 1800003000);"
+	"INSERT INTO meta VALUES ('instance', 'another-boot family 30');";
+
+/*
+ * A store of the version before: it opens, gets the column (0, unknown,
+ * in every row), keeps its rows and its instance, and stays version 1
+ * (the daemon before reads it, see lgd_store_migrate()). Once.
+ */
+TEST_F(store, old_schema_gets_the_column)
+{
+	struct lgd_store_stats st;
+	struct lgd_store_rec r, *v;
+	char instance[64], d[200];
+	struct lgd_store *s;
+	uint64_t created;
+	sqlite3 *db;
+	size_t n;
+
+	snprintf(d, sizeof(d), "%s/db", self->dir);
+	mkdir(d, 0700);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(self->path, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, old_schema, NULL, NULL, NULL));
+	sqlite3_close(db);
+	EXPECT_EQ(0, count_rows(self->path,
+		"SELECT count(*) FROM pragma_table_info('binding') WHERE name = 'replied'"));
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	ASSERT_TRUE(st.open);
+	EXPECT_EQ(0, st.set_aside);
+	EXPECT_EQ(0, st.errors);
+	EXPECT_EQ(1, st.rows);
+	lgd_store_instance(s, instance, sizeof(instance), &created);
+	EXPECT_STREQ("another-boot family 30", instance);
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	ASSERT_EQ(1, n);
+	EXPECT_STREQ("acc0", v[0].ifname);
+	EXPECT_EQ(101, v[0].kernel_id);
+	EXPECT_EQ(1, v[0].iaid);
+	EXPECT_EQ(1799999400, v[0].updated);
+	EXPECT_EQ(0, v[0].replied);
+	ASSERT_EQ(1, v[0].n_leases);
+	EXPECT_EQ(3600, v[0].leases[0].valid);
+	EXPECT_EQ(1800003000, v[0].leases[0].expires);
+	EXPECT_TRUE(v[0].has_lladdr && v[0].has_mac && v[0].has_server_addr);
+
+	/* Its notification after the restore writes the kernel's time. */
+	r = v[0];
+	r.replied = NOW * 1000 + 5;
+	ASSERT_EQ(0, lgd_store_put(s, &r));
+	free(v);
+	lgd_store_close(s);
+	EXPECT_EQ(1, count_rows(self->path,
+		"SELECT count(*) FROM pragma_table_info('binding') WHERE name = 'replied'"));
+	EXPECT_EQ(1, count_rows(self->path, "PRAGMA user_version"));
+
+	s = lgd_store_open(self->path, 1000);
+	ASSERT_NE(NULL, s);
+	lgd_store_get_stats(s, &st);
+	EXPECT_EQ(0, st.errors);
+	ASSERT_EQ(0, lgd_store_load(s, &v, &n));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(NOW * 1000 + 5, v[0].replied);
 	free(v);
 	lgd_store_close(s);
 }

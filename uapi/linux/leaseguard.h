@@ -234,6 +234,18 @@
  *   LG_BINDING_A_CREATED:      NLA_U64, CLOCK_REALTIME seconds
  *   LG_BINDING_A_UPDATED:      NLA_U64, CLOCK_REALTIME seconds of the last
  *                              REPLY that granted or refreshed a lease
+ *   LG_BINDING_A_REPLIED:      NLA_U64, CLOCK_REALTIME milliseconds of the
+ *                              last server transaction: when the REPLY
+ *                              (in its RELAY-REPL) that created or last
+ *                              refreshed the binding's leases was snooped
+ *                              here, or what LG_CMD_BINDING_NEW gave. It is
+ *                              the server's time, not the binding's last
+ *                              change: a client's RELEASE or DECLINE, a
+ *                              relay-initiated release (LG_BINDING_RELEASING
+ *                              and back), a move of the anchor or an expiry
+ *                              leave it as it was. Failover partners
+ *                              compare it: the newest server transaction
+ *                              wins (Documentation/failover.rst)
  *   LG_BINDING_A_LEASE:        NLA_NESTED, once per lease:
  *     LG_LEASE_A_ADDR:         NLA_BINARY, 16 octets (prefix: host bits 0)
  *     LG_LEASE_A_PLEN:         NLA_U32, 128 for IA_NA
@@ -338,6 +350,15 @@
  *       LG_BINDING_A_INTERFACE_ID:  NLA_BINARY, 1..32 octets
  *       LG_BINDING_A_CREATED:       NLA_U64, CLOCK_REALTIME seconds, not in
  *                                   the future (default: now)
+ *       LG_BINDING_A_REPLIED:       NLA_U64, CLOCK_REALTIME milliseconds,
+ *                                   1..INT64_MAX (default: now): the last
+ *                                   server transaction, as the router that
+ *                                   saw it recorded it (a restored,
+ *                                   LEASEQUERY-recovered or synchronised
+ *                                   binding carries the original). Not
+ *                                   checked against this clock: a
+ *                                   partner's may run a little ahead, and a
+ *                                   refusal would lose the binding
  *       LG_BINDING_A_ORIGIN:        NLA_U32, LG_BINDING_ORIGIN_RESTORED (the
  *                                   default), _LEASEQUERY or _SYNCED
  *       LG_BINDING_A_REPLACE:       NLA_FLAG: update a binding with the
@@ -353,7 +374,8 @@
  *   The lifetimes are what is left of the lease, not what the server first
  *   granted: a binding's lease ends VALID seconds after this request, and
  *   later replies and notifications give these as PREFERRED and VALID. The
- *   binding is LG_BINDING_BOUND; its UPDATED is now.
+ *   binding is LG_BINDING_BOUND; its UPDATED is now, its REPLIED the
+ *   request's (or now).
  *   Checks, as for a snooped binding: the interface's and the namespace's
  *   limits (see "Binding limits"; a refusal is counted as a snooped one's
  *   is: in LG_STATS_A_BINDINGS_LIMITED, or at the interface's own limit in
@@ -363,9 +385,10 @@
  *   Without REPLACE a binding with the same key (interface, DUID, IA type,
  *   IAID) is an error. With REPLACE it is updated instead, as a REPLY
  *   would update it: its leases become these, its server these, its
- *   ORIGIN this, and it keeps its ID, CREATED, state and anchor
- *   (CLIENT_LLADDR is kept; CLIENT_MAC and INTERFACE_ID are those of the
- *   request only if it had none). REPLACE is an attribute, not
+ *   ORIGIN and REPLIED these (REPLIED now if the request has none), and
+ *   it keeps its ID, CREATED, state and anchor (CLIENT_LLADDR is kept;
+ *   CLIENT_MAC and INTERFACE_ID are those of the request only if it had
+ *   none). REPLACE is an attribute, not
  *   NLM_F_REPLACE, because generic netlink refuses any nlmsg_flags but
  *   REQUEST, ACK, ECHO and DUMP (-EINVAL, "ambiguous or reserved bits set
  *   in nlmsg_flags").
@@ -382,14 +405,15 @@
  *   than 128, host bits set, PREFERRED above VALID, the same lease twice,
  *   more than LG_BINDING_MAX_LEASES leases, CREATED in the future: extack
  *   says which); -ERANGE a value or length out of the ranges above (the
- *   policy's: IA_TYPE, ORIGIN, PLEN, VALID 0, the lengths); -ENODEV the
+ *   policy's: IA_TYPE, ORIGIN, PLEN, VALID 0, REPLIED 0 or above
+ *   INT64_MAX, the lengths); -ENODEV the
  *   interface is not an access interface here; -EEXIST the key exists
  *   (no REPLACE); -EADDRINUSE a lease is another binding's (extack points
  *   at that LEASE); -ENOSPC a binding limit; -ENOMEM.
  *
  * In replies and notifications, ID, IFINDEX, CLIENT_DUID, IA_TYPE, IAID,
- * STATE, CLIENT_LLADDR, SERVER_ADDR, CREATED and UPDATED are always
- * present, and every LEASE has ADDR, PLEN, PREFERRED and VALID; IFNAME,
+ * STATE, CLIENT_LLADDR, SERVER_ADDR, CREATED, UPDATED and REPLIED are
+ * always present, and every LEASE has ADDR, PLEN, PREFERRED and VALID; IFNAME,
  * CLIENT_MAC, SERVER_DUID, INTERFACE_ID and EXPIRES only when known. A
  * binding has at least one LEASE, unless memory ran out while its leases
  * were indexed (counted in LG_STATS_A_DHCP6_NOMEM).
@@ -1165,6 +1189,7 @@ enum lg_binding_attrs {
 	LG_BINDING_A_RELEASE_CANCEL,	/* flag; requests only */
 	LG_BINDING_A_ORIGIN,		/* u32, enum lg_binding_origin */
 	LG_BINDING_A_REPLACE,		/* flag; LG_CMD_BINDING_NEW only */
+	LG_BINDING_A_REPLIED,		/* u64, ms */
 
 	__LG_BINDING_A_MAX
 };
