@@ -64,7 +64,8 @@ cleanup() {
 		[[ -n ${LGDPID[$r]:-} ]] && kill "${LGDPID[$r]}" && wait "${LGDPID[$r]}"
 		relay_kill "$r"
 	done
-	kill "$(jobs -p)" 2>/dev/null
+	# shellcheck disable=SC2046 # one pid a word
+	kill $(jobs -p) 2>/dev/null
 	dhcp_cleanup
 	for r in sw sub r1 r2 srv; do ip netns del $r 2>/dev/null; done
 	rm -rf "$RUN"
