@@ -203,7 +203,10 @@ kad_stop() {
 state() { awk '$3 == "GROUP" { s = $5 } END { print s }' "$DIR/$1/notify.log"; }
 states() { echo "$(state r1) $(state r2)"; }
 relay_up() { [[ -s $RUN/$1/dhcrelay.pid ]] && kill -0 "$(<"$RUN/$1/dhcrelay.pid")" 2>/dev/null; }
-relays() { local r; for r in $ROUTERS; do relay_up $r && echo -n "$r "; done; echo; }
+# relays: the routers whose relay runs ("r1", "r1 r2"...). The notify
+# script logs a transition first and starts or stops the relay after:
+# wait_for is ... relays.
+relays() { local r l=(); for r in $ROUTERS; do relay_up $r && l+=("$r"); done; echo "${l[*]}"; }
 relay_kill() { relay_up "$1" && kill "$(<"$RUN/$1/dhcrelay.pid")"; rm -f "$RUN/$1/dhcrelay.pid"; }
 
 # watch_vip R: from now, one shell in R polls its addresses (every 20 ms,
@@ -281,7 +284,8 @@ round_start() {
 	done
 	check_eq "r1 MASTER, r2 BACKUP" "MASTER BACKUP" "$(state r1) $(state r2)"
 	check_eq "the VIPs on r1 only" "2001:db8:1::1/64 fe80::1/64|" "$(vips r1)|$(vips r2)"
-	check_eq "only the MASTER relays" "r1" "$(relays | xargs)"
+	wait_for -t 10 is r1 relays
+	check_eq "only the MASTER relays" "r1" "$(relays)"
 }
 
 round=0
@@ -345,7 +349,8 @@ wait_for -t 10 is MASTER state r2
 wait_for -t 10 is FAULT state r1
 check_eq "r2 MASTER, r1 FAULT" "MASTER FAULT" "$(state r2) $(state r1)"
 check_eq "the VIPs moved to r2" "|2001:db8:1::1/64 fe80::1/64" "$(vips r1)|$(vips r2)"
-check_eq "only the MASTER relays: r2" "r2" "$(relays | xargs)"
+wait_for -t 10 is r2 relays
+check_eq "only the MASTER relays: r2" "r2" "$(relays)"
 check "the notify script told r2's leaseguardd: lgctl partner role master" \
 	grep -q "GROUP LEASEGUARD MASTER" "$DIR/r2/notify.log"
 if [[ $LG_FAILOVER_SYNC == 1 ]]; then
@@ -380,7 +385,8 @@ n ip -n sw link set r1a up
 wait_for -t 20 is BACKUP state r1
 check_eq "r2 MASTER, r1 BACKUP" "MASTER BACKUP" "$(state r2) $(state r1)"
 check_eq "the VIPs stay on r2" "|2001:db8:1::1/64 fe80::1/64" "$(vips r1)|$(vips r2)"
-check_eq "only the MASTER relays: r2" "r2" "$(relays | xargs)"
+wait_for -t 10 is r2 relays
+check_eq "only the MASTER relays: r2" "r2" "$(relays)"
 
 # ---------------------------------------------------------------------------
 step "$round.5. keepalived on r2 is killed (SIGKILL, both processes): r1 takes over."
@@ -406,11 +412,12 @@ check_eq "no DHCPv6 exchange in between" "$K0" "$(kea_stat pkt6-received)"
 check_eq "r1 MASTER" MASTER "$(state r1)"
 check_eq "r2 still holds the VIPs: a SIGKILLed keepalived removes nothing" \
 	"2001:db8:1::1/64 fe80::1/64|2001:db8:1::1/64 fe80::1/64" "$(vips r1)|$(vips r2)"
-check_eq "and no notify ran there: both relay" "r1 r2" "$(relays | xargs)"
+wait_for -t 10 is "r1 r2" relays
+check_eq "and no notify ran there: both relay" "r1 r2" "$(relays)"
 
 step "$round.6. What the systemd drop-in does: ExecStopPost (the notify's STOP), then Restart."
 nsx r2 "$NOTIFY" -c "$DIR/r2/notify.conf" GROUP LEASEGUARD STOP 0
-check_eq "ExecStopPost stopped r2's relay" "r1" "$(relays | xargs)"
+check_eq "ExecStopPost stopped r2's relay" "r1" "$(relays)"
 kad_start r2 "$ADV"
 wait_for -t 20 is BACKUP state r2
 check_eq "restarted, r2 is BACKUP" BACKUP "$(state r2)"
@@ -423,7 +430,7 @@ kad_stop r2
 wait_for -t 10 is "STOP STOP" states
 wait_for -t 10 is "" relays
 check_eq "no VIP" "|" "$(vips r1)|$(vips r2)"
-check_eq "no relay" "" "$(relays | xargs)"
+check_eq "no relay" "" "$(relays)"
 done
 
 step "The end: every leaseguardd ran throughout."
