@@ -7,6 +7,7 @@ LGCTL=${LGCTL:-$LG_ROOT/agent/lgctl/lgctl}
 KSFT_SKIP=4
 _tap_n=0
 _tap_failed=0
+_tap_skipped=0
 
 # Runs a command and shows it (on stderr, so that output can be captured),
 # so that a log reads like the story it tells.
@@ -21,6 +22,15 @@ not_ok() {
 	_tap_n=$((_tap_n + 1))
 	_tap_failed=$((_tap_failed + 1))
 	echo "not ok $_tap_n - $*"
+}
+
+# tap_skip DESCRIPTION REASON: a check that cannot run yet, as a TAP skip
+# ("ok N - DESCRIPTION # SKIP REASON"): selftests/check counts it
+# skipped, not passed.
+tap_skip() {
+	_tap_n=$((_tap_n + 1))
+	_tap_skipped=$((_tap_skipped + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
 }
 
 # check_eq DESCRIPTION EXPECTED ACTUAL
@@ -70,7 +80,9 @@ skip_all() { echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
 
 tap_done() {
 	echo "1..$_tap_n"
-	echo "# $((_tap_n - _tap_failed)) passed, $_tap_failed failed"
+	local skipped=""
+	((_tap_skipped == 0)) || skipped=", $_tap_skipped skipped"
+	echo "# $((_tap_n - _tap_failed - _tap_skipped)) passed, $_tap_failed failed$skipped"
 	[[ $_tap_failed -eq 0 ]]
 }
 
