@@ -29,7 +29,7 @@ KSRC := $(BUILD)/ksrc
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all module agent kea selftests deps check check-debug demo lint fuzz bench clean man
+.PHONY: all module agent kea selftests deps check check-debug check-ha demo lint fuzz bench clean man
 .PHONY: fuzz-netlink
 .PHONY: install install-agent install-kea-hook install-dkms uninstall deb
 
@@ -79,6 +79,15 @@ check-debug:
 	@$(DEPS) --debug-kernel --check 2>/dev/null || $(DEPS) --debug-kernel
 	@$(MAKE) all
 	@SUITE=$(SUITE) selftests/check-debug
+
+# The router pair under keepalived with Kea, dhcrelay and dhclient
+# (selftests/failover.sh): a quarter of an hour in the VM for its three
+# advert intervals, so not in check (Documentation/testing.rst).
+check-ha:
+	@$(DEPS) --check 2>/dev/null || $(DEPS)
+	@$(MAKE) all
+	@selftests/vm/run.sh --timeout 2400 -- env LG_FAILOVER_SYNC=$(or $(SYNC),1) \
+		LG_FAILOVER_ADVERTS="$(or $(ADVERTS),1 0.5 0.1)" selftests/failover.sh
 
 demo:
 	@$(DEPS) --check 2>/dev/null || $(DEPS)

@@ -169,7 +169,7 @@ check "r1 got a bulk from the restarted r2" test "$(pfield r1 .sync.bulks_receiv
 step "9. Partition: the sync link drops everything; both change; then heal."
 for r in r1 r2; do
 	nsx $r nft -f - <<-EOF
-	table inet cut { chain in { type filter hook input priority 0; tcp dport 4647 drop; tcp sport 4647 drop; } }
+	table inet cut { chain in { type filter hook input priority 0; tcp dport 4647 drop; tcp sport 4647 drop; }; }
 	EOF
 done
 wait_for -t 10 is down pfield r1 .partner.state
