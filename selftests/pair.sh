@@ -200,7 +200,7 @@ check "r1 refused more than one handshake" test "$(pfield r1 .connection.hs_key)
 check_eq "r1 logged the key's failure once" 1 "$(grep -c "pre-shared key differs" "$DIR/r1.log" || true)"
 check_eq "no binding crossed with the wrong key" down "$(pfield r2 .partner.state)"
 stop_lgd r2
-check_fails "x cannot get in: r1 closes it before TLS" \
+check_fails "x cannot get in: r1 closes it before TLS" 1 \
 	sh -c "ip netns exec x timeout 3 openssl s_client -connect '[2001:db8:5::1]:4647' -psk $(cat "$DIR/partner.key") -psk_identity leaseguard -tls1_3 </dev/null 2>&1 | grep -q 'Cipher is TLS_AES'"
 check "r1 counted the stranger" test "$(pfield r1 .connection.refused)" -ge 1
 
