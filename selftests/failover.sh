@@ -324,12 +324,12 @@ if ((round == 1)); then
 	if [[ $LG_FAILOVER_SYNC == 1 ]]; then
 		wait_for -t 10 is 2 nbindings r2
 		check_eq "r2 knows both bindings before any takeover (the sync)" 2 "$(nbindings r2)"
-		check_eq "r2's leaseguardd routes the prefix" 1 \
-			"$(ip -n r2 -6 route show proto 200 | grep -c "^$PD ")"
+		check_eq "r2, the BACKUP, routes none of them (the MASTER's job)" 0 \
+			"$(ip -n r2 -6 route show proto 200 | wc -l)"
 	else
 		check_eq "r2 knows nothing of the subscriber (no sync yet)" 0 "$(nbindings r2)"
 		tap_skip "r2 knows both bindings before any takeover (the sync)" "$NOSYNC"
-		tap_skip "r2's leaseguardd routes the prefix" "$NOSYNC"
+		tap_skip "r2, the BACKUP, routes none of them (the MASTER's job)" "$NOSYNC"
 	fi
 else
 	check "the subscriber reaches Kea through r1" \
@@ -361,6 +361,10 @@ if [[ $LG_FAILOVER_SYNC == 1 ]]; then
 	echo "# advert_int $ADV, link down: the subscriber's pings through r2 resumed after a gap of $GAP (takeover $MS ms)"
 	check "its pings resume through r2" test "$GAP" != none
 	check_eq "no DHCPv6 exchange in between" "$K0" "$(kea_stat pkt6-received)"
+	check_eq "r2, MASTER, routes the delegated prefix" 1 \
+		"$(ip -n r2 -6 route show proto 200 | grep -c "^$PD ")"
+	check "r2's leaseguardd logged the takeover's routes" \
+		grep -q "takeover: 2 bindings, routes installed in" "$DIR/r2/lgd.log"
 	SPOOF=2001:db8:1::bad
 	n ip -n sub addr add $SPOOF/128 dev eth0 nodad
 	D1=$(savi_drops r2)
@@ -377,6 +381,8 @@ else
 	check "... counted by r2's SAVI ($D0 -> $(savi_drops r2))" test "$(savi_drops r2)" -gt "$D0"
 	tap_skip "its pings resume through r2" "$NOSYNC"
 	tap_skip "no DHCPv6 exchange in between" "$NOSYNC"
+	tap_skip "r2, MASTER, routes the delegated prefix" "$NOSYNC"
+	tap_skip "r2's leaseguardd logged the takeover's routes" "$NOSYNC"
 	tap_skip "a spoofed source is dropped by r2" "$NOSYNC"
 	tap_skip "at once, by its SAVI (drop counted)" "$NOSYNC"
 fi
