@@ -45,7 +45,7 @@ LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
 [[ -x $LGD ]] || skip_all "leaseguardd is not built"
 [[ ! -d /sys/module/leaseguard ]] || skip_all "leaseguard is loaded already"
 
-LG_FAILOVER_SYNC=${LG_FAILOVER_SYNC:-0}
+LG_FAILOVER_SYNC=${LG_FAILOVER_SYNC:-1}
 LG_FAILOVER_ADVERTS=${LG_FAILOVER_ADVERTS:-1 0.5 0.1}
 NOSYNC="sync not wired (LG_FAILOVER_SYNC=1 runs it)"
 NOTIFY=$LG_ROOT/dist/keepalived/leaseguard-notify
