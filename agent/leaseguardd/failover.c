@@ -60,18 +60,6 @@ static uint64_t lgd_realtime_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-const char *lgd_role_name(enum lg_sync_role role)
-{
-	switch (role) {
-	case LG_SYNC_ROLE_MASTER:
-		return "master";
-	case LG_SYNC_ROLE_BACKUP:
-		return "backup";
-	default:
-		return "unknown";
-	}
-}
-
 /* ---- The session's callbacks: the kernel behind the partner ---------- */
 
 /* key's interface here, by name: the routers' ifindexes differ. */
@@ -338,7 +326,7 @@ int lgd_failover_set_role(struct lgd_failover *f, const char *state)
 	snprintf(f->state, sizeof(f->state), "%s", state);
 	if (role == f->role) {
 		lgd_info("role %s (keepalived: %s): no change",
-			 lgd_role_name(role), state);
+			 lg_sync_role_name(role), state);
 		return 0;
 	}
 	f->role = role;
@@ -347,7 +335,7 @@ int lgd_failover_set_role(struct lgd_failover *f, const char *state)
 		lgd_partner_set_role(f->partner, role);
 	if (!was && lgd_failover_active(f))
 		f->takeovers++;
-	lgd_notice("role %s (keepalived: %s): %s", lgd_role_name(role), state,
+	lgd_notice("role %s (keepalived: %s): %s", lg_sync_role_name(role), state,
 		   lgd_failover_active(f) ?
 		   "routing the subscribers and sending releases" :
 		   "holding the partner's bindings, no routes, no releases");
@@ -388,7 +376,7 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 		.walk = lgd_fo_walk,
 	};
 	lgd_notice("partner %s: role %s%s", x->conf->partner.peer_addr,
-		   lgd_role_name(f->role),
+		   lg_sync_role_name(f->role),
 		   f->role == LG_SYNC_ROLE_UNKNOWN ?
 		   " until keepalived says (lgctl partner role): no routes, no releases" :
 		   " (from before the restart)");

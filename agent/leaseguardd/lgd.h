@@ -609,6 +609,5 @@ bool lgd_failover_active(const struct lgd_failover *f);
 int lgd_failover_set_role(struct lgd_failover *f, const char *state);
 /* The control socket's "partner" (priv: f). */
 void lgd_failover_show(void *priv, FILE *out);
-const char *lgd_role_name(enum lg_sync_role role);
 
 #endif /* LGD_H */

@@ -1050,18 +1050,6 @@ static void ps_hex(char *dst, const uint8_t *id)
 		sprintf(dst + 2 * i, "%02x", id[i]);
 }
 
-static const char *ps_role_name(uint8_t role)
-{
-	switch (role) {
-	case LG_SYNC_ROLE_MASTER:
-		return "master";
-	case LG_SYNC_ROLE_BACKUP:
-		return "backup";
-	default:
-		return "unknown";
-	}
-}
-
 /* " KEY=AGE" in ms, when the event happened (at != 0). */
 static void ps_age(FILE *f, const char *key, uint64_t now, uint64_t at)
 {
@@ -1092,7 +1080,7 @@ void lgd_partner_show(const struct lgd_partner *p, FILE *f)
 		ps_hex(id, h->node_id);
 		ps_word(ver, sizeof(ver), h->sw_version);
 		fprintf(f, " peer-node-id=%s peer-role=%s peer-version=%s",
-			id, ps_role_name(h->role), *ver ? ver : "?");
+			id, lg_sync_role_name(h->role), *ver ? ver : "?");
 	}
 	ps_age(f, "last-heartbeat-age-ms", now, ss->last_heartbeat_ms);
 	ps_age(f, "last-recv-age-ms", now, ss->last_recv_ms);

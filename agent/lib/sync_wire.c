@@ -761,3 +761,15 @@ int lg_sync_parse(const uint8_t *buf, size_t len, struct lg_sync_msg *m,
 	}
 	return parse_payload(buf + LG_SYNC_HDR_LEN, m, why);
 }
+
+const char *lg_sync_role_name(uint8_t role)
+{
+	switch (role) {
+	case LG_SYNC_ROLE_MASTER:
+		return "master";
+	case LG_SYNC_ROLE_BACKUP:
+		return "backup";
+	default:
+		return "unknown";
+	}
+}

@@ -144,6 +144,9 @@ enum lg_sync_role {
 	LG_SYNC_ROLE_BACKUP,
 };
 
+/* "master", "backup" or "unknown". */
+const char *lg_sync_role_name(uint8_t role);
+
 enum lg_sync_change {
 	LG_SYNC_CHANGE_NEW = 1,
 	LG_SYNC_CHANGE_UPDATE,
