@@ -84,6 +84,18 @@ stage2() {
 		$bb mount -t tmpfs -o mode=1777 tmpfs /tmp
 	fi
 
+	# run.sh's hot commands and their libraries (lg.hot, a cpio): in a
+	# tmpfs laid over /usr, so that their execs read memory, not 9p.
+	hot=$(arg lg.hot)
+	if [ -n "$hot" ]; then
+		{ $bb mkdir -p /run/.lg-hot && cd /run/.lg-hot &&
+			$bb cpio -id <"$hot" 2>/dev/null && cd / &&
+			$bb mount -t overlay -o ro,lowerdir=/run/.lg-hot/usr:/usr \
+				overlay /usr; } ||
+			echo "lg-vm: the hot commands are not in a tmpfs: exec over 9p"
+		cd /
+	fi
+
 	dir=$(arg lg.dir)
 	$bb mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 \
 		result "$dir" || die "cannot mount the result share on $dir"
