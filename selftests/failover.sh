@@ -27,12 +27,15 @@
 # notify's STOP, a restart) cleans up. Takeover times and the pings'
 # gaps are printed, never pass/fail.
 #
-# The binding sync between the two leaseguardd (failover.rst) is not
-# wired into leaseguardd yet. Its checks (r2 knows the subscriber before
-# a takeover, the pings resume through r2 with no DHCPv6 exchange, a
-# spoofed source dropped there at once) run with LG_FAILOVER_SYNC=1, and
-# are TAP skips until then. Without it, r2 does not know the subscriber
-# and drops its packets after the takeover (savi enforce): checked.
+# With the binding sync (LG_FAILOVER_SYNC=1, the default) r2 knows the
+# subscriber before any takeover: its pings resume through r2 with no
+# DHCPv6 exchange, and r2 drops a spoofed source at once. A last round
+# then SIGKILLs r1's keepalived and leaseguardd together, brings r1 back
+# as a new box that r2 resyncs whole, and has the subscriber renew and
+# release through r2: Kea and both routers agree. LG_FAILOVER_SYNC=0 runs
+# the pair without a partner link, the way it was before the sync: r2
+# does not know the subscriber and drops its packets after the takeover
+# (savi enforce): checked.
 set -u
 
 source "$(dirname "$0")/lib.sh"
@@ -47,7 +50,7 @@ LGD=$LG_ROOT/agent/leaseguardd/leaseguardd
 
 LG_FAILOVER_SYNC=${LG_FAILOVER_SYNC:-1}
 LG_FAILOVER_ADVERTS=${LG_FAILOVER_ADVERTS:-1 0.5 0.1}
-NOSYNC="sync not wired (LG_FAILOVER_SYNC=1 runs it)"
+NOSYNC="no partner link (LG_FAILOVER_SYNC=0)"
 NOTIFY=$LG_ROOT/dist/keepalived/leaseguard-notify
 KCONF=$LG_ROOT/dist/keepalived/keepalived.conf
 SRV=$LG_DHCP_SERVER	# Kea, 2001:db8:f::2
@@ -444,6 +447,103 @@ done
 check_eq "no VIP" "|" "$(vips r1)|$(vips r2)"
 check_eq "no relay" "" "$(relays)"
 done
+
+# ---------------------------------------------------------------------------
+# With the sync: the master dies whole, comes back as a new box, and the
+# subscriber's renewal and release go through the new master.
+if [[ $LG_FAILOVER_SYNC == 1 ]]; then
+ADV=${LG_FAILOVER_ADVERTS##* }
+round=$((round + 1))
+# table R: R's bindings as the pair must agree on them.
+table() {
+	lg "$1" -j binding show dev acc0 |
+		jq -c '[.[] | "\(.client_duid) \(.ia_type) \(.iaid) \(.state) \([.leases[].addr] | join(","))"] | sort'
+}
+replied() { lg "$1" -j binding show dev acc0 | jq -c '[.[] | .replied] | sort'; }
+kea_expire() { kea_leases | awk -v a="$NA/128" '$1 == "NA" && $2 == a { print $6 }'; }
+
+step "$round.1. advert_int $ADV: r1 MASTER; its keepalived and leaseguardd are SIGKILLed at once."
+round_start "$ADV"
+ping_start
+K0=$(kea_stat pkt6-received)
+watch_vip r2
+T0=${EPOCHREALTIME/./}
+kill -KILL "$(<"$RUN/r1/vrrp.pid")" "$(<"$RUN/r1/keepalived.pid")" "${LGDPID[r1]}"
+wait "$WATCH"
+MS=$(takeover_ms "$T0")
+echo "# advert_int $ADV, keepalived and leaseguardd SIGKILLed: r2 holds the VIP $MS ms after the kill"
+kad_stop r1	# reaped
+wait "${LGDPID[r1]}" 2>/dev/null
+LGDPID[r1]=
+wait_for -t 10 is MASTER state r2
+wait_for -t 10 grep -q "takeover: 2 bindings, routes installed in" "$DIR/r2/lgd.log"
+# r1's forwarding plane lives on (its kernel still validates and routes):
+# what counts is that the subscriber never waits for a DHCPv6 exchange.
+wait_for -t 10 atleast 1 replies_after "$T0"
+GAP=$(ping_gap "$T0")
+echo "# advert_int $ADV, keepalived and leaseguardd SIGKILLed: the pings' gap: $GAP (takeover $MS ms)"
+ping_stop
+check "its pings go on" test "$GAP" != none
+check_eq "no DHCPv6 exchange in between" "$K0" "$(kea_stat pkt6-received)"
+check_eq "r2 MASTER" MASTER "$(state r2)"
+check "r2's leaseguardd logged the takeover's routes" \
+	grep -q "takeover: 2 bindings, routes installed in" "$DIR/r2/lgd.log"
+check_eq "r2 routes the delegated prefix" 1 \
+	"$(ip -n r2 -6 route show proto 200 | grep -c "^$PD ")"
+
+step "$round.2. r1 comes back as a new box (no binding, route, store or role of its own): r2 resyncs it whole."
+# What systemd's drop-in runs for the dead keepalived (the notify's
+# STOP: no relay), then what a new box lacks.
+nsx r1 "$NOTIFY" -c "$DIR/r1/notify.conf" GROUP LEASEGUARD STOP 0
+for vip in "fe80::1/64 dev acc0" "2001:db8:1::1/64 dev acc0" \
+	"fe80::1/64 dev up0" "2001:db8:f::1/64 dev up0"; do
+	# shellcheck disable=SC2086 # an address and a device
+	n ip -n r1 addr del $vip
+done
+n ip -n r1 -6 route flush proto 200
+lg r1 binding del all
+rm -f "$DIR/r1/bindings.db" "$DIR/r1/bindings.db-wal" "$DIR/r1/bindings.db-shm" "$DIR/r1/role"
+check_eq "r1 is empty: no binding, no route of ours" "0 0" \
+	"$(nbindings r1) $(ip -n r1 -6 route show proto 200 | wc -l)"
+printf '# [r1] leaseguardd -c %s &\n' "$DIR/r1/lgd.conf" >&2
+ip netns exec r1 "$LGD" -c "$DIR/r1/lgd.conf" >>"$DIR/r1/lgd.log" 2>&1 &
+LGDPID[r1]=$!
+kad_start r1 "$ADV"
+wait_for -t 20 is BACKUP state r1
+check_eq "r2 MASTER, r1 BACKUP (nopreempt)" "MASTER BACKUP" "$(state r2) $(state r1)"
+wait_for -t 20 is 2 nbindings r1
+check_eq "r1 has r2's table again" "$(table r2)" "$(table r1)"
+check_eq "as synced bindings" '["synced","synced"]' \
+	"$(lg r1 -j binding show dev acc0 | jq -c '[.[] | .origin]')"
+check_eq "and routes none (BACKUP)" 0 "$(ip -n r1 -6 route show proto 200 | wc -l)"
+
+step "$round.3. The subscriber's renewal goes through r2 (dhclient restarted: a Rebind); r1's copy follows."
+E0=$(kea_expire)
+R0=$(replied r2)
+_dhcp_kill dhclient-sub-eth0
+sleep 1	# Kea's lease times are in seconds
+client_start sub eth0
+check_eq "the subscriber kept its address" "$NA" "$(client_lease sub eth0 na | sed 's|/128$||')"
+check "Kea extended the lease ($E0 -> $(kea_expire))" test "$(kea_expire)" -gt "$E0"
+wait_for -t 10 eval '[[ $(replied r2) != "$R0" ]]'
+check "r2 snooped the renewal (a newer server transaction)" test "$(replied r2)" != "$R0"
+wait_for -t 10 eval '[[ $(replied r1) == "$(replied r2)" ]]'
+check_eq "r1's copy has the same server transaction" "$(replied r2)" "$(replied r1)"
+check_eq "and the same table" "$(table r2)" "$(table r1)"
+
+step "$round.4. The subscriber releases through r2: Kea, r2 and r1 let both leases go."
+client_release sub eth0
+wait_for -t 10 is 0 nbindings r2
+wait_for -t 10 is 0 nbindings r1
+check_eq "Kea has no lease left" "" "$(kea_leases)"
+check_eq "r2 and r1 hold no binding" "0 0" "$(nbindings r2) $(nbindings r1)"
+check_eq "and r2 routes none" 0 "$(ip -n r2 -6 route show proto 200 | wc -l)"
+kad_stop r1
+kad_stop r2
+for r in $ROUTERS; do
+	nsx $r "$NOTIFY" -c "$DIR/$r/notify.conf" GROUP LEASEGUARD STOP 0
+done
+fi
 
 step "The end: every leaseguardd ran throughout."
 for r in $ROUTERS; do
