@@ -133,6 +133,7 @@ done
 wait_for -t 10 sh -c "[ -n \"\$(ip -n r1 -6 addr show dev acc1 scope link)\" ] && [ -n \"\$(ip -n r2 -6 addr show dev acc1 scope link)\" ]"
 ip netns exec sub tcpdump -i br0 -n -U --immediate-mode -Z root -w "$DIR/sub.pcap" ip6 \
 	>"$DIR/tcpdump.log" 2>&1 &
+PID[tcpdump]=$!
 wait_for -t 15 grep -q "listening on" "$DIR/tcpdump.log"
 umask 077
 openssl rand -hex 32 >"$DIR/partner.key"
