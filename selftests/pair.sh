@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Two leaseguardd of a router pair, without DHCP: what one router's module
-# learns reaches the other's module, and only the MASTER routes.
+# learns reaches the other's module, and only the MASTER routes, queries
+# (MLD) and forwards multicast onto the access segment.
 #
 #   r1: leaseguard.ko, acc0 (access)    r2: the same
 #       sync0 2001:db8:5::1  ------------  sync0 2001:db8:5::2
+#       acc1 ------- sub (br0: a subscriber, mctool, tcpdump) ------- acc1
+#       up0  ------- srv (br0: a sender, 2001:db8:7::9) ------------- up0
 #   x:  a third host, routed to r1's sync address through r1 (2001:db8:6::3)
 #
 # Bindings are made with lgctl binding add, origin leasequery (what the
@@ -17,11 +20,14 @@ source "$(dirname "$0")/lib.sh"
 
 KO=${LG_KO:-$LG_ROOT/kmod/leaseguard.ko}
 LGD=${LG_LGD:-$LG_ROOT/agent/leaseguardd/leaseguardd}
+MCTOOL=$LG_ROOT/selftests/mctool
 [[ $(id -u) -eq 0 ]] || skip_all "needs root"
 [[ -e $KO ]] || skip_all "$KO is not built"
 [[ -x $LGD ]] || skip_all "$LGD is not built"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v nft >/dev/null || skip_all "nft is not installed"
+command -v tcpdump >/dev/null || skip_all "tcpdump is not installed"
+[[ -x $MCTOOL ]] || skip_all "selftests/mctool is not built"
 
 DIR=$(mktemp -d)
 declare -A PID=()
@@ -29,7 +35,7 @@ cleanup() {
 	set +e
 	for r in "${!PID[@]}"; do kill "${PID[$r]}" 2>/dev/null; done
 	wait 2>/dev/null
-	for ns in r1 r2 x; do ip netns del $ns 2>/dev/null; done
+	for ns in r1 r2 x sub srv; do ip netns del $ns 2>/dev/null; done
 	rmmod leaseguard 2>/dev/null
 	if [[ ${LG_PAIR_LOG:-0} == 1 ]]; then tail -n 40 "$DIR"/*.log; fi
 	rm -rf "$DIR"
@@ -69,8 +75,22 @@ start_lgd() {	# start_lgd ROUTER [KEYFILE]
 }
 stop_lgd() { kill "${PID[$1]}"; wait "${PID[$1]}" 2>/dev/null || true; unset "PID[$1]"; }
 
+# Multicast on the shared access segment, as sub sees it (tcpdump).
+pcap() { tcpdump -r "$DIR/sub.pcap" -n -tt 2>/dev/null; }
+ll() { ip -n "$1" -6 -br addr show dev acc1 scope link | awk '{ sub("/.*", "", $3); print $3 }'; }
+# queries_from ROUTER: MLD general queries from ROUTER's acc1; the first's time.
+queries_from() { pcap | grep -c "IP6 $(ll "$1") > ff02::1: HBH ICMP6, multicast listener query v2 \[gaddr ::\]" || true; }
+first_query_from() { pcap | grep "IP6 $(ll "$1") > ff02::1: HBH ICMP6, multicast listener query" | head -n 1 | cut -d' ' -f1; }
+# The datagrams from srv to ff0e::7:7 that reached the segment.
+delivered() { pcap | grep -c "IP6 2001:db8:7::9\.[0-9]* > ff0e::7:7\.5001: UDP" || true; }
+send() { nsx srv "$MCTOOL" send -i br0 -g ff0e::7:7 -S 2001:db8:7::9 -n "$1" -w 50 >/dev/null; }
+proxy() { ip netns exec "$1" "$LGCTL" -j mcast proxy socket "$DIR/$1/ctl.sock" | jq -r ".[] | select(.family == \"mld\") | $2"; }
+# ROUTER's (S,G) entry: its outgoing interfaces ("" if none).
+sg() { ip -n "$1" -6 mroute show | grep -E '\(2001:db8:7::9, ?ff0e::7:7\)'; }
+oifs() { sg "$1" | grep -o 'Oifs: [a-z0-9 ]*' | sed 's/Oifs: //; s/ *$//' || true; }
+
 n insmod "$KO"
-for r in r1 r2 x; do n ip netns add $r; done
+for r in r1 r2 x sub srv; do n ip netns add $r; done
 n ip link add sync0 netns r1 type veth peer name sync0 netns r2
 for r in r1 r2; do
 	nsx $r sysctl -qw net.ipv6.conf.all.accept_dad=0
@@ -91,6 +111,30 @@ nsx x ip link set xs1 up
 nsx x ip -6 route add 2001:db8:5::/64 via 2001:db8:6::1
 nsx r1 ip addr add 2001:db8:6::1/64 dev xs2 nodad
 nsx r1 ip link set xs2 up
+# sub and srv: a bridge each, one port to each router (acc1, up0).
+for ns in sub srv; do
+	nsx $ns sysctl -qw net.ipv6.conf.all.accept_dad=0
+	nsx $ns sysctl -qw net.ipv6.conf.default.accept_dad=0
+	nsx $ns ip link set lo up
+	nsx $ns ip link add br0 type bridge mcast_snooping 0
+	nsx $ns ip link set br0 up
+done
+nsx srv ip addr add 2001:db8:7::9/64 dev br0 nodad
+for r in r1 r2; do
+	n ip link add acc1 netns $r type veth peer name $r netns sub
+	n ip link add up0 netns $r type veth peer name $r netns srv
+	for ns in sub srv; do nsx $ns ip link set $r master br0 up; done
+	nsx $r ip link set acc1 up
+	nsx $r ip link set up0 up
+	lg $r link set dev acc1 role access
+	lg $r link set dev up0 role upstream
+	lg $r mcast set mld enable on upstream up0
+done
+wait_for -t 10 sh -c "[ -n \"\$(ip -n r1 -6 addr show dev acc1 scope link)\" ] && [ -n \"\$(ip -n r2 -6 addr show dev acc1 scope link)\" ]"
+ip netns exec sub tcpdump -i br0 -n -U --immediate-mode -Z root -w "$DIR/sub.pcap" ip6 \
+	>"$DIR/tcpdump.log" 2>&1 &
+PID[tcpdump]=$!
+wait_for -t 15 grep -q "listening on" "$DIR/tcpdump.log"
 umask 077
 openssl rand -hex 32 >"$DIR/partner.key"
 openssl rand -hex 32 >"$DIR/other.key"
@@ -105,12 +149,36 @@ check "r1's log says it routes nothing until told" \
 	grep -q "role unknown until keepalived says" "$DIR/r1.log"
 check_eq "r2 knows r1's node id" 00000000000000000000000000000001 \
 	"$(pfield r2 .partner.peer_node_id)"
+check_eq "no MLD query from either while the roles are unknown" "0 0" \
+	"$(queries_from r1) $(queries_from r2)"
+check_eq "r1's proxy says it is passive" true "$(proxy r1 .passive)"
 
 step "2. keepalived makes r1 the MASTER, r2 the BACKUP."
 role r1 master
 role r2 backup
 check_eq "r1: master" master "$(pfield r1 .local.role)"
 check_eq "r2: backup" backup "$(pfield r2 .local.role)"
+
+step "2b. Multicast: only the MASTER queries, and forwards onto the segment."
+check "the MASTER's MLD query reaches the segment" wait_for -t 5 atleast 1 queries_from r1
+check_eq "the BACKUP sends none" 0 "$(queries_from r2)"
+check_eq "r2's proxy: passive, nothing sent" "true 0" "$(proxy r2 '"\(.passive) \(.queries)"')"
+check_eq "r1's proxy: not passive" false "$(proxy r1 .passive)"
+ip netns exec sub "$MCTOOL" join -i br0 -g ff0e::7:7 -q >"$DIR/join.out" 2>&1 &
+PID[join]=$!
+wait_for -t 10 grep -q '^joined' "$DIR/join.out"
+check "both routers heard sub join ff0e::7:7" wait_for -t 10 sh -c \
+	"for r in r1 r2; do ip netns exec \$r '$LGCTL' -j mcast show dev acc1 | jq -e '.groups | any(.group == \"ff0e::7:7\")' >/dev/null || exit 1; done"
+send 5
+check "5 datagrams from upstream reach sub" wait_for -t 5 is 5 delivered
+sleep 0.3	# a duplicate would come as late
+check_eq "once each: the BACKUP forwards none" 5 "$(delivered)"
+check_eq "r1's entry goes out on acc1" acc1 "$(oifs r1)"
+check "r2 has the entry too (no upcall a packet)" \
+	sg r2
+check_eq "r2's entry goes nowhere" "" "$(oifs r2)"
+check "r2 keeps its upstream membership, for a quick takeover" \
+	sh -c "ip -n r2 -6 maddr show dev up0 | grep -qw ff0e::7:7"
 
 step "3. r1 learns two subscribers: r2's module has them, origin synced."
 add r1 1 2001:db8:1::1
@@ -149,11 +217,27 @@ check_eq "r1's route of it is gone" "2001:db8:1::1 dev acc0 metric 1024 pref med
 
 step "6. Takeover: r2 becomes the MASTER and routes r1's subscriber at once."
 role r1 backup
+t0=$(date +%s.%N)
 role r2 master
 wait_for -t 5 is "2001:db8:1::1 dev acc0 metric 1024 pref medium" routes r2
 check_eq "r1, now backup, removed its routes" "" "$(routes r1)"
 check "r2's log gives the takeover's time" grep -q "takeover: .* routes installed in [0-9]* ms" "$DIR/r2.log"
 check_eq "r2 counts one takeover" 1 "$(pfield r2 .local.takeovers)"
+
+step "6b. The new MASTER queries at once and forwards; the old one neither."
+check "r2's first MLD query reaches the segment" wait_for -t 5 atleast 1 queries_from r2
+ms=$(awk -v a="$t0" -v b="$(first_query_from r2)" 'BEGIN { printf "%d", (b - a) * 1000 }')
+echo "# the takeover's first MLD general query came after $ms ms"
+check "within a second of the role" test "$ms" -lt 1000
+q1=$(queries_from r1)
+send 5
+check "5 more datagrams reach sub" wait_for -t 5 is 10 delivered
+sleep 0.3
+check_eq "once each: r1 forwards no more" 10 "$(delivered)"
+check_eq "r2's entry goes out on acc1" acc1 "$(oifs r2)"
+check_eq "r1's entry goes nowhere" "" "$(oifs r1)"
+check_eq "r1 sent no query since it stood down" "$q1" "$(queries_from r1)"
+check_eq "r1's proxy says passive" true "$(proxy r1 .passive)"
 
 step "7. What the new MASTER learns goes back to r1."
 add r2 3 2001:db8:1::3

@@ -337,8 +337,8 @@ int lgd_failover_set_role(struct lgd_failover *f, const char *state)
 		f->takeovers++;
 	lgd_notice("role %s (keepalived: %s): %s", lg_sync_role_name(role), state,
 		   lgd_failover_active(f) ?
-		   "routing the subscribers and sending releases" :
-		   "holding the partner's bindings, no routes, no releases");
+		   "routing the subscribers, sending releases and queries" :
+		   "holding the partner's bindings, no routes, no releases, no queries");
 	if (was != lgd_failover_active(f))
 		f->x->role_changed(f->x->priv);
 	return 0;

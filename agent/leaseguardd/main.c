@@ -649,14 +649,17 @@ static void lgd_resume_cb(const void *node, VISIT which, void *data)
 
 /*
  * The MASTER now, or no longer: every route laid or lifted at once (one
- * sync: the routes in batches), and a new master sends the releases the
- * old one left waiting.
+ * sync: the routes in batches), a new master sends the releases the old
+ * one left waiting, and the IGMP/MLD proxy forwards onto the access
+ * interfaces and queries them, or stops both.
  */
 static void lgd_ctx_role_changed(void *priv)
 {
 	struct lgd *d = priv;
 	uint64_t t0 = lgd_now_ms();
 
+	/* Open only while the family is up; it opens in the role then. */
+	lgd_mcast_set_active(d->mcast, lgd_active(d));
 	if (!d->up)
 		return;		/* the family's return syncs in the new role */
 	lgd_sync(d);
@@ -1200,7 +1203,7 @@ static int lgd_family_up_cb(void *priv)
 	}
 	/* The IGMP/MLD proxy: not fatal, the module may not have it. */
 	if (!d->mcast) {
-		d->mcast = lgd_mcast_open(&d->ctx);
+		d->mcast = lgd_mcast_open(&d->ctx, lgd_active(d));
 		if (d->mcast)
 			lgd_epoll(d, EPOLL_CTL_ADD, lgd_mcast_fd(d->mcast),
 				  LGD_EP_MCAST);

@@ -20,6 +20,18 @@
  * Changes are applied in rounds: events and dumps mark groups dirty, and
  * lgd_mc_flush() then applies each dirty group once.
  *
+ * In a router pair (Documentation/failover.rst) both routers' modules hear
+ * the subscribers' reports on the shared access segment, so both hold the
+ * same groups. Only the active router (the MASTER, or a router alone)
+ * forwards onto the access interfaces: two would deliver every packet
+ * twice. The passive one keeps its upstream memberships, and (S,G) entries
+ * with no access interface out, so that what arrives stops there without
+ * an upcall a packet: a takeover is then one MRT_ADD_MFC per entry,
+ * traffic already at the door, rather than joins upstream whose first
+ * packets come after the upstream network (an IGMP/MLD querier, a PIM
+ * join) has acted on them. The price is the upstream link's: each group
+ * reaches both routers (once, on an upstream segment they share).
+ *
  * A socket holds at most net.core.optmem_max octets of membership state
  * (20 KiB on 6.1: a few hundred groups) and igmp_max_memberships IPv4
  * groups, so groups are spread over as many sockets as they need.
@@ -133,6 +145,7 @@ struct lgd_mc_fam {
 	struct lgd_mroute *mr;
 	int up_vif;
 	size_t n_mfc;
+	bool passive;			/* lgd_mcast_set_active(): nothing out */
 	struct lgd_mc_stats st;
 };
 
@@ -810,6 +823,9 @@ static uint32_t lgd_mc_oifs(struct lgd_mc_fam *f, struct lgd_mc_grp *g,
 	uint32_t oifs = 0;
 	int vif;
 
+	/* A BACKUP's entries hold what comes from upstream: the MASTER sends. */
+	if (f->passive)
+		return 0;
 	for (mb = g->membs; mb; mb = mb->next) {
 		struct lgd_mc_state s = { mb->mode, mb->n_src, mb->src };
 
@@ -1883,7 +1899,28 @@ int lgd_mcast_fd(const struct lgd_mcast *m)
 	return m->epfd;
 }
 
-struct lgd_mcast *lgd_mcast_open(const struct lgd_ctx *x)
+void lgd_mcast_set_active(struct lgd_mcast *m, bool active)
+{
+	int fi;
+
+	if (!m || m->fam[0].passive == !active)
+		return;
+	for (fi = 0; fi < LGD_MC_FAMILIES; fi++) {
+		m->fam[fi].passive = !active;
+		/* Every entry's access vifs computed again, in this round. */
+		twalk_r(m->fam[fi].groups, lgd_mc_dirty_cb, m);
+	}
+	lgd_mc_flush(m);
+	lgd_querier_set_active(m->q, active);
+	for (fi = 0; fi < LGD_MC_FAMILIES; fi++)
+		if (m->fam[fi].conf.enable)
+			lgd_notice("%s: %s, %zu (S,G) entries", lgd_mc_name(fi),
+				   active ? "forwarding onto the access interfaces" :
+				   "passive: nothing forwarded onto the access interfaces, no queries",
+				   m->fam[fi].n_mfc);
+}
+
+struct lgd_mcast *lgd_mcast_open(const struct lgd_ctx *x, bool active)
 {
 	struct epoll_event ev = { .events = EPOLLIN,
 				  .data.u32 = LGD_MC_EP_EVENTS };
@@ -1935,6 +1972,10 @@ struct lgd_mcast *lgd_mcast_open(const struct lgd_ctx *x)
 				&m->fam[LGD_MC_MLD].conf);
 	if (!m->q)
 		goto err_ep;
+	/* Before the first sync: a BACKUP's interfaces start without queries. */
+	lgd_querier_set_active(m->q, active);
+	for (fi = 0; fi < LGD_MC_FAMILIES; fi++)
+		m->fam[fi].passive = !active;
 	err = lgd_mc_sync(m);
 	if (err == -EOPNOTSUPP) {
 		lgd_notice("the leaseguard module has no IGMP/MLD proxy commands: multicast off");
@@ -2018,7 +2059,7 @@ void lgd_mcast_show(const struct lgd_mcast *m, FILE *out)
 	for (fi = 0; fi < LGD_MC_FAMILIES; fi++) {
 		struct lgd_mc_count c = { 0 };
 		uint32_t vifs[LGD_MROUTE_MAX_VIFS];
-		uint64_t sent, failed;
+		uint64_t sent, failed, held;
 		size_t i, n_socks = 0;
 		char buf[512];
 
@@ -2026,19 +2067,20 @@ void lgd_mcast_show(const struct lgd_mcast *m, FILE *out)
 		twalk_r(f->groups, lgd_mc_count_grp_cb, &c);
 		for (i = 0; i < f->n_socks; i++)
 			n_socks += f->socks[i].fd >= 0;
-		lgd_querier_counts(m->q, fi, &sent, &failed);
+		lgd_querier_counts(m->q, fi, &sent, &failed, &held);
 		fprintf(out, "proxy family=%s enable=%d upstream=%s version=%u"
-			" active=%d groups=%zu memberships=%zu"
+			" active=%d passive=%d groups=%zu memberships=%zu"
 			" upstream-groups=%zu sockets=%zu routing=%d vifs=%zu"
 			" mfc=%zu",
 			fi == LGD_MC_MLD ? "mld" : "igmp", f->conf.enable,
 			f->conf.upstream ? f->conf.upstream_name : "-",
-			f->conf.version, f->up_active, c.groups, c.membs,
-			c.upstream, n_socks, !!f->mr,
+			f->conf.version, f->up_active, f->passive, c.groups,
+			c.membs, c.upstream, n_socks, !!f->mr,
 			f->mr ? lgd_mroute_vifs(f->mr, vifs) : 0, f->n_mfc);
 		lgd_mc_stats_fmt(&f->st, buf, sizeof(buf));
-		fprintf(out, "%s queries=%llu query-errors=%llu\n", buf,
-			(unsigned long long)sent, (unsigned long long)failed);
+		fprintf(out, "%s queries=%llu query-errors=%llu queries-held=%llu\n",
+			buf, (unsigned long long)sent,
+			(unsigned long long)failed, (unsigned long long)held);
 	}
 }
 

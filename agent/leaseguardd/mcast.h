@@ -58,10 +58,19 @@ struct lgd_mcast;
 
 /*
  * Subscribes to the "mcast" and "config" groups, dumps, joins upstream
- * and starts the queriers. NULL if the module has no IGMP/MLD proxy
- * (logged; the rest of leaseguardd works without it) or on error.
+ * and starts the queriers, in the role given (lgd_mcast_set_active()).
+ * NULL if the module has no IGMP/MLD proxy (logged; the rest of
+ * leaseguardd works without it) or on error.
  */
-struct lgd_mcast *lgd_mcast_open(const struct lgd_ctx *x);
+struct lgd_mcast *lgd_mcast_open(const struct lgd_ctx *x, bool active);
+/*
+ * The router's role in a pair. Active (the MASTER, or alone) queries the
+ * access interfaces and forwards onto them. Passive (the BACKUP) sends no
+ * query and forwards nothing downstream, but keeps its state and its
+ * upstream memberships: a takeover puts every (S,G) entry's access
+ * interfaces back at once and sends the startup queries.
+ */
+void lgd_mcast_set_active(struct lgd_mcast *m, bool active);
 /* Leaves every group, stops routing multicast, frees everything. */
 void lgd_mcast_close(struct lgd_mcast *m);
 /* One descriptor (an epoll set of the proxy's sockets) to poll. */
@@ -155,9 +164,20 @@ void lgd_querier_close(struct lgd_querier *q);
  */
 void lgd_querier_set(struct lgd_querier *q, int fi, uint32_t ifindex,
 		     bool on);
-/* Queries sent, and failed to send, on the family's interfaces so far. */
+/*
+ * Queries sent, failed to send, and kept back by a passive router, on the
+ * family's interfaces so far.
+ */
 void lgd_querier_counts(const struct lgd_querier *q, int fi, uint64_t *sent,
-			uint64_t *failed);
+			uint64_t *failed, uint64_t *held);
+/*
+ * The router's role in a pair: active (the MASTER, or alone; the default)
+ * sends queries, passive sends none and keeps its state. Going active
+ * restarts every interface with its startup queries, the first at once;
+ * going passive stops them at once.
+ */
+void lgd_querier_set_active(struct lgd_querier *q, bool active);
+bool lgd_querier_active(const struct lgd_querier *q);
 /* The family's configuration changed: intervals apply from now on. */
 void lgd_querier_reconf(struct lgd_querier *q, int fi);
 /*

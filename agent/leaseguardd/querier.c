@@ -13,6 +13,17 @@
  * checksum the kernel's, and the interface's link-local as the source
  * (RFC 3810 5.1.14: the routing table would pick a global one for a
  * group-specific query to a global group).
+ *
+ * A router pair (Documentation/failover.rst) has one querier on the
+ * access segment: the active router (the MASTER, or a router alone). A
+ * passive one (BACKUP, FAULT, STOP, a role not yet known) sends nothing,
+ * its general-query timers stopped, but keeps its interfaces and follows
+ * the last-member rounds its module asks for without sending them (both
+ * modules hear the same reports and Leaves, so both ask the same): a
+ * takeover in the middle of a round finishes it. Taking over restarts
+ * every interface as a fresh start (RFC 3376 8.7, RFC 3810 9.7): the
+ * hosts have only answered the old master, whose queries may have
+ * stopped a while ago, and the startup queries rebuild the state soon.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -76,7 +87,9 @@ struct lgd_querier {
 	int fd[LGD_MC_FAMILIES];
 	void *ifs;			/* tsearch() of struct lgd_qif */
 	uint64_t ll_refreshed;
+	bool passive;			/* a BACKUP's: nothing sent */
 	uint64_t sent[LGD_MC_FAMILIES], errors[LGD_MC_FAMILIES];
+	uint64_t held[LGD_MC_FAMILIES];	/* queries a passive router kept */
 };
 
 /* RFC 3376 4.1.1: (mant | 0x10) << (exp + 3) from 128 on. */
@@ -354,6 +367,10 @@ static void lgd_q_query(struct lgd_qif *qif, const struct lgd_mc_addr *grp,
 	bool v3 = lgd_mc_v3(qif->fi, c->version);
 	size_t per, k, len;
 
+	if (qif->q->passive) {
+		qif->q->held[qif->fi]++;
+		return;
+	}
 	if (qif->fi == LGD_MC_IGMP) {
 		per = (LGD_Q_MAX_PKT - LGD_Q_IP4_HDRS - 12) / 4;
 		if (grp) {
@@ -526,6 +543,8 @@ static void lgd_qif_fire(struct lgd_timer *t)
 	uint64_t next = c->query_interval * 1000ull;
 	char ifn[IF_NAMESIZE];
 
+	if (qif->q->passive)
+		return;		/* the takeover starts it again */
 	if (!lgd_qif_up(qif)) {
 		if (!qif->down)
 			lgd_debug("%s querier: %s is down", lgd_mc_name(qif->fi),
@@ -590,9 +609,44 @@ void lgd_querier_set(struct lgd_querier *q, int fi, uint32_t ifindex,
 	qif->q = q;
 	qif->timer.fire = lgd_qif_fire;
 	qif->startup = q->conf[fi]->robustness;
-	lgd_info("%s querier started on %s (version %u)", lgd_mc_name(fi),
+	lgd_info("%s querier %s on %s (version %u)", lgd_mc_name(fi),
+		 q->passive ? "ready (passive: no queries)" : "started",
 		 lgd_ifname(q->x, ifindex, ifn), q->conf[fi]->version);
+	if (!q->passive)
+		lgd_timer_arm(&qif->timer, lgd_now_ms());
+}
+
+static void lgd_role_cb(const void *node, VISIT which, void *data)
+{
+	struct lgd_qif *qif = *(struct lgd_qif *const *)node;
+	struct lgd_querier *q = data;
+
+	if (which != postorder && which != leaf)
+		return;
+	if (q->passive) {
+		lgd_timer_stop(&qif->timer);
+		return;
+	}
+	/* A fresh start: it looks at the link again, and asks at once. */
+	qif->down = false;
+	qif->startup = q->conf[qif->fi]->robustness;
 	lgd_timer_arm(&qif->timer, lgd_now_ms());
+}
+
+void lgd_querier_set_active(struct lgd_querier *q, bool active)
+{
+	if (!q || q->passive == !active)
+		return;
+	q->passive = !active;
+	twalk_r(q->ifs, lgd_role_cb, q);
+	lgd_info("queriers %s", active ?
+		 "active: startup queries on every access interface" :
+		 "passive: no queries");
+}
+
+bool lgd_querier_active(const struct lgd_querier *q)
+{
+	return q && !q->passive;
 }
 
 struct lgd_reconf {
@@ -605,7 +659,8 @@ static void lgd_reconf_cb(const void *node, VISIT which, void *data)
 	struct lgd_qif *qif = *(struct lgd_qif *const *)node;
 	struct lgd_reconf *r = data;
 
-	if ((which != postorder && which != leaf) || qif->fi != r->fi)
+	if ((which != postorder && which != leaf) || qif->fi != r->fi ||
+	    qif->q->passive)
 		return;
 	if (!qif->timer.slot || qif->timer.when > r->when)
 		lgd_timer_arm(&qif->timer, r->when);
@@ -700,10 +755,11 @@ err:
 }
 
 void lgd_querier_counts(const struct lgd_querier *q, int fi, uint64_t *sent,
-			uint64_t *failed)
+			uint64_t *failed, uint64_t *held)
 {
 	*sent = q ? q->sent[fi] : 0;
 	*failed = q ? q->errors[fi] : 0;
+	*held = q ? q->held[fi] : 0;
 }
 
 void lgd_querier_close(struct lgd_querier *q)

@@ -15,7 +15,7 @@
 
 static const char *const lg_mcp_strings[] = { "family", "upstream", NULL };
 static const char *const lg_mcp_bools[] = {
-	"enable", "active", "routing", NULL
+	"enable", "active", "passive", "routing", NULL
 };
 
 /* The counters, in the text's order: four a line. */
@@ -23,7 +23,7 @@ static const char *const lg_mcp_counters[] = {
 	"joins", "leaves", "changes", "upstream-errors",
 	"upstream-nobufs", "capped", "upcalls", "upcalls-ignored",
 	"mfc-adds", "mfc-dels", "mfc-errors", "no-vif",
-	"queries", "query-errors", NULL
+	"queries", "query-errors", "queries-held", NULL
 };
 
 static void lg_mcp_print_text(const struct lg_ctl_line *l)
@@ -35,6 +35,9 @@ static void lg_mcp_print_text(const struct lg_ctl_line *l)
 	       strcmp(lg_ctl_get(l, "enable"), "1") ? "disabled" : "enabled",
 	       strcmp(up, "-") ? up : "none", lg_ctl_get(l, "version"),
 	       strcmp(lg_ctl_get(l, "active"), "1") ? "" : ": proxying");
+	/* A router pair's BACKUP (an older leaseguardd says nothing). */
+	if (!strcmp(lg_ctl_get(l, "passive"), "1"))
+		printf("\tpassive (not the MASTER): no queries, nothing forwarded onto the access interfaces\n");
 	printf("\tgroups %s (memberships %s), %s joined upstream on %s sockets\n",
 	       lg_ctl_get(l, "groups"), lg_ctl_get(l, "memberships"),
 	       lg_ctl_get(l, "upstream-groups"), lg_ctl_get(l, "sockets"));

@@ -409,6 +409,8 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	  "1 if the family is enabled in the module." },
 	{ PRX("active"), "leaseguard_mc_proxy_active", G, NULL, NULL,
 	  "1 if leaseguardd proxies the family on its upstream interface." },
+	{ PRX("passive"), "leaseguard_mc_proxy_passive", G, NULL, NULL,
+	  "1 if the router is not its pair's MASTER: it sends no query and forwards nothing onto the access interfaces." },
 	{ PRX("routing"), "leaseguard_mc_proxy_routing", G, NULL, NULL,
 	  "1 if leaseguardd routes the family's multicast (ipmr/ip6mr)." },
 	{ PRX("groups"), "leaseguard_mc_proxy_groups", G, NULL, NULL,
@@ -451,6 +453,8 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	  "Queries sent on access interfaces." },
 	{ PRX("query-errors"), "leaseguard_mc_proxy_query_errors_total", C, NULL, NULL,
 	  "Queries that could not be sent." },
+	{ PRX("queries-held"), "leaseguard_mc_proxy_queries_held_total", C, NULL, NULL,
+	  "Group-specific queries a passive router (not its pair's MASTER) did not send." },
 };
 
 #undef C

@@ -407,7 +407,9 @@ for l in 'leaseguard_bindings 101' \
 	 'leaseguard_release_requests_in_flight 1' \
 	 'leaseguard_release_bindings_in_flight 2' \
 	 'leaseguard_mc_proxy_enabled{family="igmp"} 1036' \
-	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1069'; do
+	 'leaseguard_mc_proxy_passive{family="igmp"} 1038' \
+	 'leaseguard_mc_proxy_queries_held_total{family="mld"} 1073' \
+	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1072'; do
 	check "has $l" has_line "$l" "$TMP/full.prom"
 done
 check_eq "no group or binding series for up0 (not an access interface)" "" \
