@@ -875,11 +875,12 @@ int lgd_conf_relay_id(struct lgd_conf *c)
 /* One line of the file, or of -o: NULL, or what is wrong. */
 const char *lgd_conf_line(struct lgd_conf *c, char *line, const char **key)
 {
-	char *tok[5];
+	char *tok[6];
 	int n = 0;
 
+	/* Up to 5 words: a fifth is one too many for every kind of line. */
 	*key = NULL;
-	for (tok[n] = strtok(line, " \t\r\n"); tok[n] && n < 4;
+	for (tok[n] = strtok(line, " \t\r\n"); tok[n] && n < 5;
 	     tok[++n] = strtok(NULL, " \t\r\n"))
 		;
 	if (!n)
