@@ -217,6 +217,68 @@ static const char *lgd_savi_parse(const char *val, struct lgd_savi_conf *e)
 	return NULL;
 }
 
+/* :: or 0.0.0.0 (IPv4 is in the last 4 octets, the rest zero). */
+static bool lgd_a6_unspecified(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, 16);
+}
+
+/*
+ * "release-fallback none|ADDR[,ADDR...]": the servers a RELEASE-REQUEST
+ * goes to, in order, when the lease's server does not answer. Each must
+ * be a server's unicast address: a release waits for one server's answer
+ * at a time, and a link-local one has no interface to leave by (the
+ * socket is not bound to one).
+ */
+static const char *lgd_conf_set_fallback(struct lgd_if_conf *ic,
+					 const char *val)
+{
+	static const char syntax[] =
+		"release-fallback is \"none\" or a comma list of at most 4 IPv6 addresses";
+	static char why[160];
+	uint8_t list[LGD_RELEASE_FALLBACK_MAX][16];
+	char buf[LGD_RELEASE_FALLBACK_MAX * (INET6_ADDRSTRLEN + 1)];
+	char *tok, *save;
+	const char *bad;
+	unsigned int n = 0, i;
+
+	if (!strcmp(val, "none")) {
+		ic->n_fallback = 0;
+		return NULL;
+	}
+	if (strlen(val) >= sizeof(buf) || *val == ',' ||
+	    val[strlen(val) - 1] == ',' || strstr(val, ",,"))
+		return syntax;
+	strcpy(buf, val);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n == LGD_RELEASE_FALLBACK_MAX ||
+		    inet_pton(AF_INET6, tok, list[n]) != 1)
+			return syntax;
+		bad = NULL;
+		if (lgd_a6_unspecified(list[n]))
+			bad = "the unspecified address";
+		else if (list[n][0] == 0xff)
+			bad = "a multicast address (a release waits for one server at a time)";
+		else if (list[n][0] == 0xfe && (list[n][1] & 0xc0) == 0x80)
+			bad = "a link-local address (it needs an interface: give a global or unique local one)";
+		for (i = 0; !bad && i < n; i++)
+			if (!memcmp(list[i], list[n], 16))
+				bad = "given twice";
+		if (bad) {
+			snprintf(why, sizeof(why), "release-fallback: %s is %s",
+				 tok, bad);
+			return why;
+		}
+		n++;
+	}
+	memcpy(ic->fallback, list, n * 16);
+	ic->n_fallback = n;
+	return NULL;
+}
+
 static const char *lgd_conf_set_savi(struct lgd_conf *c, const char *name,
 				     const char *val)
 {
@@ -283,6 +345,8 @@ const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
 		} else {
 			ic->has_server = true;
 		}
+	} else if (!strcmp(key, "release-fallback")) {
+		return lgd_conf_set_fallback(ic, val);
 	} else if (!strcmp(key, "role")) {
 		if (!strcmp(val, "unmanaged"))
 			ic->role = LGD_UNMANAGED;
@@ -443,14 +507,6 @@ static int lgd_partner_addr(const char *val, char addr[INET6_ADDRSTRLEN],
 	if (colon)
 		*port = v;
 	return 0;
-}
-
-/* :: or 0.0.0.0 (IPv4 is in the last 4 octets, the rest zero). */
-static bool lgd_a6_unspecified(const uint8_t a[16])
-{
-	static const uint8_t zero[16];
-
-	return !memcmp(a, zero, 16);
 }
 
 /* What an address may not be, for the partner or to listen on: NULL, or why. */

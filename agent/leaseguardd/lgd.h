@@ -40,6 +40,9 @@
 /* A declared setting leaseguardd leaves to the kernel (and lgctl). */
 #define LGD_UNMANAGED			UINT32_MAX
 
+/* release-fallback: servers in the list (a pair and a spare or two). */
+#define LGD_RELEASE_FALLBACK_MAX	4
+
 /*
  * What "interface NAME KEY VALUE" lines say of one access interface;
  * "interface * ..." is what the others get.
@@ -52,6 +55,13 @@ struct lgd_if_conf {
 	bool single_subscriber;
 	bool has_server;
 	uint8_t server[16];		/* release-server: instead of learned */
+	/*
+	 * release-fallback: where a RELEASE-REQUEST goes, in this order,
+	 * when the lease's server does not answer (the other server of an
+	 * HA pair); the lease's own server is skipped.
+	 */
+	uint8_t n_fallback;
+	uint8_t fallback[LGD_RELEASE_FALLBACK_MAX][16];
 	/*
 	 * The kernel's configuration of the interface, declared (declare.c):
 	 * LGD_UNMANAGED role leaves it alone; otherwise the rest is set
