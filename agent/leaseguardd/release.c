@@ -51,12 +51,24 @@ struct lgd_req {
 	struct lgd_release *r;
 	struct lgd_req *next, **pprev;	/* outstanding requests */
 	uint32_t xid;
-	uint8_t dst[16];
+	uint8_t dst[16];		/* the server it goes to now */
 	uint8_t server_duid_len;
 	uint8_t server_duid[LGD_DUID_MAX];
-	unsigned int attempts;
+	unsigned int attempts;		/* to dst */
+	unsigned int sent;		/* to every server */
 	uint32_t rt;			/* the current RT, ms */
 	uint64_t started;
+	/*
+	 * release-fallback, as the bindings' interface had it: when dst
+	 * does not answer, the request moves to the next server of the
+	 * list (but the lease's own, first), with a new xid and a new
+	 * schedule. alternate: dst is one of those, not the lease's server.
+	 */
+	bool alternate;
+	uint8_t first[16];		/* the lease's server, if known */
+	bool has_first;
+	uint8_t n_fallback, next_fallback;
+	uint8_t fallback[LGD_RELEASE_FALLBACK_MAX][16];
 	size_t len;
 	uint8_t *pkt;			/* UDP header and message */
 	size_t n_items, n_live;
@@ -191,7 +203,7 @@ static void lgd_outcome_add(struct lgd_release *r, uint64_t id,
 	if (q) {
 		o->ms = o->at - q->started;
 		o->xid = q->xid;
-		o->attempts = q->attempts;
+		o->attempts = q->sent;
 		o->has_server = true;
 		memcpy(o->server, q->dst, 16);
 	}
@@ -390,6 +402,12 @@ static int lgd_rand_permille(void)
 	return (int)(v % 201) - 100;
 }
 
+/* The first RT of an exchange: IRT + RAND IRT. */
+static uint32_t lgd_first_rt(void)
+{
+	return REL_TIMEOUT_MS + REL_TIMEOUT_MS * lgd_rand_permille() / 1000;
+}
+
 static uint32_t lgd_new_xid(struct lgd_release *r)
 {
 	struct lgd_req *q;
@@ -425,6 +443,7 @@ static void lgd_req_send(struct lgd_req *q)
 			  q->xid, lgd_addr_str(q->dst, a), q->n_live,
 			  q->attempts + 1, q->rt);
 	q->attempts++;
+	q->sent++;
 	lgd_timer_arm(&q->timer, lgd_now_ms() + q->rt);
 }
 
@@ -446,35 +465,63 @@ static size_t lgd_path_mtu(const uint8_t *dst)
 	return mtu < 1280 ? 1280 : mtu > LGD_MSG_MAX ? LGD_MSG_MAX : mtu;
 }
 
-/* The destination of b's release: configured, or learned; false: none. */
-static bool lgd_release_dst(struct lgd_release *r,
-			    const struct lgd_binding *b, uint8_t *dst)
+struct lgd_out {
+	uint8_t dst[16];
+	bool alternate;			/* dst: the first of the fallback */
+	const struct lgd_if_conf *ic;	/* its release-fallback */
+	struct lgd_binding *b;
+};
+
+/*
+ * The destination of b's release: configured, or learned; else the first
+ * server of release-fallback. False: none, or no server DUID to put in
+ * the Server Identifier (draft 4.1.1: MUST).
+ */
+static bool lgd_release_dst(struct lgd_release *r, struct lgd_binding *b,
+			    struct lgd_out *out)
 {
 	const struct lgd_if_conf *ic = lgd_binding_if(r->x, b);
 
-	if (ic->has_server)
-		memcpy(dst, ic->server, 16);
-	else if (b->has_server_addr)
-		memcpy(dst, b->server_addr, 16);
-	else
+	out->b = b;
+	out->ic = ic;
+	out->alternate = false;
+	if (ic->has_server) {
+		memcpy(out->dst, ic->server, 16);
+	} else if (b->has_server_addr) {
+		memcpy(out->dst, b->server_addr, 16);
+	} else if (ic->n_fallback) {
+		memcpy(out->dst, ic->fallback[0], 16);
+		out->alternate = true;
+	} else {
 		return false;
+	}
 	return b->server_duid_len >= DR_DUID_MIN;
 }
 
 static int lgd_bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
 			 size_t blen)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	/* An absent Interface-Id is NULL: memcmp() may not see it. */
+	int c = alen && blen ? memcmp(a, b, alen < blen ? alen : blen) : 0;
 
 	return c ? c : (alen > blen) - (alen < blen);
 }
 
-struct lgd_out {
-	uint8_t dst[16];
-	struct lgd_binding *b;
-};
+/* The same release-fallback list, and the same place in it. */
+static int lgd_fallback_cmp(const struct lgd_out *p, const struct lgd_out *q)
+{
+	int c = (p->alternate > q->alternate) - (p->alternate < q->alternate);
 
-/* Same server, then same Interface-Id, then same client (interface, DUID). */
+	if (!c)
+		c = lgd_bytes_cmp(p->ic->fallback[0], p->ic->n_fallback * 16,
+				  q->ic->fallback[0], q->ic->n_fallback * 16);
+	return c;
+}
+
+/*
+ * Same server (and fallback), then same Interface-Id, then same client
+ * (interface, DUID).
+ */
 static int lgd_out_cmp(const void *x, const void *y)
 {
 	const struct lgd_out *p = x, *q = y;
@@ -485,6 +532,8 @@ static int lgd_out_cmp(const void *x, const void *y)
 	if (!c)
 		c = lgd_bytes_cmp(a->server_duid, a->server_duid_len,
 				  b->server_duid, b->server_duid_len);
+	if (!c)
+		c = lgd_fallback_cmp(p, q);
 	if (!c)
 		c = lgd_bytes_cmp(a->ifid, a->ifid_len, b->ifid, b->ifid_len);
 	if (!c)
@@ -501,7 +550,8 @@ static bool lgd_same_server(const struct lgd_out *p, const struct lgd_out *q)
 {
 	return !memcmp(p->dst, q->dst, 16) &&
 	       !lgd_bytes_cmp(p->b->server_duid, p->b->server_duid_len,
-			      q->b->server_duid, q->b->server_duid_len);
+			      q->b->server_duid, q->b->server_duid_len) &&
+	       !lgd_fallback_cmp(p, q);
 }
 
 static bool lgd_same_client(const struct lgd_binding *a,
@@ -560,6 +610,13 @@ static void lgd_req_start(struct lgd_release *r, const struct dr_msg *m,
 	q->len = len + 8;
 	memcpy(q->pkt, r->buf, q->len);
 	memcpy(q->dst, out[0].dst, 16);
+	q->alternate = out[0].alternate;
+	q->has_first = !q->alternate;
+	memcpy(q->first, out[0].dst, 16);
+	q->n_fallback = out[0].ic->n_fallback;
+	memcpy(q->fallback, out[0].ic->fallback, q->n_fallback * 16);
+	/* Without the lease's server, dst is the first of the list. */
+	q->next_fallback = q->alternate;
 	q->server_duid_len = m->server_id.len;
 	memcpy(q->server_duid, m->server_id.data, m->server_id.len);
 	for (j = 0; j < n; j++) {
@@ -569,7 +626,7 @@ static void lgd_req_start(struct lgd_release *r, const struct dr_msg *m,
 	}
 	q->n_items = q->n_live = n;
 	q->started = lgd_now_ms();
-	q->rt = REL_TIMEOUT_MS + REL_TIMEOUT_MS * lgd_rand_permille() / 1000;
+	q->rt = lgd_first_rt();
 	q->next = r->reqs;
 	q->pprev = &r->reqs;
 	if (r->reqs)
@@ -577,6 +634,7 @@ static void lgd_req_start(struct lgd_release *r, const struct dr_msg *m,
 	r->reqs = q;
 	r->n_reqs++;
 	r->stats.requests++;
+	r->stats.alternate += q->alternate;
 	lgd_req_send(q);
 }
 
@@ -700,7 +758,7 @@ void lgd_release_flush(struct lgd_release *r)
 		b->queued = false;
 		if (b->state != LG_BINDING_RELEASING || b->req)
 			continue;
-		if (!lgd_release_dst(r, b, out[n].dst)) {
+		if (!lgd_release_dst(r, b, &out[n])) {
 			lgd_warn("binding %llu (%s on %s): no server known to send the release to; it stays",
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
@@ -712,7 +770,7 @@ void lgd_release_flush(struct lgd_release *r)
 			cancel[n_cancel++] = b->id;
 			continue;
 		}
-		out[n++].b = b;
+		n++;
 	}
 	r->n_queue = 0;
 	lgd_release_end(r, cancel, n_cancel, false);
@@ -755,6 +813,45 @@ static void lgd_release_end(struct lgd_release *r, const uint64_t *ids,
 			  del ? "deleting" : "un-releasing", failed, n);
 }
 
+/*
+ * dst did not answer: the request moves to the next server of its
+ * release-fallback, but the lease's own (tried first), as a new exchange
+ * (RFC 8415 section 15: a new xid, RT from IRT, MRC transmissions). A
+ * late answer of the server left behind has the old xid: it is discarded.
+ * The message is the same, the lease server's Server Identifier in it
+ * too: the lease is that server's, and its partner answers for it (Kea's
+ * HA peers both hold it). False: no server left.
+ */
+static bool lgd_req_next_server(struct lgd_req *q)
+{
+	struct lgd_release *r = q->r;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	const uint8_t *next = NULL;
+	uint32_t old = q->xid;
+
+	while (q->next_fallback < q->n_fallback && !next) {
+		next = q->fallback[q->next_fallback++];
+		if (q->has_first && !memcmp(next, q->first, 16))
+			next = NULL;
+	}
+	if (!next)
+		return false;
+	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions; %zu bindings go to the alternate server %s",
+		 old, lgd_addr_str(q->dst, a), q->attempts, q->n_live,
+		 lgd_addr_str(next, b));
+	memcpy(q->dst, next, 16);
+	q->alternate = true;
+	q->xid = lgd_new_xid(r);
+	q->pkt[8 + 1] = q->xid >> 16;
+	q->pkt[8 + 2] = q->xid >> 8;
+	q->pkt[8 + 3] = q->xid;
+	q->attempts = 0;
+	q->rt = lgd_first_rt();
+	r->stats.alternate++;
+	lgd_req_send(q);
+	return true;
+}
+
 static void lgd_req_fire(struct lgd_timer *t)
 {
 	struct lgd_req *q = (struct lgd_req *)t;
@@ -771,6 +868,8 @@ static void lgd_req_fire(struct lgd_timer *t)
 		lgd_req_send(q);
 		return;
 	}
+	if (lgd_req_next_server(q))
+		return;
 	ids = calloc(q->n_items, sizeof(*ids));
 	for (i = 0; ids && i < q->n_items; i++)
 		if (q->items[i].b) {
@@ -779,9 +878,10 @@ static void lgd_req_fire(struct lgd_timer *t)
 					q, 0, c->release_clear_on_timeout);
 		}
 	r->stats.timed_out += n;
-	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions in %llu ms; %zu bindings %s",
+	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions in %llu ms%s; %zu bindings %s",
 		 q->xid, lgd_addr_str(q->dst, a), q->attempts,
-		 (unsigned long long)(lgd_now_ms() - q->started), n,
+		 (unsigned long long)(lgd_now_ms() - q->started),
+		 q->sent > q->attempts ? " (with the servers before)" : "", n,
 		 c->release_clear_on_timeout ? "cleared here" : "stay");
 	lgd_req_free(q);
 	lgd_release_end(r, ids, n, c->release_clear_on_timeout);
@@ -849,13 +949,25 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 			 lgd_addr_str(from, a), m.xid);
 		return;
 	}
+	/*
+	 * An alternate server has its own Server Identifier, not the one
+	 * asked for: its address is what says it is the server asked.
+	 */
+	if (q->alternate && memcmp(from, q->dst, 16)) {
+		char d[INET6_ADDRSTRLEN];
+
+		r->stats.discarded_source++;
+		lgd_info("RELEASE-REQUEST-REPLY from %s discarded: xid %06x went to %s",
+			 lgd_addr_str(from, a), m.xid, lgd_addr_str(q->dst, d));
+		return;
+	}
 	if (!m.has_status) {
 		r->stats.discarded_no_status++;
 		lgd_info("RELEASE-REQUEST-REPLY from %s discarded: no Status Code",
 			 lgd_addr_str(from, a));
 		return;
 	}
-	if (m.server_id.len &&
+	if (!q->alternate && m.server_id.len &&
 	    !lgd_bytes_eq(&m.server_id, q->server_duid, q->server_duid_len)) {
 		r->stats.discarded_server++;
 		lgd_info("RELEASE-REQUEST-REPLY from %s discarded: another server's identifier",
@@ -863,6 +975,12 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 		return;
 	}
 	r->stats.replies++;
+	if (q->alternate) {
+		r->stats.alternate_replies++;
+		lgd_notice("RELEASE-REQUEST-REPLY xid %06x from the alternate server %s: %s",
+			   m.xid, lgd_addr_str(from, a),
+			   dr_status_name(m.status));
+	}
 	del = calloc(q->n_items, sizeof(*del));
 	keep = calloc(q->n_items, sizeof(*keep));
 	for (i = 0; del && keep && i < q->n_items; i++) {
@@ -881,20 +999,20 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 			r->stats.released++;
 			if (status == DR_STATUS_NO_BINDING)
 				r->stats.nobinding++;
-			lgd_info("binding %llu (%s on %s) released by the server: %s",
+			lgd_info("binding %llu (%s on %s) released by the server: %s (%s)",
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
 					       b->client->duid_len, duid),
 				 lgd_ifname(r->x, b->ifindex, ifn),
-				 dr_status_name(status));
+				 dr_status_name(status), a);
 		} else {
 			keep[n_keep++] = b->id;
 			r->stats.refused++;
-			lgd_warn("binding %llu (%s on %s): the server refused the release (%s); it stays until its leases expire",
+			lgd_warn("binding %llu (%s on %s): the server %s refused the release (%s); it stays until its leases expire",
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
 					       b->client->duid_len, duid),
-				 lgd_ifname(r->x, b->ifindex, ifn),
+				 lgd_ifname(r->x, b->ifindex, ifn), a,
 				 dr_status_name(status));
 		}
 	}
@@ -940,12 +1058,13 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 	size_t i;
 
 	for (q = r->reqs; q; q = q->next) {
-		fprintf(f, "request xid=%06x server=%s attempt=%u max=%u next-ms=%llu age-ms=%llu count=%zu\n",
+		fprintf(f, "request xid=%06x server=%s attempt=%u max=%u next-ms=%llu age-ms=%llu count=%zu alternate=%d\n",
 			q->xid, lgd_addr_str(q->dst, a), q->attempts,
 			REL_MAX_RC,
 			(unsigned long long)(q->timer.when > now ?
 					     q->timer.when - now : 0),
-			(unsigned long long)(now - q->started), q->n_live);
+			(unsigned long long)(now - q->started), q->n_live,
+			q->alternate);
 		for (i = 0; i < q->n_items; i++) {
 			const struct lgd_binding *b = q->items[i].b;
 
@@ -960,7 +1079,7 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 				lgd_trigger_name(b->release_reason));
 		}
 	}
-	fprintf(f, "stats requests=%llu retransmissions=%llu replies=%llu discarded_malformed=%llu discarded_xid=%llu discarded_no_status=%llu discarded_server_id=%llu released=%llu success=%llu nobinding=%llu refused=%llu timed_out=%llu no_server=%llu\n",
+	fprintf(f, "stats requests=%llu retransmissions=%llu replies=%llu discarded_malformed=%llu discarded_xid=%llu discarded_no_status=%llu discarded_server_id=%llu released=%llu success=%llu nobinding=%llu refused=%llu timed_out=%llu no_server=%llu alternate=%llu alternate_replies=%llu discarded_source=%llu\n",
 		(unsigned long long)s->requests,
 		(unsigned long long)s->retransmissions,
 		(unsigned long long)s->replies,
@@ -973,7 +1092,10 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 		(unsigned long long)s->nobinding,
 		(unsigned long long)s->refused,
 		(unsigned long long)s->timed_out,
-		(unsigned long long)s->unsendable);
+		(unsigned long long)s->unsendable,
+		(unsigned long long)s->alternate,
+		(unsigned long long)s->alternate_replies,
+		(unsigned long long)s->discarded_source);
 }
 
 static const char *const lgd_outcome_names[] = {
