@@ -226,23 +226,28 @@ static bool lgd_a6_unspecified(const uint8_t a[16])
 }
 
 /*
- * "release-fallback none|ADDR[,ADDR...]": the servers a RELEASE-REQUEST
+ * "release-fallback none|ADDR[=DUID][,...]": the servers a RELEASE-REQUEST
  * goes to, in order, when the lease's server does not answer. Each must
  * be a server's unicast address: a release waits for one server's answer
  * at a time, and a link-local one has no interface to leave by (the
- * socket is not bound to one).
+ * socket is not bound to one). DUID: the server's own, for the Server
+ * Identifier (a server drops a request with another's, draft 3.2.1).
  */
 static const char *lgd_conf_set_fallback(struct lgd_if_conf *ic,
 					 const char *val)
 {
 	static const char syntax[] =
-		"release-fallback is \"none\" or a comma list of at most 4 IPv6 addresses";
+		"release-fallback is \"none\" or a comma list of at most 4 ADDR or ADDR=DUID (an IPv6 address; the server's DUID in hex, 3 to 130 octets)";
 	static char why[160];
 	uint8_t list[LGD_RELEASE_FALLBACK_MAX][16];
-	char buf[LGD_RELEASE_FALLBACK_MAX * (INET6_ADDRSTRLEN + 1)];
-	char *tok, *save;
+	uint8_t duid[LGD_RELEASE_FALLBACK_MAX][LGD_DUID_MAX] = {};
+	uint8_t duid_len[LGD_RELEASE_FALLBACK_MAX] = {};
+	char buf[LGD_RELEASE_FALLBACK_MAX *
+		 (INET6_ADDRSTRLEN + 1 + 3 * LGD_DUID_MAX + 1)];
+	char *tok, *save, *eq;
 	const char *bad;
 	unsigned int n = 0, i;
+	int len;
 
 	if (!strcmp(val, "none")) {
 		ic->n_fallback = 0;
@@ -254,8 +259,17 @@ static const char *lgd_conf_set_fallback(struct lgd_if_conf *ic,
 	strcpy(buf, val);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (n == LGD_RELEASE_FALLBACK_MAX ||
-		    inet_pton(AF_INET6, tok, list[n]) != 1)
+		if (n == LGD_RELEASE_FALLBACK_MAX)
+			return syntax;
+		eq = strchr(tok, '=');
+		if (eq) {
+			*eq++ = '\0';
+			len = lg_hex_parse(eq, duid[n], LGD_DUID_MAX);
+			if (len < 3)
+				return syntax;
+			duid_len[n] = len;
+		}
+		if (inet_pton(AF_INET6, tok, list[n]) != 1)
 			return syntax;
 		bad = NULL;
 		if (lgd_a6_unspecified(list[n]))
@@ -275,6 +289,8 @@ static const char *lgd_conf_set_fallback(struct lgd_if_conf *ic,
 		n++;
 	}
 	memcpy(ic->fallback, list, n * 16);
+	memcpy(ic->fallback_duid, duid, n * LGD_DUID_MAX);
+	memcpy(ic->fallback_duid_len, duid_len, n);
 	ic->n_fallback = n;
 	return NULL;
 }

@@ -58,10 +58,13 @@ struct lgd_if_conf {
 	/*
 	 * release-fallback: where a RELEASE-REQUEST goes, in this order,
 	 * when the lease's server does not answer (the other server of an
-	 * HA pair); the lease's own server is skipped.
+	 * HA pair); the lease's own server is skipped. Each with the DUID
+	 * its Server Identifier is to carry (len 0: the lease's server's).
 	 */
 	uint8_t n_fallback;
 	uint8_t fallback[LGD_RELEASE_FALLBACK_MAX][16];
+	uint8_t fallback_duid_len[LGD_RELEASE_FALLBACK_MAX];
+	uint8_t fallback_duid[LGD_RELEASE_FALLBACK_MAX][LGD_DUID_MAX];
 	/*
 	 * The kernel's configuration of the interface, declared (declare.c):
 	 * LGD_UNMANAGED role leaves it alone; otherwise the rest is set

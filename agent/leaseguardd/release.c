@@ -62,13 +62,18 @@ struct lgd_req {
 	 * release-fallback, as the bindings' interface had it: when dst
 	 * does not answer, the request moves to the next server of the
 	 * list (but the lease's own, first), with a new xid and a new
-	 * schedule. alternate: dst is one of those, not the lease's server.
+	 * schedule, and the server's DUID if the list gives it.
+	 * alternate: dst is one of those, not the lease's server.
 	 */
 	bool alternate;
 	uint8_t first[16];		/* the lease's server, if known */
 	bool has_first;
 	uint8_t n_fallback, next_fallback;
 	uint8_t fallback[LGD_RELEASE_FALLBACK_MAX][16];
+	uint8_t fallback_duid_len[LGD_RELEASE_FALLBACK_MAX];
+	uint8_t fallback_duid[LGD_RELEASE_FALLBACK_MAX][LGD_DUID_MAX];
+	uint8_t lease_duid_len;		/* the lease's server's */
+	uint8_t lease_duid[LGD_DUID_MAX];
 	size_t len;
 	uint8_t *pkt;			/* UDP header and message */
 	size_t n_items, n_live;
@@ -510,11 +515,16 @@ static int lgd_bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
 /* The same release-fallback list, and the same place in it. */
 static int lgd_fallback_cmp(const struct lgd_out *p, const struct lgd_out *q)
 {
+	const struct lgd_if_conf *a = p->ic, *b = q->ic;
 	int c = (p->alternate > q->alternate) - (p->alternate < q->alternate);
+	unsigned int i;
 
 	if (!c)
-		c = lgd_bytes_cmp(p->ic->fallback[0], p->ic->n_fallback * 16,
-				  q->ic->fallback[0], q->ic->n_fallback * 16);
+		c = lgd_bytes_cmp(a->fallback[0], a->n_fallback * 16,
+				  b->fallback[0], b->n_fallback * 16);
+	for (i = 0; !c && i < a->n_fallback; i++)
+		c = lgd_bytes_cmp(a->fallback_duid[i], a->fallback_duid_len[i],
+				  b->fallback_duid[i], b->fallback_duid_len[i]);
 	return c;
 }
 
@@ -615,10 +625,16 @@ static void lgd_req_start(struct lgd_release *r, const struct dr_msg *m,
 	memcpy(q->first, out[0].dst, 16);
 	q->n_fallback = out[0].ic->n_fallback;
 	memcpy(q->fallback, out[0].ic->fallback, q->n_fallback * 16);
+	memcpy(q->fallback_duid_len, out[0].ic->fallback_duid_len,
+	       q->n_fallback);
+	memcpy(q->fallback_duid, out[0].ic->fallback_duid,
+	       q->n_fallback * LGD_DUID_MAX);
 	/* Without the lease's server, dst is the first of the list. */
 	q->next_fallback = q->alternate;
 	q->server_duid_len = m->server_id.len;
 	memcpy(q->server_duid, m->server_id.data, m->server_id.len);
+	q->lease_duid_len = out[0].b->server_duid_len;
+	memcpy(q->lease_duid, out[0].b->server_duid, q->lease_duid_len);
 	for (j = 0; j < n; j++) {
 		q->items[j].id = out[j].b->id;
 		q->items[j].b = out[j].b;
@@ -652,6 +668,7 @@ static void lgd_release_send_group(struct lgd_release *r,
 				   struct lgd_out *out, size_t n)
 {
 	const struct lgd_conf *c = r->x->conf;
+	const struct lgd_if_conf *ic = out[0].ic;
 	size_t cap = lgd_path_mtu(out[0].dst) - 48;
 	size_t *first = calloc(LGD_REPLY_CLIENTS + 1, sizeof(*first));
 	struct dr_client *cl = r->clients;
@@ -665,6 +682,11 @@ static void lgd_release_send_group(struct lgd_release *r,
 	if (!first) {
 		lgd_err("release: out of memory");
 		return;
+	}
+	/* To the list's first server (no other known): its DUID, if given. */
+	if (out[0].alternate && ic->fallback_duid_len[0]) {
+		m.server_id.data = ic->fallback_duid[0];
+		m.server_id.len = ic->fallback_duid_len[0];
 	}
 	while (i < n) {
 		/* first[k]: the index in out of client k's first binding. */
@@ -814,13 +836,55 @@ static void lgd_release_end(struct lgd_release *r, const uint64_t *ids,
 }
 
 /*
+ * The request's Server Identifier becomes duid: the top-level option is
+ * replaced in the message (the rest moves), and the UDP length follows.
+ * 0, or -1 (no memory: the request is unchanged).
+ */
+static int lgd_req_set_server_id(struct lgd_req *q, const uint8_t *duid,
+				 size_t len)
+{
+	size_t off = 8 + 4, olen = 0, n;
+	uint8_t *pkt;
+
+	while (off + 4 <= q->len) {
+		olen = q->pkt[off + 2] << 8 | q->pkt[off + 3];
+		if ((q->pkt[off] << 8 | q->pkt[off + 1]) == DR_OPT_SERVERID)
+			break;
+		off += 4 + olen;
+	}
+	if (off + 4 > q->len || off + 4 + olen > q->len)
+		return -1;	/* dr_build() always puts one: not reached */
+	n = q->len - olen + len;
+	if (n > 0xffff)		/* the UDP length */
+		return -1;
+	pkt = malloc(n);
+	if (!pkt)
+		return -1;
+	memcpy(pkt, q->pkt, off + 2);
+	pkt[off + 2] = len >> 8;
+	pkt[off + 3] = len;
+	memcpy(pkt + off + 4, duid, len);
+	memcpy(pkt + off + 4 + len, q->pkt + off + 4 + olen,
+	       q->len - off - 4 - olen);
+	pkt[4] = n >> 8;
+	pkt[5] = n;
+	free(q->pkt);
+	q->pkt = pkt;
+	q->len = n;
+	q->server_duid_len = len;
+	memcpy(q->server_duid, duid, len);
+	return 0;
+}
+
+/*
  * dst did not answer: the request moves to the next server of its
  * release-fallback, but the lease's own (tried first), as a new exchange
  * (RFC 8415 section 15: a new xid, RT from IRT, MRC transmissions). A
  * late answer of the server left behind has the old xid: it is discarded.
- * The message is the same, the lease server's Server Identifier in it
- * too: the lease is that server's, and its partner answers for it (Kea's
- * HA peers both hold it). False: no server left.
+ * The message is the same but for the Server Identifier: the server's
+ * DUID if the list gives it (a server drops a request for another, draft
+ * 3.2.1; Kea's HA peers have a DUID each), else the lease server's (for
+ * a pair that shares one). False: no server left.
  */
 static bool lgd_req_next_server(struct lgd_req *q)
 {
@@ -829,13 +893,24 @@ static bool lgd_req_next_server(struct lgd_req *q)
 	const uint8_t *next = NULL;
 	uint32_t old = q->xid;
 
+	unsigned int i = q->n_fallback;
+
 	while (q->next_fallback < q->n_fallback && !next) {
-		next = q->fallback[q->next_fallback++];
+		i = q->next_fallback++;
+		next = q->fallback[i];
 		if (q->has_first && !memcmp(next, q->first, 16))
 			next = NULL;
 	}
 	if (!next)
 		return false;
+	if (q->fallback_duid_len[i] ?
+	    lgd_req_set_server_id(q, q->fallback_duid[i],
+				  q->fallback_duid_len[i]) :
+	    lgd_req_set_server_id(q, q->lease_duid, q->lease_duid_len)) {
+		lgd_err("RELEASE-REQUEST xid %06x: out of memory for the alternate server %s",
+			old, lgd_addr_str(next, b));
+		return false;
+	}
 	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions; %zu bindings go to the alternate server %s",
 		 old, lgd_addr_str(q->dst, a), q->attempts, q->n_live,
 		 lgd_addr_str(next, b));
@@ -950,8 +1025,9 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 		return;
 	}
 	/*
-	 * An alternate server has its own Server Identifier, not the one
-	 * asked for: its address is what says it is the server asked.
+	 * A request to a release-fallback server: that server answers, from
+	 * the address asked (the Server Identifier may be the lease server's,
+	 * which both of a pair can answer with).
 	 */
 	if (q->alternate && memcmp(from, q->dst, 16)) {
 		char d[INET6_ADDRSTRLEN];
@@ -967,7 +1043,7 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 			 lgd_addr_str(from, a));
 		return;
 	}
-	if (!q->alternate && m.server_id.len &&
+	if (m.server_id.len &&
 	    !lgd_bytes_eq(&m.server_id, q->server_duid, q->server_duid_len)) {
 		r->stats.discarded_server++;
 		lgd_info("RELEASE-REQUEST-REPLY from %s discarded: another server's identifier",

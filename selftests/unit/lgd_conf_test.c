@@ -467,7 +467,7 @@ static const char *a6(const uint8_t *a)
 	return inet_ntop(AF_INET6, a, buf, sizeof(buf));
 }
 
-#define FALLBACK_SYNTAX "release-fallback is \"none\" or a comma list of at most 4 IPv6 addresses"
+#define FALLBACK_SYNTAX "release-fallback is \"none\" or a comma list of at most 4 ADDR or ADDR=DUID (an IPv6 address; the server's DUID in hex, 3 to 130 octets)"
 
 TEST(release_fallback)
 {
@@ -480,6 +480,11 @@ TEST(release_fallback)
 		"interface acc0 release-fallback 2001:db8::1;2001:db8::2",
 		"interface acc0 release-fallback 2001:db8::1,2001:db8::2,2001:db8::3,2001:db8::4,2001:db8::5",
 		"interface acc0 release-fallback learned",
+		"interface acc0 release-fallback 2001:db8::1=",
+		"interface acc0 release-fallback 2001:db8::1=00:03",
+		"interface acc0 release-fallback 2001:db8::1=00:03:0g",
+		"interface acc0 release-fallback 00:03:00:01=2001:db8::1",
+		"interface acc0 release-fallback 2001:db8::1=00:03:00:01=01",
 	};
 	const struct lgd_if_conf *ic;
 	struct lgd_conf c;
@@ -502,6 +507,16 @@ TEST(release_fallback)
 	ASSERT_EQ(1, ic->n_fallback);
 	SET_OK(&c, "interface acc0 release-fallback fd00::1,2001:db8::2,::1,2001:db8::4");
 	EXPECT_EQ(4, lgd_conf_if(&c, "acc0")->n_fallback);
+	EXPECT_EQ(0, lgd_conf_if(&c, "acc0")->fallback_duid_len[0]);
+	/* The server's DUID, for the Server Identifier: either hex form. */
+	SET_OK(&c, "interface acc0 release-fallback 2001:db8::1=00:03:00:01:02:00:00:00:0f:03,2001:db8::2,2001:db8::3=000300010200");
+	ic = lgd_conf_if(&c, "acc0");
+	ASSERT_EQ(3, ic->n_fallback);
+	EXPECT_EQ(10, ic->fallback_duid_len[0]);
+	EXPECT_EQ(0x03, ic->fallback_duid[0][9]);
+	EXPECT_EQ(0, ic->fallback_duid_len[1]);
+	EXPECT_EQ(6, ic->fallback_duid_len[2]);
+	EXPECT_STREQ("2001:db8::3", a6(ic->fallback[2]));
 	SET_OK(&c, "interface acc0 release-fallback none");
 	EXPECT_EQ(0, lgd_conf_if(&c, "acc0")->n_fallback);
 	EXPECT_EQ(1, lgd_conf_if(&c, "acc1")->n_fallback);

@@ -152,7 +152,10 @@ static void world_init(struct world *w)
 /* The servers of release-fallback: addresses of lo in the namespace. */
 #define ALT1	"2001:db8:f::2"
 #define ALT2	"2001:db8:f::3"
-#define ALT_DUID { 0x00, 0x03, 0x00, 0x01, 2, 0, 0, 0, 0, 0x54 }
+/* A DUID-LLT: longer than SERVER_DUID, so the message changes length. */
+#define ALT_DUID { 0x00, 0x01, 0x00, 0x01, 0x2a, 0x2b, 0x2c, 0x2d, \
+		   2, 0, 0, 0, 0, 0x54 }
+#define ALT_DUID_HEX "00:01:00:01:2a:2b:2c:2d:02:00:00:00:00:54"
 
 FIXTURE(rel) {
 	struct world w;
@@ -590,9 +593,9 @@ static char *show_text(struct lgd_release *r)
 /*
  * The lease's server is silent: after its four transmissions the same
  * request goes to the next server of release-fallback (the lease's own,
- * listed too, skipped), with a new xid and a schedule from IRT again.
- * Only the alternate, from its address, with the new xid, ends it; its
- * own Server Identifier is fine.
+ * listed too, skipped), with a new xid, a schedule from IRT again and
+ * the alternate's DUID as the list gives it. Only the alternate, from
+ * its address, with the new xid and its Server Identifier, ends it.
  */
 TEST_F(rel, silent_server_then_the_alternate_answers)
 {
@@ -602,7 +605,7 @@ TEST_F(rel, silent_server_then_the_alternate_answers)
 	long xid, xid2, rt, rt2;
 	char *o;
 
-	set_fallback(_metadata, &self->w, "*", "::1," ALT1);
+	set_fallback(_metadata, &self->w, "*", "::1," ALT1 "=" ALT_DUID_HEX);
 	lgd_release_queue(self->r, &self->w.b);
 	lgd_release_flush(self->r);
 	xid = srv_recv(self->srv, &m, cl);
@@ -618,7 +621,9 @@ TEST_F(rel, silent_server_then_the_alternate_answers)
 	xid2 = srv_recv(self->alt, &m, cl);
 	ASSERT_LE(0, xid2);
 	EXPECT_NE(xid, xid2);
-	EXPECT_TRUE(duid_is(&m.server_id, lease_duid, sizeof(lease_duid)));
+	EXPECT_TRUE(duid_is(&m.server_id, alt_duid, sizeof(alt_duid)));
+	EXPECT_TRUE(duid_is(&m.relay_id, self->w.conf.relay_id,
+			    self->w.conf.relay_id_len));
 	ASSERT_EQ(1, m.n_clients);
 	EXPECT_EQ(0x1234, cl[0].ias[0].iaid);
 	EXPECT_TRUE(srv_none(self->srv, &m, cl));
@@ -645,6 +650,10 @@ TEST_F(rel, silent_server_then_the_alternate_answers)
 	reply_from(_metadata, self, self->alt, xid, DR_STATUS_SUCCESS,
 		   alt_duid, sizeof(alt_duid));
 	EXPECT_EQ(1, show_stat(self->r, "discarded_xid"));
+	/* The alternate with the lease's server's identifier: not asked. */
+	reply_from(_metadata, self, self->alt, xid2, DR_STATUS_SUCCESS,
+		   lease_duid, sizeof(lease_duid));
+	EXPECT_EQ(1, show_stat(self->r, "discarded_server_id"));
 	EXPECT_EQ(1, lgd_release_pending(self->r));
 	EXPECT_EQ(0, self->w.n_batches);
 	EXPECT_EQ(0, show_stat(self->r, "replies"));
@@ -664,7 +673,6 @@ TEST_F(rel, silent_server_then_the_alternate_answers)
 	EXPECT_EQ(7, self->w.batches[0].ids[0]);
 	EXPECT_EQ(1, show_stat(self->r, "replies"));
 	EXPECT_EQ(1, show_stat(self->r, "alternate_replies"));
-	EXPECT_EQ(0, show_stat(self->r, "discarded_server_id"));
 	EXPECT_EQ(1, show_stat(self->r, "success"));
 	EXPECT_EQ(-1, lgd_timers_run());
 	o = outcome_of(self->r, "7");
@@ -673,16 +681,21 @@ TEST_F(rel, silent_server_then_the_alternate_answers)
 	free(o);
 }
 
-/* Nobody answers: each server of the list in turn, then the timeout. */
+/*
+ * Nobody answers: each server of the list in turn, then the timeout. A
+ * server without a DUID in the list gets the lease's server's.
+ */
 TEST_F(rel, every_server_silent_times_out)
 {
+	static const uint8_t lease_duid[] = SERVER_DUID, alt_duid[] = ALT_DUID;
 	struct dr_client cl[4];
 	struct dr_msg m;
 	long xid, rt;
-	int i;
+	int i, alt2 = udp_bound(ALT2, 547);
 	char *o;
 
-	set_fallback(_metadata, &self->w, "*", ALT1 "," ALT2);
+	ASSERT_LE(0, alt2);
+	set_fallback(_metadata, &self->w, "*", ALT1 "=" ALT_DUID_HEX "," ALT2);
 	lgd_release_queue(self->r, &self->w.b);
 	lgd_release_flush(self->r);
 	xid = srv_recv(self->srv, &m, cl);
@@ -693,9 +706,18 @@ TEST_F(rel, every_server_silent_times_out)
 	rt = lgd_timers_run();
 	xid = srv_recv(self->alt, &m, cl);
 	ASSERT_LE(0, xid);
+	EXPECT_TRUE(duid_is(&m.server_id, alt_duid, sizeof(alt_duid)));
 	rt = run_schedule(_metadata, self->alt, xid);
-	/* ALT2: nobody listens; its four transmissions, its last RT. */
-	for (i = 0; i < 5; i++) {
+	now_ms += rt;
+	rt = lgd_timers_run();
+	xid = srv_recv(alt2, &m, cl);
+	ASSERT_LE(0, xid);
+	EXPECT_TRUE(duid_is(&m.server_id, lease_duid, sizeof(lease_duid)));
+	ASSERT_EQ(1, m.n_clients);
+	EXPECT_EQ(0x1234, cl[0].ias[0].iaid);
+	close(alt2);
+	/* ALT2 gone: its other transmissions, its last RT. */
+	for (i = 0; i < 4; i++) {
 		ASSERT_LT(0, rt);
 		now_ms += rt;
 		rt = lgd_timers_run();
@@ -719,29 +741,29 @@ TEST_F(rel, every_server_silent_times_out)
 
 /*
  * No server address known (injected, not snooped): the first server of
- * the list is asked, as an alternate (its address, not its Server
- * Identifier, says it answered).
+ * the list is asked, with its DUID, as an alternate (its answer must come
+ * from its address).
  */
 TEST_F(rel, no_learned_server_asks_the_list)
 {
-	static const uint8_t lease_duid[] = SERVER_DUID, alt_duid[] = ALT_DUID;
+	static const uint8_t alt_duid[] = ALT_DUID;
 	struct dr_client cl[4];
 	struct dr_msg m;
 	long xid;
 
 	self->w.b.has_server_addr = false;
-	set_fallback(_metadata, &self->w, "*", ALT1);
+	set_fallback(_metadata, &self->w, "*", ALT1 "=" ALT_DUID_HEX);
 	lgd_release_queue(self->r, &self->w.b);
 	lgd_release_flush(self->r);
 	EXPECT_TRUE(srv_none(self->srv, &m, cl));
 	xid = srv_recv(self->alt, &m, cl);
 	ASSERT_LE(0, xid);
-	EXPECT_TRUE(duid_is(&m.server_id, lease_duid, sizeof(lease_duid)));
+	EXPECT_TRUE(duid_is(&m.server_id, alt_duid, sizeof(alt_duid)));
 	EXPECT_EQ(1, show_stat(self->r, "alternate"));
 	EXPECT_EQ(0, show_stat(self->r, "no_server"));
 
 	reply_from(_metadata, self, self->srv, xid, DR_STATUS_SUCCESS,
-		   lease_duid, sizeof(lease_duid));
+		   alt_duid, sizeof(alt_duid));
 	EXPECT_EQ(1, show_stat(self->r, "discarded_source"));
 	EXPECT_EQ(1, lgd_release_pending(self->r));
 	reply_from(_metadata, self, self->alt, xid, DR_STATUS_NO_BINDING,
