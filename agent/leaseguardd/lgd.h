@@ -409,7 +409,7 @@ struct lgd_release_stats {
 	uint64_t refused;		/* bindings: another status */
 	uint64_t timed_out;		/* bindings: no reply after MRC */
 	uint64_t unsendable;		/* bindings: no server known */
-	uint64_t alternate;		/* requests to a release-fallback server */
+	uint64_t alternate;		/* requests to a fallback server */
 	uint64_t alternate_replies;	/* replies accepted from one */
 	uint64_t discarded_source;	/* from another than the alternate */
 };

@@ -472,7 +472,7 @@ static size_t lgd_path_mtu(const uint8_t *dst)
 
 struct lgd_out {
 	uint8_t dst[16];
-	bool alternate;			/* dst: the first of the fallback */
+	bool alternate;			/* dst: the fallback's first */
 	const struct lgd_if_conf *ic;	/* its release-fallback */
 	struct lgd_binding *b;
 };

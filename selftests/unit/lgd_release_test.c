@@ -62,7 +62,7 @@ struct world {
 	struct lgd_lease lease;
 	uint8_t server_duid[10];
 	struct lgd_binding b;
-	struct lgd_binding b2;		/* id 8 on acc4, if a test sets it */
+	struct lgd_binding b2;		/* id 8 on acc4, if a test wants */
 	struct batch batches[MAX_BATCHES];
 	size_t n_batches;
 };
@@ -702,7 +702,7 @@ TEST_F(rel, every_server_silent_times_out)
 	ASSERT_LE(0, xid);
 	rt = run_schedule(_metadata, self->srv, xid);
 	now_ms += rt;
-	EXPECT_TRUE(srv_none(self->alt, &m, cl));	/* not before the timer */
+	EXPECT_TRUE(srv_none(self->alt, &m, cl));	/* not before its RT */
 	rt = lgd_timers_run();
 	xid = srv_recv(self->alt, &m, cl);
 	ASSERT_LE(0, xid);
