@@ -838,7 +838,9 @@ static void lgd_release_end(struct lgd_release *r, const uint64_t *ids,
 /*
  * The request's Server Identifier becomes duid: the top-level option is
  * replaced in the message (the rest moves), and the UDP length follows.
- * 0, or -1 (no memory: the request is unchanged).
+ * A longer DUID may take a full message past the new server's path MTU:
+ * the kernel then fragments it. 0, or -1 (no memory: the request is
+ * unchanged).
  */
 static int lgd_req_set_server_id(struct lgd_req *q, const uint8_t *duid,
 				 size_t len)
@@ -892,7 +894,6 @@ static bool lgd_req_next_server(struct lgd_req *q)
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	const uint8_t *next = NULL;
 	uint32_t old = q->xid;
-
 	unsigned int i = q->n_fallback;
 
 	while (q->next_fallback < q->n_fallback && !next) {
@@ -1025,9 +1026,9 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 		return;
 	}
 	/*
-	 * A request to a release-fallback server: that server answers, from
-	 * the address asked (the Server Identifier may be the lease server's,
-	 * which both of a pair can answer with).
+	 * A request to a release-fallback server: only that server answers
+	 * it, from the address asked (and, as any reply, with the Server
+	 * Identifier requested, checked below).
 	 */
 	if (q->alternate && memcmp(from, q->dst, 16)) {
 		char d[INET6_ADDRSTRLEN];
