@@ -12,7 +12,9 @@
 #
 # The story: an administrator's release that the server refuses leaves the
 # binding as it was; a server that never answers gets four transmissions,
-# 1, 2, 4 and 8 s apart, then the binding is bound again; a dropped request
+# 1, 2, 4 and 8 s apart, then the binding is bound again (or, with
+# release-fallback, the next server gets the request, with its DUID, and
+# answers); a dropped request
 # is retransmitted after about a second, bogus replies are ignored and
 # counted, and the real reply deletes the binding and its routes, after
 # which source validation drops the old address. Then each trigger in turn:
@@ -76,7 +78,9 @@ rs_start() {
 		-o "$DIR/rs.log" "$@"
 	wait_for grep -qs '^ready' "$DIR/rs.log"
 }
-rs_stop() { [[ -z ${DIR:-} ]] || _dhcp_kill release-server; }
+rs_stop() {
+	[[ -z ${DIR:-} ]] || { _dhcp_kill release-server; _dhcp_kill release-server2; }
+}
 rs_rx() { grep -c '^rx ' "$DIR/rs.log" || true; }
 # rs_field N KEY: KEY of the Nth request the server received.
 rs_field() {
@@ -322,6 +326,40 @@ wait_for is 0 nbindings
 check "the release went on without lgctl: dropped first, then answered" \
 	eval '(($(grep -c "^drop " "$DIR/rs.log") >= 1 &&
 		$(grep -c "^tx .*kind=reply" "$DIR/rs.log") >= 1))'
+
+step "7b. release-fallback: the lease's server is silent, the list's next answers."
+ALT_SERVER=2001:db8:f::4 ALT_SID=00030001020000000f04
+n ip -n srv addr add $ALT_SERVER/64 dev eth0 nodad
+rs_start --silent
+: >"$DIR/rs2.log"
+# -s: it answers only a request with its own DUID as the Server Identifier
+_dhcp_bg release-server2 srv "$DIR/rs2.out" "$RS" -a $ALT_SERVER -s $ALT_SID \
+	-o "$DIR/rs2.log"
+wait_for grep -qs '^ready' "$DIR/rs2.log"
+# the lease's server listed too (the same line on both routers): skipped;
+# acc0, which has lines of its own above: a "*" line here would not reach it
+echo "interface acc0 release-fallback $RELEASE_SERVER,$ALT_SERVER=$ALT_SID" >>"$DIR/lgd.conf"
+reloads=$(grep -c "reloaded" "$DIR/lgd.log" || true)
+n kill -HUP $LGDPID
+wait_for atleast $((reloads + 1)) grep -c "reloaded" "$DIR/lgd.log"
+relearn
+JSON=$(bindings)
+rc=0
+OUT=$(lgs binding release dev acc0) || rc=$?
+check_eq "each binding released (Success), exit 0" \
+	"0 $(release_lines "released (Success)")" "$rc $OUT"
+check_eq "the lease's server got its four transmissions, no more" 4 "$(rs_rx)"
+RX2=$(grep '^rx ' "$DIR/rs2.log" | head -n 1 | tr ' ' '\n' | sed -n 's/^hex=//p')
+check_eq "the second server got the request once, with its DUID" \
+	"1 $ALT_SID" "$(grep -c '^rx ' "$DIR/rs2.log") $(opt_get "${RX2:8}" 2)"
+check "with another transaction-id" \
+	[ "$(rs_field 1 xid)" != "$(grep '^rx ' "$DIR/rs2.log" | tr ' ' '\n' | sed -n 's/^xid=//p')" ]
+check_eq "counted: alternate, alternate_replies" "1 1" \
+	"$(counter alternate) $(counter alternate_replies)"
+check "the log says which server answered" grep -q \
+	"RELEASE-REQUEST-REPLY xid [0-9a-f]* from the alternate server $ALT_SERVER: Success" \
+	"$DIR/lgd.log"
+_dhcp_kill release-server2
 
 step "8. link-down: the subscriber's link goes down for longer than 2 s."
 rs_start

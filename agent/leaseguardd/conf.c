@@ -217,6 +217,84 @@ static const char *lgd_savi_parse(const char *val, struct lgd_savi_conf *e)
 	return NULL;
 }
 
+/* :: or 0.0.0.0 (IPv4 is in the last 4 octets, the rest zero). */
+static bool lgd_a6_unspecified(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, 16);
+}
+
+/*
+ * "release-fallback none|ADDR[=DUID][,...]": the servers a RELEASE-REQUEST
+ * goes to, in order, when the lease's server does not answer. Each must
+ * be a server's unicast address: a release waits for one server's answer
+ * at a time, and a link-local one has no interface to leave by (the
+ * socket is not bound to one). DUID: the server's own, for the Server
+ * Identifier (a server drops a request with another's, draft 3.2.1).
+ */
+static const char *lgd_conf_set_fallback(struct lgd_if_conf *ic,
+					 const char *val)
+{
+	static const char syntax[] =
+		"release-fallback is \"none\" or a comma list of at most 4 ADDR or ADDR=DUID (an IPv6 address; the server's DUID in hex, 3 to 130 octets)";
+	static char why[160];
+	uint8_t list[LGD_RELEASE_FALLBACK_MAX][16];
+	uint8_t duid[LGD_RELEASE_FALLBACK_MAX][LGD_DUID_MAX] = {};
+	uint8_t duid_len[LGD_RELEASE_FALLBACK_MAX] = {};
+	char buf[LGD_RELEASE_FALLBACK_MAX *
+		 (INET6_ADDRSTRLEN + 1 + 3 * LGD_DUID_MAX + 1)];
+	char *tok, *save, *eq;
+	const char *bad;
+	unsigned int n = 0, i;
+	int len;
+
+	if (!strcmp(val, "none")) {
+		ic->n_fallback = 0;
+		return NULL;
+	}
+	if (strlen(val) >= sizeof(buf) || *val == ',' ||
+	    val[strlen(val) - 1] == ',' || strstr(val, ",,"))
+		return syntax;
+	strcpy(buf, val);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n == LGD_RELEASE_FALLBACK_MAX)
+			return syntax;
+		eq = strchr(tok, '=');
+		if (eq) {
+			*eq++ = '\0';
+			len = lg_hex_parse(eq, duid[n], LGD_DUID_MAX);
+			if (len < 3)
+				return syntax;
+			duid_len[n] = len;
+		}
+		if (inet_pton(AF_INET6, tok, list[n]) != 1)
+			return syntax;
+		bad = NULL;
+		if (lgd_a6_unspecified(list[n]))
+			bad = "the unspecified address";
+		else if (list[n][0] == 0xff)
+			bad = "a multicast address (a release waits for one server at a time)";
+		else if (list[n][0] == 0xfe && (list[n][1] & 0xc0) == 0x80)
+			bad = "a link-local address (it needs an interface: give a global or unique local one)";
+		for (i = 0; !bad && i < n; i++)
+			if (!memcmp(list[i], list[n], 16))
+				bad = "given twice";
+		if (bad) {
+			snprintf(why, sizeof(why), "release-fallback: %s is %s",
+				 tok, bad);
+			return why;
+		}
+		n++;
+	}
+	memcpy(ic->fallback, list, n * 16);
+	memcpy(ic->fallback_duid, duid, n * LGD_DUID_MAX);
+	memcpy(ic->fallback_duid_len, duid_len, n);
+	ic->n_fallback = n;
+	return NULL;
+}
+
 static const char *lgd_conf_set_savi(struct lgd_conf *c, const char *name,
 				     const char *val)
 {
@@ -283,6 +361,8 @@ const char *lgd_conf_set_if(struct lgd_conf *c, const char *name,
 		} else {
 			ic->has_server = true;
 		}
+	} else if (!strcmp(key, "release-fallback")) {
+		return lgd_conf_set_fallback(ic, val);
 	} else if (!strcmp(key, "role")) {
 		if (!strcmp(val, "unmanaged"))
 			ic->role = LGD_UNMANAGED;
@@ -443,14 +523,6 @@ static int lgd_partner_addr(const char *val, char addr[INET6_ADDRSTRLEN],
 	if (colon)
 		*port = v;
 	return 0;
-}
-
-/* :: or 0.0.0.0 (IPv4 is in the last 4 octets, the rest zero). */
-static bool lgd_a6_unspecified(const uint8_t a[16])
-{
-	static const uint8_t zero[16];
-
-	return !memcmp(a, zero, 16);
 }
 
 /* What an address may not be, for the partner or to listen on: NULL, or why. */
@@ -875,11 +947,12 @@ int lgd_conf_relay_id(struct lgd_conf *c)
 /* One line of the file, or of -o: NULL, or what is wrong. */
 const char *lgd_conf_line(struct lgd_conf *c, char *line, const char **key)
 {
-	char *tok[5];
+	char *tok[6];
 	int n = 0;
 
+	/* Up to 5 words: a fifth is one too many for every kind of line. */
 	*key = NULL;
-	for (tok[n] = strtok(line, " \t\r\n"); tok[n] && n < 4;
+	for (tok[n] = strtok(line, " \t\r\n"); tok[n] && n < 5;
 	     tok[++n] = strtok(NULL, " \t\r\n"))
 		;
 	if (!n)

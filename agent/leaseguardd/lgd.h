@@ -40,6 +40,9 @@
 /* A declared setting leaseguardd leaves to the kernel (and lgctl). */
 #define LGD_UNMANAGED			UINT32_MAX
 
+/* release-fallback: servers in the list (a pair and a spare or two). */
+#define LGD_RELEASE_FALLBACK_MAX	4
+
 /*
  * What "interface NAME KEY VALUE" lines say of one access interface;
  * "interface * ..." is what the others get.
@@ -52,6 +55,16 @@ struct lgd_if_conf {
 	bool single_subscriber;
 	bool has_server;
 	uint8_t server[16];		/* release-server: instead of learned */
+	/*
+	 * release-fallback: where a RELEASE-REQUEST goes, in this order,
+	 * when the lease's server does not answer (the other server of an
+	 * HA pair); the lease's own server is skipped. Each with the DUID
+	 * its Server Identifier is to carry (len 0: the lease's server's).
+	 */
+	uint8_t n_fallback;
+	uint8_t fallback[LGD_RELEASE_FALLBACK_MAX][16];
+	uint8_t fallback_duid_len[LGD_RELEASE_FALLBACK_MAX];
+	uint8_t fallback_duid[LGD_RELEASE_FALLBACK_MAX][LGD_DUID_MAX];
 	/*
 	 * The kernel's configuration of the interface, declared (declare.c):
 	 * LGD_UNMANAGED role leaves it alone; otherwise the rest is set
@@ -396,6 +409,9 @@ struct lgd_release_stats {
 	uint64_t refused;		/* bindings: another status */
 	uint64_t timed_out;		/* bindings: no reply after MRC */
 	uint64_t unsendable;		/* bindings: no server known */
+	uint64_t alternate;		/* requests to a fallback server */
+	uint64_t alternate_replies;	/* replies accepted from one */
+	uint64_t discarded_source;	/* from another than the alternate */
 };
 
 struct lgd_release *lgd_release_open(const struct lgd_ctx *x);

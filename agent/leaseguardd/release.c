@@ -51,12 +51,29 @@ struct lgd_req {
 	struct lgd_release *r;
 	struct lgd_req *next, **pprev;	/* outstanding requests */
 	uint32_t xid;
-	uint8_t dst[16];
+	uint8_t dst[16];		/* the server it goes to now */
 	uint8_t server_duid_len;
 	uint8_t server_duid[LGD_DUID_MAX];
-	unsigned int attempts;
+	unsigned int attempts;		/* to dst */
+	unsigned int sent;		/* to every server */
 	uint32_t rt;			/* the current RT, ms */
 	uint64_t started;
+	/*
+	 * release-fallback, as the bindings' interface had it: when dst
+	 * does not answer, the request moves to the next server of the
+	 * list (but the lease's own, first), with a new xid and a new
+	 * schedule, and the server's DUID if the list gives it.
+	 * alternate: dst is one of those, not the lease's server.
+	 */
+	bool alternate;
+	uint8_t first[16];		/* the lease's server, if known */
+	bool has_first;
+	uint8_t n_fallback, next_fallback;
+	uint8_t fallback[LGD_RELEASE_FALLBACK_MAX][16];
+	uint8_t fallback_duid_len[LGD_RELEASE_FALLBACK_MAX];
+	uint8_t fallback_duid[LGD_RELEASE_FALLBACK_MAX][LGD_DUID_MAX];
+	uint8_t lease_duid_len;		/* the lease's server's */
+	uint8_t lease_duid[LGD_DUID_MAX];
 	size_t len;
 	uint8_t *pkt;			/* UDP header and message */
 	size_t n_items, n_live;
@@ -191,7 +208,7 @@ static void lgd_outcome_add(struct lgd_release *r, uint64_t id,
 	if (q) {
 		o->ms = o->at - q->started;
 		o->xid = q->xid;
-		o->attempts = q->attempts;
+		o->attempts = q->sent;
 		o->has_server = true;
 		memcpy(o->server, q->dst, 16);
 	}
@@ -390,6 +407,12 @@ static int lgd_rand_permille(void)
 	return (int)(v % 201) - 100;
 }
 
+/* The first RT of an exchange: IRT + RAND IRT. */
+static uint32_t lgd_first_rt(void)
+{
+	return REL_TIMEOUT_MS + REL_TIMEOUT_MS * lgd_rand_permille() / 1000;
+}
+
 static uint32_t lgd_new_xid(struct lgd_release *r)
 {
 	struct lgd_req *q;
@@ -425,6 +448,7 @@ static void lgd_req_send(struct lgd_req *q)
 			  q->xid, lgd_addr_str(q->dst, a), q->n_live,
 			  q->attempts + 1, q->rt);
 	q->attempts++;
+	q->sent++;
 	lgd_timer_arm(&q->timer, lgd_now_ms() + q->rt);
 }
 
@@ -446,35 +470,68 @@ static size_t lgd_path_mtu(const uint8_t *dst)
 	return mtu < 1280 ? 1280 : mtu > LGD_MSG_MAX ? LGD_MSG_MAX : mtu;
 }
 
-/* The destination of b's release: configured, or learned; false: none. */
-static bool lgd_release_dst(struct lgd_release *r,
-			    const struct lgd_binding *b, uint8_t *dst)
+struct lgd_out {
+	uint8_t dst[16];
+	bool alternate;			/* dst: the fallback's first */
+	const struct lgd_if_conf *ic;	/* its release-fallback */
+	struct lgd_binding *b;
+};
+
+/*
+ * The destination of b's release: configured, or learned; else the first
+ * server of release-fallback. False: none, or no server DUID to put in
+ * the Server Identifier (draft 4.1.1: MUST).
+ */
+static bool lgd_release_dst(struct lgd_release *r, struct lgd_binding *b,
+			    struct lgd_out *out)
 {
 	const struct lgd_if_conf *ic = lgd_binding_if(r->x, b);
 
-	if (ic->has_server)
-		memcpy(dst, ic->server, 16);
-	else if (b->has_server_addr)
-		memcpy(dst, b->server_addr, 16);
-	else
+	out->b = b;
+	out->ic = ic;
+	out->alternate = false;
+	if (ic->has_server) {
+		memcpy(out->dst, ic->server, 16);
+	} else if (b->has_server_addr) {
+		memcpy(out->dst, b->server_addr, 16);
+	} else if (ic->n_fallback) {
+		memcpy(out->dst, ic->fallback[0], 16);
+		out->alternate = true;
+	} else {
 		return false;
+	}
 	return b->server_duid_len >= DR_DUID_MIN;
 }
 
 static int lgd_bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
 			 size_t blen)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	/* An absent Interface-Id is NULL: memcmp() may not see it. */
+	int c = alen && blen ? memcmp(a, b, alen < blen ? alen : blen) : 0;
 
 	return c ? c : (alen > blen) - (alen < blen);
 }
 
-struct lgd_out {
-	uint8_t dst[16];
-	struct lgd_binding *b;
-};
+/* The same release-fallback list, and the same place in it. */
+static int lgd_fallback_cmp(const struct lgd_out *p, const struct lgd_out *q)
+{
+	const struct lgd_if_conf *a = p->ic, *b = q->ic;
+	int c = (p->alternate > q->alternate) - (p->alternate < q->alternate);
+	unsigned int i;
 
-/* Same server, then same Interface-Id, then same client (interface, DUID). */
+	if (!c)
+		c = lgd_bytes_cmp(a->fallback[0], a->n_fallback * 16,
+				  b->fallback[0], b->n_fallback * 16);
+	for (i = 0; !c && i < a->n_fallback; i++)
+		c = lgd_bytes_cmp(a->fallback_duid[i], a->fallback_duid_len[i],
+				  b->fallback_duid[i], b->fallback_duid_len[i]);
+	return c;
+}
+
+/*
+ * Same server (and fallback), then same Interface-Id, then same client
+ * (interface, DUID).
+ */
 static int lgd_out_cmp(const void *x, const void *y)
 {
 	const struct lgd_out *p = x, *q = y;
@@ -485,6 +542,8 @@ static int lgd_out_cmp(const void *x, const void *y)
 	if (!c)
 		c = lgd_bytes_cmp(a->server_duid, a->server_duid_len,
 				  b->server_duid, b->server_duid_len);
+	if (!c)
+		c = lgd_fallback_cmp(p, q);
 	if (!c)
 		c = lgd_bytes_cmp(a->ifid, a->ifid_len, b->ifid, b->ifid_len);
 	if (!c)
@@ -501,7 +560,8 @@ static bool lgd_same_server(const struct lgd_out *p, const struct lgd_out *q)
 {
 	return !memcmp(p->dst, q->dst, 16) &&
 	       !lgd_bytes_cmp(p->b->server_duid, p->b->server_duid_len,
-			      q->b->server_duid, q->b->server_duid_len);
+			      q->b->server_duid, q->b->server_duid_len) &&
+	       !lgd_fallback_cmp(p, q);
 }
 
 static bool lgd_same_client(const struct lgd_binding *a,
@@ -560,8 +620,21 @@ static void lgd_req_start(struct lgd_release *r, const struct dr_msg *m,
 	q->len = len + 8;
 	memcpy(q->pkt, r->buf, q->len);
 	memcpy(q->dst, out[0].dst, 16);
+	q->alternate = out[0].alternate;
+	q->has_first = !q->alternate;
+	memcpy(q->first, out[0].dst, 16);
+	q->n_fallback = out[0].ic->n_fallback;
+	memcpy(q->fallback, out[0].ic->fallback, q->n_fallback * 16);
+	memcpy(q->fallback_duid_len, out[0].ic->fallback_duid_len,
+	       q->n_fallback);
+	memcpy(q->fallback_duid, out[0].ic->fallback_duid,
+	       q->n_fallback * LGD_DUID_MAX);
+	/* Without the lease's server, dst is the first of the list. */
+	q->next_fallback = q->alternate;
 	q->server_duid_len = m->server_id.len;
 	memcpy(q->server_duid, m->server_id.data, m->server_id.len);
+	q->lease_duid_len = out[0].b->server_duid_len;
+	memcpy(q->lease_duid, out[0].b->server_duid, q->lease_duid_len);
 	for (j = 0; j < n; j++) {
 		q->items[j].id = out[j].b->id;
 		q->items[j].b = out[j].b;
@@ -569,7 +642,7 @@ static void lgd_req_start(struct lgd_release *r, const struct dr_msg *m,
 	}
 	q->n_items = q->n_live = n;
 	q->started = lgd_now_ms();
-	q->rt = REL_TIMEOUT_MS + REL_TIMEOUT_MS * lgd_rand_permille() / 1000;
+	q->rt = lgd_first_rt();
 	q->next = r->reqs;
 	q->pprev = &r->reqs;
 	if (r->reqs)
@@ -577,6 +650,7 @@ static void lgd_req_start(struct lgd_release *r, const struct dr_msg *m,
 	r->reqs = q;
 	r->n_reqs++;
 	r->stats.requests++;
+	r->stats.alternate += q->alternate;
 	lgd_req_send(q);
 }
 
@@ -594,6 +668,7 @@ static void lgd_release_send_group(struct lgd_release *r,
 				   struct lgd_out *out, size_t n)
 {
 	const struct lgd_conf *c = r->x->conf;
+	const struct lgd_if_conf *ic = out[0].ic;
 	size_t cap = lgd_path_mtu(out[0].dst) - 48;
 	size_t *first = calloc(LGD_REPLY_CLIENTS + 1, sizeof(*first));
 	struct dr_client *cl = r->clients;
@@ -607,6 +682,11 @@ static void lgd_release_send_group(struct lgd_release *r,
 	if (!first) {
 		lgd_err("release: out of memory");
 		return;
+	}
+	/* To the list's first server (no other known): its DUID, if given. */
+	if (out[0].alternate && ic->fallback_duid_len[0]) {
+		m.server_id.data = ic->fallback_duid[0];
+		m.server_id.len = ic->fallback_duid_len[0];
 	}
 	while (i < n) {
 		/* first[k]: the index in out of client k's first binding. */
@@ -700,7 +780,7 @@ void lgd_release_flush(struct lgd_release *r)
 		b->queued = false;
 		if (b->state != LG_BINDING_RELEASING || b->req)
 			continue;
-		if (!lgd_release_dst(r, b, out[n].dst)) {
+		if (!lgd_release_dst(r, b, &out[n])) {
 			lgd_warn("binding %llu (%s on %s): no server known to send the release to; it stays",
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
@@ -712,7 +792,7 @@ void lgd_release_flush(struct lgd_release *r)
 			cancel[n_cancel++] = b->id;
 			continue;
 		}
-		out[n++].b = b;
+		n++;
 	}
 	r->n_queue = 0;
 	lgd_release_end(r, cancel, n_cancel, false);
@@ -755,6 +835,99 @@ static void lgd_release_end(struct lgd_release *r, const uint64_t *ids,
 			  del ? "deleting" : "un-releasing", failed, n);
 }
 
+/*
+ * The request's Server Identifier becomes duid: the top-level option is
+ * replaced in the message (the rest moves), and the UDP length follows.
+ * A longer DUID may take a full message past the new server's path MTU:
+ * the kernel then fragments it. 0, or -1 (no memory: the request is
+ * unchanged).
+ */
+static int lgd_req_set_server_id(struct lgd_req *q, const uint8_t *duid,
+				 size_t len)
+{
+	size_t off = 8 + 4, olen = 0, n;
+	uint8_t *pkt;
+
+	while (off + 4 <= q->len) {
+		olen = q->pkt[off + 2] << 8 | q->pkt[off + 3];
+		if ((q->pkt[off] << 8 | q->pkt[off + 1]) == DR_OPT_SERVERID)
+			break;
+		off += 4 + olen;
+	}
+	if (off + 4 > q->len || off + 4 + olen > q->len)
+		return -1;	/* dr_build() always puts one: not reached */
+	n = q->len - olen + len;
+	if (n > 0xffff)		/* the UDP length */
+		return -1;
+	pkt = malloc(n);
+	if (!pkt)
+		return -1;
+	memcpy(pkt, q->pkt, off + 2);
+	pkt[off + 2] = len >> 8;
+	pkt[off + 3] = len;
+	memcpy(pkt + off + 4, duid, len);
+	memcpy(pkt + off + 4 + len, q->pkt + off + 4 + olen,
+	       q->len - off - 4 - olen);
+	pkt[4] = n >> 8;
+	pkt[5] = n;
+	free(q->pkt);
+	q->pkt = pkt;
+	q->len = n;
+	q->server_duid_len = len;
+	memcpy(q->server_duid, duid, len);
+	return 0;
+}
+
+/*
+ * dst did not answer: the request moves to the next server of its
+ * release-fallback, but the lease's own (tried first), as a new exchange
+ * (RFC 8415 section 15: a new xid, RT from IRT, MRC transmissions). A
+ * late answer of the server left behind has the old xid: it is discarded.
+ * The message is the same but for the Server Identifier: the server's
+ * DUID if the list gives it (a server drops a request for another, draft
+ * 3.2.1; Kea's HA peers have a DUID each), else the lease server's (for
+ * a pair that shares one). False: no server left.
+ */
+static bool lgd_req_next_server(struct lgd_req *q)
+{
+	struct lgd_release *r = q->r;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	const uint8_t *next = NULL;
+	uint32_t old = q->xid;
+	unsigned int i = q->n_fallback;
+
+	while (q->next_fallback < q->n_fallback && !next) {
+		i = q->next_fallback++;
+		next = q->fallback[i];
+		if (q->has_first && !memcmp(next, q->first, 16))
+			next = NULL;
+	}
+	if (!next)
+		return false;
+	if (q->fallback_duid_len[i] ?
+	    lgd_req_set_server_id(q, q->fallback_duid[i],
+				  q->fallback_duid_len[i]) :
+	    lgd_req_set_server_id(q, q->lease_duid, q->lease_duid_len)) {
+		lgd_err("RELEASE-REQUEST xid %06x: out of memory for the alternate server %s",
+			old, lgd_addr_str(next, b));
+		return false;
+	}
+	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions; %zu bindings go to the alternate server %s",
+		 old, lgd_addr_str(q->dst, a), q->attempts, q->n_live,
+		 lgd_addr_str(next, b));
+	memcpy(q->dst, next, 16);
+	q->alternate = true;
+	q->xid = lgd_new_xid(r);
+	q->pkt[8 + 1] = q->xid >> 16;
+	q->pkt[8 + 2] = q->xid >> 8;
+	q->pkt[8 + 3] = q->xid;
+	q->attempts = 0;
+	q->rt = lgd_first_rt();
+	r->stats.alternate++;
+	lgd_req_send(q);
+	return true;
+}
+
 static void lgd_req_fire(struct lgd_timer *t)
 {
 	struct lgd_req *q = (struct lgd_req *)t;
@@ -771,6 +944,8 @@ static void lgd_req_fire(struct lgd_timer *t)
 		lgd_req_send(q);
 		return;
 	}
+	if (lgd_req_next_server(q))
+		return;
 	ids = calloc(q->n_items, sizeof(*ids));
 	for (i = 0; ids && i < q->n_items; i++)
 		if (q->items[i].b) {
@@ -779,9 +954,10 @@ static void lgd_req_fire(struct lgd_timer *t)
 					q, 0, c->release_clear_on_timeout);
 		}
 	r->stats.timed_out += n;
-	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions in %llu ms; %zu bindings %s",
+	lgd_warn("RELEASE-REQUEST xid %06x to %s: no reply after %u transmissions in %llu ms%s; %zu bindings %s",
 		 q->xid, lgd_addr_str(q->dst, a), q->attempts,
-		 (unsigned long long)(lgd_now_ms() - q->started), n,
+		 (unsigned long long)(lgd_now_ms() - q->started),
+		 q->sent > q->attempts ? " (with the servers before)" : "", n,
 		 c->release_clear_on_timeout ? "cleared here" : "stay");
 	lgd_req_free(q);
 	lgd_release_end(r, ids, n, c->release_clear_on_timeout);
@@ -849,6 +1025,19 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 			 lgd_addr_str(from, a), m.xid);
 		return;
 	}
+	/*
+	 * A request to a release-fallback server: only that server answers
+	 * it, from the address asked (and, as any reply, with the Server
+	 * Identifier requested, checked below).
+	 */
+	if (q->alternate && memcmp(from, q->dst, 16)) {
+		char d[INET6_ADDRSTRLEN];
+
+		r->stats.discarded_source++;
+		lgd_info("RELEASE-REQUEST-REPLY from %s discarded: xid %06x went to %s",
+			 lgd_addr_str(from, a), m.xid, lgd_addr_str(q->dst, d));
+		return;
+	}
 	if (!m.has_status) {
 		r->stats.discarded_no_status++;
 		lgd_info("RELEASE-REQUEST-REPLY from %s discarded: no Status Code",
@@ -863,6 +1052,12 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 		return;
 	}
 	r->stats.replies++;
+	if (q->alternate) {
+		r->stats.alternate_replies++;
+		lgd_notice("RELEASE-REQUEST-REPLY xid %06x from the alternate server %s: %s",
+			   m.xid, lgd_addr_str(from, a),
+			   dr_status_name(m.status));
+	}
 	del = calloc(q->n_items, sizeof(*del));
 	keep = calloc(q->n_items, sizeof(*keep));
 	for (i = 0; del && keep && i < q->n_items; i++) {
@@ -881,20 +1076,20 @@ static void lgd_release_reply(struct lgd_release *r, const uint8_t *msg,
 			r->stats.released++;
 			if (status == DR_STATUS_NO_BINDING)
 				r->stats.nobinding++;
-			lgd_info("binding %llu (%s on %s) released by the server: %s",
+			lgd_info("binding %llu (%s on %s) released by the server: %s (%s)",
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
 					       b->client->duid_len, duid),
 				 lgd_ifname(r->x, b->ifindex, ifn),
-				 dr_status_name(status));
+				 dr_status_name(status), a);
 		} else {
 			keep[n_keep++] = b->id;
 			r->stats.refused++;
-			lgd_warn("binding %llu (%s on %s): the server refused the release (%s); it stays until its leases expire",
+			lgd_warn("binding %llu (%s on %s): the server %s refused the release (%s); it stays until its leases expire",
 				 (unsigned long long)b->id,
 				 lg_hex_format(b->client->duid,
 					       b->client->duid_len, duid),
-				 lgd_ifname(r->x, b->ifindex, ifn),
+				 lgd_ifname(r->x, b->ifindex, ifn), a,
 				 dr_status_name(status));
 		}
 	}
@@ -940,12 +1135,13 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 	size_t i;
 
 	for (q = r->reqs; q; q = q->next) {
-		fprintf(f, "request xid=%06x server=%s attempt=%u max=%u next-ms=%llu age-ms=%llu count=%zu\n",
+		fprintf(f, "request xid=%06x server=%s attempt=%u max=%u next-ms=%llu age-ms=%llu count=%zu alternate=%d\n",
 			q->xid, lgd_addr_str(q->dst, a), q->attempts,
 			REL_MAX_RC,
 			(unsigned long long)(q->timer.when > now ?
 					     q->timer.when - now : 0),
-			(unsigned long long)(now - q->started), q->n_live);
+			(unsigned long long)(now - q->started), q->n_live,
+			q->alternate);
 		for (i = 0; i < q->n_items; i++) {
 			const struct lgd_binding *b = q->items[i].b;
 
@@ -960,7 +1156,7 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 				lgd_trigger_name(b->release_reason));
 		}
 	}
-	fprintf(f, "stats requests=%llu retransmissions=%llu replies=%llu discarded_malformed=%llu discarded_xid=%llu discarded_no_status=%llu discarded_server_id=%llu released=%llu success=%llu nobinding=%llu refused=%llu timed_out=%llu no_server=%llu\n",
+	fprintf(f, "stats requests=%llu retransmissions=%llu replies=%llu discarded_malformed=%llu discarded_xid=%llu discarded_no_status=%llu discarded_server_id=%llu released=%llu success=%llu nobinding=%llu refused=%llu timed_out=%llu no_server=%llu alternate=%llu alternate_replies=%llu discarded_source=%llu\n",
 		(unsigned long long)s->requests,
 		(unsigned long long)s->retransmissions,
 		(unsigned long long)s->replies,
@@ -973,7 +1169,10 @@ void lgd_release_show(struct lgd_release *r, FILE *f)
 		(unsigned long long)s->nobinding,
 		(unsigned long long)s->refused,
 		(unsigned long long)s->timed_out,
-		(unsigned long long)s->unsendable);
+		(unsigned long long)s->unsendable,
+		(unsigned long long)s->alternate,
+		(unsigned long long)s->alternate_replies,
+		(unsigned long long)s->discarded_source);
 }
 
 static const char *const lgd_outcome_names[] = {

@@ -42,8 +42,10 @@ static void lg_rel_print_request(const struct lg_ctl_line *l)
 {
 	unsigned long long next = strtoull(lg_ctl_get(l, "next-ms"), NULL, 10);
 
-	printf("request %s to %s: attempt %s of %s, next in %llu.%01llu s, %s bindings\n",
+	printf("request %s to %s%s: attempt %s of %s, next in %llu.%01llu s, %s bindings\n",
 	       lg_ctl_get(l, "xid"), lg_ctl_get(l, "server"),
+	       !strcmp(lg_ctl_get(l, "alternate"), "1") ?
+	       " (alternate server)" : "",
 	       lg_ctl_get(l, "attempt"), lg_ctl_get(l, "max"), next / 1000,
 	       next % 1000 / 100, lg_ctl_get(l, "count"));
 }

@@ -397,12 +397,17 @@ static const struct lg_pm_metric lg_pm_metrics[] = {
 	{ REL("discarded_xid"), "leaseguard_release_replies_discarded_total", C, R("xid"), NULL },
 	{ REL("discarded_no_status"), "leaseguard_release_replies_discarded_total", C, R("no_status"), NULL },
 	{ REL("discarded_server_id"), "leaseguard_release_replies_discarded_total", C, R("server_id"), NULL },
+	{ REL("discarded_source"), "leaseguard_release_replies_discarded_total", C, R("source"), NULL },
 	{ REL("success"), "leaseguard_release_bindings_total", C, "outcome", "success",
 	  "Bindings whose release ended, by outcome: success and nobinding (the server answered Success or NoBinding: deleted), refused (another status), timed_out (no reply), no_server (none known)." },
 	{ REL("nobinding"), "leaseguard_release_bindings_total", C, "outcome", "nobinding", NULL },
 	{ REL("refused"), "leaseguard_release_bindings_total", C, "outcome", "refused", NULL },
 	{ REL("timed_out"), "leaseguard_release_bindings_total", C, "outcome", "timed_out", NULL },
 	{ REL("no_server"), "leaseguard_release_bindings_total", C, "outcome", "no_server", NULL },
+	{ REL("alternate"), "leaseguard_release_alternate_requests_total", C, NULL, NULL,
+	  "RELEASE-REQUESTs sent to a release-fallback server (the lease's did not answer, or is unknown)." },
+	{ REL("alternate_replies"), "leaseguard_release_alternate_replies_total", C, NULL, NULL,
+	  "RELEASE-REQUEST-REPLY messages accepted from a release-fallback server." },
 
 	/* leaseguardd: the IGMP/MLD proxy, per family */
 	{ PRX("enable"), "leaseguard_mc_proxy_enabled", G, NULL, NULL,

@@ -4,9 +4,10 @@
 # leaseguardd.conf's grammar for what the daemon declares to the kernel
 # (agent/leaseguardd/conf.c: interface roles, SAVI, static entries, the
 # namespace's settings, the IGMP/MLD proxy) and for the family's life
-# (family-grace, config-drift), and for the failover partner (partner,
+# (family-grace, config-drift), for the failover partner (partner,
 # partner-listen, partner-key, partner-identity, partner-dead-interval,
-# partner-queue, node-id), through "leaseguardd -t": every good line
+# partner-queue, node-id) and the server pair (release-fallback),
+# through "leaseguardd -t": every good line
 # is taken, every bad one refused naming file, line and reason. Then the
 # daemon without the module (no leaseguard family in a namespace of its
 # own): it waits for it, loudly, and says so on the control socket.
@@ -95,6 +96,15 @@ bad "mcast mld version 3" ':1: "mcast mld version 3": version is 1 to 2, or unma
 bad "mcast igmp version 4" ':1: "mcast igmp version 4": version is 1 to 3, or unmanaged'
 bad "mcast igmp query-response-interval 99" ':1: "mcast igmp query-response-interval 99": query-response-interval is 100 to 3174400, or unmanaged'
 bad "mcast igmp colour blue" ':1: "mcast igmp colour blue": unknown mcast key'
+# release-fallback: the servers a release goes to when the lease's does
+# not answer, each with its DUID if given; a fifth word is refused.
+good "interface * release-fallback 2001:db8:f::2=00:03:00:01:02:00:00:00:0f:02,2001:db8:e::2=00030001020000000f03" \
+	"interface acc0 release-fallback fd00::53" "interface acc1 release-fallback none"
+bad "interface acc0 release-fallback 2001:db8::1 2001:db8::2" ':1: "interface acc0 release-fallback 2001:db8::1 2001:db8::2": interface NAME KEY VALUE: one value only'
+bad "interface acc0 release-fallback ff02::1:2" ':1: "interface acc0 release-fallback ff02::1:2": release-fallback: ff02::1:2 is a multicast address (a release waits for one server at a time)'
+bad "interface acc0 release-fallback 2001:db8::1,2001:db8::1" ':1: "interface acc0 release-fallback 2001:db8::1,2001:db8::1": release-fallback: 2001:db8::1 is given twice'
+bad "interface acc0 release-fallback 2001:db8::1=xyz" ':1: "interface acc0 release-fallback 2001:db8::1=xyz": release-fallback is "none" or a comma list of at most 4 ADDR or ADDR=DUID (an IPv6 address; the server'"'"'s DUID in hex, 3 to 130 octets)'
+bad "mcast igmp version 2 3" ':1: "mcast igmp version 2 3": mcast igmp|mld KEY VALUE: four words'
 
 # The failover partner's keys (selftests/unit/lgd_conf_test has every
 # value; here the daemon's messages end to end).

@@ -404,12 +404,15 @@ for l in 'leaseguard_bindings 101' \
 	 'leaseguard_release_bindings_total{outcome="success"} 1031' \
 	 'leaseguard_release_bindings_total{outcome="nobinding"} 1032' \
 	 'leaseguard_release_bindings_total{outcome="no_server"} 1035' \
+	 'leaseguard_release_alternate_requests_total 1036' \
+	 'leaseguard_release_alternate_replies_total 1037' \
+	 'leaseguard_release_replies_discarded_total{reason="source"} 1038' \
 	 'leaseguard_release_requests_in_flight 1' \
 	 'leaseguard_release_bindings_in_flight 2' \
-	 'leaseguard_mc_proxy_enabled{family="igmp"} 1036' \
-	 'leaseguard_mc_proxy_passive{family="igmp"} 1038' \
-	 'leaseguard_mc_proxy_queries_held_total{family="mld"} 1073' \
-	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1072'; do
+	 'leaseguard_mc_proxy_enabled{family="igmp"} 1039' \
+	 'leaseguard_mc_proxy_passive{family="igmp"} 1041' \
+	 'leaseguard_mc_proxy_queries_held_total{family="mld"} 1076' \
+	 'leaseguard_mc_proxy_query_errors_total{family="mld"} 1075'; do
 	check "has $l" has_line "$l" "$TMP/full.prom"
 done
 check_eq "no group or binding series for up0 (not an access interface)" "" \

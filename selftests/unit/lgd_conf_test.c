@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "log_capture.h"
 #include "kselftest_harness.h"
@@ -457,6 +458,86 @@ TEST(equal)
 	SET_OK(&a, "node-id auto");
 	SET_OK(&a, "partner none");
 	EXPECT_TRUE(lgd_partner_conf_equal(&a.partner, &b.partner));
+}
+
+static const char *a6(const uint8_t *a)
+{
+	static char buf[INET6_ADDRSTRLEN];
+
+	return inet_ntop(AF_INET6, a, buf, sizeof(buf));
+}
+
+#define FALLBACK_SYNTAX "release-fallback is \"none\" or a comma list of at most 4 ADDR or ADDR=DUID (an IPv6 address; the server's DUID in hex, 3 to 130 octets)"
+
+TEST(release_fallback)
+{
+	static const char *const syntax[] = {
+		"interface acc0 release-fallback server2",
+		"interface acc0 release-fallback 2001:db8::1,",
+		"interface acc0 release-fallback ,2001:db8::1",
+		"interface acc0 release-fallback 2001:db8::1,,2001:db8::2",
+		"interface acc0 release-fallback 192.0.2.1",
+		"interface acc0 release-fallback 2001:db8::1;2001:db8::2",
+		"interface acc0 release-fallback 2001:db8::1,2001:db8::2,2001:db8::3,2001:db8::4,2001:db8::5",
+		"interface acc0 release-fallback learned",
+		"interface acc0 release-fallback 2001:db8::1=",
+		"interface acc0 release-fallback 2001:db8::1=00:03",
+		"interface acc0 release-fallback 2001:db8::1=00:03:0g",
+		"interface acc0 release-fallback 00:03:00:01=2001:db8::1",
+		"interface acc0 release-fallback 2001:db8::1=00:03:00:01=01",
+	};
+	const struct lgd_if_conf *ic;
+	struct lgd_conf c;
+	size_t i;
+
+	lgd_conf_defaults(&c);
+	EXPECT_EQ(0, c.if_default.n_fallback);
+	/* "*": the default of the interfaces named after it. */
+	SET_OK(&c, "interface * release-fallback 2001:DB8::53");
+	SET_OK(&c, "interface acc0 release-fallback 2001:db8::1,2001:db8::2");
+	SET_OK(&c, "interface acc1 release-server 2001:db8::9");
+	ic = lgd_conf_if(&c, "acc0");
+	ASSERT_EQ(2, ic->n_fallback);
+	EXPECT_STREQ("2001:db8::1", a6(ic->fallback[0]));
+	EXPECT_STREQ("2001:db8::2", a6(ic->fallback[1]));
+	ic = lgd_conf_if(&c, "acc1");
+	ASSERT_EQ(1, ic->n_fallback);
+	EXPECT_STREQ("2001:db8::53", a6(ic->fallback[0]));
+	ic = lgd_conf_if(&c, "other0");
+	ASSERT_EQ(1, ic->n_fallback);
+	SET_OK(&c, "interface acc0 release-fallback fd00::1,2001:db8::2,::1,2001:db8::4");
+	EXPECT_EQ(4, lgd_conf_if(&c, "acc0")->n_fallback);
+	EXPECT_EQ(0, lgd_conf_if(&c, "acc0")->fallback_duid_len[0]);
+	/* The server's DUID, for the Server Identifier: either hex form. */
+	SET_OK(&c, "interface acc0 release-fallback 2001:db8::1=00:03:00:01:02:00:00:00:0f:03,2001:db8::2,2001:db8::3=000300010200");
+	ic = lgd_conf_if(&c, "acc0");
+	ASSERT_EQ(3, ic->n_fallback);
+	EXPECT_EQ(10, ic->fallback_duid_len[0]);
+	EXPECT_EQ(0x03, ic->fallback_duid[0][9]);
+	EXPECT_EQ(0, ic->fallback_duid_len[1]);
+	EXPECT_EQ(6, ic->fallback_duid_len[2]);
+	EXPECT_STREQ("2001:db8::3", a6(ic->fallback[2]));
+	SET_OK(&c, "interface acc0 release-fallback none");
+	EXPECT_EQ(0, lgd_conf_if(&c, "acc0")->n_fallback);
+	EXPECT_EQ(1, lgd_conf_if(&c, "acc1")->n_fallback);
+
+	/* A bad line leaves the list as it was. */
+	SET_OK(&c, "interface acc0 release-fallback 2001:db8::1");
+	for (i = 0; i < sizeof(syntax) / sizeof(*syntax); i++)
+		SET_BAD(&c, syntax[i], FALLBACK_SYNTAX);
+	SET_BAD(&c, "interface acc0 release-fallback ::",
+		"release-fallback: :: is the unspecified address");
+	SET_BAD(&c, "interface acc0 release-fallback 2001:db8::1,ff05::1:3",
+		"release-fallback: ff05::1:3 is a multicast address (a release waits for one server at a time)");
+	SET_BAD(&c, "interface acc0 release-fallback fe80::1",
+		"release-fallback: fe80::1 is a link-local address (it needs an interface: give a global or unique local one)");
+	SET_BAD(&c, "interface acc0 release-fallback 2001:db8::1,2001:DB8::0:1",
+		"release-fallback: 2001:DB8::0:1 is given twice");
+	SET_BAD(&c, "interface acc0 release-fallback 2001:db8::1 2001:db8::2",
+		"interface NAME KEY VALUE: one value only");
+	ic = lgd_conf_if(&c, "acc0");
+	ASSERT_EQ(1, ic->n_fallback);
+	EXPECT_STREQ("2001:db8::1", a6(ic->fallback[0]));
 }
 
 /* Through the file: the error names it, the line and what is wrong. */

@@ -62,6 +62,7 @@ struct world {
 	struct lgd_lease lease;
 	uint8_t server_duid[10];
 	struct lgd_binding b;
+	struct lgd_binding b2;		/* id 8 on acc4, if a test wants */
 	struct batch batches[MAX_BATCHES];
 	size_t n_batches;
 };
@@ -70,7 +71,9 @@ static struct lgd_binding *w_find(void *priv, uint64_t id)
 {
 	struct world *w = priv;
 
-	return id == w->b.id ? &w->b : NULL;
+	if (id == w->b.id)
+		return &w->b;
+	return w->b2.id && id == w->b2.id ? &w->b2 : NULL;
 }
 
 static const char *w_ifname(void *priv, uint32_t ifindex, char *buf)
@@ -146,11 +149,68 @@ static void world_init(struct world *w)
 	w->client.bindings = &w->b;
 }
 
+/* The servers of release-fallback: addresses of lo in the namespace. */
+#define ALT1	"2001:db8:f::2"
+#define ALT2	"2001:db8:f::3"
+/* A DUID-LLT: longer than SERVER_DUID, so the message changes length. */
+#define ALT_DUID { 0x00, 0x01, 0x00, 0x01, 0x2a, 0x2b, 0x2c, 0x2d, \
+		   2, 0, 0, 0, 0, 0x54 }
+#define ALT_DUID_HEX "00:01:00:01:2a:2b:2c:2d:02:00:00:00:00:54"
+
 FIXTURE(rel) {
 	struct world w;
 	struct lgd_release *r;
 	int srv;			/* the server: UDP [::1]:547 */
+	int alt;			/* the alternate: UDP [ALT1]:547 */
 };
+
+/* in6_ifreq of linux/ipv6.h, whose header clashes with netinet/in.h. */
+struct lo_in6_ifreq {
+	struct in6_addr addr;
+	uint32_t prefixlen;
+	int ifindex;
+};
+
+/* A UDP socket on [addr]:port, or -1. */
+static int udp_bound(const char *addr, uint16_t port)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(port) };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || inet_pton(AF_INET6, addr, &sa.sin6_addr) != 1 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * addr/128 on lo. Lo does no DAD, but the address is tentative (not
+ * bound to, not routed to) until addrconf's work has run: wait for it.
+ */
+static int lo_add(const char *addr)
+{
+	struct lo_in6_ifreq r = { .prefixlen = 128,
+				  .ifindex = if_nametoindex("lo") };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret, i;
+
+	if (fd < 0 || inet_pton(AF_INET6, addr, &r.addr) != 1)
+		return -1;
+	ret = ioctl(fd, SIOCSIFADDR, &r);
+	close(fd);
+	for (i = 0; !ret && i < 200; i++) {
+		fd = udp_bound(addr, 0);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		usleep(5000);
+	}
+	return -1;
+}
 
 FIXTURE_SETUP(rel)
 {
@@ -160,7 +220,7 @@ FIXTURE_SETUP(rel)
 	struct ifreq ifr = { .ifr_name = "lo" };
 	int fd;
 
-	self->srv = -1;
+	self->srv = self->alt = -1;
 	if (geteuid())
 		SKIP(return, "not root: needs a network namespace and a raw socket");
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
@@ -174,6 +234,10 @@ FIXTURE_SETUP(rel)
 	self->srv = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, self->srv);
 	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, lo_add(ALT1));
+	ASSERT_EQ(0, lo_add(ALT2));	/* nobody listens there */
+	self->alt = udp_bound(ALT1, 547);
+	ASSERT_LE(0, self->alt);
 
 	lgd_log_init(LOG_ERR, false);
 	world_init(&self->w);
@@ -186,6 +250,8 @@ FIXTURE_TEARDOWN(rel)
 	lgd_release_close(self->r);
 	if (self->srv >= 0)
 		close(self->srv);
+	if (self->alt >= 0)
+		close(self->alt);
 }
 
 /*
@@ -350,11 +416,14 @@ TEST_F(rel, clear_on_timeout_deletes)
 	EXPECT_EQ(7, self->w.batches[0].ids[0]);
 }
 
-/* The server answers attempt 2 with status: what happens to binding 7. */
-static void reply(struct __test_metadata *_metadata, FIXTURE_DATA(rel) *self,
-		  long xid, uint16_t status)
+/*
+ * The server of socket fd answers xid with status, with the Server
+ * Identifier duid (len octets), to the relay's port; release.c reads it.
+ */
+static void reply_from(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(rel) *self, int fd, long xid,
+		       uint16_t status, const uint8_t *duid, size_t duid_len)
 {
-	static const uint8_t server_duid[] = SERVER_DUID;
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(547),
 				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
@@ -364,7 +433,7 @@ static void reply(struct __test_metadata *_metadata, FIXTURE_DATA(rel) *self,
 	struct dr_msg m = {
 		.type = LG_RELEASE_REPLY_TYPE_DEFAULT,
 		.xid = xid,
-		.server_id = { server_duid, sizeof(server_duid) },
+		.server_id = { duid, duid_len },
 		.relay_id = { self->w.conf.relay_id, self->w.conf.relay_id_len },
 		.has_status = true,
 		.status = status,
@@ -376,10 +445,20 @@ static void reply(struct __test_metadata *_metadata, FIXTURE_DATA(rel) *self,
 	struct pollfd p = { .fd = lgd_release_fd(self->r), .events = POLLIN };
 
 	ASSERT_LT(0, len);
-	ASSERT_EQ((ssize_t)len, sendto(self->srv, buf, len, 0,
+	ASSERT_EQ((ssize_t)len, sendto(fd, buf, len, 0,
 				       (struct sockaddr *)&to, sizeof(to)));
 	ASSERT_EQ(1, poll(&p, 1, 1000));
 	lgd_release_input(self->r);
+}
+
+/* The lease's server answers xid with status: what happens to binding 7. */
+static void reply(struct __test_metadata *_metadata, FIXTURE_DATA(rel) *self,
+		  long xid, uint16_t status)
+{
+	static const uint8_t server_duid[] = SERVER_DUID;
+
+	reply_from(_metadata, self, self->srv, xid, status, server_duid,
+		   sizeof(server_duid));
 }
 
 TEST_F(rel, success_reply_releases_and_stops_the_timer)
@@ -460,6 +539,311 @@ TEST_F(rel, bound_again_before_a_reply_stops_retransmitting)
 	o = outcome_of(self->r, "7");
 	EXPECT_NE(NULL, strstr(o, "outcome=cancelled"));
 	free(o);
+}
+
+/* release-fallback of interface name (the "*" default for "*"). */
+static void set_fallback(struct __test_metadata *_metadata, struct world *w,
+			 const char *name, const char *list)
+{
+	ASSERT_EQ(NULL, lgd_conf_set_if(&w->conf, name, "release-fallback",
+					list));
+}
+
+/*
+ * The transmissions of one exchange after its first, at its RTs: each
+ * to fd with xid. Returns the last RT (the wait for a reply to the last).
+ */
+static long run_schedule(struct __test_metadata *_metadata, int fd, long xid)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long rt = lgd_timers_run(), prev;
+	int attempt;
+
+	ASSERT_RT(rt, 1000, 1000);
+	for (attempt = 2; attempt <= 4; attempt++) {
+		now_ms += rt;
+		prev = rt;
+		rt = lgd_timers_run();
+		ASSERT_EQ(xid, srv_recv(fd, &m, cl)) {
+			TH_LOG("attempt %d", attempt);
+		}
+		ASSERT_RT(rt, 2 * prev, prev);
+	}
+	return rt;
+}
+
+static bool duid_is(const struct dr_bytes *b, const uint8_t *duid,
+		    size_t len)
+{
+	return b->len == len && !memcmp(b->data, duid, len);
+}
+
+static char *show_text(struct lgd_release *r)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	lgd_release_show(r, f);
+	fclose(f);
+	return out;
+}
+
+/*
+ * The lease's server is silent: after its four transmissions the same
+ * request goes to the next server of release-fallback (the lease's own,
+ * listed too, skipped), with a new xid, a schedule from IRT again and
+ * the alternate's DUID as the list gives it. Only the alternate, from
+ * its address, with the new xid and its Server Identifier, ends it.
+ */
+TEST_F(rel, silent_server_then_the_alternate_answers)
+{
+	static const uint8_t lease_duid[] = SERVER_DUID, alt_duid[] = ALT_DUID;
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid, xid2, rt, rt2;
+	char *o;
+
+	set_fallback(_metadata, &self->w, "*", "::1," ALT1 "=" ALT_DUID_HEX);
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid);
+	EXPECT_EQ(0, show_stat(self->r, "alternate"));
+	rt = run_schedule(_metadata, self->srv, xid);
+	EXPECT_TRUE(srv_none(self->alt, &m, cl));
+
+	/* MRC: the fourth RT ran out. To the alternate, afresh. */
+	now_ms += rt;
+	rt = lgd_timers_run();
+	ASSERT_RT(rt, 1000, 1000);
+	xid2 = srv_recv(self->alt, &m, cl);
+	ASSERT_LE(0, xid2);
+	EXPECT_NE(xid, xid2);
+	EXPECT_TRUE(duid_is(&m.server_id, alt_duid, sizeof(alt_duid)));
+	EXPECT_TRUE(duid_is(&m.relay_id, self->w.conf.relay_id,
+			    self->w.conf.relay_id_len));
+	ASSERT_EQ(1, m.n_clients);
+	EXPECT_EQ(0x1234, cl[0].ias[0].iaid);
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+	EXPECT_EQ(1, lgd_release_pending(self->r));
+	EXPECT_EQ(0, self->w.n_batches);
+	EXPECT_EQ(1, show_stat(self->r, "requests"));
+	EXPECT_EQ(3, show_stat(self->r, "retransmissions"));
+	EXPECT_EQ(1, show_stat(self->r, "alternate"));
+	EXPECT_EQ(0, show_stat(self->r, "timed_out"));
+	o = show_text(self->r);
+	EXPECT_NE(NULL, strstr(o, " server=" ALT1 " attempt=1 max=4 "));
+	EXPECT_NE(NULL, strstr(o, " alternate=1\n"));
+	free(o);
+	o = outcome_of(self->r, "7");
+	EXPECT_NE(NULL, strstr(o, "outcome=pending stage=sent attempt=1 max=4"));
+	EXPECT_NE(NULL, strstr(o, " server=" ALT1));
+	free(o);
+
+	/* The lease's server answers the alternate's xid: not the one asked. */
+	reply_from(_metadata, self, self->srv, xid2, DR_STATUS_SUCCESS,
+		   lease_duid, sizeof(lease_duid));
+	EXPECT_EQ(1, show_stat(self->r, "discarded_source"));
+	/* The alternate answers the old xid: that exchange is over. */
+	reply_from(_metadata, self, self->alt, xid, DR_STATUS_SUCCESS,
+		   alt_duid, sizeof(alt_duid));
+	EXPECT_EQ(1, show_stat(self->r, "discarded_xid"));
+	/* The alternate with the lease's server's identifier: not asked. */
+	reply_from(_metadata, self, self->alt, xid2, DR_STATUS_SUCCESS,
+		   lease_duid, sizeof(lease_duid));
+	EXPECT_EQ(1, show_stat(self->r, "discarded_server_id"));
+	EXPECT_EQ(1, lgd_release_pending(self->r));
+	EXPECT_EQ(0, self->w.n_batches);
+	EXPECT_EQ(0, show_stat(self->r, "replies"));
+
+	/* Its second transmission: same xid, RT doubled. */
+	now_ms += rt;
+	rt2 = lgd_timers_run();
+	ASSERT_EQ(xid2, srv_recv(self->alt, &m, cl));
+	ASSERT_RT(rt2, 2 * rt, rt);
+
+	reply_from(_metadata, self, self->alt, xid2, DR_STATUS_SUCCESS,
+		   alt_duid, sizeof(alt_duid));
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	ASSERT_EQ(1, self->w.n_batches);
+	EXPECT_EQ(LG_CMD_BINDING_DEL, self->w.batches[0].cmd);
+	EXPECT_EQ(LG_BINDING_DEL_RELAY_RELEASE, self->w.batches[0].reason);
+	EXPECT_EQ(7, self->w.batches[0].ids[0]);
+	EXPECT_EQ(1, show_stat(self->r, "replies"));
+	EXPECT_EQ(1, show_stat(self->r, "alternate_replies"));
+	EXPECT_EQ(1, show_stat(self->r, "success"));
+	EXPECT_EQ(-1, lgd_timers_run());
+	o = outcome_of(self->r, "7");
+	EXPECT_NE(NULL, strstr(o, "outcome=released status=Success code=0"));
+	EXPECT_NE(NULL, strstr(o, " server=" ALT1 " attempts=6 "));
+	free(o);
+}
+
+/*
+ * Nobody answers: each server of the list in turn, then the timeout. A
+ * server without a DUID in the list gets the lease's server's.
+ */
+TEST_F(rel, every_server_silent_times_out)
+{
+	static const uint8_t lease_duid[] = SERVER_DUID, alt_duid[] = ALT_DUID;
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid, rt;
+	int i, alt2 = udp_bound(ALT2, 547);
+	char *o;
+
+	ASSERT_LE(0, alt2);
+	set_fallback(_metadata, &self->w, "*", ALT1 "=" ALT_DUID_HEX "," ALT2);
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid);
+	rt = run_schedule(_metadata, self->srv, xid);
+	now_ms += rt;
+	EXPECT_TRUE(srv_none(self->alt, &m, cl));	/* not before its RT */
+	rt = lgd_timers_run();
+	xid = srv_recv(self->alt, &m, cl);
+	ASSERT_LE(0, xid);
+	EXPECT_TRUE(duid_is(&m.server_id, alt_duid, sizeof(alt_duid)));
+	rt = run_schedule(_metadata, self->alt, xid);
+	now_ms += rt;
+	rt = lgd_timers_run();
+	xid = srv_recv(alt2, &m, cl);
+	ASSERT_LE(0, xid);
+	EXPECT_TRUE(duid_is(&m.server_id, lease_duid, sizeof(lease_duid)));
+	ASSERT_EQ(1, m.n_clients);
+	EXPECT_EQ(0x1234, cl[0].ias[0].iaid);
+	close(alt2);
+	/* ALT2 gone: its other transmissions, its last RT. */
+	for (i = 0; i < 4; i++) {
+		ASSERT_LT(0, rt);
+		now_ms += rt;
+		rt = lgd_timers_run();
+	}
+	ASSERT_EQ(-1, rt);
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+	EXPECT_TRUE(srv_none(self->alt, &m, cl));
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	ASSERT_EQ(1, self->w.n_batches);
+	EXPECT_EQ(LG_CMD_BINDING_RELEASE, self->w.batches[0].cmd);
+	EXPECT_TRUE(self->w.batches[0].cancel);
+	EXPECT_EQ(1, show_stat(self->r, "timed_out"));
+	EXPECT_EQ(2, show_stat(self->r, "alternate"));
+	EXPECT_EQ(1, show_stat(self->r, "requests"));
+	EXPECT_EQ(9, show_stat(self->r, "retransmissions"));
+	o = outcome_of(self->r, "7");
+	EXPECT_NE(NULL, strstr(o, "outcome=timed-out cleared=0"));
+	EXPECT_NE(NULL, strstr(o, " server=" ALT2 " attempts=12 "));
+	free(o);
+}
+
+/*
+ * No server address known (injected, not snooped): the first server of
+ * the list is asked, with its DUID, as an alternate (its answer must come
+ * from its address).
+ */
+TEST_F(rel, no_learned_server_asks_the_list)
+{
+	static const uint8_t alt_duid[] = ALT_DUID;
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid;
+
+	self->w.b.has_server_addr = false;
+	set_fallback(_metadata, &self->w, "*", ALT1 "=" ALT_DUID_HEX);
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+	xid = srv_recv(self->alt, &m, cl);
+	ASSERT_LE(0, xid);
+	EXPECT_TRUE(duid_is(&m.server_id, alt_duid, sizeof(alt_duid)));
+	EXPECT_EQ(1, show_stat(self->r, "alternate"));
+	EXPECT_EQ(0, show_stat(self->r, "no_server"));
+
+	reply_from(_metadata, self, self->srv, xid, DR_STATUS_SUCCESS,
+		   alt_duid, sizeof(alt_duid));
+	EXPECT_EQ(1, show_stat(self->r, "discarded_source"));
+	EXPECT_EQ(1, lgd_release_pending(self->r));
+	reply_from(_metadata, self, self->alt, xid, DR_STATUS_NO_BINDING,
+		   alt_duid, sizeof(alt_duid));
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	EXPECT_EQ(1, show_stat(self->r, "nobinding"));
+	EXPECT_EQ(1, show_stat(self->r, "alternate_replies"));
+
+	/* Without the list: not sent, as before. */
+	self->w.n_batches = 0;
+	set_fallback(_metadata, &self->w, "*", "none");
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	EXPECT_EQ(1, show_stat(self->r, "no_server"));
+	EXPECT_TRUE(srv_none(self->alt, &m, cl));
+}
+
+/* The lease's server still answers with its own Server Identifier only. */
+TEST_F(rel, the_lease_server_answers_with_its_identifier)
+{
+	static const uint8_t alt_duid[] = ALT_DUID;
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid;
+
+	set_fallback(_metadata, &self->w, "*", ALT1);
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid);
+	reply_from(_metadata, self, self->srv, xid, DR_STATUS_SUCCESS,
+		   alt_duid, sizeof(alt_duid));
+	EXPECT_EQ(1, show_stat(self->r, "discarded_server_id"));
+	EXPECT_EQ(1, lgd_release_pending(self->r));
+	reply(_metadata, self, xid, DR_STATUS_SUCCESS);
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	EXPECT_EQ(0, show_stat(self->r, "alternate"));
+	EXPECT_EQ(0, show_stat(self->r, "alternate_replies"));
+}
+
+/* Bindings whose interfaces have other lists go in other requests. */
+TEST_F(rel, other_lists_other_requests)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long x1, x2;
+
+	self->w.b2 = self->w.b;
+	self->w.b2.id = 8;
+	self->w.b2.ifindex = 4;
+	self->w.b2.iaid = 0x5678;
+	self->w.b2.client_next = NULL;
+	set_fallback(_metadata, &self->w, "*", ALT1);
+
+	/* One list: one request, both bindings in it. */
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_queue(self->r, &self->w.b2);
+	lgd_release_flush(self->r);
+	EXPECT_EQ(1, lgd_release_pending(self->r));
+	x1 = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, x1);
+	EXPECT_EQ(2, m.n_clients);
+	reply(_metadata, self, x1, DR_STATUS_SUCCESS);
+	ASSERT_EQ(0, lgd_release_pending(self->r));
+
+	/* acc4 gets another: two requests. */
+	set_fallback(_metadata, &self->w, "acc4", ALT2);
+	self->w.b.req = self->w.b2.req = NULL;
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_queue(self->r, &self->w.b2);
+	lgd_release_flush(self->r);
+	EXPECT_EQ(2, lgd_release_pending(self->r));
+	x1 = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, x1);
+	EXPECT_EQ(1, m.n_clients);
+	x2 = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, x2);
+	EXPECT_EQ(1, m.n_clients);
+	EXPECT_NE(x1, x2);
 }
 
 TEST_HARNESS_MAIN
