@@ -68,6 +68,7 @@ kill_all() {
 }
 del_netns() {
 	local ns
+	ip link del sync0r 2>/dev/null
 	for ns in $(ip netns list | awk '/^(lgb[rc][0-9]|lgsync)/ { print $1 }'); do
 		ip netns del "$ns"
 	done
@@ -84,8 +85,9 @@ trap cleanup EXIT
 umask 077
 openssl rand -hex 32 >"$DIR/partner.key"
 
-# write_conf DIR [PEER ME]: a leaseguardd's configuration, its defaults
-# (routes, a store) but for its files; with a partner when PEER is given.
+# write_conf DIR [PEER ME [LISTEN]]: a leaseguardd's configuration, its
+# defaults (routes, a store) but for its files; with a partner when PEER
+# is given, listening on ME (or LISTEN).
 write_conf() {
 	local d=$1
 	mkdir -p "$d"
@@ -97,7 +99,7 @@ write_conf() {
 	if [[ $# -gt 1 ]]; then
 		cat >>"$d/lgd.conf" <<-EOF
 		partner $2
-		partner-listen $3
+		partner-listen ${4:-$3}
 		partner-key $DIR/partner.key
 		node-id 0000000000000000000000000000000${3##*:}
 		EOF
@@ -165,9 +167,15 @@ stream_round() {	# stream_round ROUND on|off
 	local r=$1 mode=$2 B=lgsyncb$$ md=$DIR/r$1/m bd=$DIR/r$1/b R wpid
 	mkdir -p "$DIR/r$r"
 	if [[ $mode == on ]]; then
+		# The sync link's B end now, its other end into R once R
+		# exists. Until then B's sync0 has no carrier and its address
+		# stays tentative: B's leaseguardd listens on any address.
 		new_ns "$B" || return 1
+		ip link add sync0r type veth peer name sync0 netns "$B" &&
+		ip -n "$B" addr add 2001:db8:5::2/64 dev sync0 nodad &&
+		ip -n "$B" link set sync0 up || return 1
 		access "$B" "$N" || return 1
-		write_conf "$bd" 2001:db8:5::1 2001:db8:5::2
+		write_conf "$bd" 2001:db8:5::1 2001:db8:5::2 any
 		start_lgd "$B" "$bd" || return 1
 		role "$bd" backup || return 1
 		write_conf "$md" 2001:db8:5::2 2001:db8:5::1
@@ -180,10 +188,14 @@ stream_round() {	# stream_round ROUND on|off
 	#!/bin/bash
 	set -e
 	echo "\$LG_NS_R" >"$DIR/r$r/ns"
-	$(declare -f nsx start_lgd role wait_synced pshow sync_link)
+	$(declare -f nsx start_lgd role wait_synced pshow)
 	LGD=$LGD LGCTL=$LGCTL PIDS=()
 	if [[ $mode == on ]]; then
-		sync_link "\$LG_NS_R" $B
+		# From the guest's first namespace, where sync0r waits.
+		nsenter --net=/proc/1/ns/net ip link set sync0r netns "\$LG_NS_R"
+		ip link set sync0r name sync0
+		ip addr add 2001:db8:5::1/64 dev sync0 nodad
+		ip link set sync0 up
 		start_lgd "\$LG_NS_R" $md
 		role $md master
 		wait_synced $md 30
@@ -212,7 +224,10 @@ stream_round() {	# stream_round ROUND on|off
 	if [[ $mode == on ]]; then
 		wpid=$(cat "$DIR/r$r/watch.pid")
 		# sync_watch ends when B has all N, or after 30 s without news.
-		while kill -0 "$wpid" 2>/dev/null; do sleep 0.5; done
+		# Not our child: gone, or a zombie nobody reaped.
+		while [[ $(awk '{ print $3 }' "/proc/$wpid/stat" 2>/dev/null) =~ ^[RSD]$ ]]; do
+			sleep 0.5
+		done
 		sed "s/^bench sync /bench sync n=$N round=$r /" "$DIR/r$r/watch.out"
 		sed 's/^/# watch: /' "$DIR/r$r/watch.err"
 		echo "bench sync n=$N round=$r master $(partner_figures "$md")"
@@ -249,7 +264,7 @@ if [[ $MODE == stream ]]; then
 			lo = substr(v["off"], 2); gsub(/ /, ",", lo)
 			lon = substr(v["on"], 2); gsub(/ /, ",", lon)
 			printf "bench sync n=%d snoop off_per_s=%.0f on_per_s=%.0f on_vs_off=%.3f rounds_off=%d rounds_on=%d off=%s on=%s\n",
-				n, off, on, off > 0 ? on / off : 0, c["off"], c["on"], lo, lon
+				n, off, on, (off > 0 ? on / off : 0), c["off"], c["on"], lo, lon
 		}' "$DIR/rates"
 	exit 0
 fi
