@@ -106,10 +106,11 @@ write_conf() {
 	fi
 }
 
-# start_lgd NS DIR: leaseguardd in NS; its PID in DIR/pid.
+# start_lgd NS DIR: leaseguardd in NS; its PID in DIR/pid (exec: the
+# subshell becomes nsenter, which becomes leaseguardd).
 start_lgd() {
 	local ns=$1 d=$2 i
-	nsx "$ns" "$LGD" -c "$d/lgd.conf" >>"$d/lgd.log" 2>&1 &
+	(exec nsenter --net=/run/netns/"$ns" "$LGD" -c "$d/lgd.conf") >>"$d/lgd.log" 2>&1 &
 	echo $! >"$d/pid"
 	PIDS+=($!)
 	for i in $(seq 200); do
@@ -293,7 +294,7 @@ done
 echo "bench sync n=$N takeover fill_s=$(elapsed "$t0" "$t_fill")" \
      "backup_all_s=$([[ -n $t_all ]] && elapsed "$t0" "$t_all" || echo -1)" \
      "backup_after_fill_s=$([[ -n $t_all ]] && elapsed "$t_fill" "$t_all" || echo -1)" \
-     "sync_per_s=$([[ -n $t_all ]] && awk -v n="$N" -v s="$(elapsed "$t0" "$t_all")" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }' || echo 0)" \
+     "sync_per_s=$([[ -n $t_all ]] && awk -v n="$N" -v s="$(elapsed "$t0" "$t_all")" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }' || echo 0)" \
      "backup_bindings=$(kernel_bindings "$B")"
 echo "bench sync n=$N takeover master $(partner_figures "$md")"
 echo "bench sync n=$N takeover backup $(partner_figures "$bd")"
