@@ -6,13 +6,17 @@
  * 00:03:00:01:02:00:II:II:II:II, IA_NA IAID 1, address PREFIX::i (/128),
  * client lladdr fe80::ff:fe00:102, server 2001:db8:f::2.
  *
- *   binding_fill [-f FIRST] [-v VALID] [-r PER_S] [-o FILE] IFNAME N
+ *   binding_fill [-f FIRST] [-v VALID] [-r PER_S] [-o FILE] [-p PREFIX]
+ *                [-O ORIGIN] IFNAME N
  *
  * -v: valid lifetime (preferred: half), default 3600 s. -r: at most PER_S
  * bindings a second, in batches of PER_S/20 (a stream); default: as fast
  * as the kernel takes them. -o: after each batch, the count made so far
  * and CLOCK_REALTIME in FILE (rewritten), so that a test that kills the
  * store's writer knows what the kernel had. -p PREFIX: default 2001:db8:1::.
+ * -O: the origin, restored (the kernel's default) or leasequery: a
+ * failover partner sends on a binding the router learned, not one it
+ * restored (selftests/bench/sync_bench.sh).
  * Exit 0 if every request was ACKed with 0; else 1, with the first error.
  */
 #define _GNU_SOURCE
@@ -26,6 +30,8 @@
 
 #define BATCH_MAX	200
 #define REQ_MAX		256
+
+static uint32_t origin = LG_BINDING_ORIGIN_RESTORED;
 
 static void put_binding(struct nlmsghdr *nlh, uint32_t ifindex, uint32_t id,
 			const struct in6_addr *prefix, uint32_t valid)
@@ -47,6 +53,8 @@ static void put_binding(struct nlmsghdr *nlh, uint32_t ifindex, uint32_t id,
 	mnl_attr_put_u32(nlh, LG_BINDING_A_IAID, 1);
 	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_LLADDR, 16, &ll);
 	mnl_attr_put(nlh, LG_BINDING_A_SERVER_ADDR, 16, &srv);
+	if (origin != LG_BINDING_ORIGIN_RESTORED)
+		mnl_attr_put_u32(nlh, LG_BINDING_A_ORIGIN, origin);
 	ln = mnl_attr_nest_start(nlh, LG_BINDING_A_LEASE);
 	mnl_attr_put(nlh, LG_LEASE_A_ADDR, 16, &a);
 	mnl_attr_put_u32(nlh, LG_LEASE_A_PLEN, 128);
@@ -92,7 +100,7 @@ int main(int argc, char **argv)
 	double t0;
 
 	inet_pton(AF_INET6, "2001:db8:1::", &prefix);
-	while ((opt = getopt(argc, argv, "f:v:r:o:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "f:v:r:o:p:O:")) != -1) {
 		switch (opt) {
 		case 'f': first = strtoul(optarg, NULL, 0); break;
 		case 'v': valid = strtoul(optarg, NULL, 0); break;
@@ -101,6 +109,12 @@ int main(int argc, char **argv)
 		case 'p':
 			if (inet_pton(AF_INET6, optarg, &prefix) != 1)
 				return 2;
+			break;
+		case 'O':
+			if (!strcmp(optarg, "leasequery"))
+				origin = LG_BINDING_ORIGIN_LEASEQUERY;
+			else if (strcmp(optarg, "restored"))
+				goto usage;
 			break;
 		default:
 			goto usage;
@@ -184,6 +198,6 @@ int main(int argc, char **argv)
 	return first_err ? 1 : 0;
 
 usage:
-	fprintf(stderr, "usage: binding_fill [-f FIRST] [-v VALID] [-r PER_S] [-o FILE] [-p PREFIX] IFNAME N\n");
+	fprintf(stderr, "usage: binding_fill [-f FIRST] [-v VALID] [-r PER_S] [-o FILE] [-p PREFIX] [-O restored|leasequery] IFNAME N\n");
 	return 2;
 }

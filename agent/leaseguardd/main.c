@@ -36,6 +36,15 @@
 #define LGD_MAX_LEASES	16
 
 #define LGD_MADE_ACCESS_MAX	16
+/*
+ * Event datagrams read in one turn of the loop. While the kernel snoops
+ * at its full rate and each event costs the daemon more than the kernel
+ * (a route, the store), the socket never runs dry: an unbounded drain
+ * kept the timers (the failover partner's heartbeat and sync queue, the
+ * control socket) waiting until the stream ended. The rest waits one turn:
+ * epoll is level-triggered.
+ */
+#define LGD_EVENT_READS_PER_TURN	256
 
 struct lgd {
 	struct lgd_conf conf;
@@ -1377,7 +1386,7 @@ int main(int argc, char **argv)
 	struct epoll_event evs[8];
 	struct signalfd_siginfo si = {};
 	bool check_only = false;
-	int opt, efd, sfd, err, i;
+	int opt, efd, sfd, err, i, reads;
 	sigset_t sigs;
 
 	lgd_log_init(LOG_INFO, false);
@@ -1521,11 +1530,13 @@ int main(int argc, char **argv)
 			case LGD_EP_EVENTS:
 				if (!d.up)
 					break;
-				/* Drain, then send the releases of the round. */
+				/* A slice, then the releases of the round. */
+				reads = 0;
 				do {
 					err = lg_nl_read_events(&d.events,
 								lgd_on_event, &d);
-				} while (!err);
+				} while (!err &&
+					 ++reads < LGD_EVENT_READS_PER_TURN);
 				lgd_routes_flush_dead(&d);
 				lgd_restore_made_access(&d);
 				if (err == -ENOBUFS || err == -EBADMSG) {
@@ -1534,7 +1545,7 @@ int main(int argc, char **argv)
 					lgd_store_resync(&d.ctx);
 					/* Config events too: a fresh look. */
 					lgd_decl_apply(d.decl);
-				} else if (err != -EAGAIN && err != -EINTR) {
+				} else if (err && err != -EAGAIN && err != -EINTR) {
 					lgd_err("reading events: %s",
 						strerror(-err));
 					return 1;

@@ -408,6 +408,7 @@ static int pc_peek_hello(struct pconn *c)
 static int pc_read(struct pconn *c)
 {
 	struct lgd_partner *p = c->p;
+	size_t out_len;
 	ssize_t n;
 
 	for (;;) {
@@ -455,6 +456,15 @@ static int pc_read(struct pconn *c)
 			return -1;
 		}
 		lgd_partner_tick_soon(p);
+		/*
+		 * What the session wrote (an ACK each ack_batch messages)
+		 * goes now, not after the loop: reading a window of updates,
+		 * each made a kernel binding, can take longer than the
+		 * partner's dead interval, which our ACKs keep from passing.
+		 */
+		lgd_ps_out(p->s, &out_len);
+		if (out_len && pc_flush(c))
+			return -1;
 	}
 	if (c->st == PC_SESSION)
 		return pc_flush(c);

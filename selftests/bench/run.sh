@@ -3,7 +3,7 @@
 #
 # The benchmarks, in the QEMU guest (see README.md):
 #
-#   selftests/bench/run.sh [snoop|savi|routes|release|mcast|store|all] [N...] [-- OPTIONS...]
+#   selftests/bench/run.sh [snoop|savi|routes|release|mcast|store|sync|all] [N...] [-- OPTIONS...]
 #
 # snoop:  DHCPv6 snooping, snoop_bench for each N (default 100000 1000000).
 # savi:   forwarding with source-address validation, fwd_bench with all the
@@ -21,7 +21,13 @@
 #         each N (default 100000 1000000; the VM gets 6 GB). Above 200000
 #         the store is made on the host (store_fill.sh), the restore alone
 #         measured.
-# all (the default) runs the six with their default sizes; sizes and
+# sync:   the failover pair's sync, sync_bench.sh: the snooping rate with
+#         no partner and with one connected, the bindings/s replicated
+#         and the lag, with snoop_bench making the first N (default
+#         50000) in 4 rounds (off, on, off, on); then the takeover of a
+#         backup holding each further N (default 10000 100000). OPTIONS
+#         go to the stream (-r ROUNDS).
+# all (the default) runs the seven with their default sizes; sizes and
 # OPTIONS (passed to the program before the sizes) need one benchmark named.
 # Builds the programs, boots the VM with 3 GB (6 GB with store), prints the "bench " lines
 # last. snoop and savi need kmod/leaseguard.ko and agent/lgctl/lgctl (make);
@@ -40,11 +46,11 @@ which=all
 opts=()
 sizes=()
 case "${1:-}" in
-snoop|savi|routes|release|mcast|store|all) which=$1; shift ;;
+snoop|savi|routes|release|mcast|store|sync|all) which=$1; shift ;;
 esac
 while [[ $# -gt 0 ]]; do
 	case "$1" in
-	-h|--help) sed -n '4,31p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h|--help) sed -n '4,37p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	--) shift; opts=("$@"); break ;;
 	*) [[ $1 =~ ^[1-9][0-9]*$ ]] || { echo "bench: not a size: $1" >&2; exit 2; }
 	   sizes+=("$1") ;;
@@ -52,7 +58,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if [[ $which == all && ${#sizes[@]}${#opts[@]} != 00 ]]; then
-	echo "bench: sizes and options need a benchmark: run.sh snoop|savi|routes|release|mcast|store ..." >&2
+	echo "bench: sizes and options need a benchmark: run.sh snoop|savi|routes|release|mcast|store|sync ..." >&2
 	exit 2
 fi
 case "$which" in
@@ -62,7 +68,8 @@ routes) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
 release) timeout=${LG_BENCH_TIMEOUT:-900} ;;
 mcast) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
 store) timeout=${LG_BENCH_TIMEOUT:-1200} ;;
-*) timeout=${LG_BENCH_TIMEOUT:-7800} ;;
+sync) timeout=${LG_BENCH_TIMEOUT:-1800} ;;
+*) timeout=${LG_BENCH_TIMEOUT:-9600} ;;
 esac
 # 1M bindings in the store: leaseguardd holds them while it restores.
 case "$which" in
@@ -75,7 +82,7 @@ snoop|savi) need=(kmod/leaseguard.ko agent/lgctl/lgctl) ;;
 routes) need=() ;;
 release) need=(kmod/leaseguard.ko agent/leaseguardd/leaseguardd) ;;
 mcast) need=(kmod/leaseguard.ko) ;;
-store) need=(kmod/leaseguard.ko agent/lgctl/lgctl agent/leaseguardd/leaseguardd) ;;
+store|sync) need=(kmod/leaseguard.ko agent/lgctl/lgctl agent/leaseguardd/leaseguardd) ;;
 *) need=(kmod/leaseguard.ko agent/lgctl/lgctl agent/leaseguardd/leaseguardd) ;;
 esac
 for f in "${need[@]}"; do
@@ -89,11 +96,15 @@ routes) progs=(routes_bench) ;;
 release) progs=(release_bench) ;;
 mcast) progs=(mcast_bench) ;;
 store) progs=(snoop_bench) ;;
-*) progs=(snoop_bench fwd_bench routes_bench release_bench mcast_bench) ;;
+sync) progs=(snoop_bench sync_watch) ;;
+*) progs=(snoop_bench fwd_bench routes_bench release_bench mcast_bench sync_watch) ;;
 esac
 make -s -C "$here" "${progs[@]}"
 if [[ $which == release || $which == all ]]; then
 	make -s -C "$root/selftests" release_server
+fi
+if [[ $which == sync || $which == all ]]; then
+	make -s -C "$root/selftests" binding_fill
 fi
 
 # Each benchmark (and each size) runs even if an earlier one failed.
@@ -158,6 +169,15 @@ if [[ $which == store || $which == all ]]; then
 		fi
 	done
 fi
+if [[ $which == sync || $which == all ]]; then
+	# sync_bench.sh loads the module itself, and unloads it.
+	sync_sizes=("${sizes[@]:-}")
+	[[ ${#sizes[@]} -gt 0 ]] || sync_sizes=(50000 10000 100000)
+	cmd+=" selftests/bench/sync_bench.sh stream ${opts[*]} ${sync_sizes[0]} || rc=\$?;"
+	for n in "${sync_sizes[@]:1}"; do
+		cmd+=" selftests/bench/sync_bench.sh takeover $n || rc=\$?;"
+	done
+fi
 cmd+=" exit \$rc"
 
 log=$(mktemp /tmp/lg-bench.XXXXXX)
@@ -169,5 +189,5 @@ selftests/vm/run.sh --mem "$mem" --timeout "$timeout" -- sh -c "$cmd" 2>&1 |
 	tee "$log" || rc=${PIPESTATUS[0]}
 echo
 echo "bench: figures (vm status $rc)"
-grep -E '^bench (snoop|savi|routes|release|mcast|store)' "$log" || echo "bench: no figures"
+grep -E '^bench (snoop|savi|routes|release|mcast|store|sync)' "$log" || echo "bench: no figures"
 exit "$rc"

@@ -21,9 +21,12 @@
  *
  * With -x CMD, CMD runs (sh -c, in R, LG_NS_R naming R) once R is set up
  * and before the first binding: the store benchmark starts leaseguardd
- * there (selftests/bench/store_bench.sh).
+ * there (selftests/bench/store_bench.sh). With -q, only the stream is
+ * measured (the first line): no memory readings, dump or lgctl after it,
+ * which would run while the failover benchmark (sync_bench.sh) still
+ * measures the partner catching up.
  *
- * Usage: snoop_bench [-b BATCH] [-k] [-x CMD] N
+ * Usage: snoop_bench [-b BATCH] [-k] [-q] [-x CMD] N
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -148,10 +151,11 @@ static double run_lgctl(const char *lgctl)
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: snoop_bench [-b BATCH] [-k] [-L LGCTL] [-x CMD] N\n"
+		"Usage: snoop_bench [-b BATCH] [-k] [-q] [-L LGCTL] [-x CMD] N\n"
 		"  N         bindings to create (one IA_NA each)\n"
 		"  -b BATCH  requests per batch, 1..%d (default 128)\n"
 		"  -k        keep the namespaces and bindings (no delete)\n"
+		"  -q        the stream's figures only (no memory, dump, lgctl)\n"
 		"  -L LGCTL  lgctl to time (default: agent/lgctl/lgctl next to us)\n"
 		"  -x CMD    run CMD (sh -c) in R before the first binding\n",
 		MAX_BATCH);
@@ -169,11 +173,11 @@ int main(int argc, char **argv)
 	double t0, t_create, t_dump, t_lgctl, t_del;
 	int batch = 128, opt, cl_fd, relay_fd, have_slab, err;
 	uint32_t acc0;
-	bool intr;
+	bool intr, quick = false;
 	struct in6_addr na;
 	const char *e;
 
-	while ((opt = getopt(argc, argv, "b:kL:x:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:kqL:x:h")) != -1) {
 		switch (opt) {
 		case 'b':
 			batch = atoi(optarg);
@@ -182,6 +186,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			bench_keep = true;
+			break;
+		case 'q':
+			quick = true;
 			break;
 		case 'L':
 			snprintf(lgctl, sizeof(lgctl), "%s", optarg);
@@ -233,7 +240,7 @@ int main(int argc, char **argv)
 	inet_pton(AF_INET6, "2001:db8:1::", &na);
 
 	/* lgctl comes over 9p in the VM: the first exec is not the dump. */
-	if (run_lgctl(lgctl) < 0)
+	if (!quick && run_lgctl(lgctl) < 0)
 		fprintf(stderr, "# %s does not work: lgctl_dump_s=-1\n", lgctl);
 	if (xcmd) {
 		int st;
@@ -299,6 +306,18 @@ int main(int argc, char **argv)
 	drain(cl_fd);
 
 	read_stats(st1);
+	if (quick) {
+		uint64_t made = st1[LG_STATS_A_BINDINGS_CREATED] -
+				st0[LG_STATS_A_BINDINGS_CREATED];
+
+		printf("bench snoop n=%lu batch=%d created=%" PRIu64
+		       " shortfall=%" PRId64 " requests_lost=%lu"
+		       " create_s=%.3f create_per_s=%.0f\n",
+		       n, batch, made, (int64_t)(n - made), req_lost,
+		       t_create, made / t_create);
+		lg_close(&nl);
+		return 0;
+	}
 	settle();
 	read_meminfo(&m1);
 	have_slab = have_slab && read_slabinfo(&s1);
