@@ -258,7 +258,9 @@ for r in r1 r2; do
 	table inet cut { chain in { type filter hook input priority 0; tcp dport 4647 drop; tcp sport 4647 drop; }; }
 	EOF
 done
-wait_for -t 10 is down pfield r1 .partner.state
+# Down, then trying again every 200 ms and more (connecting): either.
+lost() { [[ $(pfield r1 .partner.state) =~ ^(down|connecting)$ ]]; }
+wait_for -t 10 lost
 add r1 4 2001:db8:1::4
 add r2 5 2001:db8:1::5
 # The same subscriber's lease renewed on r2 (newer) and deleted on r1 (older).
