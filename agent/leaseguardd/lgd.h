@@ -414,6 +414,11 @@ void lgd_release_flush(struct lgd_release *r);
 /* Which message types: from the kernel's configuration. */
 void lgd_release_types(struct lgd_release *r, uint8_t request,
 		       uint8_t reply);
+/*
+ * No longer the MASTER: requests in flight and queued stop, their bindings
+ * stay releasing for the new MASTER to send.
+ */
+void lgd_release_stand_down(struct lgd_release *r);
 /* "lgctl release show": one line per request and per binding in it. */
 void lgd_release_show(struct lgd_release *r, FILE *f);
 /* The control socket's "outcome since=MS ID...": how each release ended. */

@@ -650,13 +650,16 @@ static void lgd_resume_cb(const void *node, VISIT which, void *data)
 /*
  * The MASTER now, or no longer: every route laid or lifted at once (one
  * sync: the routes in batches), and a new master sends the releases the
- * old one left waiting.
+ * old one left waiting (its own, and those the partner marked releasing:
+ * each from its first transmission); an old one stops sending its own.
  */
 static void lgd_ctx_role_changed(void *priv)
 {
 	struct lgd *d = priv;
 	uint64_t t0 = lgd_now_ms();
 
+	if (!lgd_active(d))
+		lgd_release_stand_down(d->release);
 	if (!d->up)
 		return;		/* the family's return syncs in the new role */
 	lgd_sync(d);
