@@ -297,6 +297,13 @@ struct lgd_binding {
 	 */
 	uint64_t replied;
 	bool partner_deleted;		/* on the partner's word (failover.c) */
+	/*
+	 * Its release as the partner has it, as far as we know: what it told
+	 * us, or what we sent it (failover.c). state_echo: we just asked the
+	 * kernel for that state on the partner's word; its notification is
+	 * not sent back.
+	 */
+	bool partner_releasing, state_echo;
 };
 
 /* All bindings of one client DUID (on any interface). */
@@ -601,10 +608,12 @@ int lgd_failover_link(struct lgd_failover *f, bool up);
 /* The link's descriptor, -1 while it is stopped. */
 int lgd_failover_fd(const struct lgd_failover *f);
 void lgd_failover_input(struct lgd_failover *f);
-/* A binding notification (b: our copy, if any), for the partner. */
+/*
+ * A binding notification (b: our copy, if any, after it: what the partner
+ * knows of its state is kept there), for the partner.
+ */
 void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
-			const struct lg_binding *lb,
-			const struct lgd_binding *b);
+			const struct lg_binding *lb, struct lgd_binding *b);
 /*
  * Whether this router routes its subscribers and sends releases: alone,
  * or the MASTER of a pair.
