@@ -200,7 +200,16 @@ static int lgd_fo_apply_state(void *priv, const struct lg_binding *pb)
 
 	if (!b || b->partner_deleted)
 		return -ENOENT;
-	/* The kernel's state, not our copy's: its news may not be read yet. */
+	/*
+	 * Our copy's state already: most of a bulk, nothing to ask. Were the
+	 * kernel's another (its news not read yet), that news crosses next.
+	 */
+	if (!b->state_echo && (b->state == LG_BINDING_RELEASING) ==
+			      (pb->state == LG_BINDING_RELEASING)) {
+		b->partner_releasing = pb->state == LG_BINDING_RELEASING;
+		return 0;
+	}
+	/* Before a change, the kernel's state: our copy's may be late. */
 	sel.id = b->id;
 	err = lg_binding_get(f->x->nl, &sel, &cur);
 	if (!err)
