@@ -49,7 +49,7 @@ id_of() { ip netns exec "$1" "$LGCTL" -j binding show | jq -r ".[] | select(.iai
 rel() { ip netns exec "$1" "$LGCTL" -j release show socket "$DIR/$1/ctl.sock" | jq -r "$2"; }
 add() {	# add ROUTER IAID ADDR [replace]
 	ip netns exec "$1" "$LGCTL" binding add ${4:-} dev acc0 duid "00:03:00:01:02:00:00:00:00:$(printf %02x "$2")" \
-		ia na iaid "$2" lladdr "fe80::$2" server 2001:db8:f::2 origin leasequery \
+		ia na iaid "$2" lladdr "fe80::$2" server 2001:db8:f::2 server-duid 00:03:00:01:02:00:00:00:00:53 origin leasequery \
 		lease "$3" preferred 300 valid 600 >/dev/null
 }
 
