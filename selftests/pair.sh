@@ -13,7 +13,9 @@
 #
 # Bindings are made with lgctl binding add, origin leasequery (what the
 # router learns, as a snooped one; origin restored is not sent on). The
-# whole pair with keepalived, Kea and DHCP is failover.sh.
+# whole pair with keepalived, Kea and DHCP is failover.sh. The DHCPv6
+# server (2001:db8:f::2, behind a dummy srv0) never answers: a release
+# stays in flight.
 
 set -e -u -o pipefail
 source "$(dirname "$0")/lib.sh"
@@ -48,9 +50,12 @@ pfield() { ps_of "$1" | jq -r "$2"; }
 role() { nsx "$1" "$LGCTL" partner role "$2" socket "$DIR/$1/ctl.sock"; }
 origins() { ip netns exec "$1" "$LGCTL" -j binding show | jq -r '[.[] | "\(.iaid):\(.origin)"] | sort | join(" ")'; }
 routes() { ip -n "$1" -6 route show proto 200 | sort | paste -sd ' '; }
+state_of() { ip netns exec "$1" "$LGCTL" -j binding show | jq -r ".[] | select(.iaid == $2) | .state"; }
+id_of() { ip netns exec "$1" "$LGCTL" -j binding show | jq -r ".[] | select(.iaid == $2) | .id"; }
+rel() { ip netns exec "$1" "$LGCTL" -j release show socket "$DIR/$1/ctl.sock" | jq -r "$2"; }
 add() {	# add ROUTER IAID ADDR [replace]
 	ip netns exec "$1" "$LGCTL" binding add ${4:-} dev acc0 duid "00:03:00:01:02:00:00:00:00:$(printf %02x "$2")" \
-		ia na iaid "$2" lladdr "fe80::$2" server 2001:db8:f::2 origin leasequery \
+		ia na iaid "$2" lladdr "fe80::$2" server 2001:db8:f::2 server-duid 00:03:00:01:02:00:00:00:00:53 origin leasequery \
 		lease "$3" preferred 300 valid 600 >/dev/null
 }
 
@@ -98,6 +103,9 @@ for r in r1 r2; do
 	nsx $r ip link set lo up
 	nsx $r ip link add acc0 type dummy
 	nsx $r ip link set acc0 up
+	nsx $r ip link add srv0 type dummy
+	nsx $r ip addr add 2001:db8:f::1/64 dev srv0 nodad
+	nsx $r ip link set srv0 up
 	nsx $r ip addr add 2001:db8:5::${r#r}/64 dev sync0 nodad
 	nsx $r ip link set sync0 up
 	lg $r link set dev acc0 role access
@@ -242,6 +250,34 @@ check_eq "r1's proxy says passive" true "$(proxy r1 .passive)"
 step "7. What the new MASTER learns goes back to r1."
 add r2 3 2001:db8:1::3
 wait_for -t 5 is "1:leasequery 3:synced" origins r1
+
+step "7a. A release in flight crosses; at takeover the new MASTER sends it."
+sent=$(pfield r1 .local.sent_updates)
+lg r2 binding release id "$(id_of r2 3)" nowait
+wait_for -t 5 is releasing state_of r1 3
+check_eq "r2, the master, has a RELEASE-REQUEST of it out" 3 \
+	"$(rel r2 '.requests[0].bindings[0].iaid')"
+check_eq "r1, the backup, marked its copy and sent nothing" 0 "$(rel r1 .stats.requests)"
+check_eq "r1 took the partner's release" 1 "$(pfield r1 .local.releases)"
+check_eq "r1 did not send the echo back" "$sent" "$(pfield r1 .local.sent_updates)"
+role r2 backup
+role r1 master
+wait_for -t 5 is 3 rel r1 '.requests[0].bindings[0].iaid'
+check_eq "r1 sent a request of its own" 1 "$(rel r1 .stats.requests)"
+check "r1's counts its transmissions from the first (RFC 8415 section 15)" \
+	test "$(rel r1 '.requests[0].attempt')" -le 2
+check_eq "r2 stopped sending it" 0 "$(rel r2 '.requests | length')"
+check "r2's log says so" grep -q "no longer the master: 1 releases in flight left to the partner" "$DIR/r2.log"
+check_eq "r2 still holds it releasing, for a takeover back" releasing "$(state_of r2 3)"
+# The end: what ends it on the master ends it on the backup.
+lg r1 binding del id "$(id_of r1 3)"
+wait_for -t 5 is "" id_of r2 3
+check_eq "r1's request went with the binding" 0 "$(rel r1 '.requests | length')"
+role r1 backup
+role r2 master
+add r2 3 2001:db8:1::3
+wait_for -t 5 is "1:leasequery 3:synced" origins r1
+check_eq "r2 sends no release it did not have" 1 "$(rel r2 .stats.requests)"
 
 step "8. r2's leaseguardd restarts: its role is remembered, the tables meet again."
 stop_lgd r2

@@ -19,6 +19,19 @@
  * it), an interface leaving the access role (that router's affair: the
  * partner's subscribers stay), a binding superseded (its successor's
  * update says it).
+ *
+ * Releases in flight: a binding's state (LG_BINDING_RELEASING, or bound
+ * again) crosses in its UPDATE, so that a new MASTER resumes what the old
+ * one had asked of the server. The partner's word is made kernel state
+ * with LG_CMD_BINDING_RELEASE (or its cancel) on any binding, synced or
+ * not; a BACKUP's daemon only holds it (lgd_binding_state() waits while
+ * passive) and its takeover sends it. A synced or restored binding's
+ * notifications are not sent, but for a state the partner does not have:
+ * a release asked for here, or its end. The kernel's notification of a
+ * state the partner asked for (state_echo) is not sent back, and those
+ * read before it, older than the request, are sent (if at all) without
+ * their state: sent with it, a "bound" that the release then changed
+ * would cancel the partner's release.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +62,7 @@ struct lgd_failover {
 	uint64_t sent_updates, sent_deletes, not_sent;
 	/* The partner's, into the kernel. */
 	uint64_t made, replaced, deleted, refused;
+	uint64_t releasing, unreleasing;	/* its states: marked, cancelled */
 	uint64_t takeovers;
 };
 
@@ -90,11 +104,51 @@ static int lgd_fo_lookup(void *priv, const struct lg_binding *key,
 	return 0;
 }
 
+/*
+ * The partner's state pb (has_state) for our binding b, whose state in the
+ * kernel is cur: marked releasing, or bound again. 1 changed, 0 already
+ * so, < 0 refused.
+ */
+static int lgd_fo_set_state(struct lgd_failover *f, struct lgd_binding *b,
+			    uint32_t cur, const struct lg_binding *pb)
+{
+	bool releasing = pb->state == LG_BINDING_RELEASING;
+	struct lg_binding_sel sel = { .id = b->id, .has_id = true };
+	int err;
+
+	b->partner_releasing = releasing;
+	if ((cur == LG_BINDING_RELEASING) == releasing)
+		return 0;
+	if (releasing)
+		sel.reason = pb->release_reason;
+	else
+		sel.cancel = true;
+	b->state_echo = true;
+	err = lg_binding_release(f->x->nl, &sel);
+	if (err) {
+		b->state_echo = false;
+		f->refused++;
+		lgd_info("partner: binding %llu on %s: %s refused: %s",
+			 (unsigned long long)b->id, pb->ifname,
+			 releasing ? "release" : "cancel", strerror(-err));
+		return err;
+	}
+	if (releasing)
+		f->releasing++;
+	else
+		f->unreleasing++;
+	lgd_debug("partner: binding %llu on %s %s", (unsigned long long)b->id,
+		  pb->ifname, releasing ? "releasing (the partner's)" :
+		  "bound again (the partner's)");
+	return 1;
+}
+
 static int lgd_fo_apply_update(void *priv, const struct lg_binding *pb,
 			       uint64_t time_ms)
 {
 	struct lgd_failover *f = priv;
 	struct lg_binding lb = *pb, out = {};
+	struct lgd_binding *b;
 	char why[64] = "";
 	bool existed;
 	int err;
@@ -114,11 +168,16 @@ static int lgd_fo_apply_update(void *priv, const struct lg_binding *pb,
 		goto refused;
 	/* Our copy now, not at its notification: the next lookup sees it. */
 	f->x->binding_learn(f->x->priv, &out);
-	lg_binding_free(&out);
 	if (existed)
 		f->replaced++;
 	else
 		f->made++;
+	/* Its state: a REPLACE kept ours, a new one is bound. */
+	b = pb->has_state ? f->x->binding_find(f->x->priv, out.id) : NULL;
+	if (b)
+		lgd_fo_set_state(f, b, out.has_state ? out.state :
+				 LG_BINDING_BOUND, pb);
+	lg_binding_free(&out);
 	return 0;
 refused:
 	f->refused++;
@@ -127,6 +186,38 @@ refused:
 			 pb->ifname);
 	lgd_info("partner: binding on %s refused: %s", pb->ifname,
 		 why[0] ? why : strerror(-err));
+	return err;
+}
+
+/* The partner's state of a binding we have at the same transaction. */
+static int lgd_fo_apply_state(void *priv, const struct lg_binding *pb)
+{
+	struct lgd_failover *f = priv;
+	struct lgd_binding *b = lgd_fo_find(f, pb);
+	struct lg_binding_sel sel = { .has_id = true };
+	struct lg_binding cur = {};
+	int err;
+
+	if (!b || b->partner_deleted)
+		return -ENOENT;
+	/*
+	 * Our copy's state already: most of a bulk, nothing to ask. Were the
+	 * kernel's another (its news not read yet), that news crosses next.
+	 */
+	if (!b->state_echo && (b->state == LG_BINDING_RELEASING) ==
+			      (pb->state == LG_BINDING_RELEASING)) {
+		b->partner_releasing = pb->state == LG_BINDING_RELEASING;
+		return 0;
+	}
+	/* Before a change, the kernel's state: our copy's may be late. */
+	sel.id = b->id;
+	err = lg_binding_get(f->x->nl, &sel, &cur);
+	if (!err)
+		err = lgd_fo_set_state(f, b, cur.has_state ? cur.state :
+				       LG_BINDING_BOUND, pb);
+	else
+		f->refused++;
+	lg_binding_free(&cur);
 	return err;
 }
 
@@ -241,10 +332,10 @@ static uint8_t lgd_fo_del_reason(uint32_t reason)
 }
 
 void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
-			const struct lg_binding *lb,
-			const struct lgd_binding *b)
+			const struct lg_binding *lb, struct lgd_binding *b)
 {
 	struct lg_binding copy;
+	bool releasing, stale = false;
 	uint8_t reason;
 
 	if (!f || !f->partner)
@@ -264,13 +355,28 @@ void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
 			f->sent_deletes++;
 		return;
 	}
+	releasing = lb->has_state && lb->state == LG_BINDING_RELEASING;
+	if (b && b->state_echo) {
+		/* The kernel's answer to the partner's word: it has it. */
+		if (releasing == b->partner_releasing) {
+			b->state_echo = false;
+			f->not_sent++;
+			return;
+		}
+		/* Older than our request (read late): its state is no news. */
+		stale = true;
+	}
+	/* Not ours to send, but for a state of ours the partner lacks. */
 	if (lb->has_origin && (lb->origin == LG_BINDING_ORIGIN_SYNCED ||
-			       lb->origin == LG_BINDING_ORIGIN_RESTORED)) {
+			       lb->origin == LG_BINDING_ORIGIN_RESTORED) &&
+	    (!b || stale || releasing == b->partner_releasing)) {
 		f->not_sent++;
 		return;
 	}
 	/* The session copies what it queues: lb's leases are only read. */
 	copy = *lb;
+	if (stale)
+		copy.has_state = copy.has_release_reason = false;
 	lgd_fo_remaining(f->x, &copy, lgd_realtime_ms() / 1000);
 	if (lgd_fo_ended(&copy)) {
 		f->not_sent++;
@@ -280,8 +386,11 @@ void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
 				      cmd == LG_CMD_BINDING_NEW_NTF ?
 				      LG_SYNC_CHANGE_NEW : LG_SYNC_CHANGE_UPDATE,
 				      lb->has_replied ? lb->replied :
-				      lgd_realtime_ms()))
+				      lgd_realtime_ms())) {
 		f->sent_updates++;
+		if (b && copy.has_state)
+			b->partner_releasing = releasing;
+	}
 }
 
 /* ---- The role ------------------------------------------------------------ */
@@ -372,6 +481,7 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 	f->ops = (struct lgd_ps_ops){
 		.lookup = lgd_fo_lookup,
 		.apply_update = lgd_fo_apply_update,
+		.apply_state = lgd_fo_apply_state,
 		.apply_delete = lgd_fo_apply_delete,
 		.walk = lgd_fo_walk,
 	};
@@ -435,7 +545,7 @@ void lgd_failover_show(void *priv, FILE *out)
 {
 	struct lgd_failover *f = priv;
 
-	fprintf(out, "local role=%s role-age-ms=%llu takeovers=%llu sent-updates=%llu sent-deletes=%llu not-sent=%llu made=%llu replaced=%llu deleted=%llu kernel-refused=%llu\n",
+	fprintf(out, "local role=%s role-age-ms=%llu takeovers=%llu sent-updates=%llu sent-deletes=%llu not-sent=%llu made=%llu replaced=%llu deleted=%llu kernel-refused=%llu releases=%llu release-cancels=%llu\n",
 		f->state,
 		(unsigned long long)(lgd_now_ms() - f->role_since),
 		(unsigned long long)f->takeovers,
@@ -443,7 +553,9 @@ void lgd_failover_show(void *priv, FILE *out)
 		(unsigned long long)f->sent_deletes,
 		(unsigned long long)f->not_sent,
 		(unsigned long long)f->made, (unsigned long long)f->replaced,
-		(unsigned long long)f->deleted, (unsigned long long)f->refused);
+		(unsigned long long)f->deleted, (unsigned long long)f->refused,
+		(unsigned long long)f->releasing,
+		(unsigned long long)f->unreleasing);
 	if (f->partner)
 		lgd_partner_show(f->partner, out);
 	else

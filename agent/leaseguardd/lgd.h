@@ -310,6 +310,13 @@ struct lgd_binding {
 	 */
 	uint64_t replied;
 	bool partner_deleted;		/* on the partner's word (failover.c) */
+	/*
+	 * Its release as the partner has it, as far as we know: what it told
+	 * us, or what we sent it (failover.c). state_echo: we just asked the
+	 * kernel for that state on the partner's word; its notification is
+	 * not sent back.
+	 */
+	bool partner_releasing, state_echo;
 };
 
 /* All bindings of one client DUID (on any interface). */
@@ -430,6 +437,11 @@ void lgd_release_flush(struct lgd_release *r);
 /* Which message types: from the kernel's configuration. */
 void lgd_release_types(struct lgd_release *r, uint8_t request,
 		       uint8_t reply);
+/*
+ * No longer the MASTER: requests in flight and queued stop, their bindings
+ * stay releasing for the new MASTER to send.
+ */
+void lgd_release_stand_down(struct lgd_release *r);
 /* "lgctl release show": one line per request and per binding in it. */
 void lgd_release_show(struct lgd_release *r, FILE *f);
 /* The control socket's "outcome since=MS ID...": how each release ended. */
@@ -612,10 +624,12 @@ int lgd_failover_link(struct lgd_failover *f, bool up);
 /* The link's descriptor, -1 while it is stopped. */
 int lgd_failover_fd(const struct lgd_failover *f);
 void lgd_failover_input(struct lgd_failover *f);
-/* A binding notification (b: our copy, if any), for the partner. */
+/*
+ * A binding notification (b: our copy, if any, after it: what the partner
+ * knows of its state is kept there), for the partner.
+ */
 void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
-			const struct lg_binding *lb,
-			const struct lgd_binding *b);
+			const struct lg_binding *lb, struct lgd_binding *b);
 /*
  * Whether this router routes its subscribers and sends releases: alone,
  * or the MASTER of a pair.

@@ -659,8 +659,10 @@ static void lgd_resume_cb(const void *node, VISIT which, void *data)
 /*
  * The MASTER now, or no longer: every route laid or lifted at once (one
  * sync: the routes in batches), a new master sends the releases the old
- * one left waiting, and the IGMP/MLD proxy forwards onto the access
- * interfaces and queries them, or stops both.
+ * one left waiting (its own, and those the partner marked releasing:
+ * each from its first transmission) and an old one stops sending its own,
+ * and the IGMP/MLD proxy forwards onto the access interfaces and queries
+ * them, or stops both.
  */
 static void lgd_ctx_role_changed(void *priv)
 {
@@ -669,6 +671,8 @@ static void lgd_ctx_role_changed(void *priv)
 
 	/* Open only while the family is up; it opens in the role then. */
 	lgd_mcast_set_active(d->mcast, lgd_active(d));
+	if (!lgd_active(d))
+		lgd_release_stand_down(d->release);
 	if (!d->up)
 		return;		/* the family's return syncs in the new role */
 	lgd_sync(d);

@@ -745,6 +745,23 @@ static void recv_ack(struct lgd_ps *s, uint64_t r)
 		s->base = r;
 }
 
+/*
+ * The partner's update of a transaction we have: only its state may be
+ * new (a release asked for, or over).
+ */
+static void recv_state(struct lgd_ps *s, const struct lg_sync_msg *m)
+{
+	int err;
+
+	if (!m->b.has_state || !s->ops->apply_state)
+		return;
+	err = s->ops->apply_state(s->priv, &m->b);
+	if (err < 0)
+		s->st.refused++;
+	else if (err > 0)
+		s->st.applied++;
+}
+
 /* The tie rule between two updates of the same time: the larger id wins. */
 static bool peer_wins_tie(const struct lgd_ps *s)
 {
@@ -774,9 +791,14 @@ static void recv_update(struct lgd_ps *s, const struct lg_sync_msg *m)
 			return;
 		}
 		if (t == lt) {
-			/* The same transaction, unless we changed it too. */
-			if (!htab_find(&s->qh, &k, key_hash(&k), NULL))
+			/*
+			 * The same transaction, unless we changed it too;
+			 * perhaps the same leases in another state.
+			 */
+			if (!htab_find(&s->qh, &k, key_hash(&k), NULL)) {
+				recv_state(s, m);
 				return;
+			}
 			if (!peer_wins_tie(s)) {
 				s->st.conflicts_won++;
 				return;

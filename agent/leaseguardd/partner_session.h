@@ -25,6 +25,13 @@
  * A delete leaves a tombstone (key, time): an older update the partner
  * sends later (queued during a partition, or in a bulk) cannot bring a
  * released binding back.
+ *
+ * A binding's state (RELEASING in sync_wire.h: a relay-initiated release
+ * in flight) is no server transaction: a release or its cancel is an
+ * UPDATE with the binding's time unchanged. At equal times, with no
+ * change of ours to the key queued, the partner's state is applied alone
+ * (apply_state); with newer leases it rides in apply_update()'s binding;
+ * against an older time it loses with the rest.
  */
 #ifndef LGD_PARTNER_SESSION_H
 #define LGD_PARTNER_SESSION_H
@@ -96,6 +103,14 @@ struct lgd_ps_ops {
 	/* The partner's binding, to make or replace: 0, or < 0 refused. */
 	int (*apply_update)(void *priv, const struct lg_binding *b,
 			    uint64_t time_ms);
+	/*
+	 * The partner's state of a binding it has as we do (the same server
+	 * transaction): b->has_state, with b->state LG_BINDING_BOUND or
+	 * LG_BINDING_RELEASING (b->release_reason). 1 ours changed, 0 it
+	 * was so already, < 0 refused. A state that comes with newer leases
+	 * goes to apply_update() in b instead. NULL: states are ignored.
+	 */
+	int (*apply_state)(void *priv, const struct lg_binding *b);
 	/* The partner deleted key: 0 (or -ENOENT), or < 0 refused. */
 	int (*apply_delete)(void *priv, const struct lg_binding *key,
 			    uint8_t reason, uint64_t time_ms);

@@ -1283,3 +1283,33 @@ void lgd_release_outcomes(struct lgd_release *r, FILE *f, char *args)
 		fprintf(f, "binding id=%llu outcome=pending stage=unseen\n", id);
 	}
 }
+
+/*
+ * A router that stops being the MASTER stops its requests (only the
+ * MASTER sends them) without ending them: the bindings stay releasing,
+ * the partner has them so, and the new MASTER sends its own from the
+ * start. Were they left to run, their timeout here would cancel the
+ * releases, and the cancel would cross to the new MASTER. A late reply
+ * to one finds no request (discarded_xid).
+ */
+void lgd_release_stand_down(struct lgd_release *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_queue; i++) {
+		struct lgd_binding *b = lgd_binding_find(r->x, r->queue[i]);
+
+		if (b && b->queued) {
+			b->queued = false;
+			n++;
+		}
+	}
+	r->n_queue = 0;
+	while (r->reqs) {
+		n += r->reqs->n_live;
+		lgd_req_free(r->reqs);
+	}
+	if (n)
+		lgd_notice("no longer the master: %zu releases in flight left to the partner",
+			   n);
+}

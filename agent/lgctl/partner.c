@@ -182,6 +182,11 @@ static bool lg_partner_line(struct lg_ctl_line *l, void *data)
 			       lg_ctl_get(l, "not-sent"), lg_ctl_get(l, "made"),
 			       lg_ctl_get(l, "replaced"), lg_ctl_get(l, "deleted"),
 			       lg_ctl_get(l, "kernel-refused"));
+		/* Releases in flight the partner marked here, or ended. */
+		if (*lg_ctl_get(l, "releases"))
+			printf("\ttheir releases: marked %s  cancelled %s\n",
+			       lg_ctl_get(l, "releases"),
+			       lg_ctl_get(l, "release-cancels"));
 	} else if (!strcmp(l->kind, "sync")) {
 		lg_partner_print_sync(l);
 	} else {

@@ -52,6 +52,8 @@ const struct lg_sync_policy lg_sync_policy[LG_SYNC_A_MAX + 1] = {
 	[LG_SYNC_A_REASON]	  = { LG_SYNC_K_U8, LG_SYNC_DEL_RELEASED,
 				      LG_SYNC_DEL_RELAY_RELEASE },
 	[LG_SYNC_A_COUNT]	  = { LG_SYNC_K_U32, 0, 0 },
+	/* Any value: one this side does not know is still a release. */
+	[LG_SYNC_A_RELEASING]	  = { LG_SYNC_K_U8, 0, 0 },
 };
 
 static const char *const msg_names[] = {
@@ -456,10 +458,29 @@ static int put_lease(struct lg_sync_writer *w, const struct lg_lease *l)
 	return err;
 }
 
+/*
+ * The binding's state as RELEASING says it: 0 bound, or the release's
+ * reason (never 0: that would read as bound). -1: not said.
+ */
+static int releasing_of(const struct lg_binding *b)
+{
+	if (!b->has_state)
+		return -1;
+	if (b->state == LG_BINDING_BOUND)
+		return 0;
+	if (b->state != LG_BINDING_RELEASING)
+		return -1;		/* a state the protocol has no word for */
+	if (!b->has_release_reason || !b->release_reason ||
+	    b->release_reason > UINT8_MAX)
+		return LG_RELEASE_ADMIN;
+	return b->release_reason;
+}
+
 /* The rest of an UPDATE's binding, after its key. */
 static int put_binding_rest(struct lg_sync_writer *w,
 			    const struct lg_binding *b)
 {
+	int releasing = releasing_of(b);
 	size_t i;
 	int err;
 
@@ -480,6 +501,8 @@ static int put_binding_rest(struct lg_sync_writer *w,
 			       b->interface_id_len);
 	if (!err && b->has_created)
 		err = put_uint(w, LG_SYNC_A_CREATED, b->created);
+	if (!err && releasing >= 0)
+		err = put_uint(w, LG_SYNC_A_RELEASING, releasing);
 	for (i = 0; !err && i < b->n_leases; i++)
 		err = put_lease(w, &b->leases[i]);
 	return err;
@@ -633,6 +656,31 @@ static int parse_leases(const struct lg_sync_attr *a, struct lg_sync_msg *m,
 	return 0;
 }
 
+/*
+ * RELEASING: 0 bound, else releasing. A reason from a newer partner is a
+ * release all the same (the release matters, its reason only informs):
+ * LG_RELEASE_ADMIN, counted as unknown.
+ */
+static void parse_releasing(const struct lg_sync_attr *a,
+			    struct lg_sync_msg *m)
+{
+	struct lg_binding *b = &m->b;
+	uint8_t v = lg_sync_get_u8(a);
+
+	b->has_state = true;
+	if (!v) {
+		b->state = LG_BINDING_BOUND;
+		return;
+	}
+	b->state = LG_BINDING_RELEASING;
+	b->has_release_reason = true;
+	b->release_reason = v;
+	if (v > LG_RELEASE_MAX) {
+		b->release_reason = LG_RELEASE_ADMIN;
+		m->unknown_attrs++;
+	}
+}
+
 static int parse_binding(const struct lg_sync_attr *a, struct lg_sync_msg *m,
 			 bool full, const char **why)
 {
@@ -682,6 +730,8 @@ static int parse_binding(const struct lg_sync_attr *a, struct lg_sync_msg *m,
 		b->created = lg_sync_get_u64(&tb[LG_SYNC_A_CREATED]);
 		b->has_created = true;
 	}
+	if (tb[LG_SYNC_A_RELEASING].val)
+		parse_releasing(&tb[LG_SYNC_A_RELEASING], m);
 	return parse_leases(a, m, why);
 }
 

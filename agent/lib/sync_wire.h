@@ -65,10 +65,23 @@
  * A binding (LG_SYNC_A_BINDING), as struct lg_binding holds it:
  *   IFNAME R, CLIENT_DUID R, IA_TYPE R, IAID R, CLIENT_LLADDR R,
  *   SERVER_ADDR R, CLIENT_MAC O, SERVER_DUID O, INTERFACE_ID O,
- *   CREATED O, LEASE R 1..LG_SYNC_MAX_LEASES times:
+ *   CREATED O, RELEASING O, LEASE R 1..LG_SYNC_MAX_LEASES times:
  *     ADDR R, PLEN R, PREFERRED R, VALID R.
  * The interface is named, not numbered (ifindexes differ between the
  * routers); the lifetimes are what is left of the lease when sent.
+ *
+ * RELEASING (added after the first release of the protocol, hence
+ * optional) is the binding's state: 0 bound, else LG_BINDING_RELEASING
+ * with that enum lg_release_reason: a relay-initiated release the sender
+ * has asked for and not finished, which a new MASTER must send again.
+ * Absent: the sender does not say (an older partner); the receiver keeps
+ * its copy's state as it is. A reason the receiver does not know (a
+ * newer partner's) is still a release: decoded as LG_RELEASE_ADMIN and
+ * counted with the unknown attributes, since the release matters and the
+ * reason only informs. Only a binding's UPDATE (or bulk) reads it: in a
+ * DELETE's key it is checked and ignored. Its state change is not a
+ * server transaction: an UPDATE that only says RELEASING (or 0 again)
+ * carries the binding's TIME unchanged.
  */
 #ifndef LG_SYNC_WIRE_H
 #define LG_SYNC_WIRE_H
@@ -133,6 +146,7 @@ enum lg_sync_attr_type {
 	LG_SYNC_A_VALID,	/* u32: s left, 1..0xffffffff, >= PREFERRED */
 	LG_SYNC_A_REASON,	/* u8, enum lg_sync_del_reason */
 	LG_SYNC_A_COUNT,	/* u32 */
+	LG_SYNC_A_RELEASING,	/* u8: 0 bound, else enum lg_release_reason */
 
 	__LG_SYNC_A_MAX
 };
@@ -273,7 +287,9 @@ struct lg_sync_hello {
  * A decoded UPDATE's binding b: ifname, client_duid, ia_type, iaid,
  * client_lladdr and server_addr set (their has_ true), client_mac,
  * server_duid, interface_id and created if sent, each lease with has_plen,
- * has_preferred and has_valid true; id, ifindex, state and the others 0.
+ * has_preferred and has_valid true; with RELEASING, has_state and state
+ * (LG_BINDING_BOUND or LG_BINDING_RELEASING, then has_release_reason and
+ * release_reason too); id, ifindex and the others 0.
  * Its pointers are not its own (never lg_binding_free() it):
  *   b.leases       points to this struct's leases[], so it stays right
  *                  while this struct lives and is not copied or moved;
@@ -285,7 +301,10 @@ struct lg_sync_hello {
  * To encode, b is any struct lg_binding (lg_binding_parse()'s, or one
  * filled by hand): the same fields are sent, ifname included (ifindex is
  * not); a lease without has_plen is an address (128), without
- * has_preferred its preferred is its valid; has_valid is required.
+ * has_preferred its preferred is its valid; has_valid is required. With
+ * has_state, RELEASING says the state: 0 for LG_BINDING_BOUND, the
+ * release_reason for LG_BINDING_RELEASING (LG_RELEASE_ADMIN without
+ * has_release_reason); another state is not sent.
  */
 struct lg_sync_msg {
 	struct lg_sync_hdr hdr;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/leaseguard.h>
 
 #include "sync_wire.h"
 
@@ -51,6 +52,11 @@ static void check_msg(const struct lg_sync_msg *m, const uint8_t *buf,
 	if (m->hdr.type == LG_SYNC_MSG_UPDATE)
 		CHECK(b->n_leases && b->has_client_lladdr &&
 		      b->has_server_addr);
+	/* RELEASING: bound, or releasing for a reason the kernel takes. */
+	CHECK(!b->has_state || b->state == LG_BINDING_BOUND ||
+	      (b->state == LG_BINDING_RELEASING && b->has_release_reason &&
+	       b->release_reason >= 1 && b->release_reason <= LG_RELEASE_MAX));
+	CHECK(b->has_state || !b->has_release_reason);
 	if (m->hdr.type == LG_SYNC_MSG_UPDATE ||
 	    m->hdr.type == LG_SYNC_MSG_DELETE)
 		CHECK(b->ifname[0] && b->client_duid_len >= LG_DUID_MIN &&
@@ -78,6 +84,9 @@ static bool same_binding(const struct lg_binding *a,
 	    (a->interface_id_len &&
 	     memcmp(a->interface_id, b->interface_id, a->interface_id_len)) ||
 	    a->has_created != b->has_created || a->created != b->created ||
+	    a->has_state != b->has_state || a->state != b->state ||
+	    a->has_release_reason != b->has_release_reason ||
+	    a->release_reason != b->release_reason ||
 	    a->n_leases != b->n_leases)
 		return false;
 	for (i = 0; i < a->n_leases; i++)

@@ -13,7 +13,10 @@
  * both sides, then heal: the same table on both, by the conflict rule
  * (newest time; at equal times delete wins, then the larger node id);
  * the dead interval; a gap -> RESYNC -> bulk; duplicates; malformed
- * input counted.
+ * input counted. A binding's release in flight (RELEASING): a state
+ * change at the same time crosses alone (apply_state), a bulk carries it,
+ * an older one loses, a refusal is counted, and one without the state
+ * (an older partner) leaves the receiver's as it is.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +41,8 @@ struct rec {
 	uint32_t iaid;
 	uint8_t tag;			/* the lease's last octet: which version */
 	uint64_t time_ms;
+	bool has_state;			/* said by a partner, or set here */
+	uint8_t releasing;		/* 0 bound, else the release's reason */
 };
 
 struct node {
@@ -45,8 +50,9 @@ struct node {
 	struct lgd_ps *s;
 	struct lgd_ps_conf conf;
 	struct rec tab[MAXREC];
-	unsigned int applied_upd, applied_del;
+	unsigned int applied_upd, applied_del, applied_state;
 	int refuse;			/* what apply_update returns */
+	int refuse_state;		/* ... and apply_state */
 	unsigned int warnings;
 	char last_log[256];
 };
@@ -104,8 +110,10 @@ static struct rec *rec_set(struct node *n, uint32_t iaid, uint8_t tag,
 	int i;
 
 	for (i = 0; !r && i < MAXREC; i++)
-		if (!n->tab[i].used)
+		if (!n->tab[i].used) {
 			r = &n->tab[i];
+			memset(r, 0, sizeof(*r));	/* a new binding: bound */
+		}
 	if (!r)
 		abort();
 	r->used = true;
@@ -138,6 +146,7 @@ static int cb_apply_update(void *priv, const struct lg_binding *b,
 			   uint64_t time_ms)
 {
 	struct node *n = priv;
+	struct rec *r;
 
 	if (!is_ours(b) || b->n_leases != 1 || b->leases[0].valid != 3600)
 		abort();
@@ -146,9 +155,36 @@ static int cb_apply_update(void *priv, const struct lg_binding *b,
 		abort();
 	if (n->refuse)
 		return n->refuse;
-	rec_set(n, b->iaid, b->leases[0].addr[15], time_ms);
+	r = rec_set(n, b->iaid, b->leases[0].addr[15], time_ms);
+	/* As the kernel's REPLACE: the state stays unless the partner says. */
+	if (b->has_state) {
+		r->has_state = true;
+		r->releasing = b->state == LG_BINDING_RELEASING ?
+			       b->release_reason : 0;
+	}
 	n->applied_upd++;
 	return 0;
+}
+
+static int cb_apply_state(void *priv, const struct lg_binding *b)
+{
+	struct node *n = priv;
+	struct rec *r = is_ours(b) ? rec_find(n, b->iaid) : NULL;
+	uint8_t releasing;
+
+	if (!r || !b->has_state || b->n_leases != 1)
+		abort();
+	if (n->refuse_state)
+		return n->refuse_state;
+	releasing = b->state == LG_BINDING_RELEASING ? b->release_reason : 0;
+	if (b->state == LG_BINDING_RELEASING && !releasing)
+		abort();
+	if (r->has_state && r->releasing == releasing)
+		return 0;
+	r->has_state = true;
+	r->releasing = releasing;
+	n->applied_state++;
+	return 1;
 }
 
 static int cb_apply_delete(void *priv, const struct lg_binding *key,
@@ -165,6 +201,15 @@ static int cb_apply_delete(void *priv, const struct lg_binding *key,
 	return 0;
 }
 
+/* A binding in the state of its record. */
+static void set_state(struct lg_binding *b, const struct rec *r)
+{
+	b->has_state = r->has_state;
+	b->state = r->releasing ? LG_BINDING_RELEASING : LG_BINDING_BOUND;
+	b->has_release_reason = r->releasing != 0;
+	b->release_reason = r->releasing;
+}
+
 static int cb_walk(void *priv,
 		   int (*fn)(void *arg, const struct lg_binding *b,
 			     uint64_t time_ms),
@@ -179,6 +224,7 @@ static int cb_walk(void *priv,
 		if (!n->tab[i].used)
 			continue;
 		make_binding(&b, &l, n->tab[i].iaid, n->tab[i].tag);
+		set_state(&b, &n->tab[i]);
 		err = fn(arg, &b, n->tab[i].time_ms);
 		if (err)
 			return err;
@@ -201,10 +247,23 @@ static void cb_log(void *priv, int prio, const char *msg)
 static const struct lgd_ps_ops ops = {
 	.lookup = cb_lookup,
 	.apply_update = cb_apply_update,
+	.apply_state = cb_apply_state,
 	.apply_delete = cb_apply_delete,
 	.walk = cb_walk,
 	.log = cb_log,
 };
+
+/* A partner that takes no state (no apply_state). */
+static const struct lgd_ps_ops ops_no_state = {
+	.lookup = cb_lookup,
+	.apply_update = cb_apply_update,
+	.apply_delete = cb_apply_delete,
+	.walk = cb_walk,
+	.log = cb_log,
+};
+
+/* What the next node_start() gives its session. */
+static const struct lgd_ps_ops *node_ops = &ops;
 
 /* A (re)started node: a new instance, an empty table, conf's settings. */
 static void node_start(struct node *n, const char *name, uint8_t id,
@@ -219,7 +278,7 @@ static void node_start(struct node *n, const char *name, uint8_t id,
 	n->conf.sw_version = "test";
 	n->conf.queue_max = queue_max;
 	n->conf.window = window;
-	n->s = lgd_ps_new(&n->conf, &ops, n);
+	n->s = lgd_ps_new(&n->conf, node_ops, n);
 	if (!n->s)
 		abort();
 }
@@ -233,6 +292,25 @@ static int local_upd(struct node *n, uint32_t iaid, uint8_t tag, uint64_t t)
 	rec_set(n, iaid, tag, t);
 	make_binding(&b, &l, iaid, tag);
 	return lgd_ps_local_update(n->s, &b, LG_SYNC_CHANGE_UPDATE, t);
+}
+
+/*
+ * A release asked for (reason) or over (0) here: the binding's state
+ * changes, its leases and time do not.
+ */
+static int local_rel(struct node *n, uint32_t iaid, uint8_t reason)
+{
+	struct rec *r = rec_find(n, iaid);
+	struct lg_binding b;
+	struct lg_lease l;
+
+	if (!r)
+		abort();
+	r->has_state = true;
+	r->releasing = reason;
+	make_binding(&b, &l, iaid, r->tag);
+	set_state(&b, r);
+	return lgd_ps_local_update(n->s, &b, LG_SYNC_CHANGE_UPDATE, r->time_ms);
 }
 
 static int local_del(struct node *n, uint32_t iaid, uint64_t t)
@@ -402,7 +480,8 @@ static bool tables_equal(struct node *x, struct node *y)
 		if (!r->used)
 			continue;
 		o = rec_find(y, r->iaid);
-		if (!o || o->tag != r->tag || o->time_ms != r->time_ms)
+		if (!o || o->tag != r->tag || o->time_ms != r->time_ms ||
+		    o->releasing != r->releasing)
 			return false;
 	}
 	for (i = 0; i < MAXREC; i++)
@@ -419,6 +498,7 @@ FIXTURE_SETUP(pair)
 {
 	self->w = calloc(1, sizeof(*self->w));
 	ASSERT_NE(NULL, self->w);
+	node_ops = &ops;
 	node_start(&self->w->a, "A", 1, 0xa1, 0, 0);
 	node_start(&self->w->b, "B", 2, 0xb1, 0, 0);
 }
@@ -1024,6 +1104,205 @@ TEST_F(pair, duplicates_and_reorder)
 	run(w, 300);
 	EXPECT_EQ(1, st(&w->b)->gaps);
 	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	EXPECT_EQ(LGD_PS_SYNCED, lgd_ps_state(w->b.s));
+}
+
+/* ---- A release in flight (RELEASING) ------------------------------------ */
+
+/*
+ * A releases a binding it synced: the state crosses alone (same time, no
+ * new leases) and B marks its copy; the cancel crosses too. An update
+ * that does not say the state (an older partner's) leaves B's as it is.
+ */
+TEST_F(pair, releasing_crosses_and_is_cancelled)
+{
+	struct world *w = self->w;
+	struct lg_binding b;
+	struct lg_lease l;
+	struct rec *r;
+
+	up(w);
+	ASSERT_EQ(0, local_upd(&w->a, 1, 7, 5000));
+	run(w, 100);
+	ASSERT_NE(NULL, (r = rec_find(&w->b, 1)));
+	EXPECT_EQ(0, r->releasing);
+	EXPECT_EQ(1, w->b.applied_upd);
+
+	ASSERT_EQ(0, local_rel(&w->a, 1, LG_RELEASE_LINK_DOWN));
+	run(w, 100);
+	EXPECT_EQ(LG_RELEASE_LINK_DOWN, r->releasing);
+	EXPECT_EQ(5000, r->time_ms);
+	/* The state alone: no REPLACE of the leases. */
+	EXPECT_EQ(1, w->b.applied_upd);
+	EXPECT_EQ(1, w->b.applied_state);
+	EXPECT_EQ(2, st(&w->b)->applied);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	/* The same again (an echo) changes nothing and is not counted. */
+	ASSERT_EQ(0, local_rel(&w->a, 1, LG_RELEASE_LINK_DOWN));
+	run(w, 100);
+	EXPECT_EQ(1, w->b.applied_state);
+	EXPECT_EQ(2, st(&w->b)->applied);
+
+	/* A renewal while releasing: newer leases, the state with them. */
+	ASSERT_EQ(0, local_upd(&w->a, 1, 8, 6000));
+	rec_find(&w->a, 1)->releasing = LG_RELEASE_LINK_DOWN;
+	make_binding(&b, &l, 1, 8);
+	set_state(&b, rec_find(&w->a, 1));
+	ASSERT_EQ(0, lgd_ps_local_update(w->a.s, &b, LG_SYNC_CHANGE_UPDATE,
+					 6000));
+	run(w, 100);
+	EXPECT_EQ(8, r->tag);
+	EXPECT_EQ(LG_RELEASE_LINK_DOWN, r->releasing);
+	EXPECT_EQ(2, w->b.applied_upd);
+
+	/* The server refused, or did not answer: bound again, on both. */
+	ASSERT_EQ(0, local_rel(&w->a, 1, 0));
+	run(w, 100);
+	EXPECT_EQ(0, r->releasing);
+	EXPECT_TRUE(r->has_state);
+	EXPECT_EQ(2, w->b.applied_state);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+
+	/* Released again, then an older partner's renewal: no state said. */
+	ASSERT_EQ(0, local_rel(&w->a, 1, LG_RELEASE_ADMIN));
+	run(w, 100);
+	EXPECT_EQ(LG_RELEASE_ADMIN, r->releasing);
+	make_binding(&b, &l, 1, 9);
+	ASSERT_EQ(0, lgd_ps_local_update(w->a.s, &b, LG_SYNC_CHANGE_UPDATE,
+					 7000));
+	run(w, 100);
+	EXPECT_EQ(9, r->tag);
+	EXPECT_EQ(LG_RELEASE_ADMIN, r->releasing);
+	/* And its update of the same time, no state: nothing to apply. */
+	ASSERT_EQ(0, lgd_ps_local_update(w->a.s, &b, LG_SYNC_CHANGE_UPDATE,
+					 7000));
+	run(w, 100);
+	EXPECT_EQ(3, w->b.applied_state);
+	EXPECT_EQ(LG_RELEASE_ADMIN, r->releasing);
+
+	/* The release went through: the delete ends it on both. */
+	ASSERT_EQ(0, local_del(&w->a, 1, 8000));
+	run(w, 100);
+	EXPECT_EQ(NULL, rec_find(&w->b, 1));
+	EXPECT_EQ(0, st(&w->a)->malformed + st(&w->b)->malformed);
+	EXPECT_EQ(0, st(&w->b)->conflicts_won + st(&w->b)->conflicts_lost);
+}
+
+/* A release and its cancel queued before either was written: only the last. */
+TEST_F(pair, releasing_coalesced)
+{
+	struct world *w = self->w;
+
+	up(w);
+	ASSERT_EQ(0, local_upd(&w->a, 1, 7, 5000));
+	run(w, 100);
+	ASSERT_EQ(0, local_rel(&w->a, 1, LG_RELEASE_ADMIN));
+	ASSERT_EQ(0, local_rel(&w->a, 1, 0));
+	EXPECT_EQ(1, st(&w->a)->queue_len);
+	run(w, 100);
+	EXPECT_EQ(2, w->ab.seen[LG_SYNC_MSG_UPDATE]);
+	EXPECT_EQ(0, rec_find(&w->b, 1)->releasing);
+	/* B had it bound with no state said: "bound" is a change of it. */
+	EXPECT_EQ(1, w->b.applied_state);
+}
+
+/*
+ * A restarted B (empty) gets the releasing state in the bulk; a B that
+ * has the binding at the same time gets it through apply_state.
+ */
+TEST_F(pair, releasing_in_the_bulk)
+{
+	struct world *w = self->w;
+	int i;
+
+	up(w);
+	for (i = 1; i <= 4; i++)
+		ASSERT_EQ(0, local_upd(&w->a, i, 1, 5000));
+	run(w, 100);
+	/* Released while the link is cut, then a queue overflow: bulk. */
+	w->ab.cut = w->ba.cut = true;
+	ASSERT_EQ(0, local_rel(&w->a, 2, LG_RELEASE_UNREACHABLE));
+	ASSERT_EQ(0, local_rel(&w->a, 3, LG_RELEASE_MOVED));
+	run(w, 3100);
+	disconnect_both(w);
+	w->ab.cut = w->ba.cut = false;
+	/* A new instance of A: B gets a bulk, not a resend. */
+	{
+		struct rec tab[MAXREC];
+
+		memcpy(tab, w->a.tab, sizeof(tab));
+		node_start(&w->a, "A", 1, 0xa2, 0, 0);
+		memcpy(w->a.tab, tab, sizeof(tab));
+	}
+	up(w);
+	EXPECT_EQ(2, st(&w->b)->bulks_received);
+	/* The same transactions as B's: the states alone. */
+	EXPECT_EQ(2, w->b.applied_state);
+	EXPECT_EQ(LG_RELEASE_UNREACHABLE, rec_find(&w->b, 2)->releasing);
+	EXPECT_EQ(LG_RELEASE_MOVED, rec_find(&w->b, 3)->releasing);
+	EXPECT_EQ(0, rec_find(&w->b, 1)->releasing);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	EXPECT_EQ(4, w->b.applied_upd);
+
+	/* B restarts, empty: made from the bulk, state and all. */
+	disconnect_both(w);
+	node_start(&w->b, "B", 2, 0xb2, 0, 0);
+	up(w);
+	EXPECT_EQ(4, w->b.applied_upd);
+	EXPECT_EQ(0, w->b.applied_state);
+	EXPECT_EQ(LG_RELEASE_UNREACHABLE, rec_find(&w->b, 2)->releasing);
+	EXPECT_EQ(LG_RELEASE_MOVED, rec_find(&w->b, 3)->releasing);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+}
+
+/* Against a newer transaction of ours, the partner's state loses. */
+TEST_F(pair, releasing_older_loses)
+{
+	struct world *w = self->w;
+	uint64_t won;
+
+	up(w);
+	ASSERT_EQ(0, local_upd(&w->a, 1, 1, 5000));
+	run(w, 100);
+	/* B learns a newer lease while the link is cut. */
+	w->ab.cut = w->ba.cut = true;
+	ASSERT_EQ(0, local_upd(&w->b, 1, 2, 6000));
+	ASSERT_EQ(0, local_rel(&w->a, 1, LG_RELEASE_ADMIN));
+	won = st(&w->b)->conflicts_won;
+	w->ab.cut = false;
+	run(w, 100);
+	EXPECT_EQ(won + 1, st(&w->b)->conflicts_won);
+	EXPECT_EQ(0, rec_find(&w->b, 1)->releasing);
+	EXPECT_EQ(0, w->b.applied_state);
+}
+
+/* A state the partner's kernel refuses is counted; none taken, none lost. */
+TEST_F(pair, releasing_refused_or_not_taken)
+{
+	struct world *w = self->w;
+
+	up(w);
+	ASSERT_EQ(0, local_upd(&w->a, 1, 1, 5000));
+	run(w, 100);
+	w->b.refuse_state = -ENODEV;
+	ASSERT_EQ(0, local_rel(&w->a, 1, LG_RELEASE_ADMIN));
+	run(w, 100);
+	EXPECT_EQ(1, st(&w->b)->refused);
+	EXPECT_EQ(0, rec_find(&w->b, 1)->releasing);
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_EQ(LGD_PS_SYNCED, lgd_ps_state(w->b.s));
+
+	/* A session with no apply_state ignores a state alone. */
+	disconnect_both(w);
+	node_ops = &ops_no_state;
+	node_start(&w->b, "B", 2, 0xb2, 0, 0);
+	up(w);
+	EXPECT_EQ(1, w->b.applied_upd);
+	EXPECT_EQ(LG_RELEASE_ADMIN, rec_find(&w->b, 1)->releasing);
+	ASSERT_EQ(0, local_rel(&w->a, 1, 0));
+	run(w, 100);
+	EXPECT_EQ(LG_RELEASE_ADMIN, rec_find(&w->b, 1)->releasing);
+	EXPECT_EQ(0, st(&w->b)->refused);
 	EXPECT_EQ(LGD_PS_SYNCED, lgd_ps_state(w->b.s));
 }
 

@@ -846,4 +846,60 @@ TEST_F(rel, other_lists_other_requests)
 	EXPECT_NE(x1, x2);
 }
 
+/*
+ * The router stops being the MASTER: its request stops, unanswered and
+ * not ended (no cancel, no delete: the binding stays releasing for the
+ * new MASTER); a takeover back sends a new request from the start.
+ */
+TEST_F(rel, stand_down_stops_without_ending)
+{
+	struct dr_client cl[4];
+	struct dr_msg m;
+	long xid, xid2, rt;
+	char *o;
+
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid);
+	now_ms += lgd_timers_run();
+	ASSERT_LT(0, lgd_timers_run());
+	ASSERT_EQ(xid, srv_recv(self->srv, &m, cl));	/* attempt 2 */
+
+	lgd_release_stand_down(self->r);
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	EXPECT_EQ(NULL, self->w.b.req);
+	EXPECT_FALSE(self->w.b.queued);
+	EXPECT_EQ(-1, lgd_timers_run());
+	now_ms += 20000;
+	EXPECT_EQ(-1, lgd_timers_run());
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+	EXPECT_EQ(0, self->w.n_batches);
+	EXPECT_EQ(LG_BINDING_RELEASING, self->w.b.state);
+	o = outcome_of(self->r, "7");
+	EXPECT_NE(NULL, strstr(o, "outcome=pending stage=queued"));
+	free(o);
+
+	/* Queued, not sent yet: dropped from the queue, sent by nobody. */
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_stand_down(self->r);
+	EXPECT_FALSE(self->w.b.queued);
+	lgd_release_flush(self->r);
+	EXPECT_EQ(0, lgd_release_pending(self->r));
+	EXPECT_TRUE(srv_none(self->srv, &m, cl));
+
+	/* The MASTER again: a request of its own, counted from the first. */
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid2 = srv_recv(self->srv, &m, cl);
+	ASSERT_LE(0, xid2);
+	EXPECT_NE(xid, xid2);
+	rt = lgd_timers_run();
+	ASSERT_RT(rt, 1000, 1000);
+	EXPECT_EQ(2, show_stat(self->r, "requests"));
+	EXPECT_EQ(1, show_stat(self->r, "retransmissions"));
+	EXPECT_EQ(0, show_stat(self->r, "timed_out"));
+	EXPECT_EQ(0, self->w.n_batches);
+}
+
 TEST_HARNESS_MAIN

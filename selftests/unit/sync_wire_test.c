@@ -408,6 +408,214 @@ TEST_F(sw, update_round_trip_required_only_and_limits)
 		EXPECT_EQ(i, b->leases[i].addr[7]);
 }
 
+/* ---- RELEASING: a binding's release in flight ----------------------------- */
+
+/* The RELEASING attribute as it is on the wire, value v and its padding. */
+static bool has_releasing_octets(const uint8_t *p, size_t len, uint8_t v)
+{
+	const uint8_t want[8] = { 0x00, LG_SYNC_A_RELEASING, 0x00, 0x01,
+				  v, 0, 0, 0 };
+	size_t i;
+
+	for (i = LG_SYNC_HDR_LEN; i + sizeof(want) <= len; i += 4)
+		if (!memcmp(p + i, want, sizeof(want)))
+			return true;
+	return false;
+}
+
+TEST_F(sw, update_releasing_round_trip)
+{
+	const struct lg_binding *b = &self->m.b;
+	ssize_t plain, n;
+	uint32_t reason;
+
+	full_binding(&self->in, self->leases);
+	plain = ROUND_TRIP();
+	EXPECT_FALSE(b->has_state || b->has_release_reason);
+	/* Every reason the kernel has, as it has it. */
+	for (reason = 1; reason <= LG_RELEASE_MAX; reason++) {
+		self->in.b.has_state = self->in.b.has_release_reason = true;
+		self->in.b.state = LG_BINDING_RELEASING;
+		self->in.b.release_reason = reason;
+		n = ROUND_TRIP();
+		EXPECT_EQ(plain + 8, n);
+		EXPECT_TRUE(has_releasing_octets(self->out, n, reason));
+		EXPECT_TRUE(b->has_state);
+		EXPECT_EQ(LG_BINDING_RELEASING, b->state);
+		EXPECT_TRUE(b->has_release_reason);
+		EXPECT_EQ(reason, b->release_reason);
+		EXPECT_EQ(0, self->m.unknown_attrs);
+		/* The rest as before. */
+		EXPECT_EQ(2, b->n_leases);
+		EXPECT_EQ(1700000000123ULL, self->m.time_ms);
+	}
+	/* Bound again: said as 0, so that the partner cancels its own. */
+	self->in.b.state = LG_BINDING_BOUND;
+	self->in.b.has_release_reason = false;
+	n = ROUND_TRIP();
+	EXPECT_EQ(plain + 8, n);
+	EXPECT_TRUE(has_releasing_octets(self->out, n, 0));
+	EXPECT_TRUE(b->has_state);
+	EXPECT_EQ(LG_BINDING_BOUND, b->state);
+	EXPECT_FALSE(b->has_release_reason);
+	/* Releasing with no reason known (or 0, which would read as bound). */
+	self->in.b.state = LG_BINDING_RELEASING;
+	self->in.b.has_release_reason = false;
+	ROUND_TRIP();
+	EXPECT_EQ(LG_BINDING_RELEASING, b->state);
+	EXPECT_EQ(LG_RELEASE_ADMIN, b->release_reason);
+	self->in.b.has_release_reason = true;
+	self->in.b.release_reason = 0;
+	ROUND_TRIP();
+	EXPECT_EQ(LG_BINDING_RELEASING, b->state);
+	EXPECT_EQ(LG_RELEASE_ADMIN, b->release_reason);
+	/* A state the protocol has no word for is not said. */
+	self->in.b.state = LG_BINDING_STATE_MAX + 1;
+	EXPECT_EQ(plain, ROUND_TRIP());
+	EXPECT_FALSE(b->has_state);
+	/* A DELETE sends the key only, whatever the state. */
+	self->in.b.state = LG_BINDING_RELEASING;
+	self->in.hdr.type = LG_SYNC_MSG_DELETE;
+	self->in.reason = LG_SYNC_DEL_RELAY_RELEASE;
+	n = ROUND_TRIP();
+	EXPECT_FALSE(has_releasing_octets(self->out, n, LG_RELEASE_ADMIN));
+	EXPECT_FALSE(b->has_state);
+}
+
+/* An UPDATE whose binding holds RELEASING: len octets of val. */
+#define UPDATE_RELEASING(val, len) do {					\
+	BEGIN_UPDATE();							\
+	lg_sync_put(&self->w, LG_SYNC_A_RELEASING, val, len);		\
+	put_lease(&self->w, 64, 1, 2);					\
+	END_UPDATE();							\
+} while (0)
+
+TEST_F(sw, releasing_hostile)
+{
+	static const uint8_t v[8] = { LG_RELEASE_UNREACHABLE };
+	static const size_t bad_len[] = { 0, 2, 4, 8 };
+	static const uint8_t unknown[] = { LG_RELEASE_MAX + 1, 0x80, 0xff };
+	const struct lg_binding *b = &self->m.b;
+	unsigned int i;
+
+	/* As a partner writes it. */
+	UPDATE_RELEASING(v, 1);
+	ASSERT_EQ(0, PARSE_END());
+	EXPECT_EQ(LG_BINDING_RELEASING, b->state);
+	EXPECT_EQ(LG_RELEASE_UNREACHABLE, b->release_reason);
+	/* A length other than 1: malformed, the connection closes. */
+	for (i = 0; i < ARRAY_SIZE(bad_len); i++) {
+		UPDATE_RELEASING(v, bad_len[i]);
+		EXPECT_BAD("integer attribute of the wrong length");
+	}
+	/* Twice in one binding. */
+	{
+		BEGIN_UPDATE();
+		lg_sync_put_u8(&self->w, LG_SYNC_A_RELEASING, 1);
+		lg_sync_put_u8(&self->w, LG_SYNC_A_RELEASING, 0);
+		put_lease(&self->w, 64, 1, 2);
+		END_UPDATE();
+		EXPECT_BAD("attribute given twice");
+	}
+	/*
+	 * A reason this side does not know: a newer partner's. Still a
+	 * release (the one thing that matters), for a reason the kernel
+	 * takes, and counted as unknown; the link stays up.
+	 */
+	for (i = 0; i < ARRAY_SIZE(unknown); i++) {
+		UPDATE_RELEASING(&unknown[i], 1);
+		ASSERT_EQ(0, PARSE_END());
+		EXPECT_TRUE(b->has_state);
+		EXPECT_EQ(LG_BINDING_RELEASING, b->state);
+		EXPECT_EQ(LG_RELEASE_ADMIN, b->release_reason);
+		EXPECT_EQ(1, self->m.unknown_attrs);
+	}
+	/* Outside a binding it means nothing: checked, then ignored. */
+	{
+		BEGIN_UPDATE();
+		put_lease(&self->w, 64, 1, 2);
+		END_UPDATE();
+		lg_sync_put_u8(&self->w, LG_SYNC_A_RELEASING, 1);
+		ASSERT_EQ(0, PARSE_END());
+		EXPECT_FALSE(b->has_state);
+		EXPECT_EQ(0, self->m.unknown_attrs);
+	}
+	{
+		BEGIN_UPDATE();
+		put_lease(&self->w, 64, 1, 2);
+		END_UPDATE();
+		lg_sync_put(&self->w, LG_SYNC_A_RELEASING, v, 3);
+		EXPECT_BAD("integer attribute of the wrong length");
+	}
+	{
+		size_t nest;
+
+		BEGIN_UPDATE();
+		nest = lg_sync_nest_begin(&self->w, LG_SYNC_A_LEASE);
+		lg_sync_put(&self->w, LG_SYNC_A_ADDR, addr_100, 16);
+		lg_sync_put_u8(&self->w, LG_SYNC_A_PLEN, 128);
+		lg_sync_put_u32(&self->w, LG_SYNC_A_PREFERRED, 1);
+		lg_sync_put_u32(&self->w, LG_SYNC_A_VALID, 2);
+		lg_sync_put_u8(&self->w, LG_SYNC_A_RELEASING, 1);
+		lg_sync_nest_end(&self->w, nest);
+		END_UPDATE();
+		ASSERT_EQ(0, PARSE_END());
+		EXPECT_FALSE(b->has_state);
+	}
+	/* In a DELETE's key. */
+	{
+		size_t nest;
+
+		BEGIN(LG_SYNC_MSG_DELETE, 2);
+		nest = lg_sync_nest_begin(&self->w, LG_SYNC_A_BINDING);
+		put_key(&self->w, "acc0", 4, 10, LG_IA_NA);
+		lg_sync_put_u8(&self->w, LG_SYNC_A_RELEASING, 1);
+		lg_sync_nest_end(&self->w, nest);
+		lg_sync_put_u8(&self->w, LG_SYNC_A_REASON, 1);
+		lg_sync_put_u64(&self->w, LG_SYNC_A_TIME, 1);
+		ASSERT_EQ(0, PARSE_END());
+		EXPECT_FALSE(b->has_state);
+	}
+}
+
+/*
+ * Both ways compatible with a partner of the first protocol: an UPDATE
+ * without RELEASING leaves the state unsaid (the receiver keeps its own),
+ * and an older parser, whose attributes end before RELEASING, skips it as
+ * unknown.
+ */
+TEST_F(sw, releasing_and_an_older_partner)
+{
+	const uint8_t *nest;
+	struct lg_sync_attr tb[LG_SYNC_A_RELEASING];
+	unsigned int unknown = 0;
+	size_t off;
+	ssize_t n;
+
+	BEGIN_UPDATE();
+	put_lease(&self->w, 64, 1, 2);
+	END_UPDATE();
+	ASSERT_EQ(0, PARSE_END());
+	EXPECT_FALSE(self->m.b.has_state);
+	EXPECT_FALSE(self->m.b.has_release_reason);
+
+	full_binding(&self->in, self->leases);
+	self->in.b.has_state = true;
+	self->in.b.state = LG_BINDING_RELEASING;
+	n = lg_sync_build(&self->in, self->out, sizeof(self->out));
+	ASSERT_LT(0, n);
+	/* The first attribute is the binding: its nest's value. */
+	ASSERT_EQ(LG_SYNC_A_BINDING, self->out[LG_SYNC_HDR_LEN + 1]);
+	nest = self->out + LG_SYNC_HDR_LEN + 4;
+	off = self->out[LG_SYNC_HDR_LEN + 2] << 8 | self->out[LG_SYNC_HDR_LEN + 3];
+	ASSERT_EQ(0, lg_sync_attrs_parse(nest, off, lg_sync_policy,
+					 LG_SYNC_A_RELEASING - 1, tb, &unknown,
+					 NULL));
+	EXPECT_EQ(1, unknown);
+	EXPECT_NE(NULL, tb[LG_SYNC_A_IFNAME].val);
+	EXPECT_EQ(2, tb[LG_SYNC_A_LEASE].n);
+}
+
 TEST_F(sw, every_other_message_round_trip)
 {
 	static const struct {
