@@ -3,10 +3,16 @@
 #include <exceptions/exceptions.h>
 #include <util/encode/base64.h>
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -27,13 +33,17 @@ namespace leaseguard {
 
 HaUrl
 parseHaUrl(const std::string& url) {
-    const std::string scheme = "http://";
-    if (url.compare(0, scheme.size(), scheme)) {
-        isc_throw(BadValue, "'" << url << "' is not an http:// URL (this"
-                  " hook sends no TLS)");
-    }
     HaUrl u;
-    std::string rest = url.substr(scheme.size());
+    std::string rest;
+    if (!url.compare(0, 7, "http://")) {
+        rest = url.substr(7);
+    } else if (!url.compare(0, 8, "https://")) {
+        rest = url.substr(8);
+        u.https = true;
+        u.port = "443";
+    } else {
+        isc_throw(BadValue, "'" << url << "' is not an http:// or https:// URL");
+    }
     size_t slash = rest.find('/');
     std::string authority = rest.substr(0, slash);
     if (slash != std::string::npos) {
@@ -77,7 +87,108 @@ std::string stringIn(const ConstElementPtr& map, const std::string& name,
     return (e->stringValue());
 }
 
+// OpenSSL's errors of this thread, as one line (and the queue emptied).
+std::string sslErrors(const std::string& fallback) {
+    std::string s;
+    unsigned long e;
+    char b[256];
+    while ((e = ERR_get_error()) != 0) {
+        ERR_error_string_n(e, b, sizeof(b));
+        s += (s.empty() ? "" : "; ") + std::string(b);
+    }
+    return (s.empty() ? fallback : s);
+}
+
+// A TLS key of HA's: the peer's own if it has it (even ""), else the
+// relationship's.
+std::string tlsKey(const ConstElementPtr& rel, const ConstElementPtr& peer,
+                   const std::string& name, const std::string& where) {
+    ConstElementPtr e = peer->get(name);
+    if (!e) {
+        e = rel->get(name);
+    }
+    if (!e) {
+        return ("");
+    }
+    if (e->getType() != Element::string) {
+        isc_throw(BadValue, where << "." << name << " is not a string");
+    }
+    return (e->stringValue());
+}
+
 } // namespace
+
+void
+checkHaPeerTls(const HaPeer& peer, const std::string& where) {
+    HaUrl url = parseHaUrl(peer.url);
+    bool any = !peer.trust_anchor.empty() || !peer.cert_file.empty() ||
+               !peer.key_file.empty();
+    if (!any) {
+        if (url.https) {
+            isc_throw(BadValue, where << ": '" << peer.url << "' is https but"
+                      " no TLS is configured (trust-anchor, cert-file and"
+                      " key-file)");
+        }
+        return;
+    }
+    // HA's own rule (Kea 2.2, HAConfig::validate): all three or none.
+    const char* missing = peer.trust_anchor.empty() ? "trust-anchor" :
+                          peer.cert_file.empty() ? "cert-file" :
+                          peer.key_file.empty() ? "key-file" : nullptr;
+    if (missing) {
+        isc_throw(BadValue, where << ": " << missing << " is missing or"
+                  " empty: TLS needs trust-anchor, cert-file and key-file,"
+                  " as HA does");
+    }
+    try {
+        haTlsContext(peer);
+    } catch (const BadValue& e) {
+        isc_throw(BadValue, where << ": " << e.what());
+    }
+}
+
+std::shared_ptr<SSL_CTX>
+haTlsContext(const HaPeer& peer) {
+    if (!peer.tls()) {
+        return (std::shared_ptr<SSL_CTX>());
+    }
+    ERR_clear_error();
+    std::shared_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+    if (!ctx) {
+        isc_throw(BadValue, "no TLS context: " << sslErrors("out of memory"));
+    }
+    SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+    // A file of CA certificates, or a directory of them with OpenSSL's
+    // hash links (c_rehash), as Kea reads a trust anchor.
+    struct stat st;
+    if (stat(peer.trust_anchor.c_str(), &st)) {
+        isc_throw(BadValue, "trust-anchor '" << peer.trust_anchor << "': "
+                  << strerror(errno));
+    }
+    bool dir = S_ISDIR(st.st_mode);
+    if (!SSL_CTX_load_verify_locations(ctx.get(),
+                                       dir ? nullptr : peer.trust_anchor.c_str(),
+                                       dir ? peer.trust_anchor.c_str() : nullptr)) {
+        isc_throw(BadValue, "trust-anchor '" << peer.trust_anchor << "': "
+                  << sslErrors("cannot load it"));
+    }
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), peer.cert_file.c_str()) != 1) {
+        isc_throw(BadValue, "cert-file '" << peer.cert_file << "': "
+                  << sslErrors("cannot load it"));
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), peer.key_file.c_str(),
+                                    SSL_FILETYPE_PEM) != 1) {
+        isc_throw(BadValue, "key-file '" << peer.key_file << "': "
+                  << sslErrors("cannot load it"));
+    }
+    if (SSL_CTX_check_private_key(ctx.get()) != 1) {
+        isc_throw(BadValue, "key-file '" << peer.key_file << "' is not the"
+                  " key of cert-file '" << peer.cert_file << "': "
+                  << sslErrors("mismatch"));
+    }
+    return (ctx);
+}
 
 std::vector<HaPeer>
 haPeersFromHaConfig(const ConstElementPtr& params) {
@@ -119,7 +230,10 @@ haPeersFromHaConfig(const ConstElementPtr& params) {
             peer.basic_auth = user->stringValue() + ":" +
                 (pw && pw->getType() == Element::string ? pw->stringValue() : "");
         }
-        parseHaUrl(peer.url);
+        peer.trust_anchor = tlsKey(rel, p, "trust-anchor", where);
+        peer.cert_file = tlsKey(rel, p, "cert-file", where);
+        peer.key_file = tlsKey(rel, p, "key-file", where);
+        checkHaPeerTls(peer, where);
         peers.push_back(peer);
     }
     if (!found_me) {
@@ -183,6 +297,9 @@ haAnswerDone(const ConstElementPtr& answer, std::string& what) {
 namespace {
 
 // A socket with a deadline: each wait is bounded by what is left of it.
+// Over TLS, OpenSSL reads and writes memory buffers that this class moves
+// to and from the socket itself: every wait keeps the deadline, and no
+// write() of OpenSSL's can raise SIGPIPE in Kea's process.
 class Conn {
 public:
     Conn(const HaUrl& url, int timeout_ms)
@@ -224,11 +341,115 @@ public:
             throw std::runtime_error("connect: " + err);
         }
     }
-    ~Conn() { close(fd_); }
+    ~Conn() {
+        if (ssl_) {
+            SSL_free(ssl_);     // frees the two memory BIOs too
+        }
+        close(fd_);
+    }
+
+    // The TLS handshake, the peer verified: its chain against the trust
+    // anchor, and its certificate against the URL's host.
+    void startTls(SSL_CTX* ctx, const HaUrl& url) {
+        ERR_clear_error();
+        ssl_ = SSL_new(ctx);
+        BIO* in = BIO_new(BIO_s_mem());
+        BIO* out = BIO_new(BIO_s_mem());
+        if (!ssl_ || !in || !out) {
+            BIO_free(in);
+            BIO_free(out);
+            throw std::runtime_error("TLS: " + sslErrors("out of memory"));
+        }
+        SSL_set_bio(ssl_, in, out);
+        in_ = in;
+        out_ = out;
+        unsigned char addr[16];
+        bool literal = inet_pton(AF_INET6, url.host.c_str(), addr) == 1 ||
+                       inet_pton(AF_INET, url.host.c_str(), addr) == 1;
+        if (literal) {
+            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), url.host.c_str());
+        } else {
+            SSL_set1_host(ssl_, url.host.c_str());
+            SSL_set_tlsext_host_name(ssl_, url.host.c_str());   // SNI: names only
+        }
+        SSL_set_connect_state(ssl_);
+        try {
+            for (;;) {
+                int rc = SSL_do_handshake(ssl_);
+                flushTls();
+                if (rc == 1) {
+                    return;
+                }
+                if (SSL_get_error(ssl_, rc) != SSL_ERROR_WANT_READ) {
+                    throw std::runtime_error(tlsFailure("TLS handshake"));
+                }
+                if (!fillTls()) {
+                    throw std::runtime_error(tlsFailure("TLS handshake: the"
+                                                        " peer closed the connection"));
+                }
+            }
+        } catch (const std::runtime_error& e) {
+            // The socket's own failures (no answer in time: a peer that
+            // does not speak TLS) said as the handshake's.
+            if (std::string(e.what()).compare(0, 13, "TLS handshake")) {
+                throw std::runtime_error(std::string("TLS handshake: ") + e.what());
+            }
+            throw;
+        }
+    }
 
     void sendAll(const std::string& s) {
+        if (!ssl_) {
+            sendRaw(s.data(), s.size());
+            return;
+        }
+        ERR_clear_error();
         for (size_t off = 0; off < s.size(); ) {
-            ssize_t n = send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+            size_t n = 0;
+            int rc = SSL_write_ex(ssl_, s.data() + off, s.size() - off, &n);
+            flushTls();
+            if (rc == 1) {
+                off += n;
+                continue;
+            }
+            if (SSL_get_error(ssl_, rc) != SSL_ERROR_WANT_READ || !fillTls()) {
+                throw std::runtime_error(tlsFailure("TLS send"));
+            }
+        }
+    }
+
+    // Appends what comes to buf; false at the end of the stream.
+    bool recvSome(std::string& buf) {
+        if (!ssl_) {
+            return (recvRaw(buf));
+        }
+        ERR_clear_error();
+        for (;;) {
+            char b[4096];
+            size_t n = 0;
+            int rc = SSL_read_ex(ssl_, b, sizeof(b), &n);
+            flushTls();
+            if (rc == 1) {
+                buf.append(b, n);
+                return (true);
+            }
+            int err = SSL_get_error(ssl_, rc);
+            if (err == SSL_ERROR_ZERO_RETURN) {
+                return (false);         // the peer's close_notify
+            }
+            if (err != SSL_ERROR_WANT_READ) {
+                throw std::runtime_error(tlsFailure("TLS receive"));
+            }
+            if (!fillTls()) {
+                return (false);         // closed without close_notify
+            }
+        }
+    }
+
+private:
+    void sendRaw(const char* p, size_t len) {
+        for (size_t off = 0; off < len; ) {
+            ssize_t n = send(fd_, p + off, len - off, MSG_NOSIGNAL);
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
                 if (!wait(POLLOUT)) {
                     throw std::runtime_error("send timed out");
@@ -242,8 +463,7 @@ public:
         }
     }
 
-    // Appends what comes to buf; false at the end of the stream.
-    bool recvSome(std::string& buf) {
+    bool recvRaw(std::string& buf) {
         char b[4096];
         for (;;) {
             ssize_t n = recv(fd_, b, sizeof(b), 0);
@@ -263,7 +483,38 @@ public:
         }
     }
 
-private:
+    // What OpenSSL wrote, to the socket.
+    void flushTls() {
+        char b[4096];
+        int n;
+        while ((n = BIO_read(out_, b, sizeof(b))) > 0) {
+            sendRaw(b, n);
+        }
+    }
+
+    // What the socket has, to OpenSSL; false at the end of the stream.
+    bool fillTls() {
+        std::string got;
+        if (!recvRaw(got)) {
+            return (false);
+        }
+        BIO_write(in_, got.data(), static_cast<int>(got.size()));
+        return (true);
+    }
+
+    // Why TLS failed: the certificate check's verdict when it failed
+    // (e.g. an untrusted chain, an address the certificate does not
+    // name), else OpenSSL's errors (e.g. the peer refusing ours).
+    std::string tlsFailure(const std::string& what) {
+        long v = SSL_get_verify_result(ssl_);
+        if (v != X509_V_OK) {
+            ERR_clear_error();
+            return (what + ": the peer's certificate is refused: " +
+                    X509_verify_cert_error_string(v));
+        }
+        return (what + ": " + sslErrors("failed"));
+    }
+
     bool wait(short events) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline_ - std::chrono::steady_clock::now()).count();
@@ -273,6 +524,9 @@ private:
 
     std::chrono::steady_clock::time_point deadline_;
     int fd_ = -1;
+    SSL* ssl_ = nullptr;
+    BIO* in_ = nullptr;         // the socket to OpenSSL
+    BIO* out_ = nullptr;        // OpenSSL to the socket
 };
 
 std::string lower(std::string s) {
@@ -284,8 +538,15 @@ std::string lower(std::string s) {
 
 ConstElementPtr
 httpPostJson(const HaPeer& peer, const HaUrl& url, const std::string& body,
-             int timeout_ms) {
+             int timeout_ms, SSL_CTX* tls) {
+    if (url.https && !tls) {
+        // Never in plain text to an https URL.
+        throw std::runtime_error("an https URL without TLS configured");
+    }
     Conn c(url, timeout_ms);
+    if (tls) {
+        c.startTls(tls, url);
+    }
     std::ostringstream req;
     req << "POST " << url.path << " HTTP/1.1\r\n"
         << "Host: " << url.host_header << "\r\n"
@@ -335,8 +596,8 @@ httpPostJson(const HaPeer& peer, const HaUrl& url, const std::string& body,
 
 HaPeerSender::HaPeerSender(const HaPeer& peer, size_t queue_limit,
                            const Timing& timing)
-    : peer_(peer), url_(parseHaUrl(peer.url)), limit_(queue_limit),
-      timing_(timing) {
+    : peer_(peer), url_(parseHaUrl(peer.url)), tls_(haTlsContext(peer)),
+      limit_(queue_limit), timing_(timing) {
     thread_ = std::thread(&HaPeerSender::run, this);
 }
 
@@ -395,6 +656,7 @@ void
 HaPeerSender::run() {
     int backoff = 0;            // ms; 0: the peer answered the last time
     uint64_t failures = 0;
+    std::string last_what;      // why the last try failed
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         cv_.wait(lock, [this] { return (stop_ || !queue_.empty()); });
@@ -407,7 +669,7 @@ HaPeerSender::run() {
         bool done = false;
         try {
             ConstElementPtr answer = httpPostJson(peer_, url_, body,
-                                                  timing_.timeout_ms);
+                                                  timing_.timeout_ms, tls_.get());
             done = haAnswerDone(answer, what);
         } catch (const std::exception& e) {
             what = e.what();
@@ -430,6 +692,7 @@ HaPeerSender::run() {
                 .arg(peer_.name).arg(what).arg(left);
             failures = 0;
             backoff = 0;
+            last_what.clear();
             lock.lock();
             continue;
         }
@@ -440,12 +703,14 @@ HaPeerSender::run() {
         size_t left = queue_.size();
         lock.unlock();
         // Every failure while few, then one in ten: a peer down for an
-        // hour must not fill the log.
-        if (failures <= 3 || failures % 10 == 0) {
+        // hour must not fill the log. A new reason is always logged (an
+        // operator changing the peer's certificate sees what it does).
+        if (failures <= 3 || failures % 10 == 0 || what != last_what) {
             LOG_WARN(release_request_logger, RELEASE_REQUEST_HA_FAILED)
                 .arg(peer_.name).arg(peer_.url).arg(what).arg(left)
                 .arg(failures).arg(backoff);
         }
+        last_what = what;
         lock.lock();
         cv_.wait_for(lock, std::chrono::milliseconds(backoff),
                      [this] { return (stop_); });

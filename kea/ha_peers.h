@@ -9,6 +9,14 @@
 // lease6-bulk-apply with the released leases in "deleted-leases", POSTed
 // to the peer's URL (its kea-ctrl-agent, as HA in Kea 2.2 requires).
 //
+// Over TLS when the peer's configuration says so, as HA's: the keys
+// "trust-anchor", "cert-file" and "key-file", all three or none, at the
+// relationship's level or a peer's (which wins; "" there is "none").
+// The peer's certificate must verify against the trust anchor and name
+// the URL's host (an IP address in subjectAltName, or a DNS name); TLS
+// 1.2 at least. A TLS failure is a failure to reach the peer: the
+// command stays queued and is retried, never sent in plain text.
+//
 // One thread per peer, with its own bounded queue: a packet thread only
 // queues, never waits for a peer. While a peer does not answer, its
 // thread retries the command at the head of its queue with backoff (1 s,
@@ -29,24 +37,44 @@
 #include <thread>
 #include <vector>
 
+struct ssl_ctx_st;             // OpenSSL's SSL_CTX
+
 namespace leaseguard {
 
 struct HaPeer {
     std::string name;
-    std::string url;            // http://HOST[:PORT][/PATH]
+    std::string url;            // http[s]://HOST[:PORT][/PATH]
     std::string basic_auth;     // "user:password", or empty
+    // TLS, as HA's keys: all three, or none (plain HTTP).
+    std::string trust_anchor = "";      // a PEM file, or a hashed directory
+    std::string cert_file = "";         // this server's, sent to the peer
+    std::string key_file = "";
+
+    bool tls() const { return (!trust_anchor.empty()); }
 };
 
-// A peer's URL, taken apart. Only http: this sender has no TLS.
+// A peer's URL, taken apart. An https URL needs TLS configured; an http
+// URL with TLS configured is sent over TLS all the same, as HA does.
 struct HaUrl {
+    bool https = false;
     std::string host;           // without the brackets of an IPv6 address
-    std::string port = "80";
+    std::string port = "80";    // 443 for https
     std::string path = "/";
     std::string host_header;    // as in the URL: [v6]:port
 };
 
 // Throws isc::BadValue saying what is wrong with url.
 HaUrl parseHaUrl(const std::string& url);
+
+// Applies HA's rules to a peer's TLS keys (where names it in messages):
+// all three or none, https only with them, and the files must load.
+// Throws isc::BadValue saying which key is wrong and why.
+void checkHaPeerTls(const HaPeer& peer, const std::string& where);
+
+// The peer's TLS client context (its trust anchor, its certificate and
+// key, TLS 1.2 at least, the peer verified); null for a plain peer.
+// Throws isc::BadValue if a file does not load.
+std::shared_ptr<ssl_ctx_st> haTlsContext(const HaPeer& peer);
 
 // The peers other than this server in the "parameters" of libdhcp_ha.so
 // (Kea 2.2's "high-availability": [ { "this-server-name", "peers",
@@ -68,11 +96,12 @@ leaseDeletionCommand(const isc::dhcp::Lease6Collection& leases);
 // agent could not reach kea-dhcp6, 2: lease_cmds not loaded) is retried.
 bool haAnswerDone(const isc::data::ConstElementPtr& answer, std::string& what);
 
-// HTTP/1.1 POST of body to url; the answer's body parsed as JSON. Throws
-// std::runtime_error on any failure (connect, timeout, HTTP status).
+// HTTP/1.1 POST of body to url, over TLS with tls (haTlsContext) unless
+// null; the answer's body parsed as JSON. Throws std::runtime_error on any
+// failure (connect, timeout, TLS handshake or verification, HTTP status).
 isc::data::ConstElementPtr
 httpPostJson(const HaPeer& peer, const HaUrl& url, const std::string& body,
-             int timeout_ms);
+             int timeout_ms, ssl_ctx_st* tls = nullptr);
 
 // A sender's backoff bounds and the answer's timeout, in ms.
 struct HaSenderTiming {
@@ -104,6 +133,7 @@ private:
 
     HaPeer peer_;
     HaUrl url_;
+    std::shared_ptr<ssl_ctx_st> tls_;
     size_t limit_;
     Timing timing_;
     std::mutex mutex_;

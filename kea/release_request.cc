@@ -137,8 +137,9 @@ ReleaseRequestConfig::TrustedRelay parseRelay(const std::string& list, size_t i,
     return (relay);
 }
 
-// An entry of ha-peers: { "name": ..., "url": "http://..." }, and maybe
-// "basic-auth-user" and "basic-auth-password", as HA's own peers.
+// An entry of ha-peers: { "name": ..., "url": "http[s]://..." }, and maybe
+// "basic-auth-user" and "basic-auth-password", and "trust-anchor",
+// "cert-file" and "key-file" (TLS), as HA's own peers.
 HaPeer parseHaPeer(size_t i, const ConstElementPtr& e) {
     std::ostringstream where;
     where << "ha-peers[" << i << "]";
@@ -157,6 +158,12 @@ HaPeer parseHaPeer(size_t i, const ConstElementPtr& e) {
             } catch (const std::exception& ex) {
                 isc_throw(BadValue, "'" << name << "': " << ex.what());
             }
+        } else if (kv.first == "trust-anchor") {
+            peer.trust_anchor = kv.second->stringValue();
+        } else if (kv.first == "cert-file") {
+            peer.cert_file = kv.second->stringValue();
+        } else if (kv.first == "key-file") {
+            peer.key_file = kv.second->stringValue();
         } else if (kv.first == "basic-auth-user") {
             user = kv.second->stringValue();
         } else if (kv.first == "basic-auth-password") {
@@ -164,12 +171,14 @@ HaPeer parseHaPeer(size_t i, const ConstElementPtr& e) {
         } else {
             isc_throw(BadValue, "unknown parameter '" << name << "' (a peer"
                       " has \"name\" and \"url\", and maybe"
-                      " \"basic-auth-user\" and \"basic-auth-password\")");
+                      " \"basic-auth-user\", \"basic-auth-password\","
+                      " \"trust-anchor\", \"cert-file\" and \"key-file\")");
         }
     }
     if (peer.name.empty() || peer.url.empty()) {
         isc_throw(BadValue, "'" << where.str() << "' needs \"name\" and \"url\"");
     }
+    checkHaPeerTls(peer, "'" + where.str() + "'");
     if (!user.empty()) {
         peer.basic_auth = user + ":" + password;
     }

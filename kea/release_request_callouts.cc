@@ -63,7 +63,8 @@ void haStart(const std::vector<HaPeer>& peers, const std::string& from) {
     }
     std::string names;
     for (auto const& p : peers) {
-        names += (names.empty() ? "" : ", ") + p.name + " " + p.url;
+        names += (names.empty() ? "" : ", ") + p.name + " " + p.url +
+                 (p.tls() ? " (TLS)" : "");
     }
     ha.reset(new HaPropagator(peers, handler->config().ha_queue_limit));
     LOG_INFO(release_request_logger, leaseguard::RELEASE_REQUEST_HA_PEERS)
