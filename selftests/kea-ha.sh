@@ -194,6 +194,9 @@ n ip -n srv route add 2001:db8:e::/64 via 2001:db8:f::1
 # kernel sets that a moment after "up").
 wait_for eval 'ip -n srv2 link show eth0 | grep -q "state UP"'
 
+# kea-ha-tls.sh sources this far: the functions and the topology.
+[[ -z ${LG_KEA_HA_SOURCED:-} ]] || return 0
+
 step "1. Two Keas in hot-standby, each with the hook, which takes HA's peers."
 kea_ha_start 1
 kea_ha_start 2
