@@ -17,7 +17,8 @@
 # a certificate of the right CA for another address: refused, logged;
 # then its own: the queued deletion gets through.
 
-LG_KEA_HA_SOURCED=1
+export LG_KEA_HA_SOURCED=1
+# shellcheck source=kea-ha.sh
 source "$(dirname "$0")/kea-ha.sh"	# its functions, the topology
 command -v openssl >/dev/null || skip_all "openssl is not installed"
 
@@ -131,7 +132,7 @@ check "server2 has the new address $NA" wait_for has 2 IA_NA "$NA"
 agent_tls 2 server2-evil
 REPLY=$(release 1 "$SUB")
 check_eq "server1 answers: a RELEASE-REQUEST-REPLY" f1 "${REPLY:0:2}"
-check "server1 has let them go" wait_for eval 'hasnt 1 IA_NA $NA && hasnt 1 IA_PD $PD'
+check "server1 has let them go" wait_for eval "hasnt 1 IA_NA $NA && hasnt 1 IA_PD $PD"
 check "server1's hook refuses the other CA's certificate, 1 command queued" wait_for \
 	failed_with "the peer's certificate is refused: unable to get local issuer certificate; 1 commands queued"
 check "server2 still has the address" has 2 IA_NA "$NA"
@@ -146,6 +147,8 @@ check "the queued deletion reaches server2" both_gone "queued while refused" 60
 echo "# the right certificate to both gone: $((SECONDS - T0)) s"
 check "server1 logged server2 back" grep -q \
 	"RELEASE_REQUEST_HA_BACK HA peer server2 answers again" "$DIR_A/kea.log"
+echo "# server1's hook, on server2:"
+grep -o 'RELEASE_REQUEST_HA_[A-Z]* HA peer server2.*' "$DIR_A/kea.log" | sed 's/^/#   /'
 check_eq "no error of the hook's in server1's log" "" \
 	"$(grep ' ERROR .*RELEASE_REQUEST_' "$DIR_A/kea.log" || true)"
 
