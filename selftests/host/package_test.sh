@@ -165,6 +165,8 @@ check "its postinst runs DKMS" \
 hookdir=$(dpkg -L kea-dhcp6-server kea-common 2>/dev/null | grep -m1 '/kea/hooks$')
 check "leaseguard-kea-hook has $hookdir/libdhcp_release_request.so" \
 	in_deb leaseguard-kea-hook "${hookdir#/}/libdhcp_release_request.so"
+check "leaseguard-kea-hook depends on libssl3 (TLS to the HA peers)" \
+	bash -c "dpkg-deb -f '${deb[leaseguard-kea-hook]}' Depends | grep -q 'libssl3'"
 
 step "2. lintian"
 timed lintian lintian "${deb[@]}" >"$T/lintian.log" 2>&1
