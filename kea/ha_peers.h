@@ -45,7 +45,8 @@ struct HaPeer {
     std::string name;
     std::string url;            // http[s]://HOST[:PORT][/PATH]
     std::string basic_auth;     // "user:password", or empty
-    // TLS, as HA's keys: all three, or none (plain HTTP).
+    // TLS, as HA's keys: all three, or none (plain HTTP). Initialized,
+    // so that { name, url, basic_auth } is still a whole plain peer.
     std::string trust_anchor = "";      // a PEM file, or a hashed directory
     std::string cert_file = "";         // this server's, sent to the peer
     std::string key_file = "";
