@@ -11,8 +11,9 @@
 # make bench      benchmarks in the VM; prints figures, never fails on them
 # make man        man pages into build/man (lgctl.8, leaseguardd.8, leaseguardd.conf.5)
 # make deps       install the Debian packages needed to build and test
-# make install    lgctl, leaseguardd, the unit, configs, man pages, the Kea hook,
-#                 the DKMS source (PREFIX, DESTDIR...; Documentation/packaging.rst)
+# make install    lgctl, leaseguardd, the unit, configs, man pages, keepalived's
+#                 notify script and examples, the Kea hook, the DKMS source
+#                 (PREFIX, DESTDIR...; Documentation/packaging.rst)
 # make deb        the Debian packages, into build/deb
 
 # The kernel release is looked up when a recipe first needs it, never when
@@ -31,7 +32,8 @@ MAKEFLAGS += --no-print-directory
 
 .PHONY: all module agent kea selftests deps check check-debug check-ha demo lint fuzz bench clean man
 .PHONY: fuzz-netlink
-.PHONY: install install-agent install-kea-hook install-dkms uninstall deb
+.PHONY: install install-agent install-kea-hook install-dkms install-keepalived \
+	uninstall deb
 
 all: module agent kea selftests
 
@@ -122,7 +124,8 @@ clean:
 
 # ---------------------------------------------------------------------------
 # make install [DESTDIR=] [PREFIX=/usr/local] [sbindir= sysconfdir= mandir=
-# docdir= bashcompdir= systemdunitdir= keahookdir= usrsrcdir=]: the files
+# docdir= bashcompdir= systemdunitdir= keahookdir= pkglibexecdir=
+# usrsrcdir=]: the files
 # the packages ship, from one recipe (debian/rules runs it into
 # debian/tmp). leaseguardd reads /etc/leaseguard/leaseguardd.conf whatever
 # the prefix, so sysconfdir is /etc; DKMS looks only in /usr/src. The
@@ -138,12 +141,14 @@ bashcompdir ?= $(datarootdir)/bash-completion/completions
 systemdunitdir ?= $(PREFIX)/lib/systemd/system
 MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 keahookdir ?= $(PREFIX)/lib/$(MULTIARCH)/kea/hooks
+# keepalived's notify script (dist/keepalived/), which no user runs.
+pkglibexecdir ?= $(PREFIX)/lib/leaseguard
 usrsrcdir ?= /usr/src
 INSTALL ?= install
 KEA_HOOK := kea/libdhcp_release_request.so
 DKMS_SRCDIR = $(DESTDIR)$(usrsrcdir)/leaseguard-$(LG_VERSION)
 
-install: install-agent install-kea-hook install-dkms
+install: install-agent install-keepalived install-kea-hook install-dkms
 
 # Man pages and bash completion: whichever exist.
 install-agent: agent man
@@ -169,6 +174,21 @@ install-agent: agent man
 		$(INSTALL) -D -m 644 $$page $(DESTDIR)$(mandir)/man$$sec/$${page##*/}; \
 	done
 	$(if $(wildcard dist/bash-completion/lgctl),$(INSTALL) -D -m 644 dist/bash-completion/lgctl $(DESTDIR)$(bashcompdir)/lgctl)
+
+# The failover pair's keepalived (Documentation/failover.rst): the notify
+# script, and as examples only the configuration and the drop-in, which
+# would change keepalived's service where installed; their paths are
+# those of the script and of lgctl here.
+KEEPALIVED_SED = sed 's|/usr/lib/leaseguard/|$(pkglibexecdir)/|g; s|/usr/sbin/|$(sbindir)/|g'
+install-keepalived:
+	$(INSTALL) -d $(DESTDIR)$(pkglibexecdir) $(DESTDIR)$(docdir)/examples/keepalived
+	$(KEEPALIVED_SED) dist/keepalived/leaseguard-notify >$(DESTDIR)$(pkglibexecdir)/leaseguard-notify
+	chmod 755 $(DESTDIR)$(pkglibexecdir)/leaseguard-notify
+	@set -e; for f in keepalived.conf keepalived.service.d-leaseguard.conf; do \
+		echo "install dist/keepalived/$$f $(DESTDIR)$(docdir)/examples/keepalived/$$f"; \
+		$(KEEPALIVED_SED) dist/keepalived/$$f >$(DESTDIR)$(docdir)/examples/keepalived/$$f; \
+		chmod 644 $(DESTDIR)$(docdir)/examples/keepalived/$$f; \
+	done
 
 # The hook when kea-dev is installed (as "make kea"), without its tests.
 install-kea-hook:
@@ -205,9 +225,10 @@ uninstall:
 		$(DESTDIR)$(mandir)/man8/lgctl.8 $(DESTDIR)$(mandir)/man8/leaseguardd.8 \
 		$(DESTDIR)$(mandir)/man5/leaseguardd.conf.5 \
 		$(DESTDIR)$(bashcompdir)/lgctl \
-		$(DESTDIR)$(keahookdir)/libdhcp_release_request.so
+		$(DESTDIR)$(keahookdir)/libdhcp_release_request.so \
+		$(DESTDIR)$(pkglibexecdir)/leaseguard-notify
 	rm -rf $(DESTDIR)$(docdir) $(DKMS_SRCDIR)
-	-rmdir $(DESTDIR)$(sysconfdir)/leaseguard
+	-rmdir $(DESTDIR)$(sysconfdir)/leaseguard $(DESTDIR)$(pkglibexecdir)
 
 # make deb: leaseguard, leaseguard-dkms and leaseguard-kea-hook (and the
 # native source package) into $(DEB_OUT) (build/deb). The build runs in a

@@ -12,7 +12,9 @@
 #   x:  a third host, routed to r1's sync address through r1 (2001:db8:6::3)
 #
 # Bindings are made with lgctl binding add, origin leasequery (what the
-# router learns, as a snooped one; origin restored is not sent on). The
+# router learns, as a snooped one), and one with the default origin
+# restored (an administrator's, sent on as well; not what leaseguardd's
+# store restores, which store-restore.sh covers). The
 # whole pair with keepalived, Kea and DHCP is failover.sh. The DHCPv6
 # server (2001:db8:f::2, behind a dummy srv0) never answers: a release
 # stays in flight.
@@ -222,6 +224,16 @@ lg r1 binding del id "$id"
 wait_for -t 5 is "1:synced" origins r2
 check_eq "r1 sent one delete" 1 "$(pfield r1 .local.sent_deletes)"
 check_eq "r1's route of it is gone" "2001:db8:1::1 dev acc0 metric 1024 pref medium" "$(routes r1)"
+
+step "5b. An administrator's binding on r1 (origin restored) crosses; deleted, it goes."
+ip netns exec r1 "$LGCTL" binding add dev acc0 duid 00:03:00:01:02:00:00:00:00:08 ia na iaid 8 \
+	lladdr fe80::8 server 2001:db8:f::2 lease 2001:db8:1::8 preferred 300 valid 600 >/dev/null
+check "r2 holds it, origin synced" wait_for -t 5 is "1:synced 8:synced" origins r2
+check_eq "r1 holds it as made" "1:leasequery 8:restored" "$(origins r1)"
+lg r1 binding del id "$(id_of r1 8)"
+check "deleted on r1, it is gone on r2" wait_for -t 5 is "1:synced" origins r2
+check_eq "r1 sent its delete" 2 "$(pfield r1 .local.sent_deletes)"
+check_eq "r2 sent nothing back" 0 "$(pfield r2 .local.sent_updates)"
 
 step "6. Takeover: r2 becomes the MASTER and routes r1's subscriber at once."
 role r1 backup

@@ -9,8 +9,10 @@
  * notification with origin SYNCED, and is not sent back; one deleted on
  * the partner's word is marked (partner_deleted) before the kernel is
  * asked, and its DEL notification is not sent back either. What the
- * router restored from its store (origin RESTORED) is not sent: the
- * partner has it, or gets it in the bulk a new instance asks for.
+ * router's store is restoring (origin RESTORED, lgd_store_restoring()) is
+ * not sent: the partner has it, or gets it in the bulk a new instance
+ * asks for. An administrator's binding (lgctl binding add, origin
+ * RESTORED as well) is sent, and so are its later changes and delete.
  *
  * Deletes sent: those that end a subscriber's lease everywhere (its
  * RELEASE or DECLINE, a relay-initiated release done, an administrator's
@@ -25,13 +27,14 @@
  * one had asked of the server. The partner's word is made kernel state
  * with LG_CMD_BINDING_RELEASE (or its cancel) on any binding, synced or
  * not; a BACKUP's daemon only holds it (lgd_binding_state() waits while
- * passive) and its takeover sends it. A synced or restored binding's
- * notifications are not sent, but for a state the partner does not have:
- * a release asked for here, or its end. The kernel's notification of a
- * state the partner asked for (state_echo) is not sent back, and those
- * read before it, older than the request, are sent (if at all) without
- * their state: sent with it, a "bound" that the release then changed
- * would cancel the partner's release.
+ * passive) and its takeover sends it. The notifications of a synced
+ * binding, or of one the store is restoring, are not sent, but for a
+ * state the partner does not have: a release asked for here, or its end.
+ * The kernel's notification of a state the partner asked for
+ * (state_echo) is not sent back, and those read before it, older than
+ * the request, are sent (if at all) without their state: sent with it, a
+ * "bound" that the release then changed would cancel the partner's
+ * release.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +52,7 @@
 #include "version.h"
 #include "lgd.h"
 #include "partner.h"
+#include "store.h"
 
 struct lgd_failover {
 	const struct lgd_ctx *x;
@@ -331,6 +335,22 @@ static uint8_t lgd_fo_del_reason(uint32_t reason)
 	}
 }
 
+/*
+ * lb is the partner's (synced), or what our store's restore is making
+ * (the partner has it, or gets it in its bulk). An administrator's
+ * binding (lgctl binding add) has origin restored too, and is sent.
+ */
+static bool lgd_fo_echo(const struct lgd_failover *f,
+			const struct lg_binding *lb)
+{
+	if (!lb->has_origin)
+		return false;
+	if (lb->origin == LG_BINDING_ORIGIN_SYNCED)
+		return true;
+	return lb->origin == LG_BINDING_ORIGIN_RESTORED && f->x->store &&
+	       lgd_store_restoring(lb);
+}
+
 void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
 			const struct lg_binding *lb, struct lgd_binding *b)
 {
@@ -367,8 +387,7 @@ void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
 		stale = true;
 	}
 	/* Not ours to send, but for a state of ours the partner lacks. */
-	if (lb->has_origin && (lb->origin == LG_BINDING_ORIGIN_SYNCED ||
-			       lb->origin == LG_BINDING_ORIGIN_RESTORED) &&
+	if (lgd_fo_echo(f, lb) &&
 	    (!b || stale || releasing == b->partner_releasing)) {
 		f->not_sent++;
 		return;
@@ -458,7 +477,7 @@ int lgd_failover_set_role(struct lgd_failover *f, const char *state)
 struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 {
 	struct lgd_failover *f = calloc(1, sizeof(*f));
-	char state[16] = "";
+	char state[8] = "";		/* as f->state: fscanf "%7s" */
 	FILE *rf;
 
 	if (!f)

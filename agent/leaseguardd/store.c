@@ -1449,8 +1449,11 @@ void lgd_store_plan(struct lgd_store_rec *st, size_t ns,
 	size_t i, j = 0;
 	int c;
 
-	qsort(st, ns, sizeof(*st), lgd_store_qcmp);
-	qsort(k, nk, sizeof(*k), lgd_store_qcmp);
+	/* Either may be NULL and empty, which qsort() must not be given. */
+	if (ns)
+		qsort(st, ns, sizeof(*st), lgd_store_qcmp);
+	if (nk)
+		qsort(k, nk, sizeof(*k), lgd_store_qcmp);
 	for (i = 0; i < ns; i++) {
 		for (c = 1; j < nk && (c = lgd_store_rec_cmp(&k[j], &st[i])) < 0;)
 			j++;

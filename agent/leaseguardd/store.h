@@ -251,6 +251,13 @@ bool lgd_store_restore_msg(struct nlmsghdr *nlh, const struct lgd_store_rec *r,
 void lgd_store_event(struct lgd_ctx *x, uint8_t cmd,
 		     const struct nlattr *nest, const struct lg_binding *lb);
 /*
+ * lb (a notification's) is a binding a restore of ours is making now:
+ * origin restored, its key one the restore sends. Not an
+ * administrator's (lgctl binding add: origin restored too), which the
+ * failover partner is sent.
+ */
+bool lgd_store_restoring(const struct lg_binding *lb);
+/*
  * At start, and when the family comes back after a module reload: the
  * kernel's bindings are written; the store's that the kernel lost are
  * restored (LG_CMD_BINDING_NEW), if the kernel is a new instance (another

@@ -57,7 +57,9 @@ static bool lgd_store_rec_of(struct lgd_store_rec *r,
 	memcpy(r->server_addr, lb->server_addr, 16);
 	r->server_duid_len = lb->server_duid_len;
 	memcpy(r->server_duid, lb->server_duid, lb->server_duid_len);
-	if (lb->interface_id_len <= LGD_STORE_IFID_MAX) {
+	/* None: interface_id is NULL, which memcpy() must not be given. */
+	if (lb->interface_id_len &&
+	    lb->interface_id_len <= LGD_STORE_IFID_MAX) {
 		r->ifid_len = lb->interface_id_len;
 		memcpy(r->ifid, lb->interface_id, lb->interface_id_len);
 	}
@@ -89,18 +91,44 @@ static bool lgd_store_rec_of(struct lgd_store_rec *r,
 
 /*
  * The store's bindings a restore is sending (sorted by key, as
- * lgd_store_plan() left them) and its plan: their notifications, which
- * tell the kernel's copy of what the store has, write only their IDs.
+ * lgd_store_plan() left them) and its plan. The reconcile's
+ * notifications, which tell the kernel's copy of what the store has,
+ * write only their IDs; any restore's are not sent to the failover
+ * partner (lgd_store_restoring()).
  */
 static struct {
 	const struct lgd_store_rec *v;
 	const uint8_t *act;
 	size_t n;
+	bool reconcile;		/* not one interface's pending rows */
 } lgd_restoring;
 
 static int lgd_store_bcmp(const void *a, const void *b)
 {
 	return lgd_store_rec_cmp(a, b);
+}
+
+/* The row of r's key a restore is sending now, or NULL. */
+static const struct lgd_store_rec *
+lgd_store_restoring_rec(const struct lgd_store_rec *r)
+{
+	const struct lgd_store_rec *o;
+
+	if (!lgd_restoring.n || r->origin != LG_BINDING_ORIGIN_RESTORED)
+		return NULL;
+	o = bsearch(r, lgd_restoring.v, lgd_restoring.n, sizeof(*o),
+		    lgd_store_bcmp);
+	if (!o || lgd_restoring.act[o - lgd_restoring.v] != LGD_STORE_RESTORE)
+		return NULL;
+	return o;
+}
+
+bool lgd_store_restoring(const struct lg_binding *lb)
+{
+	struct lgd_store_rec r;
+
+	return lgd_restoring.n && lgd_store_rec_of(&r, lb) &&
+	       lgd_store_restoring_rec(&r);
 }
 
 /*
@@ -115,11 +143,8 @@ static bool lgd_store_as_restored(const struct lgd_store_rec *r)
 	uint64_t a, b;
 	size_t i;
 
-	if (!lgd_restoring.n || r->origin != LG_BINDING_ORIGIN_RESTORED)
-		return false;
-	o = bsearch(r, lgd_restoring.v, lgd_restoring.n, sizeof(*o),
-		    lgd_store_bcmp);
-	if (!o || lgd_restoring.act[o - lgd_restoring.v] != LGD_STORE_RESTORE)
+	o = lgd_restoring.reconcile ? lgd_store_restoring_rec(r) : NULL;
+	if (!o)
 		return false;
 	if (r->state != o->state ||
 	    (r->created > o->created ? r->created - o->created :
@@ -569,8 +594,10 @@ static int lgd_store_sync(struct lgd_ctx *x, bool may_restore)
 	lgd_restoring.v = v;
 	lgd_restoring.act = act;
 	lgd_restoring.n = n;
+	lgd_restoring.reconcile = true;
 	lgd_store_restore_all(x, s, v, n, act, now, &t);
 	lgd_restoring.n = 0;
+	lgd_restoring.reconcile = false;
 	lgd_store_hold(s, false);
 	t_restore = lgd_now_ms();
 	for (i = 0; i < n; i++) {
@@ -696,7 +723,11 @@ int lgd_store_restore_link(struct lgd_ctx *x, uint32_t ifindex,
 		}
 	}
 	lgd_store_hold(s, true);
+	lgd_restoring.v = v;
+	lgd_restoring.act = act;
+	lgd_restoring.n = n;
 	err = lgd_store_restore_all(x, s, v, n, act, now, &t);
+	lgd_restoring.n = 0;
 	lgd_store_hold(s, false);
 	kept = n_restore - t.ok - t.incomplete - t.conflict - t.ended;
 	lgd_info("store: %s %s: %zu pending bindings: %zu restored, %zu in the kernel, %zu dropped, %zu kept pending",

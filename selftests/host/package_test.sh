@@ -131,6 +131,20 @@ if [[ -e $REPO/dist/bash-completion/lgctl ]]; then
 else
 	ok "lgctl's bash completion # SKIP dist/bash-completion/lgctl does not exist yet"
 fi
+# keepalived's notify script where the example configuration names it,
+# and the drop-in an example only: not active where it lies.
+check "leaseguard has keepalived's notify script, executable" \
+	bash -c "dpkg-deb -c '${deb[leaseguard]}' | grep -E '^-rwxr-xr-x .* ./usr/lib/leaseguard/leaseguard-notify\$' >/dev/null"
+for f in keepalived.conf keepalived.service.d-leaseguard.conf; do
+	check "leaseguard has the example $f" \
+		in_deb leaseguard "usr/share/doc/leaseguard/examples/keepalived/$f"
+done
+check "the example keepalived.conf names the installed notify script" \
+	bash -c "dpkg-deb --fsys-tarfile '${deb[leaseguard]}' | tar -xO ./usr/share/doc/leaseguard/examples/keepalived/keepalived.conf | grep -F 'notify \"/usr/lib/leaseguard/leaseguard-notify\"' >/dev/null"
+check "no keepalived drop-in is active" \
+	bash -c "! grep -q 'systemd/system/keepalived.service.d/' '$T/leaseguard.list'"
+check "keepalived is suggested, not a dependency" \
+	bash -c "dpkg-deb -f '${deb[leaseguard]}' Suggests | grep -qw keepalived && ! dpkg-deb -f '${deb[leaseguard]}' Depends | grep -qw keepalived"
 conffiles=$(dpkg-deb -I "${deb[leaseguard]}" conffiles 2>/dev/null)
 check_eq "leaseguard's conffiles" \
 	"$(printf '%s\n' /etc/iproute2/rt_protos.d/leaseguard.conf /etc/leaseguard/leaseguardd.conf)" \

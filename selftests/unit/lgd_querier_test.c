@@ -38,6 +38,7 @@
 
 #include "lgd.h"
 #include "mcast.h"
+#include "netns.h"
 
 /* The clock querier.c and timer.c read: the test's. */
 static uint64_t now_ms = 1000000;
@@ -87,22 +88,14 @@ static void conf_init(struct lgd_mc_conf *c, uint8_t version)
 
 FIXTURE_SETUP(q)
 {
-	struct ifreq ifr = { .ifr_name = "lo" };
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
 				   .sll_protocol = htons(ETH_P_ALL) };
-	int fd;
 
 	self->q = NULL;
 	self->cap = -1;
 	if (geteuid())
 		SKIP(return, "not root: needs a network namespace and raw sockets");
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, SIOCGIFFLAGS, &ifr));
-	ifr.ifr_flags |= IFF_UP;
-	ASSERT_EQ(0, ioctl(fd, SIOCSIFFLAGS, &ifr));
-	close(fd);
+	ASSERT_EQ(0, netns_with_lo_up());
 	self->lo = if_nametoindex("lo");
 	ASSERT_NE(0, self->lo);
 

@@ -40,6 +40,7 @@
 #include "binding.h"
 #include "dhcp6_leasequery.h"
 #include "lgd.h"
+#include "netns.h"
 
 static uint64_t now_ms = 1000000;
 
@@ -131,20 +132,12 @@ FIXTURE_SETUP(rec)
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(547),
 				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd;
 
 	self->srv = -1;
 	self->r = NULL;
 	if (geteuid())
 		SKIP(return, "not root: needs a network namespace and port 547");
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, SIOCGIFFLAGS, &ifr));
-	ifr.ifr_flags |= IFF_UP;
-	ASSERT_EQ(0, ioctl(fd, SIOCSIFFLAGS, &ifr));
-	close(fd);
+	ASSERT_EQ(0, netns_with_lo_up());
 	self->srv = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	ASSERT_LE(0, self->srv);
 	ASSERT_EQ(0, bind(self->srv, (struct sockaddr *)&sa, sizeof(sa)));

@@ -34,6 +34,7 @@
 
 #include "dhcp6_release.h"
 #include "lgd.h"
+#include "netns.h"
 
 /* The clock release.c and timer.c read: the test's. */
 static uint64_t now_ms = 1000000;
@@ -217,19 +218,11 @@ FIXTURE_SETUP(rel)
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
 				   .sin6_port = htons(547),
 				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd;
 
 	self->srv = self->alt = -1;
 	if (geteuid())
 		SKIP(return, "not root: needs a network namespace and a raw socket");
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, SIOCGIFFLAGS, &ifr));
-	ifr.ifr_flags |= IFF_UP;
-	ASSERT_EQ(0, ioctl(fd, SIOCSIFFLAGS, &ifr));
-	close(fd);
+	ASSERT_EQ(0, netns_with_lo_up());
 
 	self->srv = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, self->srv);
@@ -461,6 +454,36 @@ static void reply(struct __test_metadata *_metadata, FIXTURE_DATA(rel) *self,
 		   sizeof(server_duid));
 }
 
+/*
+ * Binding 7 queued and its request out: the lease's server got the first
+ * transmission (into m and cl). Its xid.
+ */
+static long sent_once(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(rel) *self, struct dr_msg *m,
+		      struct dr_client *cl)
+{
+	long xid;
+
+	lgd_release_queue(self->r, &self->w.b);
+	lgd_release_flush(self->r);
+	xid = srv_recv(self->srv, m, cl);
+	ASSERT_LE(0, xid);
+	return xid;
+}
+
+/* ... and the second, at the first RT, with the same xid. */
+static long sent_twice(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(rel) *self, struct dr_msg *m,
+		       struct dr_client *cl)
+{
+	long xid = sent_once(_metadata, self, m, cl);
+
+	now_ms += lgd_timers_run();
+	ASSERT_LT(0, lgd_timers_run());
+	ASSERT_EQ(xid, srv_recv(self->srv, m, cl));
+	return xid;
+}
+
 TEST_F(rel, success_reply_releases_and_stops_the_timer)
 {
 	struct dr_client cl[4];
@@ -468,13 +491,7 @@ TEST_F(rel, success_reply_releases_and_stops_the_timer)
 	long xid;
 	char *o;
 
-	lgd_release_queue(self->r, &self->w.b);
-	lgd_release_flush(self->r);
-	xid = srv_recv(self->srv, &m, cl);
-	ASSERT_LE(0, xid);
-	now_ms += lgd_timers_run();
-	ASSERT_LT(0, lgd_timers_run());
-	ASSERT_EQ(xid, srv_recv(self->srv, &m, cl));
+	xid = sent_twice(_metadata, self, &m, cl);
 
 	/* Another xid: discarded, the request still waits. */
 	reply(_metadata, self, xid ^ 1, DR_STATUS_SUCCESS);
@@ -506,10 +523,7 @@ TEST_F(rel, refused_reply_binds_again)
 	struct dr_msg m;
 	long xid;
 
-	lgd_release_queue(self->r, &self->w.b);
-	lgd_release_flush(self->r);
-	xid = srv_recv(self->srv, &m, cl);
-	ASSERT_LE(0, xid);
+	xid = sent_once(_metadata, self, &m, cl);
 	reply(_metadata, self, xid, DR_STATUS_NOT_ALLOWED);
 	EXPECT_EQ(0, lgd_release_pending(self->r));
 	ASSERT_EQ(1, self->w.n_batches);
@@ -606,10 +620,7 @@ TEST_F(rel, silent_server_then_the_alternate_answers)
 	char *o;
 
 	set_fallback(_metadata, &self->w, "*", "::1," ALT1 "=" ALT_DUID_HEX);
-	lgd_release_queue(self->r, &self->w.b);
-	lgd_release_flush(self->r);
-	xid = srv_recv(self->srv, &m, cl);
-	ASSERT_LE(0, xid);
+	xid = sent_once(_metadata, self, &m, cl);
 	EXPECT_EQ(0, show_stat(self->r, "alternate"));
 	rt = run_schedule(_metadata, self->srv, xid);
 	EXPECT_TRUE(srv_none(self->alt, &m, cl));
@@ -696,10 +707,7 @@ TEST_F(rel, every_server_silent_times_out)
 
 	ASSERT_LE(0, alt2);
 	set_fallback(_metadata, &self->w, "*", ALT1 "=" ALT_DUID_HEX "," ALT2);
-	lgd_release_queue(self->r, &self->w.b);
-	lgd_release_flush(self->r);
-	xid = srv_recv(self->srv, &m, cl);
-	ASSERT_LE(0, xid);
+	xid = sent_once(_metadata, self, &m, cl);
 	rt = run_schedule(_metadata, self->srv, xid);
 	now_ms += rt;
 	EXPECT_TRUE(srv_none(self->alt, &m, cl));	/* not before its RT */
@@ -791,10 +799,7 @@ TEST_F(rel, the_lease_server_answers_with_its_identifier)
 	long xid;
 
 	set_fallback(_metadata, &self->w, "*", ALT1);
-	lgd_release_queue(self->r, &self->w.b);
-	lgd_release_flush(self->r);
-	xid = srv_recv(self->srv, &m, cl);
-	ASSERT_LE(0, xid);
+	xid = sent_once(_metadata, self, &m, cl);
 	reply_from(_metadata, self, self->srv, xid, DR_STATUS_SUCCESS,
 		   alt_duid, sizeof(alt_duid));
 	EXPECT_EQ(1, show_stat(self->r, "discarded_server_id"));
@@ -858,13 +863,7 @@ TEST_F(rel, stand_down_stops_without_ending)
 	long xid, xid2, rt;
 	char *o;
 
-	lgd_release_queue(self->r, &self->w.b);
-	lgd_release_flush(self->r);
-	xid = srv_recv(self->srv, &m, cl);
-	ASSERT_LE(0, xid);
-	now_ms += lgd_timers_run();
-	ASSERT_LT(0, lgd_timers_run());
-	ASSERT_EQ(xid, srv_recv(self->srv, &m, cl));	/* attempt 2 */
+	xid = sent_twice(_metadata, self, &m, cl);	/* attempts 1, 2 */
 
 	lgd_release_stand_down(self->r);
 	EXPECT_EQ(0, lgd_release_pending(self->r));
