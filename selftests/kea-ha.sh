@@ -21,6 +21,17 @@
 # the leases still in its lease file, loses them when the retry gets
 # through. The hook is listed before libdhcp_ha.so on the primary and
 # after it on the standby: either order works.
+#
+# Then leaseguardd on rtr, with both servers in its release-fallback list
+# (failover.rst, "The server pair"): a client's leases come from the
+# primary through the relay, and the primary dies (kea-dhcp6 and its
+# agent stopped). An administrator's release goes to the primary four
+# times, then to the standby with the standby's DUID; the standby's hook
+# releases the leases the primary granted, answers, and queues the
+# deletion for the primary. The primary, started again with the leases in
+# its lease file, loses them when the queued deletion gets through: HA's
+# sync on its restart copies the standby's leases and deletes none, so it
+# cannot bring them back.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -32,6 +43,7 @@ done
 HOOK=$LG_ROOT/kea/libdhcp_release_request.so
 RC=$LG_ROOT/selftests/host/release_client
 [[ -x $RC ]] || skip_all "release_client is not built"
+LGD=$LG_ROOT/agent/leaseguardd/leaseguardd	# step 6, with the module
 [[ -e $HOOK ]] || skip_all "the Kea hook is not built (kea-dev is not installed)"
 HA_LIB="" LEASE_CMDS=""
 for f in /usr/lib/*/kea/hooks/libdhcp_ha.so; do [[ -e $f ]] && HA_LIB=$f; done
@@ -44,14 +56,18 @@ chmod 755 "$DIR_B"
 
 cleanup() {
 	set +e
+	[[ -n ${LGDPID:-} ]] && kill "$LGDPID" 2>/dev/null && wait "$LGDPID"
 	LG_DHCP_DIR=$DIR_B dhcp_cleanup
 	LG_DHCP_DIR=$DIR_A dhcp_cleanup
 	ip netns del srv2 2>/dev/null
 	topology_down
+	rmmod leaseguard 2>/dev/null
 }
 trap cleanup EXIT
 
 RELAY_ID=00:02:00:00:00:09:6c:67
+DUID1=00:03:00:01:02:00:00:00:0f:02	# server1's server-id (DUID-LL)
+DUID2=00:03:00:01:02:00:00:00:0f:03	# server2's
 URL1="http://[2001:db8:f::2]:8000/"
 URL2="http://[2001:db8:e::2]:8000/"
 # The same, for grep's patterns
@@ -97,7 +113,8 @@ kea_ha_start() {
 	fi
 	# kea_start empties kea.log: keep what a restarted server logged.
 	[[ ! -s $LG_DHCP_DIR/kea.log ]] || cat "$LG_DHCP_DIR/kea.log" >>"$LG_DHCP_DIR/kea-before.log"
-	LG_KEA_HOOKS=$LG_KEA_HOOKS kea_start 600 300 480
+	# The agent first, to start while kea-dhcp6 does (it opens kea's
+	# socket for each command only): seconds less per start under TCG.
 	cat >"$LG_DHCP_DIR/ca.conf" <<EOF
 { "Control-agent": {
     "http-host": "$ADDR", "http-port": 8000,
@@ -110,6 +127,7 @@ EOF
 	: >"$LG_DHCP_DIR/ca.log"
 	_dhcp_bg ca "$LG_KEA_NS" "$LG_DHCP_DIR/ca.out" env KEA_PIDFILE_DIR="$LG_DHCP_DIR" \
 		KEA_LOCKFILE_DIR="$LG_DHCP_DIR" kea-ctrl-agent -c "$LG_DHCP_DIR/ca.conf"
+	LG_KEA_HOOKS=$LG_KEA_HOOKS kea_start 600 300 480
 	wait_for grep -q CTRL_AGENT_HTTP_SERVICE_STARTED "$LG_DHCP_DIR/ca.log" ||
 		_dhcp_fail "kea-ctrl-agent did not start" "$LG_DHCP_DIR/ca.log"
 	server 1
@@ -260,7 +278,9 @@ check "server1's hook retries server2" wait_for grep -q \
 	"$DIR_A/kea.log"
 check "server2's lease file still has the address" \
 	eval '(server 2; kea_leases) | grep -q "^NA $NA/128 "'
-sleep 3
+# A retry before it is back (the hook retries 1, 2, 4, 8, 16 s apart).
+check "and retries it" wait_for grep -q \
+	"RELEASE_REQUEST_HA_FAILED HA peer server2 .*1 commands queued, failure 2," "$DIR_A/kea.log"
 T0=$SECONDS
 kea_ha_start 2
 check "the queued deletion reaches server2" both_gone "queued while the standby was down" 90
@@ -271,5 +291,81 @@ check "server1 logged no queue overflow" bash -c "! grep -q RELEASE_REQUEST_HA_Q
 wait_for -t 120 is hot-standby ha_state 1
 check "the pair is back in hot-standby" wait_for -t 120 is hot-standby ha_state 2
 check_eq "no error in server1's log" "" "$(grep ' ERROR ' "$DIR_A/kea.log" || true)"
+
+step "6. leaseguardd: the primary dies; the release falls back to the standby, whose deletion waits for the primary."
+if [[ ! -e $LG_ROOT/kmod/leaseguard.ko || ! -x $LGD ]]; then
+	tap_skip "6. release-fallback to the standby" "the module or leaseguardd is not built"
+	tap_done
+	exit 0
+fi
+T6=$SECONDS
+n insmod "$LG_ROOT/kmod/leaseguard.ko"
+cat >"$DIR_A/lgd.conf" <<EOF
+relay-id $RELAY_ID
+control-socket $DIR_A/lgd.sock
+store $DIR_A/bindings.db
+interface * release-fallback 2001:db8:f::2=$DUID1,2001:db8:e::2=$DUID2
+interface acc0 role access
+interface up0 role upstream
+interface up1 role upstream
+EOF
+printf '# [rtr] leaseguardd -c %s &\n' "$DIR_A/lgd.conf"
+ip netns exec rtr "$LGD" -c "$DIR_A/lgd.conf" >"$DIR_A/lgd.log" 2>&1 &
+LGDPID=$!
+wait_for -t 20 grep -q "sync:" "$DIR_A/lgd.log"
+lg() { ip netns exec rtr "$LGCTL" "$@"; }
+bindings() { lg -j binding show dev acc0; }
+counter() { lg -j release show socket "$DIR_A/lgd.sock" | jq ".stats.$1"; }
+client_stop sub eth0
+client_start sub eth0
+client_leases
+wait_for is 2 eval 'bindings | jq length'
+check_eq "the bindings' server is the primary" "$DUID1" \
+	"$(bindings | jq -r '[.[].server_duid] | unique | join(" ")')"
+check "server2 has the address (HA's lease update)" wait_for has 2 IA_NA "$NA"
+check "and the prefix" wait_for has 2 IA_PD "$PD"
+kea_ha_stop 1
+T0=$SECONDS
+OUT=$(n lg -j binding release dev acc0 socket "$DIR_A/lgd.sock" timeout 60) && rc=0 || rc=$?
+echo "# the release took $((SECONDS - T0)) s: $(jq -c '[.[] | {outcome, status, server, attempts, ms}]' <<<"$OUT")"
+field() { jq -r "[.[].$1] | unique | join(\" \")" <<<"$OUT"; }
+check_eq "both bindings released (Success) by server2, exit 0" \
+	"0 2 released Success 2001:db8:e::2" \
+	"$rc $(jq length <<<"$OUT") $(field outcome) $(field status) $(field server)"
+check "server2's hook released the 2 leases server1 granted" grep -q \
+	"RELEASE_REQUEST_PROCESSED RELEASE-REQUEST from 2001:db8:e::1 .*1 clients, 2 leases released, 0 clients failed" \
+	"$DIR_B/kea.log"
+check "and queues their deletion for server1" wait_for grep -q \
+	"RELEASE_REQUEST_HA_FAILED HA peer server1 ($URL1_RE) did not take the released leases: connect: .*1 commands queued" \
+	"$DIR_B/kea.log"
+check "server1's lease file still has the address" \
+	eval 'kea_leases | grep -q "^NA $NA/128 "'
+# The primary back at once: the hook's next retry (1, 2, 4, 8 s... after
+# the first try) finds it; what leaseguardd says is checked meanwhile.
+T1=$SECONDS
+kea_ha_start 1
+echo "# server1 started again in $((SECONDS - T1)) s"
+check_eq "leaseguardd's bindings are gone" 0 "$(bindings | jq length)"
+check_eq "counted: alternate 1, alternate_replies 1" \
+	"1 1" "$(counter alternate) $(counter alternate_replies)"
+check "the log says the primary was silent" grep -q \
+	"RELEASE-REQUEST xid [0-9a-f]* to 2001:db8:f::2: no reply after 4 transmissions; 2 bindings go to the alternate server 2001:db8:e::2" \
+	"$DIR_A/lgd.log"
+check "and that the standby answered" grep -q \
+	"RELEASE-REQUEST-REPLY xid [0-9a-f]* from the alternate server 2001:db8:e::2: Success" \
+	"$DIR_A/lgd.log"
+check "the queued deletion reaches server1" both_gone "queued while the primary was down" 90
+echo "# the primary's restart to both gone: $((SECONDS - T1)) s"
+check "server2 logged server1 back" grep -q \
+	"RELEASE_REQUEST_HA_BACK HA peer server1 answers again" "$DIR_B/kea.log"
+check "server1's lease file has lost the address" \
+	eval '! kea_leases | grep -q "^NA $NA/128 "'
+# What HA did on the primary's restart, and when the deletion came.
+grep -h -e HA_STATE_TRANSITION -e HA_SYNC_SUCCESSFUL -e HA_LEASES_SYNC \
+	-e "COMMAND_RECEIVED.*lease6-bulk-apply" "$DIR_A/kea.log" | sed 's/^/# server1: /' || true
+grep -h -e "HA_STATE_TRANSITION.*PARTNER-DOWN state" -e "HA peer server1" "$DIR_B/kea.log" |
+	tail -n 4 | sed 's/^/# server2: /' || true
+check_eq "no error in server2's log" "" "$(grep ' ERROR ' "$DIR_B/kea.log" || true)"
+echo "# step 6 took $((SECONDS - T6)) s"
 
 tap_done
