@@ -100,9 +100,24 @@ struct lgd_ps_ops {
 	 */
 	int (*lookup)(void *priv, const struct lg_binding *key,
 		      uint64_t *time_ms);
-	/* The partner's binding, to make or replace: 0, or < 0 refused. */
+	/*
+	 * The partner's binding, to make or replace: 0, or < 0 refused. With
+	 * apply_flush, 0 may also mean held, for the kernel to answer in a
+	 * batch: the conflict rule has chosen it all the same (our queued
+	 * change of the key is dropped, a tombstone of it freed).
+	 */
 	int (*apply_update)(void *priv, const struct lg_binding *b,
 			    uint64_t time_ms);
+	/*
+	 * Makes what apply_update() holds; returns how many of those were
+	 * refused (counted as refused, not applied). Called before each ACK
+	 * is written, so that the partner never drops from its queue what
+	 * the kernel has not answered, and at the end of each
+	 * lgd_ps_input(), each tick and a disconnection, so that nothing is
+	 * held between two turns of the caller's loop. NULL: apply_update()
+	 * holds nothing.
+	 */
+	int (*apply_flush)(void *priv);
 	/*
 	 * The partner's state of a binding it has as we do (the same server
 	 * transaction): b->has_state, with b->state LG_BINDING_BOUND or
