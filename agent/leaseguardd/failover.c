@@ -573,6 +573,12 @@ void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
 	}
 }
 
+void lgd_failover_resync(struct lgd_failover *f)
+{
+	if (f && f->partner)
+		lgd_partner_owe_bulk(f->partner);
+}
+
 /* ---- The role ------------------------------------------------------------ */
 
 /* Where the role is kept across a restart: by the control socket. */

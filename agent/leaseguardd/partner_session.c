@@ -1076,6 +1076,14 @@ void lgd_ps_out_consume(struct lgd_ps *s, size_t n)
 
 /* ---- The rest ----------------------------------------------------------- */
 
+void lgd_ps_owe_bulk(struct lgd_ps *s)
+{
+	if (!s->bulk_owed)
+		ps_log(s, LOG_WARNING,
+		       "partner: changes of ours were not queued: a bulk owed");
+	s->bulk_owed = true;
+}
+
 /* Said in the next HELLO (a role changes without a new connection). */
 void lgd_ps_set_role(struct lgd_ps *s, uint8_t role)
 {

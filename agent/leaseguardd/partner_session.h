@@ -204,6 +204,12 @@ uint64_t lgd_ps_tick(struct lgd_ps *s, uint64_t now);
 const uint8_t *lgd_ps_out(const struct lgd_ps *s, size_t *len);
 void lgd_ps_out_consume(struct lgd_ps *s, size_t n);
 
+/*
+ * Our table changed without lgd_ps_local_update()/delete() told (the
+ * kernel's notifications were lost): a bulk is owed, as after an
+ * overflow; the queue goes when it is written.
+ */
+void lgd_ps_owe_bulk(struct lgd_ps *s);
 /* Our role (enum lg_sync_role), for the next HELLO. */
 void lgd_ps_set_role(struct lgd_ps *s, uint8_t role);
 enum lgd_ps_state lgd_ps_state(const struct lgd_ps *s);

@@ -20,7 +20,8 @@
  * holds the partner's updates for a batch (apply_flush): nothing it
  * writes (an ACK) goes out while it holds any, a stream read at once is
  * one batch, its refusals are counted as refused, and a second change of
- * a key it holds makes the first before the rule looks.
+ * a key it holds makes the first before the rule looks. Changes that
+ * never reached the session (their notifications lost) go in a bulk.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -1503,6 +1504,42 @@ TEST_F(pair, malformed_input)
 	ASSERT_EQ(0, feed(&w->a, &m));
 	EXPECT_EQ(4, st(&w->a)->malformed);
 	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->a.s));
+}
+
+/*
+ * Bindings made while the notifications were lost: never queued. The
+ * daemon owes the partner a bulk, which carries them and what was
+ * queued meanwhile.
+ */
+TEST_F(pair, lost_changes_bulk)
+{
+	struct world *w = self->w;
+	int i;
+
+	up(w);
+	EXPECT_EQ(1, st(&w->a)->bulks_sent);
+	for (i = 1; i <= 50; i++)
+		rec_set(&w->a, i, 3, 5000 + i);
+	ASSERT_EQ(0, local_upd(&w->a, 51, 3, 6000));
+	lgd_ps_owe_bulk(w->a.s);
+	EXPECT_EQ(1, w->a.warnings);
+	lgd_ps_owe_bulk(w->a.s);	/* once owed, said once */
+	EXPECT_EQ(1, w->a.warnings);
+	run(w, 300);
+	EXPECT_EQ(2, st(&w->a)->bulks_sent);
+	EXPECT_EQ(2, st(&w->b)->bulks_received);
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	ASSERT_NE(NULL, rec_find(&w->b, 50));
+	EXPECT_EQ(5050, rec_find(&w->b, 50)->time_ms);
+	/* Owed while down: written on the next connection. */
+	disconnect_both(w);
+	rec_set(&w->a, 60, 3, 7000);
+	lgd_ps_owe_bulk(w->a.s);
+	up(w);
+	EXPECT_EQ(3, st(&w->a)->bulks_sent);
+	ASSERT_NE(NULL, rec_find(&w->b, 60));
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
 }
 
 /* B in batches, its table empty: up, nothing held. */
