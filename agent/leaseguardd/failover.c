@@ -91,7 +91,7 @@ struct lgd_failover {
 	uint64_t made, replaced, deleted, refused;
 	uint64_t releasing, unreleasing;	/* its states: marked, cancelled */
 	uint64_t takeovers;
-	uint64_t batches;			/* the partner's, to the kernel */
+	uint64_t batches;		/* the partner's, to the kernel */
 	/* The batch: requests in buf, their bindings in held[]. */
 	char *buf;
 	size_t off, n, max;
@@ -329,7 +329,7 @@ static void lgd_fo_make(struct lgd_failover *f)
 		struct lgd_fo_held *h = &f->held[i];
 		struct lgd_binding *b;
 
-		/* Unanswered (the socket failed): refused, its news may tell. */
+		/* Unanswered (the socket failed): refused, news may tell. */
 		if (h->err > 0)
 			h->err = err < 0 ? err : -EIO;
 		if (!h->err && !h->echoed)
@@ -340,15 +340,15 @@ static void lgd_fo_make(struct lgd_failover *f)
 			lg_binding_free(&h->out);
 			continue;
 		}
-		/* Our copy now, not at its notification: the next lookup sees it. */
+		/* Our copy now, not at its notification: lookups see it. */
 		f->x->binding_learn(f->x->priv, &h->out);
 		if (h->existed)
 			f->replaced++;
 		else
 			f->made++;
 		/* Its state: a REPLACE kept ours, a new one is bound. */
-		b = h->pb.has_state ? f->x->binding_find(f->x->priv, h->out.id) :
-		    NULL;
+		b = h->pb.has_state ?
+		    f->x->binding_find(f->x->priv, h->out.id) : NULL;
 		if (b)
 			lgd_fo_set_state(f, b, h->out.has_state ? h->out.state :
 					 LG_BINDING_BOUND, &h->pb);
@@ -652,7 +652,7 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 	/* Zeroed: libmnl does not zero the padding after attributes. */
 	f->buf = calloc(1, LGD_FO_BUF);
 	f->held = calloc(LGD_FO_BATCH_MAX, sizeof(*f->held));
-	f->max = 1;		/* until the link comes up: the socket's room */
+	f->max = 1;	/* until the link is up: then the socket's room */
 	if (!f->buf || !f->held) {
 		free(f->buf);
 		free(f->held);

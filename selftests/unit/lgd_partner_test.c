@@ -284,7 +284,7 @@ static struct {
 		uint8_t releasing;
 	} v[MAXHELD];
 	size_t n;
-	size_t out_len;			/* what the session had written then */
+	size_t out_len;			/* the session's output then */
 	unsigned int flushes, written_while_held, refuse_every;
 	int refused;			/* not told the session yet */
 } held;
@@ -298,7 +298,8 @@ static void held_make(void)
 	for (i = 0; i < held.n; i++) {
 		struct rec *r;
 
-		if (held.refuse_every && !(held.v[i].iaid % held.refuse_every)) {
+		if (held.refuse_every &&
+		    !(held.v[i].iaid % held.refuse_every)) {
 			held.refused++;
 			continue;
 		}
