@@ -35,6 +35,18 @@
  * the request, are sent (if at all) without their state: sent with it, a
  * "bound" that the release then changed would cancel the partner's
  * release.
+ *
+ * Batches: the partner's updates go to the kernel as the store's restore
+ * does (store_sync.c), LG_CMD_BINDING_NEW requests written with one
+ * sendmsg() and answered after, each with NLM_F_ECHO: the binding comes
+ * back, our copy of it is made at once (the next lookup sees it) and its
+ * notification finds it there. One request and one wait a binding, and
+ * an if_nametoindex() (a socket and an ioctl) for the lookup and another
+ * for the request, were most of a BACKUP's time. The session flushes a
+ * batch before each ACK it writes (the partner drops from its queue only
+ * what the kernel has answered) and at the end of each input; a lookup,
+ * state or delete of a key the batch holds flushes it first. A refusal
+ * is counted and logged at the flush, as it was at once before.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +66,21 @@
 #include "partner.h"
 #include "store.h"
 
+#define LGD_FO_BATCH_MAX	128
+#define LGD_FO_BUF		65536
+/* A request's most: DUIDs, an Interface-Id and 4 leases, with room. */
+#define LGD_FO_REQ_MAX		2048
+#define LGD_FO_RCVBUF		(4 << 20)	/* asked for; doubled */
+
+/* A binding of the partner's, held in the batch. */
+struct lgd_fo_held {
+	struct lg_binding pb;		/* the key and state (no leases) */
+	bool existed;			/* replaces one of ours */
+	bool echoed;
+	int err;
+	struct lg_binding out;		/* the kernel's, if echoed */
+};
+
 struct lgd_failover {
 	const struct lgd_ctx *x;
 	struct lgd_partner *partner;
@@ -68,6 +95,16 @@ struct lgd_failover {
 	uint64_t made, replaced, deleted, refused;
 	uint64_t releasing, unreleasing;	/* its states: marked, cancelled */
 	uint64_t takeovers;
+	uint64_t batches;		/* the partner's, to the kernel */
+	/* The batch: requests in buf, their bindings in held[]. */
+	char *buf;
+	size_t off, n, max;
+	uint32_t seq;				/* the first request's */
+	struct lgd_fo_held *held;
+	int held_refused;			/* not told the session yet */
+	/* The last name looked up, until the batch's end. */
+	char if_name[IF_NAMESIZE];
+	uint32_t if_index;
 };
 
 static uint64_t lgd_realtime_ms(void)
@@ -80,10 +117,45 @@ static uint64_t lgd_realtime_ms(void)
 
 /* ---- The session's callbacks: the kernel behind the partner ---------- */
 
-/* key's interface here, by name: the routers' ifindexes differ. */
-static uint32_t lgd_fo_ifindex(const struct lg_binding *key)
+/*
+ * key's interface here, by name: the routers' ifindexes differ. A stream
+ * names one interface over and over: the last name's index is kept until
+ * the batch ends (a rename or a new interface is seen at the next).
+ */
+static uint32_t lgd_fo_ifindex(struct lgd_failover *f,
+			       const struct lg_binding *key)
 {
-	return key->ifname[0] ? if_nametoindex(key->ifname) : 0;
+	if (!key->ifname[0])
+		return 0;
+	if (strcmp(f->if_name, key->ifname)) {
+		snprintf(f->if_name, sizeof(f->if_name), "%s", key->ifname);
+		f->if_index = if_nametoindex(key->ifname);
+	}
+	return f->if_index;
+}
+
+static bool lgd_fo_same_key(const struct lg_binding *a,
+			    const struct lg_binding *b)
+{
+	return a->ia_type == b->ia_type && a->iaid == b->iaid &&
+	       a->client_duid_len == b->client_duid_len &&
+	       !memcmp(a->client_duid, b->client_duid, a->client_duid_len) &&
+	       !strcmp(a->ifname, b->ifname);
+}
+
+static void lgd_fo_make(struct lgd_failover *f);
+
+/* A batch that holds key is made first: our copy must say the latest. */
+static void lgd_fo_flush_key(struct lgd_failover *f,
+			     const struct lg_binding *key)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (lgd_fo_same_key(&f->held[i].pb, key)) {
+			lgd_fo_make(f);
+			return;
+		}
 }
 
 static struct lgd_binding *lgd_fo_find(struct lgd_failover *f,
@@ -91,7 +163,8 @@ static struct lgd_binding *lgd_fo_find(struct lgd_failover *f,
 {
 	struct lg_binding k = *key;
 
-	k.ifindex = lgd_fo_ifindex(key);
+	lgd_fo_flush_key(f, key);
+	k.ifindex = lgd_fo_ifindex(f, key);
 	if (!k.ifindex)
 		return NULL;
 	return f->x->binding_by_key(f->x->priv, &k);
@@ -147,50 +220,156 @@ static int lgd_fo_set_state(struct lgd_failover *f, struct lgd_binding *b,
 	return 1;
 }
 
+static void lgd_fo_refused(struct lgd_failover *f, const struct lg_binding *pb,
+			   int err)
+{
+	f->refused++;
+	if (err == -ENODEV)
+		lgd_info("partner: binding on %s refused: no access interface %s here",
+			 pb->ifname, pb->ifname);
+	else
+		lgd_info("partner: binding on %s refused: %s", pb->ifname,
+			 strerror(-err));
+}
+
 static int lgd_fo_apply_update(void *priv, const struct lg_binding *pb,
 			       uint64_t time_ms)
 {
 	struct lgd_failover *f = priv;
-	struct lg_binding lb = *pb, out = {};
-	struct lgd_binding *b;
-	char why[64] = "";
-	bool existed;
-	int err;
+	struct lg_binding lb = *pb;
+	struct lgd_fo_held *h;
+	struct nlmsghdr *nlh;
 
-	lb.ifindex = lgd_fo_ifindex(pb);
+	/* A second change of a key in the batch: the first made before. */
+	lgd_fo_flush_key(f, pb);
+	if (f->n == f->max || LGD_FO_BUF - f->off < LGD_FO_REQ_MAX)
+		lgd_fo_make(f);
+	lb.ifindex = lgd_fo_ifindex(f, pb);
 	if (!lb.ifindex) {
-		err = -ENODEV;
-		goto refused;
+		lgd_fo_refused(f, pb, -ENODEV);
+		return -ENODEV;
 	}
-	existed = f->x->binding_by_key(f->x->priv, &lb) != NULL;
 	lb.has_origin = true;
 	lb.origin = LG_BINDING_ORIGIN_SYNCED;
 	lb.has_replied = true;
 	lb.replied = time_ms;
-	err = lg_binding_new(f->x->nl, &lb, true, &out);
-	if (err)
-		goto refused;
-	/* Our copy now, not at its notification: the next lookup sees it. */
-	f->x->binding_learn(f->x->priv, &out);
-	if (existed)
-		f->replaced++;
-	else
-		f->made++;
-	/* Its state: a REPLACE kept ours, a new one is bound. */
-	b = pb->has_state ? f->x->binding_find(f->x->priv, out.id) : NULL;
-	if (b)
-		lgd_fo_set_state(f, b, out.has_state ? out.state :
-				 LG_BINDING_BOUND, pb);
-	lg_binding_free(&out);
+	h = &f->held[f->n];
+	memset(h, 0, sizeof(*h));
+	h->existed = f->x->binding_by_key(f->x->priv, &lb) != NULL;
+	/* The key and state, for after: the leases are the message's. */
+	h->pb = *pb;
+	h->pb.leases = NULL;
+	h->pb.n_leases = 0;
+	h->pb.interface_id = NULL;
+	h->pb.interface_id_len = 0;
+	/* Sequence numbers follow: the answers are matched by them. */
+	nlh = lg_nl_batch_hdr(f->x->nl, f->buf + f->off, LG_CMD_BINDING_NEW);
+	nlh->nlmsg_flags |= NLM_F_ECHO;
+	lg_binding_put_new(nlh, &lb, true);
+	if (!f->n)
+		f->seq = nlh->nlmsg_seq;
+	f->off += NLMSG_ALIGN(nlh->nlmsg_len);
+	f->n++;
 	return 0;
-refused:
-	f->refused++;
-	if (err == -ENODEV)
-		snprintf(why, sizeof(why), "no access interface %s here",
-			 pb->ifname);
-	lgd_info("partner: binding on %s refused: %s", pb->ifname,
-		 why[0] ? why : strerror(-err));
+}
+
+static void lgd_fo_batch_ack(size_t i, int err, void *data)
+{
+	struct lgd_failover *f = data;
+
+	if (i < f->n)
+		f->held[i].err = err;
+}
+
+static int lgd_fo_batch_reply(const struct nlmsghdr *nlh, void *data)
+{
+	struct lgd_failover *f = data;
+	const struct nlattr *obj;
+	struct lgd_fo_held *h;
+	uint32_t i = nlh->nlmsg_seq - f->seq;
+	int err;
+
+	if (i >= f->n || f->held[i].echoed)
+		return 0;
+	h = &f->held[i];
+	err = lg_nl_reply_obj(nlh, LG_CMD_BINDING_NEW, LG_A_BINDING, &obj);
+	if (err)
+		return err < 0 ? err : 0;
+	err = lg_binding_parse(obj, &h->out);
+	if (!err)
+		h->echoed = true;
 	return err;
+}
+
+/*
+ * The batch to the kernel, and each answer to our copy, in the partner's
+ * order; those refused are counted for the session (lgd_fo_flush()).
+ */
+static void lgd_fo_make(struct lgd_failover *f)
+{
+	size_t i, n = f->n;
+	int err;
+
+	/* The interfaces may change between two inputs. */
+	f->if_name[0] = '\0';
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		f->held[i].err = 1;	/* no answer yet */
+	f->x->nl->ext_msg[0] = '\0';
+	f->x->nl->ext_offs = -1;
+	err = lg_nl_batch_send_replies(f->x->nl, f->buf, f->off, f->seq, n, 0,
+				       lgd_fo_batch_ack, lgd_fo_batch_reply,
+				       f);
+	f->batches++;
+	if (err)
+		lgd_err("partner: %zu bindings to the kernel: %s", n,
+			strerror(-err));
+	/* Held no longer: what follows may make another batch. */
+	f->n = 0;
+	memset(f->buf, 0, f->off);
+	f->off = 0;
+	for (i = 0; i < n; i++) {
+		struct lgd_fo_held *h = &f->held[i];
+		struct lgd_binding *b;
+
+		/* Unanswered (the socket failed): refused, news may tell. */
+		if (h->err > 0)
+			h->err = err < 0 ? err : -EIO;
+		if (!h->err && !h->echoed)
+			h->err = err < 0 ? err : -EBADMSG;
+		if (h->err) {
+			lgd_fo_refused(f, &h->pb, h->err);
+			f->held_refused++;
+			lg_binding_free(&h->out);
+			continue;
+		}
+		/* Our copy now, not at its notification: lookups see it. */
+		f->x->binding_learn(f->x->priv, &h->out);
+		if (h->existed)
+			f->replaced++;
+		else
+			f->made++;
+		/* Its state: a REPLACE kept ours, a new one is bound. */
+		b = h->pb.has_state ?
+		    f->x->binding_find(f->x->priv, h->out.id) : NULL;
+		if (b)
+			lgd_fo_set_state(f, b, h->out.has_state ? h->out.state :
+					 LG_BINDING_BOUND, &h->pb);
+		lg_binding_free(&h->out);
+	}
+}
+
+/* The session's apply_flush: the batch made, and what it refused since. */
+static int lgd_fo_flush(void *priv)
+{
+	struct lgd_failover *f = priv;
+	int refused;
+
+	lgd_fo_make(f);
+	refused = f->held_refused;
+	f->held_refused = 0;
+	return refused;
 }
 
 /* The partner's state of a binding we have at the same transaction. */
@@ -301,6 +480,7 @@ static int lgd_fo_walk(void *priv,
 	size_t i;
 	int err;
 
+	lgd_fo_make(f);
 	/* The kernel's table, not our copies: they lack the lifetimes. */
 	err = lg_binding_dump(f->x->nl, NULL, &list);
 	for (i = 0; !err && i < list.n; i++) {
@@ -412,6 +592,12 @@ void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
 	}
 }
 
+void lgd_failover_resync(struct lgd_failover *f)
+{
+	if (f && f->partner)
+		lgd_partner_owe_bulk(f->partner);
+}
+
 /* ---- The role ------------------------------------------------------------ */
 
 /* Where the role is kept across a restart: by the control socket. */
@@ -482,6 +668,16 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 
 	if (!f)
 		return NULL;
+	/* Zeroed: libmnl does not zero the padding after attributes. */
+	f->buf = calloc(1, LGD_FO_BUF);
+	f->held = calloc(LGD_FO_BATCH_MAX, sizeof(*f->held));
+	f->max = 1;	/* until the link is up: then the socket's room */
+	if (!f->buf || !f->held) {
+		free(f->buf);
+		free(f->held);
+		free(f);
+		return NULL;
+	}
 	f->x = x;
 	f->role = LG_SYNC_ROLE_UNKNOWN;
 	strcpy(f->state, "unknown");
@@ -500,6 +696,7 @@ struct lgd_failover *lgd_failover_open(const struct lgd_ctx *x)
 	f->ops = (struct lgd_ps_ops){
 		.lookup = lgd_fo_lookup,
 		.apply_update = lgd_fo_apply_update,
+		.apply_flush = lgd_fo_flush,
 		.apply_state = lgd_fo_apply_state,
 		.apply_delete = lgd_fo_apply_delete,
 		.walk = lgd_fo_walk,
@@ -522,12 +719,20 @@ int lgd_failover_link(struct lgd_failover *f, bool up)
 	struct lgd_partner_conf pc = f->x->conf->partner;
 
 	if (!up) {
+		/* What the partner sent before: made while the socket is. */
+		lgd_fo_make(f);
 		lgd_partner_close(f->partner);
 		f->partner = NULL;
 		return 0;
 	}
 	if (f->partner)
 		return 0;
+	/* An echo is a binding, not an ACK: a fourth of what ACKs could. */
+	f->max = lg_nl_batch_max(f->x->nl, LGD_FO_RCVBUF) / 4;
+	if (!f->max)
+		f->max = 1;
+	if (f->max > LGD_FO_BATCH_MAX)
+		f->max = LGD_FO_BATCH_MAX;
 	if (getrandom(&pc.instance, sizeof(pc.instance), 0) !=
 	    sizeof(pc.instance))
 		pc.instance = lgd_realtime_ms() ^ ((uint64_t)getpid() << 32);
@@ -542,6 +747,8 @@ void lgd_failover_close(struct lgd_failover *f)
 	if (!f)
 		return;
 	lgd_partner_close(f->partner);
+	free(f->buf);
+	free(f->held);
 	free(f);
 }
 
@@ -564,7 +771,7 @@ void lgd_failover_show(void *priv, FILE *out)
 {
 	struct lgd_failover *f = priv;
 
-	fprintf(out, "local role=%s role-age-ms=%llu takeovers=%llu sent-updates=%llu sent-deletes=%llu not-sent=%llu made=%llu replaced=%llu deleted=%llu kernel-refused=%llu releases=%llu release-cancels=%llu\n",
+	fprintf(out, "local role=%s role-age-ms=%llu takeovers=%llu sent-updates=%llu sent-deletes=%llu not-sent=%llu made=%llu replaced=%llu deleted=%llu kernel-refused=%llu kernel-batches=%llu releases=%llu release-cancels=%llu\n",
 		f->state,
 		(unsigned long long)(lgd_now_ms() - f->role_since),
 		(unsigned long long)f->takeovers,
@@ -573,6 +780,7 @@ void lgd_failover_show(void *priv, FILE *out)
 		(unsigned long long)f->not_sent,
 		(unsigned long long)f->made, (unsigned long long)f->replaced,
 		(unsigned long long)f->deleted, (unsigned long long)f->refused,
+		(unsigned long long)f->batches,
 		(unsigned long long)f->releasing,
 		(unsigned long long)f->unreleasing);
 	if (f->partner)

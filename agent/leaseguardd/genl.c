@@ -310,7 +310,7 @@ static int lg_nl_run(struct lg_genl_x *x)
 	if (ret)
 		return x->cb_err ? x->cb_err : ret;
 	if (x->ack)
-		return 0;
+		return x->cb_err;	/* a batch's replies (if any) */
 	return x->cb_err ? x->cb_err : x->err;
 }
 
@@ -397,8 +397,18 @@ int lg_nl_batch_send(struct lg_nl *nl, void *buf, size_t len,
 		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
 		     void *data)
 {
+	return lg_nl_batch_send_replies(nl, buf, len, seq, k, i0, ack, NULL,
+					data);
+}
+
+int lg_nl_batch_send_replies(struct lg_nl *nl, void *buf, size_t len,
+			     uint32_t seq, size_t k, size_t i0,
+			     lg_nl_ack_t ack, lg_nl_cb_t reply, void *data)
+{
 	struct lg_genl_x x = { .nl = nl, .seq = seq, .n_seq = k, .ack = ack,
-			       .data = data, .i0 = i0 };
+			       .data = data, .i0 = i0,
+			       .type = reply ? nl->family_id : 0,
+			       .cb = reply };
 	struct nlmsghdr *nlh = buf;
 	int rem = len, err;
 

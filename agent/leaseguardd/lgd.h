@@ -634,6 +634,12 @@ void lgd_failover_event(struct lgd_failover *f, uint8_t cmd,
  * Whether this router routes its subscribers and sends releases: alone,
  * or the MASTER of a pair.
  */
+/*
+ * Binding events were lost (the sync that follows makes our copies whole):
+ * the changes among them were never queued for the partner, so it gets
+ * the whole table (a bulk).
+ */
+void lgd_failover_resync(struct lgd_failover *f);
 bool lgd_failover_active(const struct lgd_failover *f);
 /* keepalived's state (master, backup, fault, stop): 0 or -EINVAL. */
 int lgd_failover_set_role(struct lgd_failover *f, const char *state);

@@ -1135,6 +1135,7 @@ static int lgd_restore(struct lgd *d)
 		d->events_lost = false;
 		lgd_warn("binding events lost during the restore: resyncing");
 		lgd_store_resync(&d->ctx);
+		lgd_failover_resync(d->fo);
 	}
 	return err;
 }
@@ -1159,6 +1160,7 @@ static void lgd_restore_link(struct lgd *d, uint32_t ifindex,
 		lgd_warn("binding events lost during a restore: resyncing");
 		lgd_sync(d);
 		lgd_store_resync(&d->ctx);
+		lgd_failover_resync(d->fo);
 	}
 }
 
@@ -1547,6 +1549,7 @@ int main(int argc, char **argv)
 					lgd_warn("binding events lost: resyncing");
 					lgd_sync(&d);
 					lgd_store_resync(&d.ctx);
+					lgd_failover_resync(d.fo);
 					/* Config events too: a fresh look. */
 					lgd_decl_apply(d.decl);
 				} else if (err && err != -EAGAIN && err != -EINTR) {

@@ -1014,6 +1014,12 @@ const char *lgd_partner_state_name(enum lgd_partner_state st)
 	return st <= LGD_PARTNER_SYNCED ? names[st] : "?";
 }
 
+void lgd_partner_owe_bulk(struct lgd_partner *p)
+{
+	lgd_ps_owe_bulk(p->s);
+	lgd_partner_tick_soon(p);
+}
+
 void lgd_partner_set_role(struct lgd_partner *p, uint8_t role)
 {
 	p->conf.role = role;

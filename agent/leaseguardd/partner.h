@@ -132,6 +132,8 @@ int lgd_partner_local_delete(struct lgd_partner *p,
 			     const struct lg_binding *key, uint8_t reason,
 			     uint64_t time_ms);
 
+/* A bulk owed to the partner (lgd_ps_owe_bulk()), written soon. */
+void lgd_partner_owe_bulk(struct lgd_partner *p);
 /* Our role (enum lg_sync_role): the partner learns it at the next HELLO. */
 void lgd_partner_set_role(struct lgd_partner *p, uint8_t role);
 void lgd_partner_get_stats(const struct lgd_partner *p,

@@ -413,10 +413,25 @@ static int emit_type(struct lgd_ps *s, uint8_t type, uint64_t seq)
 	return emit(s, &m);
 }
 
+/* What apply_update() held, made: before any ACK that covers it. */
+static void apply_flush(struct lgd_ps *s)
+{
+	int refused;
+
+	if (!s->ops->apply_flush)
+		return;
+	refused = s->ops->apply_flush(s->priv);
+	if (refused <= 0)
+		return;
+	s->st.applied -= refused;
+	s->st.refused += refused;
+}
+
 static void send_ack(struct lgd_ps *s)
 {
 	struct lg_sync_msg m;
 
+	apply_flush(s);
 	memset(&m, 0, sizeof(m));
 	m.hdr.type = LG_SYNC_MSG_ACK;
 	m.recv_seq = s->recv_seq;
@@ -959,6 +974,7 @@ ssize_t lgd_ps_input(struct lgd_ps *s, uint64_t now, const uint8_t *buf,
 			break;
 		if (n < 0) {
 			protocol_error(s, "bad header");
+			apply_flush(s);
 			return n;
 		}
 		err = lg_sync_parse(buf + off, n, &m, &why);
@@ -968,11 +984,14 @@ ssize_t lgd_ps_input(struct lgd_ps *s, uint64_t now, const uint8_t *buf,
 			       lg_sync_msg_name(buf[off + 1]),
 			       why ? why : strerror(-err));
 			s->up = false;
+			/* Those before it were in order: made all the same. */
+			apply_flush(s);
 			return err;
 		}
 		lgd_ps_recv(s, now, &m);
 		off += n;
 	}
+	apply_flush(s);
 	if (s->up && s->ack_owed >= s->conf.ack_batch)
 		send_ack(s);
 	flush(s);
@@ -995,6 +1014,7 @@ void lgd_ps_connected(struct lgd_ps *s, uint64_t now)
 
 void lgd_ps_disconnected(struct lgd_ps *s)
 {
+	apply_flush(s);
 	s->up = false;
 	s->have_peer = false;
 	s->out_len = 0;
@@ -1007,6 +1027,7 @@ uint64_t lgd_ps_tick(struct lgd_ps *s, uint64_t now)
 	uint64_t next = now + 1000;
 
 	s->now = now;
+	apply_flush(s);
 	if (now >= s->tomb_scan) {
 		tomb_expire(s);
 		s->tomb_scan = now + 1000;
@@ -1054,6 +1075,14 @@ void lgd_ps_out_consume(struct lgd_ps *s, size_t n)
 }
 
 /* ---- The rest ----------------------------------------------------------- */
+
+void lgd_ps_owe_bulk(struct lgd_ps *s)
+{
+	if (!s->bulk_owed)
+		ps_log(s, LOG_WARNING,
+		       "partner: changes of ours were not queued: a bulk owed");
+	s->bulk_owed = true;
+}
 
 /* Said in the next HELLO (a role changes without a new connection). */
 void lgd_ps_set_role(struct lgd_ps *s, uint8_t role)

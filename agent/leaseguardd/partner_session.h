@@ -100,9 +100,24 @@ struct lgd_ps_ops {
 	 */
 	int (*lookup)(void *priv, const struct lg_binding *key,
 		      uint64_t *time_ms);
-	/* The partner's binding, to make or replace: 0, or < 0 refused. */
+	/*
+	 * The partner's binding, to make or replace: 0, or < 0 refused. With
+	 * apply_flush, 0 may also mean held, for the kernel to answer in a
+	 * batch: the conflict rule has chosen it all the same (our queued
+	 * change of the key is dropped, a tombstone of it freed).
+	 */
 	int (*apply_update)(void *priv, const struct lg_binding *b,
 			    uint64_t time_ms);
+	/*
+	 * Makes what apply_update() holds; returns how many of those were
+	 * refused (counted as refused, not applied). Called before each ACK
+	 * is written, so that the partner never drops from its queue what
+	 * the kernel has not answered, and at the end of each
+	 * lgd_ps_input(), each tick and a disconnection, so that nothing is
+	 * held between two turns of the caller's loop. NULL: apply_update()
+	 * holds nothing.
+	 */
+	int (*apply_flush)(void *priv);
 	/*
 	 * The partner's state of a binding it has as we do (the same server
 	 * transaction): b->has_state, with b->state LG_BINDING_BOUND or
@@ -189,6 +204,12 @@ uint64_t lgd_ps_tick(struct lgd_ps *s, uint64_t now);
 const uint8_t *lgd_ps_out(const struct lgd_ps *s, size_t *len);
 void lgd_ps_out_consume(struct lgd_ps *s, size_t n);
 
+/*
+ * Our table changed without lgd_ps_local_update()/delete() told (the
+ * kernel's notifications were lost): a bulk is owed, as after an
+ * overflow; the queue goes when it is written.
+ */
+void lgd_ps_owe_bulk(struct lgd_ps *s);
 /* Our role (enum lg_sync_role), for the next HELLO. */
 void lgd_ps_set_role(struct lgd_ps *s, uint8_t role);
 enum lgd_ps_state lgd_ps_state(const struct lgd_ps *s);

@@ -374,17 +374,12 @@ static int lg_binding_new_cb(const struct nlmsghdr *nlh, void *data)
 	return err;
 }
 
-int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
-		   struct lg_binding *out)
+void lg_binding_put_new(struct nlmsghdr *nlh, const struct lg_binding *b,
+			bool replace)
 {
-	struct lg_binding_list list = {};
 	struct nlattr *nest, *lnest;
-	struct nlmsghdr *nlh;
 	size_t i;
-	int err;
 
-	/* The binding comes back only if asked for: a restore needs the ACK. */
-	nlh = lg_nl_msg(nl, LG_CMD_BINDING_NEW, out ? NLM_F_ECHO : 0);
 	nest = mnl_attr_nest_start(nlh, LG_A_BINDING);
 	mnl_attr_put_u32(nlh, LG_BINDING_A_IFINDEX, b->ifindex);
 	mnl_attr_put(nlh, LG_BINDING_A_CLIENT_DUID, b->client_duid_len,
@@ -425,6 +420,18 @@ int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
 		mnl_attr_nest_end(nlh, lnest);
 	}
 	mnl_attr_nest_end(nlh, nest);
+}
+
+int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
+		   struct lg_binding *out)
+{
+	struct lg_binding_list list = {};
+	struct nlmsghdr *nlh;
+	int err;
+
+	/* The binding comes back only if asked for: a restore needs the ACK. */
+	nlh = lg_nl_msg(nl, LG_CMD_BINDING_NEW, out ? NLM_F_ECHO : 0);
+	lg_binding_put_new(nlh, b, replace);
 	err = lg_nl_doit(nl, nlh, lg_binding_new_cb, &list);
 	if (!err && out && list.n != 1)
 		err = -EBADMSG;

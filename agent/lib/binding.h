@@ -135,6 +135,12 @@ int lg_binding_release(struct lg_nl *nl, const struct lg_binding_sel *sel);
  */
 int lg_binding_new(struct lg_nl *nl, const struct lg_binding *b, bool replace,
 		   struct lg_binding *out);
+/*
+ * The LG_A_BINDING of lg_binding_new()'s request, put into nlh: for a
+ * caller that sends many in one batch (lg_nl_batch_hdr()).
+ */
+void lg_binding_put_new(struct nlmsghdr *nlh, const struct lg_binding *b,
+			bool replace);
 /* A client a binding may be anchored to (LG_A_ANCHOR). */
 struct lg_anchor {
 	uint8_t lladdr[16];

@@ -137,6 +137,16 @@ struct nlmsghdr *lg_nl_batch_hdr(struct lg_nl *nl, void *buf, uint8_t cmd);
 int lg_nl_batch_send(struct lg_nl *nl, void *buf, size_t len,
 		     uint32_t seq, size_t k, size_t i0, lg_nl_ack_t ack,
 		     void *data);
+/*
+ * leaseguardd's backend only (genl.c): lg_nl_batch_send() of requests
+ * that also ask for a reply (NLM_F_ECHO): each reply of the family goes to
+ * reply(nlh, data) as it is read, the request it answers by nlh's
+ * sequence number (seq + its place in the batch). A reply's error stops
+ * the calls, not the reading, and is returned once every ACK is in.
+ */
+int lg_nl_batch_send_replies(struct lg_nl *nl, void *buf, size_t len,
+			     uint32_t seq, size_t k, size_t i0,
+			     lg_nl_ack_t ack, lg_nl_cb_t reply, void *data);
 
 /*
  * Multicast: join a group of the family by name (-ENOENT: the module has

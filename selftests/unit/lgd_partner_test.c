@@ -16,7 +16,12 @@
  * input counted. A binding's release in flight (RELEASING): a state
  * change at the same time crosses alone (apply_state), a bulk carries it,
  * an older one loses, a refusal is counted, and one without the state
- * (an older partner) leaves the receiver's as it is.
+ * (an older partner) leaves the receiver's as it is. A receiver that
+ * holds the partner's updates for a batch (apply_flush): nothing it
+ * writes (an ACK) goes out while it holds any, a stream read at once is
+ * one batch, its refusals are counted as refused, and a second change of
+ * a key it holds makes the first before the rule looks. Changes that
+ * never reached the session (their notifications lost) go in a bulk.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -257,6 +262,124 @@ static const struct lgd_ps_ops ops = {
 static const struct lgd_ps_ops ops_no_state = {
 	.lookup = cb_lookup,
 	.apply_update = cb_apply_update,
+	.apply_delete = cb_apply_delete,
+	.walk = cb_walk,
+	.log = cb_log,
+};
+
+/*
+ * A receiver whose "kernel" answers in batches, as failover.c's does:
+ * apply_update() holds the binding, apply_flush() makes what it holds.
+ * Only one node of a test uses it (held_node).
+ */
+#define MAXHELD	1024
+
+static struct {
+	struct node *node;
+	struct {
+		uint32_t iaid;
+		uint8_t tag;
+		uint64_t time_ms;
+		bool has_state;
+		uint8_t releasing;
+	} v[MAXHELD];
+	size_t n;
+	size_t out_len;			/* the session's output then */
+	unsigned int flushes, written_while_held, refuse_every;
+	int refused;			/* not told the session yet */
+} held;
+
+static void held_make(void)
+{
+	size_t i;
+
+	if (held.n)
+		held.flushes++;
+	for (i = 0; i < held.n; i++) {
+		struct rec *r;
+
+		if (held.refuse_every &&
+		    !(held.v[i].iaid % held.refuse_every)) {
+			held.refused++;
+			continue;
+		}
+		r = rec_set(held.node, held.v[i].iaid, held.v[i].tag,
+			    held.v[i].time_ms);
+		if (held.v[i].has_state) {
+			r->has_state = true;
+			r->releasing = held.v[i].releasing;
+		}
+		held.node->applied_upd++;
+	}
+	held.n = 0;
+}
+
+/* The session wrote nothing while it held: no ACK the kernel had not earned. */
+static void held_check_out(struct node *n)
+{
+	size_t len;
+
+	lgd_ps_out(n->s, &len);
+	if (held.n && len != held.out_len)
+		held.written_while_held++;
+}
+
+static int cb_held_lookup(void *priv, const struct lg_binding *key,
+			  uint64_t *time_ms)
+{
+	size_t i;
+
+	held_check_out(priv);
+	/* failover.c's rule: a key it holds is made before it is looked up. */
+	for (i = 0; is_ours(key) && i < held.n; i++)
+		if (held.v[i].iaid == key->iaid) {
+			held_make();
+			break;
+		}
+	return cb_lookup(priv, key, time_ms);
+}
+
+static int cb_held_apply_update(void *priv, const struct lg_binding *b,
+				uint64_t time_ms)
+{
+	struct node *n = priv;
+	size_t len;
+
+	if (n != held.node || !is_ours(b) || b->n_leases != 1)
+		abort();
+	held_check_out(n);
+	if (held.n == MAXHELD)
+		held_make();
+	if (!held.n) {
+		lgd_ps_out(n->s, &len);
+		held.out_len = len;
+	}
+	held.v[held.n].iaid = b->iaid;
+	held.v[held.n].tag = b->leases[0].addr[15];
+	held.v[held.n].time_ms = time_ms;
+	held.v[held.n].has_state = b->has_state;
+	held.v[held.n].releasing = b->state == LG_BINDING_RELEASING ?
+				   b->release_reason : 0;
+	held.n++;
+	return 0;
+}
+
+static int cb_held_flush(void *priv)
+{
+	int refused;
+
+	held_check_out(priv);
+	held_make();
+	refused = held.refused;
+	held.refused = 0;
+	return refused;
+}
+
+static const struct lgd_ps_ops ops_held = {
+	.lookup = cb_held_lookup,
+	.apply_update = cb_held_apply_update,
+	.apply_flush = cb_held_flush,
+	.apply_state = cb_apply_state,
 	.apply_delete = cb_apply_delete,
 	.walk = cb_walk,
 	.log = cb_log,
@@ -1382,6 +1505,158 @@ TEST_F(pair, malformed_input)
 	ASSERT_EQ(0, feed(&w->a, &m));
 	EXPECT_EQ(4, st(&w->a)->malformed);
 	EXPECT_EQ(LGD_PS_DOWN, lgd_ps_state(w->a.s));
+}
+
+/*
+ * Bindings made while the notifications were lost: never queued. The
+ * daemon owes the partner a bulk, which carries them and what was
+ * queued meanwhile.
+ */
+TEST_F(pair, lost_changes_bulk)
+{
+	struct world *w = self->w;
+	int i;
+
+	up(w);
+	EXPECT_EQ(1, st(&w->a)->bulks_sent);
+	for (i = 1; i <= 50; i++)
+		rec_set(&w->a, i, 3, 5000 + i);
+	ASSERT_EQ(0, local_upd(&w->a, 51, 3, 6000));
+	lgd_ps_owe_bulk(w->a.s);
+	EXPECT_EQ(1, w->a.warnings);
+	lgd_ps_owe_bulk(w->a.s);	/* once owed, said once */
+	EXPECT_EQ(1, w->a.warnings);
+	run(w, 300);
+	EXPECT_EQ(2, st(&w->a)->bulks_sent);
+	EXPECT_EQ(2, st(&w->b)->bulks_received);
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	ASSERT_NE(NULL, rec_find(&w->b, 50));
+	EXPECT_EQ(5050, rec_find(&w->b, 50)->time_ms);
+	/* Owed while down: written on the next connection. */
+	disconnect_both(w);
+	rec_set(&w->a, 60, 3, 7000);
+	lgd_ps_owe_bulk(w->a.s);
+	up(w);
+	EXPECT_EQ(3, st(&w->a)->bulks_sent);
+	ASSERT_NE(NULL, rec_find(&w->b, 60));
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+}
+
+/* B in batches, its table empty: up, nothing held. */
+static void held_up(struct world *w)
+{
+	memset(&held, 0, sizeof(held));
+	node_ops = &ops_held;
+	node_start(&w->b, "B", 2, 0xb1, 0, 0);
+	node_ops = &ops;
+	held.node = &w->b;
+	up(w);
+}
+
+/* What A writes on a tick, read by B at once (one lgd_ps_input()). */
+static bool one_read(struct world *w)
+{
+	const uint8_t *p;
+	size_t len;
+	ssize_t n;
+
+	lgd_ps_tick(w->a.s, now);
+	p = lgd_ps_out(w->a.s, &len);
+	if (!len)
+		return false;
+	n = lgd_ps_input(w->b.s, now, p, len);
+	lgd_ps_out_consume(w->a.s, len);
+	return n == (ssize_t)len;
+}
+
+/*
+ * A stream of updates read at once is one batch, made before the ACK
+ * that covers it is written; the partner's queue then drains.
+ */
+TEST_F(pair, held_stream_one_batch)
+{
+	struct world *w = self->w;
+	size_t len;
+	int i;
+
+	held_up(w);
+	for (i = 1; i <= 300; i++)
+		ASSERT_EQ(0, local_upd(&w->a, i, 1, 5000 + i));
+	held.flushes = 0;
+	ASSERT_TRUE(one_read(w));
+	EXPECT_EQ(0, held.n);
+	EXPECT_EQ(1, held.flushes);
+	EXPECT_EQ(300, w->b.applied_upd);
+	EXPECT_EQ(300, st(&w->b)->applied);
+	/* 300 past ack_batch: the ACK is written, after the batch. */
+	lgd_ps_out(w->b.s, &len);
+	EXPECT_LT(0, len);
+	EXPECT_EQ(0, held.written_while_held);
+	run(w, 200);
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	EXPECT_EQ(0, held.written_while_held);
+}
+
+/* What the batch's kernel refused: refused, not applied; ACKed all the same. */
+TEST_F(pair, held_refusals_counted)
+{
+	struct world *w = self->w;
+	int i;
+
+	held_up(w);
+	held.refuse_every = 10;
+	for (i = 1; i <= 100; i++)
+		ASSERT_EQ(0, local_upd(&w->a, i, 1, 5000));
+	run(w, 200);
+	EXPECT_EQ(90, st(&w->b)->applied);
+	EXPECT_EQ(10, st(&w->b)->refused);
+	EXPECT_EQ(90, w->b.applied_upd);
+	EXPECT_EQ(NULL, rec_find(&w->b, 10));
+	ASSERT_NE(NULL, rec_find(&w->b, 11));
+	EXPECT_EQ(0, st(&w->a)->queue_len);
+	EXPECT_EQ(0, held.written_while_held);
+}
+
+/*
+ * Two changes of one key in one read: the first is made before the rule
+ * weighs the second, which wins on its newer time.
+ */
+TEST_F(pair, held_key_twice_in_a_read)
+{
+	struct world *w = self->w;
+	uint8_t buf[4096];
+	const uint8_t *p;
+	size_t len, off = 0;
+
+	held_up(w);
+	ASSERT_EQ(0, local_upd(&w->a, 5, 1, 5000));
+	ASSERT_EQ(0, local_upd(&w->a, 6, 1, 5000));
+	lgd_ps_tick(w->a.s, now);
+	p = lgd_ps_out(w->a.s, &len);
+	ASSERT_GE(sizeof(buf), len);
+	memcpy(buf, p, len);
+	off = len;
+	lgd_ps_out_consume(w->a.s, len);
+	ASSERT_EQ(0, local_upd(&w->a, 5, 2, 6000));
+	lgd_ps_tick(w->a.s, now);
+	p = lgd_ps_out(w->a.s, &len);
+	ASSERT_GE(sizeof(buf) - off, len);
+	memcpy(buf + off, p, len);
+	off += len;
+	lgd_ps_out_consume(w->a.s, len);
+	held.flushes = 0;
+	ASSERT_EQ((ssize_t)off, lgd_ps_input(w->b.s, now, buf, off));
+	EXPECT_EQ(2, held.flushes);
+	ASSERT_NE(NULL, rec_find(&w->b, 5));
+	EXPECT_EQ(2, rec_find(&w->b, 5)->tag);
+	EXPECT_EQ(6000, rec_find(&w->b, 5)->time_ms);
+	EXPECT_EQ(3, st(&w->b)->applied);
+	EXPECT_EQ(0, st(&w->b)->conflicts_won);
+	run(w, 200);
+	EXPECT_TRUE(tables_equal(&w->a, &w->b));
+	EXPECT_EQ(0, held.written_while_held);
 }
 
 TEST_HARNESS_MAIN
