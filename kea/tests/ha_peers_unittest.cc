@@ -196,21 +196,27 @@ TEST(HaPeers, Answers) {
     EXPECT_EQ("an answer without a result", what);
 }
 
+// A TCP socket listening on 127.0.0.1:port, for the test servers below.
+int listenOnLoopback(uint16_t port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    struct sockaddr_in a = {};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) || listen(fd, 8)) {
+        ADD_FAILURE() << "cannot listen on port " << port;
+    }
+    return (fd);
+}
+
 // An HTTP server on the loopback that answers each POST with answer, and
 // keeps the bodies it got.
 class Listener {
 public:
     explicit Listener(uint16_t port, const std::string& answer) : answer_(answer) {
-        fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int one = 1;
-        setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        struct sockaddr_in a = {};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) || listen(fd_, 8)) {
-            ADD_FAILURE() << "cannot listen on port " << port;
-        }
+        fd_ = listenOnLoopback(port);
         thread_ = std::thread([this] { serve(); });
     }
     ~Listener() {
@@ -450,16 +456,7 @@ public:
             ADD_FAILURE() << "the listener's certificate does not load";
         }
         SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
-        fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int one = 1;
-        setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        struct sockaddr_in a = {};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) || listen(fd_, 8)) {
-            ADD_FAILURE() << "cannot listen on port " << port;
-        }
+        fd_ = listenOnLoopback(port);
         thread_ = std::thread([this] { serve(); });
     }
     ~TlsListener() {
